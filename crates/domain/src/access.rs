@@ -1,0 +1,183 @@
+//! Roles and scope: who may see which residents, and who sees identifiers whole.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::registry::InstitutionKind;
+
+/// 角色 — what an account does in the community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员
+    Admin,
+    /// 医共体管理办公室
+    Manager,
+    /// 县级专家
+    Specialist,
+    /// 乡镇医生
+    TownshipDoctor,
+    /// 村医
+    VillageDoctor,
+    /// 党组织书记
+    PartySecretary,
+    /// 卫健局
+    BureauViewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Specialist,
+        Role::TownshipDoctor,
+        Role::VillageDoctor,
+        Role::PartySecretary,
+        Role::BureauViewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Specialist => "specialist",
+            Role::TownshipDoctor => "township_doctor",
+            Role::VillageDoctor => "village_doctor",
+            Role::PartySecretary => "party_secretary",
+            Role::BureauViewer => "bureau_viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Which residents this role may open, relative to the account's institution.
+    pub fn resident_reach(self) -> Reach {
+        match self {
+            Role::Admin | Role::Manager | Role::Specialist => Reach::Community,
+            Role::TownshipDoctor => Reach::InstitutionAndChildren,
+            Role::VillageDoctor => Reach::Institution,
+            Role::PartySecretary | Role::BureauViewer => Reach::Nothing,
+        }
+    }
+
+    /// Whether the role registers and corrects identities and so sees them whole.
+    pub fn sees_full_identifiers(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
+    /// Whether the role may create and edit residents (inside its reach).
+    pub fn edits_residents(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::Manager | Role::TownshipDoctor | Role::VillageDoctor
+        )
+    }
+
+    /// Whether the role maintains institutions, departments and staff.
+    pub fn edits_registry(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
+    pub fn reads_audit(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+
+    pub fn manages_accounts(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+
+    /// The institution kinds an account of this role may belong to.
+    pub fn fits_institution(self, kind: InstitutionKind) -> bool {
+        match self {
+            Role::Admin | Role::Manager | Role::PartySecretary => {
+                matches!(kind, InstitutionKind::Lead | InstitutionKind::Member)
+            }
+            Role::Specialist => matches!(kind, InstitutionKind::Lead | InstitutionKind::Member),
+            Role::TownshipDoctor => kind == InstitutionKind::Township,
+            Role::VillageDoctor => kind == InstitutionKind::Village,
+            Role::BureauViewer => kind == InstitutionKind::Bureau,
+        }
+    }
+}
+
+/// How far a role reaches over resident records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Community,
+    InstitutionAndChildren,
+    Institution,
+    Nothing,
+}
+
+/// The concrete set of institutions whose residents an account may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResidentScope {
+    /// Every resident of the community.
+    All,
+    /// Residents registered to one of these institutions.
+    Institutions(Vec<Uuid>),
+    /// None at all.
+    None,
+}
+
+impl ResidentScope {
+    /// Resolves a role's reach for an account at `home`, given `children` of `home`.
+    pub fn resolve(role: Role, home: Uuid, children: &[Uuid]) -> Self {
+        match role.resident_reach() {
+            Reach::Community => ResidentScope::All,
+            Reach::InstitutionAndChildren => {
+                let mut v = Vec::with_capacity(children.len() + 1);
+                v.push(home);
+                v.extend_from_slice(children);
+                ResidentScope::Institutions(v)
+            }
+            Reach::Institution => ResidentScope::Institutions(vec![home]),
+            Reach::Nothing => ResidentScope::None,
+        }
+    }
+
+    pub fn allows(&self, institution: Uuid) -> bool {
+        match self {
+            ResidentScope::All => true,
+            ResidentScope::Institutions(v) => v.contains(&institution),
+            ResidentScope::None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn scopes() {
+        let town = Uuid::now_v7();
+        let v1 = Uuid::now_v7();
+        let v2 = Uuid::now_v7();
+        let s = ResidentScope::resolve(Role::TownshipDoctor, town, &[v1, v2]);
+        assert!(s.allows(town) && s.allows(v1) && s.allows(v2));
+        let s = ResidentScope::resolve(Role::VillageDoctor, v1, &[]);
+        assert!(s.allows(v1) && !s.allows(v2) && !s.allows(town));
+        assert!(ResidentScope::resolve(Role::Specialist, town, &[]).allows(v2));
+        assert!(!ResidentScope::resolve(Role::BureauViewer, town, &[]).allows(town));
+    }
+
+    #[test]
+    fn only_registrars_see_identifiers_whole() {
+        let whole: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.sees_full_identifiers())
+            .collect();
+        assert_eq!(whole, vec![Role::Admin, Role::Manager]);
+    }
+}

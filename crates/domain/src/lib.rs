@@ -1,0 +1,10 @@
+//! Yigong domain: the types and rules of a county medical community, free of I/O.
+//!
+//! Every rule that can be stated without a database or a network lives here and is
+//! tested here: resident identity (GB 11643), phone numbers, masking, the institution
+//! hierarchy, roles and what each may see.
+
+pub mod access;
+pub mod identity;
+pub mod registry;
+pub mod text;
