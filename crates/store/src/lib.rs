@@ -1,1 +1,221 @@
-//! placeholder
+//! Yigong persistence: one `Store` over SQLite (embedded, the default) or PostgreSQL.
+//!
+//! Every query is written once, in the SQL subset both engines run, inside the
+//! [`on_db!`] macro, which compiles the body once per engine (see
+//! `docs/decisions/0001-one-store-two-engines.md`).
+
+pub mod accounts;
+pub mod audit;
+pub mod imports;
+pub mod institutions;
+pub mod migrate;
+pub mod residents;
+pub mod staff;
+pub mod testing;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database behind the platform. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+/// Runs `$body` with `$pool` bound to the engine's pool: the same source compiled for
+/// SQLite and for PostgreSQL.
+macro_rules! on_db {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Storage failures, in the terms callers act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    #[error("referenced row missing")]
+    MissingReference,
+    #[error(transparent)]
+    Other(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    fn from_sqlx(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(d) => match d.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => StoreError::Conflict {
+                    constraint: unique_field(d.message(), d.constraint()),
+                },
+                sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::MissingReference,
+                _ => StoreError::Other(e),
+            },
+            _ => StoreError::Other(e),
+        }
+    }
+}
+
+/// Names the column a unique violation is about, from either engine's message.
+fn unique_field(message: &str, constraint: Option<&str>) -> String {
+    let text = constraint.unwrap_or(message);
+    for field in ["id_number", "username", "code"] {
+        if text.contains(field) {
+            return field.to_string();
+        }
+    }
+    text.to_string()
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub(crate) trait OrConflict<T> {
+    fn store(self) -> Result<T>;
+}
+
+impl<T> OrConflict<T> for std::result::Result<T, sqlx::Error> {
+    fn store(self) -> Result<T> {
+        self.map_err(StoreError::from_sqlx)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page request, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+pub fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    // Microseconds: what PostgreSQL keeps, so values read back compare equal.
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+impl Store {
+    /// Opens a store by URL scheme: `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .connect_with(opts)
+                .await?;
+            Ok(Self { db: Db::Sqlite(pool) })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Self { db: Db::Postgres(pool) })
+        } else {
+            Err(StoreError::Other(sqlx::Error::Configuration(
+                "database URL must start with sqlite: or postgres:".into(),
+            )))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+}
+
+/// 医共体 — a county medical community: the tenant every row belongs to.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Community {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+impl Store {
+    pub async fn create_community(&self, code: &str, name: &str) -> Result<Community> {
+        let id = new_id();
+        on_db!(self, pool => sqlx::query(
+            "INSERT INTO communities (id, code, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id).bind(code).bind(name).bind(now())
+            .execute(pool).await.store().map(|_| ()))?;
+        Ok(Community { id, code: code.into(), name: name.into() })
+    }
+
+    /// The first community created: a single-county deployment has just this one.
+    pub async fn first_community(&self) -> Result<Option<Community>> {
+        on_db!(self, pool => sqlx::query_as::<_, Community>(
+            "SELECT id, code, name FROM communities ORDER BY created_at, id LIMIT 1")
+            .fetch_optional(pool).await.store())
+    }
+}

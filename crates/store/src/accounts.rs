@@ -1,0 +1,111 @@
+//! Accounts (账号) and their login sessions. Passwords arrive here already hashed;
+//! session tokens arrive as hashes, so a database leak yields no usable token.
+
+use sqlx::AssertSqlSafe;
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use yigong_domain::access::Role;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Account {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: String,
+    pub institution_id: Uuid,
+    pub department_id: Option<Uuid>,
+    pub active: bool,
+}
+
+impl Account {
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub institution_id: Uuid,
+    pub department_id: Option<Uuid>,
+}
+
+/// A live session joined to its account.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: OffsetDateTime,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.community_id, a.username, a.display_name, a.password_hash, a.role, a.institution_id, a.department_id, a.active";
+
+impl Store {
+    pub async fn create_account(&self, community: Uuid, new: &NewAccount<'_>) -> Result<Uuid> {
+        let id = new_id();
+        on_db!(self, pool => sqlx::query(
+            "INSERT INTO accounts (id, community_id, username, display_name, password_hash, role, institution_id,
+                department_id, active, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9)")
+            .bind(id).bind(community).bind(new.username).bind(new.display_name).bind(new.password_hash)
+            .bind(new.role.as_str()).bind(new.institution_id).bind(new.department_id).bind(now())
+            .execute(pool).await.store().map(|_| ()))?;
+        Ok(id)
+    }
+
+    pub async fn find_account(&self, username: &str) -> Result<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.username = $1");
+        on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(username).fetch_optional(pool).await.store())
+    }
+
+    pub async fn list_accounts(&self, community: Uuid) -> Result<Vec<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.community_id = $1 ORDER BY a.username");
+        on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(community).fetch_all(pool).await.store())
+    }
+
+    pub async fn set_password(&self, id: Uuid, password_hash: &str) -> Result<()> {
+        let n = on_db!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+            .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?;
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    pub async fn create_session(&self, token_hash: &str, account: Uuid, csrf: &str, expires_at: OffsetDateTime) -> Result<()> {
+        on_db!(self, pool => sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash).bind(account).bind(csrf).bind(now()).bind(expires_at)
+            .execute(pool).await.store().map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The session for a token hash, if it exists, has not expired and its account is active.
+    pub async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: Account,
+            csrf_token: String,
+            expires_at: OffsetDateTime,
+        }
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE"
+        );
+        let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now())
+            .fetch_optional(pool).await.store())?;
+        Ok(row.map(|r| Session { account: r.account, csrf_token: r.csrf_token, expires_at: r.expires_at }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on_db!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash).execute(pool).await.store().map(|_| ()))?;
+        Ok(())
+    }
+}

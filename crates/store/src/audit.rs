@@ -1,0 +1,88 @@
+//! The audit trail (审计日志): who read or changed what, when, from where, and whether
+//! it was allowed. Rows are only ever inserted.
+
+use crate::{OrConflict, Page, PageRequest, Result, Store, new_id, now, on_db};
+use serde::Serialize;
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub account_id: Option<Uuid>,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<Uuid>,
+    pub allowed: bool,
+    pub ip: &'a str,
+    pub detail: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub account_id: Option<Uuid>,
+    pub username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<Uuid>,
+    pub outcome: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub username: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub outcome: Option<String>,
+}
+
+fn push_filters<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, q: &'a AuditQuery)
+where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE community_id = ").push_bind(community);
+    if let Some(u) = q.username.as_deref().filter(|u| !u.is_empty()) {
+        qb.push(" AND username = ").push_bind(u.to_string());
+    }
+    if let Some(e) = q.entity_id {
+        qb.push(" AND entity_id = ").push_bind(e);
+    }
+    if let Some(o) = q.outcome.as_deref().filter(|o| !o.is_empty()) {
+        qb.push(" AND outcome = ").push_bind(o.to_string());
+    }
+}
+
+impl Store {
+    pub async fn record_audit(&self, community: Uuid, e: &AuditEntry<'_>) -> Result<()> {
+        on_db!(self, pool => sqlx::query(
+            "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(new_id()).bind(community).bind(now()).bind(e.account_id).bind(e.username)
+            .bind(e.action).bind(e.entity).bind(e.entity_id)
+            .bind(if e.allowed { "allowed" } else { "denied" }).bind(e.ip).bind(e.detail)
+            .execute(pool).await.store().map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn list_audit(&self, community: Uuid, q: &AuditQuery, page: PageRequest) -> Result<Page<AuditEvent>> {
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(
+                "SELECT id, at, account_id, username, action, entity, entity_id, outcome, ip, detail FROM audit_events");
+            push_filters(&mut qb, community, q);
+            qb.push(" ORDER BY at DESC, id DESC LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
+            let items = qb.build_query_as::<AuditEvent>().fetch_all(pool).await.store()?;
+            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM audit_events");
+            push_filters(&mut qc, community, q);
+            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
+            (items, total)
+        });
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+}

@@ -1,0 +1,223 @@
+//! Residents (居民): the master patient index across the community's institutions.
+//!
+//! Search uses index range scans only: name and given-name prefixes, pinyin-initial
+//! prefixes, and ID-number prefixes or suffixes (through a reversed copy).
+
+use sqlx::AssertSqlSafe;
+use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
+use serde::Serialize;
+use sqlx::QueryBuilder;
+use std::collections::HashSet;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+use yigong_domain::access::ResidentScope;
+use yigong_domain::registry::ValidResident;
+use yigong_domain::text::{SearchTerm, given_name, pinyin_initials, prefix_upper_bound, reversed};
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Resident {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: Date,
+    pub id_number: String,
+    pub phone: String,
+    pub address: String,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Filters of a resident list.
+#[derive(Debug, Clone, Default)]
+pub struct ResidentQuery {
+    pub q: Option<String>,
+    pub institution: Option<Uuid>,
+    pub include_inactive: bool,
+}
+
+const SELECT: &str = "SELECT r.id, r.institution_id, i.name AS institution_name, r.name, r.sex, r.birth_date,
+    r.id_number, r.phone, r.address, r.active, r.created_at, r.updated_at
+    FROM residents r JOIN institutions i ON i.id = r.institution_id";
+
+/// Pushes the WHERE clause shared by the page and its count.
+fn push_filters<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    scope: &'a ResidentScope,
+    query: &'a ResidentQuery,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE r.community_id = ").push_bind(community);
+    if let ResidentScope::Institutions(ids) = scope {
+        qb.push(" AND r.institution_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+    }
+    if let Some(inst) = query.institution {
+        qb.push(" AND r.institution_id = ").push_bind(inst);
+    }
+    if !query.include_inactive {
+        qb.push(" AND r.active = TRUE");
+    }
+    let Some(term) = query.q.as_deref().and_then(SearchTerm::parse) else {
+        return;
+    };
+    let range = |qb: &mut QueryBuilder<DB>, column: &str, prefix: String| {
+        let upper = prefix_upper_bound(&prefix);
+        qb.push(format!("(r.{column} >= ")).push_bind(prefix);
+        qb.push(format!(" AND r.{column} < ")).push_bind(upper).push(")");
+    };
+    qb.push(" AND (");
+    match term {
+        SearchTerm::Name(q) => {
+            range(qb, "name", q.clone());
+            qb.push(" OR ");
+            range(qb, "name_given", q);
+        }
+        SearchTerm::Initials(q) => range(qb, "initials", q),
+        SearchTerm::IdFragment(q) => {
+            range(qb, "id_number", q.clone());
+            qb.push(" OR ");
+            range(qb, "id_rev", reversed(&q));
+        }
+    }
+    qb.push(")");
+}
+
+impl Store {
+    /// One page of residents within `scope`, ordered by name.
+    pub async fn search_residents(
+        &self,
+        community: Uuid,
+        scope: &ResidentScope,
+        query: &ResidentQuery,
+        page: PageRequest,
+    ) -> Result<Page<Resident>> {
+        if *scope == ResidentScope::None {
+            return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+        }
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(SELECT);
+            push_filters(&mut qb, community, scope, query);
+            qb.push(" ORDER BY r.name, r.id LIMIT ").push_bind(page.per_page)
+                .push(" OFFSET ").push_bind(page.offset());
+            let items = qb.build_query_as::<Resident>().fetch_all(pool).await.store()?;
+            let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
+                items.len() as i64
+            } else {
+                let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM residents r");
+                push_filters(&mut qc, community, scope, query);
+                qc.build_query_scalar().fetch_one(pool).await.store()?
+            };
+            (items, total)
+        });
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    /// A resident by id, whatever the scope: callers check scope with [`ResidentScope::allows`].
+    pub async fn get_resident(&self, community: Uuid, id: Uuid) -> Result<Resident> {
+        let sql = format!("{SELECT} WHERE r.community_id = $1 AND r.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Resident>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn find_resident_by_id_number(&self, community: Uuid, id_number: &str) -> Result<Option<Resident>> {
+        let sql = format!("{SELECT} WHERE r.community_id = $1 AND r.id_number = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Resident>(AssertSqlSafe(sql.as_str())).bind(community).bind(id_number)
+            .fetch_optional(pool).await.store())
+    }
+
+    pub async fn insert_resident(&self, community: Uuid, institution: Uuid, r: &ValidResident) -> Result<Uuid> {
+        let id = new_id();
+        let t = now();
+        on_db!(self, pool => sqlx::query(
+            "INSERT INTO residents (id, community_id, institution_id, name, name_given, initials, sex, birth_date,
+                id_number, id_rev, phone, address, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, $13, $13)")
+            .bind(id).bind(community).bind(institution)
+            .bind(&r.name).bind(given_name(&r.name)).bind(pinyin_initials(&r.name))
+            .bind(r.sex.as_str()).bind(r.birth_date)
+            .bind(r.id_number.as_str()).bind(reversed(r.id_number.as_str()))
+            .bind(r.phone.as_str()).bind(&r.address).bind(t)
+            .execute(pool).await.store().map(|_| ()))?;
+        Ok(id)
+    }
+
+    pub async fn update_resident(&self, community: Uuid, id: Uuid, institution: Uuid, r: &ValidResident) -> Result<()> {
+        let n = on_db!(self, pool => sqlx::query(
+            "UPDATE residents SET institution_id = $3, name = $4, name_given = $5, initials = $6, sex = $7,
+                birth_date = $8, id_number = $9, id_rev = $10, phone = $11, address = $12, updated_at = $13
+             WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).bind(institution)
+            .bind(&r.name).bind(given_name(&r.name)).bind(pinyin_initials(&r.name))
+            .bind(r.sex.as_str()).bind(r.birth_date)
+            .bind(r.id_number.as_str()).bind(reversed(r.id_number.as_str()))
+            .bind(r.phone.as_str()).bind(&r.address).bind(now())
+            .execute(pool).await.store().map(|r| r.rows_affected()))?;
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Deactivates or reactivates; residents are never deleted.
+    pub async fn set_resident_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
+        let n = on_db!(self, pool => sqlx::query(
+            "UPDATE residents SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).bind(active).bind(now())
+            .execute(pool).await.store().map(|r| r.rows_affected()))?;
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Inserts or updates (by ID number) a batch of residents in one transaction.
+    /// Returns `(inserted, updated)`. ID numbers must be unique within the batch.
+    pub async fn upsert_residents(&self, community: Uuid, rows: &[(Uuid, ValidResident)]) -> Result<(u64, u64)> {
+        if rows.is_empty() {
+            return Ok((0, 0));
+        }
+        let t = now();
+        let existing = on_db!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            let mut qe = QueryBuilder::new("SELECT id_number FROM residents WHERE community_id = ");
+            qe.push_bind(community).push(" AND id_number IN (");
+            let mut sep = qe.separated(", ");
+            for (_, r) in rows {
+                sep.push_bind(r.id_number.as_str());
+            }
+            qe.push(")");
+            let existing: Vec<String> = qe.build_query_scalar().fetch_all(&mut *tx).await.store()?;
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO residents (id, community_id, institution_id, name, name_given, initials, sex, birth_date,
+                    id_number, id_rev, phone, address, active, created_at, updated_at) ");
+            qb.push_values(rows, |mut b, (inst, r)| {
+                b.push_bind(new_id()).push_bind(community).push_bind(*inst)
+                    .push_bind(r.name.as_str()).push_bind(given_name(&r.name)).push_bind(pinyin_initials(&r.name))
+                    .push_bind(r.sex.as_str()).push_bind(r.birth_date)
+                    .push_bind(r.id_number.as_str()).push_bind(reversed(r.id_number.as_str()))
+                    .push_bind(r.phone.as_str()).push_bind(r.address.as_str())
+                    .push("TRUE").push_bind(t).push_bind(t);
+            });
+            qb.push(" ON CONFLICT (community_id, id_number) DO UPDATE SET institution_id = excluded.institution_id,
+                name = excluded.name, name_given = excluded.name_given, initials = excluded.initials,
+                sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone,
+                address = excluded.address, updated_at = excluded.updated_at");
+            qb.build().execute(&mut *tx).await.store()?;
+            tx.commit().await.store()?;
+            existing
+        });
+        let existing: HashSet<String> = existing.into_iter().collect();
+        let updated = rows.iter().filter(|(_, r)| existing.contains(r.id_number.as_str())).count() as u64;
+        Ok((rows.len() as u64 - updated, updated))
+    }
+
+    pub async fn count_residents(&self, community: Uuid) -> Result<i64> {
+        on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM residents WHERE community_id = $1")
+            .bind(community).fetch_one(pool).await.store())
+    }
+}
