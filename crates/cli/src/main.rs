@@ -1,1 +1,240 @@
-fn main() {}
+//! `yigong`: serve the platform, start a demo community, migrate, import, manage users.
+
+mod cli;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command, ImportKindArg, UserCommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Instant;
+use yigong_store::Store;
+use yigong_web::state::AppState;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(a) => {
+            let store = open(&a.db.url()?).await?;
+            let community = store.first_community().await?.context(
+                "the database holds no community yet: run `yigong demo`, or create one with `yigong user init`",
+            )?;
+            serve(
+                AppState::new(store, community, false, a.secure_cookies),
+                &a.listen,
+            )
+            .await
+        }
+        Command::Demo(a) => {
+            let url = a.db.url()?;
+            let store = open(&url).await?;
+            let community = match store.first_community().await? {
+                Some(c) => {
+                    println!("Reusing the demo community in {}", a.db.describe());
+                    c
+                }
+                None => generate_demo(&store, a.residents, a.seed).await?,
+            };
+            print_accounts(&a.listen);
+            serve(AppState::new(store, community, true, false), &a.listen).await
+        }
+        Command::Migrate(db) => {
+            let store = open(&db.url()?).await?;
+            let ran = store.applied_migrations().await?.len();
+            println!(
+                "Database is at migration {ran} of {}.",
+                yigong_store::migrate::MIGRATIONS.len()
+            );
+            Ok(())
+        }
+        Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
+        Command::User(UserCommand::Add {
+            username,
+            name,
+            password,
+            role,
+            institution,
+            db,
+        }) => {
+            let store = open(&db.url()?).await?;
+            let community = store
+                .first_community()
+                .await?
+                .context("the database holds no community yet")?;
+            let inst = store
+                .find_institution_by_code(community.id, &institution)
+                .await?
+                .with_context(|| format!("no institution with code {institution}"))?;
+            let state = AppState::new(store, community, false, false);
+            let body = yigong_web::api::accounts::AccountBody {
+                username: username.clone(),
+                display_name: name.unwrap_or_else(|| username.clone()),
+                password,
+                role,
+                institution_id: inst.id,
+            };
+            match yigong_web::api::accounts::create_account(&state, &body).await {
+                Ok(id) => {
+                    println!("Created account {username} ({id}).");
+                    Ok(())
+                }
+                Err(e) => anyhow::bail!("{}", e.message(yigong_web::i18n::Lang::Zh)),
+            }
+        }
+    }
+}
+
+/// Connects and applies pending migrations.
+async fn open(url: &str) -> Result<Store> {
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))?;
+    let ran = store.migrate().await.context("migration failed")?;
+    if ran > 0 {
+        tracing::info!(ran, "migrations applied");
+    }
+    Ok(store)
+}
+
+/// Hides a password in a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40.cyan/blue}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+async fn generate_demo(
+    store: &Store,
+    residents: usize,
+    seed: u64,
+) -> Result<yigong_store::Community> {
+    let started = Instant::now();
+    println!("Generating the demo community ({residents} residents) …");
+    let pb = bar(residents as u64, "residents");
+    let progress_bar = pb.clone();
+    let (community, _) = yigong_web::demo::load(store, seed, residents, &mut move |n| {
+        progress_bar.set_position(n as u64)
+    })
+    .await?;
+    pb.finish_and_clear();
+    println!(
+        "Demo community {} ready in {:.1} s.",
+        community.name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(community)
+}
+
+fn print_accounts(listen: &str) {
+    println!();
+    println!("Yigong demo: http://{listen}");
+    println!(
+        "Demo accounts (password {}):",
+        yigong_web::demo::DEMO_PASSWORD
+    );
+    for (user, role, display) in yigong_web::demo::DEMO_ACCOUNTS {
+        println!("  {user:<11} {:<16} {display}", role.as_str());
+    }
+    println!();
+}
+
+async fn serve(state: AppState, listen: &str) -> Result<()> {
+    let addr: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("not an address: {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, "serving");
+    let store = state.store.clone();
+    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
+    let store = open(url).await?;
+    let community = store
+        .first_community()
+        .await?
+        .context("the database holds no community yet")?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lang = yigong_web::i18n::Lang::Zh;
+    let table = yigong_web::import::read_table(&name, &bytes)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let kind = match kind {
+        ImportKindArg::Residents => yigong_web::import::ImportKind::Residents,
+        ImportKindArg::Staff => yigong_web::import::ImportKind::Staff,
+    };
+    let started = Instant::now();
+    let pb = bar(table.rows.len() as u64, kind.as_str());
+    let progress_bar = pb.clone();
+    let summary = yigong_web::import::run(
+        &store,
+        community.id,
+        None,
+        kind,
+        &name,
+        &table,
+        &mut move |n| progress_bar.set_position(n as u64),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    pb.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} rows in {:.2} s ({:.0} rows/s): {} inserted, {} updated, {} rejected.",
+        summary.total,
+        secs,
+        summary.total as f64 / secs.max(1e-9),
+        summary.inserted,
+        summary.updated,
+        summary.rejected
+    );
+    if summary.rejected > 0 {
+        let report = store
+            .get_import_report(community.id, summary.report_id)
+            .await?;
+        let out = file.with_extension("rejects.csv");
+        std::fs::write(&out, report.rejects_csv)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!(
+            "Rejected rows, with line numbers and reasons: {}",
+            out.display()
+        );
+    }
+    Ok(())
+}

@@ -185,7 +185,11 @@ mod tests {
             let counts = apportion(total, &[34, 12, 18, 20, 7, 9], 2);
             assert_eq!(counts.iter().sum::<usize>(), total);
         }
-        assert!(apportion(30, &[34, 12, 18, 20, 7, 9], 2).iter().all(|c| *c >= 2));
+        assert!(
+            apportion(30, &[34, 12, 18, 20, 7, 9], 2)
+                .iter()
+                .all(|c| *c >= 2)
+        );
     }
 
     #[test]

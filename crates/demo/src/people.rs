@@ -23,6 +23,7 @@ pub fn birth_date(rng: &mut Rng, age: u32) -> Date {
 }
 
 /// Full years between `birth` and [`REFERENCE_DATE`].
+#[cfg(test)]
 pub fn age_on_reference(birth: Date) -> i32 {
     let mut age = REFERENCE_DATE.year() - birth.year();
     if (REFERENCE_DATE.month() as u8, REFERENCE_DATE.day()) < (birth.month() as u8, birth.day()) {
@@ -76,6 +77,7 @@ impl IdRegistry {
         }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.used.len()
     }

@@ -75,7 +75,9 @@ fn age_and_sex(rng: &mut Rng, relation: Relation, head_age: u32, head_sex: Sex) 
     match relation {
         Relation::Head => (head_age, head_sex),
         Relation::Spouse => {
-            let age = (head_age + rng.range(0, 10)).saturating_sub(5).clamp(20, 98);
+            let age = (head_age + rng.range(0, 10))
+                .saturating_sub(5)
+                .clamp(20, 98);
             (age, other(head_sex))
         }
         Relation::Child => {

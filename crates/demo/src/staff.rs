@@ -50,14 +50,14 @@ fn ladder(role: Role, level: Level) -> Ladder {
         (Role::Nurse, Level::Hospital) => &[
             ("chief_nurse", 1),
             ("associate_chief_nurse", 5),
-            ("supervising_nurse", 22),
+            ("supervising_nurse", 18),
             ("senior_nurse", 35),
-            ("nurse", 37),
+            ("nurse", 41),
         ],
         (Role::Nurse, Level::Township) => &[
-            ("supervising_nurse", 15),
+            ("supervising_nurse", 10),
             ("senior_nurse", 35),
-            ("nurse", 50),
+            ("nurse", 55),
         ],
         (Role::Pharmacist, Level::Hospital) => &[
             ("chief_pharmacist", 3),
@@ -191,6 +191,22 @@ fn person(
     }
 }
 
+/// The ladder rank of a department head (`None`: not a head). The first member heads
+/// the department; in clinical departments the second is the head nurse. The lead
+/// hospital's directors are chief physicians, the members' often associate chiefs;
+/// in a township only the general practice head holds a senior title.
+fn head_rank(rng: &mut Rng, plan: Plan, role: Role, k: usize, first_dept: bool) -> Option<usize> {
+    match (k, role, plan) {
+        (0, Role::Admin, _) | (0, _, Plan::Lead) => Some(0),
+        (0, Role::Physician, Plan::Township) => Some(usize::from(!first_dept)),
+        (0, _, Plan::Township) => Some(0),
+        (0, ..) => Some(usize::from(!rng.percent(50))),
+        (1, Role::Nurse, Plan::Township) => Some(0),
+        (1, Role::Nurse, _) => Some(if rng.percent(40) { 1 } else { 2 }),
+        _ => None,
+    }
+}
+
 /// A title from the ladder; a head takes `head_rank` (0: the top title).
 fn draw_title(rng: &mut Rng, ladder: Ladder, head: Option<usize>) -> &'static str {
     if let Some(rank) = head {
@@ -245,19 +261,15 @@ pub fn generate(
                 let weights: Vec<u32> = defs.iter().map(|d| d.weight).collect();
                 let counts = departments::apportion(site.staff, &weights, 2);
                 let range = ranges.get(institution).cloned().unwrap_or(0..0);
-                for ((def, count), department) in defs.iter().zip(counts).zip(range) {
+                for (position, ((def, count), department)) in
+                    defs.iter().zip(counts).zip(range).enumerate()
+                {
                     let specialty = departments
                         .get(department)
                         .map_or(def.name, |d| d.name.as_str());
                     for k in 0..count {
                         let role = role(rng, def.profile, k);
-                        // Department heads: the director, then (clinical) the head
-                        // nurse, who in a hospital is usually an associate chief nurse.
-                        let head = match (k, role, level) {
-                            (1, Role::Nurse, Level::Hospital) => Some(1),
-                            (0, ..) | (1, Role::Nurse, _) => Some(0),
-                            _ => None,
-                        };
+                        let head = head_rank(rng, plan, role, k, position == 0);
                         let title = draw_title(rng, ladder(role, level), head);
                         let staff = person(rng, ids, title, Some(role), specialty);
                         out.push(DemoStaff {

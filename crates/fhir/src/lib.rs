@@ -1,1 +1,17 @@
-//! placeholder
+//! FHIR R4 (4.0.1) JSON for the resources Yigong exposes: Patient, Organization,
+//! Practitioner, Bundle (searchset), CapabilityStatement and OperationOutcome.
+//!
+//! The builders take plain values so this crate knows nothing of storage; output is
+//! checked in the test suite by validators we did not write.
+
+pub mod resources;
+
+pub use resources::*;
+
+/// 居民身份证 OID: the identifier system of Chinese resident ID numbers.
+pub const ID_CARD_SYSTEM: &str = "urn:oid:2.16.156.10011.1.3";
+/// Our institution codes.
+pub const INSTITUTION_CODE_SYSTEM: &str = "urn:yigong:institution-code";
+/// Our staff title codes.
+pub const TITLE_SYSTEM: &str = "urn:yigong:staff-title";
+pub const FHIR_VERSION: &str = "4.0.1";

@@ -1,9 +1,9 @@
 //! Accounts (账号) and their login sessions. Passwords arrive here already hashed;
 //! session tokens arrive as hashes, so a database leak yields no usable token.
 
-use sqlx::AssertSqlSafe;
 use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::access::Role;
@@ -45,8 +45,7 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "a.id, a.community_id, a.username, a.display_name, a.password_hash, a.role, a.institution_id, a.department_id, a.active";
+const ACCOUNT_COLUMNS: &str = "a.id, a.community_id, a.username, a.display_name, a.password_hash, a.role, a.institution_id, a.department_id, a.active";
 
 impl Store {
     pub async fn create_account(&self, community: Uuid, new: &NewAccount<'_>) -> Result<Uuid> {
@@ -67,17 +66,29 @@ impl Store {
     }
 
     pub async fn list_accounts(&self, community: Uuid) -> Result<Vec<Account>> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.community_id = $1 ORDER BY a.username");
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.community_id = $1 ORDER BY a.username"
+        );
         on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(community).fetch_all(pool).await.store())
     }
 
     pub async fn set_password(&self, id: Uuid, password_hash: &str) -> Result<()> {
         let n = on_db!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
             .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
-    pub async fn create_session(&self, token_hash: &str, account: Uuid, csrf: &str, expires_at: OffsetDateTime) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account: Uuid,
+        csrf: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
         on_db!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(account).bind(csrf).bind(now()).bind(expires_at)
@@ -100,7 +111,11 @@ impl Store {
         );
         let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now())
             .fetch_optional(pool).await.store())?;
-        Ok(row.map(|r| Session { account: r.account, csrf_token: r.csrf_token, expires_at: r.expires_at }))
+        Ok(row.map(|r| Session {
+            account: r.account,
+            csrf_token: r.csrf_token,
+            expires_at: r.expires_at,
+        }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

@@ -23,6 +23,7 @@ pub struct AuditEntry<'a> {
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AuditEvent {
     pub id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub account_id: Option<Uuid>,
     pub username: String,
@@ -41,8 +42,11 @@ pub struct AuditQuery {
     pub outcome: Option<String>,
 }
 
-fn push_filters<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, q: &'a AuditQuery)
-where
+fn push_filters<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    q: &'a AuditQuery,
+) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
@@ -71,7 +75,12 @@ impl Store {
     }
 
     /// Newest first.
-    pub async fn list_audit(&self, community: Uuid, q: &AuditQuery, page: PageRequest) -> Result<Page<AuditEvent>> {
+    pub async fn list_audit(
+        &self,
+        community: Uuid,
+        q: &AuditQuery,
+        page: PageRequest,
+    ) -> Result<Page<AuditEvent>> {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
                 "SELECT id, at, account_id, username, action, entity, entity_id, outcome, ip, detail FROM audit_events");
@@ -83,6 +92,11 @@ impl Store {
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 }

@@ -11,6 +11,7 @@ pub struct ImportReport {
     pub id: Uuid,
     pub kind: String,
     pub file_name: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub total_rows: i64,
     pub inserted: i64,
@@ -32,7 +33,11 @@ pub struct NewImportReport<'a> {
 }
 
 impl Store {
-    pub async fn save_import_report(&self, community: Uuid, r: &NewImportReport<'_>) -> Result<Uuid> {
+    pub async fn save_import_report(
+        &self,
+        community: Uuid,
+        r: &NewImportReport<'_>,
+    ) -> Result<Uuid> {
         let id = new_id();
         on_db!(self, pool => sqlx::query(
             "INSERT INTO import_reports (id, community_id, account_id, kind, file_name, at, total_rows, inserted, updated,

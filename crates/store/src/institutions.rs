@@ -1,8 +1,8 @@
 //! Institutions (机构) in their hierarchy, and their departments (科室).
 
-use sqlx::AssertSqlSafe;
 use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 use yigong_domain::registry::InstitutionKind;
 
@@ -46,7 +46,11 @@ pub struct Department {
 const INSTITUTION_COLUMNS: &str = "id, community_id, parent_id, kind, code, name, address, active";
 
 impl Store {
-    pub async fn insert_institution(&self, community: Uuid, new: &NewInstitution) -> Result<Institution> {
+    pub async fn insert_institution(
+        &self,
+        community: Uuid,
+        new: &NewInstitution,
+    ) -> Result<Institution> {
         let id = new_id();
         let t = now();
         on_db!(self, pool => sqlx::query(
@@ -78,14 +82,22 @@ impl Store {
     }
 
     pub async fn get_institution(&self, community: Uuid, id: Uuid) -> Result<Institution> {
-        let sql = format!("SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE community_id = $1 AND id = $2");
+        let sql = format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE community_id = $1 AND id = $2"
+        );
         on_db!(self, pool => sqlx::query_as::<_, Institution>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
             .fetch_optional(pool).await.store())?
         .ok_or(StoreError::NotFound)
     }
 
-    pub async fn find_institution_by_code(&self, community: Uuid, code: &str) -> Result<Option<Institution>> {
-        let sql = format!("SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE community_id = $1 AND code = $2");
+    pub async fn find_institution_by_code(
+        &self,
+        community: Uuid,
+        code: &str,
+    ) -> Result<Option<Institution>> {
+        let sql = format!(
+            "SELECT {INSTITUTION_COLUMNS} FROM institutions WHERE community_id = $1 AND code = $2"
+        );
         on_db!(self, pool => sqlx::query_as::<_, Institution>(AssertSqlSafe(sql.as_str())).bind(community).bind(code)
             .fetch_optional(pool).await.store())
     }
@@ -97,50 +109,99 @@ impl Store {
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
 
-    pub async fn update_institution(&self, community: Uuid, id: Uuid, name: &str, address: &str) -> Result<()> {
+    pub async fn update_institution(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        name: &str,
+        address: &str,
+    ) -> Result<()> {
         let n = on_db!(self, pool => sqlx::query(
             "UPDATE institutions SET name = $3, address = $4, updated_at = $5 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(name).bind(address).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Deactivates or reactivates; institutions are never deleted.
-    pub async fn set_institution_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
+    pub async fn set_institution_active(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        active: bool,
+    ) -> Result<()> {
         let n = on_db!(self, pool => sqlx::query(
             "UPDATE institutions SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
-    pub async fn insert_department(&self, community: Uuid, institution: Uuid, code: &str, name: &str) -> Result<Department> {
+    pub async fn insert_department(
+        &self,
+        community: Uuid,
+        institution: Uuid,
+        code: &str,
+        name: &str,
+    ) -> Result<Department> {
         let id = new_id();
         on_db!(self, pool => sqlx::query(
             "INSERT INTO departments (id, community_id, institution_id, code, name, active) VALUES ($1, $2, $3, $4, $5, TRUE)")
             .bind(id).bind(community).bind(institution).bind(code).bind(name)
             .execute(pool).await.store().map(|_| ()))?;
-        Ok(Department { id, institution_id: institution, code: code.into(), name: name.into(), active: true })
+        Ok(Department {
+            id,
+            institution_id: institution,
+            code: code.into(),
+            name: name.into(),
+            active: true,
+        })
     }
 
-    pub async fn list_departments(&self, community: Uuid, institution: Uuid) -> Result<Vec<Department>> {
+    pub async fn list_departments(
+        &self,
+        community: Uuid,
+        institution: Uuid,
+    ) -> Result<Vec<Department>> {
         on_db!(self, pool => sqlx::query_as::<_, Department>(
             "SELECT id, institution_id, code, name, active FROM departments
              WHERE community_id = $1 AND institution_id = $2 ORDER BY code")
             .bind(community).bind(institution).fetch_all(pool).await.store())
     }
 
-    pub async fn find_department(&self, community: Uuid, institution: Uuid, code: &str) -> Result<Option<Department>> {
+    pub async fn find_department(
+        &self,
+        community: Uuid,
+        institution: Uuid,
+        code: &str,
+    ) -> Result<Option<Department>> {
         on_db!(self, pool => sqlx::query_as::<_, Department>(
             "SELECT id, institution_id, code, name, active FROM departments
              WHERE community_id = $1 AND institution_id = $2 AND code = $3")
             .bind(community).bind(institution).bind(code).fetch_optional(pool).await.store())
     }
 
-    pub async fn set_department_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
+    pub async fn set_department_active(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        active: bool,
+    ) -> Result<()> {
         let n = on_db!(self, pool => sqlx::query(
             "UPDATE departments SET active = $3 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

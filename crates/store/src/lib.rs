@@ -142,7 +142,8 @@ pub fn new_id() -> Uuid {
 pub fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     // Microseconds: what PostgreSQL keeps, so values read back compare equal.
-    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
 }
 
 impl Store {
@@ -161,7 +162,9 @@ impl Store {
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
-            Ok(Self { db: Db::Sqlite(pool) })
+            Ok(Self {
+                db: Db::Sqlite(pool),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -169,7 +172,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Self { db: Db::Postgres(pool) })
+            Ok(Self {
+                db: Db::Postgres(pool),
+            })
         } else {
             Err(StoreError::Other(sqlx::Error::Configuration(
                 "database URL must start with sqlite: or postgres:".into(),
@@ -209,7 +214,11 @@ impl Store {
             "INSERT INTO communities (id, code, name, created_at) VALUES ($1, $2, $3, $4)")
             .bind(id).bind(code).bind(name).bind(now())
             .execute(pool).await.store().map(|_| ()))?;
-        Ok(Community { id, code: code.into(), name: name.into() })
+        Ok(Community {
+            id,
+            code: code.into(),
+            name: name.into(),
+        })
     }
 
     /// The first community created: a single-county deployment has just this one.

@@ -35,7 +35,10 @@ macro_rules! migration {
 }
 
 /// Every migration, oldest first. A test checks this list against both folders.
-pub const MIGRATIONS: &[Migration] = &[migration!(0001, "registry"), migration!(0002, "accounts_audit")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(0001, "registry"),
+    migration!(0002, "accounts_audit"),
+];
 
 impl Store {
     /// Applies the migrations not yet applied; returns how many ran.

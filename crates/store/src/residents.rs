@@ -3,9 +3,9 @@
 //! Search uses index range scans only: name and given-name prefixes, pinyin-initial
 //! prefixes, and ID-number prefixes or suffixes (through a reversed copy).
 
-use sqlx::AssertSqlSafe;
 use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
 use std::collections::HashSet;
 use time::{Date, OffsetDateTime};
@@ -21,13 +21,20 @@ pub struct Resident {
     pub institution_name: String,
     pub name: String,
     pub sex: String,
+    #[serde(serialize_with = "iso_date")]
     pub birth_date: Date,
     pub id_number: String,
     pub phone: String,
     pub address: String,
     pub active: bool,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+}
+
+fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(d)
 }
 
 /// Filters of a resident list.
@@ -38,7 +45,8 @@ pub struct ResidentQuery {
     pub include_inactive: bool,
 }
 
-const SELECT: &str = "SELECT r.id, r.institution_id, i.name AS institution_name, r.name, r.sex, r.birth_date,
+const SELECT: &str =
+    "SELECT r.id, r.institution_id, i.name AS institution_name, r.name, r.sex, r.birth_date,
     r.id_number, r.phone, r.address, r.active, r.created_at, r.updated_at
     FROM residents r JOIN institutions i ON i.id = r.institution_id";
 
@@ -73,7 +81,9 @@ fn push_filters<'a, DB: sqlx::Database>(
     let range = |qb: &mut QueryBuilder<DB>, column: &str, prefix: String| {
         let upper = prefix_upper_bound(&prefix);
         qb.push(format!("(r.{column} >= ")).push_bind(prefix);
-        qb.push(format!(" AND r.{column} < ")).push_bind(upper).push(")");
+        qb.push(format!(" AND r.{column} < "))
+            .push_bind(upper)
+            .push(")");
     };
     qb.push(" AND (");
     match term {
@@ -102,7 +112,12 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Resident>> {
         if *scope == ResidentScope::None {
-            return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+            return Ok(Page {
+                items: vec![],
+                total: 0,
+                page: page.page,
+                per_page: page.per_page,
+            });
         }
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(SELECT);
@@ -119,7 +134,12 @@ impl Store {
             };
             (items, total)
         });
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// A resident by id, whatever the scope: callers check scope with [`ResidentScope::allows`].
@@ -130,13 +150,22 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    pub async fn find_resident_by_id_number(&self, community: Uuid, id_number: &str) -> Result<Option<Resident>> {
+    pub async fn find_resident_by_id_number(
+        &self,
+        community: Uuid,
+        id_number: &str,
+    ) -> Result<Option<Resident>> {
         let sql = format!("{SELECT} WHERE r.community_id = $1 AND r.id_number = $2");
         on_db!(self, pool => sqlx::query_as::<_, Resident>(AssertSqlSafe(sql.as_str())).bind(community).bind(id_number)
             .fetch_optional(pool).await.store())
     }
 
-    pub async fn insert_resident(&self, community: Uuid, institution: Uuid, r: &ValidResident) -> Result<Uuid> {
+    pub async fn insert_resident(
+        &self,
+        community: Uuid,
+        institution: Uuid,
+        r: &ValidResident,
+    ) -> Result<Uuid> {
         let id = new_id();
         let t = now();
         on_db!(self, pool => sqlx::query(
@@ -152,7 +181,13 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn update_resident(&self, community: Uuid, id: Uuid, institution: Uuid, r: &ValidResident) -> Result<()> {
+    pub async fn update_resident(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        institution: Uuid,
+        r: &ValidResident,
+    ) -> Result<()> {
         let n = on_db!(self, pool => sqlx::query(
             "UPDATE residents SET institution_id = $3, name = $4, name_given = $5, initials = $6, sex = $7,
                 birth_date = $8, id_number = $9, id_rev = $10, phone = $11, address = $12, updated_at = $13
@@ -163,7 +198,11 @@ impl Store {
             .bind(r.id_number.as_str()).bind(reversed(r.id_number.as_str()))
             .bind(r.phone.as_str()).bind(&r.address).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Deactivates or reactivates; residents are never deleted.
@@ -172,12 +211,20 @@ impl Store {
             "UPDATE residents SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Inserts or updates (by ID number) a batch of residents in one transaction.
     /// Returns `(inserted, updated)`. ID numbers must be unique within the batch.
-    pub async fn upsert_residents(&self, community: Uuid, rows: &[(Uuid, ValidResident)]) -> Result<(u64, u64)> {
+    pub async fn upsert_residents(
+        &self,
+        community: Uuid,
+        rows: &[(Uuid, ValidResident)],
+    ) -> Result<(u64, u64)> {
         if rows.is_empty() {
             return Ok((0, 0));
         }
@@ -212,7 +259,10 @@ impl Store {
             existing
         });
         let existing: HashSet<String> = existing.into_iter().collect();
-        let updated = rows.iter().filter(|(_, r)| existing.contains(r.id_number.as_str())).count() as u64;
+        let updated = rows
+            .iter()
+            .filter(|(_, r)| existing.contains(r.id_number.as_str()))
+            .count() as u64;
         Ok((rows.len() as u64 - updated, updated))
     }
 

@@ -1,8 +1,8 @@
 //! Staff (医务人员) of the community's institutions.
 
-use sqlx::AssertSqlSafe;
 use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -36,8 +36,11 @@ const SELECT: &str = "SELECT s.id, s.institution_id, i.name AS institution_name,
     d.name AS department_name, s.name, s.sex, s.id_number, s.title, s.specialty, s.phone, s.active
     FROM staff s JOIN institutions i ON i.id = s.institution_id LEFT JOIN departments d ON d.id = s.department_id";
 
-fn push_filters<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, query: &'a StaffQuery)
-where
+fn push_filters<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    query: &'a StaffQuery,
+) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
@@ -60,7 +63,12 @@ where
 }
 
 impl Store {
-    pub async fn search_staff(&self, community: Uuid, query: &StaffQuery, page: PageRequest) -> Result<Page<StaffMember>> {
+    pub async fn search_staff(
+        &self,
+        community: Uuid,
+        query: &StaffQuery,
+        page: PageRequest,
+    ) -> Result<Page<StaffMember>> {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(SELECT);
             push_filters(&mut qb, community, query);
@@ -72,7 +80,12 @@ impl Store {
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     pub async fn get_staff(&self, community: Uuid, id: Uuid) -> Result<StaffMember> {
@@ -118,7 +131,11 @@ impl Store {
             .bind(&s.name).bind(pinyin_initials(&s.name)).bind(s.sex.as_str()).bind(s.id_number.as_str())
             .bind(s.title).bind(&s.specialty).bind(s.phone.as_ref().map(|p| p.as_str())).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     pub async fn set_staff_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
@@ -126,7 +143,11 @@ impl Store {
             "UPDATE staff SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Inserts or updates (by ID number) a batch of staff in one transaction.
@@ -168,7 +189,10 @@ impl Store {
             existing
         });
         let existing: HashSet<String> = existing.into_iter().collect();
-        let updated = rows.iter().filter(|(_, _, s)| existing.contains(s.id_number.as_str())).count() as u64;
+        let updated = rows
+            .iter()
+            .filter(|(_, _, s)| existing.contains(s.id_number.as_str()))
+            .count() as u64;
         Ok((rows.len() as u64 - updated, updated))
     }
 }

@@ -7,7 +7,9 @@ use std::str::FromStr;
 
 /// The PostgreSQL URL tests run against, if the PostgreSQL leg is on.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("YIGONG_TEST_PG").ok().filter(|s| !s.is_empty())
+    std::env::var("YIGONG_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// A migrated store on a new SQLite file in the temp directory.
@@ -24,11 +26,18 @@ pub async fn sqlite() -> Result<Store> {
 pub async fn postgres(url: &str) -> Result<Store> {
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
     let admin = sqlx::PgPool::connect(url).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await?;
     admin.close().await;
     let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new().max_connections(8).connect_with(opts).await?;
-    let store = Store { db: Db::Postgres(pool) };
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await?;
+    let store = Store {
+        db: Db::Postgres(pool),
+    };
     store.migrate().await?;
     Ok(store)
 }

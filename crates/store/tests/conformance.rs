@@ -23,7 +23,10 @@ fn resident(name: &str, body17: &str) -> ValidResident {
 }
 
 async fn tree(store: &Store) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid, uuid::Uuid) {
-    let c = store.create_community("renhuai", "仁怀市医共体").await.expect("community");
+    let c = store
+        .create_community("renhuai", "仁怀市医共体")
+        .await
+        .expect("community");
     let mk = |parent, kind, code: &str, name: &str| NewInstitution {
         parent_id: parent,
         kind,
@@ -31,17 +34,44 @@ async fn tree(store: &Store) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid, uuid::Uuid)
         name: name.into(),
         address: String::new(),
     };
-    let lead = store.insert_institution(c.id, &mk(None, InstitutionKind::Lead, "LEAD", "人民医院")).await.expect("lead");
+    let lead = store
+        .insert_institution(c.id, &mk(None, InstitutionKind::Lead, "LEAD", "人民医院"))
+        .await
+        .expect("lead");
     let town = store
-        .insert_institution(c.id, &mk(Some(lead.id), InstitutionKind::Township, "T01", "茅台镇卫生院"))
+        .insert_institution(
+            c.id,
+            &mk(
+                Some(lead.id),
+                InstitutionKind::Township,
+                "T01",
+                "茅台镇卫生院",
+            ),
+        )
         .await
         .expect("town");
     let v1 = store
-        .insert_institution(c.id, &mk(Some(town.id), InstitutionKind::Village, "T01-V01", "杨柳村卫生室"))
+        .insert_institution(
+            c.id,
+            &mk(
+                Some(town.id),
+                InstitutionKind::Village,
+                "T01-V01",
+                "杨柳村卫生室",
+            ),
+        )
         .await
         .expect("v1");
     let v2 = store
-        .insert_institution(c.id, &mk(Some(town.id), InstitutionKind::Village, "T01-V02", "岩滩村卫生室"))
+        .insert_institution(
+            c.id,
+            &mk(
+                Some(town.id),
+                InstitutionKind::Village,
+                "T01-V02",
+                "岩滩村卫生室",
+            ),
+        )
         .await
         .expect("v2");
     (c.id, town.id, v1.id, v2.id)
@@ -51,7 +81,10 @@ async fn tree(store: &Store) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid, uuid::Uuid)
 async fn migrations_run_on_every_engine_and_are_idempotent() {
     for store in each_engine().await.expect("stores") {
         let applied = store.applied_migrations().await.expect("applied");
-        let expected: Vec<i64> = yigong_store::migrate::MIGRATIONS.iter().map(|m| m.version).collect();
+        let expected: Vec<i64> = yigong_store::migrate::MIGRATIONS
+            .iter()
+            .map(|m| m.version)
+            .collect();
         assert_eq!(applied, expected, "{:?}", store.engine());
         assert_eq!(store.migrate().await.expect("again"), 0);
     }
@@ -88,21 +121,88 @@ async fn resident_search_by_name_initials_and_id_fragments_within_scope() {
         store.insert_resident(c, v2, &b).await.expect("b");
         store.insert_resident(c, town, &d).await.expect("d");
         let all = ResidentScope::All;
-        let find = |q: &str| ResidentQuery { q: Some(q.into()), ..Default::default() };
+        let find = |q: &str| ResidentQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
         let names = |p: yigong_store::Page<yigong_store::residents::Resident>| {
             p.items.into_iter().map(|r| r.name).collect::<Vec<_>>()
         };
         let p1 = PageRequest::new(None, None);
-        assert_eq!(names(store.search_residents(c, &all, &find("张"), p1).await.expect("q")), ["张伟", "张小明"]);
-        assert_eq!(names(store.search_residents(c, &all, &find("小明"), p1).await.expect("q")), ["张小明", "李小明"]);
-        assert_eq!(names(store.search_residents(c, &all, &find("zxm"), p1).await.expect("q")), ["张小明"]);
-        assert_eq!(names(store.search_residents(c, &all, &find("5203821990"), p1).await.expect("q")).len(), 1);
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &all, &find("张"), p1)
+                    .await
+                    .expect("q")
+            ),
+            ["张伟", "张小明"]
+        );
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &all, &find("小明"), p1)
+                    .await
+                    .expect("q")
+            ),
+            ["张小明", "李小明"]
+        );
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &all, &find("zxm"), p1)
+                    .await
+                    .expect("q")
+            ),
+            ["张小明"]
+        );
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &all, &find("5203821990"), p1)
+                    .await
+                    .expect("q")
+            )
+            .len(),
+            1
+        );
         let tail = &d.id_number.as_str()[14..];
-        assert_eq!(names(store.search_residents(c, &all, &find(tail), p1).await.expect("q")), ["李小明"]);
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &all, &find(tail), p1)
+                    .await
+                    .expect("q")
+            ),
+            ["李小明"]
+        );
         let village = ResidentScope::Institutions(vec![v1]);
-        assert_eq!(names(store.search_residents(c, &village, &find("张"), p1).await.expect("q")), ["张小明"]);
-        assert_eq!(store.search_residents(c, &ResidentScope::None, &find("张"), p1).await.expect("q").total, 0);
-        let paged = store.search_residents(c, &all, &ResidentQuery::default(), PageRequest::new(Some(2), Some(2))).await.expect("q");
+        assert_eq!(
+            names(
+                store
+                    .search_residents(c, &village, &find("张"), p1)
+                    .await
+                    .expect("q")
+            ),
+            ["张小明"]
+        );
+        assert_eq!(
+            store
+                .search_residents(c, &ResidentScope::None, &find("张"), p1)
+                .await
+                .expect("q")
+                .total,
+            0
+        );
+        let paged = store
+            .search_residents(
+                c,
+                &all,
+                &ResidentQuery::default(),
+                PageRequest::new(Some(2), Some(2)),
+            )
+            .await
+            .expect("q");
         assert_eq!((paged.total, paged.items.len()), (3, 1));
     }
 }
@@ -119,10 +219,20 @@ async fn duplicate_id_number_is_a_conflict_and_upsert_does_not_duplicate() {
         }
         let b = resident("王强", "52038219850101003");
         let rows = vec![(v1, a.clone()), (v2, b.clone())];
-        assert_eq!(store.upsert_residents(c, &rows).await.expect("upsert"), (1, 1));
-        assert_eq!(store.upsert_residents(c, &rows).await.expect("again"), (0, 2));
+        assert_eq!(
+            store.upsert_residents(c, &rows).await.expect("upsert"),
+            (1, 1)
+        );
+        assert_eq!(
+            store.upsert_residents(c, &rows).await.expect("again"),
+            (0, 2)
+        );
         assert_eq!(store.count_residents(c).await.expect("count"), 2);
-        let moved = store.find_resident_by_id_number(c, a.id_number.as_str()).await.expect("find").expect("some");
+        let moved = store
+            .find_resident_by_id_number(c, a.id_number.as_str())
+            .await
+            .expect("find")
+            .expect("some");
         assert_eq!(moved.institution_id, v1);
     }
 }
@@ -131,13 +241,33 @@ async fn duplicate_id_number_is_a_conflict_and_upsert_does_not_duplicate() {
 async fn deactivation_hides_without_deleting() {
     for store in each_engine().await.expect("stores") {
         let (c, _town, v1, _v2) = tree(&store).await;
-        let id = store.insert_resident(c, v1, &resident("赵敏", "52038219800101001")).await.expect("a");
+        let id = store
+            .insert_resident(c, v1, &resident("赵敏", "52038219800101001"))
+            .await
+            .expect("a");
         store.set_resident_active(c, id, false).await.expect("off");
         let all = ResidentScope::All;
         let p = PageRequest::new(None, None);
-        assert_eq!(store.search_residents(c, &all, &ResidentQuery::default(), p).await.expect("q").total, 0);
-        let q = ResidentQuery { include_inactive: true, ..Default::default() };
-        assert_eq!(store.search_residents(c, &all, &q, p).await.expect("q").total, 1);
+        assert_eq!(
+            store
+                .search_residents(c, &all, &ResidentQuery::default(), p)
+                .await
+                .expect("q")
+                .total,
+            0
+        );
+        let q = ResidentQuery {
+            include_inactive: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .search_residents(c, &all, &q, p)
+                .await
+                .expect("q")
+                .total,
+            1
+        );
         assert!(!store.get_resident(c, id).await.expect("still there").active);
     }
 }
@@ -146,10 +276,15 @@ async fn deactivation_hides_without_deleting() {
 async fn staff_round_trip() {
     for store in each_engine().await.expect("stores") {
         let (c, town, _v1, _v2) = tree(&store).await;
-        let dept = store.insert_department(c, town, "gp", "全科").await.expect("dept");
+        let dept = store
+            .insert_department(c, town, "gp", "全科")
+            .await
+            .expect("dept");
         let s = StaffInput {
             name: "刘医生".into(),
-            id_number: yigong_domain::identity::ResidentIdNumber::from_body("52038219700101001").expect("id").to_string(),
+            id_number: yigong_domain::identity::ResidentIdNumber::from_body("52038219700101001")
+                .expect("id")
+                .to_string(),
             sex: None,
             title: "attending_physician".into(),
             specialty: Some("全科医学".into()),
@@ -157,14 +292,30 @@ async fn staff_round_trip() {
         }
         .validate()
         .expect("valid");
-        let id = store.insert_staff(c, town, Some(dept.id), &s).await.expect("insert");
+        let id = store
+            .insert_staff(c, town, Some(dept.id), &s)
+            .await
+            .expect("insert");
         let got = store.get_staff(c, id).await.expect("get");
         assert_eq!(got.department_name.as_deref(), Some("全科"));
         let page = store
-            .search_staff(c, &StaffQuery { q: Some("lys".into()), ..Default::default() }, PageRequest::new(None, None))
+            .search_staff(
+                c,
+                &StaffQuery {
+                    q: Some("lys".into()),
+                    ..Default::default()
+                },
+                PageRequest::new(None, None),
+            )
             .await
             .expect("search");
         assert_eq!(page.total, 1);
-        assert_eq!(store.upsert_staff(c, &[(town, None, s)]).await.expect("upsert"), (0, 1));
+        assert_eq!(
+            store
+                .upsert_staff(c, &[(town, None, s)])
+                .await
+                .expect("upsert"),
+            (0, 1)
+        );
     }
 }

@@ -1,0 +1,118 @@
+//! Command-line arguments; each option also reads a `YIGONG_*` environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "yigong",
+    version,
+    about = "Yigong — county medical community platform (医共体信息平台)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Db {
+    /// Folder holding the embedded SQLite database.
+    #[arg(long, env = "YIGONG_DATA_DIR", default_value = "./yigong-data")]
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` or `postgres://…`; defaults to SQLite in the data folder.
+    #[arg(long, env = "YIGONG_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl Db {
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(u) = self.database_url.as_ref().filter(|u| !u.is_empty()) {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        Ok(format!(
+            "sqlite:{}",
+            self.data_dir.join("yigong.db").display()
+        ))
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.database_url {
+            Some(_) => "the configured database".into(),
+            None => self.data_dir.display().to_string(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the platform.
+    Serve(ServeArgs),
+    /// Create a demo community (or reuse the one in the data folder), then serve it.
+    Demo(DemoArgs),
+    /// Apply database migrations.
+    Migrate(Db),
+    /// Import residents or staff from a CSV or Excel file.
+    Import {
+        kind: ImportKindArg,
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "YIGONG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub db: Db,
+    /// Mark session cookies Secure (when served behind TLS).
+    #[arg(long, env = "YIGONG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[arg(long, env = "YIGONG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub db: Db,
+    /// How many residents to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub residents: usize,
+    /// Generation seed: the same seed gives the same community.
+    #[arg(long, default_value_t = yigong_web::demo::DEMO_SEED)]
+    pub seed: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ImportKindArg {
+    Residents,
+    Staff,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, env = "YIGONG_NEW_PASSWORD")]
+        password: String,
+        /// admin, manager, specialist, township_doctor, village_doctor, party_secretary, bureau_viewer
+        #[arg(long)]
+        role: String,
+        /// Institution code, e.g. LEAD or T01-V01.
+        #[arg(long)]
+        institution: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}

@@ -1,0 +1,104 @@
+//! Accounts, for administrators: list and create.
+
+use super::AppJson;
+use crate::auth::{CurrentUser, PASSWORD_MIN, hash_password};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+use yigong_domain::access::Role;
+use yigong_domain::registry::FieldError;
+use yigong_store::accounts::{Account, NewAccount};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/accounts", get(list).post(create))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts", responses((status = 200, body = [Object]), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Account>>> {
+    user.require(user.role.manages_accounts())?;
+    Ok(Json(state.store.list_accounts(state.community.id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AccountBody {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: String,
+    pub institution_id: Uuid,
+}
+
+/// Validates and creates an account; shared with the CLI's `user add`.
+pub async fn create_account(state: &AppState, body: &AccountBody) -> ApiResult<Uuid> {
+    let username = body.username.trim();
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(FieldError::new("username", "invalid_characters").into());
+    }
+    let display = yigong_domain::registry::validate_name(&body.display_name)?;
+    if body.password.chars().count() < PASSWORD_MIN {
+        return Err(FieldError::new("password", "password_too_short").into());
+    }
+    if body.password.len() > 256 {
+        return Err(FieldError::new("password", "too_long").into());
+    }
+    let role = Role::parse(body.role.trim()).ok_or(FieldError::new("role", "role_invalid"))?;
+    let inst = state
+        .store
+        .get_institution(state.community.id, body.institution_id)
+        .await
+        .map_err(|_| super::institutions::unknown_institution())?;
+    if !inst.kind().is_some_and(|k| role.fits_institution(k)) {
+        return Err(FieldError::new("role", "role_invalid").into());
+    }
+    let password = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())?;
+    let new = NewAccount {
+        username,
+        display_name: &display,
+        password_hash: &hash,
+        role,
+        institution_id: inst.id,
+        department_id: None,
+    };
+    Ok(state.store.create_account(state.community.id, &new).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", request_body = AccountBody,
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(body): AppJson<AccountBody>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    user.require(user.role.manages_accounts())?;
+    let id = create_account(&state, &body).await?;
+    user.audit(
+        &state,
+        "account.create",
+        "account",
+        Some(id),
+        true,
+        body.username.trim(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
+    ))
+}

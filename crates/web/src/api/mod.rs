@@ -1,0 +1,87 @@
+//! The JSON API under `/api/v1`: thin handlers that parse, call the store, and render.
+
+pub mod accounts;
+pub mod audit;
+pub mod imports;
+pub mod institutions;
+pub mod residents;
+pub mod session;
+pub mod staff;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use yigong_store::PageRequest;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(institutions::router())
+        .merge(residents::router())
+        .merge(staff::router())
+        .merge(accounts::router())
+        .merge(audit::router())
+        .merge(imports::router())
+        .route(
+            "/openapi.json",
+            axum::routing::get(crate::openapi::document),
+        )
+}
+
+/// JSON body extractor whose rejections use our error shape.
+pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(AppJson(v))
+    }
+}
+
+/// `?page=&per_page=` on every list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl Paging {
+    pub fn request(&self) -> PageRequest {
+        PageRequest::new(self.page, self.per_page)
+    }
+}
+
+/// A query extractor whose rejections use our error shape.
+pub struct AppQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| AppQuery(q.0))
+            .map_err(|e| {
+                ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_field")
+                    .with_detail(e.body_text())
+            })
+    }
+}
+
+/// Parses an optional UUID query value, naming the field when it is malformed.
+pub fn opt_uuid(raw: &Option<String>, field: &'static str) -> Result<Option<uuid::Uuid>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            ApiError::field(axum::http::StatusCode::BAD_REQUEST, field, "invalid_field")
+        }),
+    }
+}

@@ -1,0 +1,157 @@
+//! One error type for the HTTP edge: a status, a stable snake_case code (a key into the
+//! catalogue), the field at fault if one is, and a message in the request's language.
+
+use crate::i18n::Lang;
+use axum::Json;
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use yigong_domain::registry::FieldError;
+use yigong_store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+    /// Extra detail appended to the message (e.g. which JSON field had a wrong type).
+    pub detail: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
+        Self {
+            status,
+            code,
+            field: None,
+            detail: None,
+        }
+    }
+
+    pub fn field(status: StatusCode, field: &'static str, code: &'static str) -> Self {
+        Self {
+            status,
+            code,
+            field: Some(field),
+            detail: None,
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found")
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden")
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated")
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    }
+
+    pub fn with_detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    /// The human message: "身份证号：身份证号校验位不正确".
+    pub fn message(&self, lang: Lang) -> String {
+        let text = lang.t(&format!("error.{}", self.code));
+        let mut m = match self.field {
+            Some(f) => {
+                let label = lang.t(&format!("field.{f}"));
+                let sep = if lang == Lang::Zh { "：" } else { ": " };
+                format!("{label}{sep}{text}")
+            }
+            None => text.to_string(),
+        };
+        if let Some(d) = &self.detail {
+            m.push_str(if lang == Lang::Zh { "（" } else { " (" });
+            m.push_str(d);
+            m.push_str(if lang == Lang::Zh { "）" } else { ")" });
+        }
+        m
+    }
+
+    pub fn body(&self, lang: Lang) -> serde_json::Value {
+        let mut e = json!({ "code": self.code, "message": self.message(lang) });
+        if let Some(f) = self.field {
+            e["field"] = json!(f);
+        }
+        json!({ "error": e })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code, "request failed");
+        }
+        // Rendered in Chinese; the `localize` middleware re-renders for English requests.
+        let mut res = (self.status, Json(self.body(Lang::Zh))).into_response();
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, e.field, e.code)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Conflict { constraint } => {
+                let field = match constraint.as_str() {
+                    "id_number" => "id_number",
+                    "username" => "username",
+                    _ => "code",
+                };
+                ApiError::field(StatusCode::CONFLICT, field, "duplicate")
+            }
+            StoreError::MissingReference => {
+                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "institution", "not_found")
+            }
+            StoreError::Other(err) => {
+                tracing::error!(error = %err, "database error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonSyntaxError(_) => ApiError::new(StatusCode::BAD_REQUEST, "bad_json"),
+            JsonRejection::JsonDataError(e) => {
+                // serde's text names the field and the expected type; it holds no stored data.
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field")
+                    .with_detail(e.body_text())
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            _ => ApiError::new(StatusCode::BAD_REQUEST, "bad_json"),
+        }
+    }
+}
+
+impl From<FormRejection> for ApiError {
+    fn from(r: FormRejection) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").with_detail(r.body_text())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

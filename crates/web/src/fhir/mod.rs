@@ -1,0 +1,405 @@
+//! FHIR R4 under `/fhir/r4`: metadata, and read and search of Patient, Organization and
+//! Practitioner. Errors are OperationOutcome; out-of-scope patients answer 404.
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+use yigong_domain::identity::{mask_id_text, mask_phone_text};
+use yigong_fhir as fhir;
+use yigong_store::PageRequest;
+use yigong_store::institutions::Institution;
+use yigong_store::residents::{Resident, ResidentQuery};
+use yigong_store::staff::{StaffMember, StaffQuery};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/metadata", get(metadata))
+        .route("/Patient", get(search_patients))
+        .route("/Patient/{id}", get(read_patient))
+        .route("/Organization", get(search_organizations))
+        .route("/Organization/{id}", get(read_organization))
+        .route("/Practitioner", get(search_practitioners))
+        .route("/Practitioner/{id}", get(read_practitioner))
+}
+
+/// A FHIR response: `application/fhir+json`.
+pub struct Fhir(StatusCode, Value);
+
+impl IntoResponse for Fhir {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            [(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8")],
+            self.1.to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// An error rendered as OperationOutcome.
+pub struct FhirError(ApiError);
+
+impl From<ApiError> for FhirError {
+    fn from(e: ApiError) -> Self {
+        FhirError(e)
+    }
+}
+
+impl From<yigong_store::StoreError> for FhirError {
+    fn from(e: yigong_store::StoreError) -> Self {
+        FhirError(e.into())
+    }
+}
+
+impl IntoResponse for FhirError {
+    fn into_response(self) -> Response {
+        self.into_response_in(Lang::Zh)
+    }
+}
+
+impl FhirError {
+    pub fn into_response_in(self, lang: Lang) -> Response {
+        let code = match self.0.status {
+            StatusCode::NOT_FOUND => "not-found",
+            StatusCode::UNAUTHORIZED => "login",
+            StatusCode::FORBIDDEN => "forbidden",
+            s if s.is_server_error() => "exception",
+            _ => "invalid",
+        };
+        let mut r = Fhir(
+            self.0.status,
+            fhir::operation_outcome(code, &self.0.message(lang)),
+        )
+        .into_response();
+        r.extensions_mut().insert(self.0);
+        r
+    }
+}
+
+type FhirResult = Result<Fhir, FhirError>;
+
+/// The authenticated user, with authentication failures as OperationOutcome.
+pub struct FhirUser(CurrentUser);
+
+impl FromRequestParts<AppState> for FhirUser {
+    type Rejection = FhirError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, FhirError> {
+        Ok(FhirUser(
+            CurrentUser::from_request_parts(parts, state).await?,
+        ))
+    }
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}/fhir/r4")
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    name: Option<String>,
+    identifier: Option<String>,
+    organization: Option<String>,
+    partof: Option<String>,
+    #[serde(rename = "_count")]
+    count: Option<String>,
+    #[serde(rename = "_offset")]
+    offset: Option<String>,
+}
+
+impl SearchParams {
+    fn paging(&self) -> Result<PageRequest, FhirError> {
+        let num = |v: &Option<String>, dflt: i64| -> Result<i64, FhirError> {
+            match v.as_deref() {
+                None => Ok(dflt),
+                Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                    FhirError(
+                        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field")
+                            .with_detail("_count/_offset"),
+                    )
+                }),
+            }
+        };
+        let count = num(&self.count, 20)?.clamp(1, PageRequest::MAX_PER_PAGE);
+        let offset = num(&self.offset, 0)?;
+        Ok(PageRequest::new(Some(offset / count + 1), Some(count)))
+    }
+
+    /// `system|value` or `value`; only the ID-card system is searchable.
+    fn identifier_value(&self, system: &str) -> Option<Option<String>> {
+        self.identifier
+            .as_deref()
+            .map(|raw| match raw.split_once('|') {
+                Some((s, v)) if s == system || s.is_empty() => Some(v.trim().to_string()),
+                Some(_) => None,
+                None => Some(raw.trim().to_string()),
+            })
+    }
+
+    /// `Organization/<id>` or `<id>`.
+    fn reference(raw: &Option<String>) -> Result<Option<Uuid>, FhirError> {
+        match raw.as_deref() {
+            None => Ok(None),
+            Some(r) => r
+                .trim_start_matches("Organization/")
+                .parse()
+                .map(Some)
+                .map_err(|_| {
+                    FhirError(
+                        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field")
+                            .with_detail("organization"),
+                    )
+                }),
+        }
+    }
+}
+
+fn bundle(
+    headers: &HeaderMap,
+    ty: &str,
+    page: PageRequest,
+    total: i64,
+    entries: Vec<(Uuid, Value)>,
+) -> Fhir {
+    let base = base_url(headers);
+    let next = (page.offset() + page.per_page < total).then(|| {
+        format!(
+            "{base}/{ty}?_count={}&_offset={}",
+            page.per_page,
+            page.offset() + page.per_page
+        )
+    });
+    let entries = entries
+        .into_iter()
+        .map(|(id, r)| (format!("{base}/{ty}/{id}"), r))
+        .collect();
+    Fhir(
+        StatusCode::OK,
+        fhir::searchset(&format!("{base}/{ty}"), total, entries, next),
+    )
+}
+
+async fn metadata(headers: HeaderMap) -> Fhir {
+    let today = time::OffsetDateTime::now_utc().date();
+    Fhir(
+        StatusCode::OK,
+        fhir::capability_statement(&base_url(&headers), env!("CARGO_PKG_VERSION"), today),
+    )
+}
+
+pub fn patient_resource(user: &CurrentUser, r: &Resident) -> Value {
+    let whole = user.role.sees_full_identifiers();
+    let id_number = if whole {
+        r.id_number.clone()
+    } else {
+        mask_id_text(&r.id_number)
+    };
+    let phone = if whole {
+        r.phone.clone()
+    } else {
+        mask_phone_text(&r.phone)
+    };
+    fhir::patient(&fhir::PatientData {
+        id: r.id,
+        name: &r.name,
+        sex: &r.sex,
+        birth_date: r.birth_date,
+        id_number: &id_number,
+        phone: &phone,
+        address: &r.address,
+        active: r.active,
+        organization_id: r.institution_id,
+        organization_name: &r.institution_name,
+        updated_at: r.updated_at,
+    })
+}
+
+async fn read_patient(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let id: Uuid = id.parse().map_err(|_| FhirError(ApiError::not_found()))?;
+    let r = crate::api::residents::load_in_scope(&state, &user, id, "resident.read.fhir").await?;
+    Ok(Fhir(StatusCode::OK, patient_resource(&user, &r)))
+}
+
+async fn search_patients(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let page = p.paging()?;
+    let c = state.community.id;
+    let (items, total) = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
+        Some(Some(value)) => {
+            let found = state
+                .store
+                .find_resident_by_id_number(c, &value.to_ascii_uppercase())
+                .await?;
+            let visible: Vec<Resident> = found
+                .into_iter()
+                .filter(|r| user.scope.allows(r.institution_id))
+                .collect();
+            let n = visible.len() as i64;
+            (visible, n)
+        }
+        Some(None) => (vec![], 0),
+        None => {
+            let q = ResidentQuery {
+                q: p.name.clone(),
+                institution: SearchParams::reference(&p.organization)?,
+                include_inactive: false,
+            };
+            let page = state
+                .store
+                .search_residents(c, &user.scope, &q, page)
+                .await?;
+            (page.items, page.total)
+        }
+    };
+    user.audit(
+        &state,
+        "resident.search.fhir",
+        "resident",
+        None,
+        true,
+        &format!("results={total}"),
+    )
+    .await?;
+    let entries = items
+        .iter()
+        .map(|r| (r.id, patient_resource(&user, r)))
+        .collect();
+    Ok(bundle(&headers, "Patient", page, total, entries))
+}
+
+fn organization_resource(lang: Lang, i: &Institution) -> Value {
+    fhir::organization(&fhir::OrganizationData {
+        id: i.id,
+        code: &i.code,
+        name: &i.name,
+        kind: &i.kind,
+        kind_label: lang.t(&format!("kind.{}", i.kind)),
+        address: &i.address,
+        active: i.active,
+        parent_id: i.parent_id,
+    })
+}
+
+async fn read_organization(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let id: Uuid = id.parse().map_err(|_| FhirError(ApiError::not_found()))?;
+    let i = state.store.get_institution(state.community.id, id).await?;
+    Ok(Fhir(StatusCode::OK, organization_resource(user.lang, &i)))
+}
+
+async fn search_organizations(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let page = p.paging()?;
+    let parent = SearchParams::reference(&p.partof)?;
+    let code = p.identifier_value(fhir::INSTITUTION_CODE_SYSTEM);
+    let all: Vec<Institution> = state
+        .store
+        .list_institutions(state.community.id)
+        .await?
+        .into_iter()
+        .filter(|i| p.name.as_deref().is_none_or(|n| i.name.contains(n.trim())))
+        .filter(|i| {
+            code.as_ref()
+                .is_none_or(|c| c.as_deref() == Some(i.code.as_str()))
+        })
+        .filter(|i| parent.is_none_or(|pid| i.parent_id == Some(pid)))
+        .collect();
+    let total = all.len() as i64;
+    let entries = all
+        .iter()
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
+        .map(|i| (i.id, organization_resource(user.lang, i)))
+        .collect();
+    Ok(bundle(&headers, "Organization", page, total, entries))
+}
+
+fn practitioner_resource(user: &CurrentUser, s: &StaffMember) -> Value {
+    let whole = user.role.sees_full_identifiers();
+    let id_number = if whole {
+        s.id_number.clone()
+    } else {
+        mask_id_text(&s.id_number)
+    };
+    let phone = s
+        .phone
+        .as_ref()
+        .map(|p| if whole { p.clone() } else { mask_phone_text(p) });
+    fhir::practitioner(&fhir::PractitionerData {
+        id: s.id,
+        name: &s.name,
+        sex: &s.sex,
+        id_number: &id_number,
+        phone: phone.as_deref(),
+        title: &s.title,
+        title_label: user.lang.t(&format!("title.{}", s.title)),
+        active: s.active,
+    })
+}
+
+async fn read_practitioner(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let id: Uuid = id.parse().map_err(|_| FhirError(ApiError::not_found()))?;
+    let s = state.store.get_staff(state.community.id, id).await?;
+    Ok(Fhir(StatusCode::OK, practitioner_resource(&user, &s)))
+}
+
+async fn search_practitioners(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let page = p.paging()?;
+    let q = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
+        Some(Some(v)) => Some(v.to_ascii_uppercase()),
+        Some(None) => return Ok(bundle(&headers, "Practitioner", page, 0, vec![])),
+        None => p.name.clone(),
+    };
+    let query = StaffQuery {
+        q,
+        institution: SearchParams::reference(&p.organization)?,
+        include_inactive: false,
+    };
+    let found = state
+        .store
+        .search_staff(state.community.id, &query, page)
+        .await?;
+    let entries = found
+        .items
+        .iter()
+        .map(|s| (s.id, practitioner_resource(&user, s)))
+        .collect();
+    Ok(bundle(&headers, "Practitioner", page, found.total, entries))
+}

@@ -1,0 +1,449 @@
+//! The message catalogue: every user-facing string, Simplified Chinese by default and
+//! English on request (`?lang=en`, the `lang` cookie, or `Accept-Language: en`).
+
+use axum::http::HeaderMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh_cn" | "cn" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// From the query string's `lang`, then the `lang` cookie, then Accept-Language.
+    pub fn detect(query: Option<&str>, headers: &HeaderMap) -> Self {
+        if let Some(l) = query.and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(Lang::parse)
+        }) {
+            return l;
+        }
+        if let Some(l) = crate::auth::cookie(headers, "lang").and_then(|v| Lang::parse(&v)) {
+            return l;
+        }
+        headers
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .filter(|first| first.trim().to_ascii_lowercase().starts_with("en"))
+            .map_or(Lang::Zh, |_| Lang::En)
+    }
+
+    /// The catalogue text for `key`; the key itself if it is missing (a test forbids that).
+    pub fn t(self, key: &str) -> &'static str {
+        match lookup(key) {
+            Some((zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => "?",
+        }
+    }
+}
+
+pub fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    CATALOGUE
+        .binary_search_by(|(k, _, _)| k.cmp(&key))
+        .ok()
+        .map(|i| (CATALOGUE[i].1, CATALOGUE[i].2))
+}
+
+/// (key, zh-CN, en), sorted by key (a test checks).
+pub static CATALOGUE: &[(&str, &str, &str)] = &[
+    ("action.back", "返回", "Back"),
+    ("action.cancel", "取消", "Cancel"),
+    ("action.create", "新建", "Create"),
+    ("action.deactivate", "停用", "Deactivate"),
+    (
+        "action.download_rejects",
+        "下载错误行",
+        "Download rejected rows",
+    ),
+    ("action.edit", "编辑", "Edit"),
+    ("action.import", "导入", "Import"),
+    ("action.login", "登录", "Log in"),
+    ("action.logout", "退出", "Log out"),
+    ("action.reactivate", "启用", "Reactivate"),
+    ("action.save", "保存", "Save"),
+    ("action.search", "搜索", "Search"),
+    ("app.name", "医共体信息平台", "Medical Community Platform"),
+    ("audit.action", "操作", "Action"),
+    ("audit.at", "时间", "Time"),
+    ("audit.detail", "详情", "Detail"),
+    ("audit.entity", "对象", "Entity"),
+    ("audit.ip", "地址", "Address"),
+    ("audit.outcome", "结果", "Outcome"),
+    ("audit.outcome.allowed", "允许", "allowed"),
+    ("audit.outcome.denied", "拒绝", "denied"),
+    ("audit.title", "审计日志", "Audit log"),
+    ("audit.user", "用户", "User"),
+    (
+        "error.bad_json",
+        "请求内容不是有效的 JSON",
+        "The request body is not valid JSON",
+    ),
+    (
+        "error.birth_date_disagrees_with_id_number",
+        "与身份证号不一致",
+        "does not match the date in the ID number",
+    ),
+    (
+        "error.code_invalid",
+        "编码只能包含字母、数字和连字符，最长 32 位",
+        "may contain only letters, digits and dashes, at most 32",
+    ),
+    (
+        "error.csrf_failed",
+        "页面已过期，请刷新后重试",
+        "The page has expired; reload and try again",
+    ),
+    (
+        "error.date_invalid",
+        "格式应为 YYYY-MM-DD",
+        "must be a date as YYYY-MM-DD",
+    ),
+    (
+        "error.department_invalid",
+        "不属于该机构",
+        "is not a department of that institution",
+    ),
+    ("error.duplicate", "已存在相同的记录", "already exists"),
+    (
+        "error.forbidden",
+        "您的角色无权执行此操作",
+        "Your role may not do this",
+    ),
+    (
+        "error.id_number_birth_date",
+        "其中的出生日期无效",
+        "holds no real birth date",
+    ),
+    (
+        "error.id_number_characters",
+        "前 17 位须为数字，末位为数字或 X",
+        "must be 17 digits followed by a digit or X",
+    ),
+    (
+        "error.id_number_check_digit",
+        "校验位不正确",
+        "has a wrong check digit",
+    ),
+    (
+        "error.id_number_length",
+        "应为 18 位",
+        "must have 18 characters",
+    ),
+    (
+        "error.import_empty",
+        "文件中没有数据行",
+        "The file has no data rows",
+    ),
+    (
+        "error.import_header_missing",
+        "文件缺少必需的列",
+        "The file lacks a required column",
+    ),
+    (
+        "error.import_unreadable",
+        "无法读取该文件：请上传 CSV 或 Excel (.xlsx) 文件",
+        "The file cannot be read: upload a CSV or Excel (.xlsx) file",
+    ),
+    (
+        "error.institution_invalid",
+        "不能登记居民（须为在用的乡镇卫生院或村卫生室）",
+        "cannot hold residents (choose a township centre or village clinic)",
+    ),
+    (
+        "error.internal",
+        "服务器内部错误，请稍后重试",
+        "Internal error; please try again later",
+    ),
+    (
+        "error.invalid_characters",
+        "包含不允许的字符",
+        "contains characters that are not allowed",
+    ),
+    (
+        "error.invalid_credentials",
+        "用户名或密码错误",
+        "Wrong username or password",
+    ),
+    (
+        "error.invalid_field",
+        "字段类型或取值不正确",
+        "has a wrong type or value",
+    ),
+    (
+        "error.not_found",
+        "记录不存在或您无权查看",
+        "Not found, or not yours to see",
+    ),
+    (
+        "error.parent_invalid",
+        "不符合层级要求",
+        "is not a valid parent for this kind of institution",
+    ),
+    (
+        "error.password_too_short",
+        "至少 8 位",
+        "must have at least 8 characters",
+    ),
+    (
+        "error.payload_too_large",
+        "上传内容过大",
+        "The upload is too large",
+    ),
+    (
+        "error.phone_invalid",
+        "应为以 1 开头的 11 位数字",
+        "must be 11 digits starting with 1",
+    ),
+    ("error.required", "不能为空", "is required"),
+    (
+        "error.role_invalid",
+        "与所属机构不匹配",
+        "does not fit the institution",
+    ),
+    (
+        "error.sex_disagrees_with_id_number",
+        "与身份证号不一致",
+        "does not match the ID number",
+    ),
+    (
+        "error.sex_invalid",
+        "应为 male（男）或 female（女）",
+        "must be male or female",
+    ),
+    (
+        "error.title_invalid",
+        "不在允许的列表中",
+        "is not a known title",
+    ),
+    ("error.too_long", "内容过长", "is too long"),
+    ("error.unauthenticated", "请先登录", "Please log in"),
+    (
+        "error.unsupported_media_type",
+        "请求须为 application/json",
+        "The request must be application/json",
+    ),
+    ("field.address", "地址", "Address"),
+    ("field.birth_date", "出生日期", "Birth date"),
+    ("field.code", "编码", "Code"),
+    ("field.department", "科室", "Department"),
+    ("field.id_number", "身份证号", "ID number"),
+    ("field.institution", "所属机构", "Institution"),
+    ("field.kind", "类别", "Kind"),
+    ("field.name", "姓名/名称", "Name"),
+    ("field.parent", "上级机构", "Parent"),
+    ("field.password", "密码", "Password"),
+    ("field.phone", "手机号", "Phone"),
+    ("field.role", "角色", "Role"),
+    ("field.sex", "性别", "Sex"),
+    ("field.specialty", "专业", "Specialty"),
+    ("field.status", "状态", "Status"),
+    ("field.title", "职称", "Title"),
+    ("field.username", "用户名", "Username"),
+    (
+        "home.admin",
+        "管理账号、查看审计日志、维护机构与人员。",
+        "Manage accounts, read the audit log, maintain the registry.",
+    ),
+    (
+        "home.bureau_viewer",
+        "查看医共体机构与人员概况。",
+        "View the community's institutions and staff.",
+    ),
+    (
+        "home.manager",
+        "维护机构、科室、人员与居民档案，导入数据。",
+        "Maintain institutions, departments, staff and residents; import data.",
+    ),
+    (
+        "home.party_secretary",
+        "查看医共体各单位与人员。",
+        "View the community's units and staff.",
+    ),
+    (
+        "home.specialist",
+        "查找全医共体的居民档案。",
+        "Find resident records across the community.",
+    ),
+    (
+        "home.township_doctor",
+        "管理本院及所辖村卫生室的居民。",
+        "Manage residents of your centre and its village clinics.",
+    ),
+    (
+        "home.village_doctor",
+        "查找并维护本村卫生室的居民档案。",
+        "Find and keep the records of your village clinic's residents.",
+    ),
+    ("home.welcome", "欢迎", "Welcome"),
+    (
+        "import.hint",
+        "支持 CSV 与 Excel (.xlsx)；首行为列名：姓名、身份证号、性别、出生日期、手机号、机构编码、地址。",
+        "CSV or Excel (.xlsx); the first row names the columns: name, id_number, sex, birth_date, phone, institution_code, address.",
+    ),
+    ("import.inserted", "新增", "Inserted"),
+    ("import.kind.residents", "居民", "Residents"),
+    ("import.kind.staff", "医务人员", "Staff"),
+    ("import.rejected", "拒绝", "Rejected"),
+    ("import.title", "批量导入", "Import"),
+    ("import.total", "总行数", "Rows"),
+    ("import.updated", "更新", "Updated"),
+    ("kind.bureau", "卫生健康局", "Health bureau"),
+    ("kind.lead", "牵头医院", "Lead hospital"),
+    ("kind.member", "成员单位", "Member hospital"),
+    ("kind.township", "乡镇卫生院", "Township health centre"),
+    ("kind.village", "村卫生室", "Village clinic"),
+    ("list.empty", "没有符合条件的记录", "Nothing matches"),
+    ("list.next", "下一页", "Next"),
+    ("list.prev", "上一页", "Previous"),
+    ("list.total", "共 {n} 条", "{n} in all"),
+    ("login.title", "登录", "Log in"),
+    ("nav.audit", "审计日志", "Audit log"),
+    ("nav.home", "首页", "Home"),
+    ("nav.import", "导入", "Import"),
+    ("nav.institutions", "机构", "Institutions"),
+    ("nav.residents", "居民", "Residents"),
+    ("nav.staff", "医务人员", "Staff"),
+    ("residents.all_institutions", "全部机构", "All institutions"),
+    ("residents.new", "新建居民档案", "New resident"),
+    (
+        "residents.search_placeholder",
+        "姓名、拼音首字母或身份证号片段",
+        "Name, pinyin initials or part of the ID number",
+    ),
+    ("residents.title", "居民档案", "Residents"),
+    ("role.admin", "系统管理员", "Administrator"),
+    ("role.bureau_viewer", "卫健局", "Health bureau"),
+    ("role.manager", "医共体管理办", "Community office"),
+    ("role.party_secretary", "党组织书记", "Party secretary"),
+    ("role.specialist", "县级专家", "County specialist"),
+    ("role.township_doctor", "乡镇医生", "Township doctor"),
+    ("role.village_doctor", "村医", "Village doctor"),
+    ("sex.female", "女", "Female"),
+    ("sex.male", "男", "Male"),
+    ("staff.title", "医务人员", "Staff"),
+    ("status.active", "在用", "Active"),
+    ("status.inactive", "已停用", "Inactive"),
+    ("title.administrator", "行政管理", "Administrator"),
+    ("title.assistant_physician", "医士", "Assistant physician"),
+    (
+        "title.associate_chief_nurse",
+        "副主任护师",
+        "Associate chief nurse",
+    ),
+    (
+        "title.associate_chief_pharmacist",
+        "副主任药师",
+        "Associate chief pharmacist",
+    ),
+    (
+        "title.associate_chief_physician",
+        "副主任医师",
+        "Associate chief physician",
+    ),
+    (
+        "title.associate_chief_technician",
+        "副主任技师",
+        "Associate chief technician",
+    ),
+    (
+        "title.attending_physician",
+        "主治医师",
+        "Attending physician",
+    ),
+    ("title.chief_nurse", "主任护师", "Chief nurse"),
+    ("title.chief_pharmacist", "主任药师", "Chief pharmacist"),
+    ("title.chief_physician", "主任医师", "Chief physician"),
+    ("title.chief_technician", "主任技师", "Chief technician"),
+    ("title.nurse", "护士", "Nurse"),
+    ("title.other", "其他", "Other"),
+    ("title.pharmacist", "药师", "Pharmacist"),
+    (
+        "title.public_health_physician",
+        "公共卫生医师",
+        "Public health physician",
+    ),
+    ("title.resident_physician", "住院医师", "Resident physician"),
+    ("title.senior_nurse", "护师", "Senior nurse"),
+    ("title.supervising_nurse", "主管护师", "Supervising nurse"),
+    (
+        "title.supervising_pharmacist",
+        "主管药师",
+        "Supervising pharmacist",
+    ),
+    (
+        "title.supervising_technician",
+        "主管技师",
+        "Supervising technician",
+    ),
+    ("title.technician", "技师", "Technician"),
+    ("title.village_doctor", "乡村医生", "Village doctor"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_sorted_and_unique() {
+        for w in CATALOGUE.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} must sort before {}", w[0].0, w[1].0);
+        }
+    }
+
+    #[test]
+    fn every_title_role_kind_and_field_error_has_both_languages() {
+        let mut keys: Vec<String> = yigong_domain::registry::TITLES
+            .iter()
+            .map(|t| format!("title.{t}"))
+            .collect();
+        keys.extend(
+            yigong_domain::access::Role::ALL
+                .iter()
+                .map(|r| format!("role.{}", r.as_str())),
+        );
+        keys.extend(
+            yigong_domain::access::Role::ALL
+                .iter()
+                .map(|r| format!("home.{}", r.as_str())),
+        );
+        keys.extend(
+            yigong_domain::registry::InstitutionKind::ALL
+                .iter()
+                .map(|k| format!("kind.{}", k.as_str())),
+        );
+        for k in keys {
+            let (zh, en) = lookup(&k).unwrap_or_else(|| panic!("missing {k}"));
+            assert!(!zh.is_empty() && !en.is_empty());
+        }
+    }
+
+    #[test]
+    fn language_detection() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::detect(None, &h), Lang::Zh);
+        h.insert("accept-language", "en-US,en;q=0.9".parse().expect("header"));
+        assert_eq!(Lang::detect(None, &h), Lang::En);
+        assert_eq!(Lang::detect(Some("q=1&lang=zh"), &h), Lang::Zh);
+    }
+}
