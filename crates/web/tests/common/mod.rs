@@ -1,0 +1,191 @@
+//! Test harness: the real app on a fresh database with a small demo community,
+//! called in-process through `tower::ServiceExt::oneshot`.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+use yigong_store::Store;
+use yigong_web::demo::DemoPlaces;
+use yigong_web::state::AppState;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub places: DemoPlaces,
+    pub label: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One app per engine under test, each with `residents` demo residents.
+pub async fn apps(residents: usize) -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for store in yigong_store::testing::each_engine().await.expect("stores") {
+        out.push(app_on(store, residents).await);
+    }
+    out
+}
+
+pub async fn app_on(store: Store, residents: usize) -> TestApp {
+    let label = format!("{:?}", store.engine());
+    let (community, places) = yigong_web::demo::load(&store, 7, residents, &mut |_| {})
+        .await
+        .expect("demo loads");
+    TestApp {
+        state: AppState::new(store, community, true, false),
+        places,
+        label,
+    }
+}
+
+impl TestApp {
+    pub async fn request(&self, req: Request<Body>) -> Reply {
+        let res = yigong_web::app(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(v) => b
+                .header("content-type", "application/json")
+                .body(Body::from(v.to_string())),
+            None => b.body(Body::empty()),
+        };
+        self.request(req.expect("request")).await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .expect("request");
+        self.request(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": yigong_web::demo::DEMO_PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", self.label, r.text());
+        r.json()["token"].as_str().expect("token").to_string()
+    }
+
+    /// A resident registered to `institution` (any one).
+    pub async fn resident_at(&self, institution: uuid::Uuid) -> yigong_store::residents::Resident {
+        let q = yigong_store::residents::ResidentQuery {
+            institution: Some(institution),
+            ..Default::default()
+        };
+        let page = self
+            .state
+            .store
+            .search_residents(
+                self.state.community.id,
+                &yigong_domain::access::ResidentScope::All,
+                &q,
+                yigong_store::PageRequest::new(None, Some(1)),
+            )
+            .await
+            .expect("search");
+        page.items.into_iter().next().expect("a resident there")
+    }
+
+    pub async fn resident_count(&self) -> i64 {
+        self.state
+            .store
+            .count_residents(self.state.community.id)
+            .await
+            .expect("count")
+    }
+
+    /// Audit rows about one entity, as (action, outcome, username).
+    pub async fn audit_of(&self, entity: uuid::Uuid) -> Vec<(String, String, String)> {
+        let q = yigong_store::audit::AuditQuery {
+            entity_id: Some(entity),
+            ..Default::default()
+        };
+        let page = self
+            .state
+            .store
+            .list_audit(
+                self.state.community.id,
+                &q,
+                yigong_store::PageRequest::new(None, Some(200)),
+            )
+            .await
+            .expect("audit");
+        page.items
+            .into_iter()
+            .map(|e| (e.action, e.outcome, e.username))
+            .collect()
+    }
+}
+
+/// A valid ID number for a birth date and sequence.
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let body = format!("520382{}{:03}", birth.replace('-', ""), seq);
+    yigong_domain::identity::ResidentIdNumber::from_body(&body)
+        .expect("valid")
+        .to_string()
+}
