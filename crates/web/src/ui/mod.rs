@@ -1,5 +1,237 @@
-//! placeholder
+//! The HTML UI: server-rendered askama pages in the request's language, with htmx for
+//! live search. Cookie sessions; every form carries the session's CSRF token.
+
+mod admin;
+mod pages;
+mod registry;
+mod residents;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::i18n::Lang;
 use crate::state::AppState;
-pub fn router() -> axum::Router<AppState> {
-    axum::Router::new()
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(pages::router())
+        .merge(residents::router())
+        .merge(registry::router())
+        .merge(admin::router())
+        .route(
+            "/static/app.css",
+            get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
+        )
+        .route(
+            "/static/vendor/htmx.min.js",
+            get(|| async {
+                asset(
+                    "text/javascript",
+                    include_str!("../../../../static/vendor/htmx.min.js"),
+                )
+            }),
+        )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// What the page frame shows about the signed-in user.
+pub struct UserCtx {
+    pub display_name: String,
+    pub role_key: String,
+    pub csrf: String,
+    pub sees_residents: bool,
+    pub imports: bool,
+    pub audit: bool,
+}
+
+/// The frame around every page: language, user, active section.
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<UserCtx>,
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn anonymous(lang: Lang) -> Self {
+        Self {
+            lang,
+            user: None,
+            section: "",
+        }
+    }
+
+    pub fn for_user(u: &CurrentUser, section: &'static str) -> Self {
+        Self {
+            lang: u.lang,
+            user: Some(UserCtx {
+                display_name: u.display_name.clone(),
+                role_key: format!("role.{}", u.role.as_str()),
+                csrf: u.csrf.clone(),
+                sees_residents: u.scope != yigong_domain::access::ResidentScope::None,
+                imports: u.role.edits_registry(),
+                audit: u.role.reads_audit(),
+            }),
+            section,
+        }
+    }
+}
+
+/// A signed-in UI user; anyone else is sent to the login page.
+pub struct UiUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for UiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match CurrentUser::from_request_parts(parts, state).await {
+            Ok(u) => Ok(UiUser(u)),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+                let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                Err(Redirect::to(&format!("/login?next={}", encode(next))).into_response())
+            }
+            Err(e) => {
+                Err(UiError(e, Lang::detect(parts.uri.query(), &parts.headers)).into_response())
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    heading: String,
+    message: String,
+}
+
+/// An error shown as a page in the user's language.
+pub struct UiError(pub ApiError, pub Lang);
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let page = MessagePage {
+            chrome: Chrome::anonymous(self.1),
+            heading: self.0.status.as_u16().to_string(),
+            message: self.0.message(self.1),
+        };
+        (self.0.status, render(&page)).into_response()
+    }
+}
+
+pub type UiResult<T> = Result<T, UiError>;
+
+/// Attaches the user's language to an API error.
+pub trait OrUi<T> {
+    fn ui(self, lang: Lang) -> UiResult<T>;
+}
+
+impl<T> OrUi<T> for Result<T, ApiError> {
+    fn ui(self, lang: Lang) -> UiResult<T> {
+        self.map_err(|e| UiError(e, lang))
+    }
+}
+
+impl<T> OrUi<T> for Result<T, yigong_store::StoreError> {
+    fn ui(self, lang: Lang) -> UiResult<T> {
+        self.map_err(|e| UiError(e.into(), lang))
+    }
+}
+
+pub fn render(t: &impl Template) -> Html<String> {
+    Html(t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template failed");
+        String::from("<h1>500</h1>")
+    }))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Builds `path?k=v&…&page=N`, skipping empty values.
+pub fn page_url(path: &str, params: &[(&str, &str)], page: i64) -> String {
+    let mut q: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    q.push(format!("page={page}"));
+    format!("{path}?{}", q.join("&"))
+}
+
+/// Previous and next page links and the page count of a list.
+pub fn pager(
+    path: &str,
+    params: &[(&str, &str)],
+    page: i64,
+    per_page: i64,
+    total: i64,
+) -> (Option<String>, Option<String>, i64) {
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let prev = (page > 1).then(|| page_url(path, params, page - 1));
+    let next = (page < pages).then(|| page_url(path, params, page + 1));
+    (prev, next, pages)
+}
+
+pub fn total_text(lang: Lang, total: i64) -> String {
+    lang.t("list.total").replace("{n}", &total.to_string())
+}
+
+/// A safe local redirect target: a path on this server, never another host.
+pub fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(encode("张 a&b"), "%E5%BC%A0%20a%26b");
+        assert_eq!(
+            page_url("/residents", &[("q", "张"), ("x", "")], 2),
+            "/residents?q=%E5%BC%A0&page=2"
+        );
+        assert_eq!(
+            pager("/r", &[], 1, 20, 45),
+            (None, Some("/r?page=2".into()), 3)
+        );
+        assert_eq!(local_path("//evil.example"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("/residents?q=1"), "/residents?q=1");
+    }
 }

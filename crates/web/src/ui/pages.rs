@@ -1,0 +1,235 @@
+//! Login, logout, language switch and the home page of each role.
+
+use super::{Chrome, OrUi, UiResult, UiUser, local_path, render};
+use crate::auth::{self, check_credentials, clear_cookie, issue_session, session_cookie};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use yigong_domain::registry::InstitutionKind;
+use yigong_store::PageRequest;
+use yigong_store::residents::ResidentQuery;
+use yigong_store::staff::StaffQuery;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(set_lang))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    error: Option<String>,
+    next: String,
+    username: String,
+    demo: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct NextParam {
+    next: Option<String>,
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(p): Query<NextParam>,
+) -> Response {
+    let lang = Lang::detect(uri.query(), &headers);
+    let next = local_path(p.next.as_deref().unwrap_or("/")).to_string();
+    render(&LoginPage {
+        chrome: Chrome::anonymous(lang),
+        error: None,
+        next,
+        username: String::new(),
+        demo: state.demo,
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = Lang::detect(uri.query(), &headers);
+    let next = local_path(&f.next).to_string();
+    let fail = |state: &AppState, code: &str| {
+        let page = LoginPage {
+            chrome: Chrome::anonymous(lang),
+            error: Some(lang.t(code).to_string()),
+            next: next.clone(),
+            username: f.username.chars().take(64).collect(),
+            demo: state.demo,
+        };
+        (StatusCode::UNAUTHORIZED, render(&page)).into_response()
+    };
+    if f.username.len() > 64 || f.password.len() > 256 {
+        return fail(&state, "error.invalid_credentials");
+    }
+    let account = match check_credentials(&state, &f.username, &f.password).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return fail(&state, "error.invalid_credentials"),
+        Err(_) => return fail(&state, "error.internal"),
+    };
+    match issue_session(&state, &account).await {
+        Ok((token, _, _)) => (
+            [(header::SET_COOKIE, session_cookie(&state, &token))],
+            Redirect::to(&next),
+        )
+            .into_response(),
+        Err(_) => fail(&state, "error.internal"),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> UiResult<Response> {
+    user.check_csrf(&f.csrf).ui(user.lang)?;
+    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        state
+            .store
+            .delete_session(&auth::token_hash(&token))
+            .await
+            .ui(user.lang)?;
+    }
+    Ok((
+        [(header::SET_COOKIE, clear_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+async fn set_lang(
+    Path(code): Path<String>,
+    Query(p): Query<NextParam>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let back = p
+        .next
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| {
+                    r.split_once("://")
+                        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+                })
+        })
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        if lang == Lang::En { "en" } else { "zh" }
+    );
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(local_path(&back)),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    display_name: String,
+    institution_name: String,
+    role_hint: String,
+    residents_total: i64,
+    institutions_total: usize,
+    staff_total: i64,
+    sees_residents: bool,
+    by_kind: Vec<(String, usize, usize)>,
+}
+
+async fn home(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
+    let lang = user.lang;
+    let c = state.community.id;
+    let institutions = state.store.list_institutions(c).await.ui(lang)?;
+    let home_name = institutions
+        .iter()
+        .find(|i| i.id == user.institution_id)
+        .map(|i| i.name.clone())
+        .unwrap_or_default();
+    let one = PageRequest::new(Some(1), Some(1));
+    let sees_residents = user.scope != yigong_domain::access::ResidentScope::None;
+    let residents_total = if sees_residents {
+        state
+            .store
+            .search_residents(c, &user.scope, &ResidentQuery::default(), one)
+            .await
+            .ui(lang)?
+            .total
+    } else {
+        -1
+    };
+    let staff_total = state
+        .store
+        .search_staff(c, &StaffQuery::default(), one)
+        .await
+        .ui(lang)?
+        .total;
+    let max = InstitutionKind::ALL
+        .iter()
+        .map(|k| institutions.iter().filter(|i| i.kind == k.as_str()).count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let by_kind = InstitutionKind::ALL
+        .iter()
+        .map(|k| {
+            let n = institutions.iter().filter(|i| i.kind == k.as_str()).count();
+            (
+                lang.t(&format!("kind.{}", k.as_str())).to_string(),
+                n,
+                n * 100 / max,
+            )
+        })
+        .collect();
+    let page = HomePage {
+        chrome: Chrome::for_user(&user, "home"),
+        display_name: user.display_name.clone(),
+        institution_name: home_name,
+        role_hint: format!("home.{}", user.role.as_str()),
+        residents_total,
+        institutions_total: institutions.len(),
+        staff_total,
+        sees_residents,
+        by_kind,
+    };
+    Ok(render(&page).into_response())
+}
+
+/// Used by other UI modules after a form POST.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}

@@ -1,0 +1,355 @@
+//! Resident pages: searchable list, record (audited), create, edit, deactivate.
+
+use super::pages::see_other;
+use super::{Chrome, OrUi, UiError, UiResult, UiUser, pager, render, total_text};
+use crate::api::residents::{self as api, ListParams, ResidentBody, ResidentView};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+use yigong_domain::identity::{mask_id_text, mask_phone_text};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/residents", get(list))
+        .route("/residents/new", get(new_form).post(create))
+        .route("/residents/{id}", get(detail))
+        .route("/residents/{id}/edit", get(edit_form).post(update))
+        .route("/residents/{id}/deactivate", post(deactivate))
+        .route("/residents/{id}/reactivate", post(reactivate))
+}
+
+struct Row {
+    id: Uuid,
+    name: String,
+    sex_key: String,
+    birth_date: String,
+    id_number: String,
+    phone: String,
+    institution_name: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "residents.html")]
+struct ListPage {
+    chrome: Chrome,
+    q: String,
+    institution_id: String,
+    institutions: Vec<(String, String)>,
+    rows: Vec<Row>,
+    total_text: String,
+    page: i64,
+    pages: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    can_create: bool,
+}
+
+/// The clinics whose residents the user may see, for the filter and the form.
+async fn clinics(state: &AppState, user: &CurrentUser) -> Result<Vec<(String, String)>, ApiError> {
+    let all = state.store.list_institutions(state.community.id).await?;
+    Ok(all
+        .into_iter()
+        .filter(|i| {
+            i.active && i.kind().is_some_and(|k| k.holds_residents()) && user.scope.allows(i.id)
+        })
+        .map(|i| (i.id.to_string(), i.name))
+        .collect())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let page = api::search(&state, &user, &p).await.ui(lang)?;
+    let q = p.q.clone().unwrap_or_default();
+    let inst = p.institution_id.clone().unwrap_or_default();
+    let (prev_url, next_url, pages) = pager(
+        "/residents",
+        &[("q", &q), ("institution_id", &inst)],
+        page.page,
+        page.per_page,
+        page.total,
+    );
+    let rows = page
+        .items
+        .into_iter()
+        .map(|r| Row {
+            id: r.id,
+            name: r.name,
+            sex_key: format!("sex.{}", r.sex),
+            birth_date: r.birth_date,
+            id_number: r.id_number,
+            phone: r.phone,
+            institution_name: r.institution_name,
+            active: r.active,
+        })
+        .collect();
+    let view = ListPage {
+        chrome: Chrome::for_user(&user, "residents"),
+        institutions: clinics(&state, &user).await.ui(lang)?,
+        q,
+        institution_id: inst,
+        rows,
+        total_text: total_text(lang, page.total),
+        page: page.page,
+        pages,
+        prev_url,
+        next_url,
+        can_create: user.role.edits_residents(),
+    };
+    Ok(render(&view).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "resident.html")]
+struct DetailPage {
+    chrome: Chrome,
+    r: ResidentView,
+    sex_key: String,
+    can_edit: bool,
+    csrf: String,
+    notice: Option<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    let r = api::load_in_scope(&state, &user, id, "resident.read")
+        .await
+        .ui(user.lang)?;
+    let view = DetailPage {
+        chrome: Chrome::for_user(&user, "residents"),
+        sex_key: format!("sex.{}", r.sex),
+        r: ResidentView::of(&user, r),
+        can_edit: user.role.edits_residents(),
+        csrf: user.csrf.clone(),
+        notice: None,
+    };
+    Ok(render(&view).into_response())
+}
+
+/// The form's fields as typed, so a rejected form comes back filled in.
+#[derive(Deserialize, Default)]
+struct ResidentForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    institution_id: String,
+}
+
+impl ResidentForm {
+    fn body(&self) -> Result<ResidentBody, ApiError> {
+        let institution_id = self.institution_id.parse().map_err(|_| {
+            ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "institution", "required")
+        })?;
+        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        Ok(ResidentBody {
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            sex: opt(&self.sex),
+            birth_date: opt(&self.birth_date),
+            phone: self.phone.clone(),
+            address: opt(&self.address),
+            institution_id,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resident_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    cancel: String,
+    csrf: String,
+    f: ResidentForm,
+    institutions: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    editing: Option<Uuid>,
+    f: ResidentForm,
+    error: Option<ApiError>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let (heading, action, cancel) = match editing {
+        Some(id) => (
+            lang.t("action.edit").to_string(),
+            format!("/residents/{id}/edit"),
+            format!("/residents/{id}"),
+        ),
+        None => (
+            lang.t("residents.new").to_string(),
+            "/residents/new".into(),
+            "/residents".into(),
+        ),
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let view = FormPage {
+        chrome: Chrome::for_user(user, "residents"),
+        heading,
+        action,
+        cancel,
+        csrf: user.csrf.clone(),
+        f,
+        institutions: clinics(state, user).await.ui(lang)?,
+        error: error.map(|e| e.message(lang)),
+    };
+    Ok((status, render(&view)).into_response())
+}
+
+async fn new_form(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
+    user.require(user.role.edits_residents()).ui(user.lang)?;
+    form_page(&state, &user, None, ResidentForm::default(), None).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Form(f): Form<ResidentForm>,
+) -> UiResult<Response> {
+    user.check_csrf(&f.csrf).ui(user.lang)?;
+    let result = match f.body() {
+        Ok(body) => api::create_resident(&state, &user, &body).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(see_other(&format!("/residents/{id}"))),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            form_page(&state, &user, None, f, Some(e)).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    user.require(user.role.edits_residents()).ui(user.lang)?;
+    let r = api::load_in_scope(&state, &user, id, "resident.read")
+        .await
+        .ui(user.lang)?;
+    // Roles that see identifiers masked edit them masked; an unchanged masked value
+    // keeps the stored one (see `update`).
+    let whole = user.role.sees_full_identifiers();
+    let f = ResidentForm {
+        csrf: String::new(),
+        name: r.name,
+        id_number: if whole {
+            r.id_number
+        } else {
+            mask_id_text(&r.id_number)
+        },
+        sex: r.sex,
+        birth_date: r.birth_date.to_string(),
+        phone: if whole {
+            r.phone
+        } else {
+            mask_phone_text(&r.phone)
+        },
+        address: r.address,
+        institution_id: r.institution_id.to_string(),
+    };
+    form_page(&state, &user, Some(id), f, None).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(mut f): Form<ResidentForm>,
+) -> UiResult<Response> {
+    user.check_csrf(&f.csrf).ui(user.lang)?;
+    if let Ok(stored) = state.store.get_resident(state.community.id, id).await {
+        if f.id_number.trim() == mask_id_text(&stored.id_number) {
+            f.id_number = stored.id_number;
+        }
+        if f.phone.trim() == mask_phone_text(&stored.phone) {
+            f.phone = stored.phone;
+        }
+    }
+    let result = match f.body() {
+        Ok(body) => api::update_resident(&state, &user, id, &body).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/residents/{id}"))),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::FORBIDDEN
+                && e.status != StatusCode::NOT_FOUND =>
+        {
+            form_page(&state, &user, Some(id), f, Some(e)).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+async fn set_active(
+    state: AppState,
+    user: CurrentUser,
+    id: Uuid,
+    csrf: &str,
+    active: bool,
+) -> UiResult<Response> {
+    user.check_csrf(csrf).ui(user.lang)?;
+    api::set_resident_active(&state, &user, id, active)
+        .await
+        .ui(user.lang)?;
+    Ok(see_other(&format!("/residents/{id}")))
+}
+
+async fn deactivate(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfOnly>,
+) -> UiResult<Response> {
+    set_active(state, user, id, &f.csrf, false).await
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfOnly>,
+) -> UiResult<Response> {
+    set_active(state, user, id, &f.csrf, true).await
+}
