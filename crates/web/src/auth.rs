@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use sha2::{Digest, Sha256};
@@ -241,7 +241,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             lang: Lang::detect(parts.uri.query(), &parts.headers),
         };
         // Cookie-authenticated API calls that change state must carry the CSRF header.
-        let path = parts.uri.path();
+        // Inside a nested router `parts.uri` lacks the prefix: use the original URI.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(parts.uri.path(), |u| u.0.path());
         let api = path.starts_with("/api/") || path.starts_with("/fhir/");
         if via_cookie
             && api

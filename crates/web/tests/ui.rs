@@ -1,0 +1,267 @@
+//! The HTML UI through a cookie session: login, scoped pages, CSRF on forms.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{TestApp, apps};
+
+/// Logs in through the form; returns the session cookie and the page's CSRF token.
+async fn ui_login(app: &TestApp, username: &str) -> (String, String) {
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username={username}&password=demo1234&next=/residents"
+        )))
+        .expect("request");
+    let r = app.request(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/residents");
+    let set = r.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let home = page(app, "/", &cookie).await;
+    let csrf = home
+        .1
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .expect("csrf field")
+        .split('"')
+        .next()
+        .expect("value")
+        .to_string();
+    (cookie, csrf)
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let req = Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let r = app.request(req).await;
+    (r.status, r.text())
+}
+
+async fn form(app: &TestApp, path: &str, cookie: &str, body: String) -> (StatusCode, String) {
+    let req = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let r = app.request(req).await;
+    (r.status, r.text())
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_login_and_bad_passwords_say_so() {
+    for app in apps(10).await {
+        let r = app
+            .request(
+                Request::get("/residents?q=x")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers[header::LOCATION],
+            "/login?next=/residents%3Fq%3Dx"
+        );
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("username=village&password=nope"))
+            .expect("req");
+        let r = app.request(req).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text().contains("用户名或密码错误"));
+        let r = app
+            .request(
+                Request::get("/login?lang=en")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(r.text().contains("Log in"));
+    }
+}
+
+#[tokio::test]
+async fn village_doctor_ui_shows_own_residents_masked_and_hides_others() {
+    for app in apps(2000).await {
+        let (cookie, _) = ui_login(&app, "village").await;
+        let mine = app.resident_at(app.places.village).await;
+        let other = app.resident_at(app.places.other_village).await;
+
+        let (status, html) = page(&app, &format!("/residents/{}", mine.id), &cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        let masked = format!(
+            "{}**********{}",
+            &mine.id_number[..4],
+            &mine.id_number[14..]
+        );
+        assert!(html.contains(&masked), "masked ID shown");
+        assert!(!html.contains(&mine.id_number), "full ID never shown");
+
+        let (status, html) = page(&app, &format!("/residents/{}", other.id), &cookie).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!html.contains(&other.name));
+        assert!(
+            app.audit_of(other.id)
+                .await
+                .iter()
+                .any(|(a, o, _)| a == "resident.read" && o == "denied")
+        );
+
+        // The list searches within the clinic only.
+        let surname: String = other.name.chars().take(1).collect();
+        let (_, html) = page(
+            &app,
+            &format!("/residents?q={}", common_encode(&surname)),
+            &cookie,
+        )
+        .await;
+        assert!(!html.contains(&format!("/residents/{}\"", other.id)));
+
+        // Editing the other village's resident through the form: 404, nothing changed.
+        let (_, csrf) = ui_login(&app, "village").await;
+        let body = format!(
+            "_csrf={csrf}&name=%E6%94%B9&id_number={}&phone={}&institution_id={}",
+            other.id_number, other.phone, app.places.village
+        );
+        let (status, _) = form(
+            &app,
+            &format!("/residents/{}/edit", other.id),
+            &cookie,
+            body,
+        )
+        .await;
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+            "{status}"
+        );
+        let after = app
+            .state
+            .store
+            .get_resident(app.state.community.id, other.id)
+            .await
+            .expect("row");
+        assert_eq!(after.name, other.name);
+    }
+}
+
+#[tokio::test]
+async fn forms_require_the_sessions_csrf_token() {
+    for app in apps(2000).await {
+        let (cookie, csrf) = ui_login(&app, "village").await;
+        let r = app.resident_at(app.places.village).await;
+        let (status, _) = form(
+            &app,
+            &format!("/residents/{}/deactivate", r.id),
+            &cookie,
+            "_csrf=forged".into(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(
+            app.state
+                .store
+                .get_resident(app.state.community.id, r.id)
+                .await
+                .expect("row")
+                .active
+        );
+        let (status, _) = form(
+            &app,
+            &format!("/residents/{}/deactivate", r.id),
+            &cookie,
+            format!("_csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(
+            !app.state
+                .store
+                .get_resident(app.state.community.id, r.id)
+                .await
+                .expect("row")
+                .active
+        );
+        // Cookie-authenticated API writes need the CSRF header too.
+        let req = Request::post(format!("/api/v1/residents/{}/reactivate", r.id))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("req");
+        assert_eq!(app.request(req).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn resident_form_shows_the_problem_in_chinese_and_keeps_the_input() {
+    for app in apps(10).await {
+        let (cookie, csrf) = ui_login(&app, "village").await;
+        let body = format!(
+            "_csrf={csrf}&name=%E5%BC%A0%E4%B8%89&id_number=520382198001010012&phone=13800138000&institution_id={}",
+            app.places.village
+        );
+        let (status, html) = form(&app, "/residents/new", &cookie, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("身份证号：校验位不正确"), "{html}");
+        assert!(html.contains("value=\"张三\""));
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders_for_every_role() {
+    for app in apps(50).await {
+        for user in [
+            "admin",
+            "manager",
+            "specialist",
+            "township",
+            "village",
+            "party",
+            "bureau",
+        ] {
+            let (cookie, _) = ui_login(&app, user).await;
+            for path in [
+                "/",
+                "/institutions",
+                "/staff",
+                "/institutions?q=%E8%8C%85",
+                &format!("/institutions/{}", app.places.lead),
+            ] {
+                let (status, html) = page(&app, path, &cookie).await;
+                assert_eq!(status, StatusCode::OK, "{user} {path}");
+                assert!(html.contains("</html>"));
+            }
+            let expect = |ok: bool| {
+                if ok {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                }
+            };
+            assert_eq!(
+                page(&app, "/audit", &cookie).await.0,
+                expect(user == "admin"),
+                "{user}"
+            );
+            assert_eq!(
+                page(&app, "/import", &cookie).await.0,
+                expect(user == "admin" || user == "manager"),
+                "{user}"
+            );
+            assert_eq!(page(&app, "/residents", &cookie).await.0, StatusCode::OK);
+        }
+    }
+}
+
+fn common_encode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
