@@ -71,6 +71,6 @@ CREATE TABLE residents (
 );
 CREATE INDEX residents_name ON residents (community_id, name);
 CREATE INDEX residents_given ON residents (community_id, name_given);
-CREATE INDEX residents_initials ON residents (community_id, initials);
+CREATE INDEX residents_initials ON residents (community_id, initials, name);
 CREATE INDEX residents_id_rev ON residents (community_id, id_rev);
 CREATE INDEX residents_institution ON residents (community_id, institution_id, name);

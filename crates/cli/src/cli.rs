@@ -52,6 +52,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Apply database migrations.
     Migrate(Db),
+    /// Create a new community with its lead hospital and first administrator account.
+    Init(InitArgs),
     /// Import residents or staff from a CSV or Excel file.
     Import {
         kind: ImportKindArg,
@@ -87,6 +89,27 @@ pub struct DemoArgs {
     /// Generation seed: the same seed gives the same community.
     #[arg(long, default_value_t = yigong_web::demo::DEMO_SEED)]
     pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Community name, e.g. 仁怀市医共体.
+    #[arg(long)]
+    pub name: String,
+    /// Short ASCII code of the community.
+    #[arg(long, default_value = "main")]
+    pub code: String,
+    /// Lead hospital name, e.g. 仁怀市人民医院.
+    #[arg(long)]
+    pub lead_name: String,
+    #[arg(long, default_value = "LEAD")]
+    pub lead_code: String,
+    #[arg(long, default_value = "admin")]
+    pub admin_username: String,
+    #[arg(long, env = "YIGONG_ADMIN_PASSWORD")]
+    pub admin_password: String,
+    #[command(flatten)]
+    pub db: Db,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

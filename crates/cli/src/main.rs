@@ -26,7 +26,7 @@ async fn main() -> Result<()> {
         Command::Serve(a) => {
             let store = open(&a.db.url()?).await?;
             let community = store.first_community().await?.context(
-                "the database holds no community yet: run `yigong demo`, or create one with `yigong user init`",
+                "the database holds no community yet: run `yigong demo`, or create one with `yigong init`",
             )?;
             serve(
                 AppState::new(store, community, false, a.secure_cookies),
@@ -56,6 +56,7 @@ async fn main() -> Result<()> {
             );
             Ok(())
         }
+        Command::Init(a) => init(a).await,
         Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
         Command::User(UserCommand::Add {
             username,
@@ -91,6 +92,41 @@ async fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// A new community: its lead hospital and an administrator, so `serve` has a way in.
+async fn init(a: cli::InitArgs) -> Result<()> {
+    let store = open(&a.db.url()?).await?;
+    if store.first_community().await?.is_some() {
+        anyhow::bail!("this database already holds a community");
+    }
+    let (name, code) = yigong_domain::registry::validate_institution(&a.lead_name, &a.lead_code)
+        .map_err(|e| anyhow::anyhow!("lead hospital {e}"))?;
+    let community = store.create_community(a.code.trim(), a.name.trim()).await?;
+    let lead = yigong_store::institutions::NewInstitution {
+        parent_id: None,
+        kind: yigong_domain::registry::InstitutionKind::Lead,
+        code,
+        name,
+        address: String::new(),
+    };
+    let lead = store.insert_institution(community.id, &lead).await?;
+    let state = AppState::new(store, community, false, false);
+    let body = yigong_web::api::accounts::AccountBody {
+        username: a.admin_username.clone(),
+        display_name: "系统管理员".into(),
+        password: a.admin_password,
+        role: "admin".into(),
+        institution_id: lead.id,
+    };
+    yigong_web::api::accounts::create_account(&state, &body)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(yigong_web::i18n::Lang::Zh)))?;
+    println!(
+        "Community {} created with lead hospital {} and administrator {}.",
+        state.community.name, lead.name, a.admin_username
+    );
+    Ok(())
 }
 
 /// Connects and applies pending migrations.

@@ -7,7 +7,6 @@ use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, no
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
-use std::collections::HashSet;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::access::ResidentScope;
@@ -45,20 +44,50 @@ pub struct ResidentQuery {
     pub include_inactive: bool,
 }
 
+/// Rows per INSERT statement: 15 parameters each stays far below SQLite's limit.
+pub const STATEMENT_ROWS: usize = 500;
+
 const SELECT: &str =
     "SELECT r.id, r.institution_id, i.name AS institution_name, r.name, r.sex, r.birth_date,
     r.id_number, r.phone, r.address, r.active, r.created_at, r.updated_at
     FROM residents r JOIN institutions i ON i.id = r.institution_id";
 
-/// Pushes the WHERE clause shared by the page and its count.
-fn push_filters<'a, DB: sqlx::Database>(
+/// How a search term is answered: index ranges (`column` starts with `prefix`) and the
+/// order of results, which each range's index can deliver without sorting.
+struct Plan {
+    ranges: Vec<(&'static str, String)>,
+    order: &'static str,
+}
+
+fn plan(q: Option<&str>) -> Plan {
+    match q.and_then(SearchTerm::parse) {
+        None => Plan {
+            ranges: vec![],
+            order: "r.name, r.id",
+        },
+        Some(SearchTerm::Name(q)) => Plan {
+            ranges: vec![("name", q.clone()), ("name_given", q)],
+            order: "r.name, r.id",
+        },
+        Some(SearchTerm::Initials(q)) => Plan {
+            ranges: vec![("initials", q)],
+            order: "r.initials, r.name, r.id",
+        },
+        Some(SearchTerm::IdFragment(q)) => Plan {
+            ranges: vec![("id_number", q.clone()), ("id_rev", reversed(&q))],
+            order: "r.id_number",
+        },
+    }
+}
+
+/// Pushes the conditions every branch shares: community, scope, institution, status.
+fn push_common<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
-    scope: &'a ResidentScope,
-    query: &'a ResidentQuery,
+    scope: &ResidentScope,
+    query: &ResidentQuery,
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE r.community_id = ").push_bind(community);
     if let ResidentScope::Institutions(ids) = scope {
@@ -75,35 +104,49 @@ fn push_filters<'a, DB: sqlx::Database>(
     if !query.include_inactive {
         qb.push(" AND r.active = TRUE");
     }
-    let Some(term) = query.q.as_deref().and_then(SearchTerm::parse) else {
-        return;
-    };
-    let range = |qb: &mut QueryBuilder<DB>, column: &str, prefix: String| {
-        let upper = prefix_upper_bound(&prefix);
-        qb.push(format!("(r.{column} >= ")).push_bind(prefix);
-        qb.push(format!(" AND r.{column} < "))
-            .push_bind(upper)
-            .push(")");
-    };
-    qb.push(" AND (");
-    match term {
-        SearchTerm::Name(q) => {
-            range(qb, "name", q.clone());
-            qb.push(" OR ");
-            range(qb, "name_given", q);
+}
+
+fn push_range<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, prefix: &str)
+where
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND r.{column} >= "))
+        .push_bind(prefix.to_string());
+    qb.push(format!(" AND r.{column} < "))
+        .push_bind(prefix_upper_bound(prefix));
+}
+
+/// Pushes the ids matching any range, each branch cut to its first `limit` in order
+/// (`None`: every match, for counting).
+fn push_matching_ids<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    scope: &ResidentScope,
+    query: &ResidentQuery,
+    plan: &Plan,
+    limit: Option<i64>,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    for (n, (column, prefix)) in plan.ranges.iter().enumerate() {
+        if n > 0 {
+            qb.push(" UNION ");
         }
-        SearchTerm::Initials(q) => range(qb, "initials", q),
-        SearchTerm::IdFragment(q) => {
-            range(qb, "id_number", q.clone());
-            qb.push(" OR ");
-            range(qb, "id_rev", reversed(&q));
+        qb.push("SELECT id FROM (SELECT r.id FROM residents r");
+        push_common(qb, community, scope, query);
+        push_range(qb, column, prefix);
+        if let Some(k) = limit {
+            qb.push(format!(" ORDER BY {} LIMIT ", plan.order))
+                .push_bind(k);
         }
+        qb.push(format!(") b{n}"));
     }
-    qb.push(")");
 }
 
 impl Store {
-    /// One page of residents within `scope`, ordered by name.
+    /// One page of residents within `scope`.
     pub async fn search_residents(
         &self,
         community: Uuid,
@@ -119,17 +162,29 @@ impl Store {
                 per_page: page.per_page,
             });
         }
+        let plan = plan(query.q.as_deref());
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(SELECT);
-            push_filters(&mut qb, community, scope, query);
-            qb.push(" ORDER BY r.name, r.id LIMIT ").push_bind(page.per_page)
+            if plan.ranges.is_empty() {
+                push_common(&mut qb, community, scope, query);
+            } else {
+                qb.push(" WHERE r.id IN (");
+                push_matching_ids(&mut qb, community, scope, query, &plan, Some(page.offset() + page.per_page));
+                qb.push(")");
+            }
+            qb.push(format!(" ORDER BY {} LIMIT ", plan.order)).push_bind(page.per_page)
                 .push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Resident>().fetch_all(pool).await.store()?;
             let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
                 items.len() as i64
-            } else {
+            } else if plan.ranges.is_empty() {
                 let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM residents r");
-                push_filters(&mut qc, community, scope, query);
+                push_common(&mut qc, community, scope, query);
+                qc.build_query_scalar().fetch_one(pool).await.store()?
+            } else {
+                let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM (");
+                push_matching_ids(&mut qc, community, scope, query, &plan, None);
+                qc.push(") m");
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             };
             (items, total)
@@ -229,41 +284,34 @@ impl Store {
             return Ok((0, 0));
         }
         let t = now();
-        let existing = on_db!(self, pool => {
+        let inserted: i64 = on_db!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            let mut qe = QueryBuilder::new("SELECT id_number FROM residents WHERE community_id = ");
-            qe.push_bind(community).push(" AND id_number IN (");
-            let mut sep = qe.separated(", ");
-            for (_, r) in rows {
-                sep.push_bind(r.id_number.as_str());
+            let count = "SELECT COUNT(*) FROM residents WHERE community_id = $1";
+            let before: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;
+            for chunk in rows.chunks(STATEMENT_ROWS) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO residents (id, community_id, institution_id, name, name_given, initials, sex, birth_date,
+                        id_number, id_rev, phone, address, active, created_at, updated_at) ");
+                qb.push_values(chunk, |mut b, (inst, r)| {
+                    b.push_bind(new_id()).push_bind(community).push_bind(*inst)
+                        .push_bind(r.name.as_str()).push_bind(given_name(&r.name)).push_bind(pinyin_initials(&r.name))
+                        .push_bind(r.sex.as_str()).push_bind(r.birth_date)
+                        .push_bind(r.id_number.as_str()).push_bind(reversed(r.id_number.as_str()))
+                        .push_bind(r.phone.as_str()).push_bind(r.address.as_str())
+                        .push("TRUE").push_bind(t).push_bind(t);
+                });
+                qb.push(" ON CONFLICT (community_id, id_number) DO UPDATE SET institution_id = excluded.institution_id,
+                    name = excluded.name, name_given = excluded.name_given, initials = excluded.initials,
+                    sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone,
+                    address = excluded.address, updated_at = excluded.updated_at");
+                qb.build().execute(&mut *tx).await.store()?;
             }
-            qe.push(")");
-            let existing: Vec<String> = qe.build_query_scalar().fetch_all(&mut *tx).await.store()?;
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO residents (id, community_id, institution_id, name, name_given, initials, sex, birth_date,
-                    id_number, id_rev, phone, address, active, created_at, updated_at) ");
-            qb.push_values(rows, |mut b, (inst, r)| {
-                b.push_bind(new_id()).push_bind(community).push_bind(*inst)
-                    .push_bind(r.name.as_str()).push_bind(given_name(&r.name)).push_bind(pinyin_initials(&r.name))
-                    .push_bind(r.sex.as_str()).push_bind(r.birth_date)
-                    .push_bind(r.id_number.as_str()).push_bind(reversed(r.id_number.as_str()))
-                    .push_bind(r.phone.as_str()).push_bind(r.address.as_str())
-                    .push("TRUE").push_bind(t).push_bind(t);
-            });
-            qb.push(" ON CONFLICT (community_id, id_number) DO UPDATE SET institution_id = excluded.institution_id,
-                name = excluded.name, name_given = excluded.name_given, initials = excluded.initials,
-                sex = excluded.sex, birth_date = excluded.birth_date, phone = excluded.phone,
-                address = excluded.address, updated_at = excluded.updated_at");
-            qb.build().execute(&mut *tx).await.store()?;
+            let after: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;
             tx.commit().await.store()?;
-            existing
+            after - before
         });
-        let existing: HashSet<String> = existing.into_iter().collect();
-        let updated = rows
-            .iter()
-            .filter(|(_, r)| existing.contains(r.id_number.as_str()))
-            .count() as u64;
-        Ok((rows.len() as u64 - updated, updated))
+        let inserted = inserted.max(0) as u64;
+        Ok((inserted, rows.len() as u64 - inserted))
     }
 
     pub async fn count_residents(&self, community: Uuid) -> Result<i64> {

@@ -4,7 +4,6 @@ use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, no
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
-use std::collections::HashSet;
 use uuid::Uuid;
 use yigong_domain::registry::ValidStaff;
 use yigong_domain::text::{SearchTerm, pinyin_initials, prefix_upper_bound};
@@ -160,39 +159,32 @@ impl Store {
             return Ok((0, 0));
         }
         let t = now();
-        let existing = on_db!(self, pool => {
+        let inserted: i64 = on_db!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            let mut qe = QueryBuilder::new("SELECT id_number FROM staff WHERE community_id = ");
-            qe.push_bind(community).push(" AND id_number IN (");
-            let mut sep = qe.separated(", ");
-            for (_, _, s) in rows {
-                sep.push_bind(s.id_number.as_str());
+            let count = "SELECT COUNT(*) FROM staff WHERE community_id = $1";
+            let before: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;
+            for chunk in rows.chunks(crate::residents::STATEMENT_ROWS) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO staff (id, community_id, institution_id, department_id, name, initials, sex, id_number,
+                        title, specialty, phone, active, created_at, updated_at) ");
+                qb.push_values(chunk, |mut b, (inst, dept, s)| {
+                    b.push_bind(new_id()).push_bind(community).push_bind(*inst).push_bind(*dept)
+                        .push_bind(s.name.as_str()).push_bind(pinyin_initials(&s.name)).push_bind(s.sex.as_str())
+                        .push_bind(s.id_number.as_str()).push_bind(s.title).push_bind(s.specialty.as_str())
+                        .push_bind(s.phone.as_ref().map(|p| p.as_str().to_string()))
+                        .push("TRUE").push_bind(t).push_bind(t);
+                });
+                qb.push(" ON CONFLICT (community_id, id_number) DO UPDATE SET institution_id = excluded.institution_id,
+                    department_id = excluded.department_id, name = excluded.name, initials = excluded.initials,
+                    sex = excluded.sex, title = excluded.title, specialty = excluded.specialty, phone = excluded.phone,
+                    updated_at = excluded.updated_at");
+                qb.build().execute(&mut *tx).await.store()?;
             }
-            qe.push(")");
-            let existing: Vec<String> = qe.build_query_scalar().fetch_all(&mut *tx).await.store()?;
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO staff (id, community_id, institution_id, department_id, name, initials, sex, id_number,
-                    title, specialty, phone, active, created_at, updated_at) ");
-            qb.push_values(rows, |mut b, (inst, dept, s)| {
-                b.push_bind(new_id()).push_bind(community).push_bind(*inst).push_bind(*dept)
-                    .push_bind(s.name.as_str()).push_bind(pinyin_initials(&s.name)).push_bind(s.sex.as_str())
-                    .push_bind(s.id_number.as_str()).push_bind(s.title).push_bind(s.specialty.as_str())
-                    .push_bind(s.phone.as_ref().map(|p| p.as_str().to_string()))
-                    .push("TRUE").push_bind(t).push_bind(t);
-            });
-            qb.push(" ON CONFLICT (community_id, id_number) DO UPDATE SET institution_id = excluded.institution_id,
-                department_id = excluded.department_id, name = excluded.name, initials = excluded.initials,
-                sex = excluded.sex, title = excluded.title, specialty = excluded.specialty, phone = excluded.phone,
-                updated_at = excluded.updated_at");
-            qb.build().execute(&mut *tx).await.store()?;
+            let after: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;
             tx.commit().await.store()?;
-            existing
+            after - before
         });
-        let existing: HashSet<String> = existing.into_iter().collect();
-        let updated = rows
-            .iter()
-            .filter(|(_, _, s)| existing.contains(s.id_number.as_str()))
-            .count() as u64;
-        Ok((rows.len() as u64 - updated, updated))
+        let inserted = inserted.max(0) as u64;
+        Ok((inserted, rows.len() as u64 - inserted))
     }
 }

@@ -15,8 +15,9 @@ use yigong_domain::registry::{
 use yigong_store::Store;
 use yigong_store::imports::NewImportReport;
 
-/// Rows per transaction.
-pub const BATCH: usize = 500;
+/// Rows per transaction: large enough to amortise index page writes, small enough
+/// not to hold the write lock for long on SQLite.
+pub const BATCH: usize = 5000;
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
