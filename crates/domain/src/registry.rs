@@ -344,7 +344,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(fn(&mut ResidentInput), &str, &str)> = vec![
+        type Case = (fn(&mut ResidentInput), &'static str, &'static str);
+        let cases: Vec<Case> = vec![
             (|i| i.name = " ".into(), "name", "required"),
             (|i| i.name = "张".repeat(31), "name", "too_long"),
             (|i| i.name = "张3".into(), "name", "invalid_characters"),

@@ -9,10 +9,8 @@ pub fn pinyin_initials(name: &str) -> String {
     for c in name.chars() {
         if c.is_ascii_alphabetic() {
             out.push(c.to_ascii_lowercase());
-        } else if let Some(p) = c.to_pinyin() {
-            if let Some(first) = p.plain().chars().next() {
-                out.push(first);
-            }
+        } else if let Some(first) = c.to_pinyin().and_then(|p| p.plain().chars().next()) {
+            out.push(first);
         }
     }
     out

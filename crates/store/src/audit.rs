@@ -42,11 +42,8 @@ pub struct AuditQuery {
     pub outcome: Option<String>,
 }
 
-fn push_filters<'a, DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    community: Uuid,
-    q: &'a AuditQuery,
-) where
+fn push_filters<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, q: &AuditQuery)
+where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {

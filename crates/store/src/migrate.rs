@@ -6,38 +6,28 @@ use crate::{Db, OrConflict, Result, Store, now, on_db};
 /// One migration: its version, its name, and its SQL for each engine.
 pub struct Migration {
     pub version: i64,
+    /// The file stem, `NNNN_name`.
     pub name: &'static str,
     pub sqlite: &'static str,
     pub postgres: &'static str,
 }
 
+/// `migration!(1, "0001_registry")`: the version and the file stem in both folders.
 macro_rules! migration {
-    ($version:literal, $name:literal) => {
+    ($version:literal, $file:literal) => {
         Migration {
             version: $version,
-            name: $name,
-            sqlite: include_str!(concat!(
-                "../../../migrations/sqlite/",
-                stringify!($version),
-                "_",
-                $name,
-                ".sql"
-            )),
-            postgres: include_str!(concat!(
-                "../../../migrations/postgres/",
-                stringify!($version),
-                "_",
-                $name,
-                ".sql"
-            )),
+            name: $file,
+            sqlite: include_str!(concat!("../../../migrations/sqlite/", $file, ".sql")),
+            postgres: include_str!(concat!("../../../migrations/postgres/", $file, ".sql")),
         }
     };
 }
 
 /// Every migration, oldest first. A test checks this list against both folders.
 pub const MIGRATIONS: &[Migration] = &[
-    migration!(0001, "registry"),
-    migration!(0002, "accounts_audit"),
+    migration!(1, "0001_registry"),
+    migration!(2, "0002_accounts_audit"),
 ];
 
 impl Store {

@@ -35,11 +35,8 @@ const SELECT: &str = "SELECT s.id, s.institution_id, i.name AS institution_name,
     d.name AS department_name, s.name, s.sex, s.id_number, s.title, s.specialty, s.phone, s.active
     FROM staff s JOIN institutions i ON i.id = s.institution_id LEFT JOIN departments d ON d.id = s.department_id";
 
-fn push_filters<'a, DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    community: Uuid,
-    query: &'a StaffQuery,
-) where
+fn push_filters<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, query: &StaffQuery)
+where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {

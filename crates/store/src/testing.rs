@@ -15,7 +15,7 @@ pub fn postgres_url() -> Option<String> {
 /// A migrated store on a new SQLite file in the temp directory.
 pub async fn sqlite() -> Result<Store> {
     let dir = std::env::temp_dir().join("yigong-tests");
-    std::fs::create_dir_all(&dir).map_err(|e| sqlx::Error::Io(e))?;
+    std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
     let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
     let store = Store::connect(&format!("sqlite:{}", path.display())).await?;
     store.migrate().await?;

@@ -105,7 +105,14 @@ fn both_migration_folders_list_the_same_versions_as_the_binary() {
     assert_eq!(sqlite, list("postgres"));
     let embedded: Vec<String> = yigong_store::migrate::MIGRATIONS
         .iter()
-        .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+        .map(|m| {
+            assert!(
+                m.name.starts_with(&format!("{:04}_", m.version)),
+                "{} names its version",
+                m.name
+            );
+            format!("{}.sql", m.name)
+        })
         .collect();
     assert_eq!(sqlite, embedded);
 }
