@@ -1,7 +1,7 @@
 //! Accounts (账号) and their login sessions. Passwords arrive here already hashed;
 //! session tokens arrive as hashes, so a database leak yields no usable token.
 
-use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
+use crate::{OrConflict, Result, Store, new_id, now, on_db, one_row};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
@@ -73,13 +73,10 @@ impl Store {
     }
 
     pub async fn set_password(&self, id: Uuid, password_hash: &str) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
-            .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        one_row(
+            on_db!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+            .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?,
+        )
     }
 
     pub async fn create_session(

@@ -1,6 +1,6 @@
 //! Institutions (机构) in their hierarchy, and their departments (科室).
 
-use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, one_row};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -116,15 +116,10 @@ impl Store {
         name: &str,
         address: &str,
     ) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE institutions SET name = $3, address = $4, updated_at = $5 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(name).bind(address).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     /// Deactivates or reactivates; institutions are never deleted.
@@ -134,15 +129,10 @@ impl Store {
         id: Uuid,
         active: bool,
     ) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE institutions SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     pub async fn insert_department(
@@ -195,13 +185,8 @@ impl Store {
         id: Uuid,
         active: bool,
     ) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE departments SET active = $3 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(active).execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .bind(community).bind(id).bind(active).execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 }

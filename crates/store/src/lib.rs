@@ -104,6 +104,15 @@ impl<T> OrConflict<T> for std::result::Result<T, sqlx::Error> {
     }
 }
 
+/// An UPDATE that touched no row names a row that does not exist.
+pub(crate) fn one_row(rows_affected: u64) -> Result<()> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {

@@ -3,7 +3,9 @@
 //! Search uses index range scans only: name and given-name prefixes, pinyin-initial
 //! prefixes, and ID-number prefixes or suffixes (through a reversed copy).
 
-use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, one_row,
+};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
@@ -243,7 +245,7 @@ impl Store {
         institution: Uuid,
         r: &ValidResident,
     ) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE residents SET institution_id = $3, name = $4, name_given = $5, initials = $6, sex = $7,
                 birth_date = $8, id_number = $9, id_rev = $10, phone = $11, address = $12, updated_at = $13
              WHERE community_id = $1 AND id = $2")
@@ -252,25 +254,15 @@ impl Store {
             .bind(r.sex.as_str()).bind(r.birth_date)
             .bind(r.id_number.as_str()).bind(reversed(r.id_number.as_str()))
             .bind(r.phone.as_str()).bind(&r.address).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     /// Deactivates or reactivates; residents are never deleted.
     pub async fn set_resident_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE residents SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     /// Inserts or updates (by ID number) a batch of residents in one transaction.

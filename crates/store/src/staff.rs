@@ -1,6 +1,8 @@
 //! Staff (医务人员) of the community's institutions.
 
-use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, one_row,
+};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::QueryBuilder;
@@ -119,31 +121,21 @@ impl Store {
         department: Option<Uuid>,
         s: &ValidStaff,
     ) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE staff SET institution_id = $3, department_id = $4, name = $5, initials = $6, sex = $7,
                 id_number = $8, title = $9, specialty = $10, phone = $11, updated_at = $12
              WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(institution).bind(department)
             .bind(&s.name).bind(pinyin_initials(&s.name)).bind(s.sex.as_str()).bind(s.id_number.as_str())
             .bind(s.title).bind(&s.specialty).bind(s.phone.as_ref().map(|p| p.as_str())).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     pub async fn set_staff_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        let n = on_db!(self, pool => sqlx::query(
+        one_row(on_db!(self, pool => sqlx::query(
             "UPDATE staff SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?;
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
     /// Inserts or updates (by ID number) a batch of staff in one transaction.

@@ -199,6 +199,24 @@ impl Rejects {
     fn field(&mut self, line: usize, e: FieldError) {
         self.lines.push((line, ApiError::from(e).message(Lang::Zh)));
     }
+
+    /// Whether this ID number is new to the file; a repeat is rejected naming the first line.
+    fn first_time(
+        &mut self,
+        seen: &mut HashMap<String, usize>,
+        id_number: &str,
+        line: usize,
+    ) -> bool {
+        match seen.insert(id_number.to_string(), line) {
+            None => true,
+            Some(first) => {
+                seen.insert(id_number.to_string(), first);
+                self.lines
+                    .push((line, format!("身份证号与第 {first} 行重复")));
+                false
+            }
+        }
+    }
 }
 
 /// Imports a table; `progress` is told how many rows have been handled so far.
@@ -280,15 +298,10 @@ pub async fn run(
                     address: cell(row, c_addr),
                 };
                 match input.validate() {
-                    Ok(v) => {
-                        if let Some(first) = seen.insert(v.id_number.to_string(), line) {
-                            rejects
-                                .lines
-                                .push((line, format!("身份证号与第 {first} 行重复")));
-                            continue;
-                        }
-                        residents.push((inst, v));
+                    Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
+                        residents.push((inst, v))
                     }
+                    Ok(_) => {}
                     Err(e) => rejects.field(line, e),
                 }
             }
@@ -321,15 +334,10 @@ pub async fn run(
                     }
                 };
                 match input.validate() {
-                    Ok(v) => {
-                        if let Some(first) = seen.insert(v.id_number.to_string(), line) {
-                            rejects
-                                .lines
-                                .push((line, format!("身份证号与第 {first} 行重复")));
-                            continue;
-                        }
-                        staff.push((inst, dept, v));
+                    Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
+                        staff.push((inst, dept, v))
                     }
+                    Ok(_) => {}
                     Err(e) => rejects.field(line, e),
                 }
             }

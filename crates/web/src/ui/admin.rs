@@ -1,6 +1,6 @@
 //! Administration pages: file import with its report, and the audit log.
 
-use super::{Chrome, OrUi, UiError, UiResult, UiUser, pager, render, total_text};
+use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use crate::api::audit::{self as audit_api, AuditParams};
 use crate::api::imports::import_file;
 use crate::error::ApiError;
@@ -111,11 +111,7 @@ struct AuditPage {
     username: String,
     outcome: String,
     rows: Vec<AuditRow>,
-    total_text: String,
-    page: i64,
-    pages: i64,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 async fn audit(
@@ -127,12 +123,11 @@ async fn audit(
     let page = audit_api::search(&state, &user, &p).await.ui(lang)?;
     let username = p.username.clone().unwrap_or_default();
     let outcome = p.outcome.clone().unwrap_or_default();
-    let (prev_url, next_url, pages) = pager(
+    let pager = Pager::new(
+        lang,
         "/audit",
         &[("username", &username), ("outcome", &outcome)],
-        page.page,
-        page.per_page,
-        page.total,
+        (page.page, page.per_page, page.total),
     );
     let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
@@ -155,11 +150,7 @@ async fn audit(
         username,
         outcome,
         rows,
-        total_text: total_text(lang, page.total),
-        page: page.page,
-        pages,
-        prev_url,
-        next_url,
+        pager,
     };
     Ok(render(&view).into_response())
 }

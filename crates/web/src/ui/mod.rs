@@ -188,22 +188,32 @@ pub fn page_url(path: &str, params: &[(&str, &str)], page: i64) -> String {
     format!("{path}?{}", q.join("&"))
 }
 
-/// Previous and next page links and the page count of a list.
-pub fn pager(
-    path: &str,
-    params: &[(&str, &str)],
-    page: i64,
-    per_page: i64,
-    total: i64,
-) -> (Option<String>, Option<String>, i64) {
-    let pages = ((total + per_page - 1) / per_page).max(1);
-    let prev = (page > 1).then(|| page_url(path, params, page - 1));
-    let next = (page < pages).then(|| page_url(path, params, page + 1));
-    (prev, next, pages)
+/// What `pager.html` shows under a list: the total and links to the neighbouring pages.
+pub struct Pager {
+    pub total_text: String,
+    pub page: i64,
+    pub pages: i64,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
 }
 
-pub fn total_text(lang: Lang, total: i64) -> String {
-    lang.t("list.total").replace("{n}", &total.to_string())
+impl Pager {
+    /// For page `page` of `total` items, `per_page` a page, under `path?params`.
+    pub fn new(
+        lang: Lang,
+        path: &str,
+        params: &[(&str, &str)],
+        (page, per_page, total): (i64, i64, i64),
+    ) -> Self {
+        let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
+        Self {
+            total_text: lang.t("list.total").replace("{n}", &total.to_string()),
+            page,
+            pages,
+            prev_url: (page > 1).then(|| page_url(path, params, page - 1)),
+            next_url: (page < pages).then(|| page_url(path, params, page + 1)),
+        }
+    }
 }
 
 /// A safe local redirect target: a path on this server, never another host.
@@ -226,10 +236,12 @@ mod tests {
             page_url("/residents", &[("q", "张"), ("x", "")], 2),
             "/residents?q=%E5%BC%A0&page=2"
         );
+        let p = Pager::new(Lang::Zh, "/r", &[], (1, 20, 45));
         assert_eq!(
-            pager("/r", &[], 1, 20, 45),
+            (p.prev_url, p.next_url, p.pages),
             (None, Some("/r?page=2".into()), 3)
         );
+        assert_eq!(p.total_text, "共 45 条");
         assert_eq!(local_path("//evil.example"), "/");
         assert_eq!(local_path("https://evil.example"), "/");
         assert_eq!(local_path("/residents?q=1"), "/residents?q=1");

@@ -1,6 +1,6 @@
 //! Registry pages: the institution tree, an institution with its departments, staff.
 
-use super::{Chrome, OrUi, UiResult, UiUser, pager, render, total_text};
+use super::{Chrome, OrUi, Pager, UiResult, UiUser, render};
 use crate::api::staff::{self as staff_api, ListParams};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -175,11 +175,7 @@ struct StaffPage {
     q: String,
     institution_id: String,
     rows: Vec<StaffRow>,
-    total_text: String,
-    page: i64,
-    pages: i64,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 async fn staff(
@@ -191,12 +187,11 @@ async fn staff(
     let page = staff_api::search(&state, &user, &p).await.ui(lang)?;
     let q = p.q.clone().unwrap_or_default();
     let inst = p.institution_id.clone().unwrap_or_default();
-    let (prev_url, next_url, pages) = pager(
+    let pager = Pager::new(
+        lang,
         "/staff",
         &[("q", &q), ("institution_id", &inst)],
-        page.page,
-        page.per_page,
-        page.total,
+        (page.page, page.per_page, page.total),
     );
     let rows = page
         .items
@@ -216,11 +211,7 @@ async fn staff(
         q,
         institution_id: inst,
         rows,
-        total_text: total_text(lang, page.total),
-        page: page.page,
-        pages,
-        prev_url,
-        next_url,
+        pager,
     };
     Ok(render(&view).into_response())
 }

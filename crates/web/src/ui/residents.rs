@@ -1,7 +1,7 @@
 //! Resident pages: searchable list, record (audited), create, edit, deactivate.
 
 use super::pages::see_other;
-use super::{Chrome, OrUi, UiError, UiResult, UiUser, pager, render, total_text};
+use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use crate::api::residents::{self as api, ListParams, ResidentBody, ResidentView};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -45,11 +45,7 @@ struct ListPage {
     institution_id: String,
     institutions: Vec<(String, String)>,
     rows: Vec<Row>,
-    total_text: String,
-    page: i64,
-    pages: i64,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
     can_create: bool,
 }
 
@@ -74,12 +70,11 @@ async fn list(
     let page = api::search(&state, &user, &p).await.ui(lang)?;
     let q = p.q.clone().unwrap_or_default();
     let inst = p.institution_id.clone().unwrap_or_default();
-    let (prev_url, next_url, pages) = pager(
+    let pager = Pager::new(
+        lang,
         "/residents",
         &[("q", &q), ("institution_id", &inst)],
-        page.page,
-        page.per_page,
-        page.total,
+        (page.page, page.per_page, page.total),
     );
     let rows = page
         .items
@@ -101,11 +96,7 @@ async fn list(
         q,
         institution_id: inst,
         rows,
-        total_text: total_text(lang, page.total),
-        page: page.page,
-        pages,
-        prev_url,
-        next_url,
+        pager,
         can_create: user.role.edits_residents(),
     };
     Ok(render(&view).into_response())
