@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::access::{ResidentScope, Role};
+use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_store::accounts::Account;
 use yigong_store::audit::AuditEntry;
 
@@ -147,6 +148,24 @@ impl CurrentUser {
             Ok(())
         } else {
             Err(ApiError::forbidden())
+        }
+    }
+
+    /// An ID number as this user may see it: whole for registrars, masked otherwise.
+    pub fn shown_id_number(&self, id_number: &str) -> String {
+        if self.role.sees_full_identifiers() {
+            id_number.to_string()
+        } else {
+            mask_id_text(id_number)
+        }
+    }
+
+    /// A phone number as this user may see it.
+    pub fn shown_phone(&self, phone: &str) -> String {
+        if self.role.sees_full_identifiers() {
+            phone.to_string()
+        } else {
+            mask_phone_text(phone)
         }
     }
 

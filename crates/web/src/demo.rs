@@ -16,12 +16,12 @@ pub const DEMO_SEED: u64 = 20241114;
 /// `(username, role, display name)` of the demo accounts.
 pub const DEMO_ACCOUNTS: [(&str, Role, &str); 7] = [
     ("admin", Role::Admin, "系统管理员"),
-    ("manager", Role::Manager, "医共体管理办"),
-    ("specialist", Role::Specialist, "心内科专家"),
-    ("township", Role::TownshipDoctor, "茅台镇医生"),
-    ("village", Role::VillageDoctor, "村医"),
-    ("party", Role::PartySecretary, "党委书记"),
-    ("bureau", Role::BureauViewer, "卫健局"),
+    ("manager", Role::Manager, "张主任"),
+    ("specialist", Role::Specialist, "李医生（心内科）"),
+    ("township", Role::TownshipDoctor, "王医生（茅台镇）"),
+    ("village", Role::VillageDoctor, "刘医生（村卫生室）"),
+    ("party", Role::PartySecretary, "陈书记"),
+    ("bureau", Role::BureauViewer, "赵科长（卫健局）"),
 ];
 
 /// Ids of the places the demo accounts belong to.

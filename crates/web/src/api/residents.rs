@@ -12,7 +12,6 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
-use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_domain::registry::{FieldError, ResidentInput};
 use yigong_store::residents::{Resident, ResidentQuery};
 
@@ -46,23 +45,14 @@ pub struct ResidentView {
 
 impl ResidentView {
     pub fn of(user: &CurrentUser, r: Resident) -> Self {
-        let whole = user.role.sees_full_identifiers();
         Self {
             id: r.id,
             name: r.name,
             sex: r.sex,
             birth_date: r.birth_date.to_string(),
-            id_number: if whole {
-                r.id_number
-            } else {
-                mask_id_text(&r.id_number)
-            },
-            phone: if whole {
-                r.phone
-            } else {
-                mask_phone_text(&r.phone)
-            },
-            identifiers_masked: !whole,
+            id_number: user.shown_id_number(&r.id_number),
+            phone: user.shown_phone(&r.phone),
+            identifiers_masked: !user.role.sees_full_identifiers(),
             address: r.address,
             institution_id: r.institution_id,
             institution_name: r.institution_name,

@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_domain::registry::{FieldError, StaffInput};
 use yigong_store::PageRequest;
 use yigong_store::staff::{StaffMember, StaffQuery};
@@ -41,19 +40,14 @@ pub struct StaffView {
 
 impl StaffView {
     pub fn of(user: &CurrentUser, s: StaffMember) -> Self {
-        let whole = user.role.sees_full_identifiers();
         Self {
             id: s.id,
             name: s.name,
             sex: s.sex,
-            id_number: if whole {
-                s.id_number
-            } else {
-                mask_id_text(&s.id_number)
-            },
+            id_number: user.shown_id_number(&s.id_number),
             title: s.title,
             specialty: s.specialty,
-            phone: s.phone.map(|p| if whole { p } else { mask_phone_text(&p) }),
+            phone: s.phone.map(|p| user.shown_phone(&p)),
             institution_id: s.institution_id,
             institution_name: s.institution_name,
             department_id: s.department_id,

@@ -14,7 +14,6 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
-use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_fhir as fhir;
 use yigong_store::PageRequest;
 use yigong_store::institutions::Institution;
@@ -201,17 +200,8 @@ async fn metadata(headers: HeaderMap) -> Fhir {
 }
 
 pub fn patient_resource(user: &CurrentUser, r: &Resident) -> Value {
-    let whole = user.role.sees_full_identifiers();
-    let id_number = if whole {
-        r.id_number.clone()
-    } else {
-        mask_id_text(&r.id_number)
-    };
-    let phone = if whole {
-        r.phone.clone()
-    } else {
-        mask_phone_text(&r.phone)
-    };
+    let id_number = user.shown_id_number(&r.id_number);
+    let phone = user.shown_phone(&r.phone);
     fhir::patient(&fhir::PatientData {
         id: r.id,
         name: &r.name,
@@ -343,16 +333,8 @@ async fn search_organizations(
 }
 
 fn practitioner_resource(user: &CurrentUser, s: &StaffMember) -> Value {
-    let whole = user.role.sees_full_identifiers();
-    let id_number = if whole {
-        s.id_number.clone()
-    } else {
-        mask_id_text(&s.id_number)
-    };
-    let phone = s
-        .phone
-        .as_ref()
-        .map(|p| if whole { p.clone() } else { mask_phone_text(p) });
+    let id_number = user.shown_id_number(&s.id_number);
+    let phone = s.phone.as_ref().map(|p| user.shown_phone(p));
     fhir::practitioner(&fhir::PractitionerData {
         id: s.id,
         name: &s.name,

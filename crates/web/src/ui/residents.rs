@@ -253,22 +253,13 @@ async fn edit_form(
         .ui(user.lang)?;
     // Roles that see identifiers masked edit them masked; an unchanged masked value
     // keeps the stored one (see `update`).
-    let whole = user.role.sees_full_identifiers();
     let f = ResidentForm {
         csrf: String::new(),
         name: r.name,
-        id_number: if whole {
-            r.id_number
-        } else {
-            mask_id_text(&r.id_number)
-        },
+        id_number: user.shown_id_number(&r.id_number),
         sex: r.sex,
         birth_date: r.birth_date.to_string(),
-        phone: if whole {
-            r.phone
-        } else {
-            mask_phone_text(&r.phone)
-        },
+        phone: user.shown_phone(&r.phone),
         address: r.address,
         institution_id: r.institution_id.to_string(),
     };
