@@ -147,6 +147,60 @@ impl ResidentScope {
     }
 }
 
+/// Which referrals an account sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferralScope {
+    /// The community office and administrators: every referral.
+    All,
+    /// Grassroots: referrals sent from or to any of these institutions.
+    Institutions(Vec<Uuid>),
+    /// A hospital: referrals it sent, and those sent to it (to the department, if the
+    /// account belongs to one).
+    Receiving {
+        institution: Uuid,
+        department: Option<Uuid>,
+    },
+    None,
+}
+
+impl ReferralScope {
+    pub fn resolve(role: Role, home: Uuid, department: Option<Uuid>, children: &[Uuid]) -> Self {
+        match role {
+            Role::Admin | Role::Manager => ReferralScope::All,
+            Role::Specialist => ReferralScope::Receiving {
+                institution: home,
+                department,
+            },
+            Role::TownshipDoctor | Role::VillageDoctor => {
+                match ResidentScope::resolve(role, home, children) {
+                    ResidentScope::Institutions(v) => ReferralScope::Institutions(v),
+                    _ => ReferralScope::None,
+                }
+            }
+            Role::PartySecretary | Role::BureauViewer => ReferralScope::None,
+        }
+    }
+
+    /// Whether a referral between these places is visible.
+    pub fn allows(&self, from: Uuid, to: Uuid, to_department: Option<Uuid>) -> bool {
+        match self {
+            ReferralScope::All => true,
+            ReferralScope::Institutions(v) => v.contains(&from) || v.contains(&to),
+            ReferralScope::Receiving {
+                institution,
+                department,
+            } => {
+                from == *institution
+                    || (to == *institution
+                        && (department.is_none()
+                            || to_department.is_none()
+                            || to_department == *department))
+            }
+            ReferralScope::None => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +224,33 @@ mod tests {
         assert!(s.allows(v1) && !s.allows(v2) && !s.allows(town));
         assert!(ResidentScope::resolve(Role::Specialist, town, &[]).allows(v2));
         assert!(!ResidentScope::resolve(Role::BureauViewer, town, &[]).allows(town));
+    }
+
+    #[test]
+    fn referral_scopes() {
+        let (lead, card, neuro, town, v1, other) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let spec = ReferralScope::resolve(Role::Specialist, lead, Some(card), &[]);
+        assert!(
+            spec.allows(town, lead, Some(card))
+                && !spec.allows(town, lead, Some(neuro))
+                && spec.allows(lead, town, None)
+        );
+        let township = ReferralScope::resolve(Role::TownshipDoctor, town, None, &[v1]);
+        assert!(
+            township.allows(v1, lead, None)
+                && township.allows(lead, town, None)
+                && !township.allows(other, lead, None)
+        );
+        assert!(
+            !ReferralScope::resolve(Role::BureauViewer, lead, None, &[]).allows(town, lead, None)
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! hierarchy, roles and what each may see.
 
 pub mod access;
+pub mod icd10;
 pub mod identity;
+pub mod referral;
 pub mod registry;
 pub mod text;

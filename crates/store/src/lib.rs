@@ -9,6 +9,7 @@ pub mod audit;
 pub mod imports;
 pub mod institutions;
 pub mod migrate;
+pub mod referrals;
 pub mod residents;
 pub mod staff;
 pub mod testing;

@@ -28,6 +28,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_registry"),
     migration!(2, "0002_accounts_audit"),
+    migration!(3, "0003_referrals"),
 ];
 
 impl Store {

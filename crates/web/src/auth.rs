@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
-use yigong_domain::access::{ResidentScope, Role};
+use yigong_domain::access::{ReferralScope, ResidentScope, Role};
 use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_store::accounts::Account;
 use yigong_store::audit::AuditEntry;
@@ -136,6 +136,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub institution_id: Uuid,
     pub scope: ResidentScope,
+    pub referrals: ReferralScope,
+    pub department_id: Option<Uuid>,
     pub csrf: String,
     pub via_cookie: bool,
     pub ip: String,
@@ -254,6 +256,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             role,
             institution_id: account.institution_id,
             scope: ResidentScope::resolve(role, account.institution_id, &children),
+            referrals: ReferralScope::resolve(
+                role,
+                account.institution_id,
+                account.department_id,
+                &children,
+            ),
+            department_id: account.department_id,
             csrf: session.csrf_token,
             via_cookie,
             ip: client_ip(parts),

@@ -13,6 +13,19 @@ pub struct Inner {
     pub demo: bool,
     /// Mark session cookies `Secure` (serve behind TLS).
     pub secure_cookies: bool,
+    /// Live referral changes, fanned out to open worklist pages (server-sent events).
+    pub live: tokio::sync::broadcast::Sender<LiveReferral>,
+}
+
+/// A referral changed: enough to decide who should hear of it, nothing about the patient.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LiveReferral {
+    pub id: uuid::Uuid,
+    pub from_institution_id: uuid::Uuid,
+    pub to_institution_id: uuid::Uuid,
+    pub to_department_id: Option<uuid::Uuid>,
+    pub status: String,
+    pub urgency: String,
 }
 
 impl AppState {
@@ -22,6 +35,7 @@ impl AppState {
             community,
             demo,
             secure_cookies,
+            live: tokio::sync::broadcast::channel(1024).0,
         }))
     }
 }

@@ -4,6 +4,9 @@ pub mod accounts;
 pub mod audit;
 pub mod imports;
 pub mod institutions;
+pub mod live;
+pub mod referral_stats;
+pub mod referrals;
 pub mod residents;
 pub mod session;
 pub mod staff;
@@ -25,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(audit::router())
         .merge(imports::router())
+        .merge(referrals::router())
+        .merge(referral_stats::router())
+        .merge(live::router())
         .route(
             "/openapi.json",
             axum::routing::get(crate::openapi::document),

@@ -1,0 +1,52 @@
+//! Server-sent events: open worklist and referral pages hear of changes at once.
+//! Only referrals the user may see are announced, and only ids and statuses are sent.
+
+use crate::auth::CurrentUser;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use tokio::sync::broadcast::error::RecvError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/referrals-live", get(stream_referrals))
+}
+
+async fn stream_referrals(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.live.subscribe();
+    let events = stream::unfold((rx, user), |(mut rx, user)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(r)
+                    if user.referrals.allows(
+                        r.from_institution_id,
+                        r.to_institution_id,
+                        r.to_department_id,
+                    ) =>
+                {
+                    let data = serde_json::to_string(&r).unwrap_or_default();
+                    return Some((
+                        Ok(Event::default().event("referral").data(data)),
+                        (rx, user),
+                    ));
+                }
+                Ok(_) => continue,
+                // A slow page missed some: tell it to refresh.
+                Err(RecvError::Lagged(_)) => {
+                    return Some((
+                        Ok(Event::default().event("referral").data("{}")),
+                        (rx, user),
+                    ));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}

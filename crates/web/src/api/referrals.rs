@@ -1,0 +1,643 @@
+//! Referrals through the API: send, worklists, detail with timeline, actions, milestones.
+//! A referral outside the caller's reach answers 404; an action that does not fit the
+//! current status (or lost a race) answers 409.
+
+use super::{AppJson, AppQuery};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, LiveReferral};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+use yigong_domain::icd10;
+use yigong_domain::referral::{
+    self as rules, Action, ActionInput, Direction, Milestone, Outcome, Pathway, Status, Urgency,
+};
+use yigong_domain::registry::{FieldError, InstitutionKind};
+use yigong_store::PageRequest;
+use yigong_store::referrals::{
+    ActionChanges, NewReferral, Referral, ReferralEvent, ReferralFilter,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(list).post(create))
+        .route("/referrals/{id}", get(detail))
+        .route("/referrals/{id}/milestones", post(milestone))
+        .route("/referrals/{id}/{action}", post(act))
+        .route("/icd10", get(icd10_search))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReferralBody {
+    pub resident_id: Uuid,
+    /// `up` or `down`
+    pub direction: String,
+    /// `emergency`, `urgent` or `routine`
+    pub urgency: String,
+    /// Green channel: `chest_pain`, `stroke`, `trauma`, `critical_maternal`, `critical_neonatal`
+    pub pathway: Option<String>,
+    pub to_institution_id: Uuid,
+    pub to_department_id: Option<Uuid>,
+    /// For a downward referral: the upward referral it closes.
+    pub parent_id: Option<Uuid>,
+    pub reason: String,
+    pub icd10_code: String,
+    pub icd10_text: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    /// Downward: care instructions, medications, follow-up plan.
+    #[serde(default)]
+    pub instructions: String,
+    /// YYYY-MM-DD
+    pub preferred_date: Option<String>,
+    /// Green channel: first contact at the sending site (RFC 3339); defaults to now.
+    pub first_contact_at: Option<String>,
+}
+
+fn text(raw: &str, field: &'static str, max: usize, required: bool) -> Result<String, FieldError> {
+    let t = raw.trim();
+    if required && t.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    Ok(t.to_string())
+}
+
+fn instant(raw: &str, field: &'static str) -> Result<OffsetDateTime, FieldError> {
+    OffsetDateTime::parse(raw.trim(), &Rfc3339).map_err(|_| FieldError::new(field, "date_invalid"))
+}
+
+/// Checks a new referral against the caller, the directions and the registry.
+pub async fn validated(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &ReferralBody,
+) -> ApiResult<NewReferral> {
+    let c = state.community.id;
+    let direction = Direction::parse(b.direction.trim())
+        .ok_or(FieldError::new("direction", "invalid_field"))?;
+    let urgency =
+        Urgency::parse(b.urgency.trim()).ok_or(FieldError::new("urgency", "invalid_field"))?;
+    let pathway = match b
+        .pathway
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(p) => Some(Pathway::parse(p).ok_or(FieldError::new("pathway", "invalid_field"))?),
+    };
+    if urgency == Urgency::Emergency && pathway.is_none() {
+        return Err(FieldError::new("pathway", "pathway_required").into());
+    }
+    let reason = text(&b.reason, "reason", 500, true)?;
+    let code = b.icd10_code.trim().to_ascii_uppercase();
+    if !icd10::is_well_formed(&code) {
+        return Err(FieldError::new("icd10", "icd10_invalid").into());
+    }
+    let icd_text = match b
+        .icd10_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => text(t, "icd10", 100, true)?,
+        None => icd10::name_of(&code).unwrap_or_default().to_string(),
+    };
+    let summary = text(&b.summary, "summary", 4000, false)?;
+    let instructions = text(&b.instructions, "instructions", 4000, false)?;
+    let preferred_date = match b
+        .preferred_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(d) => Some(
+            yigong_domain::registry::parse_date(d)
+                .ok_or(FieldError::new("preferred_date", "date_invalid"))?,
+        ),
+    };
+    let first_contact_at = match b
+        .first_contact_at
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(s) => Some(instant(s, "first_contact_at")?),
+        None if urgency == Urgency::Emergency => Some(yigong_store::now()),
+        None => None,
+    };
+
+    // The resident must be one the caller may see.
+    let resident = match state.store.get_resident(c, b.resident_id).await {
+        Ok(r)
+            if user.scope.allows(r.institution_id)
+                || user.role.resident_reach() == yigong_domain::access::Reach::Community =>
+        {
+            r
+        }
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            return Err(FieldError::new("resident", "not_found").into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let home = state.store.get_institution(c, user.institution_id).await?;
+    let home_kind = home.kind().ok_or_else(ApiError::internal)?;
+    let to = match state.store.get_institution(c, b.to_institution_id).await {
+        Ok(i) if i.active => i,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            return Err(FieldError::new("to_institution", "not_found").into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let to_kind = to.kind().ok_or_else(ApiError::internal)?;
+    let hospital =
+        |k: InstitutionKind| matches!(k, InstitutionKind::Lead | InstitutionKind::Member);
+    let grassroots = |k: InstitutionKind| k.holds_residents();
+    match direction {
+        Direction::Up if !grassroots(home_kind) => {
+            return Err(FieldError::new("direction", "sender_invalid").into());
+        }
+        Direction::Up if !hospital(to_kind) => {
+            return Err(FieldError::new("to_institution", "destination_invalid").into());
+        }
+        Direction::Down if !hospital(home_kind) => {
+            return Err(FieldError::new("direction", "sender_invalid").into());
+        }
+        Direction::Down if !grassroots(to_kind) => {
+            return Err(FieldError::new("to_institution", "destination_invalid").into());
+        }
+        _ => {}
+    }
+    if let Some(d) = b.to_department_id {
+        let depts = state.store.list_departments(c, to.id).await?;
+        if !depts.iter().any(|x| x.id == d && x.active) {
+            return Err(FieldError::new("department", "department_invalid").into());
+        }
+    }
+    if let Some(p) = b.parent_id {
+        let parent = state
+            .store
+            .get_referral(c, p)
+            .await
+            .map_err(|_| FieldError::new("parent", "not_found"))?;
+        if parent.resident_id != resident.id || parent.direction() != Direction::Up {
+            return Err(FieldError::new("parent", "invalid_field").into());
+        }
+    }
+    Ok(NewReferral {
+        resident_id: resident.id,
+        direction,
+        urgency,
+        pathway,
+        from_institution_id: home.id,
+        to_institution_id: to.id,
+        to_department_id: b.to_department_id,
+        parent_id: b.parent_id,
+        reason,
+        icd10_code: code,
+        icd10_text: icd_text,
+        summary,
+        instructions,
+        preferred_date,
+        created_by: Some(user.account_id),
+        created_at: yigong_store::now(),
+        first_contact_at,
+    })
+}
+
+pub fn announce(state: &AppState, r: &Referral) {
+    // No receiver is not an error: nobody has a worklist open.
+    let _ = state.live.send(LiveReferral {
+        id: r.id,
+        from_institution_id: r.from_institution_id,
+        to_institution_id: r.to_institution_id,
+        to_department_id: r.to_department_id,
+        status: r.status.clone(),
+        urgency: r.urgency.clone(),
+    });
+}
+
+/// Sends a referral; shared by the API, FHIR and the UI.
+pub async fn create_referral(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &ReferralBody,
+) -> ApiResult<Referral> {
+    let new = validated(state, user, b).await?;
+    let id = state
+        .store
+        .create_referral(state.community.id, &new)
+        .await?;
+    user.audit(
+        state,
+        "referral.create",
+        "referral",
+        Some(id),
+        true,
+        new.direction.as_str(),
+    )
+    .await?;
+    let r = state.store.get_referral(state.community.id, id).await?;
+    announce(state, &r);
+    Ok(r)
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals", request_body = ReferralBody,
+    responses((status = 201, body = Object), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(b): AppJson<ReferralBody>,
+) -> ApiResult<(StatusCode, Json<Referral>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_referral(&state, &user, &b).await?),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// `incoming` (open referrals sent to the caller's institution and department,
+    /// emergency first, then longest waiting), or anything else for all in reach, newest first.
+    pub view: Option<String>,
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub urgency: Option<String>,
+    pub resident_id: Option<Uuid>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReferralPage {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Referral>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+pub fn filter_of(user: &CurrentUser, p: &ListParams) -> ApiResult<ReferralFilter> {
+    let bad = |f: &'static str| ApiError::field(StatusCode::BAD_REQUEST, f, "invalid_field");
+    let incoming = p.view.as_deref() == Some("incoming");
+    Ok(ReferralFilter {
+        incoming_to: incoming.then_some(user.institution_id),
+        incoming_department: if incoming { user.department_id } else { None },
+        direction: p
+            .direction
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| Direction::parse(s).ok_or(bad("direction")))
+            .transpose()?,
+        status: p
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| Status::parse(s).ok_or(bad("status")))
+            .transpose()?,
+        urgency: p
+            .urgency
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| Urgency::parse(s).ok_or(bad("urgency")))
+            .transpose()?,
+        resident_id: p.resident_id,
+        open_only: false,
+    })
+}
+
+pub async fn search(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ListParams,
+) -> ApiResult<ReferralPage> {
+    let filter = filter_of(user, p)?;
+    let page = state
+        .store
+        .list_referrals(
+            state.community.id,
+            &user.referrals,
+            &filter,
+            PageRequest::new(p.page, p.per_page),
+        )
+        .await?;
+    Ok(ReferralPage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Referrals in the caller's reach; `view=incoming` is the receiving worklist.
+#[utoipa::path(get, path = "/api/v1/referrals", params(ListParams), responses((status = 200, body = ReferralPage)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<ListParams>,
+) -> ApiResult<Json<ReferralPage>> {
+    Ok(Json(search(&state, &user, &p).await?))
+}
+
+/// A referral the caller may see (404 otherwise), audited either way.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+) -> ApiResult<Referral> {
+    let found = match state.store.get_referral(state.community.id, id).await {
+        Ok(r) => Some(r),
+        Err(yigong_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let allowed = found.as_ref().is_some_and(|r| {
+        user.referrals.allows(
+            r.from_institution_id,
+            r.to_institution_id,
+            r.to_department_id,
+        )
+    });
+    user.audit(state, action, "referral", Some(id), allowed, "")
+        .await?;
+    match found {
+        Some(r) if allowed => Ok(r),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// The green channel's clock: first contact to admission against the pathway's target.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GreenChannel {
+    pub pathway: String,
+    pub target_minutes: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub started_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub admitted_at: Option<OffsetDateTime>,
+    /// Minutes so far, or to admission once admitted.
+    pub elapsed_minutes: f64,
+    pub breached: bool,
+}
+
+pub async fn target_minutes(state: &AppState, pathway: Pathway) -> ApiResult<i64> {
+    let set = state.store.pathway_targets(state.community.id).await?;
+    Ok(set
+        .into_iter()
+        .find(|(p, _)| p == pathway.as_str())
+        .map_or(pathway.default_target_minutes(), |(_, m)| i64::from(m)))
+}
+
+pub async fn green_channel(
+    state: &AppState,
+    r: &Referral,
+    events: &[ReferralEvent],
+) -> ApiResult<Option<GreenChannel>> {
+    let Some(pathway) = r.pathway.as_deref().and_then(Pathway::parse) else {
+        return Ok(None);
+    };
+    let at = |m: Milestone| {
+        events
+            .iter()
+            .find(|e| e.milestone.as_deref() == Some(m.as_str()))
+            .map(|e| e.at)
+    };
+    let started = at(Milestone::FirstContact)
+        .or(at(Milestone::ReferralSent))
+        .unwrap_or(r.created_at);
+    let admitted = at(Milestone::Admitted);
+    let end = admitted.unwrap_or_else(OffsetDateTime::now_utc);
+    let elapsed = (end - started).as_seconds_f64() / 60.0;
+    let target = target_minutes(state, pathway).await?;
+    Ok(Some(GreenChannel {
+        pathway: pathway.as_str().into(),
+        target_minutes: target,
+        started_at: started,
+        admitted_at: admitted,
+        elapsed_minutes: (elapsed * 10.0).round() / 10.0,
+        breached: !rules::green_channel_result(elapsed, target),
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReferralDetail {
+    #[schema(value_type = Object)]
+    pub referral: Referral,
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<ReferralEvent>,
+    pub green_channel: Option<GreenChannel>,
+}
+
+pub async fn detail_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> ApiResult<ReferralDetail> {
+    let referral = load(state, user, id, "referral.read").await?;
+    let events = state.store.referral_events(state.community.id, id).await?;
+    let green_channel = green_channel(state, &referral, &events).await?;
+    Ok(ReferralDetail {
+        referral,
+        events,
+        green_channel,
+    })
+}
+
+/// A referral with its timeline and, for the green channel, its clock.
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", responses((status = 200, body = ReferralDetail), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ReferralDetail>> {
+    Ok(Json(detail_of(&state, &user, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionBody {
+    pub reason: Option<String>,
+    /// `referred_down`, `outpatient_done`, `closed` (up) or `follow_up_taken`, `closed` (down)
+    pub outcome: Option<String>,
+    /// Accept: the appointment slot (RFC 3339).
+    pub appointment_at: Option<String>,
+}
+
+fn conflict(code: &'static str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code)
+}
+
+/// Applies an action for the user; shared by the API, FHIR and the UI.
+pub async fn act_on(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+    b: &ActionBody,
+) -> ApiResult<Referral> {
+    let r = load(state, user, id, &format!("referral.{}", action.as_str())).await?;
+    // The sending side withdraws; the receiving side does everything else. A township
+    // doctor acts for the village clinics under the township too.
+    let acts_for = |institution: Uuid| {
+        user.role.edits_registry()
+            || institution == user.institution_id
+            || (user.role == yigong_domain::access::Role::TownshipDoctor
+                && user.scope.allows(institution))
+    };
+    let side = if action == Action::Cancel {
+        r.from_institution_id
+    } else {
+        r.to_institution_id
+    };
+    user.require(acts_for(side))?;
+    let reason = b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(FieldError::new("reason", "too_long").into());
+    }
+    let outcome = match b.outcome.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(o) => Some(Outcome::parse(o).ok_or(FieldError::new("outcome", "outcome_invalid"))?),
+    };
+    let appointment_at = match b.appointment_at.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => None,
+        Some(s) => Some(instant(s, "appointment_at")?),
+    };
+    let from = r.status();
+    let to = rules::transition(
+        r.direction(),
+        from,
+        action,
+        &ActionInput { reason, outcome },
+    )
+    .map_err(|e| conflict(e.code()))?;
+    let changes = ActionChanges {
+        reason,
+        outcome,
+        appointment_at,
+    };
+    let moved = state
+        .store
+        .apply_referral_action(
+            state.community.id,
+            id,
+            from,
+            to,
+            &changes,
+            Some(user.account_id),
+            yigong_store::now(),
+        )
+        .await?;
+    if !moved {
+        return Err(conflict("referral_wrong_status"));
+    }
+    let r = state.store.get_referral(state.community.id, id).await?;
+    announce(state, &r);
+    Ok(r)
+}
+
+/// `accept`, `reject`, `cancel`, `arrive` or `complete`.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/{action}", request_body = ActionBody,
+    responses((status = 200, body = Object), (status = 404), (status = 409, description = "the action does not fit the current status")))]
+pub async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Referral>> {
+    let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
+    // The body is optional: accepting needs nothing, rejecting needs a reason.
+    let b: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            if e.is_data() {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field")
+                    .with_detail(e.to_string())
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_json")
+            }
+        })?
+    };
+    Ok(Json(act_on(&state, &user, id, action, &b).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneBody {
+    /// `first_ecg`, `ambulance_departed`, `admitted`, …
+    pub milestone: String,
+    /// RFC 3339; defaults to now.
+    pub at: Option<String>,
+}
+
+pub async fn record_milestone(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    b: &MilestoneBody,
+) -> ApiResult<()> {
+    let r = load(state, user, id, "referral.milestone").await?;
+    let m = Milestone::parse(b.milestone.trim())
+        .ok_or(FieldError::new("milestone", "invalid_field"))?;
+    if r.pathway.is_none() {
+        return Err(FieldError::new("milestone", "pathway_required").into());
+    }
+    let at = match b.at.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => instant(s, "at")?,
+        None => yigong_store::now(),
+    };
+    state
+        .store
+        .record_milestone(state.community.id, id, m, at, Some(user.account_id))
+        .await?;
+    announce(state, &r);
+    Ok(())
+}
+
+/// Records a green-channel milestone.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/milestones", request_body = MilestoneBody,
+    responses((status = 204), (status = 404), (status = 422)))]
+pub async fn milestone(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(b): AppJson<MilestoneBody>,
+) -> ApiResult<StatusCode> {
+    record_milestone(&state, &user, id, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct IcdParams {
+    pub q: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IcdCode {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// Searches the ICD-10 list by code prefix or name fragment.
+#[utoipa::path(get, path = "/api/v1/icd10", params(IcdParams), responses((status = 200, body = [IcdCode])))]
+pub async fn icd10_search(
+    _user: CurrentUser,
+    AppQuery(p): AppQuery<IcdParams>,
+) -> Json<Vec<IcdCode>> {
+    let q: String = p.q.unwrap_or_default().chars().take(20).collect();
+    Json(
+        icd10::search(&q, 30)
+            .into_iter()
+            .map(|(code, name)| IcdCode { code, name })
+            .collect(),
+    )
+}
