@@ -4,8 +4,10 @@
 //! The builders take plain values so this crate knows nothing of storage; output is
 //! checked in the test suite by validators we did not write.
 
+pub mod referral;
 pub mod resources;
 
+pub use referral::*;
 pub use resources::*;
 
 /// 居民身份证 OID: the identifier system of Chinese resident ID numbers.

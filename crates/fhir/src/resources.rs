@@ -184,6 +184,17 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
             "searchParam": params.iter().map(|(n, t)| json!({ "name": n, "type": t })).collect::<Vec<_>>(),
         })
     };
+    let mut service_request = res(
+        "ServiceRequest",
+        &[
+            ("patient", "reference"),
+            ("status", "token"),
+            ("_count", "number"),
+        ],
+    );
+    if let Some(a) = service_request["interaction"].as_array_mut() {
+        a.push(json!({ "code": "create" }));
+    }
     json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -204,6 +215,8 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
                 res("Patient", &[("name", "string"), ("identifier", "token"), ("organization", "reference"), ("_count", "number")]),
                 res("Organization", &[("name", "string"), ("identifier", "token"), ("partof", "reference"), ("_count", "number")]),
                 res("Practitioner", &[("name", "string"), ("identifier", "token"), ("_count", "number")]),
+                service_request,
+                res("Task", &[("focus", "reference"), ("patient", "reference"), ("status", "token"), ("_count", "number")]),
             ],
         }],
     })

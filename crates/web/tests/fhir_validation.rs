@@ -49,6 +49,45 @@ async fn fhir_output_validates_with_independent_validators() {
     for app in apps(600).await {
         let dir = out_dir(&app.label);
         let mut resources = Vec::new();
+        // Referrals: an emergency one upward and a routine one down, with a rejection reason.
+        let township = app.login("township").await;
+        let manager = app.login("manager").await;
+        let resident = app.resident_at(app.places.township).await;
+        let up = app.post("/api/v1/referrals", &township, serde_json::json!({
+            "resident_id": resident.id, "direction": "up", "urgency": "emergency", "pathway": "chest_pain",
+            "to_institution_id": app.places.lead, "to_department_id": app.places.cardiology,
+            "reason": "胸痛", "icd10_code": "I21.9", "summary": "ST 段抬高"})).await.json();
+        let up_id = up["id"].as_str().expect("id").to_string();
+        let down = app.post("/api/v1/referrals", &manager, serde_json::json!({
+            "resident_id": resident.id, "direction": "down", "urgency": "routine", "parent_id": up_id,
+            "to_institution_id": app.places.township, "reason": "康复", "icd10_code": "Z48.8"})).await.json();
+        let down_id = down["id"].as_str().expect("id").to_string();
+        app.post(
+            &format!("/api/v1/referrals/{down_id}/reject"),
+            &township,
+            serde_json::json!({"reason": "转至村卫生室"}),
+        )
+        .await;
+        for (user, t) in [("manager", &manager), ("township", &township)] {
+            resources.push((
+                format!("{user}-servicerequests"),
+                app.get("/fhir/r4/ServiceRequest?_count=50", t).await.json(),
+            ));
+            resources.push((
+                format!("{user}-tasks"),
+                app.get("/fhir/r4/Task?_count=50", t).await.json(),
+            ));
+            resources.push((
+                format!("{user}-servicerequest"),
+                app.get(&format!("/fhir/r4/ServiceRequest/{up_id}"), t)
+                    .await
+                    .json(),
+            ));
+            resources.push((
+                format!("{user}-task"),
+                app.get(&format!("/fhir/r4/Task/{down_id}"), t).await.json(),
+            ));
+        }
         for user in ["manager", "village"] {
             let t = app.login(user).await;
             let patients = app.get("/fhir/r4/Patient?_count=50", &t).await.json();
@@ -113,6 +152,86 @@ async fn fhir_output_validates_with_independent_validators() {
         let f = dir.join("metadata.json");
         std::fs::write(&f, meta.to_string()).expect("write");
         run(&python, "tests/fhir/validate.py", &[f]);
+    }
+}
+
+#[tokio::test]
+async fn an_external_system_creates_a_referral_as_servicerequest_and_watches_its_task() {
+    for app in apps(300).await {
+        let township = app.login("township").await;
+        let resident = app.resident_at(app.places.township).await;
+        let sr = serde_json::json!({
+            "resourceType": "ServiceRequest", "status": "active", "intent": "order", "priority": "stat",
+            "code": {"coding": [{"system": "urn:yigong:green-channel", "code": "stroke"}]},
+            "subject": {"reference": format!("Patient/{}", resident.id)},
+            "performer": [{"reference": format!("Organization/{}", app.places.lead)}],
+            "reasonCode": [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "I63.9"}], "text": "右侧肢体无力 1 小时"}],
+        });
+        let r = app
+            .raw(
+                axum::http::Method::POST,
+                "/fhir/r4/ServiceRequest",
+                &township,
+                "application/fhir+json",
+                sr.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+        let created = r.json();
+        assert_eq!(created["priority"], "stat");
+        assert_eq!(created["reasonCode"][0]["coding"][0]["display"], "脑梗死");
+        let id = created["id"].as_str().expect("id").to_string();
+        assert!(
+            r.headers[axum::http::header::LOCATION]
+                .to_str()
+                .expect("location")
+                .ends_with(&format!("/ServiceRequest/{id}"))
+        );
+        let task = app
+            .get(
+                &format!("/fhir/r4/Task?focus=ServiceRequest/{id}"),
+                &township,
+            )
+            .await
+            .json();
+        assert_eq!(task["entry"][0]["resource"]["status"], "requested");
+        let specialist = app.login("specialist").await;
+        app.post(
+            &format!("/api/v1/referrals/{id}/accept"),
+            &specialist,
+            serde_json::json!({}),
+        )
+        .await;
+        assert_eq!(
+            app.get(&format!("/fhir/r4/Task/{id}"), &township)
+                .await
+                .json()["status"],
+            "accepted"
+        );
+        // Bad input is an OperationOutcome.
+        let mut bad = sr.clone();
+        bad["priority"] = serde_json::json!("whenever");
+        let r = app
+            .raw(
+                axum::http::Method::POST,
+                "/fhir/r4/ServiceRequest",
+                &township,
+                "application/fhir+json",
+                bad.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["resourceType"], "OperationOutcome");
+        // A village clinic outside the referral sees neither resource.
+        let other = app.login("village").await;
+        assert_eq!(
+            app.get(&format!("/fhir/r4/Task/{id}"), &other).await.status,
+            axum::http::StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get("/fhir/r4/ServiceRequest", &other).await.json()["total"],
+            0
+        );
     }
 }
 

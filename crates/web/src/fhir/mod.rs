@@ -6,6 +6,8 @@ use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
+
+mod referrals;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -29,10 +31,11 @@ pub fn router() -> Router<AppState> {
         .route("/Organization/{id}", get(read_organization))
         .route("/Practitioner", get(search_practitioners))
         .route("/Practitioner/{id}", get(read_practitioner))
+        .merge(referrals::router())
 }
 
 /// A FHIR response: `application/fhir+json`.
-pub struct Fhir(StatusCode, Value);
+pub struct Fhir(pub StatusCode, pub Value);
 
 impl IntoResponse for Fhir {
     fn into_response(self) -> Response {
@@ -85,7 +88,7 @@ impl FhirError {
     }
 }
 
-type FhirResult = Result<Fhir, FhirError>;
+pub(crate) type FhirResult = Result<Fhir, FhirError>;
 
 /// The authenticated user, with authentication failures as OperationOutcome.
 pub struct FhirUser(CurrentUser);
@@ -109,6 +112,9 @@ fn base_url(headers: &HeaderMap) -> String {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchParams {
+    patient: Option<String>,
+    focus: Option<String>,
+    status: Option<String>,
     name: Option<String>,
     identifier: Option<String>,
     organization: Option<String>,
@@ -120,7 +126,7 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
-    fn paging(&self) -> Result<PageRequest, FhirError> {
+    pub(crate) fn paging(&self) -> Result<PageRequest, FhirError> {
         let num = |v: &Option<String>, dflt: i64| -> Result<i64, FhirError> {
             match v.as_deref() {
                 None => Ok(dflt),
@@ -148,25 +154,27 @@ impl SearchParams {
             })
     }
 
-    /// `Organization/<id>` or `<id>`.
-    fn reference(raw: &Option<String>) -> Result<Option<Uuid>, FhirError> {
+    /// `Type/<id>` or `<id>`.
+    pub(crate) fn reference(raw: &Option<String>) -> Result<Option<Uuid>, FhirError> {
         match raw.as_deref() {
             None => Ok(None),
             Some(r) => r
-                .trim_start_matches("Organization/")
+                .rsplit('/')
+                .next()
+                .unwrap_or(r)
                 .parse()
                 .map(Some)
                 .map_err(|_| {
                     FhirError(
                         ApiError::new(StatusCode::BAD_REQUEST, "invalid_field")
-                            .with_detail("organization"),
+                            .with_detail("reference"),
                     )
                 }),
         }
     }
 }
 
-fn bundle(
+pub(crate) fn bundle(
     headers: &HeaderMap,
     ty: &str,
     page: PageRequest,
