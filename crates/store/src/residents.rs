@@ -306,6 +306,13 @@ impl Store {
         Ok((inserted, rows.len() as u64 - inserted))
     }
 
+    /// `(resident, institution)` pairs, a deterministic sample of active residents.
+    pub async fn resident_sample(&self, community: Uuid, limit: i64) -> Result<Vec<(Uuid, Uuid)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, Uuid)>(
+            "SELECT id, institution_id FROM residents WHERE community_id = $1 AND active = TRUE ORDER BY id_rev LIMIT $2")
+            .bind(community).bind(limit).fetch_all(pool).await.store())
+    }
+
     pub async fn count_residents(&self, community: Uuid) -> Result<i64> {
         on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM residents WHERE community_id = $1")
             .bind(community).fetch_one(pool).await.store())

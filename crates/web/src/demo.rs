@@ -137,3 +137,39 @@ pub async fn load(
     }
     Ok((community, places))
 }
+
+/// Adds a year of referral history (about 1,290 referrals) among the community's places
+/// and people; the demo calls it after [`load`].
+pub async fn add_referral_history(
+    store: &Store,
+    community: Uuid,
+    seed: u64,
+) -> anyhow::Result<usize> {
+    let residents = store.resident_sample(community, 5000).await?;
+    if residents.is_empty() {
+        return Ok(0);
+    }
+    let institutions = store.list_institutions(community).await?;
+    let mut departments = std::collections::HashMap::new();
+    for i in institutions
+        .iter()
+        .filter(|i| i.kind == "lead" || i.kind == "member")
+    {
+        for d in store.list_departments(community, i.id).await? {
+            departments.insert((i.id, d.code), d.id);
+        }
+    }
+    let dir = crate::demo_referrals::Directory {
+        institutions_by_code: institutions.into_iter().map(|i| (i.code, i.id)).collect(),
+        departments,
+        residents,
+    };
+    let rows = crate::demo_referrals::history(
+        seed,
+        crate::demo_referrals::YEARLY_REFERRALS,
+        yigong_store::now(),
+        &dir,
+    );
+    store.bulk_load_referrals(community, &rows).await?;
+    Ok(rows.len())
+}

@@ -412,3 +412,49 @@ async fn green_channel_clock_and_counts_come_from_events() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_holds_a_year_of_referrals_shaped_like_the_seed() {
+    for app in apps(3000).await {
+        let n =
+            yigong_web::demo::add_referral_history(&app.state.store, app.state.community.id, 11)
+                .await
+                .expect("history");
+        assert_eq!(n, 1290);
+        let manager = app.login("manager").await;
+        let s = app.get("/api/v1/referral-stats", &manager).await.json();
+        let (up, down) = (
+            s["total"]["up"].as_u64().expect("up"),
+            s["total"]["down"].as_u64().expect("down"),
+        );
+        assert_eq!(up + down, 1290, "{}", app.label);
+        assert!(up > down && down > 300, "{up} up, {down} down");
+        assert!(s["by_month"].as_object().expect("months").len() >= 12);
+        let g = &s["green_channel"];
+        assert!(g["cases"].as_u64().expect("cases") >= 40, "{g}");
+        let share = g["share_within_target"].as_f64().expect("share");
+        assert!((0.6..0.95).contains(&share), "{share}");
+        let median = g["median_contact_to_admission_minutes"]
+            .as_f64()
+            .expect("median");
+        assert!((30.0..70.0).contains(&median), "{median}");
+        // The cardiology worklist has open referrals, emergency first.
+        let specialist = app.login("specialist").await;
+        let w = app
+            .get("/api/v1/referrals?view=incoming&per_page=50", &specialist)
+            .await
+            .json();
+        assert!(w["total"].as_i64().expect("total") > 0);
+        let ranks: Vec<u8> = w["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| match i["urgency"].as_str() {
+                Some("emergency") => 0,
+                Some("urgent") => 1,
+                _ => 2,
+            })
+            .collect();
+        assert!(ranks.windows(2).all(|p| p[0] <= p[1]), "{ranks:?}");
+    }
+}
