@@ -80,3 +80,99 @@ fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
     );
     b.screenshot(&shots().join("03-record.png"));
 }
+
+fn login(b: &webdriver::Session, base: &str, user: &str, next: &str) {
+    b.goto(&format!("{base}/login?next={next}"));
+    b.type_into("#username", user);
+    b.type_into("#password", "demo1234");
+    b.click("#login");
+    b.wait_url(next, 10);
+}
+
+#[test]
+fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance_flows_back() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(2000);
+    let resident = srv.block(async {
+        let q = ResidentQuery {
+            institution: Some(srv.places.township),
+            ..Default::default()
+        };
+        let page = srv
+            .state
+            .store
+            .search_residents(
+                srv.state.community.id,
+                &ResidentScope::All,
+                &q,
+                PageRequest::new(None, Some(1)),
+            )
+            .await
+            .expect("search");
+        page.items
+            .into_iter()
+            .next()
+            .expect("a resident at the township")
+    });
+    let driver = webdriver::Driver::start();
+    let cardiology = driver.session();
+    let township = driver.session();
+
+    // The lead hospital's cardiology worklist is open, waiting.
+    login(&cardiology, &srv.base, "specialist", "/referrals");
+    cardiology.find("#results", 10);
+
+    // The township doctor sends an emergency chest-pain referral from the resident's record.
+    login(
+        &township,
+        &srv.base,
+        "township",
+        &format!("/residents/{}", resident.id),
+    );
+    township.click("#refer");
+    township.wait_url("/referrals/new", 10);
+    let set = "document.querySelector(arguments[0]).value = arguments[1];";
+    township.execute(set, serde_json::json!(["#urgency", "emergency"]));
+    township.execute(set, serde_json::json!(["#pathway", "chest_pain"]));
+    township.execute(
+        set,
+        serde_json::json!([
+            "#to",
+            format!("{}/{}", srv.places.lead, srv.places.cardiology)
+        ]),
+    );
+    township.type_into("#icd10_code", "I21.9");
+    township.type_into("#reason", "胸痛 1 小时，心电图 ST 段抬高");
+    township.screenshot(&shots().join("10-referral-form.png"));
+    township.click("#send-referral");
+    let sent = std::time::Instant::now();
+    township.wait_url("/referrals/0", 10);
+    let id = township
+        .current_url()
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .to_string();
+    township.wait_text("#referral-status", "待接收", 5);
+
+    // Without any reload, the worklist shows it within 2 seconds.
+    let row = format!("tr.referral-row[data-id='{id}']");
+    cardiology.find(&row, 2);
+    let live = sent.elapsed();
+    assert!(
+        live < std::time::Duration::from_secs(2),
+        "shown after {live:?}"
+    );
+    cardiology.screenshot(&shots().join("11-worklist-live.png"));
+
+    // Cardiology accepts it; the township's open page shows the new status by itself.
+    cardiology.click(&format!("{row} a"));
+    cardiology.wait_url(&id, 10);
+    cardiology.click("#action-accept");
+    cardiology.wait_text("#referral-status", "已接收", 5);
+    township.wait_text("#referral-status", "已接收", 5);
+    township.screenshot(&shots().join("12-accepted-live.png"));
+    eprintln!("worklist showed the referral {live:?} after it was sent");
+}

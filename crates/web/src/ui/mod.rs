@@ -3,6 +3,7 @@
 
 mod admin;
 mod pages;
+mod referrals;
 mod registry;
 mod residents;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(residents::router())
         .merge(registry::router())
         .merge(admin::router())
+        .merge(referrals::router())
         .route(
             "/static/app.css",
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
@@ -58,6 +60,7 @@ pub struct UserCtx {
     pub sees_residents: bool,
     pub imports: bool,
     pub audit: bool,
+    pub referrals: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -90,6 +93,7 @@ impl Chrome {
                 sees_residents: u.scope != yigong_domain::access::ResidentScope::None,
                 imports: u.role.edits_registry(),
                 audit: u.role.reads_audit(),
+                referrals: u.referrals != yigong_domain::access::ReferralScope::None,
             }),
             section,
         }

@@ -168,6 +168,31 @@ impl Session {
             .to_string()
     }
 
+    /// Runs a script in the page and returns its result.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// Waits up to `secs` until the element's text equals `want`.
+    pub fn wait_text(&self, css: &str, want: &str, secs: u64) {
+        let start = Instant::now();
+        loop {
+            let got = self.execute("var e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", json!([css]));
+            if got.as_str() == Some(want) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(secs),
+                "{css} shows {got}, not {want}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits until the page's URL contains `part`.
     pub fn wait_url(&self, part: &str, secs: u64) {
         let start = Instant::now();
