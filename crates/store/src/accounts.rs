@@ -1,7 +1,7 @@
 //! Accounts (账号) and their login sessions. Passwords arrive here already hashed;
 //! session tokens arrive as hashes, so a database leak yields no usable token.
 
-use crate::{OrConflict, Result, Store, new_id, now, on_db, one_row};
+use crate::{OrConflict, Result, Store, new_id, now, on_db, on_db_write, one_row};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
@@ -50,7 +50,7 @@ const ACCOUNT_COLUMNS: &str = "a.id, a.community_id, a.username, a.display_name,
 impl Store {
     pub async fn create_account(&self, community: Uuid, new: &NewAccount<'_>) -> Result<Uuid> {
         let id = new_id();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO accounts (id, community_id, username, display_name, password_hash, role, institution_id,
                 department_id, active, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9)")
@@ -74,7 +74,7 @@ impl Store {
 
     pub async fn set_password(&self, id: Uuid, password_hash: &str) -> Result<()> {
         one_row(
-            on_db!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+            on_db_write!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
             .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?,
         )
     }
@@ -86,7 +86,7 @@ impl Store {
         csrf: &str,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(account).bind(csrf).bind(now()).bind(expires_at)
             .execute(pool).await.store().map(|_| ()))?;
@@ -116,7 +116,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_db!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash).execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }

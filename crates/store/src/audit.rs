@@ -1,11 +1,35 @@
 //! The audit trail (审计日志): who read or changed what, when, from where, and whether
 //! it was allowed. Rows are only ever inserted.
 
-use crate::{OrConflict, Page, PageRequest, Result, Store, new_id, now, on_db};
+use crate::{OrConflict, Page, PageRequest, Result, Store, on_db, on_db_write};
 use serde::Serialize;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// The audit INSERT on any executor (a pool, or a transaction whose change it records);
+/// `$entity_id` overrides the entry's for rows created in the same transaction.
+macro_rules! insert_audit {
+    ($conn:expr, $community:expr, $e:expr, $entity_id:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind($crate::new_id())
+        .bind($community)
+        .bind($crate::now())
+        .bind($e.account_id)
+        .bind($e.username)
+        .bind($e.action)
+        .bind($e.entity)
+        .bind($entity_id)
+        .bind(if $e.allowed { "allowed" } else { "denied" })
+        .bind($e.ip)
+        .bind($e.detail)
+        .execute($conn)
+    };
+}
+pub(crate) use insert_audit;
 
 /// One event to record.
 #[derive(Debug, Clone)]
@@ -61,13 +85,7 @@ where
 
 impl Store {
     pub async fn record_audit(&self, community: Uuid, e: &AuditEntry<'_>) -> Result<()> {
-        on_db!(self, pool => sqlx::query(
-            "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-            .bind(new_id()).bind(community).bind(now()).bind(e.account_id).bind(e.username)
-            .bind(e.action).bind(e.entity).bind(e.entity_id)
-            .bind(if e.allowed { "allowed" } else { "denied" }).bind(e.ip).bind(e.detail)
-            .execute(pool).await.store().map(|_| ()))?;
+        on_db_write!(self, pool => insert_audit!(pool, community, e, e.entity_id).await.store().map(|_| ()))?;
         Ok(())
     }
 

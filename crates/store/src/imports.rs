@@ -1,7 +1,7 @@
 //! Import reports: the outcome of one file import, with its rejected rows as CSV so the
 //! user can download, fix and re-import them.
 
-use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,7 +39,7 @@ impl Store {
         r: &NewImportReport<'_>,
     ) -> Result<Uuid> {
         let id = new_id();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO import_reports (id, community_id, account_id, kind, file_name, at, total_rows, inserted, updated,
                 rejected, rejects_csv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             .bind(id).bind(community).bind(r.account_id).bind(r.kind).bind(r.file_name).bind(now())

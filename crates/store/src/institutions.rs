@@ -1,6 +1,6 @@
 //! Institutions (机构) in their hierarchy, and their departments (科室).
 
-use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, one_row};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write, one_row};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -53,7 +53,7 @@ impl Store {
     ) -> Result<Institution> {
         let id = new_id();
         let t = now();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO institutions (id, community_id, parent_id, kind, code, name, address, active, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8)")
             .bind(id).bind(community).bind(new.parent_id).bind(new.kind.as_str())
@@ -116,7 +116,7 @@ impl Store {
         name: &str,
         address: &str,
     ) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE institutions SET name = $3, address = $4, updated_at = $5 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(name).bind(address).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
@@ -129,7 +129,7 @@ impl Store {
         id: Uuid,
         active: bool,
     ) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE institutions SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
@@ -143,7 +143,7 @@ impl Store {
         name: &str,
     ) -> Result<Department> {
         let id = new_id();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO departments (id, community_id, institution_id, code, name, active) VALUES ($1, $2, $3, $4, $5, TRUE)")
             .bind(id).bind(community).bind(institution).bind(code).bind(name)
             .execute(pool).await.store().map(|_| ()))?;
@@ -185,7 +185,7 @@ impl Store {
         id: Uuid,
         active: bool,
     ) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE departments SET active = $3 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).execute(pool).await.store().map(|r| r.rows_affected()))?)
     }

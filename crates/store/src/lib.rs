@@ -39,6 +39,9 @@ pub(crate) enum Db {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// SQLite admits one writer at a time; writers queue here instead of meeting
+    /// SQLITE_BUSY and sleeping in the busy handler. Unused on PostgreSQL.
+    pub(crate) write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs `$body` with `$pool` bound to the engine's pool: the same source compiled for
@@ -52,6 +55,20 @@ macro_rules! on_db {
     };
 }
 pub(crate) use on_db;
+
+/// [`on_db!`] for statements that write: on SQLite the body runs holding the write gate.
+macro_rules! on_db_write {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => {
+                let _gate = $store.write_gate.lock().await;
+                $body
+            }
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db_write;
 
 /// Storage failures, in the terms callers act on.
 #[derive(Debug, thiserror::Error)]
@@ -174,6 +191,7 @@ impl Store {
                 .await?;
             Ok(Self {
                 db: Db::Sqlite(pool),
+                write_gate: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
@@ -184,6 +202,7 @@ impl Store {
                 .await?;
             Ok(Self {
                 db: Db::Postgres(pool),
+                write_gate: Default::default(),
             })
         } else {
             Err(StoreError::Other(sqlx::Error::Configuration(
@@ -220,7 +239,7 @@ pub struct Community {
 impl Store {
     pub async fn create_community(&self, code: &str, name: &str) -> Result<Community> {
         let id = new_id();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO communities (id, code, name, created_at) VALUES ($1, $2, $3, $4)")
             .bind(id).bind(code).bind(name).bind(now())
             .execute(pool).await.store().map(|_| ()))?;

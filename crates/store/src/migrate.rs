@@ -1,7 +1,7 @@
 //! Forward-only migrations, embedded in the binary: one folder per engine with the
 //! same version numbers, applied in order, each in its own transaction.
 
-use crate::{Db, OrConflict, Result, Store, now, on_db};
+use crate::{Db, OrConflict, Result, Store, now, on_db, on_db_write};
 
 /// One migration: its version, its name, and its SQL for each engine.
 pub struct Migration {
@@ -34,7 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
 impl Store {
     /// Applies the migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> Result<usize> {
-        on_db!(self, pool => sqlx::raw_sql(
+        on_db_write!(self, pool => sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             .execute(pool).await.store().map(|_| ()))?;
@@ -47,7 +47,7 @@ impl Store {
                 Db::Sqlite(_) => m.sqlite,
                 Db::Postgres(_) => m.postgres,
             };
-            on_db!(self, pool => {
+            on_db_write!(self, pool => {
                 let mut tx = pool.begin().await?;
                 sqlx::raw_sql(sql).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")

@@ -2,7 +2,10 @@
 //! the expected status (so two people cannot both accept) plus an event row, in one
 //! transaction; timelines and counts are read back from the events.
 
-use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db};
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::{Date, OffsetDateTime};
@@ -218,10 +221,15 @@ fn push_filters<DB: sqlx::Database>(
 
 impl Store {
     /// Creates a referral with its first event (and, for the green channel, its first milestones).
-    pub async fn create_referral(&self, community: Uuid, n: &NewReferral) -> Result<Uuid> {
+    pub async fn create_referral(
+        &self,
+        community: Uuid,
+        n: &NewReferral,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<Uuid> {
         let id = new_id();
         let t = n.created_at;
-        on_db!(self, pool => {
+        on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             sqlx::query(
                 "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open, pathway,
@@ -250,6 +258,9 @@ impl Store {
                         .execute(&mut *tx).await.store()?;
                 }
             }
+            if let Some(e) = audit {
+                insert_audit!(&mut *tx, community, e, Some(id)).await.store()?;
+            }
             tx.commit().await.store()?;
         });
         Ok(id)
@@ -274,6 +285,7 @@ impl Store {
         changes: &ActionChanges<'_>,
         account: Option<Uuid>,
         at: OffsetDateTime,
+        audit: Option<&AuditEntry<'_>>,
     ) -> Result<bool> {
         let stamp = match to {
             Status::Accepted => ", accepted_at = $7",
@@ -285,37 +297,39 @@ impl Store {
             "UPDATE referrals SET status = $3, open = $4, version = version + 1, updated_at = $7,
                 status_reason = COALESCE($5, status_reason), outcome = COALESCE($6, outcome),
                 appointment_at = COALESCE($8, appointment_at){stamp}
-             WHERE community_id = $1 AND id = $2 AND status = $9"
+             WHERE community_id = $1 AND id = $2 AND status = $9 RETURNING urgency"
         );
         let milestone = match to {
             Status::Accepted => Some(Milestone::Accepted),
             Status::Arrived => Some(Milestone::Arrived),
             _ => None,
         };
-        let moved = on_db!(self, pool => {
+        let moved = on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            let n = sqlx::query(AssertSqlSafe(sql.as_str()))
+            let urgent: Option<String> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
                 .bind(community).bind(id).bind(to.as_str()).bind(!to.is_terminal())
                 .bind(changes.reason).bind(changes.outcome.map(|o| o.as_str())).bind(at)
                 .bind(changes.appointment_at).bind(expected.as_str())
-                .execute(&mut *tx).await.store()?.rows_affected();
-            if n == 1 {
+                .fetch_optional(&mut *tx).await.store()?;
+            let moved = urgent.is_some();
+            if moved {
                 let event = "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
                 sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(at).bind("status")
                     .bind(expected.as_str()).bind(to.as_str()).bind(None::<String>).bind(account)
                     .bind(changes.reason.unwrap_or(""))
                     .execute(&mut *tx).await.store()?;
-                let urgent: Option<String> = sqlx::query_scalar("SELECT urgency FROM referrals WHERE id = $1")
-                    .bind(id).fetch_optional(&mut *tx).await.store()?;
                 if let (Some(m), Some("emergency")) = (milestone, urgent.as_deref()) {
                     sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(at).bind("milestone")
                         .bind(None::<String>).bind(None::<String>).bind(m.as_str()).bind(account).bind("")
                         .execute(&mut *tx).await.store()?;
                 }
+                if let Some(e) = audit {
+                    insert_audit!(&mut *tx, community, e, Some(id)).await.store()?;
+                }
                 tx.commit().await.store()?;
             }
-            n == 1
+            moved
         });
         Ok(moved)
     }
@@ -329,7 +343,7 @@ impl Store {
         at: OffsetDateTime,
         account: Option<Uuid>,
     ) -> Result<()> {
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
              VALUES ($1, $2, $3, $4, 'milestone', NULL, NULL, $5, $6, '')")
             .bind(new_id()).bind(community).bind(id).bind(at).bind(milestone.as_str()).bind(account)
@@ -430,7 +444,7 @@ impl Store {
         pathway: Pathway,
         minutes: i32,
     ) -> Result<()> {
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO pathway_targets (community_id, pathway, target_minutes) VALUES ($1, $2, $3)
              ON CONFLICT (community_id, pathway) DO UPDATE SET target_minutes = excluded.target_minutes")
             .bind(community).bind(pathway.as_str()).bind(minutes).execute(pool).await.store().map(|_| ()))?;
@@ -449,7 +463,7 @@ impl Store {
         rows: &[(NewReferral, Vec<HistoryStep>)],
     ) -> Result<()> {
         for chunk in rows.chunks(2000) {
-            on_db!(self, pool => {
+            on_db_write!(self, pool => {
                 let mut tx = pool.begin().await.store()?;
                 for part in chunk.chunks(200) {
                     let mut qb = QueryBuilder::new(

@@ -4,7 +4,8 @@
 //! prefixes, and ID-number prefixes or suffixes (through a reversed copy).
 
 use crate::{
-    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, one_row,
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+    one_row,
 };
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -225,7 +226,7 @@ impl Store {
     ) -> Result<Uuid> {
         let id = new_id();
         let t = now();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO residents (id, community_id, institution_id, name, name_given, initials, sex, birth_date,
                 id_number, id_rev, phone, address, active, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, $13, $13)")
@@ -245,7 +246,7 @@ impl Store {
         institution: Uuid,
         r: &ValidResident,
     ) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE residents SET institution_id = $3, name = $4, name_given = $5, initials = $6, sex = $7,
                 birth_date = $8, id_number = $9, id_rev = $10, phone = $11, address = $12, updated_at = $13
              WHERE community_id = $1 AND id = $2")
@@ -259,7 +260,7 @@ impl Store {
 
     /// Deactivates or reactivates; residents are never deleted.
     pub async fn set_resident_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE residents SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
@@ -276,7 +277,7 @@ impl Store {
             return Ok((0, 0));
         }
         let t = now();
-        let inserted: i64 = on_db!(self, pool => {
+        let inserted: i64 = on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let count = "SELECT COUNT(*) FROM residents WHERE community_id = $1";
             let before: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;

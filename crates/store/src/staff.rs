@@ -1,7 +1,8 @@
 //! Staff (医务人员) of the community's institutions.
 
 use crate::{
-    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, one_row,
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+    one_row,
 };
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -102,7 +103,7 @@ impl Store {
     ) -> Result<Uuid> {
         let id = new_id();
         let t = now();
-        on_db!(self, pool => sqlx::query(
+        on_db_write!(self, pool => sqlx::query(
             "INSERT INTO staff (id, community_id, institution_id, department_id, name, initials, sex, id_number,
                 title, specialty, phone, active, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE, $12, $12)")
@@ -121,7 +122,7 @@ impl Store {
         department: Option<Uuid>,
         s: &ValidStaff,
     ) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE staff SET institution_id = $3, department_id = $4, name = $5, initials = $6, sex = $7,
                 id_number = $8, title = $9, specialty = $10, phone = $11, updated_at = $12
              WHERE community_id = $1 AND id = $2")
@@ -132,7 +133,7 @@ impl Store {
     }
 
     pub async fn set_staff_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        one_row(on_db!(self, pool => sqlx::query(
+        one_row(on_db_write!(self, pool => sqlx::query(
             "UPDATE staff SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).bind(active).bind(now())
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
@@ -148,7 +149,7 @@ impl Store {
             return Ok((0, 0));
         }
         let t = now();
-        let inserted: i64 = on_db!(self, pool => {
+        let inserted: i64 = on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let count = "SELECT COUNT(*) FROM staff WHERE community_id = $1";
             let before: i64 = sqlx::query_scalar(count).bind(community).fetch_one(&mut *tx).await.store()?;

@@ -37,6 +37,7 @@ pub async fn postgres(url: &str) -> Result<Store> {
         .await?;
     let store = Store {
         db: Db::Postgres(pool),
+        write_gate: Default::default(),
     };
     store.migrate().await?;
     Ok(store)

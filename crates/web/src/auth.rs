@@ -21,6 +21,39 @@ use yigong_store::audit::AuditEntry;
 pub const SESSION_COOKIE: &str = "yigong_session";
 pub const SESSION_HOURS: i64 = 12;
 pub const PASSWORD_MIN: usize = 8;
+/// How long a verified session is trusted without asking the database again.
+pub const SESSION_CACHE_SECONDS: u64 = 30;
+
+fn cached_user(state: &AppState, hash: &str) -> Option<CurrentUser> {
+    let mut cache = state.sessions.lock().ok()?;
+    match cache.get(hash) {
+        Some((at, user)) if at.elapsed().as_secs() < SESSION_CACHE_SECONDS => Some(user.clone()),
+        Some(_) => {
+            cache.remove(hash);
+            None
+        }
+        None => None,
+    }
+}
+
+fn remember_user(state: &AppState, hash: &str, user: &CurrentUser) {
+    if let Ok(mut cache) = state.sessions.lock() {
+        if cache.len() > 10_000 {
+            cache.retain(|_, (at, _)| at.elapsed().as_secs() < SESSION_CACHE_SECONDS);
+        }
+        cache.insert(hash.to_string(), (std::time::Instant::now(), user.clone()));
+    }
+}
+
+/// Ends a session: in the database and in the cache.
+pub async fn end_session(state: &AppState, token: &str) -> ApiResult<()> {
+    let hash = token_hash(token);
+    if let Ok(mut cache) = state.sessions.lock() {
+        cache.remove(&hash);
+    }
+    state.store.delete_session(&hash).await?;
+    Ok(())
+}
 
 /// A value of the request's `Cookie` header.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -180,7 +213,28 @@ impl CurrentUser {
         }
     }
 
-    /// Writes an audit row; a failure to audit fails the request.
+    /// The audit row for something this user did, to be written with the change itself.
+    pub fn audit_entry<'a>(
+        &'a self,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: Option<Uuid>,
+        allowed: bool,
+        detail: &'a str,
+    ) -> AuditEntry<'a> {
+        AuditEntry {
+            account_id: Some(self.account_id),
+            username: &self.username,
+            action,
+            entity,
+            entity_id,
+            allowed,
+            ip: &self.ip,
+            detail,
+        }
+    }
+
+    /// Writes an audit row on its own; a failure to audit fails the request.
     pub async fn audit(
         &self,
         state: &AppState,
@@ -190,24 +244,29 @@ impl CurrentUser {
         allowed: bool,
         detail: &str,
     ) -> ApiResult<()> {
-        state
-            .store
-            .record_audit(
-                state.community.id,
-                &AuditEntry {
-                    account_id: Some(self.account_id),
-                    username: &self.username,
-                    action,
-                    entity,
-                    entity_id,
-                    allowed,
-                    ip: &self.ip,
-                    detail,
-                },
-            )
-            .await?;
+        let entry = self.audit_entry(action, entity, entity_id, allowed, detail);
+        state.store.record_audit(state.community.id, &entry).await?;
         Ok(())
     }
+}
+
+/// Cookie-authenticated API calls that change state must carry the CSRF header.
+/// (`path` is the original URI: inside a nested router `parts.uri` lacks the prefix.)
+fn check_api_csrf(
+    user: &CurrentUser,
+    path: &str,
+    method: &Method,
+    headers: &HeaderMap,
+) -> ApiResult<()> {
+    let api = path.starts_with("/api/") || path.starts_with("/fhir/");
+    if user.via_cookie && api && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let header = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        user.check_csrf(header)?;
+    }
+    Ok(())
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -234,58 +293,61 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = bearer
             .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
             .ok_or_else(ApiError::unauthenticated)?;
-        let session = state
-            .store
-            .find_session(&token_hash(&token))
-            .await?
-            .ok_or_else(ApiError::unauthenticated)?;
-        let account = session.account;
-        let role = account.role().ok_or_else(ApiError::internal)?;
-        let children = if role == Role::TownshipDoctor {
-            state
-                .store
-                .child_institutions(state.community.id, account.institution_id)
-                .await?
-        } else {
-            vec![]
-        };
-        let user = CurrentUser {
-            account_id: account.id,
-            username: account.username,
-            display_name: account.display_name,
-            role,
-            institution_id: account.institution_id,
-            scope: ResidentScope::resolve(role, account.institution_id, &children),
-            referrals: ReferralScope::resolve(
-                role,
-                account.institution_id,
-                account.department_id,
-                &children,
-            ),
-            department_id: account.department_id,
-            csrf: session.csrf_token,
-            via_cookie,
-            ip: client_ip(parts),
-            lang: Lang::detect(parts.uri.query(), &parts.headers),
-        };
-        // Cookie-authenticated API calls that change state must carry the CSRF header.
+        let hash = token_hash(&token);
         // Inside a nested router `parts.uri` lacks the prefix: use the original URI.
         let path = parts
             .extensions
             .get::<OriginalUri>()
-            .map_or(parts.uri.path(), |u| u.0.path());
-        let api = path.starts_with("/api/") || path.starts_with("/fhir/");
-        if via_cookie
-            && api
-            && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
-        {
-            let header = parts
-                .headers
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            user.check_csrf(header)?;
-        }
+            .map_or(parts.uri.path(), |u| u.0.path())
+            .to_string();
+        let lang = Lang::detect(parts.uri.query(), &parts.headers);
+        let user = match cached_user(state, &hash) {
+            Some(mut user) => {
+                user.via_cookie = via_cookie;
+                user.ip = client_ip(parts);
+                user.lang = lang;
+                user
+            }
+            None => {
+                let session = state
+                    .store
+                    .find_session(&hash)
+                    .await?
+                    .ok_or_else(ApiError::unauthenticated)?;
+                let account = session.account;
+                let role = account.role().ok_or_else(ApiError::internal)?;
+                let children = if role == Role::TownshipDoctor {
+                    state
+                        .store
+                        .child_institutions(state.community.id, account.institution_id)
+                        .await?
+                } else {
+                    vec![]
+                };
+                let user = CurrentUser {
+                    account_id: account.id,
+                    username: account.username,
+                    display_name: account.display_name,
+                    role,
+                    institution_id: account.institution_id,
+                    scope: ResidentScope::resolve(role, account.institution_id, &children),
+                    referrals: ReferralScope::resolve(
+                        role,
+                        account.institution_id,
+                        account.department_id,
+                        &children,
+                    ),
+                    department_id: account.department_id,
+                    csrf: session.csrf_token,
+                    via_cookie,
+                    ip: client_ip(parts),
+                    lang,
+                };
+                remember_user(state, &hash, &user);
+                user
+            }
+        };
+        check_api_csrf(&user, &path, &parts.method, &parts.headers)?;
         Ok(user)
     }
 }

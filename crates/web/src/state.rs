@@ -15,6 +15,11 @@ pub struct Inner {
     pub secure_cookies: bool,
     /// Live referral changes, fanned out to open worklist pages (server-sent events).
     pub live: tokio::sync::broadcast::Sender<LiveReferral>,
+    /// Recently verified sessions (token hash → user), so a burst of requests costs one
+    /// session query; entries live [`crate::auth::SESSION_CACHE_SECONDS`] and go on logout.
+    pub sessions: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, crate::auth::CurrentUser)>,
+    >,
 }
 
 /// A referral changed: enough to decide who should hear of it, nothing about the patient.
@@ -36,6 +41,7 @@ impl AppState {
             demo,
             secure_cookies,
             live: tokio::sync::broadcast::channel(1024).0,
+            sessions: Default::default(),
         }))
     }
 }

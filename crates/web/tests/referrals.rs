@@ -315,6 +315,21 @@ async fn a_township_never_sees_another_townships_referrals() {
                 .iter()
                 .any(|(a, o, _)| a == "referral.read" && o == "denied")
         );
+        // Nor through the UI: the record is 404 and the list does not show it.
+        let cookie = app.ui_cookie("township").await;
+        assert_eq!(
+            app.page(&format!("/referrals/{id}"), &cookie).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, html) = app.page("/referrals?per_page=200", &cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains(&id));
+        // The manager's UI shows it.
+        let (status, html) = app
+            .page(&format!("/referrals/{id}"), &app.ui_cookie("manager").await)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&other_resident.name));
         // Party and bureau see no referrals.
         let party = app.login("party").await;
         assert_eq!(
@@ -456,5 +471,48 @@ async fn the_demo_holds_a_year_of_referrals_shaped_like_the_seed() {
             })
             .collect();
         assert!(ranks.windows(2).all(|p| p[0] <= p[1]), "{ranks:?}");
+    }
+}
+
+#[tokio::test]
+async fn referral_pages_render_for_each_side() {
+    for app in apps(500).await {
+        yigong_web::demo::add_referral_history(&app.state.store, app.state.community.id, 5)
+            .await
+            .expect("history");
+        let manager = app.ui_cookie("manager").await;
+        let (status, html) = app.page("/referrals/stats", &manager).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("<svg") && html.contains("转诊统计"),
+            "stats page with its chart"
+        );
+        let (status, html) = app.page("/referrals", &manager).await;
+        assert_eq!(status, StatusCode::OK);
+        let first = html
+            .split("href=\"/referrals/0")
+            .nth(1)
+            .expect("a referral link")
+            .split('"')
+            .next()
+            .expect("id");
+        let (status, html) = app.page(&format!("/referrals/0{first}"), &manager).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("时间线"));
+        let township = app.ui_cookie("township").await;
+        let (status, html) = app.page("/referrals/new", &township).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("上转") && html.contains("心血管内科") && html.contains("I21.9"));
+        let specialist = app.ui_cookie("specialist").await;
+        let (status, html) = app.page("/referrals/new", &specialist).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("下转") && html.contains("村卫生室"));
+        let (status, _) = app.page("/referrals/stats", &township).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, html) = app
+            .page("/referrals", &app.ui_cookie("specialist").await)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("接诊工作台"));
     }
 }

@@ -233,19 +233,18 @@ pub async fn create_referral(
     b: &ReferralBody,
 ) -> ApiResult<Referral> {
     let new = validated(state, user, b).await?;
-    let id = state
-        .store
-        .create_referral(state.community.id, &new)
-        .await?;
-    user.audit(
-        state,
+    // The audit row goes in with the referral, in one transaction.
+    let entry = user.audit_entry(
         "referral.create",
         "referral",
-        Some(id),
+        None,
         true,
         new.direction.as_str(),
-    )
-    .await?;
+    );
+    let id = state
+        .store
+        .create_referral(state.community.id, &new, Some(&entry))
+        .await?;
     let r = state.store.get_referral(state.community.id, id).await?;
     announce(state, &r);
     Ok(r)
@@ -473,6 +472,29 @@ pub struct ActionBody {
     pub appointment_at: Option<String>,
 }
 
+/// The referral as the transition left it, without reading it back.
+fn moved_to(mut r: Referral, to: Status, c: &ActionChanges<'_>, now: OffsetDateTime) -> Referral {
+    r.status = to.as_str().into();
+    r.version += 1;
+    r.updated_at = now;
+    if let Some(reason) = c.reason {
+        r.status_reason = reason.into();
+    }
+    if let Some(o) = c.outcome {
+        r.outcome = Some(o.as_str().into());
+    }
+    if c.appointment_at.is_some() {
+        r.appointment_at = c.appointment_at;
+    }
+    match to {
+        Status::Accepted => r.accepted_at = Some(now),
+        Status::Arrived => r.arrived_at = Some(now),
+        Status::Completed | Status::Rejected | Status::Cancelled => r.completed_at = Some(now),
+        Status::Requested => {}
+    }
+    r
+}
+
 fn conflict(code: &'static str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code)
 }
@@ -485,7 +507,55 @@ pub async fn act_on(
     action: Action,
     b: &ActionBody,
 ) -> ApiResult<Referral> {
-    let r = load(state, user, id, &format!("referral.{}", action.as_str())).await?;
+    let action_name = format!("referral.{}", action.as_str());
+    let r = load_for_change(state, user, id, &action_name).await?;
+    match change(state, user, r, action, b, &action_name).await {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            // A refused attempt is still an access to the record.
+            user.audit(state, &action_name, "referral", Some(id), true, e.code)
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+/// A referral the user is about to change: audited here only when refused for scope; the
+/// allowed change writes its audit row in its own transaction.
+async fn load_for_change(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+) -> ApiResult<Referral> {
+    match state.store.get_referral(state.community.id, id).await {
+        Ok(r)
+            if user.referrals.allows(
+                r.from_institution_id,
+                r.to_institution_id,
+                r.to_department_id,
+            ) =>
+        {
+            Ok(r)
+        }
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            user.audit(state, action, "referral", Some(id), false, "")
+                .await?;
+            Err(ApiError::not_found())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn change(
+    state: &AppState,
+    user: &CurrentUser,
+    r: Referral,
+    action: Action,
+    b: &ActionBody,
+    action_name: &str,
+) -> ApiResult<Referral> {
+    let id = r.id;
     // The sending side withdraws; the receiving side does everything else. A township
     // doctor acts for the village clinics under the township too.
     let acts_for = |institution: Uuid| {
@@ -525,6 +595,7 @@ pub async fn act_on(
         outcome,
         appointment_at,
     };
+    let at = yigong_store::now();
     let moved = state
         .store
         .apply_referral_action(
@@ -534,13 +605,14 @@ pub async fn act_on(
             to,
             &changes,
             Some(user.account_id),
-            yigong_store::now(),
+            at,
+            Some(&user.audit_entry(action_name, "referral", Some(id), true, "")),
         )
         .await?;
     if !moved {
         return Err(conflict("referral_wrong_status"));
     }
-    let r = state.store.get_referral(state.community.id, id).await?;
+    let r = moved_to(r, to, &changes, at);
     announce(state, &r);
     Ok(r)
 }

@@ -1,7 +1,7 @@
 //! Log in and out through the API, and who am I.
 
 use super::AppJson;
-use crate::auth::{CurrentUser, check_credentials, issue_session, token_hash};
+use crate::auth::{CurrentUser, check_credentials, issue_session};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -88,7 +88,7 @@ pub async fn logout(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        state.store.delete_session(&token_hash(t.trim())).await?;
+        crate::auth::end_session(&state, t.trim()).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -189,3 +189,29 @@ pub fn id_number(birth: &str, seq: u32) -> String {
         .expect("valid")
         .to_string()
 }
+
+impl TestApp {
+    /// Logs in through the UI form; returns the session cookie.
+    pub async fn ui_cookie(&self, username: &str) -> String {
+        let req = Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username={username}&password=demo1234")))
+            .expect("request");
+        let r = self.request(req).await;
+        let set = r.headers["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_string();
+        set.split(';').next().expect("pair").to_string()
+    }
+
+    /// A UI page with a session cookie: (status, html).
+    pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let req = Request::get(path)
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request");
+        let r = self.request(req).await;
+        (r.status, r.text())
+    }
+}

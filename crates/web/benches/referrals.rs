@@ -1,0 +1,272 @@
+//! Referral benchmark (prints figures; `cargo bench -p yigong-web --bench referrals`):
+//!
+//! 1. full cycles per second through HTTP: create (township) → accept → arrive →
+//!    complete (cardiology), from several concurrent clients;
+//! 2. incoming-worklist latency (median, p99) for the cardiology specialist with
+//!    1,000,000 referrals in the database, then the cycle rate again at that size.
+//!
+//! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use yigong_store::Store;
+use yigong_web::state::AppState;
+
+const CLIENTS: usize = 4;
+const CYCLE_SECONDS: u64 = 10;
+/// Referrals loaded before the worklist figures (`YIGONG_BENCH_REFERRALS` overrides).
+const BULK: usize = 1_000_000;
+const WORKLIST_REQUESTS: usize = 1_000;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Target {
+    base: String,
+    township: String,
+    specialist: String,
+    residents: Vec<uuid::Uuid>,
+    lead: uuid::Uuid,
+    cardiology: uuid::Uuid,
+}
+
+fn login(agent: &ureq::Agent, base: &str, user: &str) -> String {
+    let v: serde_json::Value = agent
+        .post(&format!("{base}/api/v1/auth/login"))
+        .send_json(serde_json::json!({"username": user, "password": "demo1234"}))
+        .expect("login")
+        .into_json()
+        .expect("json");
+    format!("Bearer {}", v["token"].as_str().expect("token"))
+}
+
+fn cycles(t: &Arc<Target>, label: &str, when: &str) {
+    let done = Arc::new(AtomicU64::new(0));
+    // Total microseconds spent in each step: create, accept, arrive, complete.
+    let spent: Arc<[AtomicU64; 4]> = Arc::new(Default::default());
+    let deadline = Instant::now() + Duration::from_secs(CYCLE_SECONDS);
+    let started = Instant::now();
+    let threads: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (t, done, spent) = (t.clone(), done.clone(), spent.clone());
+            std::thread::spawn(move || {
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(30))
+                    .build();
+                let mut i = n;
+                while Instant::now() < deadline {
+                    let resident = t.residents[i % t.residents.len()];
+                    i += CLIENTS;
+                    let step = Instant::now();
+                    let r: serde_json::Value = agent
+                        .post(&format!("{}/api/v1/referrals", t.base))
+                        .set("Authorization", &t.township)
+                        .send_json(serde_json::json!({
+                            "resident_id": resident, "direction": "up", "urgency": "urgent",
+                            "to_institution_id": t.lead, "to_department_id": t.cardiology,
+                            "reason": "胸闷气促", "icd10_code": "I20.0"}))
+                        .expect("create")
+                        .into_json()
+                        .expect("json");
+                    let id = r["id"].as_str().expect("id").to_string();
+                    spent[0].fetch_add(step.elapsed().as_micros() as u64, Ordering::Relaxed);
+                    for (k, (action, body)) in [
+                        ("accept", serde_json::json!({})),
+                        ("arrive", serde_json::json!({})),
+                        (
+                            "complete",
+                            serde_json::json!({"outcome": "outpatient_done"}),
+                        ),
+                    ]
+                    .into_iter()
+                    .enumerate()
+                    {
+                        let step = Instant::now();
+                        agent
+                            .post(&format!("{}/api/v1/referrals/{id}/{action}", t.base))
+                            .set("Authorization", &t.specialist)
+                            .send_json(body)
+                            .expect(action);
+                        spent[k + 1]
+                            .fetch_add(step.elapsed().as_micros() as u64, Ordering::Relaxed);
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().expect("client");
+    }
+    let n = done.load(Ordering::Relaxed);
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "[{label}] {when}: {n} full cycles (create, accept, arrive, complete = 4 HTTP requests) in {secs:.1} s from {CLIENTS} clients: {:.0} cycles/s",
+        n as f64 / secs
+    );
+    let avg = |k: usize| spent[k].load(Ordering::Relaxed) as f64 / n.max(1) as f64 / 1000.0;
+    println!(
+        "[{label}] {when}: mean latency per step: create {:.2} ms, accept {:.2} ms, arrive {:.2} ms, complete {:.2} ms",
+        avg(0),
+        avg(1),
+        avg(2),
+        avg(3)
+    );
+}
+
+fn worklist(t: &Arc<Target>, label: &str) {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    let url = format!("{}/api/v1/referrals?view=incoming", t.base);
+    for _ in 0..50 {
+        let _ = agent.get(&url).set("Authorization", &t.specialist).call();
+    }
+    let mut lat = Vec::with_capacity(WORKLIST_REQUESTS);
+    let mut total = 0;
+    for i in 0..WORKLIST_REQUESTS {
+        let page = 1 + (i % 3);
+        let s = Instant::now();
+        let v: serde_json::Value = agent
+            .get(&format!("{url}&page={page}"))
+            .set("Authorization", &t.specialist)
+            .call()
+            .expect("worklist")
+            .into_json()
+            .expect("json");
+        lat.push(s.elapsed());
+        total = v["total"].as_i64().unwrap_or(0);
+    }
+    lat.sort();
+    let p = |q: f64| ms(lat[((lat.len() - 1) as f64 * q) as usize]);
+    println!(
+        "[{label}] cardiology incoming worklist ({total} open), {WORKLIST_REQUESTS} requests: median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+        p(0.5),
+        p(0.9),
+        p(0.99)
+    );
+}
+
+async fn run(store: Store, label: &str) {
+    let (community, places) = yigong_web::demo::load(&store, 3, 20_000, &mut |_| {})
+        .await
+        .expect("demo");
+    yigong_web::demo::add_referral_history(&store, community.id, 3)
+        .await
+        .expect("history");
+    let residents: Vec<uuid::Uuid> = store
+        .search_residents(
+            community.id,
+            &yigong_domain::access::ResidentScope::Institutions(vec![places.township]),
+            &Default::default(),
+            yigong_store::PageRequest::new(None, Some(200)),
+        )
+        .await
+        .expect("residents")
+        .items
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let state = AppState::new(store.clone(), community.clone(), true, false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{addr}");
+    let agent = ureq::agent();
+    let t = Arc::new(Target {
+        township: login(&agent, &base, "township"),
+        specialist: login(&agent, &base, "specialist"),
+        base,
+        residents,
+        lead: places.lead,
+        cardiology: places.cardiology,
+    });
+    let (t1, l1) = (t.clone(), label.to_string());
+    tokio::task::spawn_blocking(move || cycles(&t1, &l1, "demo community"))
+        .await
+        .expect("cycles");
+
+    let started = Instant::now();
+    let sample = store
+        .resident_sample(community.id, 20_000)
+        .await
+        .expect("sample");
+    let institutions = store
+        .list_institutions(community.id)
+        .await
+        .expect("institutions");
+    let mut departments = std::collections::HashMap::new();
+    for i in institutions
+        .iter()
+        .filter(|i| i.kind == "lead" || i.kind == "member")
+    {
+        for d in store
+            .list_departments(community.id, i.id)
+            .await
+            .expect("departments")
+        {
+            departments.insert((i.id, d.code), d.id);
+        }
+    }
+    let dir = yigong_web::demo_referrals::Directory {
+        institutions_by_code: institutions.into_iter().map(|i| (i.code, i.id)).collect(),
+        departments,
+        residents: sample,
+    };
+    let bulk: usize = std::env::var("YIGONG_BENCH_REFERRALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(BULK);
+    for chunk in 0..10 {
+        let rows =
+            yigong_web::demo_referrals::history(100 + chunk, bulk / 10, yigong_store::now(), &dir);
+        store
+            .bulk_load_referrals(community.id, &rows)
+            .await
+            .expect("bulk");
+    }
+    let n = store.count_referrals(community.id).await.expect("count");
+    println!(
+        "[{label}] loaded to {n} referrals (with their events) in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let (t2, l2) = (t.clone(), label.to_string());
+    tokio::task::spawn_blocking(move || {
+        worklist(&t2, &l2);
+        cycles(&t2, &l2, "after the bulk load");
+    })
+    .await
+    .expect("worklist");
+    server.abort();
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        run(
+            yigong_store::testing::sqlite().await.expect("sqlite"),
+            "sqlite",
+        )
+        .await;
+        if let Some(url) = yigong_store::testing::postgres_url() {
+            run(
+                yigong_store::testing::postgres(&url)
+                    .await
+                    .expect("postgres"),
+                "postgres",
+            )
+            .await;
+        }
+    });
+}
