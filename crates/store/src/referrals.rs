@@ -373,10 +373,13 @@ impl Store {
         } else {
             " ORDER BY f.created_at DESC, f.id DESC"
         };
+        // Page the ids on `referrals` alone (an index walk in order), then join names for
+        // just that page: joining every candidate first is what made large worklists slow.
         let (items, total) = on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(SELECT);
+            let mut qb = QueryBuilder::new(format!("{SELECT} JOIN (SELECT f.id FROM referrals f"));
             push_filters(&mut qb, community, scope, filter);
             qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
+            qb.push(") page ON page.id = f.id").push(order);
             let items = qb.build_query_as::<Referral>().fetch_all(pool).await.store()?;
             let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
                 items.len() as i64
@@ -456,7 +459,8 @@ impl Store {
             .bind(community).fetch_one(pool).await.store())
     }
 
-    /// Loads many historical referrals with their events at once (demo and benchmark data).
+    /// Loads many historical referrals with their events at once (demo and benchmark data),
+    /// then refreshes the planner's statistics.
     pub async fn bulk_load_referrals(
         &self,
         community: Uuid,
@@ -527,6 +531,8 @@ impl Store {
                 tx.commit().await.store()?;
             });
         }
+        on_db_write!(self, pool => sqlx::raw_sql("ANALYZE referrals; ANALYZE referral_events")
+            .execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
 }

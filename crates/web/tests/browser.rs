@@ -11,6 +11,20 @@ use yigong_domain::access::ResidentScope;
 use yigong_store::PageRequest;
 use yigong_store::residents::ResidentQuery;
 
+/// The first resident registered to an institution.
+fn first_resident_at(srv: &server::Server, institution: uuid::Uuid) -> yigong_store::residents::Resident {
+    srv.block(async {
+        let q = ResidentQuery { institution: Some(institution), ..Default::default() };
+        let page = srv
+            .state
+            .store
+            .search_residents(srv.state.community.id, &ResidentScope::All, &q, PageRequest::new(None, Some(1)))
+            .await
+            .expect("search");
+        page.items.into_iter().next().expect("a resident there")
+    })
+}
+
 fn shots() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e")
 }
@@ -21,27 +35,7 @@ fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
         return;
     }
     let srv = server::start(3000);
-    let resident = srv.block(async {
-        let q = ResidentQuery {
-            institution: Some(srv.places.village),
-            ..Default::default()
-        };
-        let page = srv
-            .state
-            .store
-            .search_residents(
-                srv.state.community.id,
-                &ResidentScope::All,
-                &q,
-                PageRequest::new(None, Some(1)),
-            )
-            .await
-            .expect("search");
-        page.items
-            .into_iter()
-            .next()
-            .expect("a resident in the village")
-    });
+    let resident = first_resident_at(&srv, srv.places.village);
     let driver = webdriver::Driver::start();
     let b = driver.session();
 
@@ -95,27 +89,7 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
         return;
     }
     let srv = server::start(2000);
-    let resident = srv.block(async {
-        let q = ResidentQuery {
-            institution: Some(srv.places.township),
-            ..Default::default()
-        };
-        let page = srv
-            .state
-            .store
-            .search_residents(
-                srv.state.community.id,
-                &ResidentScope::All,
-                &q,
-                PageRequest::new(None, Some(1)),
-            )
-            .await
-            .expect("search");
-        page.items
-            .into_iter()
-            .next()
-            .expect("a resident at the township")
-    });
+    let resident = first_resident_at(&srv, srv.places.township);
     let driver = webdriver::Driver::start();
     let cardiology = driver.session();
     let township = driver.session();
