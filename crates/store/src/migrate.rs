@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_registry"),
     migration!(2, "0002_accounts_audit"),
     migration!(3, "0003_referrals"),
+    migration!(4, "0004_worklist_covering_index"),
 ];
 
 impl Store {

@@ -460,7 +460,7 @@ impl Store {
     }
 
     /// Loads many historical referrals with their events at once (demo and benchmark data),
-    /// then refreshes the planner's statistics.
+    /// then refreshes PostgreSQL's planner statistics.
     pub async fn bulk_load_referrals(
         &self,
         community: Uuid,
@@ -531,8 +531,13 @@ impl Store {
                 tx.commit().await.store()?;
             });
         }
-        on_db_write!(self, pool => sqlx::raw_sql("ANALYZE referrals; ANALYZE referral_events")
-            .execute(pool).await.store().map(|_| ()))?;
+        // PostgreSQL plans from statistics that a bulk load leaves stale. SQLite is left
+        // alone: with statistics it prefers the institution-wide worklist index, because
+        // downward referrals (no department) skew the department index's figures.
+        if let crate::Db::Postgres(pool) = &self.db {
+            // VACUUM also marks pages all-visible, so counts can be index-only.
+            sqlx::raw_sql("VACUUM ANALYZE referrals; VACUUM ANALYZE referral_events").execute(pool).await.store()?;
+        }
         Ok(())
     }
 }
