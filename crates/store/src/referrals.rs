@@ -536,7 +536,10 @@ impl Store {
         // downward referrals (no department) skew the department index's figures.
         if let crate::Db::Postgres(pool) = &self.db {
             // VACUUM also marks pages all-visible, so counts can be index-only.
-            sqlx::raw_sql("VACUUM ANALYZE referrals; VACUUM ANALYZE referral_events").execute(pool).await.store()?;
+            // One statement per call: VACUUM cannot share an implicit transaction.
+            for sql in ["VACUUM ANALYZE referrals", "VACUUM ANALYZE referral_events"] {
+                sqlx::raw_sql(sql).execute(pool).await.store()?;
+            }
         }
         Ok(())
     }
