@@ -12,13 +12,24 @@ use yigong_store::PageRequest;
 use yigong_store::residents::ResidentQuery;
 
 /// The first resident registered to an institution.
-fn first_resident_at(srv: &server::Server, institution: uuid::Uuid) -> yigong_store::residents::Resident {
+fn first_resident_at(
+    srv: &server::Server,
+    institution: uuid::Uuid,
+) -> yigong_store::residents::Resident {
     srv.block(async {
-        let q = ResidentQuery { institution: Some(institution), ..Default::default() };
+        let q = ResidentQuery {
+            institution: Some(institution),
+            ..Default::default()
+        };
         let page = srv
             .state
             .store
-            .search_residents(srv.state.community.id, &ResidentScope::All, &q, PageRequest::new(None, Some(1)))
+            .search_residents(
+                srv.state.community.id,
+                &ResidentScope::All,
+                &q,
+                PageRequest::new(None, Some(1)),
+            )
             .await
             .expect("search");
         page.items.into_iter().next().expect("a resident there")
