@@ -122,19 +122,6 @@ impl Store {
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
-    /// Deactivates or reactivates; institutions are never deleted.
-    pub async fn set_institution_active(
-        &self,
-        community: Uuid,
-        id: Uuid,
-        active: bool,
-    ) -> Result<()> {
-        one_row(on_db_write!(self, pool => sqlx::query(
-            "UPDATE institutions SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?)
-    }
-
     pub async fn insert_department(
         &self,
         community: Uuid,
@@ -177,16 +164,5 @@ impl Store {
             "SELECT id, institution_id, code, name, active FROM departments
              WHERE community_id = $1 AND institution_id = $2 AND code = $3")
             .bind(community).bind(institution).bind(code).fetch_optional(pool).await.store())
-    }
-
-    pub async fn set_department_active(
-        &self,
-        community: Uuid,
-        id: Uuid,
-        active: bool,
-    ) -> Result<()> {
-        one_row(on_db_write!(self, pool => sqlx::query(
-            "UPDATE departments SET active = $3 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(active).execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 }

@@ -228,6 +228,52 @@ impl Store {
     }
 }
 
+/// Registry rows that are deactivated, never deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deactivatable {
+    Institution,
+    Department,
+    Staff,
+    Resident,
+}
+
+impl Deactivatable {
+    fn table(self) -> &'static str {
+        match self {
+            Deactivatable::Institution => "institutions",
+            Deactivatable::Department => "departments",
+            Deactivatable::Staff => "staff",
+            Deactivatable::Resident => "residents",
+        }
+    }
+}
+
+impl Store {
+    /// Deactivates or reactivates a registry row.
+    pub async fn set_active(
+        &self,
+        kind: Deactivatable,
+        community: Uuid,
+        id: Uuid,
+        active: bool,
+    ) -> Result<()> {
+        let stamp = if kind == Deactivatable::Department {
+            ""
+        } else {
+            ", updated_at = $4"
+        };
+        let sql = format!(
+            "UPDATE {} SET active = $3{stamp} WHERE community_id = $1 AND id = $2",
+            kind.table()
+        );
+        one_row(
+            on_db_write!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community).bind(id).bind(active).bind(now())
+            .execute(pool).await.store().map(|r| r.rows_affected()))?,
+        )
+    }
+}
+
 /// 医共体 — a county medical community: the tenant every row belongs to.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Community {

@@ -258,14 +258,6 @@ impl Store {
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
-    /// Deactivates or reactivates; residents are never deleted.
-    pub async fn set_resident_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        one_row(on_db_write!(self, pool => sqlx::query(
-            "UPDATE residents SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?)
-    }
-
     /// Inserts or updates (by ID number) a batch of residents in one transaction.
     /// Returns `(inserted, updated)`. ID numbers must be unique within the batch.
     pub async fn upsert_residents(

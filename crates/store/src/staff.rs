@@ -132,13 +132,6 @@ impl Store {
             .execute(pool).await.store().map(|r| r.rows_affected()))?)
     }
 
-    pub async fn set_staff_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
-        one_row(on_db_write!(self, pool => sqlx::query(
-            "UPDATE staff SET active = $3, updated_at = $4 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(active).bind(now())
-            .execute(pool).await.store().map(|r| r.rows_affected()))?)
-    }
-
     /// Inserts or updates (by ID number) a batch of staff in one transaction.
     pub async fn upsert_staff(
         &self,

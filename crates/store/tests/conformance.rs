@@ -252,7 +252,10 @@ async fn deactivation_hides_without_deleting() {
             .insert_resident(c, v1, &resident("赵敏", "52038219800101001"))
             .await
             .expect("a");
-        store.set_resident_active(c, id, false).await.expect("off");
+        store
+            .set_active(yigong_store::Deactivatable::Resident, c, id, false)
+            .await
+            .expect("off");
         let all = ResidentScope::All;
         let p = PageRequest::new(None, None);
         assert_eq!(

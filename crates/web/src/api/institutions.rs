@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use uuid::Uuid;
 use yigong_domain::registry::{FieldError, InstitutionKind, validate_institution};
+use yigong_store::Deactivatable;
 use yigong_store::institutions::{Department, Institution, NewInstitution};
 
 pub fn router() -> Router<AppState> {
@@ -170,27 +171,6 @@ pub async fn update(
     ))
 }
 
-async fn set_active(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    active: bool,
-) -> ApiResult<StatusCode> {
-    user.require(user.role.edits_registry())?;
-    state
-        .store
-        .set_institution_active(state.community.id, id, active)
-        .await?;
-    let action = if active {
-        "institution.reactivate"
-    } else {
-        "institution.deactivate"
-    };
-    user.audit(state, action, "institution", Some(id), true, "")
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Deactivates an institution (never deleted).
 #[utoipa::path(post, path = "/api/v1/institutions/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate(
@@ -198,7 +178,15 @@ pub async fn deactivate(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    set_active(&state, &user, id, false).await
+    super::set_registry_active(
+        &state,
+        &user,
+        Deactivatable::Institution,
+        "institution",
+        id,
+        false,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/institutions/{id}/reactivate", responses((status = 204), (status = 404)))]
@@ -207,7 +195,15 @@ pub async fn reactivate(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    set_active(&state, &user, id, true).await
+    super::set_registry_active(
+        &state,
+        &user,
+        Deactivatable::Institution,
+        "institution",
+        id,
+        true,
+    )
+    .await
 }
 
 /// The departments of an institution.
@@ -262,21 +258,15 @@ pub async fn deactivate_department(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    user.require(user.role.edits_registry())?;
-    state
-        .store
-        .set_department_active(state.community.id, id, false)
-        .await?;
-    user.audit(
+    super::set_registry_active(
         &state,
-        "department.deactivate",
+        &user,
+        Deactivatable::Department,
         "department",
-        Some(id),
-        true,
-        "",
+        id,
+        false,
     )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    .await
 }
 
 /// The error for an unknown institution named in a body.

@@ -82,6 +82,30 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
     }
 }
 
+/// Deactivates or reactivates an institution, department or staff member: registrars
+/// only, audited as `<entity>.deactivate` / `<entity>.reactivate`.
+pub async fn set_registry_active(
+    state: &crate::state::AppState,
+    user: &crate::auth::CurrentUser,
+    kind: yigong_store::Deactivatable,
+    entity: &str,
+    id: uuid::Uuid,
+    active: bool,
+) -> Result<axum::http::StatusCode, ApiError> {
+    user.require(user.role.edits_registry())?;
+    state
+        .store
+        .set_active(kind, state.community.id, id, active)
+        .await?;
+    let action = format!(
+        "{entity}.{}",
+        if active { "reactivate" } else { "deactivate" }
+    );
+    user.audit(state, &action, entity, Some(id), true, "")
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 /// Parses an optional UUID query value, naming the field when it is malformed.
 pub fn opt_uuid(raw: &Option<String>, field: &'static str) -> Result<Option<uuid::Uuid>, ApiError> {
     match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

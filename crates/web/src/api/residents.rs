@@ -300,7 +300,12 @@ pub async fn set_resident_active(
     user.require(user.role.edits_residents())?;
     state
         .store
-        .set_resident_active(state.community.id, id, active)
+        .set_active(
+            yigong_store::Deactivatable::Resident,
+            state.community.id,
+            id,
+            active,
+        )
         .await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yigong_domain::registry::{FieldError, StaffInput};
+use yigong_store::Deactivatable;
 use yigong_store::PageRequest;
 use yigong_store::staff::{StaffMember, StaffQuery};
 
@@ -218,34 +219,13 @@ pub async fn update(
     )))
 }
 
-async fn set_active(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    active: bool,
-) -> ApiResult<StatusCode> {
-    user.require(user.role.edits_registry())?;
-    state
-        .store
-        .set_staff_active(state.community.id, id, active)
-        .await?;
-    let action = if active {
-        "staff.reactivate"
-    } else {
-        "staff.deactivate"
-    };
-    user.audit(state, action, "staff", Some(id), true, "")
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 #[utoipa::path(post, path = "/api/v1/staff/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    set_active(&state, &user, id, false).await
+    super::set_registry_active(&state, &user, Deactivatable::Staff, "staff", id, false).await
 }
 
 #[utoipa::path(post, path = "/api/v1/staff/{id}/reactivate", responses((status = 204), (status = 404)))]
@@ -254,5 +234,5 @@ pub async fn reactivate(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    set_active(&state, &user, id, true).await
+    super::set_registry_active(&state, &user, Deactivatable::Staff, "staff", id, true).await
 }
