@@ -7,29 +7,53 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
 /// The audit INSERT on any executor (a pool, or a transaction whose change it records);
 /// `$entity_id` overrides the entry's for rows created in the same transaction.
 macro_rules! insert_audit {
     ($conn:expr, $community:expr, $e:expr, $entity_id:expr) => {
-        sqlx::query(
-            "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind($crate::new_id())
-        .bind($community)
-        .bind($crate::now())
-        .bind($e.account_id)
-        .bind($e.username)
-        .bind($e.action)
-        .bind($e.entity)
-        .bind($entity_id)
-        .bind(if $e.allowed { "allowed" } else { "denied" })
-        .bind($e.ip)
-        .bind($e.detail)
-        .execute($conn)
+        sqlx::query($crate::audit::INSERT_AUDIT)
+            .bind($crate::new_id())
+            .bind($community)
+            .bind($crate::now())
+            .bind($e.account_id)
+            .bind($e.username)
+            .bind($e.action)
+            .bind($e.entity)
+            .bind($entity_id)
+            .bind(if $e.allowed { "allowed" } else { "denied" })
+            .bind($e.ip)
+            .bind($e.detail)
+            .execute($conn)
     };
 }
 pub(crate) use insert_audit;
+
+/// The values of [`INSERT_AUDIT`] for a direct SQLite connection, owned so that the
+/// write can wait in the writer's queue.
+pub(crate) fn audit_row(
+    community: Uuid,
+    e: &AuditEntry<'_>,
+    entity_id: Option<Uuid>,
+) -> Vec<rusqlite::types::Value> {
+    let outcome = if e.allowed { "allowed" } else { "denied" };
+    crate::lite::params![
+        crate::new_id(),
+        community,
+        crate::now(),
+        e.account_id,
+        e.username,
+        e.action,
+        e.entity,
+        entity_id,
+        outcome,
+        e.ip,
+        e.detail
+    ]
+    .to_vec()
+}
 
 /// One event to record.
 #[derive(Debug, Clone)]
@@ -85,6 +109,12 @@ where
 
 impl Store {
     pub async fn record_audit(&self, community: Uuid, e: &AuditEntry<'_>) -> Result<()> {
+        if let Some(lite) = &self.lite {
+            let row = audit_row(community, e, e.entity_id);
+            return lite
+                .write(move |c| crate::lite::execute(c, INSERT_AUDIT, &row).map(|_| ()))
+                .await;
+        }
         on_db_write!(self, pool => insert_audit!(pool, community, e, e.entity_id).await.store().map(|_| ()))?;
         Ok(())
     }

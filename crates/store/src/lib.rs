@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod imports;
 pub mod institutions;
+mod lite;
 pub mod migrate;
 pub mod referrals;
 pub mod residents;
@@ -42,6 +43,8 @@ pub struct Store {
     /// SQLite admits one writer at a time; writers queue here instead of meeting
     /// SQLITE_BUSY and sleeping in the busy handler. Unused on PostgreSQL.
     pub(crate) write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite on a file: direct connections for the hot paths (see [`lite`]).
+    pub(crate) lite: Option<std::sync::Arc<lite::Lite>>,
 }
 
 /// Runs `$body` with `$pool` bound to the engine's pool: the same source compiled for
@@ -81,6 +84,27 @@ pub enum StoreError {
     MissingReference,
     #[error(transparent)]
     Other(#[from] sqlx::Error),
+    #[error("SQLite: {0}")]
+    Engine(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(f, message) => match f.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    StoreError::Conflict {
+                        constraint: unique_field(message.as_deref().unwrap_or(""), None),
+                    }
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => StoreError::MissingReference,
+                _ => StoreError::Engine(e.to_string()),
+            },
+            _ => StoreError::Engine(e.to_string()),
+        }
+    }
 }
 
 impl StoreError {
@@ -183,15 +207,26 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-65536");
+                .pragma("cache_size", "-65536")
+                // Sorts and statement journals in memory, not in temporary files.
+                .pragma("temp_store", "memory");
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let write_gate = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+            let lite = (!in_memory).then(|| {
+                std::sync::Arc::new(lite::Lite::new(opts.get_filename(), write_gate.clone()))
+            });
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .min_connections(1)
+                // A connection to a local file does not go stale; testing it costs a
+                // round trip to its thread on every acquire.
+                .test_before_acquire(false)
                 .connect_with(opts)
                 .await?;
             Ok(Self {
                 db: Db::Sqlite(pool),
-                write_gate: Default::default(),
+                write_gate,
+                lite,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
@@ -203,6 +238,7 @@ impl Store {
             Ok(Self {
                 db: Db::Postgres(pool),
                 write_gate: Default::default(),
+                lite: None,
             })
         } else {
             Err(StoreError::Other(sqlx::Error::Configuration(

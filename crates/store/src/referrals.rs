@@ -2,10 +2,12 @@
 //! the expected status (so two people cannot both accept) plus an event row, in one
 //! transaction; timelines and counts are read back from the events.
 
-use crate::audit::{AuditEntry, insert_audit};
+use crate::audit::{AuditEntry, INSERT_AUDIT, audit_row, insert_audit};
+use crate::lite::{execute, first, params};
 use crate::{
     OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
 };
+use rusqlite::types::Value;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::{Date, OffsetDateTime};
@@ -91,6 +93,32 @@ impl Referral {
     pub fn direction(&self) -> Direction {
         Direction::parse(&self.direction).unwrap_or(Direction::Up)
     }
+
+    /// The referral as `change` leaves it (what the UPDATE wrote), without reading it back.
+    pub fn changed(&self, change: &Change) -> Referral {
+        let mut r = self.clone();
+        r.status = change.to.as_str().into();
+        r.version += 1;
+        r.updated_at = change.at;
+        if let Some(reason) = &change.reason {
+            r.status_reason.clone_from(reason);
+        }
+        if let Some(o) = change.outcome {
+            r.outcome = Some(o.as_str().into());
+        }
+        if change.appointment_at.is_some() {
+            r.appointment_at = change.appointment_at;
+        }
+        match change.to {
+            Status::Accepted => r.accepted_at = Some(change.at),
+            Status::Arrived => r.arrived_at = Some(change.at),
+            Status::Completed | Status::Rejected | Status::Cancelled => {
+                r.completed_at = Some(change.at)
+            }
+            Status::Requested => {}
+        }
+        r
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -107,12 +135,36 @@ pub struct ReferralEvent {
     pub detail: String,
 }
 
-/// The changes an action makes besides the status.
-#[derive(Debug, Clone, Default)]
-pub struct ActionChanges<'a> {
-    pub reason: Option<&'a str>,
+/// A status change decided on a referral, with what it changes besides the status.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub to: Status,
+    pub reason: Option<String>,
     pub outcome: Option<Outcome>,
     pub appointment_at: Option<OffsetDateTime>,
+    pub account: Option<Uuid>,
+    pub at: OffsetDateTime,
+}
+
+/// Why a change did not happen.
+#[derive(Debug)]
+pub enum Refused<E> {
+    NotFound,
+    /// The decision refused it.
+    Rejected(E),
+    /// Someone else moved the referral between the decision and the update.
+    Raced,
+}
+
+/// Whom a new referral involves, for [`ReferralParties`].
+#[derive(Debug, Clone, Copy)]
+pub struct PartiesProbe {
+    pub resident: Uuid,
+    pub from: Uuid,
+    pub to: Uuid,
+    pub department: Option<Uuid>,
+    /// For a downward referral: the upward referral it answers.
+    pub parent: Option<Uuid>,
 }
 
 /// Filters of a referral list.
@@ -136,6 +188,273 @@ const SELECT: &str = "SELECT f.id, f.resident_id, r.name AS resident_name, f.dir
     FROM referrals f JOIN residents r ON r.id = f.resident_id
     JOIN institutions fi ON fi.id = f.from_institution_id JOIN institutions ti ON ti.id = f.to_institution_id
     LEFT JOIN departments d ON d.id = f.to_department_id";
+
+const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open, pathway,
+        from_institution_id, to_institution_id, to_department_id, parent_id, reason, icd10_code, icd10_text,
+        summary, instructions, preferred_date, created_by, created_at, updated_at, version)
+     VALUES ($1, $2, $3, $4, $5, $6, 'requested', TRUE, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 0)";
+
+const INSERT_EVENT: &str = "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+const PARTIES: &str = "SELECT
+      (SELECT institution_id FROM residents WHERE community_id = $1 AND id = $2) AS resident_institution,
+      (SELECT kind FROM institutions WHERE community_id = $1 AND id = $3) AS from_kind,
+      (SELECT kind FROM institutions WHERE community_id = $1 AND id = $4 AND active = $6) AS to_kind,
+      (SELECT active FROM departments WHERE community_id = $1 AND institution_id = $4 AND id = $5) AS department_active,
+      (SELECT resident_id FROM referrals WHERE community_id = $1 AND id = $7) AS parent_resident,
+      (SELECT direction FROM referrals WHERE community_id = $1 AND id = $7) AS parent_direction";
+
+/// What sending a referral must check, read in one query.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ReferralParties {
+    /// The resident's home institution (none: no such resident).
+    pub resident_institution: Option<Uuid>,
+    /// The sending institution's kind.
+    pub from_kind: Option<String>,
+    /// The receiving institution's kind, if it exists and is active.
+    pub to_kind: Option<String>,
+    /// Whether the named department belongs to the receiving institution and is active.
+    pub department_active: Option<bool>,
+    /// The parent referral's resident and direction, if it exists.
+    pub parent_resident: Option<Uuid>,
+    pub parent_direction: Option<String>,
+}
+
+/// The events a new referral starts with: requested, and for an emergency the first
+/// green-channel milestones. (kind, status_to, milestone, at)
+fn opening_events(
+    n: &NewReferral,
+) -> Vec<(
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    OffsetDateTime,
+)> {
+    let t = n.created_at;
+    let mut events = vec![("status", Some(Status::Requested.as_str()), None, t)];
+    if n.urgency == Urgency::Emergency {
+        if let Some(c) = n.first_contact_at {
+            events.push(("milestone", None, Some(Milestone::FirstContact.as_str()), c));
+        }
+        events.push(("milestone", None, Some(Milestone::ReferralSent.as_str()), t));
+    }
+    events
+}
+
+type EventRow<'a> = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'a str,
+);
+
+/// The event rows of a change once the status has moved: the status change, and for an
+/// emergency the matching green-channel milestone. (kind, from, to, milestone, detail)
+fn event_rows<'a>(from: Status, change: &'a Change, urgency: &str) -> Vec<EventRow<'a>> {
+    let detail = change.reason.as_deref().unwrap_or("");
+    let mut rows = vec![(
+        "status",
+        Some(from.as_str()),
+        Some(change.to.as_str()),
+        None,
+        detail,
+    )];
+    let milestone = match change.to {
+        Status::Accepted => Some(Milestone::Accepted),
+        Status::Arrived => Some(Milestone::Arrived),
+        _ => None,
+    };
+    if let (Some(m), true) = (milestone, urgency == Urgency::Emergency.as_str()) {
+        rows.push(("milestone", None, None, Some(m.as_str()), ""));
+    }
+    rows
+}
+
+/// [`event_rows`] as values of [`INSERT_EVENT`].
+fn action_events(
+    community: Uuid,
+    id: Uuid,
+    from: Status,
+    change: &Change,
+    urgency: &str,
+) -> Vec<Vec<Value>> {
+    event_rows(from, change, urgency)
+        .into_iter()
+        .map(|(kind, sf, st, m, d)| {
+            params![
+                new_id(),
+                community,
+                id,
+                change.at,
+                kind,
+                sf,
+                st,
+                m,
+                change.account,
+                d
+            ]
+            .to_vec()
+        })
+        .collect()
+}
+
+/// The conditional UPDATE of a change (only from `from`), returning the urgency, with its
+/// values for a direct SQLite connection.
+fn update_of(community: Uuid, id: Uuid, from: Status, change: &Change) -> (String, Vec<Value>) {
+    let stamp = match change.to {
+        Status::Accepted => ", accepted_at = $7",
+        Status::Arrived => ", arrived_at = $7",
+        Status::Completed | Status::Rejected | Status::Cancelled => ", completed_at = $7",
+        Status::Requested => "",
+    };
+    let sql = format!(
+        "UPDATE referrals SET status = $3, open = $4, version = version + 1, updated_at = $7,
+            status_reason = COALESCE($5, status_reason), outcome = COALESCE($6, outcome),
+            appointment_at = COALESCE($8, appointment_at){stamp}
+         WHERE community_id = $1 AND id = $2 AND status = $9 RETURNING urgency"
+    );
+    let values = params![
+        community,
+        id,
+        change.to.as_str(),
+        !change.to.is_terminal(),
+        change.reason,
+        change.outcome.map(|o| o.as_str()),
+        change.at,
+        change.appointment_at,
+        from.as_str()
+    ];
+    (sql, values.to_vec())
+}
+
+fn referral_lite(c: &rusqlite::Connection, community: Uuid, id: Uuid) -> Result<Referral> {
+    first(c, &GET_REFERRAL, &params![community, id], referral_row)?.ok_or(StoreError::NotFound)
+}
+
+fn parties_lite(
+    c: &rusqlite::Connection,
+    community: Uuid,
+    p: &PartiesProbe,
+) -> Result<ReferralParties> {
+    let values = params![
+        community,
+        p.resident,
+        p.from,
+        p.to,
+        p.department,
+        true,
+        p.parent
+    ];
+    let parties = first(c, PARTIES, &values, |row| {
+        let mut c = crate::lite::Columns::new(row);
+        Ok(ReferralParties {
+            resident_institution: c.opt_uuid()?,
+            from_kind: c.opt_text()?,
+            to_kind: c.opt_text()?,
+            department_active: c.opt_bool()?,
+            parent_resident: c.opt_uuid()?,
+            parent_direction: c.opt_text()?,
+        })
+    })?;
+    Ok(parties.unwrap_or_default())
+}
+
+fn insert_lite(
+    c: &rusqlite::Connection,
+    community: Uuid,
+    id: Uuid,
+    n: &NewReferral,
+    audit: Option<&[Value]>,
+) -> Result<()> {
+    execute(
+        c,
+        INSERT_REFERRAL,
+        &params![
+            id,
+            community,
+            n.resident_id,
+            n.direction.as_str(),
+            n.urgency.as_str(),
+            urgency_rank(n.urgency),
+            n.pathway.map(|p| p.as_str()),
+            n.from_institution_id,
+            n.to_institution_id,
+            n.to_department_id,
+            n.parent_id,
+            n.reason,
+            n.icd10_code,
+            n.icd10_text,
+            n.summary,
+            n.instructions,
+            n.preferred_date,
+            n.created_by,
+            n.created_at
+        ],
+    )?;
+    for (kind, status, milestone, at) in opening_events(n) {
+        execute(
+            c,
+            INSERT_EVENT,
+            &params![
+                new_id(),
+                community,
+                id,
+                at,
+                kind,
+                None::<&str>,
+                status,
+                milestone,
+                n.created_by,
+                ""
+            ],
+        )?;
+    }
+    if let Some(row) = audit {
+        execute(c, INSERT_AUDIT, row)?;
+    }
+    Ok(())
+}
+
+fn referral_row(row: &rusqlite::Row<'_>) -> Result<Referral> {
+    // The columns of SELECT, in order.
+    let mut c = crate::lite::Columns::new(row);
+    Ok(Referral {
+        id: c.uuid()?,
+        resident_id: c.uuid()?,
+        resident_name: c.text()?,
+        direction: c.text()?,
+        urgency: c.text()?,
+        status: c.text()?,
+        pathway: c.opt_text()?,
+        from_institution_id: c.uuid()?,
+        from_name: c.text()?,
+        to_institution_id: c.uuid()?,
+        to_name: c.text()?,
+        to_department_id: c.opt_uuid()?,
+        to_department_name: c.opt_text()?,
+        parent_id: c.opt_uuid()?,
+        reason: c.text()?,
+        icd10_code: c.text()?,
+        icd10_text: c.text()?,
+        summary: c.text()?,
+        instructions: c.text()?,
+        preferred_date: c.opt_date()?,
+        appointment_at: c.opt_time()?,
+        outcome: c.opt_text()?,
+        status_reason: c.text()?,
+        created_at: c.time()?,
+        updated_at: c.time()?,
+        accepted_at: c.opt_time()?,
+        arrived_at: c.opt_time()?,
+        completed_at: c.opt_time()?,
+        version: c.int()?,
+    })
+}
+
+static GET_REFERRAL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{SELECT} WHERE f.community_id = $1 AND f.id = $2"));
 
 fn urgency_rank(u: Urgency) -> i32 {
     match u {
@@ -220,108 +539,143 @@ fn push_filters<DB: sqlx::Database>(
 }
 
 impl Store {
-    /// Creates a referral with its first event (and, for the green channel, its first milestones).
-    pub async fn create_referral(
+    pub async fn get_referral(&self, community: Uuid, id: Uuid) -> Result<Referral> {
+        if let Some(lite) = &self.lite {
+            return lite.read(|c| referral_lite(c, community, id));
+        }
+        on_db!(self, pool => sqlx::query_as::<_, Referral>(AssertSqlSafe(GET_REFERRAL.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// Creates a referral after `check` has approved it against what the registry says
+    /// about its parties ([`ReferralParties`]); the referral, its first events (for the
+    /// green channel, its first milestones) and the audit row go in one transaction.
+    /// On SQLite the check runs on the writer's connection, so nothing changes between
+    /// the check and the insert.
+    pub async fn create_referral_checked<E, F>(
         &self,
         community: Uuid,
-        n: &NewReferral,
+        probe: PartiesProbe,
         audit: Option<&AuditEntry<'_>>,
-    ) -> Result<Uuid> {
+        check: F,
+    ) -> Result<std::result::Result<Referral, E>>
+    where
+        E: Send + 'static,
+        F: FnOnce(&ReferralParties) -> std::result::Result<NewReferral, E> + Send + 'static,
+    {
         let id = new_id();
+        if let Some(lite) = &self.lite {
+            let audit = audit.map(|e| audit_row(community, e, Some(id)));
+            return lite
+                .write(move |c| {
+                    let parties = parties_lite(c, community, &probe)?;
+                    let n = match check(&parties) {
+                        Ok(n) => n,
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    insert_lite(c, community, id, &n, audit.as_deref())?;
+                    referral_lite(c, community, id).map(Ok)
+                })
+                .await;
+        }
+        let parties = on_db!(self, pool => sqlx::query_as::<_, ReferralParties>(PARTIES)
+            .bind(community).bind(probe.resident).bind(probe.from).bind(probe.to)
+            .bind(probe.department).bind(true).bind(probe.parent)
+            .fetch_one(pool).await.store())?;
+        let n = match check(&parties) {
+            Ok(n) => n,
+            Err(e) => return Ok(Err(e)),
+        };
         let t = n.created_at;
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            sqlx::query(
-                "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open, pathway,
-                    from_institution_id, to_institution_id, to_department_id, parent_id, reason, icd10_code, icd10_text,
-                    summary, instructions, preferred_date, created_by, created_at, updated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'requested', TRUE, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 0)")
+            sqlx::query(INSERT_REFERRAL)
                 .bind(id).bind(community).bind(n.resident_id).bind(n.direction.as_str()).bind(n.urgency.as_str())
                 .bind(urgency_rank(n.urgency)).bind(n.pathway.map(|p| p.as_str()))
                 .bind(n.from_institution_id).bind(n.to_institution_id).bind(n.to_department_id).bind(n.parent_id)
                 .bind(&n.reason).bind(&n.icd10_code).bind(&n.icd10_text).bind(&n.summary).bind(&n.instructions)
                 .bind(n.preferred_date).bind(n.created_by).bind(t)
                 .execute(&mut *tx).await.store()?;
-            let event = "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '')";
-            sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(t).bind("status")
-                .bind(None::<String>).bind("requested").bind(None::<String>).bind(n.created_by)
-                .execute(&mut *tx).await.store()?;
-            if n.urgency == Urgency::Emergency {
-                let mut milestones = vec![(Milestone::ReferralSent, t)];
-                if let Some(c) = n.first_contact_at {
-                    milestones.insert(0, (Milestone::FirstContact, c));
-                }
-                for (m, at) in milestones {
-                    sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(at).bind("milestone")
-                        .bind(None::<String>).bind(None::<String>).bind(m.as_str()).bind(n.created_by)
-                        .execute(&mut *tx).await.store()?;
-                }
+            for (kind, status, milestone, at) in opening_events(&n) {
+                sqlx::query(INSERT_EVENT).bind(new_id()).bind(community).bind(id).bind(at).bind(kind)
+                    .bind(None::<&str>).bind(status).bind(milestone).bind(n.created_by).bind("")
+                    .execute(&mut *tx).await.store()?;
             }
             if let Some(e) = audit {
                 insert_audit!(&mut *tx, community, e, Some(id)).await.store()?;
             }
             tx.commit().await.store()?;
         });
-        Ok(id)
+        self.get_referral(community, id).await.map(Ok)
     }
 
-    pub async fn get_referral(&self, community: Uuid, id: Uuid) -> Result<Referral> {
-        let sql = format!("{SELECT} WHERE f.community_id = $1 AND f.id = $2");
-        on_db!(self, pool => sqlx::query_as::<_, Referral>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
-            .fetch_optional(pool).await.store())?
-        .ok_or(StoreError::NotFound)
-    }
-
-    /// Moves a referral from `expected` to `to` if it is still in `expected`; records the
-    /// event (and the matching green-channel milestone). `Ok(false)`: someone else moved it first.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn apply_referral_action(
+    /// Changes a referral as `decide` says, given the referral as it stands: the status
+    /// moves (only from the status `decide` saw), with its event, the matching
+    /// green-channel milestone and the audit row, in one transaction. Returns the
+    /// referral as changed, or why nothing changed.
+    pub async fn change_referral<E, F>(
         &self,
         community: Uuid,
         id: Uuid,
-        expected: Status,
-        to: Status,
-        changes: &ActionChanges<'_>,
-        account: Option<Uuid>,
-        at: OffsetDateTime,
         audit: Option<&AuditEntry<'_>>,
-    ) -> Result<bool> {
-        let stamp = match to {
-            Status::Accepted => ", accepted_at = $7",
-            Status::Arrived => ", arrived_at = $7",
-            Status::Completed | Status::Rejected | Status::Cancelled => ", completed_at = $7",
-            Status::Requested => "",
+        decide: F,
+    ) -> Result<std::result::Result<Referral, Refused<E>>>
+    where
+        E: Send + 'static,
+        F: FnOnce(&Referral) -> std::result::Result<Change, E> + Send + 'static,
+    {
+        if let Some(lite) = &self.lite {
+            let audit = audit.map(|e| audit_row(community, e, Some(id)));
+            return lite
+                .write(move |c| {
+                    let Some(r) = first(c, &GET_REFERRAL, &params![community, id], referral_row)?
+                    else {
+                        return Ok(Err(Refused::NotFound));
+                    };
+                    let change = match decide(&r) {
+                        Ok(change) => change,
+                        Err(e) => return Ok(Err(Refused::Rejected(e))),
+                    };
+                    let (sql, values) = update_of(community, id, r.status(), &change);
+                    let Some(urgency) = first(c, &sql, &values, |row| {
+                        crate::lite::Columns::new(row).text()
+                    })?
+                    else {
+                        return Ok(Err(Refused::Raced));
+                    };
+                    for event in action_events(community, id, r.status(), &change, &urgency) {
+                        execute(c, INSERT_EVENT, &event)?;
+                    }
+                    if let Some(row) = &audit {
+                        execute(c, INSERT_AUDIT, row)?;
+                    }
+                    Ok(Ok(r.changed(&change)))
+                })
+                .await;
+        }
+        let r = match self.get_referral(community, id).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound) => return Ok(Err(Refused::NotFound)),
+            Err(e) => return Err(e),
         };
-        let sql = format!(
-            "UPDATE referrals SET status = $3, open = $4, version = version + 1, updated_at = $7,
-                status_reason = COALESCE($5, status_reason), outcome = COALESCE($6, outcome),
-                appointment_at = COALESCE($8, appointment_at){stamp}
-             WHERE community_id = $1 AND id = $2 AND status = $9 RETURNING urgency"
-        );
-        let milestone = match to {
-            Status::Accepted => Some(Milestone::Accepted),
-            Status::Arrived => Some(Milestone::Arrived),
-            _ => None,
+        let change = match decide(&r) {
+            Ok(change) => change,
+            Err(e) => return Ok(Err(Refused::Rejected(e))),
         };
+        let (sql, _) = update_of(community, id, r.status(), &change);
         let moved = on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let urgent: Option<String> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                .bind(community).bind(id).bind(to.as_str()).bind(!to.is_terminal())
-                .bind(changes.reason).bind(changes.outcome.map(|o| o.as_str())).bind(at)
-                .bind(changes.appointment_at).bind(expected.as_str())
+                .bind(community).bind(id).bind(change.to.as_str()).bind(!change.to.is_terminal())
+                .bind(change.reason.as_deref()).bind(change.outcome.map(|o| o.as_str())).bind(change.at)
+                .bind(change.appointment_at).bind(r.status.as_str())
                 .fetch_optional(&mut *tx).await.store()?;
             let moved = urgent.is_some();
-            if moved {
-                let event = "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-                sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(at).bind("status")
-                    .bind(expected.as_str()).bind(to.as_str()).bind(None::<String>).bind(account)
-                    .bind(changes.reason.unwrap_or(""))
-                    .execute(&mut *tx).await.store()?;
-                if let (Some(m), Some("emergency")) = (milestone, urgent.as_deref()) {
-                    sqlx::query(event).bind(new_id()).bind(community).bind(id).bind(at).bind("milestone")
-                        .bind(None::<String>).bind(None::<String>).bind(m.as_str()).bind(account).bind("")
+            if let Some(urgency) = urgent {
+                for (kind, sf, st, m, d) in event_rows(r.status(), &change, &urgency) {
+                    sqlx::query(INSERT_EVENT).bind(new_id()).bind(community).bind(id).bind(change.at).bind(kind)
+                        .bind(sf).bind(st).bind(m).bind(change.account).bind(d)
                         .execute(&mut *tx).await.store()?;
                 }
                 if let Some(e) = audit {
@@ -331,7 +685,10 @@ impl Store {
             }
             moved
         });
-        Ok(moved)
+        if !moved {
+            return Ok(Err(Refused::Raced));
+        }
+        Ok(Ok(r.changed(&change)))
     }
 
     /// Records a green-channel milestone (ambulance departed, admitted, first ECG …).

@@ -38,6 +38,7 @@ pub async fn postgres(url: &str) -> Result<Store> {
     let store = Store {
         db: Db::Postgres(pool),
         write_gate: Default::default(),
+        lite: None,
     };
     store.migrate().await?;
     Ok(store)

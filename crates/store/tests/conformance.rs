@@ -329,3 +329,118 @@ async fn staff_round_trip() {
         );
     }
 }
+
+/// Writes that arrive together share a transaction on SQLite (group commit); one that
+/// fails must undo only itself, and each caller hears about its own write only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_referral_writes_succeed_or_fail_alone() {
+    use yigong_domain::referral::{Direction, Status, Urgency};
+    use yigong_store::referrals::{Change, NewReferral, PartiesProbe, Refused};
+    for store in each_engine().await.expect("stores") {
+        let (c, town, v1, _v2) = tree(&store).await;
+        let resident_id = store
+            .insert_resident(c, v1, &resident("李娟", "52038219900101002"))
+            .await
+            .expect("resident");
+        let new = |resident_id| NewReferral {
+            resident_id,
+            direction: Direction::Up,
+            urgency: Urgency::Urgent,
+            pathway: None,
+            from_institution_id: v1,
+            to_institution_id: town,
+            to_department_id: None,
+            parent_id: None,
+            reason: "胸闷".into(),
+            icd10_code: "I20.0".into(),
+            icd10_text: "不稳定型心绞痛".into(),
+            summary: String::new(),
+            instructions: String::new(),
+            preferred_date: None,
+            created_by: None,
+            created_at: yigong_store::now(),
+            first_contact_at: None,
+        };
+        let probe = PartiesProbe {
+            resident: resident_id,
+            from: v1,
+            to: town,
+            department: None,
+            parent: None,
+        };
+        // 24 good writes and one naming a resident that does not exist, all at once.
+        let tasks: Vec<_> = (0..25)
+            .map(|i| {
+                let store = store.clone();
+                let who = if i == 12 {
+                    uuid::Uuid::now_v7()
+                } else {
+                    resident_id
+                };
+                let n = new(who);
+                tokio::spawn(async move {
+                    store
+                        .create_referral_checked(c, probe, None, move |_| Ok::<_, ()>(n))
+                        .await
+                })
+            })
+            .collect();
+        let mut created = Vec::new();
+        for (i, t) in tasks.into_iter().enumerate() {
+            match (i, t.await.expect("task")) {
+                (12, Err(StoreError::MissingReference)) => {}
+                (12, other) => panic!(
+                    "{:?}: expected a missing reference, got {other:?}",
+                    store.engine()
+                ),
+                (_, Ok(Ok(r))) => created.push(r),
+                (_, other) => panic!("{:?}: expected a referral, got {other:?}", store.engine()),
+            }
+        }
+        assert_eq!(created.len(), 24);
+        assert_eq!(store.count_referrals(c).await.expect("count"), 24);
+        for r in &created {
+            let events = store.referral_events(c, r.id).await.expect("events");
+            assert_eq!(events.len(), 1, "one opening event each");
+        }
+
+        // A decision that refuses changes nothing; two accepts at once: one wins.
+        let id = created[0].id;
+        let refused = store
+            .change_referral(c, id, None, |_| Err::<Change, _>("no"))
+            .await
+            .expect("store");
+        assert!(matches!(refused, Err(Refused::Rejected("no"))));
+        let accept = |store: Store| {
+            tokio::spawn(async move {
+                store
+                    .change_referral(c, id, None, |r| {
+                        if r.status() != Status::Requested {
+                            return Err("already accepted");
+                        }
+                        Ok(Change {
+                            to: Status::Accepted,
+                            reason: None,
+                            outcome: None,
+                            appointment_at: None,
+                            account: None,
+                            at: yigong_store::now(),
+                        })
+                    })
+                    .await
+                    .expect("store")
+            })
+        };
+        let (a, b) = (accept(store.clone()), accept(store.clone()));
+        let (a, b) = (a.await.expect("a"), b.await.expect("b"));
+        assert_eq!(
+            [&a, &b].iter().filter(|x| x.is_ok()).count(),
+            1,
+            "{:?}: exactly one accept wins: {a:?} {b:?}",
+            store.engine()
+        );
+        let now = store.get_referral(c, id).await.expect("get");
+        assert_eq!((now.status(), now.version), (Status::Accepted, 1));
+        assert_eq!(store.referral_events(c, id).await.expect("events").len(), 2);
+    }
+}

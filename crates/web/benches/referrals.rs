@@ -1,7 +1,8 @@
 //! Referral benchmark (prints figures; `cargo bench -p yigong-web --bench referrals`):
 //!
 //! 1. full cycles per second through HTTP: create (township) → accept → arrive →
-//!    complete (cardiology), from several concurrent clients;
+//!    complete (cardiology), from 4 and from 16 concurrent clients; for scale, the
+//!    rate of 4 clients on `GET /healthz` (what HTTP alone allows here);
 //! 2. incoming-worklist latency (median, p99) for the cardiology specialist with
 //!    1,000,000 referrals in the database, then the cycle rate again at that size.
 //!
@@ -14,6 +15,9 @@ use std::time::{Duration, Instant};
 use yigong_store::Store;
 use yigong_web::state::AppState;
 
+/// Concurrent clients: a few users at once, and a busy hour.
+const CLIENT_COUNTS: [usize; 2] = [4, 16];
+/// Clients of the HTTP floor and the worklist figures.
 const CLIENTS: usize = 4;
 const CYCLE_SECONDS: u64 = 10;
 /// Referrals loaded before the worklist figures (`YIGONG_BENCH_REFERRALS` overrides).
@@ -43,13 +47,13 @@ fn login(agent: &ureq::Agent, base: &str, user: &str) -> String {
     format!("Bearer {}", v["token"].as_str().expect("token"))
 }
 
-fn cycles(t: &Arc<Target>, label: &str, when: &str) {
+fn cycles(t: &Arc<Target>, label: &str, when: &str, clients: usize) {
     let done = Arc::new(AtomicU64::new(0));
     // Total microseconds spent in each step: create, accept, arrive, complete.
     let spent: Arc<[AtomicU64; 4]> = Arc::new(Default::default());
     let deadline = Instant::now() + Duration::from_secs(CYCLE_SECONDS);
     let started = Instant::now();
-    let threads: Vec<_> = (0..CLIENTS)
+    let threads: Vec<_> = (0..clients)
         .map(|n| {
             let (t, done, spent) = (t.clone(), done.clone(), spent.clone());
             std::thread::spawn(move || {
@@ -59,7 +63,7 @@ fn cycles(t: &Arc<Target>, label: &str, when: &str) {
                 let mut i = n;
                 while Instant::now() < deadline {
                     let resident = t.residents[i % t.residents.len()];
-                    i += CLIENTS;
+                    i += clients;
                     let step = Instant::now();
                     let r: serde_json::Value = agent
                         .post(&format!("{}/api/v1/referrals", t.base))
@@ -104,7 +108,7 @@ fn cycles(t: &Arc<Target>, label: &str, when: &str) {
     let n = done.load(Ordering::Relaxed);
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "[{label}] {when}: {n} full cycles (create, accept, arrive, complete = 4 HTTP requests) in {secs:.1} s from {CLIENTS} clients: {:.0} cycles/s",
+        "[{label}] {when}: {n} full cycles (create, accept, arrive, complete = 4 HTTP requests) in {secs:.1} s from {clients} clients: {:.0} cycles/s",
         n as f64 / secs
     );
     let avg = |k: usize| spent[k].load(Ordering::Relaxed) as f64 / n.max(1) as f64 / 1000.0;
@@ -114,6 +118,35 @@ fn cycles(t: &Arc<Target>, label: &str, when: &str) {
         avg(1),
         avg(2),
         avg(3)
+    );
+}
+
+/// [`CLIENTS`] clients on `GET /healthz` (no database, no JSON): what HTTP alone allows here.
+fn floor(t: &Arc<Target>, label: &str) {
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let started = Instant::now();
+    let threads: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (t, done) = (t.clone(), done.clone());
+            std::thread::spawn(move || {
+                let agent = ureq::agent();
+                while Instant::now() < deadline {
+                    agent
+                        .get(&format!("{}/healthz", t.base))
+                        .call()
+                        .expect("healthz");
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().expect("client");
+    }
+    println!(
+        "[{label}] floor: GET /healthz from {CLIENTS} clients: {:.0} requests/s",
+        done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
     );
 }
 
@@ -188,9 +221,14 @@ async fn run(store: Store, label: &str) {
         cardiology: places.cardiology,
     });
     let (t1, l1) = (t.clone(), label.to_string());
-    tokio::task::spawn_blocking(move || cycles(&t1, &l1, "demo community"))
-        .await
-        .expect("cycles");
+    tokio::task::spawn_blocking(move || {
+        floor(&t1, &l1);
+        for clients in CLIENT_COUNTS {
+            cycles(&t1, &l1, "demo community", clients);
+        }
+    })
+    .await
+    .expect("cycles");
 
     let started = Instant::now();
     let sample = store
@@ -240,7 +278,9 @@ async fn run(store: Store, label: &str) {
     let (t2, l2) = (t.clone(), label.to_string());
     tokio::task::spawn_blocking(move || {
         worklist(&t2, &l2);
-        cycles(&t2, &l2, "after the bulk load");
+        for clients in CLIENT_COUNTS {
+            cycles(&t2, &l2, "after the bulk load", clients);
+        }
     })
     .await
     .expect("worklist");

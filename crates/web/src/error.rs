@@ -120,7 +120,7 @@ impl From<StoreError> for ApiError {
             StoreError::MissingReference => {
                 ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "institution", "not_found")
             }
-            StoreError::Other(err) => {
+            err @ (StoreError::Other(_) | StoreError::Engine(_)) => {
                 tracing::error!(error = %err, "database error");
                 ApiError::internal()
             }

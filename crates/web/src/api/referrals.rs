@@ -21,7 +21,8 @@ use yigong_domain::referral::{
 use yigong_domain::registry::{FieldError, InstitutionKind};
 use yigong_store::PageRequest;
 use yigong_store::referrals::{
-    ActionChanges, NewReferral, Referral, ReferralEvent, ReferralFilter,
+    Change, NewReferral, PartiesProbe, Referral, ReferralEvent, ReferralFilter, ReferralParties,
+    Refused,
 };
 
 pub fn router() -> Router<AppState> {
@@ -75,13 +76,22 @@ fn instant(raw: &str, field: &'static str) -> Result<OffsetDateTime, FieldError>
     OffsetDateTime::parse(raw.trim(), &Rfc3339).map_err(|_| FieldError::new(field, "date_invalid"))
 }
 
-/// Checks a new referral against the caller, the directions and the registry.
-pub async fn validated(
-    state: &AppState,
-    user: &CurrentUser,
-    b: &ReferralBody,
-) -> ApiResult<NewReferral> {
-    let c = state.community.id;
+/// A new referral's own fields, parsed and checked before anything is looked up.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    direction: Direction,
+    urgency: Urgency,
+    pathway: Option<Pathway>,
+    reason: String,
+    icd10_code: String,
+    icd10_text: String,
+    summary: String,
+    instructions: String,
+    preferred_date: Option<time::Date>,
+    first_contact_at: Option<OffsetDateTime>,
+}
+
+pub fn draft_of(b: &ReferralBody) -> ApiResult<Draft> {
     let direction = Direction::parse(b.direction.trim())
         .ok_or(FieldError::new("direction", "invalid_field"))?;
     let urgency =
@@ -103,7 +113,7 @@ pub async fn validated(
     if !icd10::is_well_formed(&code) {
         return Err(FieldError::new("icd10", "icd10_invalid").into());
     }
-    let icd_text = match b
+    let icd10_text = match b
         .icd10_text
         .as_deref()
         .map(str::trim)
@@ -112,8 +122,6 @@ pub async fn validated(
         Some(t) => text(t, "icd10", 100, true)?,
         None => icd10::name_of(&code).unwrap_or_default().to_string(),
     };
-    let summary = text(&b.summary, "summary", 4000, false)?;
-    let instructions = text(&b.instructions, "instructions", 4000, false)?;
     let preferred_date = match b
         .preferred_date
         .as_deref()
@@ -135,34 +143,49 @@ pub async fn validated(
         None if urgency == Urgency::Emergency => Some(yigong_store::now()),
         None => None,
     };
+    Ok(Draft {
+        direction,
+        urgency,
+        pathway,
+        reason,
+        icd10_code: code,
+        icd10_text,
+        summary: text(&b.summary, "summary", 4000, false)?,
+        instructions: text(&b.instructions, "instructions", 4000, false)?,
+        preferred_date,
+        first_contact_at,
+    })
+}
 
-    // The resident must be one the caller may see.
-    let resident = match state.store.get_resident(c, b.resident_id).await {
-        Ok(r)
-            if user.scope.allows(r.institution_id)
-                || user.role.resident_reach() == yigong_domain::access::Reach::Community =>
-        {
-            r
-        }
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
-            return Err(FieldError::new("resident", "not_found").into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let home = state.store.get_institution(c, user.institution_id).await?;
-    let home_kind = home.kind().ok_or_else(ApiError::internal)?;
-    let to = match state.store.get_institution(c, b.to_institution_id).await {
-        Ok(i) if i.active => i,
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
-            return Err(FieldError::new("to_institution", "not_found").into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let to_kind = to.kind().ok_or_else(ApiError::internal)?;
+/// Checks a draft against the caller and what the registry says about the parties:
+/// the resident is one the caller may see, up goes from grassroots to a hospital and down
+/// the other way, the department is the receiving hospital's, a parent is this
+/// resident's upward referral.
+pub fn approve(
+    user: &CurrentUser,
+    probe: PartiesProbe,
+    d: Draft,
+    parties: &ReferralParties,
+) -> ApiResult<NewReferral> {
+    let community_reach = user.role.resident_reach() == yigong_domain::access::Reach::Community;
+    match parties.resident_institution {
+        Some(home) if community_reach || user.scope.allows(home) => {}
+        _ => return Err(FieldError::new("resident", "not_found").into()),
+    }
+    let home_kind = parties
+        .from_kind
+        .as_deref()
+        .and_then(InstitutionKind::parse)
+        .ok_or_else(ApiError::internal)?;
+    let to_kind = parties
+        .to_kind
+        .as_deref()
+        .and_then(InstitutionKind::parse)
+        .ok_or(FieldError::new("to_institution", "not_found"))?;
     let hospital =
         |k: InstitutionKind| matches!(k, InstitutionKind::Lead | InstitutionKind::Member);
     let grassroots = |k: InstitutionKind| k.holds_residents();
-    match direction {
+    match d.direction {
         Direction::Up if !grassroots(home_kind) => {
             return Err(FieldError::new("direction", "sender_invalid").into());
         }
@@ -177,40 +200,37 @@ pub async fn validated(
         }
         _ => {}
     }
-    if let Some(d) = b.to_department_id {
-        let depts = state.store.list_departments(c, to.id).await?;
-        if !depts.iter().any(|x| x.id == d && x.active) {
-            return Err(FieldError::new("department", "department_invalid").into());
-        }
+    if probe.department.is_some() && parties.department_active != Some(true) {
+        return Err(FieldError::new("department", "department_invalid").into());
     }
-    if let Some(p) = b.parent_id {
-        let parent = state
-            .store
-            .get_referral(c, p)
-            .await
-            .map_err(|_| FieldError::new("parent", "not_found"))?;
-        if parent.resident_id != resident.id || parent.direction() != Direction::Up {
+    if probe.parent.is_some() {
+        if parties.parent_resident.is_none() {
+            return Err(FieldError::new("parent", "not_found").into());
+        }
+        if parties.parent_resident != Some(probe.resident)
+            || parties.parent_direction.as_deref() != Some(Direction::Up.as_str())
+        {
             return Err(FieldError::new("parent", "invalid_field").into());
         }
     }
     Ok(NewReferral {
-        resident_id: resident.id,
-        direction,
-        urgency,
-        pathway,
-        from_institution_id: home.id,
-        to_institution_id: to.id,
-        to_department_id: b.to_department_id,
-        parent_id: b.parent_id,
-        reason,
-        icd10_code: code,
-        icd10_text: icd_text,
-        summary,
-        instructions,
-        preferred_date,
+        resident_id: probe.resident,
+        direction: d.direction,
+        urgency: d.urgency,
+        pathway: d.pathway,
+        from_institution_id: probe.from,
+        to_institution_id: probe.to,
+        to_department_id: probe.department,
+        parent_id: probe.parent,
+        reason: d.reason,
+        icd10_code: d.icd10_code,
+        icd10_text: d.icd10_text,
+        summary: d.summary,
+        instructions: d.instructions,
+        preferred_date: d.preferred_date,
         created_by: Some(user.account_id),
         created_at: yigong_store::now(),
-        first_contact_at,
+        first_contact_at: d.first_contact_at,
     })
 }
 
@@ -232,20 +252,29 @@ pub async fn create_referral(
     user: &CurrentUser,
     b: &ReferralBody,
 ) -> ApiResult<Referral> {
-    let new = validated(state, user, b).await?;
+    let draft = draft_of(b)?;
+    let probe = PartiesProbe {
+        resident: b.resident_id,
+        from: user.institution_id,
+        to: b.to_institution_id,
+        department: b.to_department_id,
+        parent: b.parent_id,
+    };
     // The audit row goes in with the referral, in one transaction.
     let entry = user.audit_entry(
         "referral.create",
         "referral",
         None,
         true,
-        new.direction.as_str(),
+        draft.direction.as_str(),
     );
-    let id = state
+    let caller = user.clone();
+    let r = state
         .store
-        .create_referral(state.community.id, &new, Some(&entry))
-        .await?;
-    let r = state.store.get_referral(state.community.id, id).await?;
+        .create_referral_checked(state.community.id, probe, Some(&entry), move |parties| {
+            approve(&caller, probe, draft, parties)
+        })
+        .await??;
     announce(state, &r);
     Ok(r)
 }
@@ -463,36 +492,13 @@ pub async fn detail(
     Ok(Json(detail_of(&state, &user, id).await?))
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActionBody {
     pub reason: Option<String>,
     /// `referred_down`, `outpatient_done`, `closed` (up) or `follow_up_taken`, `closed` (down)
     pub outcome: Option<String>,
     /// Accept: the appointment slot (RFC 3339).
     pub appointment_at: Option<String>,
-}
-
-/// The referral as the transition left it, without reading it back.
-fn moved_to(mut r: Referral, to: Status, c: &ActionChanges<'_>, now: OffsetDateTime) -> Referral {
-    r.status = to.as_str().into();
-    r.version += 1;
-    r.updated_at = now;
-    if let Some(reason) = c.reason {
-        r.status_reason = reason.into();
-    }
-    if let Some(o) = c.outcome {
-        r.outcome = Some(o.as_str().into());
-    }
-    if c.appointment_at.is_some() {
-        r.appointment_at = c.appointment_at;
-    }
-    match to {
-        Status::Accepted => r.accepted_at = Some(now),
-        Status::Arrived => r.arrived_at = Some(now),
-        Status::Completed | Status::Rejected | Status::Cancelled => r.completed_at = Some(now),
-        Status::Requested => {}
-    }
-    r
 }
 
 fn conflict(code: &'static str) -> ApiError {
@@ -508,54 +514,44 @@ pub async fn act_on(
     b: &ActionBody,
 ) -> ApiResult<Referral> {
     let action_name = format!("referral.{}", action.as_str());
-    let r = load_for_change(state, user, id, &action_name).await?;
-    match change(state, user, r, action, b, &action_name).await {
-        Ok(r) => Ok(r),
-        Err(e) => {
-            // A refused attempt is still an access to the record.
-            user.audit(state, &action_name, "referral", Some(id), true, e.code)
-                .await?;
-            Err(e)
+    // The allowed change writes its audit row in its own transaction.
+    let entry = user.audit_entry(&action_name, "referral", Some(id), true, "");
+    let (caller, body) = (user.clone(), b.clone());
+    let outcome = state
+        .store
+        .change_referral(state.community.id, id, Some(&entry), move |r| {
+            decide(&caller, r, action, &body)
+        })
+        .await?;
+    let refused = match outcome {
+        Ok(r) => {
+            announce(state, &r);
+            return Ok(r);
         }
-    }
+        Err(Refused::NotFound) => ApiError::not_found(),
+        Err(Refused::Rejected(e)) => e,
+        Err(Refused::Raced) => conflict("referral_wrong_status"),
+    };
+    // A refused attempt is still an access to the record: denied when out of reach (404),
+    // allowed but refused otherwise.
+    let in_reach = refused.status != StatusCode::NOT_FOUND;
+    let detail = if in_reach { refused.code } else { "" };
+    user.audit(state, &action_name, "referral", Some(id), in_reach, detail)
+        .await?;
+    Err(refused)
 }
 
-/// A referral the user is about to change: audited here only when refused for scope; the
-/// allowed change writes its audit row in its own transaction.
-async fn load_for_change(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    action: &str,
-) -> ApiResult<Referral> {
-    match state.store.get_referral(state.community.id, id).await {
-        Ok(r)
-            if user.referrals.allows(
-                r.from_institution_id,
-                r.to_institution_id,
-                r.to_department_id,
-            ) =>
-        {
-            Ok(r)
-        }
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
-            user.audit(state, action, "referral", Some(id), false, "")
-                .await?;
-            Err(ApiError::not_found())
-        }
-        Err(e) => Err(e.into()),
+/// What an action does to a referral as it stands, or why it may not: out of the
+/// caller's reach (404), not the caller's side (403), bad fields (422), or not possible
+/// from the current status (409).
+fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> ApiResult<Change> {
+    if !user.referrals.allows(
+        r.from_institution_id,
+        r.to_institution_id,
+        r.to_department_id,
+    ) {
+        return Err(ApiError::not_found());
     }
-}
-
-async fn change(
-    state: &AppState,
-    user: &CurrentUser,
-    r: Referral,
-    action: Action,
-    b: &ActionBody,
-    action_name: &str,
-) -> ApiResult<Referral> {
-    let id = r.id;
     // The sending side withdraws; the receiving side does everything else. A township
     // doctor acts for the village clinics under the township too.
     let acts_for = |institution: Uuid| {
@@ -582,39 +578,21 @@ async fn change(
         None => None,
         Some(s) => Some(instant(s, "appointment_at")?),
     };
-    let from = r.status();
     let to = rules::transition(
         r.direction(),
-        from,
+        r.status(),
         action,
         &ActionInput { reason, outcome },
     )
     .map_err(|e| conflict(e.code()))?;
-    let changes = ActionChanges {
-        reason,
+    Ok(Change {
+        to,
+        reason: reason.map(str::to_string),
         outcome,
         appointment_at,
-    };
-    let at = yigong_store::now();
-    let moved = state
-        .store
-        .apply_referral_action(
-            state.community.id,
-            id,
-            from,
-            to,
-            &changes,
-            Some(user.account_id),
-            at,
-            Some(&user.audit_entry(action_name, "referral", Some(id), true, "")),
-        )
-        .await?;
-    if !moved {
-        return Err(conflict("referral_wrong_status"));
-    }
-    let r = moved_to(r, to, &changes, at);
-    announce(state, &r);
-    Ok(r)
+        account: Some(user.account_id),
+        at: yigong_store::now(),
+    })
 }
 
 /// `accept`, `reject`, `cancel`, `arrive` or `complete`.
