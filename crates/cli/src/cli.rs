@@ -64,6 +64,20 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// ECG tools.
+    #[command(subcommand)]
+    Ecg(EcgCommand),
+}
+
+#[derive(Subcommand)]
+pub enum EcgCommand {
+    /// Detect the R peaks of every WFDB record in DIR (first signal, whole record) and
+    /// write OUTDIR/RECORD.peaks, one 0-based sample index per line.
+    Detect {
+        dir: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]

@@ -58,6 +58,7 @@ async fn main() -> Result<()> {
         }
         Command::Init(a) => init(a).await,
         Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
+        Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
         Command::User(UserCommand::Add {
             username,
             name,
@@ -92,6 +93,45 @@ async fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// `yigong ecg detect DIR --out OUTDIR`.
+fn ecg_detect(dir: &Path, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out)?;
+    let mut headers: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "hea"))
+        .collect();
+    headers.sort();
+    if headers.is_empty() {
+        anyhow::bail!("no WFDB header (.hea) in {}", dir.display());
+    }
+    for hea in headers {
+        let text = std::fs::read_to_string(&hea)?;
+        let header =
+            yigong_ecg::wfdb::parse_header(&text).with_context(|| format!("{}", hea.display()))?;
+        let data = std::fs::read(dir.join(&header.signals[0].file))?;
+        let rec =
+            yigong_ecg::wfdb::read(&header, &data).with_context(|| format!("{}", hea.display()))?;
+        let started = Instant::now();
+        let peaks = yigong_ecg::qrs::detect(&rec.leads[0].samples, rec.fs);
+        let took = started.elapsed();
+        let mut lines = String::with_capacity(peaks.len() * 7);
+        for p in &peaks {
+            lines.push_str(&p.to_string());
+            lines.push('\n');
+        }
+        std::fs::write(out.join(format!("{}.peaks", header.record)), lines)?;
+        println!(
+            "{}: {} beats in {} samples ({:.1} ms)",
+            header.record,
+            peaks.len(),
+            rec.len(),
+            took.as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
 }
 
 /// A new community: its lead hospital and an administrator, so `serve` has a way in.

@@ -94,6 +94,41 @@ impl Referral {
         Direction::parse(&self.direction).unwrap_or(Direction::Up)
     }
 
+    /// A referral as [`INSERT_REFERRAL`] wrote it, named from its parties.
+    fn created(id: Uuid, n: NewReferral, p: &ReferralParties) -> Referral {
+        Referral {
+            id,
+            resident_id: n.resident_id,
+            resident_name: p.resident_name.clone().unwrap_or_default(),
+            direction: n.direction.as_str().into(),
+            urgency: n.urgency.as_str().into(),
+            status: Status::Requested.as_str().into(),
+            pathway: n.pathway.map(|p| p.as_str().into()),
+            from_institution_id: n.from_institution_id,
+            from_name: p.from_name.clone().unwrap_or_default(),
+            to_institution_id: n.to_institution_id,
+            to_name: p.to_name.clone().unwrap_or_default(),
+            to_department_id: n.to_department_id,
+            to_department_name: n.to_department_id.and(p.department_name.clone()),
+            parent_id: n.parent_id,
+            reason: n.reason,
+            icd10_code: n.icd10_code,
+            icd10_text: n.icd10_text,
+            summary: n.summary,
+            instructions: n.instructions,
+            preferred_date: n.preferred_date,
+            appointment_at: None,
+            outcome: None,
+            status_reason: String::new(),
+            created_at: n.created_at,
+            updated_at: n.created_at,
+            accepted_at: None,
+            arrived_at: None,
+            completed_at: None,
+            version: 0,
+        }
+    }
+
     /// The referral as `change` leaves it (what the UPDATE wrote), without reading it back.
     pub fn changed(&self, change: &Change) -> Referral {
         let mut r = self.clone();
@@ -199,9 +234,13 @@ const INSERT_EVENT: &str = "INSERT INTO referral_events (id, community_id, refer
 
 const PARTIES: &str = "SELECT
       (SELECT institution_id FROM residents WHERE community_id = $1 AND id = $2) AS resident_institution,
+      (SELECT name FROM residents WHERE community_id = $1 AND id = $2) AS resident_name,
       (SELECT kind FROM institutions WHERE community_id = $1 AND id = $3) AS from_kind,
+      (SELECT name FROM institutions WHERE community_id = $1 AND id = $3) AS from_name,
       (SELECT kind FROM institutions WHERE community_id = $1 AND id = $4 AND active = $6) AS to_kind,
+      (SELECT name FROM institutions WHERE community_id = $1 AND id = $4) AS to_name,
       (SELECT active FROM departments WHERE community_id = $1 AND institution_id = $4 AND id = $5) AS department_active,
+      (SELECT name FROM departments WHERE community_id = $1 AND institution_id = $4 AND id = $5) AS department_name,
       (SELECT resident_id FROM referrals WHERE community_id = $1 AND id = $7) AS parent_resident,
       (SELECT direction FROM referrals WHERE community_id = $1 AND id = $7) AS parent_direction";
 
@@ -210,12 +249,16 @@ const PARTIES: &str = "SELECT
 pub struct ReferralParties {
     /// The resident's home institution (none: no such resident).
     pub resident_institution: Option<Uuid>,
+    pub resident_name: Option<String>,
     /// The sending institution's kind.
     pub from_kind: Option<String>,
+    pub from_name: Option<String>,
     /// The receiving institution's kind, if it exists and is active.
     pub to_kind: Option<String>,
+    pub to_name: Option<String>,
     /// Whether the named department belongs to the receiving institution and is active.
     pub department_active: Option<bool>,
+    pub department_name: Option<String>,
     /// The parent referral's resident and direction, if it exists.
     pub parent_resident: Option<Uuid>,
     pub parent_direction: Option<String>,
@@ -351,9 +394,13 @@ fn parties_lite(
         let mut c = crate::lite::Columns::new(row);
         Ok(ReferralParties {
             resident_institution: c.opt_uuid()?,
+            resident_name: c.opt_text()?,
             from_kind: c.opt_text()?,
+            from_name: c.opt_text()?,
             to_kind: c.opt_text()?,
+            to_name: c.opt_text()?,
             department_active: c.opt_bool()?,
+            department_name: c.opt_text()?,
             parent_resident: c.opt_uuid()?,
             parent_direction: c.opt_text()?,
         })
@@ -575,7 +622,7 @@ impl Store {
                         Err(e) => return Ok(Err(e)),
                     };
                     insert_lite(c, community, id, &n, audit.as_deref())?;
-                    referral_lite(c, community, id).map(Ok)
+                    Ok(Ok(Referral::created(id, n, &parties)))
                 })
                 .await;
         }
@@ -607,7 +654,7 @@ impl Store {
             }
             tx.commit().await.store()?;
         });
-        self.get_referral(community, id).await.map(Ok)
+        Ok(Ok(Referral::created(id, n, &parties)))
     }
 
     /// Changes a referral as `decide` says, given the referral as it stands: the status

@@ -398,6 +398,9 @@ async fn concurrent_referral_writes_succeed_or_fail_alone() {
             }
         }
         assert_eq!(created.len(), 24);
+        // What a write answers is what a read returns.
+        let read = store.get_referral(c, created[0].id).await.expect("read");
+        assert_eq!(format!("{:?}", created[0]), format!("{read:?}"));
         assert_eq!(store.count_referrals(c).await.expect("count"), 24);
         for r in &created {
             let events = store.referral_events(c, r.id).await.expect("events");
@@ -441,6 +444,12 @@ async fn concurrent_referral_writes_succeed_or_fail_alone() {
         );
         let now = store.get_referral(c, id).await.expect("get");
         assert_eq!((now.status(), now.version), (Status::Accepted, 1));
+        let winner = if let Ok(r) = &a {
+            r
+        } else {
+            b.as_ref().expect("winner")
+        };
+        assert_eq!(format!("{winner:?}"), format!("{now:?}"));
         assert_eq!(store.referral_events(c, id).await.expect("events").len(), 2);
     }
 }
