@@ -183,7 +183,7 @@ fn classify(candidates: &[usize], feature: &[f32], slope: &[f32], fs: f64) -> Ve
         .fold(0.0f32, |a, &b| a.max(b));
     let mut spk = first_max * 0.5;
     let mut npk = first_max * 0.05;
-    let threshold = |spk: f32, npk: f32| npk + 0.25 * (spk - npk);
+    let threshold = |spk: f32, npk: f32| npk + 0.15 * (spk - npk);
 
     let mut beats: Vec<usize> = Vec::new();
     let mut rr_mean = 0.8 * fs;
