@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_accounts_audit"),
     migration!(3, "0003_referrals"),
     migration!(4, "0004_worklist_covering_index"),
+    migration!(5, "0005_lean_event_tables"),
 ];
 
 impl Store {
