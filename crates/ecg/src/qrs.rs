@@ -11,8 +11,8 @@
 //!    at half the threshold when a beat is overdue (1.66 × the mean RR);
 //! 5. T-wave discrimination: a candidate within 360 ms of the previous beat whose slope
 //!    is under half of that beat's is a T wave;
-//! 6. the R mark: the largest deviation from the local baseline of the
-//!    baseline-corrected signal near the candidate, so RR intervals start on the peak.
+//! 6. the R mark: the largest deviation of the lead from its local median level near
+//!    the candidate, so RR intervals start on the peak.
 
 /// Second-order IIR section, direct form I, f32.
 #[derive(Debug, Clone, Copy)]
@@ -44,25 +44,6 @@ impl Biquad {
             a2: ((1.0 - alpha) / a0) as f32,
         }
     }
-
-    /// Filters `x` into `out` (same length), starting from rest at the first sample's level
-    /// for a high-pass (so a DC offset does not ring) and at that level for a low-pass.
-    fn run(&self, x: &[f32], out: &mut [f32], start_level: f32) {
-        let (mut x1, mut x2, mut y1, mut y2) = (start_level, start_level, 0.0f32, 0.0f32);
-        let dc_gain = (self.b0 + self.b1 + self.b2) / (1.0 + self.a1 + self.a2);
-        if dc_gain.is_finite() && dc_gain.abs() > 0.5 {
-            y1 = start_level * dc_gain;
-            y2 = y1;
-        }
-        for (o, &v) in out.iter_mut().zip(x) {
-            let y = self.b0 * v + self.b1 * x1 + self.b2 * x2 - self.a1 * y1 - self.a2 * y2;
-            x2 = x1;
-            x1 = v;
-            y2 = y1;
-            y1 = y;
-            *o = y;
-        }
-    }
 }
 
 /// Milliseconds to samples at `fs`, at least 1.
@@ -82,27 +63,43 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
         .collect();
     let n = x.len();
 
-    // 1. Band-pass 5–20 Hz, two sections each way.
-    let mut band = vec![0.0f32; n];
-    let mut tmp = vec![0.0f32; n];
-    Biquad::butterworth(fs, 5.0, true).run(&x, &mut tmp, x[0]);
-    Biquad::butterworth(fs, 5.0, true).run(&tmp, &mut band, 0.0);
-    Biquad::butterworth(fs, 20.0, false).run(&band, &mut tmp, 0.0);
-    Biquad::butterworth(fs, 20.0, false).run(&tmp, &mut band, 0.0);
-
-    // 2. Squared slope, integrated over 120 ms.
+    // 1–2. Band-pass 5–20 Hz (two high-pass and two low-pass sections), the slope, and
+    // the squared slope integrated over 120 ms, in one pass: the four filter recurrences
+    // of neighbouring samples overlap in the processor instead of running one by one.
+    let sections = [
+        Biquad::butterworth(fs, 5.0, true),
+        Biquad::butterworth(fs, 5.0, true),
+        Biquad::butterworth(fs, 20.0, false),
+        Biquad::butterworth(fs, 20.0, false),
+    ];
+    // Per section: previous two inputs and outputs. The first starts at the first
+    // sample's level, so a DC offset does not ring.
+    let mut state = [[0.0f32; 4]; 4];
+    state[0][0] = x[0];
+    state[0][1] = x[0];
     let win = samples(fs, 120.0);
-    let mut feature = tmp;
-    let mut sum = 0.0f64;
+    let mut band = vec![0.0f32; n];
     let mut slope = vec![0.0f32; n];
+    let mut energy = vec![0.0f32; n];
+    let mut feature = vec![0.0f32; n];
+    let mut sum = 0.0f64;
     for i in 0..n {
-        let d = if i >= 2 { band[i] - band[i - 2] } else { 0.0 };
+        let mut v = x[i];
+        for (q, s) in sections.iter().zip(state.iter_mut()) {
+            let y = q.b0 * v + q.b1 * s[0] + q.b2 * s[1] - q.a1 * s[2] - q.a2 * s[3];
+            s[1] = s[0];
+            s[0] = v;
+            s[3] = s[2];
+            s[2] = y;
+            v = y;
+        }
+        band[i] = v;
+        let d = if i >= 2 { v - band[i - 2] } else { 0.0 };
         slope[i] = d.abs();
-        let e = d * d;
-        sum += f64::from(e);
+        energy[i] = d * d;
+        sum += f64::from(energy[i]);
         if i >= win {
-            let old = band[i - win] - if i >= win + 2 { band[i - win - 2] } else { 0.0 };
-            sum -= f64::from(if i - win >= 2 { old * old } else { 0.0 });
+            sum -= f64::from(energy[i - win]);
         }
         feature[i] = (sum.max(0.0) / win as f64) as f32;
     }
@@ -110,10 +107,6 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
     // 3. Candidates: local maxima of the feature, the largest within ±refractory.
     let refractory = samples(fs, 200.0);
     let candidates = local_maxima(&feature, refractory);
-
-    // Baseline-corrected signal for the R mark: the lead minus its 0.5 Hz high-pass drift.
-    let mut hp = vec![0.0f32; n];
-    Biquad::butterworth(fs, 0.5, true).run(&x, &mut hp, x[0]);
 
     // 4–5. Adaptive thresholds with search-back and T-wave discrimination.
     let beats = classify(&candidates, &feature, &slope, fs);
@@ -125,7 +118,7 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
     let after = samples(fs, 40.0);
     let mut peaks: Vec<usize> = beats
         .iter()
-        .map(|&c| r_mark(&hp, c.saturating_sub(before), (c + after).min(n - 1)))
+        .map(|&c| r_mark(&x, c.saturating_sub(before), (c + after).min(n - 1)))
         .collect();
     peaks.dedup();
     // Two marks closer than the refractory period are one beat: keep the larger.
@@ -133,7 +126,7 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
     for p in peaks {
         match out.last() {
             Some(&q) if p - q < refractory => {
-                if hp[p].abs() > hp[q].abs() {
+                if prominence(&x, p, refractory) > prominence(&x, q, refractory) {
                     out.pop();
                     out.push(p);
                 }
@@ -247,12 +240,24 @@ fn push_beat(beats: &mut Vec<usize>, rr_mean: &mut f64, c: usize) {
     beats.sort_unstable();
 }
 
-/// The sample in `[lo, hi]` farthest from the window's median level.
+/// The median of `w` (which must not be empty).
+fn median(w: &[f32]) -> f32 {
+    let mut v: Vec<f32> = w.to_vec();
+    let mid = v.len() / 2;
+    *v.select_nth_unstable_by(mid, f32::total_cmp).1
+}
+
+/// How far `x[i]` stands from the median level around it (± `radius`).
+fn prominence(x: &[f32], i: usize, radius: usize) -> f32 {
+    let w = &x[i.saturating_sub(radius)..(i + radius + 1).min(x.len())];
+    (x[i] - median(w)).abs()
+}
+
+/// The sample in `[lo, hi]` farthest from the window's median level: the window's
+/// median is the local baseline, so drift does not move the mark.
 fn r_mark(x: &[f32], lo: usize, hi: usize) -> usize {
     let w = &x[lo..=hi];
-    let mut sorted: Vec<f32> = w.to_vec();
-    sorted.sort_unstable_by(f32::total_cmp);
-    let mid = sorted[sorted.len() / 2];
+    let mid = median(w);
     let mut best = 0;
     let mut best_v = -1.0f32;
     for (i, &v) in w.iter().enumerate() {
