@@ -747,10 +747,9 @@ impl Store {
         at: OffsetDateTime,
         account: Option<Uuid>,
     ) -> Result<()> {
-        on_db_write!(self, pool => sqlx::query(
-            "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail)
-             VALUES ($1, $2, $3, $4, 'milestone', NULL, NULL, $5, $6, '')")
-            .bind(new_id()).bind(community).bind(id).bind(at).bind(milestone.as_str()).bind(account)
+        on_db_write!(self, pool => sqlx::query(INSERT_EVENT)
+            .bind(new_id()).bind(community).bind(id).bind(at).bind("milestone").bind(None::<&str>)
+            .bind(None::<&str>).bind(milestone.as_str()).bind(account).bind("")
             .execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
