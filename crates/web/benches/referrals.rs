@@ -8,7 +8,8 @@
 //!
 //! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -49,6 +50,83 @@ fn login(agent: &ureq::Agent, base: &str, user: &str) -> String {
     format!("Bearer {}", v["token"].as_str().expect("token"))
 }
 
+/// A keep-alive HTTP/1.1 client that does no more than the benchmark needs, so that the
+/// clients, which share the server's two cores, take as little of them as they can.
+struct Conn {
+    stream: BufReader<TcpStream>,
+    host: String,
+    request: Vec<u8>,
+}
+
+impl Conn {
+    fn open(base: &str) -> Conn {
+        let host = base.trim_start_matches("http://").to_string();
+        let stream = TcpStream::connect(&host).expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        Conn {
+            stream: BufReader::new(stream),
+            host,
+            request: Vec::with_capacity(1024),
+        }
+    }
+
+    fn post(&mut self, path: &str, auth: &str, body: &str) -> String {
+        self.send("POST", path, auth, body)
+    }
+
+    /// Sends one request and returns the body of its answer; panics unless it is a 2xx.
+    fn send(&mut self, method: &str, path: &str, auth: &str, body: &str) -> String {
+        self.request.clear();
+        let _ = write!(
+            self.request,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            self.host,
+            body.len()
+        );
+        if !auth.is_empty() {
+            let _ = write!(self.request, "Authorization: {auth}\r\n");
+        }
+        self.request.extend_from_slice(b"\r\n");
+        self.request.extend_from_slice(body.as_bytes());
+        self.stream
+            .get_mut()
+            .write_all(&self.request)
+            .expect("send");
+        let mut line = String::new();
+        self.stream.read_line(&mut line).expect("status line");
+        let status = line.split(' ').nth(1).unwrap_or("").to_string();
+        let mut length = 0;
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).expect("header");
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().expect("content-length");
+            }
+        }
+        let mut answer = vec![0; length];
+        self.stream.read_exact(&mut answer).expect("body");
+        let answer = String::from_utf8(answer).expect("utf-8 body");
+        assert!(
+            status.starts_with('2'),
+            "{method} {path}: {status} {answer}"
+        );
+        answer
+    }
+}
+
+/// The string value of a top-level `"key":"…"` pair in a JSON answer.
+fn json_str<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let len = json[start..].find('"')?;
+    Some(&json[start..start + len])
+}
+
 /// The median of [`RUNS`] cycle runs.
 fn cycles(t: &Arc<Target>, label: &str, when: &str, clients: usize) {
     let mut rates: Vec<f64> = (0..RUNS)
@@ -72,43 +150,33 @@ fn cycle_run(t: &Arc<Target>, label: &str, when: &str, clients: usize) -> f64 {
         .map(|n| {
             let (t, done, spent) = (t.clone(), done.clone(), spent.clone());
             std::thread::spawn(move || {
-                let agent = ureq::AgentBuilder::new()
-                    .timeout(Duration::from_secs(30))
-                    .build();
+                let mut conn = Conn::open(&t.base);
                 let mut i = n;
                 while Instant::now() < deadline {
                     let resident = t.residents[i % t.residents.len()];
                     i += clients;
                     let step = Instant::now();
-                    let r: serde_json::Value = agent
-                        .post(&format!("{}/api/v1/referrals", t.base))
-                        .set("Authorization", &t.township)
-                        .send_json(serde_json::json!({
-                            "resident_id": resident, "direction": "up", "urgency": "urgent",
-                            "to_institution_id": t.lead, "to_department_id": t.cardiology,
-                            "reason": "胸闷气促", "icd10_code": "I20.0"}))
-                        .expect("create")
-                        .into_json()
-                        .expect("json");
-                    let id = r["id"].as_str().expect("id").to_string();
+                    let body = format!(
+                        r#"{{"resident_id":"{resident}","direction":"up","urgency":"urgent","to_institution_id":"{}","to_department_id":"{}","reason":"胸闷气促","icd10_code":"I20.0"}}"#,
+                        t.lead, t.cardiology
+                    );
+                    let created = conn.post("/api/v1/referrals", &t.township, &body);
+                    let id = json_str(&created, "id").expect("id").to_string();
                     spent[0].fetch_add(step.elapsed().as_micros() as u64, Ordering::Relaxed);
                     for (k, (action, body)) in [
-                        ("accept", serde_json::json!({})),
-                        ("arrive", serde_json::json!({})),
-                        (
-                            "complete",
-                            serde_json::json!({"outcome": "outpatient_done"}),
-                        ),
+                        ("accept", "{}"),
+                        ("arrive", "{}"),
+                        ("complete", r#"{"outcome":"outpatient_done"}"#),
                     ]
                     .into_iter()
                     .enumerate()
                     {
                         let step = Instant::now();
-                        agent
-                            .post(&format!("{}/api/v1/referrals/{id}/{action}", t.base))
-                            .set("Authorization", &t.specialist)
-                            .send_json(body)
-                            .expect(action);
+                        conn.post(
+                            &format!("/api/v1/referrals/{id}/{action}"),
+                            &t.specialist,
+                            body,
+                        );
                         spent[k + 1]
                             .fetch_add(step.elapsed().as_micros() as u64, Ordering::Relaxed);
                     }
@@ -146,12 +214,9 @@ fn floor(t: &Arc<Target>, label: &str) {
         .map(|_| {
             let (t, done) = (t.clone(), done.clone());
             std::thread::spawn(move || {
-                let agent = ureq::agent();
+                let mut conn = Conn::open(&t.base);
                 while Instant::now() < deadline {
-                    agent
-                        .get(&format!("{}/healthz", t.base))
-                        .call()
-                        .expect("healthz");
+                    conn.send("GET", "/healthz", "", "");
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             })
