@@ -78,6 +78,14 @@ pub enum EcgCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Print the automatic measurements of one recording as JSON: an HL7 aECG, DICOM or
+    /// CSV file, or a WFDB header (.hea) whose signal file lies beside it.
+    Measure {
+        file: PathBuf,
+        /// Sampling rate of a CSV file without a time column, in Hz.
+        #[arg(long)]
+        fs: Option<f64>,
+    },
 }
 
 #[derive(Args)]

@@ -59,6 +59,7 @@ async fn main() -> Result<()> {
         Command::Init(a) => init(a).await,
         Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
         Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
+        Command::Ecg(cli::EcgCommand::Measure { file, fs }) => ecg_measure(&file, fs),
         Command::User(UserCommand::Add {
             username,
             name,
@@ -93,6 +94,45 @@ async fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// `yigong ecg measure FILE [--fs HZ]`.
+fn ecg_measure(file: &Path, fs: Option<f64>) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("upload");
+    let mut files = vec![(name.to_string(), bytes)];
+    if file
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("hea"))
+    {
+        let text = String::from_utf8_lossy(&files[0].1).into_owned();
+        let header =
+            yigong_ecg::wfdb::parse_header(&text).with_context(|| format!("{}", file.display()))?;
+        let signal = file.with_file_name(&header.signals[0].file);
+        let data =
+            std::fs::read(&signal).with_context(|| format!("cannot read {}", signal.display()))?;
+        files.push((header.signals[0].file.clone(), data));
+    }
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let (format, recording) =
+        yigong_ecg::read_upload(&named, fs).with_context(|| format!("{}", file.display()))?;
+    let measurements = yigong_ecg::measure::measure(&recording);
+    let leads: Vec<&str> = recording.leads.iter().map(|l| l.name.as_str()).collect();
+    let out = serde_json::json!({
+        "file": name,
+        "format": format.as_str(),
+        "leads": leads,
+        "samples_per_lead": recording.len(),
+        "measurements": measurements,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
 }
 
 /// `yigong ecg detect DIR --out OUTDIR`.

@@ -141,10 +141,9 @@ pub fn read(bytes: &[u8]) -> Result<Recording, FormatError> {
                 }
             }
             Event::Text(t) if in_digits => {
-                let s = sequence
-                    .as_mut()
-                    .expect("digits are read inside a sequence");
-                digits(&t, &mut s.digits)?;
+                if let Some(s) = sequence.as_mut() {
+                    digits(&t, &mut s.digits)?;
+                }
             }
             Event::End(_) => {
                 let local = stack.pop().unwrap_or_default();
@@ -152,6 +151,7 @@ pub fn read(bytes: &[u8]) -> Result<Recording, FormatError> {
                 match local.as_str() {
                     "digits" => in_digits = false,
                     "sequence" => {
+                        in_digits = false;
                         if let Some(s) = sequence.take() {
                             finish(s, &mut interval, &mut out)?;
                         }
@@ -316,5 +316,8 @@ mod tests {
                 .contains("increment")
         );
         assert!(read(&[0xff, 0xfe, 0x00]).is_err());
+        // Found by the fuzzer: a sequence closed inside another's digits.
+        let nested = MINIMAL.replace("1 -2", "1 <sequence></sequence> -2");
+        assert!(read(nested.as_bytes()).is_err());
     }
 }

@@ -5,6 +5,7 @@ pub mod aecg;
 pub mod csv;
 pub mod dicom;
 pub mod leads;
+pub mod measure;
 pub mod qrs;
 pub mod wfdb;
 

@@ -120,6 +120,8 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
         .iter()
         .map(|&c| r_mark(&x, c.saturating_sub(before), (c + after).min(n - 1)))
         .collect();
+    // Neighbouring search windows overlap: a mark may land before the previous one.
+    peaks.sort_unstable();
     peaks.dedup();
     // Two marks closer than the refractory period are one beat: keep the larger.
     let mut out: Vec<usize> = Vec::with_capacity(peaks.len());

@@ -249,6 +249,74 @@ fn decode_16(data: &[u8], channels: usize) -> Result<Vec<i32>, FormatError> {
         .collect())
 }
 
+/// One annotation of a WFDB annotation file (`.atr`): a beat label, a rhythm change
+/// (code 28, with the rhythm in `aux`, e.g. `(AFIB`), noise, and so on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub sample: u64,
+    pub code: u8,
+    pub aux: String,
+}
+
+/// Annotation code of a rhythm change.
+pub const RHYTHM: u8 = 28;
+
+impl Annotation {
+    /// Does this annotation label a beat (N L R B A a J S V r F e j n E / f Q ?)?
+    pub fn is_beat(&self) -> bool {
+        matches!(self.code, 1..=13 | 25 | 30 | 34 | 35 | 38 | 41)
+    }
+}
+
+/// Reads a WFDB annotation file in MIT format: 16-bit words of a 6-bit code and a 10-bit
+/// time step, with SKIP (long steps), AUX (text) and the NUM/SUB/CHN modifiers.
+pub fn read_annotations(bytes: &[u8]) -> Result<Vec<Annotation>, FormatError> {
+    let word = |at: usize| -> Result<u16, FormatError> {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .ok_or_else(|| FormatError::Data("the annotation file ends inside a word".into()))
+    };
+    let mut out: Vec<Annotation> = Vec::new();
+    let (mut at, mut time) = (0usize, 0u64);
+    while at + 1 < bytes.len() {
+        let w = word(at)?;
+        at += 2;
+        let (code, step) = ((w >> 10) as u8, u64::from(w & 0x3ff));
+        match code {
+            0 if step == 0 => break,
+            59 => {
+                let high = u64::from(word(at)?);
+                let low = u64::from(word(at + 2)?);
+                at += 4;
+                time = time.saturating_add((high << 16) | low);
+            }
+            60..=62 => {}
+            63 => {
+                let len = step as usize;
+                let text = bytes.get(at..at + len).ok_or_else(|| {
+                    FormatError::Data("the annotation file ends inside a note".into())
+                })?;
+                if let Some(last) = out.last_mut() {
+                    last.aux = String::from_utf8_lossy(text)
+                        .trim_end_matches('\0')
+                        .to_string();
+                }
+                at += len + len % 2;
+            }
+            _ => {
+                time += step;
+                out.push(Annotation {
+                    sample: time,
+                    code,
+                    aux: String::new(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
