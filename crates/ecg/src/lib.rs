@@ -4,6 +4,7 @@
 pub mod aecg;
 pub mod csv;
 pub mod dicom;
+pub mod fibrillation;
 pub mod leads;
 pub mod measure;
 pub mod qrs;

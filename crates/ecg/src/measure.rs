@@ -111,6 +111,7 @@ pub struct Intervals {
 #[serde(rename_all = "snake_case")]
 pub enum Alert {
     StElevation,
+    VentricularFibrillation,
     ExtremeRate,
     LongPause,
     AtrialFibrillation,
@@ -130,6 +131,8 @@ pub struct Measurements {
     pub rr: Option<RrStats>,
     pub irregularity: Option<Irregularity>,
     pub pauses: Vec<Pause>,
+    /// Stretches of ventricular fibrillation or flutter on the rhythm lead, seconds.
+    pub fibrillation_s: Vec<(f64, f64)>,
     pub intervals: Option<Intervals>,
     pub alerts: Vec<Alert>,
 }
@@ -164,8 +167,11 @@ pub fn measure(r: &Recording) -> Measurements {
                 .find(|(_, q)| q.quality != Quality::Flat)
                 .map(|(l, _)| l)
         });
-    let beats = rhythm
-        .map(|l| qrs::detect(&l.samples, r.fs))
+    let qrs::Detection {
+        beats,
+        fibrillation,
+    } = rhythm
+        .map(|l| qrs::detect_beats(&l.samples, r.fs))
         .unwrap_or_default();
     let ms = |samples: usize| samples as f64 * 1000.0 / r.fs;
     let rr: Vec<f64> = beats.windows(2).map(|w| ms(w[1] - w[0])).collect();
@@ -218,6 +224,10 @@ pub fn measure(r: &Recording) -> Measurements {
         rr: rr_stats,
         irregularity,
         pauses,
+        fibrillation_s: fibrillation
+            .iter()
+            .map(|(a, b)| (*a as f64 / r.fs, *b as f64 / r.fs))
+            .collect(),
         intervals,
         alerts,
     }

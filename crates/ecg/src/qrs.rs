@@ -12,7 +12,8 @@
 //! 5. T-wave discrimination: a candidate within 360 ms of the previous beat whose slope
 //!    is under half of that beat's is a T wave;
 //! 6. the R mark: the largest deviation of the lead from its local median level near
-//!    the candidate, so RR intervals start on the peak.
+//!    the candidate, so RR intervals start on the peak;
+//! 7. no beats inside stretches of ventricular fibrillation or flutter.
 
 /// Second-order IIR section, direct form I, f32.
 #[derive(Debug, Clone, Copy)]
@@ -51,11 +52,26 @@ fn samples(fs: f64, ms: f64) -> usize {
     ((ms * fs / 1000.0).round() as usize).max(1)
 }
 
+/// What the detector found in one lead.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Detection {
+    /// R peaks, 0-based sample indices, ascending.
+    pub beats: Vec<usize>,
+    /// Stretches `[start, end)` of ventricular fibrillation or flutter, where there are
+    /// no beats to count (see [`crate::fibrillation`]).
+    pub fibrillation: Vec<(usize, usize)>,
+}
+
 /// Detected R peaks (0-based sample indices, ascending) in one lead sampled at `fs` Hz.
 /// Non-finite samples count as zero. Returns nothing for recordings under a second.
 pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
+    detect_beats(signal, fs).beats
+}
+
+/// The beats of one lead, and where it shows fibrillation instead of beats.
+pub fn detect_beats(signal: &[f32], fs: f64) -> Detection {
     if !(fs.is_finite() && fs >= 50.0) || signal.len() < fs as usize {
-        return Vec::new();
+        return Detection::default();
     }
     let x: Vec<f32> = signal
         .iter()
@@ -63,46 +79,9 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
         .collect();
     let n = x.len();
 
-    // 1–2. Band-pass 5–20 Hz (two high-pass and two low-pass sections), the slope, and
-    // the squared slope integrated over 120 ms, in one pass: the four filter recurrences
-    // of neighbouring samples overlap in the processor instead of running one by one.
-    let sections = [
-        Biquad::butterworth(fs, 5.0, true),
-        Biquad::butterworth(fs, 5.0, true),
-        Biquad::butterworth(fs, 20.0, false),
-        Biquad::butterworth(fs, 20.0, false),
-    ];
-    // Per section: previous two inputs and outputs. The first starts at the first
-    // sample's level, so a DC offset does not ring.
-    let mut state = [[0.0f32; 4]; 4];
-    state[0][0] = x[0];
-    state[0][1] = x[0];
+    // 1–2. Band-pass, slope and integrated squared slope.
     let win = samples(fs, 120.0);
-    let mut band = vec![0.0f32; n];
-    let mut slope = vec![0.0f32; n];
-    let mut energy = vec![0.0f32; n];
-    let mut feature = vec![0.0f32; n];
-    let mut sum = 0.0f64;
-    for i in 0..n {
-        let mut v = x[i];
-        for (q, s) in sections.iter().zip(state.iter_mut()) {
-            let y = q.b0 * v + q.b1 * s[0] + q.b2 * s[1] - q.a1 * s[2] - q.a2 * s[3];
-            s[1] = s[0];
-            s[0] = v;
-            s[3] = s[2];
-            s[2] = y;
-            v = y;
-        }
-        band[i] = v;
-        let d = if i >= 2 { v - band[i - 2] } else { 0.0 };
-        slope[i] = d.abs();
-        energy[i] = d * d;
-        sum += f64::from(energy[i]);
-        if i >= win {
-            sum -= f64::from(energy[i - win]);
-        }
-        feature[i] = (sum.max(0.0) / win as f64) as f32;
-    }
+    let (slope, feature) = features(&x, fs, win);
 
     // 3. Candidates: local maxima of the feature, the largest within ±refractory.
     let refractory = samples(fs, 200.0);
@@ -136,7 +115,92 @@ pub fn detect(signal: &[f32], fs: f64) -> Vec<usize> {
             _ => out.push(p),
         }
     }
-    out
+    let fibrillation = crate::fibrillation::stretches(&x, fs);
+    if !fibrillation.is_empty() {
+        out.retain(|p| !fibrillation.iter().any(|(lo, hi)| (*lo..*hi).contains(p)));
+    }
+    Detection {
+        beats: out,
+        fibrillation,
+    }
+}
+
+/// Independent stretches of the recording filtered side by side: the recurrences of one
+/// stretch wait on their own previous outputs, so eight stretches keep the processor's
+/// vector units busy where one would leave them idle.
+const LANES: usize = 8;
+
+/// The band-passed slope `|y[i] − y[i−2]|` and its square integrated over `win` samples,
+/// for every sample.
+///
+/// Band-pass 5–20 Hz: two high-pass and two low-pass Butterworth sections. The
+/// recording is cut into [`LANES`] stretches, each started 1.5 s early so that the
+/// filters and the integration window have settled when its own samples begin (the
+/// slowest section, 5 Hz, decays within about 0.2 s); the first stretch starts at the
+/// first sample, at that sample's level, so a DC offset does not ring. A lane's warm-up
+/// outputs land on samples that the lane before it writes again later, settled.
+fn features(x: &[f32], fs: f64, win: usize) -> (Vec<f32>, Vec<f32>) {
+    let n = x.len();
+    let sections = [
+        Biquad::butterworth(fs, 5.0, true),
+        Biquad::butterworth(fs, 5.0, true),
+        Biquad::butterworth(fs, 20.0, false),
+        Biquad::butterworth(fs, 20.0, false),
+    ];
+    let warm = samples(fs, 1500.0).max(win + 2);
+    let chunk = n.div_ceil(LANES);
+    // Too short to split (a lane's warm-up must end before the lane behind it catches
+    // up): every lane runs the whole recording and they agree.
+    let split = chunk > 2 * warm;
+    let begin: [usize; LANES] = std::array::from_fn(|l| {
+        if split {
+            (l * chunk).saturating_sub(warm)
+        } else {
+            0
+        }
+    });
+    let steps = if split { chunk + warm } else { n };
+    let total = begin[LANES - 1] + steps;
+    let mut slope = vec![0.0f32; total];
+    let mut feature = vec![0.0f32; total];
+    // Per section: the previous two inputs and outputs of every lane.
+    let mut state = [[[0.0f32; LANES]; 4]; 4];
+    for l in 0..LANES {
+        state[0][0][l] = x[begin[l].min(n - 1)];
+        state[0][1][l] = state[0][0][l];
+    }
+    let (mut prev1, mut prev2) = ([0.0f32; LANES], [0.0f32; LANES]);
+    let mut ring = vec![[0.0f32; LANES]; win];
+    let mut at = 0;
+    let mut sum = [0.0f64; LANES];
+    let scale = 1.0 / win as f64;
+    for k in 0..steps {
+        let mut v: [f32; LANES] = std::array::from_fn(|l| x[(begin[l] + k).min(n - 1)]);
+        for (q, s) in sections.iter().zip(state.iter_mut()) {
+            let y: [f32; LANES] = std::array::from_fn(|l| {
+                q.b0 * v[l] + q.b1 * s[0][l] + q.b2 * s[1][l] - q.a1 * s[2][l] - q.a2 * s[3][l]
+            });
+            s[1] = s[0];
+            s[0] = v;
+            s[3] = s[2];
+            s[2] = y;
+            v = y;
+        }
+        let d: [f32; LANES] = std::array::from_fn(|l| v[l] - prev2[l]);
+        prev2 = prev1;
+        prev1 = v;
+        let e: [f32; LANES] = std::array::from_fn(|l| d[l] * d[l]);
+        let old = std::mem::replace(&mut ring[at], e);
+        at = if at + 1 == win { 0 } else { at + 1 };
+        for l in 0..LANES {
+            sum[l] += f64::from(e[l]) - f64::from(old[l]);
+            slope[begin[l] + k] = d[l].abs();
+            feature[begin[l] + k] = (sum[l].max(0.0) * scale) as f32;
+        }
+    }
+    slope.truncate(n);
+    feature.truncate(n);
+    (slope, feature)
 }
 
 /// Indices `i` where `f[i]` is the largest value within `radius` on each side (the first
@@ -178,7 +242,7 @@ fn classify(candidates: &[usize], feature: &[f32], slope: &[f32], fs: f64) -> Ve
         .fold(0.0f32, |a, &b| a.max(b));
     let mut spk = first_max * 0.5;
     let mut npk = first_max * 0.05;
-    let threshold = |spk: f32, npk: f32| npk + 0.15 * (spk - npk);
+    let threshold = |spk: f32, npk: f32| npk + 0.1 * (spk - npk);
 
     let mut beats: Vec<usize> = Vec::new();
     let mut rr_mean = 0.8 * fs;
@@ -238,8 +302,13 @@ fn push_beat(beats: &mut Vec<usize>, rr_mean: &mut f64, c: usize) {
             *rr_mean = 0.875 * *rr_mean + 0.125 * rr;
         }
     }
-    beats.push(c);
-    beats.sort_unstable();
+    match beats.last() {
+        Some(&last) if c < last => {
+            let at = beats.partition_point(|&b| b < c);
+            beats.insert(at, c);
+        }
+        _ => beats.push(c),
+    }
 }
 
 /// The median of `w` (which must not be empty).
