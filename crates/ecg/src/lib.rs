@@ -8,6 +8,7 @@ pub mod fibrillation;
 pub mod leads;
 pub mod measure;
 pub mod qrs;
+pub mod render;
 pub mod wfdb;
 
 /// One lead of a recording, in millivolts.

@@ -117,6 +117,18 @@ pub enum Alert {
     AtrialFibrillation,
 }
 
+impl Alert {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alert::StElevation => "st_elevation",
+            Alert::VentricularFibrillation => "ventricular_fibrillation",
+            Alert::ExtremeRate => "extreme_rate",
+            Alert::LongPause => "long_pause",
+            Alert::AtrialFibrillation => "atrial_fibrillation",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurements {
     pub fs: f64,

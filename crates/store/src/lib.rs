@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod ecg;
 pub mod imports;
 pub mod institutions;
 mod lite;

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_referrals"),
     migration!(4, "0004_worklist_covering_index"),
     migration!(5, "0005_lean_event_tables"),
+    migration!(6, "0006_ecg"),
 ];
 
 impl Store {

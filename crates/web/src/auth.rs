@@ -14,7 +14,9 @@ use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::access::{ReferralScope, ResidentScope, Role};
+use yigong_domain::ecg::EcgScope;
 use yigong_domain::identity::{mask_id_text, mask_phone_text};
+use yigong_domain::registry::InstitutionKind;
 use yigong_store::accounts::Account;
 use yigong_store::audit::AuditEntry;
 
@@ -170,6 +172,8 @@ pub struct CurrentUser {
     pub institution_id: Uuid,
     pub scope: ResidentScope,
     pub referrals: ReferralScope,
+    /// Which ECG studies the account sees, and whether it reads them.
+    pub ecg: EcgScope,
     pub department_id: Option<Uuid>,
     pub csrf: String,
     pub via_cookie: bool,
@@ -324,6 +328,17 @@ impl FromRequestParts<AppState> for CurrentUser {
                 } else {
                     vec![]
                 };
+                // Only a specialist's reach over ECG studies depends on where they work.
+                let kind = if role == Role::Specialist {
+                    state
+                        .store
+                        .get_institution(state.community.id, account.institution_id)
+                        .await?
+                        .kind()
+                        .ok_or_else(ApiError::internal)?
+                } else {
+                    InstitutionKind::Township
+                };
                 let user = CurrentUser {
                     account_id: account.id,
                     username: account.username,
@@ -337,6 +352,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                         account.department_id,
                         &children,
                     ),
+                    ecg: EcgScope::resolve(role, account.institution_id, kind, &children),
                     department_id: account.department_id,
                     csrf: session.csrf_token,
                     via_cookie,

@@ -14,10 +14,11 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 pub const DEMO_SEED: u64 = 20241114;
 
 /// `(username, role, display name)` of the demo accounts.
-pub const DEMO_ACCOUNTS: [(&str, Role, &str); 7] = [
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 8] = [
     ("admin", Role::Admin, "系统管理员"),
     ("manager", Role::Manager, "张主任"),
     ("specialist", Role::Specialist, "李医生（心内科）"),
+    ("ecg", Role::Specialist, "孙医生（心电诊断中心）"),
     ("township", Role::TownshipDoctor, "王医生（茅台镇）"),
     ("village", Role::VillageDoctor, "刘医生（村卫生室）"),
     ("party", Role::PartySecretary, "陈书记"),

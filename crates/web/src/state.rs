@@ -15,6 +15,9 @@ pub struct Inner {
     pub secure_cookies: bool,
     /// Live referral changes, fanned out to open worklist pages (server-sent events).
     pub live: tokio::sync::broadcast::Sender<LiveReferral>,
+    /// Live ECG study changes: new uploads for the reading worklist, reports for the
+    /// sending clinic.
+    pub ecg_live: tokio::sync::broadcast::Sender<LiveStudy>,
     /// Recently verified sessions (token hash → user), so a burst of requests costs one
     /// session query; entries live [`crate::auth::SESSION_CACHE_SECONDS`] and go on logout.
     pub sessions: std::sync::Mutex<
@@ -33,6 +36,16 @@ pub struct LiveReferral {
     pub urgency: String,
 }
 
+/// An ECG study changed: who sent it and where it stands, nothing about the patient.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LiveStudy {
+    pub id: uuid::Uuid,
+    pub from_institution_id: uuid::Uuid,
+    pub status: String,
+    pub urgency: String,
+    pub critical: bool,
+}
+
 impl AppState {
     pub fn new(store: Store, community: Community, demo: bool, secure_cookies: bool) -> Self {
         Self(Arc::new(Inner {
@@ -41,6 +54,7 @@ impl AppState {
             demo,
             secure_cookies,
             live: tokio::sync::broadcast::channel(1024).0,
+            ecg_live: tokio::sync::broadcast::channel(1024).0,
             sessions: Default::default(),
         }))
     }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod ecg;
 pub mod imports;
 pub mod institutions;
 pub mod live;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(referrals::router())
         .merge(referral_stats::router())
+        .merge(ecg::router())
         .merge(live::router())
         .route(
             "/openapi.json",
@@ -47,6 +49,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
         let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
         Ok(AppJson(v))
     }
+}
+
+/// An optional JSON body: empty means the default.
+pub fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+            )
+            .with_detail(e.to_string())
+        } else {
+            ApiError::new(axum::http::StatusCode::BAD_REQUEST, "bad_json")
+        }
+    })
 }
 
 /// `?page=&per_page=` on every list.

@@ -606,18 +606,7 @@ pub async fn act(
 ) -> ApiResult<Json<Referral>> {
     let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
     // The body is optional: accepting needs nothing, rejecting needs a reason.
-    let b: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ActionBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            if e.is_data() {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field")
-                    .with_detail(e.to_string())
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_json")
-            }
-        })?
-    };
+    let b: ActionBody = super::optional_json(&body)?;
     Ok(Json(act_on(&state, &user, id, action, &b).await?))
 }
 

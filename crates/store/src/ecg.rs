@@ -1,0 +1,328 @@
+//! ECG studies (心电一张网): uploaded with their files and automatic measurements in one
+//! transaction, read from the worklist, reported and acknowledged. Each change is
+//! conditional on the version the caller decided on, so two readers cannot both claim
+//! a study: the second finds the version moved and is told so.
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, QueryBuilder};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A study as uploaded, measured and triaged.
+#[derive(Debug, Clone)]
+pub struct NewStudy {
+    pub resident_id: Uuid,
+    pub from_institution_id: Uuid,
+    pub uploaded_by: Option<Uuid>,
+    pub urgency_rank: i32,
+    pub chest_pain: bool,
+    pub symptoms: String,
+    pub symptom_onset_at: Option<OffsetDateTime>,
+    pub recorded_at: OffsetDateTime,
+    pub format: String,
+    pub sample_rate: f64,
+    pub lead_count: i32,
+    pub samples_per_lead: i64,
+    pub heart_rate: Option<f64>,
+    /// The measurement's alerts, comma-separated.
+    pub alerts: String,
+    /// The measurement as JSON.
+    pub measurements: String,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Study {
+    pub id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    pub from_institution_id: Uuid,
+    pub from_institution_name: String,
+    pub uploaded_by: Option<Uuid>,
+    pub status: String,
+    pub urgency_rank: i32,
+    pub chest_pain: bool,
+    pub symptoms: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub symptom_onset_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+    pub format: String,
+    pub sample_rate: f64,
+    pub lead_count: i32,
+    pub samples_per_lead: i64,
+    pub heart_rate: Option<f64>,
+    pub alerts: String,
+    pub claimed_by: Option<Uuid>,
+    pub claimed_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub claimed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub reported_at: Option<OffsetDateTime>,
+    pub critical: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub acknowledged_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: i64,
+}
+
+/// The reading of a study.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Report {
+    pub reader_id: Uuid,
+    pub reader_name: String,
+    /// Finding codes, comma-separated.
+    pub findings: String,
+    pub conclusion: String,
+    pub critical: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub signed_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct StudyEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub kind: String,
+    pub account_id: Option<Uuid>,
+    pub account_name: Option<String>,
+    pub detail: String,
+}
+
+/// Which studies a list holds.
+#[derive(Debug, Clone)]
+pub enum StudyFilter {
+    /// The reading worklist: studies not yet reported, most urgent first, then the
+    /// longest waiting.
+    Worklist,
+    /// Studies sent from these institutions, newest first.
+    Senders(Vec<Uuid>),
+    /// Every study, newest first.
+    All,
+}
+
+/// The new values of a study's changing columns, decided by the caller from the study
+/// at `version`.
+#[derive(Debug, Clone)]
+pub struct StudyChange {
+    /// The event: `claim`, `release`, `report` or `acknowledge`.
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub claimed_by: Option<Uuid>,
+    pub claimed_at: Option<OffsetDateTime>,
+    pub reported_at: Option<OffsetDateTime>,
+    pub critical: bool,
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub acknowledged_by: Option<Uuid>,
+    pub report: Option<NewReport>,
+    pub actor: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub findings: String,
+    pub conclusion: String,
+    pub critical: bool,
+}
+
+const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.from_institution_id,
+    i.name AS from_institution_name, s.uploaded_by, s.status, s.urgency_rank, s.chest_pain, s.symptoms,
+    s.symptom_onset_at, s.recorded_at, s.format, s.sample_rate, s.lead_count, s.samples_per_lead,
+    s.heart_rate, s.alerts, s.claimed_by, a.display_name AS claimed_by_name, s.claimed_at,
+    s.reported_at, s.critical, s.acknowledged_at, s.created_at, s.updated_at, s.version
+    FROM ecg_studies s JOIN residents r ON r.id = s.resident_id
+    JOIN institutions i ON i.id = s.from_institution_id
+    LEFT JOIN accounts a ON a.id = s.claimed_by";
+
+fn push_filter<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, filter: &StudyFilter)
+where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE s.community_id = ").push_bind(community);
+    match filter {
+        StudyFilter::Worklist => {
+            qb.push(" AND s.open = TRUE");
+        }
+        StudyFilter::Senders(ids) => {
+            qb.push(" AND s.from_institution_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            if ids.is_empty() {
+                sep.push("NULL");
+            }
+            qb.push(")");
+        }
+        StudyFilter::All => {}
+    }
+}
+
+impl Store {
+    /// Stores a study, its files and its upload event, with the audit row, in one
+    /// transaction; returns its id.
+    pub async fn create_study(
+        &self,
+        community: Uuid,
+        n: &NewStudy,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let id = new_id();
+        let t = now();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query(
+                "INSERT INTO ecg_studies (id, community_id, resident_id, from_institution_id, uploaded_by, status,
+                    open, urgency_rank, chest_pain, symptoms, symptom_onset_at, recorded_at, format, sample_rate,
+                    lead_count, samples_per_lead, heart_rate, alerts, measurements, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 'awaiting', TRUE, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)")
+                .bind(id).bind(community).bind(n.resident_id).bind(n.from_institution_id).bind(n.uploaded_by)
+                .bind(n.urgency_rank).bind(n.chest_pain).bind(&n.symptoms).bind(n.symptom_onset_at).bind(n.recorded_at)
+                .bind(&n.format).bind(n.sample_rate).bind(n.lead_count).bind(n.samples_per_lead).bind(n.heart_rate)
+                .bind(&n.alerts).bind(&n.measurements).bind(t)
+                .execute(&mut *tx).await.store()?;
+            for (position, (name, content)) in n.files.iter().enumerate() {
+                sqlx::query("INSERT INTO ecg_files (study_id, position, name, content) VALUES ($1, $2, $3, $4)")
+                    .bind(id).bind(position as i32).bind(name).bind(content.as_slice())
+                    .execute(&mut *tx).await.store()?;
+            }
+            sqlx::query("INSERT INTO ecg_events (id, community_id, study_id, at, kind, account_id, detail)
+                 VALUES ($1, $2, $3, $4, 'uploaded', $5, '')")
+                .bind(new_id()).bind(community).bind(id).bind(t).bind(n.uploaded_by)
+                .execute(&mut *tx).await.store()?;
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(id)
+    }
+
+    pub async fn list_studies(
+        &self,
+        community: Uuid,
+        filter: &StudyFilter,
+        page: PageRequest,
+    ) -> Result<Page<Study>> {
+        let order = match filter {
+            StudyFilter::Worklist => " ORDER BY s.urgency_rank, s.created_at, s.id",
+            _ => " ORDER BY s.created_at DESC, s.id DESC",
+        };
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(SELECT);
+            push_filter(&mut qb, community, filter);
+            qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
+            let items = qb.build_query_as::<Study>().fetch_all(pool).await.store()?;
+            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM ecg_studies s");
+            push_filter(&mut qc, community, filter);
+            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub async fn get_study(&self, community: Uuid, id: Uuid) -> Result<Study> {
+        let sql = format!("{SELECT} WHERE s.community_id = $1 AND s.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Study>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The automatic measurement of a study, as JSON.
+    pub async fn study_measurements(&self, community: Uuid, id: Uuid) -> Result<String> {
+        on_db!(self, pool => sqlx::query_scalar::<_, String>(
+            "SELECT measurements FROM ecg_studies WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The files of a study, in upload order.
+    pub async fn study_files(&self, community: Uuid, id: Uuid) -> Result<Vec<(String, Vec<u8>)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (String, Vec<u8>)>(
+            "SELECT f.name, f.content FROM ecg_files f JOIN ecg_studies s ON s.id = f.study_id
+             WHERE s.community_id = $1 AND f.study_id = $2 ORDER BY f.position")
+            .bind(community).bind(id).fetch_all(pool).await.store())
+    }
+
+    pub async fn study_report(&self, community: Uuid, id: Uuid) -> Result<Option<Report>> {
+        on_db!(self, pool => sqlx::query_as::<_, Report>(
+            "SELECT r.reader_id, a.display_name AS reader_name, r.findings, r.conclusion, r.critical, r.signed_at
+             FROM ecg_reports r JOIN accounts a ON a.id = r.reader_id
+             WHERE r.community_id = $1 AND r.study_id = $2")
+            .bind(community).bind(id).fetch_optional(pool).await.store())
+    }
+
+    pub async fn study_events(&self, community: Uuid, id: Uuid) -> Result<Vec<StudyEvent>> {
+        on_db!(self, pool => sqlx::query_as::<_, StudyEvent>(
+            "SELECT e.at, e.kind, e.account_id, a.display_name AS account_name, e.detail
+             FROM ecg_events e LEFT JOIN accounts a ON a.id = e.account_id
+             WHERE e.community_id = $1 AND e.study_id = $2 ORDER BY e.at, e.id")
+            .bind(community).bind(id).fetch_all(pool).await.store())
+    }
+
+    /// Applies a change decided on the study at `version`, with its event, its report
+    /// (if any) and the audit row, in one transaction. `Ok(false)` when the study moved
+    /// on meanwhile (someone else changed it first): nothing is written.
+    pub async fn change_study(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        version: i64,
+        c: &StudyChange,
+        audit: &AuditEntry<'_>,
+    ) -> Result<bool> {
+        let t = now();
+        let open = c.status != "reported";
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            let moved = sqlx::query(
+                "UPDATE ecg_studies SET status = $3, open = $4, claimed_by = $5, claimed_at = $6, reported_at = $7,
+                    critical = $8, acknowledged_at = $9, acknowledged_by = $10, updated_at = $11, version = version + 1
+                 WHERE community_id = $1 AND id = $2 AND version = $12")
+                .bind(community).bind(id).bind(c.status).bind(open).bind(c.claimed_by).bind(c.claimed_at)
+                .bind(c.reported_at).bind(c.critical).bind(c.acknowledged_at).bind(c.acknowledged_by).bind(t)
+                .bind(version)
+                .execute(&mut *tx).await.store()?.rows_affected();
+            if moved == 0 {
+                return Ok(false);
+            }
+            if let Some(r) = &c.report {
+                sqlx::query(
+                    "INSERT INTO ecg_reports (study_id, community_id, reader_id, findings, conclusion, critical, signed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(id).bind(community).bind(c.actor).bind(&r.findings).bind(&r.conclusion).bind(r.critical).bind(t)
+                    .execute(&mut *tx).await.store()?;
+            }
+            sqlx::query("INSERT INTO ecg_events (id, community_id, study_id, at, kind, account_id, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6, '')")
+                .bind(new_id()).bind(community).bind(id).bind(t).bind(c.kind).bind(c.actor)
+                .execute(&mut *tx).await.store()?;
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(true)
+    }
+
+    /// How many studies and stored files the community holds (for checks that nothing
+    /// was left behind).
+    pub async fn count_studies(&self, community: Uuid) -> Result<(i64, i64)> {
+        on_db!(self, pool => {
+            let studies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ecg_studies WHERE community_id = $1")
+                .bind(community).fetch_one(pool).await.store()?;
+            let files: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM ecg_files f JOIN ecg_studies s ON s.id = f.study_id WHERE s.community_id = $1")
+                .bind(community).fetch_one(pool).await.store()?;
+            Ok((studies, files))
+        })
+    }
+}

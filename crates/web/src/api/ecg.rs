@@ -1,0 +1,586 @@
+//! The ECG network through the API: a clinic uploads a recording (multipart), the
+//! platform measures it at once and places it on the ECG centre's worklist; a reader
+//! claims it, reports it, and the report goes back; a critical report waits for the
+//! sender's acknowledgement. A study outside the caller's reach answers 404; an action
+//! that does not fit the study as it stands (or lost a race) answers 409.
+
+use super::{AppQuery, Paging};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Lang;
+use crate::state::{AppState, LiveStudy};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
+use yigong_ecg::{FormatError, measure, read_upload, render};
+use yigong_store::Page;
+use yigong_store::ecg::{NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter};
+
+/// The largest upload: a 24-hour Holter in format 212 is about 60 MB, a 12-lead
+/// resting ECG well under 1 MB; the network takes resting and short rhythm recordings.
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+/// Recordings shorter than this cannot give a rate.
+const MIN_SECONDS: f64 = 2.0;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/ecg/studies",
+            get(list)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/ecg/studies/{id}", get(detail))
+        .route("/ecg/studies/{id}/trace.svg", get(trace))
+        .route("/ecg/studies/{id}/{action}", post(act))
+        .route("/ecg/findings", get(findings))
+}
+
+/// A study as lists and pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyView {
+    #[serde(flatten)]
+    pub study: Study,
+    /// `critical`, `urgent` or `routine`.
+    pub urgency: &'static str,
+    /// Minutes from upload to report (to now, while unreported).
+    pub waiting_minutes: i64,
+    pub alert_list: Vec<String>,
+}
+
+impl StudyView {
+    pub fn of(study: Study) -> Self {
+        let end = study.reported_at.unwrap_or_else(OffsetDateTime::now_utc);
+        let waiting_minutes = (end - study.created_at).whole_minutes().max(0);
+        let alert_list = study
+            .alerts
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+        StudyView {
+            urgency: Urgency::from_rank(study.urgency_rank).as_str(),
+            waiting_minutes,
+            alert_list,
+            study,
+        }
+    }
+}
+
+/// A study with its measurements, its report and its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyDetail {
+    pub study: StudyView,
+    pub measurements: serde_json::Value,
+    pub report: Option<Report>,
+    pub events: Vec<StudyEvent>,
+}
+
+/// The fields of an upload besides its files.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub resident_id: Option<String>,
+    pub recorded_at: Option<String>,
+    pub symptom_onset_at: Option<String>,
+    pub symptoms: String,
+    pub chest_pain: bool,
+    pub sample_rate: Option<String>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
+}
+
+/// Reads a multipart upload: the named fields, and up to two `file` parts.
+pub async fn read_form(mut mp: Multipart) -> ApiResult<UploadForm> {
+    let mut form = UploadForm::default();
+    let unreadable = || ApiError::new(StatusCode::BAD_REQUEST, "ecg_form_unreadable");
+    while let Some(field) = mp.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name: String = field
+                .file_name()
+                .unwrap_or("upload")
+                .chars()
+                .take(100)
+                .collect();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"))?;
+            if bytes.is_empty() {
+                continue;
+            }
+            if form.files.len() == 2 {
+                return Err(unprocessable("file", "ecg_too_many_files"));
+            }
+            form.files.push((file_name, bytes.to_vec()));
+            continue;
+        }
+        let value = field.text().await.map_err(|_| unreadable())?;
+        let value = value.trim().to_string();
+        let some = |v: String| if v.is_empty() { None } else { Some(v) };
+        match name.as_str() {
+            "resident_id" => form.resident_id = some(value),
+            "recorded_at" => form.recorded_at = some(value),
+            "symptom_onset_at" => form.symptom_onset_at = some(value),
+            "symptoms" => form.symptoms = value,
+            "chest_pain" => form.chest_pain = matches!(value.as_str(), "true" | "on" | "1"),
+            "sample_rate" => form.sample_rate = some(value),
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+/// An instant from a form: RFC 3339, or `YYYY-MM-DDTHH:MM` as a browser's
+/// datetime-local field sends it (read as China time).
+fn instant(raw: &str, field: &'static str) -> ApiResult<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Ok(t);
+    }
+    let local = format!("{}:00+08:00", raw.get(..16).unwrap_or(raw));
+    OffsetDateTime::parse(&local, &Rfc3339).map_err(|_| unprocessable(field, "date_invalid"))
+}
+
+/// Why a file could not be read, in the catalogue's terms, with the reader's detail.
+fn format_error(e: FormatError) -> ApiError {
+    let code = match &e {
+        FormatError::Unsupported(_) => "ecg_unsupported",
+        FormatError::Header(_) => "ecg_header_invalid",
+        FormatError::Data(_) => "ecg_data_damaged",
+    };
+    let detail = match e {
+        FormatError::Unsupported(d) | FormatError::Header(d) | FormatError::Data(d) => d,
+    };
+    unprocessable("file", code).with_detail(detail)
+}
+
+/// Checks, reads, measures and stores an upload; shared by the API and the upload page.
+pub async fn upload_study(
+    state: &AppState,
+    user: &CurrentUser,
+    form: UploadForm,
+) -> ApiResult<Study> {
+    user.require(user.ecg.sends())?;
+    let resident_id = form
+        .resident_id
+        .as_deref()
+        .ok_or_else(|| unprocessable("resident", "required"))?;
+    let resident_id =
+        Uuid::parse_str(resident_id).map_err(|_| unprocessable("resident", "invalid_field"))?;
+    let now = OffsetDateTime::now_utc();
+    let recorded_at = match form.recorded_at.as_deref() {
+        Some(raw) => instant(raw, "recorded_at")?,
+        None => now,
+    };
+    if recorded_at > now + time::Duration::minutes(5) {
+        return Err(unprocessable("recorded_at", "in_future"));
+    }
+    let symptom_onset_at = form
+        .symptom_onset_at
+        .as_deref()
+        .map(|raw| instant(raw, "symptom_onset_at"))
+        .transpose()?;
+    if symptom_onset_at.is_some_and(|t| t > recorded_at) {
+        return Err(unprocessable("symptom_onset_at", "onset_after_recording"));
+    }
+    if form.symptoms.chars().count() > 500 {
+        return Err(unprocessable("symptoms", "too_long"));
+    }
+    let sample_rate = form
+        .sample_rate
+        .as_deref()
+        .map(|raw| {
+            raw.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && (50.0..=20_000.0).contains(f))
+                .ok_or_else(|| unprocessable("sample_rate", "sample_rate_invalid"))
+        })
+        .transpose()?;
+    if form.files.is_empty() {
+        return Err(unprocessable("file", "required"));
+    }
+    let resident = match state
+        .store
+        .get_resident(state.community.id, resident_id)
+        .await
+    {
+        Ok(r) if user.scope.allows(r.institution_id) => r,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            return Err(unprocessable("resident", "not_found"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // Reading and measuring are pure computation over a few megabytes at most.
+    let files = form.files;
+    let (format, recording, measured, files) = tokio::task::spawn_blocking(move || {
+        let named: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let (format, recording) = read_upload(&named, sample_rate)?;
+        let measured = measure::measure(&recording);
+        Ok::<_, FormatError>((format, recording, measured, files))
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(format_error)?;
+    if (recording.len() as f64) < MIN_SECONDS * recording.fs {
+        return Err(unprocessable("file", "ecg_too_short"));
+    }
+    let alerts: Vec<&str> = measured.alerts.iter().map(|a| a.as_str()).collect();
+    let urgency = Urgency::assess(&alerts, form.chest_pain);
+    let new = NewStudy {
+        resident_id: resident.id,
+        from_institution_id: user.institution_id,
+        uploaded_by: Some(user.account_id),
+        urgency_rank: urgency.rank(),
+        chest_pain: form.chest_pain,
+        symptoms: form.symptoms,
+        symptom_onset_at,
+        recorded_at,
+        format: format.as_str().to_string(),
+        sample_rate: recording.fs,
+        lead_count: recording.leads.len() as i32,
+        samples_per_lead: recording.len() as i64,
+        heart_rate: measured.heart_rate_bpm,
+        alerts: alerts.join(","),
+        measurements: serde_json::to_string(&measured).map_err(|_| ApiError::internal())?,
+        files,
+    };
+    let entry = user.audit_entry("ecg.upload", "ecg_study", None, true, urgency.as_str());
+    let id = state
+        .store
+        .create_study(state.community.id, &new, &entry)
+        .await?;
+    let study = state.store.get_study(state.community.id, id).await?;
+    announce(state, &study);
+    Ok(study)
+}
+
+fn announce(state: &AppState, s: &Study) {
+    let _ = state.ecg_live.send(LiveStudy {
+        id: s.id,
+        from_institution_id: s.from_institution_id,
+        status: s.status.clone(),
+        urgency: Urgency::from_rank(s.urgency_rank).as_str().to_string(),
+        critical: s.critical,
+    });
+}
+
+/// Upload a recording (multipart: `file` once, or twice for a WFDB `.hea` and `.dat`;
+/// `resident_id`, `recorded_at`, `symptom_onset_at`, `symptoms`, `chest_pain`,
+/// `sample_rate` for a CSV without a time column).
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mp: Multipart,
+) -> ApiResult<(StatusCode, Json<StudyDetail>)> {
+    let form = read_form(mp).await?;
+    let study = upload_study(&state, &user, form).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(detail_of(&state, &user, study.id).await?),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// `worklist` (the ECG centre), `sent` (a clinic's own), `all` (the office)
+    pub view: Option<String>,
+    #[serde(flatten)]
+    pub paging: Paging,
+}
+
+/// The filter a view stands for, for this user; 403 where the view is not theirs.
+pub fn filter_for(user: &CurrentUser, view: Option<&str>) -> ApiResult<StudyFilter> {
+    use rules::EcgScope;
+    let default = match &user.ecg {
+        EcgScope::Reader => "worklist",
+        EcgScope::Senders(_) => "sent",
+        EcgScope::All => "all",
+        EcgScope::None => return Err(ApiError::forbidden()),
+    };
+    match (view.unwrap_or(default), &user.ecg) {
+        ("worklist", EcgScope::Reader | EcgScope::All) => Ok(StudyFilter::Worklist),
+        ("all", EcgScope::Reader | EcgScope::All) => Ok(StudyFilter::All),
+        ("sent", EcgScope::Senders(ids)) => Ok(StudyFilter::Senders(ids.clone())),
+        ("worklist" | "all" | "sent", _) => Err(ApiError::forbidden()),
+        _ => Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "view",
+            "invalid_field",
+        )),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> ApiResult<Json<Page<StudyView>>> {
+    let filter = filter_for(&user, q.view.as_deref())?;
+    let page = state
+        .store
+        .list_studies(state.community.id, &filter, q.paging.request())
+        .await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(StudyView::of).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// A study the user may see, with the read audited (allowed or denied).
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+) -> ApiResult<Study> {
+    let found = match state.store.get_study(state.community.id, id).await {
+        Ok(s) => Some(s),
+        Err(yigong_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let allowed = found
+        .as_ref()
+        .is_some_and(|s| user.ecg.sees(s.from_institution_id));
+    user.audit(state, action, "ecg_study", Some(id), allowed, "")
+        .await?;
+    match found {
+        Some(s) if allowed => Ok(s),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<StudyDetail> {
+    let study = load(state, user, id, "ecg.read").await?;
+    let measurements = state
+        .store
+        .study_measurements(state.community.id, id)
+        .await?;
+    Ok(StudyDetail {
+        measurements: serde_json::from_str(&measurements).unwrap_or(serde_json::Value::Null),
+        report: state.store.study_report(state.community.id, id).await?,
+        events: state.store.study_events(state.community.id, id).await?,
+        study: StudyView::of(study),
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<StudyDetail>> {
+    Ok(Json(detail_of(&state, &user, id).await?))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportBody {
+    /// Finding codes from `/api/v1/ecg/findings`.
+    #[serde(default)]
+    pub findings: Vec<String>,
+    #[serde(default)]
+    pub conclusion: String,
+}
+
+/// Applies an action for the user; shared by the API and the pages.
+pub async fn act_on(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+    body: &ReportBody,
+) -> ApiResult<Study> {
+    let action_name = format!("ecg.{}", action.as_str());
+    let study = load(state, user, id, &action_name).await?;
+    let current = StudyState {
+        status: Status::parse(&study.status).ok_or_else(ApiError::internal)?,
+        claimed_by: study.claimed_by,
+        critical: study.critical,
+        acknowledged: study.acknowledged_at.is_some(),
+    };
+    let sent_it = user.ecg.sends() && user.ecg.sees(study.from_institution_id);
+    let refuse = |e: rules::Refusal| {
+        let status = match e {
+            rules::Refusal::NotReader | rules::Refusal::NotSender => StatusCode::FORBIDDEN,
+            _ => StatusCode::CONFLICT,
+        };
+        ApiError::new(status, e.code())
+    };
+    let to = rules::decide(current, action, user.account_id, user.ecg.reads(), sent_it)
+        .map_err(refuse)?;
+    let now = OffsetDateTime::now_utc();
+    let mut change = StudyChange {
+        kind: action.as_str(),
+        status: to.as_str(),
+        claimed_by: study.claimed_by,
+        claimed_at: study.claimed_at,
+        reported_at: study.reported_at,
+        critical: study.critical,
+        acknowledged_at: study.acknowledged_at,
+        acknowledged_by: None,
+        report: None,
+        actor: user.account_id,
+    };
+    match action {
+        Action::Claim => {
+            change.claimed_by = Some(user.account_id);
+            change.claimed_at = Some(now);
+        }
+        Action::Release => {
+            change.claimed_by = None;
+            change.claimed_at = None;
+        }
+        Action::Report => {
+            let report = report_of(body)?;
+            change.reported_at = Some(now);
+            change.critical = report.critical;
+            change.report = Some(report);
+        }
+        Action::Acknowledge => {
+            change.acknowledged_at = Some(now);
+            change.acknowledged_by = Some(user.account_id);
+        }
+    }
+    let entry = user.audit_entry(&action_name, "ecg_study", Some(id), true, "");
+    if !state
+        .store
+        .change_study(state.community.id, id, study.version, &change, &entry)
+        .await?
+    {
+        // Someone changed it first: say what stands in the way now.
+        let now_study = state.store.get_study(state.community.id, id).await?;
+        let code = if now_study.claimed_by.is_some_and(|c| c != user.account_id) {
+            "ecg_claimed_by_other"
+        } else {
+            "ecg_wrong_status"
+        };
+        return Err(ApiError::new(StatusCode::CONFLICT, code));
+    }
+    let study = state.store.get_study(state.community.id, id).await?;
+    announce(state, &study);
+    Ok(study)
+}
+
+/// A report's findings, checked against the coded list; critical if any finding is.
+fn report_of(body: &ReportBody) -> ApiResult<NewReport> {
+    let mut codes: Vec<&str> = Vec::new();
+    for code in &body.findings {
+        let f = rules::finding(code.trim()).ok_or_else(|| {
+            unprocessable("findings", "ecg_finding_unknown").with_detail(code.clone())
+        })?;
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    if codes.is_empty() {
+        return Err(unprocessable("findings", "required"));
+    }
+    let conclusion = body.conclusion.trim();
+    if conclusion.chars().count() > 2000 {
+        return Err(unprocessable("conclusion", "too_long"));
+    }
+    Ok(NewReport {
+        critical: codes
+            .iter()
+            .any(|c| rules::finding(c).is_some_and(|f| f.critical)),
+        findings: codes.join(","),
+        conclusion: conclusion.to_string(),
+    })
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<StudyDetail>> {
+    let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
+    let body: ReportBody = super::optional_json(&body)?;
+    act_on(&state, &user, id, action, &body).await?;
+    Ok(Json(detail_of(&state, &user, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TraceQuery {
+    /// `12` (3×4 with a rhythm strip, the default for 12-lead recordings) or a lead name
+    /// for that lead at full length.
+    pub lead: Option<String>,
+}
+
+/// The trace on standard ECG paper, as SVG.
+pub async fn trace(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppQuery(q): AppQuery<TraceQuery>,
+) -> ApiResult<Response> {
+    let study = load(&state, &user, id, "ecg.read").await?;
+    let files = state.store.study_files(state.community.id, id).await?;
+    let fs = study.sample_rate;
+    let measurements = state
+        .store
+        .study_measurements(state.community.id, id)
+        .await?;
+    let svg = tokio::task::spawn_blocking(move || {
+        let named: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let (_, recording) = read_upload(&named, Some(fs))?;
+        let beats: Vec<usize> = serde_json::from_str::<serde_json::Value>(&measurements)
+            .ok()
+            .and_then(|m| serde_json::from_value(m["beats"].clone()).ok())
+            .unwrap_or_default();
+        let layout = match q.lead.as_deref() {
+            None | Some("12") if recording.is_twelve_lead() => render::Layout::TwelveLead,
+            None | Some("12") => render::Layout::Lead(recording.leads[0].name.clone()),
+            Some(name) => render::Layout::Lead(name.to_string()),
+        };
+        Ok::<_, FormatError>(render::svg(&recording, &layout, &beats))
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(format_error)?;
+    let svg = svg.ok_or_else(|| ApiError::field(StatusCode::NOT_FOUND, "lead", "not_found"))?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub critical: bool,
+}
+
+/// The coded findings a report is written from, labelled in the request's language.
+pub async fn findings(user: CurrentUser) -> Json<Vec<FindingView>> {
+    Json(finding_list(user.lang))
+}
+
+pub fn finding_list(lang: Lang) -> Vec<FindingView> {
+    rules::FINDINGS
+        .iter()
+        .map(|f| FindingView {
+            code: f.code,
+            label: if lang == Lang::Zh { f.zh } else { f.en },
+            critical: f.critical,
+        })
+        .collect()
+}
