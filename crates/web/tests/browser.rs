@@ -161,3 +161,86 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
     township.screenshot(&shots().join("12-accepted-live.png"));
     eprintln!("worklist showed the referral {live:?} after it was sent");
 }
+
+#[test]
+fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for_acknowledgement() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(2000);
+    let resident = first_resident_at(&srv, srv.places.township);
+    let sample = std::env::var_os("YIGONG_ECG_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
+        })
+        .join("formats/dicom/pydicom_waveform_ecg.dcm")
+        .canonicalize()
+        .expect("the DICOM sample");
+    let driver = webdriver::Driver::start();
+    let reader = driver.session();
+    let township = driver.session();
+
+    // The ECG centre's worklist is open, waiting.
+    login(&reader, &srv.base, "ecg", "/ecg");
+    reader.find("#results", 10);
+
+    // The township uploads a chest-pain ECG from the resident's record.
+    login(
+        &township,
+        &srv.base,
+        "township",
+        &format!("/residents/{}", resident.id),
+    );
+    township.click("#upload-ecg-for");
+    township.wait_url("/ecg/new", 10);
+    township.attach("#ecg-file", &sample);
+    township.click("#chest_pain");
+    township.type_into("#symptoms", "胸痛 40 分钟，大汗");
+    township.screenshot(&shots().join("20-ecg-upload.png"));
+    township.click("#upload-ecg");
+    let sent = std::time::Instant::now();
+    township.wait_url("/ecg/0", 15);
+    let id = township
+        .current_url()
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .to_string();
+    township.wait_text("#study-status", "待阅", 5);
+
+    // Without any reload, the worklist shows it.
+    let row = format!("tr.ecg-row[data-id='{id}']");
+    reader.find(&row, 3);
+    let live = sent.elapsed();
+    reader.screenshot(&shots().join("21-ecg-worklist-live.png"));
+
+    // The reader opens it: the trace is drawn on ECG paper.
+    reader.click(&format!("{row} a"));
+    reader.wait_url(&id, 10);
+    let drawn = reader.execute(
+        "var i = document.getElementById('trace'); return new Promise(function (ok) { if (i.complete) ok(i.naturalWidth); else i.onload = function () { ok(i.naturalWidth); }; });",
+        serde_json::json!([]),
+    );
+    assert!(
+        drawn.as_f64().unwrap_or(0.0) > 100.0,
+        "trace drawn: {drawn}"
+    );
+    reader.click("#action-claim");
+    reader.wait_text("#study-status", "阅图中", 5);
+    reader.click("#finding-sinus_rhythm");
+    reader.click("#finding-stemi_inferior");
+    reader.type_into("#conclusion", "急性下壁心肌梗死，请立即启动胸痛绿色通道");
+    reader.screenshot(&shots().join("22-ecg-reading.png"));
+    reader.click("#action-report");
+    reader.wait_text("#study-status", "已报告", 5);
+
+    // The township's open page shows the report and asks for acknowledgement.
+    township.wait_text("#ack-state", "危急值待确认", 5);
+    let findings = township.text("#report-findings");
+    assert!(findings.contains("下壁 ST 段抬高"), "{findings}");
+    township.screenshot(&shots().join("23-ecg-report-back.png"));
+    township.click("#action-acknowledge");
+    township.wait_text("#ack-state", "危急值已确认", 5);
+    eprintln!("worklist showed the ECG {live:?} after upload");
+}

@@ -265,3 +265,92 @@ async fn every_page_renders_for_every_role() {
 fn common_encode(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+#[tokio::test]
+async fn ecg_pages_render_for_who_may_see_them() {
+    for app in apps(200).await {
+        // A study to look at, uploaded through the API.
+        let township = app.login("township").await;
+        let resident = app.resident_at(app.places.township).await;
+        let dir = std::env::var_os("YIGONG_ECG_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../../shared/data/ecg")
+            });
+        let xml = std::fs::read(dir.join("formats/hl7-aecg/hl7_2003-12_example_aecg.xml"))
+            .expect("sample");
+        let boundary = "uiecg";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xml\"\r\n\r\n",
+            resident.id
+        )
+        .into_bytes();
+        body.extend_from_slice(&xml);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = app
+            .raw(
+                axum::http::Method::POST,
+                "/api/v1/ecg/studies",
+                &township,
+                &format!("multipart/form-data; boundary={boundary}"),
+                body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["study"]["id"].as_str().expect("id").to_string();
+
+        for (user, sees) in [
+            ("admin", true),
+            ("manager", true),
+            ("ecg", true),
+            ("township", true),
+            ("village", false),
+            ("party", false),
+            ("bureau", false),
+        ] {
+            let (cookie, csrf) = ui_login(&app, user).await;
+            let (status, html) = page(&app, "/ecg", &cookie).await;
+            let list_ok = user != "party" && user != "bureau";
+            assert_eq!(status == StatusCode::OK, list_ok, "{user} /ecg");
+            if list_ok {
+                assert!(html.contains("心电一张网"), "{user}");
+            }
+            for path in [format!("/ecg/{id}"), format!("/ecg/{id}/print")] {
+                let (status, html) = page(&app, &path, &cookie).await;
+                assert_eq!(status == StatusCode::OK, sees, "{user} {path}");
+                if sees {
+                    assert!(
+                        html.contains("计算机自动分析") && html.contains("trace.svg"),
+                        "{user} {path}"
+                    );
+                }
+            }
+            let (status, _) = page(&app, "/ecg/new", &cookie).await;
+            assert_eq!(
+                status == StatusCode::OK,
+                matches!(user, "township" | "village"),
+                "{user} /ecg/new"
+            );
+            if user == "ecg" {
+                // A form without the session's token is refused; with it, the claim goes through.
+                let (status, _) =
+                    form(&app, &format!("/ecg/{id}/claim"), &cookie, String::new()).await;
+                assert_eq!(status, StatusCode::FORBIDDEN);
+                let (status, _) = form(
+                    &app,
+                    &format!("/ecg/{id}/claim"),
+                    &cookie,
+                    format!("_csrf={csrf}"),
+                )
+                .await;
+                assert_eq!(status, StatusCode::SEE_OTHER);
+                let (_, html) = page(&app, &format!("/ecg/{id}"), &cookie).await;
+                assert!(
+                    html.contains("id=\"report-form\""),
+                    "the reader now has the report form"
+                );
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! Server-sent events: open worklist and referral pages hear of changes at once.
-//! Only referrals the user may see are announced, and only ids and statuses are sent.
+//! Server-sent events: open worklists, referral and ECG pages hear of changes at once.
+//! Only what the user may see is announced, and only ids and statuses are sent.
 
 use crate::auth::CurrentUser;
 use crate::state::AppState;
@@ -12,7 +12,9 @@ use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/referrals-live", get(stream_referrals))
+    Router::new()
+        .route("/referrals-live", get(stream_referrals))
+        .route("/ecg-live", get(stream_studies))
 }
 
 async fn stream_referrals(
@@ -43,6 +45,31 @@ async fn stream_referrals(
                         Ok(Event::default().event("referral").data("{}")),
                         (rx, user),
                     ));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+/// ECG studies in the user's reach: uploads for the reading worklist, claims, reports
+/// and acknowledgements for the sender's pages.
+async fn stream_studies(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.ecg_live.subscribe();
+    let events = stream::unfold((rx, user), |(mut rx, user)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(s) if user.ecg.sees(s.from_institution_id) => {
+                    let data = serde_json::to_string(&s).unwrap_or_default();
+                    return Some((Ok(Event::default().event("study").data(data)), (rx, user)));
+                }
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("study").data("{}")), (rx, user)));
                 }
                 Err(RecvError::Closed) => return None,
             }

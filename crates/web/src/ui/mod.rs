@@ -2,6 +2,7 @@
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
 mod admin;
+mod ecg;
 mod pages;
 mod referrals;
 mod registry;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::router())
         .merge(admin::router())
         .merge(referrals::router())
+        .merge(ecg::router())
         .route(
             "/static/app.css",
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
@@ -61,6 +63,7 @@ pub struct UserCtx {
     pub imports: bool,
     pub audit: bool,
     pub referrals: bool,
+    pub ecg: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -94,6 +97,7 @@ impl Chrome {
                 imports: u.role.edits_registry(),
                 audit: u.role.reads_audit(),
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
+                ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
             }),
             section,
         }

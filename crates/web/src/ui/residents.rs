@@ -109,6 +109,7 @@ struct DetailPage {
     r: ResidentView,
     sex_key: String,
     can_edit: bool,
+    can_send_ecg: bool,
     csrf: String,
     notice: Option<String>,
 }
@@ -126,6 +127,7 @@ async fn detail(
         sex_key: format!("sex.{}", r.sex),
         r: ResidentView::of(&user, r),
         can_edit: user.role.edits_residents(),
+        can_send_ecg: user.ecg.sends(),
         csrf: user.csrf.clone(),
         notice: None,
     };

@@ -155,6 +155,17 @@ impl Session {
         );
     }
 
+    /// Chooses a local file in an `<input type="file">`.
+    #[allow(dead_code)]
+    pub fn attach(&self, css: &str, path: &std::path::Path) {
+        let id = self.find(css, 10);
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": path.display().to_string() })),
+        );
+    }
+
     pub fn click(&self, css: &str) {
         let id = self.find(css, 10);
         self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
