@@ -257,6 +257,21 @@ async fn generate_demo(
     })
     .await?;
     pb.finish_and_clear();
+    let referrals = yigong_web::demo::add_referral_history(store, community.id, seed).await?;
+    println!("Added a year of referral history ({referrals} referrals).");
+    match yigong_web::demo_ecg::data_dir() {
+        Some(dir) => {
+            let studies =
+                yigong_web::demo_ecg::add_history(store, community.id, &dir, seed).await?;
+            println!(
+                "Added {studies} ECG studies cut from the sample recordings in {}.",
+                dir.display()
+            );
+        }
+        None => println!(
+            "No ECG sample recordings found (set YIGONG_ECG_DATA to shared/data/ecg): the ECG network starts empty."
+        ),
+    }
     println!(
         "Demo community {} ready in {:.1} s.",
         community.name,

@@ -379,6 +379,49 @@ pub fn finding(code: &str) -> Option<&'static Finding> {
     FINDINGS.iter().find(|f| f.code == code)
 }
 
+/// Turnaround of a set of studies: upload to report, in minutes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turnaround {
+    pub count: usize,
+    pub reported: usize,
+    pub median_minutes: Option<f64>,
+}
+
+impl Turnaround {
+    /// From each study's minutes to report (`None` while unreported).
+    pub fn of(minutes: impl IntoIterator<Item = Option<f64>>) -> Self {
+        let all: Vec<Option<f64>> = minutes.into_iter().collect();
+        let mut done: Vec<f64> = all.iter().flatten().copied().collect();
+        done.sort_by(f64::total_cmp);
+        let median_minutes = match done.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(done[n / 2]),
+            n => Some((done[n / 2 - 1] + done[n / 2]) / 2.0),
+        };
+        Turnaround {
+            count: all.len(),
+            reported: done.len(),
+            median_minutes,
+        }
+    }
+}
+
+/// The share (0–1) of `minutes` reported within `limit` minutes; unreported studies
+/// count against it once they have waited longer than the limit.
+pub fn share_within(minutes: &[Option<f64>], waited: &[f64], limit: f64) -> Option<f64> {
+    let due: Vec<bool> = minutes
+        .iter()
+        .zip(waited)
+        .filter(|(m, w)| m.is_some() || **w > limit)
+        .map(|(m, _)| m.is_some_and(|m| m <= limit))
+        .collect();
+    if due.is_empty() {
+        None
+    } else {
+        Some(due.iter().filter(|d| **d).count() as f64 / due.len() as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +550,26 @@ mod tests {
         assert!(
             !EcgScope::resolve(Role::BureauViewer, lead, InstitutionKind::Bureau, &[]).sees(town)
         );
+    }
+
+    #[test]
+    fn turnaround_takes_the_median_of_reported_studies_and_counts_the_overdue() {
+        let t = Turnaround::of([Some(4.0), None, Some(12.0), Some(6.0)]);
+        assert_eq!((t.count, t.reported, t.median_minutes), (4, 3, Some(6.0)));
+        assert_eq!(
+            Turnaround::of([Some(4.0), Some(8.0)]).median_minutes,
+            Some(6.0)
+        );
+        assert_eq!(Turnaround::of([None]).median_minutes, None);
+        // Two reported within 10 minutes, one late, one still waiting after 30 minutes
+        // (late), one waiting 3 minutes (not yet due).
+        let share = share_within(
+            &[Some(4.0), Some(9.0), Some(15.0), None, None],
+            &[4.0, 9.0, 15.0, 30.0, 3.0],
+            10.0,
+        );
+        assert_eq!(share, Some(0.5));
+        assert_eq!(share_within(&[None], &[2.0], 10.0), None);
     }
 
     #[test]

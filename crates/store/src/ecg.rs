@@ -326,3 +326,117 @@ impl Store {
         })
     }
 }
+
+/// A study with its history, for loading demo or migrated data: what happened and when.
+#[derive(Debug, Clone)]
+pub struct HistoricStudy {
+    pub study: NewStudy,
+    pub created_at: OffsetDateTime,
+    pub claimed: Option<(Uuid, OffsetDateTime)>,
+    pub report: Option<(NewReport, OffsetDateTime)>,
+    pub acknowledged: Option<(Uuid, OffsetDateTime)>,
+}
+
+impl Store {
+    /// Loads studies with their files, readings and events as they happened (no audit
+    /// rows: nobody looked at anything). One transaction.
+    pub async fn bulk_load_studies(&self, community: Uuid, rows: &[HistoricStudy]) -> Result<()> {
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            for h in rows {
+                let (n, id) = (&h.study, new_id());
+                let status = match (&h.report, &h.claimed) {
+                    (Some(_), _) => "reported",
+                    (None, Some(_)) => "reading",
+                    (None, None) => "awaiting",
+                };
+                let critical = h.report.as_ref().is_some_and(|(r, _)| r.critical);
+                let last = [h.acknowledged.map(|a| a.1), h.report.as_ref().map(|r| r.1), h.claimed.map(|c| c.1)]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .unwrap_or(h.created_at);
+                sqlx::query(
+                    "INSERT INTO ecg_studies (id, community_id, resident_id, from_institution_id, uploaded_by, status,
+                        open, urgency_rank, chest_pain, symptoms, symptom_onset_at, recorded_at, format, sample_rate,
+                        lead_count, samples_per_lead, heart_rate, alerts, measurements, claimed_by, claimed_at,
+                        reported_at, critical, acknowledged_at, acknowledged_by, created_at, updated_at, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                        $21, $22, $23, $24, $25, $26, $27, $28)")
+                    .bind(id).bind(community).bind(n.resident_id).bind(n.from_institution_id).bind(n.uploaded_by)
+                    .bind(status).bind(status != "reported").bind(n.urgency_rank).bind(n.chest_pain).bind(&n.symptoms)
+                    .bind(n.symptom_onset_at).bind(n.recorded_at).bind(&n.format).bind(n.sample_rate).bind(n.lead_count)
+                    .bind(n.samples_per_lead).bind(n.heart_rate).bind(&n.alerts).bind(&n.measurements)
+                    .bind(h.claimed.map(|c| c.0)).bind(h.claimed.map(|c| c.1)).bind(h.report.as_ref().map(|r| r.1))
+                    .bind(critical).bind(h.acknowledged.map(|a| a.1)).bind(h.acknowledged.map(|a| a.0))
+                    .bind(h.created_at).bind(last).bind(1 + i64::from(h.claimed.is_some()) + i64::from(h.report.is_some()))
+                    .execute(&mut *tx).await.store()?;
+                for (position, (name, content)) in n.files.iter().enumerate() {
+                    sqlx::query("INSERT INTO ecg_files (study_id, position, name, content) VALUES ($1, $2, $3, $4)")
+                        .bind(id).bind(position as i32).bind(name).bind(content.as_slice())
+                        .execute(&mut *tx).await.store()?;
+                }
+                let mut events = vec![("uploaded", h.created_at, n.uploaded_by)];
+                if let Some((reader, at)) = h.claimed {
+                    events.push(("claim", at, Some(reader)));
+                }
+                if let (Some((r, at)), Some((reader, _))) = (&h.report, h.claimed) {
+                    events.push(("report", *at, Some(reader)));
+                    sqlx::query(
+                        "INSERT INTO ecg_reports (study_id, community_id, reader_id, findings, conclusion, critical, signed_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(id).bind(community).bind(reader).bind(&r.findings).bind(&r.conclusion).bind(r.critical).bind(*at)
+                        .execute(&mut *tx).await.store()?;
+                }
+                if let Some((who, at)) = h.acknowledged {
+                    events.push(("acknowledge", at, Some(who)));
+                }
+                for (kind, at, who) in events {
+                    sqlx::query("INSERT INTO ecg_events (id, community_id, study_id, at, kind, account_id, detail)
+                         VALUES ($1, $2, $3, $4, $5, $6, '')")
+                        .bind(new_id()).bind(community).bind(id).bind(at).bind(kind).bind(who)
+                        .execute(&mut *tx).await.store()?;
+                }
+            }
+            tx.commit().await.store()?;
+        });
+        Ok(())
+    }
+}
+
+/// One study's timing, for turnaround figures.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Timing {
+    pub urgency_rank: i32,
+    pub created_at: OffsetDateTime,
+    pub reported_at: Option<OffsetDateTime>,
+    pub reader_name: Option<String>,
+    pub from_institution_name: String,
+}
+
+impl Store {
+    /// Timings of the studies uploaded since `since`.
+    pub async fn study_timings(
+        &self,
+        community: Uuid,
+        since: OffsetDateTime,
+    ) -> Result<Vec<Timing>> {
+        on_db!(self, pool => sqlx::query_as::<_, Timing>(
+            "SELECT s.urgency_rank, s.created_at, s.reported_at, a.display_name AS reader_name,
+                i.name AS from_institution_name
+             FROM ecg_studies s JOIN institutions i ON i.id = s.from_institution_id
+             LEFT JOIN ecg_reports r ON r.study_id = s.id LEFT JOIN accounts a ON a.id = r.reader_id
+             WHERE s.community_id = $1 AND s.created_at >= $2")
+            .bind(community).bind(since).fetch_all(pool).await.store())
+    }
+
+    /// Critical reports the sending clinic has not acknowledged, oldest first.
+    pub async fn unacknowledged_criticals(&self, community: Uuid) -> Result<Vec<Study>> {
+        let sql = format!(
+            "{SELECT} WHERE s.community_id = $1 AND s.critical = TRUE AND s.acknowledged_at IS NULL
+             ORDER BY s.reported_at, s.id LIMIT 100"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, Study>(AssertSqlSafe(sql.as_str())).bind(community)
+            .fetch_all(pool).await.store())
+    }
+}

@@ -415,3 +415,57 @@ async fn studies_are_seen_only_by_their_sender_and_the_ecg_centre() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_history_fills_the_worklist_with_real_recordings_and_readings() {
+    for app in apps(300).await {
+        let dir = yigong_web::demo_ecg::data_dir().unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
+        });
+        let n =
+            yigong_web::demo_ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
+                .await
+                .expect("history");
+        assert!((250..=400).contains(&n), "{}: {n} studies", app.label);
+        let reader = app.login("ecg").await;
+        let all = app
+            .get("/api/v1/ecg/studies?view=all&per_page=100", &reader)
+            .await
+            .json();
+        assert_eq!(all["total"], n as i64);
+        let work = app
+            .get("/api/v1/ecg/studies?view=worklist&per_page=100", &reader)
+            .await
+            .json();
+        let waiting = work["total"].as_i64().expect("total");
+        assert!(
+            waiting > 0 && waiting < n as i64 / 5,
+            "{}: {waiting} waiting",
+            app.label
+        );
+        // Ventricular flutter in record 207 is read as a critical finding.
+        let items = all["items"].as_array().expect("items");
+        assert!(items.iter().any(|s| s["critical"] == true), "{}", app.label);
+        // A stretch opens with its trace and its reading.
+        let id = items
+            .iter()
+            .find(|s| s["status"] == "reported")
+            .expect("a reported study")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let d = app
+            .get(&format!("/api/v1/ecg/studies/{id}"), &reader)
+            .await
+            .json();
+        assert!(
+            d["report"]["findings"]
+                .as_str()
+                .is_some_and(|f| !f.is_empty())
+        );
+        let svg = app
+            .get(&format!("/api/v1/ecg/studies/{id}/trace.svg"), &reader)
+            .await;
+        assert_eq!(svg.status, StatusCode::OK);
+    }
+}

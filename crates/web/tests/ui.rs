@@ -326,6 +326,15 @@ async fn ecg_pages_render_for_who_may_see_them() {
                     );
                 }
             }
+            let (status, html) = page(&app, "/ecg/stats", &cookie).await;
+            assert_eq!(
+                status == StatusCode::OK,
+                matches!(user, "admin" | "manager" | "ecg"),
+                "{user} /ecg/stats"
+            );
+            if status == StatusCode::OK {
+                assert!(html.contains("10 分钟内出报告"), "{user}");
+            }
             let (status, _) = page(&app, "/ecg/new", &cookie).await;
             assert_eq!(
                 status == StatusCode::OK,

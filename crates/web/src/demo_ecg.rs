@@ -1,0 +1,333 @@
+//! Two months of ECG network history for the demo, cut from the real sample recordings:
+//! 10-second stretches of the MIT-BIH records (as WFDB pairs) and the 12-lead samples,
+//! sent from township and village clinics, read by the ECG centre. The readers'
+//! findings come from the cardiologists' annotations of each stretch, so what the demo
+//! shows is what the recording holds. The newest studies wait on the worklist.
+
+use std::path::{Path, PathBuf};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+use yigong_domain::ecg::{Urgency, finding};
+use yigong_ecg::{measure, read_upload, wfdb};
+use yigong_store::Store;
+use yigong_store::ecg::{HistoricStudy, NewReport, NewStudy};
+
+/// Stretches cut from each MIT-BIH record.
+const PER_RECORD: usize = 12;
+const SECONDS: usize = 10;
+const DAYS: i64 = 60;
+
+/// Where the sample recordings are: `YIGONG_ECG_DATA`, or `shared/data/ecg` beside the
+/// working directory or the program's checkout.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("YIGONG_ECG_DATA") {
+        return Some(PathBuf::from(dir));
+    }
+    let mut candidates = vec![
+        PathBuf::from("../shared/data/ecg"),
+        PathBuf::from("shared/data/ecg"),
+    ];
+    if let Ok(exe) = std::env::current_exe() {
+        // target/<profile>/yigong → the checkout's parent.
+        if let Some(root) = exe.ancestors().nth(4) {
+            candidates.push(root.join("shared/data/ecg"));
+        }
+    }
+    candidates
+        .into_iter()
+        .find(|d| d.join("mitdb/RECORDS").is_file())
+}
+
+/// A small deterministic generator, so the history repeats for a seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
+        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// One recording to send: its files, and the findings its annotations support.
+struct Sample {
+    files: Vec<(String, Vec<u8>)>,
+    findings: Vec<&'static str>,
+}
+
+/// The findings the reference annotations of frames `[from, to)` support.
+fn annotated(notes: &[wfdb::Annotation], from: u64, to: u64) -> Vec<&'static str> {
+    // The rhythm in force at `from`, and any that starts inside.
+    let mut rhythms: Vec<&str> = Vec::new();
+    if let Some(r) = notes
+        .iter()
+        .rfind(|a| a.code == wfdb::RHYTHM && a.sample <= from)
+    {
+        rhythms.push(r.aux.as_str());
+    }
+    rhythms.extend(
+        notes
+            .iter()
+            .filter(|a| a.code == wfdb::RHYTHM && (from..to).contains(&a.sample))
+            .map(|a| a.aux.as_str()),
+    );
+    let beats: Vec<u8> = notes
+        .iter()
+        .filter(|a| a.is_beat() && (from..to).contains(&a.sample))
+        .map(|a| a.code)
+        .collect();
+    let has = |code: u8| beats.contains(&code);
+    let mut out: Vec<&'static str> = Vec::new();
+    let rhythm = |r: &str| rhythms.iter().any(|x| x.starts_with(r));
+    if rhythm("(VFL") {
+        out.push("vf");
+    } else if rhythm("(AFIB") {
+        out.push("atrial_fibrillation");
+    } else if rhythm("(AFL") {
+        out.push("atrial_flutter");
+    } else if rhythm("(VT") {
+        out.push("vt");
+    } else if rhythm("(P") || has(12) {
+        out.push("paced");
+    } else {
+        out.push("sinus_rhythm");
+    }
+    if has(5) {
+        out.push("premature_ventricular");
+    }
+    if has(8) || has(4) {
+        out.push("premature_atrial");
+    }
+    if has(2) {
+        out.push("lbbb");
+    }
+    if has(3) {
+        out.push("rbbb");
+    }
+    out
+}
+
+/// Ten-second WFDB stretches of every MIT-BIH record in `dir`, and the 12-lead samples.
+fn samples(dir: &Path, rng: &mut Lcg) -> anyhow::Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    let list = std::fs::read_to_string(dir.join("mitdb/RECORDS"))?;
+    for record in list.split_whitespace() {
+        let header_text = std::fs::read_to_string(dir.join(format!("mitdb/{record}.hea")))?;
+        let header = wfdb::parse_header(&header_text)?;
+        if header.signals.len() != 2 || header.signals.iter().any(|s| s.format != 212) {
+            continue;
+        }
+        let dat = std::fs::read(dir.join(format!("mitdb/{record}.dat")))?;
+        let notes =
+            wfdb::read_annotations(&std::fs::read(dir.join(format!("mitdb/{record}.atr")))?)?;
+        let frames = (SECONDS as f64 * header.fs) as usize;
+        let total = dat.len() / 3;
+        let mut starts: Vec<usize> = (0..PER_RECORD)
+            .map(|_| rng.below((total - frames) as u64) as usize)
+            .collect();
+        // Where a record holds ventricular flutter, one stretch shows it.
+        if let Some(vf) = notes
+            .iter()
+            .find(|a| a.code == wfdb::RHYTHM && a.aux.starts_with("(VFL"))
+        {
+            starts[0] = (vf.sample as usize + 2 * header.fs as usize).min(total - frames);
+        }
+        for (k, start) in starts.into_iter().enumerate() {
+            let name = format!("{record}_{k:02}");
+            // Two 12-bit channels make three bytes a frame: a stretch is a byte range.
+            let signal = dat[start * 3..(start + frames) * 3].to_vec();
+            let mut hea = format!("{name} 2 {} {frames}\n", header.fs);
+            for s in &header.signals {
+                hea.push_str(&format!(
+                    "{name}.dat 212 {}({}) 11 0 0 0 0 {}\n",
+                    s.gain, s.baseline, s.description
+                ));
+            }
+            out.push(Sample {
+                files: vec![
+                    (format!("{name}.hea"), hea.into_bytes()),
+                    (format!("{name}.dat"), signal),
+                ],
+                findings: annotated(&notes, start as u64, (start + frames) as u64),
+            });
+        }
+    }
+    for (name, path) in [
+        (
+            "example.xml",
+            "formats/hl7-aecg/hl7_2003-12_example_aecg.xml",
+        ),
+        ("ecg.dcm", "formats/dicom/pydicom_waveform_ecg.dcm"),
+    ] {
+        let bytes = std::fs::read(dir.join(path))?;
+        for _ in 0..6 {
+            out.push(Sample {
+                files: vec![(name.to_string(), bytes.clone())],
+                findings: vec!["sinus_rhythm"],
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the history; returns how many studies it stored.
+pub async fn add_history(
+    store: &Store,
+    community: Uuid,
+    dir: &Path,
+    seed: u64,
+) -> anyhow::Result<usize> {
+    let mut rng = Lcg(seed ^ 0x00ec_6000);
+    let samples = samples(dir, &mut rng)?;
+    let institutions = store.list_institutions(community).await?;
+    let grassroots: std::collections::HashSet<Uuid> = institutions
+        .iter()
+        .filter(|i| i.kind == "township" || i.kind == "village")
+        .map(|i| i.id)
+        .collect();
+    let residents: Vec<(Uuid, Uuid)> = store
+        .resident_sample(community, 5000)
+        .await?
+        .into_iter()
+        .filter(|(_, inst)| grassroots.contains(inst))
+        .collect();
+    if residents.is_empty() {
+        return Ok(0);
+    }
+    let mut accounts = std::collections::HashMap::new();
+    for name in ["ecg", "specialist", "township", "village"] {
+        if let Some(a) = store.find_account(name).await? {
+            accounts.insert(name, a);
+        }
+    }
+    let readers: Vec<Uuid> = ["ecg", "specialist"]
+        .iter()
+        .filter_map(|n| accounts.get(n))
+        .map(|a| a.id)
+        .collect();
+    let senders: Vec<(Uuid, Uuid)> = ["township", "village"]
+        .iter()
+        .filter_map(|n| accounts.get(n))
+        .map(|a| (a.institution_id, a.id))
+        .collect();
+    if readers.is_empty() {
+        return Ok(0);
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut rows = Vec::with_capacity(samples.len());
+    for (k, sample) in samples.into_iter().enumerate() {
+        let named: Vec<(&str, &[u8])> = sample
+            .files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let (format, recording) = read_upload(&named, None)?;
+        let measured = measure::measure(&recording);
+        let alerts: Vec<&str> = measured.alerts.iter().map(|a| a.as_str()).collect();
+        let chest_pain = rng.chance(15);
+        let urgency = Urgency::assess(&alerts, chest_pain);
+        let (resident, institution) = residents[rng.below(residents.len() as u64) as usize];
+        // Spread over the period, oldest first; the last few arrived within the hour.
+        let age = if k % 40 == 0 {
+            rng.minutes(1, 50)
+        } else {
+            rng.minutes(60, DAYS * 24 * 60)
+        };
+        let created_at = now - age;
+        let mut findings = sample.findings.clone();
+        match measured.heart_rate_bpm {
+            Some(hr) if hr < 60.0 && findings == ["sinus_rhythm"] => {
+                findings.push("sinus_bradycardia")
+            }
+            Some(hr) if hr > 100.0 && findings == ["sinus_rhythm"] => {
+                findings.push("sinus_tachycardia")
+            }
+            _ => {}
+        }
+        let critical = findings
+            .iter()
+            .any(|f| finding(f).is_some_and(|f| f.critical));
+        let reader = readers[rng.below(readers.len() as u64) as usize];
+        let (lo, hi) = match urgency {
+            Urgency::Critical => (2, 12),
+            Urgency::Urgent => (3, 25),
+            Urgency::Routine => (8, 150),
+        };
+        let report_at = created_at + rng.minutes(lo, hi);
+        let claimed_at = created_at + (report_at - created_at) / 3;
+        let (claimed, report) = if report_at > now {
+            // Still on the worklist; one in three already claimed.
+            (
+                rng.chance(33)
+                    .then_some((reader, created_at + Duration::minutes(1))),
+                None,
+            )
+        } else {
+            let conclusion = findings
+                .iter()
+                .filter_map(|f| finding(f).map(|f| f.zh))
+                .collect::<Vec<_>>()
+                .join("，");
+            let report = NewReport {
+                findings: findings.join(","),
+                conclusion: format!("{conclusion}。请结合临床。"),
+                critical,
+            };
+            (Some((reader, claimed_at)), Some((report, report_at)))
+        };
+        let uploader = senders
+            .iter()
+            .find(|(i, _)| *i == institution)
+            .map(|(_, a)| *a);
+        let acknowledged = match (&report, critical) {
+            (Some((_, at)), true) => {
+                let ack_at = *at + rng.minutes(2, 30);
+                (ack_at < now && now - *at > Duration::hours(2))
+                    .then_some((uploader.unwrap_or(reader), ack_at))
+            }
+            _ => None,
+        };
+        rows.push(HistoricStudy {
+            study: NewStudy {
+                resident_id: resident,
+                from_institution_id: institution,
+                uploaded_by: uploader,
+                urgency_rank: urgency.rank(),
+                chest_pain,
+                symptoms: if chest_pain {
+                    "胸痛、胸闷".into()
+                } else {
+                    String::new()
+                },
+                symptom_onset_at: chest_pain.then(|| created_at - rng.minutes(20, 180)),
+                recorded_at: created_at - rng.minutes(2, 15),
+                format: format.as_str().to_string(),
+                sample_rate: recording.fs,
+                lead_count: recording.leads.len() as i32,
+                samples_per_lead: recording.len() as i64,
+                heart_rate: measured.heart_rate_bpm,
+                alerts: alerts.join(","),
+                measurements: serde_json::to_string(&measured)?,
+                files: sample.files,
+            },
+            created_at,
+            claimed,
+            report,
+            acknowledged,
+        });
+    }
+    rows.sort_by_key(|r| r.created_at);
+    store.bulk_load_studies(community, &rows).await?;
+    Ok(rows.len())
+}
