@@ -1,12 +1,15 @@
 //! FHIR R4 (4.0.1) JSON for the resources Yigong exposes: Patient, Organization,
-//! Practitioner, Bundle (searchset), CapabilityStatement and OperationOutcome.
+//! Practitioner, ServiceRequest and Task (referrals), Observation and DiagnosticReport
+//! (ECG), Bundle (searchset), CapabilityStatement and OperationOutcome.
 //!
 //! The builders take plain values so this crate knows nothing of storage; output is
 //! checked in the test suite by validators we did not write.
 
+pub mod ecg;
 pub mod referral;
 pub mod resources;
 
+pub use ecg::*;
 pub use referral::*;
 pub use resources::*;
 

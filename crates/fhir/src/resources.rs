@@ -184,6 +184,9 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
             "searchParam": params.iter().map(|(n, t)| json!({ "name": n, "type": t })).collect::<Vec<_>>(),
         })
     };
+    // Recordings are large: read one at a time, found through their DiagnosticReport.
+    let mut observation = res("Observation", &[]);
+    observation["interaction"] = json!([{ "code": "read" }]);
     let mut service_request = res(
         "ServiceRequest",
         &[
@@ -217,6 +220,8 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
                 res("Practitioner", &[("name", "string"), ("identifier", "token"), ("_count", "number")]),
                 service_request,
                 res("Task", &[("focus", "reference"), ("patient", "reference"), ("status", "token"), ("_count", "number")]),
+                observation,
+                res("DiagnosticReport", &[("_count", "number")]),
             ],
         }],
     })

@@ -41,6 +41,34 @@ fn run(program: &str, script: &str, files: &[PathBuf]) {
     eprintln!("{script}: {last}");
 }
 
+/// Uploads the DICOM sample for a resident; returns the study's id.
+async fn upload_ecg(app: &common::TestApp, token: &str, resident: uuid::Uuid) -> String {
+    let dir = std::env::var_os("YIGONG_ECG_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
+        });
+    let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
+    let boundary = "fhirecg";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&dcm);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .raw(
+            axum::http::Method::POST,
+            "/api/v1/ecg/studies",
+            token,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+    r.json()["study"]["id"].as_str().expect("id").to_string()
+}
+
 #[tokio::test]
 async fn fhir_output_validates_with_independent_validators() {
     if !server::leg("YIGONG_FHIR_PYTHON") {
@@ -88,6 +116,57 @@ async fn fhir_output_validates_with_independent_validators() {
                 app.get(&format!("/fhir/r4/Task/{down_id}"), t).await.json(),
             ));
         }
+        // An ECG study: the recording as Observation, its reading as DiagnosticReport.
+        let reader = app.login("ecg").await;
+        let study = upload_ecg(&app, &township, resident.id).await;
+        let unread = app
+            .get(&format!("/fhir/r4/DiagnosticReport/{study}"), &reader)
+            .await
+            .json();
+        assert_eq!(unread["status"], "registered");
+        resources.push(("ecg-report-registered".into(), unread));
+        app.post(
+            &format!("/api/v1/ecg/studies/{study}/claim"),
+            &reader,
+            serde_json::json!({}),
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/ecg/studies/{study}/report"),
+                &reader,
+                serde_json::json!({"findings": ["sinus_rhythm", "stemi_inferior"], "conclusion": "急性下壁心肌梗死"}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+        let obs = app
+            .get(&format!("/fhir/r4/Observation/{study}"), &township)
+            .await
+            .json();
+        assert_eq!(
+            obs["component"].as_array().map(Vec::len),
+            Some(13),
+            "twelve leads and the rate"
+        );
+        assert_eq!(obs["component"][1]["code"]["coding"][0]["code"], "131330");
+        resources.push(("ecg-observation".into(), obs));
+        let report = app
+            .get(&format!("/fhir/r4/DiagnosticReport/{study}"), &township)
+            .await
+            .json();
+        assert_eq!(report["status"], "final");
+        assert_eq!(
+            report["conclusionCode"][1]["coding"][0]["code"],
+            "stemi_inferior"
+        );
+        resources.push(("ecg-report".into(), report));
+        resources.push((
+            "ecg-reports".into(),
+            app.get("/fhir/r4/DiagnosticReport?_count=10", &reader)
+                .await
+                .json(),
+        ));
+
         for user in ["manager", "village"] {
             let t = app.login(user).await;
             let patients = app.get("/fhir/r4/Patient?_count=50", &t).await.json();

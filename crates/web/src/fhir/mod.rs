@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 
+mod ecg;
 mod referrals;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/Practitioner", get(search_practitioners))
         .route("/Practitioner/{id}", get(read_practitioner))
         .merge(referrals::router())
+        .merge(ecg::router())
 }
 
 /// A FHIR response: `application/fhir+json`.

@@ -1,0 +1,146 @@
+//! ECG studies over FHIR: `Observation/<id>` (the recording, one SampledData per lead)
+//! and `DiagnosticReport/<id>` (the reading), and a search of the reports the user may
+//! see. Reads are audited like the API's.
+
+use super::{FhirError, FhirResult, FhirUser, SearchParams, bundle};
+use crate::api::ecg::{filter_for, load};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use serde_json::Value;
+use uuid::Uuid;
+use yigong_domain::ecg::finding;
+use yigong_fhir as fhir;
+use yigong_store::ecg::Study;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/Observation/{id}", get(read_observation))
+        .route("/DiagnosticReport", get(search_reports))
+        .route("/DiagnosticReport/{id}", get(read_report))
+}
+
+fn id_of(raw: &str) -> Result<Uuid, FhirError> {
+    raw.parse().map_err(|_| FhirError(ApiError::not_found()))
+}
+
+async fn read_observation(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
+    let files = state
+        .store
+        .study_files(state.community.id, study.id)
+        .await?;
+    let fs = study.sample_rate;
+    let recording = tokio::task::spawn_blocking(move || {
+        let named: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        yigong_ecg::read_upload(&named, Some(fs)).map(|(_, r)| r)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|_| ApiError::internal())?;
+    let o = fhir::EcgObservation {
+        id: study.id,
+        resident_id: study.resident_id,
+        resident_name: &study.resident_name,
+        from_institution_id: study.from_institution_id,
+        recorded_at: study.recorded_at,
+        fs: recording.fs,
+        leads: recording
+            .leads
+            .iter()
+            .map(|l| (l.name.as_str(), l.samples.as_slice()))
+            .collect(),
+        heart_rate: study.heart_rate,
+    };
+    Ok(super::Fhir(StatusCode::OK, fhir::ecg_observation(&o)))
+}
+
+async fn report_of(state: &AppState, user: &CurrentUser, s: &Study) -> Result<Value, FhirError> {
+    let report = state.store.study_report(state.community.id, s.id).await?;
+    let lang = user.lang;
+    let labels: Vec<(String, String)> = report
+        .as_ref()
+        .map(|r| {
+            r.findings
+                .split(',')
+                .filter_map(|c| {
+                    finding(c).map(|f| {
+                        (
+                            c.to_string(),
+                            if lang == crate::i18n::Lang::Zh {
+                                f.zh
+                            } else {
+                                f.en
+                            }
+                            .to_string(),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(fhir::ecg_report(&fhir::EcgReport {
+        id: s.id,
+        status: &s.status,
+        resident_id: s.resident_id,
+        resident_name: &s.resident_name,
+        recorded_at: s.recorded_at,
+        reported_at: s.reported_at,
+        reader_name: report.as_ref().map(|r| r.reader_name.as_str()),
+        findings: labels
+            .iter()
+            .map(|(c, l)| (c.as_str(), l.as_str()))
+            .collect(),
+        conclusion: report.as_ref().map_or("", |r| r.conclusion.as_str()),
+    }))
+}
+
+async fn read_report(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
+    Ok(super::Fhir(
+        StatusCode::OK,
+        report_of(&state, &user, &study).await?,
+    ))
+}
+
+async fn search_reports(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let filter = filter_for(&user, None)?;
+    let page = p.paging()?;
+    let found = state
+        .store
+        .list_studies(state.community.id, &filter, page)
+        .await?;
+    user.audit(&state, "ecg.search.fhir", "ecg_study", None, true, "")
+        .await?;
+    let mut entries = Vec::with_capacity(found.items.len());
+    for s in &found.items {
+        entries.push((s.id, report_of(&state, &user, s).await?));
+    }
+    Ok(bundle(
+        &headers,
+        "DiagnosticReport",
+        page,
+        found.total,
+        entries,
+    ))
+}
