@@ -167,6 +167,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "没有未确认的危急值",
         "No critical report awaits acknowledgement",
     ),
+    (
+        "ecg.open_green_channel",
+        "一键发起急诊绿色通道转诊",
+        "Open an emergency green-channel referral",
+    ),
     ("ecg.pauses", "长间歇", "Pauses"),
     ("ecg.print", "打印报告", "Print report"),
     ("ecg.qrs", "QRS 时限", "QRS duration"),

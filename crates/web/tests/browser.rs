@@ -242,5 +242,17 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     township.screenshot(&shots().join("23-ecg-report-back.png"));
     township.click("#action-acknowledge");
     township.wait_text("#ack-state", "危急值已确认", 5);
+
+    // One click from the critical report opens the green-channel referral, filled in.
+    township.click("#green-channel");
+    township.wait_url("/referrals/new", 10);
+    township.screenshot(&shots().join("24-ecg-green-channel-form.png"));
+    township.click("#send-referral");
+    township.wait_url("/referrals/0", 10);
+    township.wait_text("#referral-status", "待接收", 5);
+    assert!(
+        township.source().contains("/ecg/"),
+        "the referral carries the study"
+    );
     eprintln!("worklist showed the ECG {live:?} after upload");
 }

@@ -359,6 +359,32 @@ async fn ecg_pages_render_for_who_may_see_them() {
                     html.contains("id=\"report-form\""),
                     "the reader now has the report form"
                 );
+                // The report form sends repeated `findings`.
+                let body = format!(
+                    "_csrf={csrf}&findings=sinus_rhythm&findings=stemi_inferior&conclusion=%E6%80%A5%E6%80%A7"
+                );
+                let (status, _) = form(&app, &format!("/ecg/{id}/report"), &cookie, body).await;
+                assert_eq!(status, StatusCode::SEE_OTHER);
+            }
+            if user == "township" {
+                // From the critical report, the referral form opens filled in.
+                let (_, html) = page(&app, &format!("/ecg/{id}"), &cookie).await;
+                assert!(
+                    html.contains("id=\"green-channel\""),
+                    "a green-channel button"
+                );
+                let (status, form_html) = page(
+                    &app,
+                    &format!("/referrals/new?resident_id={}&ecg={id}", resident.id),
+                    &cookie,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK);
+                assert!(
+                    form_html.contains("value=\"chest_pain\" selected"),
+                    "green channel preset"
+                );
+                assert!(form_html.contains("I21.9") && form_html.contains(&format!("/ecg/{id}")));
             }
         }
     }

@@ -375,6 +375,7 @@ struct StudyPage {
     can_claim: bool,
     mine: bool,
     can_ack: bool,
+    can_refer: bool,
     findings: Vec<(&'static str, String, bool)>,
     error: Option<String>,
     print: bool,
@@ -441,6 +442,7 @@ async fn study_page(
         can_claim: user.ecg.reads() && s.status == "awaiting",
         mine,
         can_ack: user.ecg.sends() && s.critical && s.acknowledged_at.is_none(),
+        can_refer: user.ecg.sends() && user.referrals != yigong_domain::access::ReferralScope::None,
         findings: FINDINGS
             .iter()
             .map(|f| {

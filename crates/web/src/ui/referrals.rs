@@ -360,6 +360,8 @@ async fn milestone(
 #[derive(Deserialize, Default)]
 struct NewParams {
     resident_id: Option<Uuid>,
+    /// An ECG study whose critical report opens this referral (green channel).
+    ecg: Option<Uuid>,
 }
 
 #[derive(Deserialize, Default)]
@@ -504,17 +506,76 @@ async fn new_form(
     Query(p): Query<NewParams>,
 ) -> UiResult<Response> {
     user.require(receives(&user)).ui(user.lang)?;
-    form_page(
-        &state,
-        &user,
-        p.resident_id,
-        ReferralForm {
+    let form = match p.ecg {
+        Some(study) => from_ecg(&state, &user, study).await?,
+        None => ReferralForm {
             urgency: "routine".into(),
             ..Default::default()
         },
-        None,
-    )
-    .await
+    };
+    form_page(&state, &user, p.resident_id, form, None).await
+}
+
+/// A referral form filled from an ECG study's report: an emergency to the lead
+/// hospital's cardiology, on the chest-pain green channel when the report finds an
+/// infarction, carrying the report and the study's number.
+async fn from_ecg(state: &AppState, user: &CurrentUser, study: Uuid) -> UiResult<ReferralForm> {
+    let lang = user.lang;
+    let s = crate::api::ecg::load(state, user, study, "ecg.read")
+        .await
+        .ui(lang)?;
+    let report = state
+        .store
+        .study_report(state.community.id, s.id)
+        .await
+        .ui(lang)?;
+    let (findings, conclusion) = report
+        .map(|r| (r.findings, r.conclusion))
+        .unwrap_or_default();
+    let labels: Vec<&str> = findings
+        .split(',')
+        .filter_map(yigong_domain::ecg::finding)
+        .map(|f| if lang == Lang::Zh { f.zh } else { f.en })
+        .collect();
+    let infarction = findings.split(',').any(|f| f.starts_with("stemi_"));
+    let mut to = String::new();
+    let institutions = state
+        .store
+        .list_institutions(state.community.id)
+        .await
+        .ui(lang)?;
+    if let Some(lead) = institutions.iter().find(|i| i.kind == "lead") {
+        let departments = state
+            .store
+            .list_departments(state.community.id, lead.id)
+            .await
+            .ui(lang)?;
+        to = match departments.iter().find(|d| d.code == "cardiology") {
+            Some(d) => format!("{}/{}", lead.id, d.id),
+            None => lead.id.to_string(),
+        };
+    }
+    Ok(ReferralForm {
+        resident_id: s.resident_id.to_string(),
+        direction: "up".into(),
+        urgency: if infarction { "emergency" } else { "urgent" }.into(),
+        pathway: if infarction { "chest_pain" } else { "" }.into(),
+        to,
+        icd10_code: if infarction { "I21.9" } else { "" }.into(),
+        reason: if conclusion.is_empty() {
+            labels.join("，")
+        } else {
+            conclusion.clone()
+        },
+        summary: format!(
+            "{}：{}。{}（/ecg/{}）",
+            lang.t("ecg.report_title"),
+            labels.join("，"),
+            conclusion,
+            s.id
+        ),
+        ..Default::default()
+    })
 }
 
 async fn create(
