@@ -23,6 +23,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         api::referrals::create, api::referrals::list, api::referrals::detail, api::referrals::act,
         api::referrals::milestone, api::referrals::icd10_search,
         api::referral_stats::stats, api::referral_stats::attention,
+        api::ecg::upload, api::ecg::list, api::ecg::detail, api::ecg::act, api::ecg::trace,
+        api::ecg::findings, api::ecg::stats,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

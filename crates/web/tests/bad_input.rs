@@ -290,6 +290,9 @@ async fn openapi_document_lists_the_api() {
             "/api/v1/residents/{id}",
             "/api/v1/auth/login",
             "/api/v1/imports/{kind}",
+            "/api/v1/ecg/studies",
+            "/api/v1/ecg/studies/{id}/{action}",
+            "/api/v1/ecg/studies/{id}/trace.svg",
         ] {
             assert!(doc["paths"].get(p).is_some(), "{p}");
         }

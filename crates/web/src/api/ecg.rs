@@ -284,6 +284,9 @@ fn announce(state: &AppState, s: &Study) {
 /// Upload a recording (multipart: `file` once, or twice for a WFDB `.hea` and `.dat`;
 /// `resident_id`, `recorded_at`, `symptom_onset_at`, `symptoms`, `chest_pain`,
 /// `sample_rate` for a CSV without a time column).
+#[utoipa::path(post, path = "/api/v1/ecg/studies",
+    request_body(content_type = "multipart/form-data", description = "`file` (once, or twice for a WFDB .hea and .dat), `resident_id`, `recorded_at`, `symptom_onset_at`, `symptoms`, `chest_pain`, `sample_rate`"),
+    responses((status = 201, description = "The study with its automatic measurements"), (status = 422, description = "A field, or the file, is wrong: the message says what")))]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -327,6 +330,9 @@ pub fn filter_for(user: &CurrentUser, view: Option<&str>) -> ApiResult<StudyFilt
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/ecg/studies",
+    params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of studies"), (status = 403, description = "Not a view of this user's")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -386,6 +392,8 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/ecg/studies/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The study, its measurements, report and timeline"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -394,7 +402,7 @@ pub async fn detail(
     Ok(Json(detail_of(&state, &user, id).await?))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReportBody {
     /// Finding codes from `/api/v1/ecg/findings`.
     #[serde(default)]
@@ -509,6 +517,10 @@ fn report_of(body: &ReportBody) -> ApiResult<NewReport> {
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/ecg/studies/{id}/{action}",
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "`claim`, `release`, `report` or `acknowledge`")),
+    request_body(content = Option<ReportBody>, description = "For `report`: the findings and the conclusion"),
+    responses((status = 200, description = "The study as it now stands"), (status = 403), (status = 404), (status = 409, description = "Not possible as the study stands, or another reader has it"), (status = 422)))]
 pub async fn act(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -529,6 +541,9 @@ pub struct TraceQuery {
 }
 
 /// The trace on standard ECG paper, as SVG.
+#[utoipa::path(get, path = "/api/v1/ecg/studies/{id}/trace.svg",
+    params(("id" = Uuid, Path), ("lead" = Option<String>, Query, description = "`12` or a lead name")),
+    responses((status = 200, content_type = "image/svg+xml", description = "25 mm/s, 10 mm/mV"), (status = 404)))]
 pub async fn trace(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -578,6 +593,7 @@ pub struct FindingView {
 }
 
 /// The coded findings a report is written from, labelled in the request's language.
+#[utoipa::path(get, path = "/api/v1/ecg/findings", responses((status = 200, description = "Code, label, critical")))]
 pub async fn findings(user: CurrentUser) -> Json<Vec<FindingView>> {
     Json(finding_list(user.lang))
 }
@@ -711,6 +727,8 @@ pub async fn stats_for(
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/ecg/stats", params(("days" = Option<i64>, Query)),
+    responses((status = 200, description = "Turnaround by urgency, reader and clinic; unacknowledged critical reports"), (status = 403)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,
