@@ -328,6 +328,15 @@ pub async fn add_history(
         });
     }
     rows.sort_by_key(|r| r.created_at);
+    // The newest critical report is still waiting for its clinic's acknowledgement, so
+    // the office's escalation list has something to show.
+    if let Some(last) = rows
+        .iter_mut()
+        .rev()
+        .find(|r| r.report.as_ref().is_some_and(|(r, _)| r.critical))
+    {
+        last.acknowledged = None;
+    }
     store.bulk_load_studies(community, &rows).await?;
     Ok(rows.len())
 }
