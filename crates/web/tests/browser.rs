@@ -177,6 +177,19 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
         .join("formats/dicom/pydicom_waveform_ecg.dcm")
         .canonicalize()
         .expect("the DICOM sample");
+    // Two months of history, so the worklist and the turnaround page look lived in.
+    let dir = sample
+        .ancestors()
+        .nth(3)
+        .expect("data folder")
+        .to_path_buf();
+    srv.block(yigong_web::demo_ecg::add_history(
+        &srv.state.store,
+        srv.state.community.id,
+        &dir,
+        7,
+    ))
+    .expect("history");
     let driver = webdriver::Driver::start();
     let reader = driver.session();
     let township = driver.session();
@@ -254,5 +267,13 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
         township.source().contains("/ecg/"),
         "the referral carries the study"
     );
+
+    // The office sees turnaround, and the critical report that waited for acknowledgement
+    // in the history is on its escalation list.
+    let office = driver.session();
+    login(&office, &srv.base, "manager", "/ecg/stats");
+    office.find("#escalations tr.escalation", 5);
+    office.find("#urgent-within-10", 5);
+    office.screenshot(&shots().join("25-ecg-turnaround.png"));
     eprintln!("worklist showed the ECG {live:?} after upload");
 }
