@@ -7,25 +7,14 @@
 //! 2. The full measurement of a 10-second 12-lead recording (the HL7 aECG and DICOM
 //!    samples), median of repeated runs.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use yigong_ecg::{measure::measure, qrs, read_upload};
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::file;
 
 const RUNS: usize = 21;
-
-fn data() -> PathBuf {
-    std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-}
-
-fn file(path: &str) -> Vec<u8> {
-    let p = data().join(path);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -4,21 +4,9 @@
 //! least 99.5 %, and the R mark on the R peak (mean |detection − reference| under 10 ms).
 //! The same figures come from `yigong ecg detect` scored by the shared scoring script.
 
-use std::path::PathBuf;
 use yigong_ecg::{qrs, wfdb};
-
-fn data() -> PathBuf {
-    std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-}
-
-fn file(path: &str) -> Vec<u8> {
-    let p = data().join(path);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod support;
+use support::file;
 
 /// (true positives, false negatives, false positives, summed |offset| of matches in samples)
 fn score(reference: &[usize], detected: &[usize], window: usize) -> (usize, usize, usize, usize) {

@@ -2,21 +2,9 @@
 //! `YIGONG_ECG_DATA`): MIT-BIH records in WFDB form, the HL7 aECG and DICOM samples,
 //! and the same recording given in two formats read the same.
 
-use std::path::PathBuf;
 use yigong_ecg::{Format, Recording, csv, read_upload};
-
-fn data() -> PathBuf {
-    std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-}
-
-fn file(path: &str) -> Vec<u8> {
-    let p = data().join(path);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod support;
+use support::file;
 
 fn upload(files: &[(&str, &[u8])], fs: Option<f64>) -> (Format, Recording) {
     read_upload(files, fs)
@@ -37,6 +25,15 @@ fn wfdb(record: &str) -> Recording {
     );
     assert_eq!(format, Format::Wfdb);
     r
+}
+
+/// Einthoven's law, I + III = II: the largest deviation in mV.
+fn einthoven_gap(r: &Recording) -> f32 {
+    let lead = |n: &str| &r.lead(n).expect("a limb lead").samples;
+    let (i, ii, iii) = (lead("I"), lead("II"), lead("III"));
+    (0..r.len())
+        .map(|k| (i[k] + iii[k] - ii[k]).abs())
+        .fold(0.0, f32::max)
 }
 
 /// Two recordings agree: same rate, same leads, samples equal within `tolerance` mV.
@@ -104,14 +101,7 @@ fn hl7_aecg_samples_read_as_twelve_leads() {
     assert!(r.is_twelve_lead());
     assert_eq!(r.len(), 5000);
     // Einthoven's law holds in the recorded leads: I + III = II, within the 2.5 µV scale.
-    let (i, ii, iii) = (
-        &r.lead("I").expect("test data").samples,
-        &r.lead("II").expect("test data").samples,
-        &r.lead("III").expect("test data").samples,
-    );
-    let worst = (0..r.len())
-        .map(|k| (i[k] + iii[k] - ii[k]).abs())
-        .fold(0.0, f32::max);
+    let worst = einthoven_gap(&r);
     assert!(worst < 0.02, "I + III − II up to {worst} mV");
 
     let (_, liryc) = upload(
@@ -152,16 +142,10 @@ fn dicom_sample_reads_as_twelve_leads() {
         r.leads.iter().map(|l| &l.name).collect::<Vec<_>>()
     );
     assert_eq!(r.len(), 10_000);
-    let (i, ii, iii) = (
-        &r.lead("I").expect("test data").samples,
-        &r.lead("II").expect("test data").samples,
-        &r.lead("III").expect("test data").samples,
-    );
-    let worst = (0..r.len())
-        .map(|k| (i[k] + iii[k] - ii[k]).abs())
-        .fold(0.0, f32::max);
+    let worst = einthoven_gap(&r);
     assert!(worst < 0.05, "I + III − II up to {worst} mV");
     // A resting ECG: the QRS stands out of the baseline by some tenths of a millivolt.
+    let ii = &r.lead("II").expect("lead II").samples;
     let range =
         ii.iter().fold(f32::MIN, |m, v| m.max(*v)) - ii.iter().fold(f32::MAX, |m, v| m.min(*v));
     assert!((0.3..10.0).contains(&range), "lead II spans {range} mV");

@@ -18,6 +18,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use yigong_ecg::{aecg, csv, dicom, qrs, read_upload, wfdb};
+mod support;
+use support::file;
 
 /// No single allocation may exceed this, whatever the input says of its own size.
 const ALLOCATION_LIMIT: usize = 256 << 20;
@@ -68,19 +70,6 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-}
-
-fn data() -> PathBuf {
-    std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-}
-
-fn file(path: &str) -> Vec<u8> {
-    let p = data().join(path);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// The reader an input goes to.

@@ -2,22 +2,10 @@
 //! wrote into the DICOM sample and into the HL7 aECG example, and the cardiologists'
 //! rhythm annotations of MIT-BIH for atrial-fibrillation suspicion.
 
-use std::path::PathBuf;
 use yigong_ecg::measure::{Measurements, Quality, measure};
 use yigong_ecg::{Lead, Recording, read_upload, wfdb};
-
-fn data() -> PathBuf {
-    std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-}
-
-fn file(path: &str) -> Vec<u8> {
-    let p = data().join(path);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod support;
+use support::file;
 
 fn measured(name: &str, path: &str) -> Measurements {
     let (_, r) = read_upload(&[(name, &file(path))], None).expect("sample reads");

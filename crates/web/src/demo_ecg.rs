@@ -12,52 +12,29 @@ use yigong_ecg::{measure, read_upload, wfdb};
 use yigong_store::Store;
 use yigong_store::ecg::{HistoricStudy, NewReport, NewStudy};
 
+use crate::demo_referrals::Lcg;
+
 /// Stretches cut from each MIT-BIH record.
 const PER_RECORD: usize = 12;
 const SECONDS: usize = 10;
 const DAYS: i64 = 60;
 
-/// Where the sample recordings are: `YIGONG_ECG_DATA`, or `shared/data/ecg` beside the
-/// working directory or the program's checkout.
+/// Where the sample recordings are: `YIGONG_ECG_DATA`, or `shared/data/ecg` in the
+/// working directory, the one above it, or any folder above the program.
 pub fn data_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("YIGONG_ECG_DATA") {
         return Some(PathBuf::from(dir));
     }
     let mut candidates = vec![
-        PathBuf::from("../shared/data/ecg"),
         PathBuf::from("shared/data/ecg"),
+        PathBuf::from("../shared/data/ecg"),
     ];
     if let Ok(exe) = std::env::current_exe() {
-        // target/<profile>/yigong → the checkout's parent.
-        if let Some(root) = exe.ancestors().nth(4) {
-            candidates.push(root.join("shared/data/ecg"));
-        }
+        candidates.extend(exe.ancestors().skip(1).map(|a| a.join("shared/data/ecg")));
     }
     candidates
         .into_iter()
         .find(|d| d.join("mitdb/RECORDS").is_file())
-}
-
-/// A small deterministic generator, so the history repeats for a seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
-        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 /// One recording to send: its files, and the findings its annotations support.

@@ -10,23 +10,23 @@ use yigong_store::referrals::{HistoryStep, NewReferral};
 pub const YEARLY_REFERRALS: usize = 1290;
 
 /// A tiny deterministic generator (64-bit LCG) so the history repeats for a seed.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
+    pub(crate) fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
         Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
     }
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }

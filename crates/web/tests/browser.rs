@@ -169,20 +169,12 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     }
     let srv = server::start(2000);
     let resident = first_resident_at(&srv, srv.places.township);
-    let sample = std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        })
-        .join("formats/dicom/pydicom_waveform_ecg.dcm")
+    let dir = yigong_web::demo_ecg::data_dir()
+        .expect("sample recordings")
         .canonicalize()
-        .expect("the DICOM sample");
+        .expect("the sample folder");
+    let sample = dir.join("formats/dicom/pydicom_waveform_ecg.dcm");
     // Two months of history, so the worklist and the turnaround page look lived in.
-    let dir = sample
-        .ancestors()
-        .nth(3)
-        .expect("data folder")
-        .to_path_buf();
     srv.block(yigong_web::demo_ecg::add_history(
         &srv.state.store,
         srv.state.community.id,

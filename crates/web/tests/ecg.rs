@@ -7,14 +7,10 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 fn sample(path: &str) -> Vec<u8> {
-    let dir = std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        });
+    let dir = yigong_web::demo_ecg::data_dir()
+        .expect("the ECG sample recordings (shared/data/ecg or YIGONG_ECG_DATA)");
     std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -419,9 +415,7 @@ async fn studies_are_seen_only_by_their_sender_and_the_ecg_centre() {
 #[tokio::test]
 async fn the_demo_history_fills_the_worklist_with_real_recordings_and_readings() {
     for app in apps(300).await {
-        let dir = yigong_web::demo_ecg::data_dir().unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        });
+        let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
         let n =
             yigong_web::demo_ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
                 .await

@@ -43,11 +43,7 @@ fn run(program: &str, script: &str, files: &[PathBuf]) {
 
 /// Uploads the DICOM sample for a resident; returns the study's id.
 async fn upload_ecg(app: &common::TestApp, token: &str, resident: uuid::Uuid) -> String {
-    let dir = std::env::var_os("YIGONG_ECG_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
-        });
+    let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
     let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
     let boundary = "fhirecg";
     let mut body = format!(

@@ -4,7 +4,7 @@
 //! printable one-page report.
 
 use super::pages::see_other;
-use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
 use crate::api::ecg::{self as api, ReportBody, StudyView, UploadForm};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::ecg::{Action, EcgScope, FINDINGS, finding};
 
@@ -34,27 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/ecg/{id}", get(detail))
         .route("/ecg/{id}/print", get(print))
         .route("/ecg/{id}/{action}", post(act))
-}
-
-const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(o) => o,
-    Err(_) => UtcOffset::UTC,
-};
-
-fn local(t: OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.to_offset(CHINA).format(&f).unwrap_or_default()
-}
-
-fn minutes(lang: Lang, m: i64) -> String {
-    match (m, lang) {
-        (0..=59, Lang::Zh) => format!("{m} 分钟"),
-        (60..=2879, Lang::Zh) => format!("{} 小时 {} 分", m / 60, m % 60),
-        (_, Lang::Zh) => format!("{} 天", m / 1440),
-        (0..=59, Lang::En) => format!("{m} min"),
-        (60..=2879, Lang::En) => format!("{} h {} min", m / 60, m % 60),
-        (_, Lang::En) => format!("{} d", m / 1440),
-    }
 }
 
 fn finding_label(lang: Lang, code: &str) -> String {
@@ -99,7 +78,7 @@ fn row(lang: Lang, v: StudyView) -> Row {
         heart_rate: s
             .heart_rate
             .map_or_else(|| "—".into(), |h| format!("{h:.0}")),
-        waiting: minutes(lang, v.waiting_minutes),
+        waiting: duration_text(lang, v.waiting_minutes),
         reader: s.claimed_by_name.unwrap_or_default(),
         ack_needed: s.critical && s.acknowledged_at.is_none(),
         acknowledged: s.acknowledged_at.is_some(),
@@ -601,7 +580,7 @@ async fn stats(
                     id: v.study.id,
                     resident_name: v.study.resident_name,
                     from_name: v.study.from_institution_name,
-                    since: minutes(lang, waited),
+                    since: duration_text(lang, waited),
                     overdue: waited > 15,
                 }
             })

@@ -43,6 +43,31 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// China Standard Time: the pages show local times.
+const CHINA: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// `2026-11-22 08:50`, China time.
+pub fn local(t: time::OffsetDateTime) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    t.to_offset(CHINA).format(&f).unwrap_or_default()
+}
+
+/// A waiting time: `40 分钟`, `2 小时 5 分`, `3 天`.
+pub fn duration_text(lang: Lang, minutes: i64) -> String {
+    let m = minutes.max(0);
+    match (m, lang) {
+        (0..=59, Lang::Zh) => format!("{m} 分钟"),
+        (60..=2879, Lang::Zh) => format!("{} 小时 {} 分", m / 60, m % 60),
+        (_, Lang::Zh) => format!("{} 天", m / 1440),
+        (0..=59, Lang::En) => format!("{m} min"),
+        (60..=2879, Lang::En) => format!("{} h {} min", m / 60, m % 60),
+        (_, Lang::En) => format!("{} d", m / 1440),
+    }
+}
+
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [

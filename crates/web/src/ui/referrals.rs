@@ -2,7 +2,7 @@
 //! clock, and the counts page with its chart.
 
 use super::pages::see_other;
-use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
 use crate::api::referral_stats::{AttentionParams, attention_for, stats_for};
 use crate::api::referrals::{self as api, ActionBody, ListParams, MilestoneBody, ReferralBody};
 use crate::auth::CurrentUser;
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::access::{ReferralScope, Role};
 use yigong_domain::referral::{
@@ -35,30 +35,15 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/{action}", post(act))
 }
 
-const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(o) => o,
-    Err(_) => UtcOffset::UTC,
-};
-
-fn local(t: OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.to_offset(CHINA).format(&f).unwrap_or_default()
-}
-
 fn label(lang: Lang, group: &str, code: &str) -> String {
     lang.t(&format!("referral.{group}.{code}")).to_string()
 }
 
 fn waiting(lang: Lang, since: OffsetDateTime) -> String {
-    let m = (OffsetDateTime::now_utc() - since).whole_minutes().max(0);
-    match (m, lang) {
-        (0..=59, Lang::Zh) => format!("{m} 分钟"),
-        (60..=2879, Lang::Zh) => format!("{} 小时", m / 60),
-        (_, Lang::Zh) => format!("{} 天", m / 1440),
-        (0..=59, Lang::En) => format!("{m} min"),
-        (60..=2879, Lang::En) => format!("{} h", m / 60),
-        (_, Lang::En) => format!("{} d", m / 1440),
-    }
+    duration_text(
+        lang,
+        (OffsetDateTime::now_utc() - since).whole_minutes().max(0),
+    )
 }
 
 struct Row {
