@@ -209,6 +209,22 @@ async fn an_upload_is_measured_read_reported_and_acknowledged() {
                 app.label
             );
         }
+        // One row per change: the change's own, written in its transaction.
+        for action in ["ecg.upload", "ecg.claim", "ecg.report"] {
+            assert_eq!(
+                audit.iter().filter(|a| *a == action).count(),
+                1,
+                "{}: {action}",
+                app.label
+            );
+        }
+        // The refused attempts (the reader's, the second one) are on record too.
+        assert_eq!(
+            audit.iter().filter(|a| *a == "ecg.acknowledge").count(),
+            3,
+            "{}",
+            app.label
+        );
     }
 }
 

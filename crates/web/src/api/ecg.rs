@@ -294,10 +294,7 @@ pub async fn upload(
 ) -> ApiResult<(StatusCode, Json<StudyDetail>)> {
     let form = read_form(mp).await?;
     let study = upload_study(&state, &user, form).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(detail_of(&state, &user, study.id).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(detail_from(&state, study).await?)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -355,6 +352,15 @@ pub async fn list(
     }))
 }
 
+/// The study if it exists and the user may see it; nothing is audited here.
+async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<Option<Study>> {
+    match state.store.get_study(state.community.id, id).await {
+        Ok(s) if user.ecg.sees(s.from_institution_id) => Ok(Some(s)),
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A study the user may see, with the read audited (allowed or denied).
 pub async fn load(
     state: &AppState,
@@ -362,34 +368,27 @@ pub async fn load(
     id: Uuid,
     action: &str,
 ) -> ApiResult<Study> {
-    let found = match state.store.get_study(state.community.id, id).await {
-        Ok(s) => Some(s),
-        Err(yigong_store::StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let allowed = found
-        .as_ref()
-        .is_some_and(|s| user.ecg.sees(s.from_institution_id));
-    user.audit(state, action, "ecg_study", Some(id), allowed, "")
+    let found = visible(state, user, id).await?;
+    user.audit(state, action, "ecg_study", Some(id), found.is_some(), "")
         .await?;
-    match found {
-        Some(s) if allowed => Ok(s),
-        _ => Err(ApiError::not_found()),
-    }
+    found.ok_or_else(ApiError::not_found)
+}
+
+/// A study with its measurements, report and timeline (the caller has checked access).
+pub async fn detail_from(state: &AppState, study: Study) -> ApiResult<StudyDetail> {
+    let (c, id) = (state.community.id, study.id);
+    let measurements = state.store.study_measurements(c, id).await?;
+    Ok(StudyDetail {
+        measurements: serde_json::from_str(&measurements).unwrap_or(serde_json::Value::Null),
+        report: state.store.study_report(c, id).await?,
+        events: state.store.study_events(c, id).await?,
+        study: StudyView::of(study),
+    })
 }
 
 pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<StudyDetail> {
     let study = load(state, user, id, "ecg.read").await?;
-    let measurements = state
-        .store
-        .study_measurements(state.community.id, id)
-        .await?;
-    Ok(StudyDetail {
-        measurements: serde_json::from_str(&measurements).unwrap_or(serde_json::Value::Null),
-        report: state.store.study_report(state.community.id, id).await?,
-        events: state.store.study_events(state.community.id, id).await?,
-        study: StudyView::of(study),
-    })
+    detail_from(state, study).await
 }
 
 #[utoipa::path(get, path = "/api/v1/ecg/studies/{id}", params(("id" = Uuid, Path)),
@@ -420,7 +419,11 @@ pub async fn act_on(
     body: &ReportBody,
 ) -> ApiResult<Study> {
     let action_name = format!("ecg.{}", action.as_str());
-    let study = load(state, user, id, &action_name).await?;
+    let Some(study) = visible(state, user, id).await? else {
+        user.audit(state, &action_name, "ecg_study", Some(id), false, "")
+            .await?;
+        return Err(ApiError::not_found());
+    };
     let current = StudyState {
         status: Status::parse(&study.status).ok_or_else(ApiError::internal)?,
         claimed_by: study.claimed_by,
@@ -435,8 +438,16 @@ pub async fn act_on(
         };
         ApiError::new(status, e.code())
     };
-    let to = rules::decide(current, action, user.account_id, user.ecg.reads(), sent_it)
-        .map_err(refuse)?;
+    // A refused attempt is still an access to the record: audited with its reason. An
+    // allowed change writes its audit row in its own transaction.
+    let to = match rules::decide(current, action, user.account_id, user.ecg.reads(), sent_it) {
+        Ok(to) => to,
+        Err(e) => {
+            user.audit(state, &action_name, "ecg_study", Some(id), true, e.code())
+                .await?;
+            return Err(refuse(e));
+        }
+    };
     let now = OffsetDateTime::now_utc();
     let mut change = StudyChange {
         kind: action.as_str(),
@@ -483,6 +494,8 @@ pub async fn act_on(
         } else {
             "ecg_wrong_status"
         };
+        user.audit(state, &action_name, "ecg_study", Some(id), true, code)
+            .await?;
         return Err(ApiError::new(StatusCode::CONFLICT, code));
     }
     let study = state.store.get_study(state.community.id, id).await?;
@@ -529,8 +542,8 @@ pub async fn act(
 ) -> ApiResult<Json<StudyDetail>> {
     let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
     let body: ReportBody = super::optional_json(&body)?;
-    act_on(&state, &user, id, action, &body).await?;
-    Ok(Json(detail_of(&state, &user, id).await?))
+    let study = act_on(&state, &user, id, action, &body).await?;
+    Ok(Json(detail_from(&state, study).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
