@@ -5,6 +5,7 @@
 //! hierarchy, roles and what each may see.
 
 pub mod access;
+pub mod chronic;
 pub mod ecg;
 pub mod icd10;
 pub mod identity;
