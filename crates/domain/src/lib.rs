@@ -7,6 +7,7 @@
 pub mod access;
 pub mod chronic;
 pub mod ecg;
+pub mod family;
 pub mod icd10;
 pub mod identity;
 pub mod referral;
