@@ -6,7 +6,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod chronic;
 pub mod ecg;
+pub mod family;
 pub mod imports;
 pub mod institutions;
 mod lite;

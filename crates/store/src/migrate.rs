@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_worklist_covering_index"),
     migration!(5, "0005_lean_event_tables"),
     migration!(6, "0006_ecg"),
+    migration!(7, "0007_family_chronic"),
 ];
 
 impl Store {

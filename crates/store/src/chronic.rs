@@ -1,0 +1,250 @@
+//! Hypertension and diabetes registers: enrolment with a responsible doctor, screenings,
+//! follow-up visits (each sets the next due date the rules decided), and the worklist of
+//! who is due or overdue at a set of clinics.
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, QueryBuilder};
+use time::Date;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewRegister {
+    pub resident_id: Uuid,
+    /// `hypertension` or `diabetes`
+    pub disease: &'static str,
+    /// The resident's clinic, where the follow-ups happen.
+    pub institution_id: Uuid,
+    pub responsible_staff_id: Option<Uuid>,
+    pub diagnosed_on: Date,
+    pub enrolled_on: Date,
+    /// The first follow-up.
+    pub next_due: Date,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Register {
+    pub id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    pub birth_date: Date,
+    pub disease: String,
+    pub status: String,
+    pub institution_id: Uuid,
+    pub responsible_staff_id: Option<Uuid>,
+    pub diagnosed_on: Date,
+    pub enrolled_on: Date,
+    pub last_visit_on: Option<Date>,
+    pub last_controlled: Option<bool>,
+    pub next_due: Date,
+    pub version: i64,
+}
+
+/// A follow-up visit as recorded, with what the rules decided from it.
+#[derive(Debug, Clone, Default)]
+pub struct NewFollowUp {
+    pub visit_on: Option<Date>,
+    pub systolic: Option<i32>,
+    pub diastolic: Option<i32>,
+    pub glucose: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub symptoms: String,
+    pub danger_symptoms: bool,
+    pub adverse_reaction: bool,
+    pub new_complication: bool,
+    pub medications: String,
+    pub adherence: String,
+    pub advice: String,
+    pub controlled: Option<bool>,
+    /// `Plan::as_str`
+    pub plan: &'static str,
+    pub next_due: Option<Date>,
+    pub recorded_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct FollowUp {
+    pub id: Uuid,
+    pub visit_on: Date,
+    pub systolic: Option<i32>,
+    pub diastolic: Option<i32>,
+    pub glucose: Option<f64>,
+    pub controlled: Option<bool>,
+    pub plan: String,
+    pub next_due: Date,
+}
+
+/// One line of the follow-up worklist.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct DueRow {
+    pub register_id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    pub phone: String,
+    pub address: String,
+    pub institution_name: String,
+    pub disease: String,
+    pub next_due: Date,
+    pub last_visit_on: Option<Date>,
+    pub last_controlled: Option<bool>,
+}
+
+const REGISTER_SELECT: &str = "SELECT g.id, g.resident_id, r.name AS resident_name, r.birth_date, g.disease, g.status,
+    g.institution_id, g.responsible_staff_id, g.diagnosed_on, g.enrolled_on, g.last_visit_on, g.last_controlled,
+    g.next_due, g.version
+    FROM chronic_registers g JOIN residents r ON r.id = g.resident_id";
+
+fn push_due_filter<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    institutions: &[Uuid],
+    due_by: Date,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Date: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE g.community_id = ").push_bind(community);
+    qb.push(" AND g.status = 'managed' AND g.next_due <= ")
+        .push_bind(due_by);
+    qb.push(" AND g.institution_id IN (");
+    let mut sep = qb.separated(", ");
+    for id in institutions {
+        sep.push_bind(*id);
+    }
+    if institutions.is_empty() {
+        sep.push("NULL");
+    }
+    qb.push(")");
+}
+
+impl Store {
+    /// Enrols a resident into a register; a resident already on it is a conflict.
+    pub async fn enrol(
+        &self,
+        community: Uuid,
+        n: &NewRegister,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let (id, t) = (new_id(), now());
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query(
+                "INSERT INTO chronic_registers (id, community_id, resident_id, disease, status, institution_id,
+                    responsible_staff_id, diagnosed_on, enrolled_on, next_due, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 'managed', $5, $6, $7, $8, $9, $10, $10)")
+                .bind(id).bind(community).bind(n.resident_id).bind(n.disease).bind(n.institution_id)
+                .bind(n.responsible_staff_id).bind(n.diagnosed_on).bind(n.enrolled_on).bind(n.next_due).bind(t)
+                .execute(&mut *tx).await.store()?;
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(id)
+    }
+
+    pub async fn get_register(&self, community: Uuid, id: Uuid) -> Result<Register> {
+        let sql = format!("{REGISTER_SELECT} WHERE g.community_id = $1 AND g.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Register>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// A resident's registers.
+    pub async fn registers_of(&self, community: Uuid, resident: Uuid) -> Result<Vec<Register>> {
+        let sql = format!(
+            "{REGISTER_SELECT} WHERE g.community_id = $1 AND g.resident_id = $2 ORDER BY g.disease"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, Register>(AssertSqlSafe(sql.as_str())).bind(community).bind(resident)
+            .fetch_all(pool).await.store())
+    }
+
+    /// Records a visit decided on the register at `version`, and moves the register's
+    /// next due date, in one transaction. `Ok(false)` when the register changed meanwhile.
+    pub async fn record_follow_up(
+        &self,
+        community: Uuid,
+        register: Uuid,
+        version: i64,
+        f: &NewFollowUp,
+        audit: &AuditEntry<'_>,
+    ) -> Result<bool> {
+        let (visit_on, next_due) = match (f.visit_on, f.next_due) {
+            (Some(v), Some(n)) => (v, n),
+            _ => {
+                return Err(StoreError::Engine(
+                    "a follow-up needs its visit and next due dates".into(),
+                ));
+            }
+        };
+        let t = now();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            let moved = sqlx::query(
+                "UPDATE chronic_registers SET last_visit_on = $3, last_controlled = $4, next_due = $5, updated_at = $6,
+                    version = version + 1
+                 WHERE community_id = $1 AND id = $2 AND version = $7 AND status = 'managed'")
+                .bind(community).bind(register).bind(visit_on).bind(f.controlled).bind(next_due).bind(t).bind(version)
+                .execute(&mut *tx).await.store()?.rows_affected();
+            if moved == 0 {
+                return Ok(false);
+            }
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO chronic_follow_ups (id, community_id, register_id, visit_on, systolic, diastolic, glucose,
+                    weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication, medications,
+                    adherence, advice, controlled, plan, next_due, recorded_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)")
+                .bind(id).bind(community).bind(register).bind(visit_on).bind(f.systolic).bind(f.diastolic).bind(f.glucose)
+                .bind(f.weight_kg).bind(f.height_cm).bind(&f.symptoms).bind(f.danger_symptoms).bind(f.adverse_reaction)
+                .bind(f.new_complication).bind(&f.medications).bind(&f.adherence).bind(&f.advice).bind(f.controlled)
+                .bind(f.plan).bind(next_due).bind(f.recorded_by).bind(t)
+                .execute(&mut *tx).await.store()?;
+            insert_audit!(&mut *tx, community, audit, Some(register)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(true)
+    }
+
+    /// A register's visits, newest first.
+    pub async fn follow_ups(&self, community: Uuid, register: Uuid) -> Result<Vec<FollowUp>> {
+        on_db!(self, pool => sqlx::query_as::<_, FollowUp>(
+            "SELECT id, visit_on, systolic, diastolic, glucose, controlled, plan, next_due FROM chronic_follow_ups
+             WHERE community_id = $1 AND register_id = $2 ORDER BY visit_on DESC, id DESC")
+            .bind(community).bind(register).fetch_all(pool).await.store())
+    }
+
+    /// Who is due by `due_by` (overdue first) among the registers kept at `institutions`;
+    /// among equal dates, the uncontrolled first.
+    pub async fn follow_up_worklist(
+        &self,
+        community: Uuid,
+        institutions: &[Uuid],
+        due_by: Date,
+        page: PageRequest,
+    ) -> Result<Page<DueRow>> {
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(
+                "SELECT g.id AS register_id, g.resident_id, r.name AS resident_name, r.phone, r.address,
+                    i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled
+                 FROM chronic_registers g JOIN residents r ON r.id = g.resident_id
+                 JOIN institutions i ON i.id = g.institution_id");
+            push_due_filter(&mut qb, community, institutions, due_by);
+            qb.push(" ORDER BY g.next_due, COALESCE(g.last_controlled, FALSE), g.id LIMIT ").push_bind(page.per_page)
+                .push(" OFFSET ").push_bind(page.offset());
+            let items = qb.build_query_as::<DueRow>().fetch_all(pool).await.store()?;
+            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM chronic_registers g");
+            push_due_filter(&mut qc, community, institutions, due_by);
+            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+}

@@ -1,0 +1,362 @@
+//! Family-doctor teams (the members, the villages they cover) and contracts: signed for a
+//! year, renewed, transferred to another team, or ended with a reason. A resident has at
+//! most one active contract; the database holds that line (a unique partial index).
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{
+    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
+};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, QueryBuilder};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewTeam {
+    pub name: String,
+    /// The township health centre the team works from.
+    pub institution_id: Uuid,
+    pub leader_staff_id: Uuid,
+    /// (staff, role as `MemberRole::as_str`)
+    pub members: Vec<(Uuid, &'static str)>,
+    pub villages: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub leader_staff_id: Uuid,
+    pub leader_name: String,
+    pub active: bool,
+    pub members: i64,
+    pub villages: i64,
+    pub contracts: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct TeamMember {
+    pub staff_id: Uuid,
+    pub name: String,
+    pub role: String,
+    pub institution_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContract {
+    pub resident_id: Uuid,
+    pub team_id: Uuid,
+    pub package: String,
+    /// Key-population groups, comma-separated.
+    pub key_groups: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub created_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Contract {
+    pub id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    pub team_id: Uuid,
+    pub team_name: String,
+    pub package: String,
+    pub key_groups: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub status: String,
+    pub end_reason: Option<String>,
+    pub ended_on: Option<Date>,
+    pub previous_id: Option<Uuid>,
+}
+
+const TEAM_SELECT: &str = "SELECT t.id, t.name, t.institution_id, i.name AS institution_name, t.leader_staff_id,
+    s.name AS leader_name, t.active,
+    (SELECT COUNT(*) FROM family_team_members m WHERE m.team_id = t.id) AS members,
+    (SELECT COUNT(*) FROM family_team_villages v WHERE v.team_id = t.id) AS villages,
+    (SELECT COUNT(*) FROM family_contracts c WHERE c.team_id = t.id AND c.status = 'active') AS contracts
+    FROM family_teams t JOIN institutions i ON i.id = t.institution_id JOIN staff s ON s.id = t.leader_staff_id";
+
+const CONTRACT_SELECT: &str = "SELECT c.id, c.resident_id, r.name AS resident_name, c.team_id, t.name AS team_name,
+    c.package, c.key_groups, c.start_date, c.end_date, c.status, c.end_reason, c.ended_on, c.previous_id
+    FROM family_contracts c JOIN residents r ON r.id = c.resident_id JOIN family_teams t ON t.id = c.team_id";
+
+fn push_team_filter<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    institutions: Option<&[Uuid]>,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE t.community_id = ").push_bind(community);
+    if let Some(ids) = institutions {
+        qb.push(" AND t.institution_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        if ids.is_empty() {
+            sep.push("NULL");
+        }
+        qb.push(")");
+    }
+}
+
+/// A unique-index conflict on the active contract, said plainly.
+fn active_conflict(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Conflict { .. } => StoreError::Conflict {
+            constraint: "active_contract".into(),
+        },
+        other => other,
+    }
+}
+
+impl Store {
+    /// Stores a team with its members and villages, and the audit row; returns its id.
+    pub async fn create_team(
+        &self,
+        community: Uuid,
+        n: &NewTeam,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let (id, t) = (new_id(), now());
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query("INSERT INTO family_teams (id, community_id, name, institution_id, leader_staff_id, active, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)")
+                .bind(id).bind(community).bind(&n.name).bind(n.institution_id).bind(n.leader_staff_id).bind(t)
+                .execute(&mut *tx).await.store()?;
+            for (staff, role) in &n.members {
+                sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role) VALUES ($1, $2, $3)")
+                    .bind(id).bind(*staff).bind(*role).execute(&mut *tx).await.store()?;
+            }
+            for village in &n.villages {
+                sqlx::query("INSERT INTO family_team_villages (team_id, institution_id) VALUES ($1, $2)")
+                    .bind(id).bind(*village).execute(&mut *tx).await.store()?;
+            }
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(id)
+    }
+
+    pub async fn get_team(&self, community: Uuid, id: Uuid) -> Result<Team> {
+        let sql = format!("{TEAM_SELECT} WHERE t.community_id = $1 AND t.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Team>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// Teams, optionally only those working from one of `institutions`.
+    pub async fn list_teams(
+        &self,
+        community: Uuid,
+        institutions: Option<&[Uuid]>,
+        page: PageRequest,
+    ) -> Result<Page<Team>> {
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(TEAM_SELECT);
+            push_team_filter(&mut qb, community, institutions);
+            qb.push(" ORDER BY t.name, t.id LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
+            let items = qb.build_query_as::<Team>().fetch_all(pool).await.store()?;
+            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM family_teams t");
+            push_team_filter(&mut qc, community, institutions);
+            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub async fn team_members(&self, community: Uuid, team: Uuid) -> Result<Vec<TeamMember>> {
+        on_db!(self, pool => sqlx::query_as::<_, TeamMember>(
+            "SELECT m.staff_id, s.name, m.role, i.name AS institution_name
+             FROM family_team_members m JOIN staff s ON s.id = m.staff_id JOIN institutions i ON i.id = s.institution_id
+             JOIN family_teams t ON t.id = m.team_id
+             WHERE t.community_id = $1 AND m.team_id = $2 ORDER BY m.role, s.name")
+            .bind(community).bind(team).fetch_all(pool).await.store())
+    }
+
+    /// The villages a team covers: (institution id, name).
+    pub async fn team_villages(&self, community: Uuid, team: Uuid) -> Result<Vec<(Uuid, String)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, String)>(
+            "SELECT i.id, i.name FROM family_team_villages v JOIN institutions i ON i.id = v.institution_id
+             WHERE i.community_id = $1 AND v.team_id = $2 ORDER BY i.code")
+            .bind(community).bind(team).fetch_all(pool).await.store())
+    }
+
+    /// Signs a contract; a resident who already has an active one is a conflict
+    /// (`active_contract`).
+    pub async fn sign_contract(
+        &self,
+        community: Uuid,
+        n: &NewContract,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        self.insert_contract(community, n, None, audit)
+            .await
+            .map_err(active_conflict)
+    }
+
+    async fn insert_contract(
+        &self,
+        community: Uuid,
+        n: &NewContract,
+        // The contract this one follows, and what happens to it: `renewed`, or ended
+        // with a reason.
+        previous: Option<(Uuid, &'static str, Option<&'static str>)>,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let (id, t) = (new_id(), now());
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            if let Some((old, status, reason)) = previous {
+                let moved = sqlx::query(
+                    "UPDATE family_contracts SET status = $3, end_reason = $4, ended_on = $5, updated_at = $6
+                     WHERE community_id = $1 AND id = $2 AND status = 'active'")
+                    .bind(community).bind(old).bind(status).bind(reason).bind(n.start_date).bind(t)
+                    .execute(&mut *tx).await.store()?.rows_affected();
+                if moved == 0 {
+                    return Err(StoreError::NotFound);
+                }
+            }
+            sqlx::query(
+                "INSERT INTO family_contracts (id, community_id, resident_id, team_id, package, key_groups, start_date,
+                    end_date, status, previous_id, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $11)")
+                .bind(id).bind(community).bind(n.resident_id).bind(n.team_id).bind(&n.package).bind(&n.key_groups)
+                .bind(n.start_date).bind(n.end_date).bind(previous.map(|p| p.0)).bind(n.created_by).bind(t)
+                .execute(&mut *tx).await.store()?;
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(id)
+    }
+
+    /// The next year of an active contract, with the same team.
+    pub async fn renew_contract(
+        &self,
+        community: Uuid,
+        old: &Contract,
+        start: Date,
+        end: Date,
+        by: Option<Uuid>,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let n = NewContract {
+            resident_id: old.resident_id,
+            team_id: old.team_id,
+            package: old.package.clone(),
+            key_groups: old.key_groups.clone(),
+            start_date: start,
+            end_date: end,
+            created_by: by,
+        };
+        self.insert_contract(community, &n, Some((old.id, "renewed", None)), audit)
+            .await
+    }
+
+    /// Ends an active contract and signs the resident to `team` from `start`.
+    pub async fn transfer_contract(
+        &self,
+        community: Uuid,
+        old: &Contract,
+        team: Uuid,
+        start: Date,
+        end: Date,
+        by: Option<Uuid>,
+        audit: &AuditEntry<'_>,
+    ) -> Result<Uuid> {
+        let n = NewContract {
+            resident_id: old.resident_id,
+            team_id: team,
+            package: old.package.clone(),
+            key_groups: old.key_groups.clone(),
+            start_date: start,
+            end_date: end,
+            created_by: by,
+        };
+        self.insert_contract(
+            community,
+            &n,
+            Some((old.id, "ended", Some("transferred"))),
+            audit,
+        )
+        .await
+    }
+
+    /// Ends an active contract; `Ok(false)` if it was not active.
+    pub async fn end_contract(
+        &self,
+        community: Uuid,
+        id: Uuid,
+        reason: &'static str,
+        on: Date,
+        audit: &AuditEntry<'_>,
+    ) -> Result<bool> {
+        let t: OffsetDateTime = now();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            let moved = sqlx::query(
+                "UPDATE family_contracts SET status = 'ended', end_reason = $3, ended_on = $4, updated_at = $5
+                 WHERE community_id = $1 AND id = $2 AND status = 'active'")
+                .bind(community).bind(id).bind(reason).bind(on).bind(t)
+                .execute(&mut *tx).await.store()?.rows_affected();
+            if moved == 0 {
+                return Ok(false);
+            }
+            insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
+            tx.commit().await.store()?;
+        });
+        Ok(true)
+    }
+
+    pub async fn get_contract(&self, community: Uuid, id: Uuid) -> Result<Contract> {
+        let sql = format!("{CONTRACT_SELECT} WHERE c.community_id = $1 AND c.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, Contract>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// A resident's contracts, newest first.
+    pub async fn contracts_of(&self, community: Uuid, resident: Uuid) -> Result<Vec<Contract>> {
+        let sql = format!(
+            "{CONTRACT_SELECT} WHERE c.community_id = $1 AND c.resident_id = $2 ORDER BY c.start_date DESC, c.id DESC"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, Contract>(AssertSqlSafe(sql.as_str())).bind(community).bind(resident)
+            .fetch_all(pool).await.store())
+    }
+
+    /// Active contracts of `teams` that end on or before `by` (due for renewal).
+    pub async fn contracts_due(
+        &self,
+        community: Uuid,
+        teams: &[Uuid],
+        by: Date,
+    ) -> Result<Vec<Contract>> {
+        let (items,) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(CONTRACT_SELECT);
+            qb.push(" WHERE c.community_id = ").push_bind(community)
+                .push(" AND c.status = 'active' AND c.end_date <= ").push_bind(by)
+                .push(" AND c.team_id IN (");
+            let mut sep = qb.separated(", ");
+            for t in teams {
+                sep.push_bind(*t);
+            }
+            if teams.is_empty() {
+                sep.push("NULL");
+            }
+            qb.push(") ORDER BY c.end_date, c.id LIMIT 500");
+            (qb.build_query_as::<Contract>().fetch_all(pool).await.store()?,)
+        });
+        Ok(items)
+    }
+}

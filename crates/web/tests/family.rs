@@ -1,0 +1,395 @@
+//! Family-doctor teams, contracts and the chronic-disease registers on SQLite and
+//! PostgreSQL: the contract lifecycle, a follow-up setting the next due date by the
+//! national standard's rules, and the worklist of exactly the due and overdue patients of
+//! the given clinics.
+
+mod common;
+
+use common::{TestApp, apps};
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+use yigong_domain::chronic::{Disease, Plan, Reading, STANDARD};
+use yigong_domain::family::{MemberRole, Term};
+use yigong_store::audit::AuditEntry;
+use yigong_store::chronic::{NewFollowUp, NewRegister};
+use yigong_store::family::{NewContract, NewTeam};
+use yigong_store::{PageRequest, StoreError};
+
+fn entry(action: &'static str) -> AuditEntry<'static> {
+    AuditEntry {
+        account_id: None,
+        username: "test",
+        action,
+        entity: "test",
+        entity_id: None,
+        allowed: true,
+        ip: "",
+        detail: "",
+    }
+}
+
+async fn staff_at(app: &TestApp, institution: Uuid, n: usize) -> Vec<Uuid> {
+    let q = yigong_store::staff::StaffQuery {
+        institution: Some(institution),
+        ..Default::default()
+    };
+    let page = app
+        .state
+        .store
+        .search_staff(app.state.community.id, &q, PageRequest::new(None, Some(20)))
+        .await
+        .expect("staff");
+    assert!(page.items.len() >= n, "{} staff there", page.items.len());
+    page.items.into_iter().take(n).map(|s| s.id).collect()
+}
+
+async fn residents_at(app: &TestApp, institution: Uuid, n: i64) -> Vec<Uuid> {
+    let q = yigong_store::residents::ResidentQuery {
+        institution: Some(institution),
+        ..Default::default()
+    };
+    app.state
+        .store
+        .search_residents(
+            app.state.community.id,
+            &yigong_domain::access::ResidentScope::All,
+            &q,
+            PageRequest::new(None, Some(n)),
+        )
+        .await
+        .expect("residents")
+        .items
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+/// A "1+2+1" team of the demo township covering `villages`.
+async fn team(app: &TestApp, name: &str, villages: &[Uuid]) -> Uuid {
+    let lead = staff_at(app, app.places.lead, 1).await;
+    let town = staff_at(app, app.places.township, 2).await;
+    let village = staff_at(app, villages[0], 1).await;
+    let members = vec![
+        (lead[0], MemberRole::Specialist.as_str()),
+        (town[0], MemberRole::TownshipClinician.as_str()),
+        (town[1], MemberRole::PublicHealth.as_str()),
+        (village[0], MemberRole::VillageDoctor.as_str()),
+    ];
+    app.state
+        .store
+        .create_team(
+            app.state.community.id,
+            &NewTeam {
+                name: name.into(),
+                institution_id: app.places.township,
+                leader_staff_id: town[0],
+                members,
+                villages: villages.to_vec(),
+            },
+            &entry("family.team.create"),
+        )
+        .await
+        .expect("team")
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+#[tokio::test]
+async fn a_contract_is_signed_renewed_transferred_and_ended() {
+    for app in apps(800).await {
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let first = team(&app, "茅台镇第一团队", &[app.places.village]).await;
+        let second = team(&app, "茅台镇第二团队", &[app.places.other_village]).await;
+        let t = store.get_team(c, first).await.expect("team");
+        assert_eq!(
+            (t.members, t.villages, t.contracts),
+            (4, 1, 0),
+            "{}",
+            app.label
+        );
+        let resident = residents_at(&app, app.places.village, 1).await[0];
+        let term = Term::year_from(today());
+        let new = NewContract {
+            resident_id: resident,
+            team_id: first,
+            package: "基础包".into(),
+            key_groups: "elderly,hypertension".into(),
+            start_date: term.start,
+            end_date: term.end,
+            created_by: None,
+        };
+        let id = store
+            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .await
+            .expect("signed");
+        // One active contract per resident.
+        match store
+            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .await
+        {
+            Err(StoreError::Conflict { constraint }) => assert_eq!(constraint, "active_contract"),
+            other => panic!("{}: {other:?}", app.label),
+        }
+        assert_eq!(store.get_team(c, first).await.expect("team").contracts, 1);
+        // Renewed: the old year is marked renewed, the next one follows it.
+        let old = store.get_contract(c, id).await.expect("contract");
+        let next = term.renewed();
+        let renewed = store
+            .renew_contract(
+                c,
+                &old,
+                next.start,
+                next.end,
+                None,
+                &entry("family.contract.renew"),
+            )
+            .await
+            .expect("renewed");
+        assert_eq!(
+            store.get_contract(c, id).await.expect("old").status,
+            "renewed"
+        );
+        let r = store.get_contract(c, renewed).await.expect("new");
+        assert_eq!(
+            (r.status.as_str(), r.previous_id, r.start_date),
+            ("active", Some(id), next.start)
+        );
+        // Renewing a contract that is no longer active is refused.
+        assert!(
+            store
+                .renew_contract(c, &old, next.start, next.end, None, &entry("x"))
+                .await
+                .is_err()
+        );
+        // Transferred to the second team.
+        let moved = store
+            .transfer_contract(
+                c,
+                &r,
+                second,
+                today(),
+                term.end,
+                None,
+                &entry("family.contract.transfer"),
+            )
+            .await
+            .expect("transferred");
+        let was = store.get_contract(c, renewed).await.expect("was");
+        assert_eq!(
+            (was.status.as_str(), was.end_reason.as_deref()),
+            ("ended", Some("transferred"))
+        );
+        assert_eq!(
+            store.get_contract(c, moved).await.expect("now").team_id,
+            second
+        );
+        // Ended with a reason; then the resident may sign again.
+        assert!(
+            store
+                .end_contract(c, moved, "declined", today(), &entry("family.contract.end"))
+                .await
+                .expect("end")
+        );
+        assert!(
+            !store
+                .end_contract(c, moved, "declined", today(), &entry("family.contract.end"))
+                .await
+                .expect("again")
+        );
+        assert_eq!(
+            store
+                .contracts_of(c, resident)
+                .await
+                .expect("history")
+                .len(),
+            3
+        );
+        store
+            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .await
+            .expect("signs again");
+        // Due for renewal: contracts ending within the window.
+        let due = store
+            .contracts_due(c, &[first], term.end)
+            .await
+            .expect("due");
+        assert_eq!(due.len(), 1, "{}", app.label);
+        assert!(
+            store
+                .contracts_due(c, &[first], term.start)
+                .await
+                .expect("due")
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
+    for app in apps(800).await {
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let resident = residents_at(&app, app.places.village, 1).await[0];
+        let start = today() - Duration::days(60);
+        let id = store
+            .enrol(
+                c,
+                &NewRegister {
+                    resident_id: resident,
+                    disease: Disease::Hypertension.as_str(),
+                    institution_id: app.places.village,
+                    responsible_staff_id: None,
+                    diagnosed_on: start,
+                    enrolled_on: start,
+                    next_due: start + Duration::days(14),
+                },
+                &entry("chronic.enrol"),
+            )
+            .await
+            .expect("enrolled");
+        let visit = |day: Date, s: u16, d: u16| async move {
+            let reg = store.get_register(c, id).await.expect("register");
+            let reading = Reading {
+                systolic: Some(s),
+                diastolic: Some(d),
+                ..Default::default()
+            };
+            let decision = STANDARD.decide(
+                Disease::Hypertension,
+                50,
+                &reading,
+                reg.last_controlled == Some(false),
+            );
+            let f = NewFollowUp {
+                visit_on: Some(day),
+                systolic: Some(i32::from(s)),
+                diastolic: Some(i32::from(d)),
+                controlled: decision.controlled,
+                plan: decision.plan.as_str(),
+                next_due: Some(day + Duration::days(i64::from(decision.next_in_days))),
+                ..Default::default()
+            };
+            assert!(
+                store
+                    .record_follow_up(c, id, reg.version, &f, &entry("chronic.follow_up"))
+                    .await
+                    .expect("recorded")
+            );
+            (
+                decision.plan,
+                store.get_register(c, id).await.expect("register").next_due,
+            )
+        };
+        let d1 = start + Duration::days(14);
+        assert_eq!(
+            visit(d1, 152, 94).await,
+            (Plan::Recheck, d1 + Duration::days(14)),
+            "{}",
+            app.label
+        );
+        let d2 = d1 + Duration::days(14);
+        assert_eq!(
+            visit(d2, 148, 92).await,
+            (Plan::Refer, d2 + Duration::days(14)),
+            "{}",
+            app.label
+        );
+        let d3 = d2 + Duration::days(14);
+        assert_eq!(
+            visit(d3, 136, 84).await,
+            (Plan::Routine, d3 + Duration::days(90)),
+            "{}",
+            app.label
+        );
+        let history = store.follow_ups(c, id).await.expect("visits");
+        assert_eq!(history.len(), 3);
+        assert_eq!(history[0].controlled, Some(true));
+        // A visit decided on an old version of the register is refused, and writes nothing.
+        let stale = NewFollowUp {
+            visit_on: Some(d3),
+            plan: "routine",
+            next_due: Some(d3),
+            ..Default::default()
+        };
+        assert!(
+            !store
+                .record_follow_up(c, id, 0, &stale, &entry("chronic.follow_up"))
+                .await
+                .expect("refused")
+        );
+        assert_eq!(store.follow_ups(c, id).await.expect("visits").len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
+    for app in apps(1500).await {
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let today = today();
+        let mine = residents_at(&app, app.places.village, 4).await;
+        let theirs = residents_at(&app, app.places.other_village, 2).await;
+        assert_eq!((mine.len(), theirs.len()), (4, 2), "{}", app.label);
+        // Overdue by 10 days, due in 3 days, due today, due in 30 days (not this week).
+        let offsets = [-10i64, 3, 0, 30];
+        let mut expected = Vec::new();
+        for (r, days) in mine.iter().zip(offsets) {
+            let id = store
+                .enrol(
+                    c,
+                    &NewRegister {
+                        resident_id: *r,
+                        disease: Disease::Diabetes.as_str(),
+                        institution_id: app.places.village,
+                        responsible_staff_id: None,
+                        diagnosed_on: today - Duration::days(400),
+                        enrolled_on: today - Duration::days(400),
+                        next_due: today + Duration::days(days),
+                    },
+                    &entry("chronic.enrol"),
+                )
+                .await
+                .expect("enrolled");
+            if days <= 7 {
+                expected.push((id, days));
+            }
+        }
+        for r in &theirs {
+            store
+                .enrol(
+                    c,
+                    &NewRegister {
+                        resident_id: *r,
+                        disease: Disease::Hypertension.as_str(),
+                        institution_id: app.places.other_village,
+                        responsible_staff_id: None,
+                        diagnosed_on: today,
+                        enrolled_on: today,
+                        next_due: today - Duration::days(5),
+                    },
+                    &entry("chronic.enrol"),
+                )
+                .await
+                .expect("enrolled");
+        }
+        expected.sort_by_key(|e| e.1);
+        let w = store
+            .follow_up_worklist(
+                c,
+                &[app.places.village],
+                today + Duration::days(7),
+                PageRequest::new(None, Some(50)),
+            )
+            .await
+            .expect("worklist");
+        let got: Vec<Uuid> = w.items.iter().map(|r| r.register_id).collect();
+        let want: Vec<Uuid> = expected.iter().map(|e| e.0).collect();
+        assert_eq!(
+            got, want,
+            "{}: overdue first, then by due date; no other clinic's",
+            app.label
+        );
+        assert_eq!(w.total, 3);
+        assert!(w.items.iter().all(|r| !r.phone.is_empty()));
+    }
+}
