@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+use yigong_domain::family::Term;
 
 #[derive(Debug, Clone)]
 pub struct NewTeam {
@@ -246,8 +247,7 @@ impl Store {
         &self,
         community: Uuid,
         old: &Contract,
-        start: Date,
-        end: Date,
+        term: Term,
         by: Option<Uuid>,
         audit: &AuditEntry<'_>,
     ) -> Result<Uuid> {
@@ -256,8 +256,8 @@ impl Store {
             team_id: old.team_id,
             package: old.package.clone(),
             key_groups: old.key_groups.clone(),
-            start_date: start,
-            end_date: end,
+            start_date: term.start,
+            end_date: term.end,
             created_by: by,
         };
         self.insert_contract(community, &n, Some((old.id, "renewed", None)), audit)
@@ -270,8 +270,7 @@ impl Store {
         community: Uuid,
         old: &Contract,
         team: Uuid,
-        start: Date,
-        end: Date,
+        term: Term,
         by: Option<Uuid>,
         audit: &AuditEntry<'_>,
     ) -> Result<Uuid> {
@@ -280,8 +279,8 @@ impl Store {
             team_id: team,
             package: old.package.clone(),
             key_groups: old.key_groups.clone(),
-            start_date: start,
-            end_date: end,
+            start_date: term.start,
+            end_date: term.end,
             created_by: by,
         };
         self.insert_contract(

@@ -137,14 +137,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         let old = store.get_contract(c, id).await.expect("contract");
         let next = term.renewed();
         let renewed = store
-            .renew_contract(
-                c,
-                &old,
-                next.start,
-                next.end,
-                None,
-                &entry("family.contract.renew"),
-            )
+            .renew_contract(c, &old, next, None, &entry("family.contract.renew"))
             .await
             .expect("renewed");
         assert_eq!(
@@ -159,7 +152,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         // Renewing a contract that is no longer active is refused.
         assert!(
             store
-                .renew_contract(c, &old, next.start, next.end, None, &entry("x"))
+                .renew_contract(c, &old, next, None, &entry("x"))
                 .await
                 .is_err()
         );
@@ -169,8 +162,10 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
                 c,
                 &r,
                 second,
-                today(),
-                term.end,
+                Term {
+                    start: today(),
+                    end: term.end,
+                },
                 None,
                 &entry("family.contract.transfer"),
             )
