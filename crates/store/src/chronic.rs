@@ -30,15 +30,20 @@ pub struct Register {
     pub id: Uuid,
     pub resident_id: Uuid,
     pub resident_name: String,
+    #[serde(serialize_with = "crate::iso_date")]
     pub birth_date: Date,
     pub disease: String,
     pub status: String,
     pub institution_id: Uuid,
     pub responsible_staff_id: Option<Uuid>,
+    #[serde(serialize_with = "crate::iso_date")]
     pub diagnosed_on: Date,
+    #[serde(serialize_with = "crate::iso_date")]
     pub enrolled_on: Date,
+    #[serde(serialize_with = "crate::opt_iso_date")]
     pub last_visit_on: Option<Date>,
     pub last_controlled: Option<bool>,
+    #[serde(serialize_with = "crate::iso_date")]
     pub next_due: Date,
     pub version: i64,
 }
@@ -69,12 +74,14 @@ pub struct NewFollowUp {
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct FollowUp {
     pub id: Uuid,
+    #[serde(serialize_with = "crate::iso_date")]
     pub visit_on: Date,
     pub systolic: Option<i32>,
     pub diastolic: Option<i32>,
     pub glucose: Option<f64>,
     pub controlled: Option<bool>,
     pub plan: String,
+    #[serde(serialize_with = "crate::iso_date")]
     pub next_due: Date,
 }
 
@@ -88,7 +95,9 @@ pub struct DueRow {
     pub address: String,
     pub institution_name: String,
     pub disease: String,
+    #[serde(serialize_with = "crate::iso_date")]
     pub next_due: Date,
+    #[serde(serialize_with = "crate::opt_iso_date")]
     pub last_visit_on: Option<Date>,
     pub last_controlled: Option<bool>,
 }

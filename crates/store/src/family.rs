@@ -66,10 +66,13 @@ pub struct Contract {
     pub team_name: String,
     pub package: String,
     pub key_groups: String,
+    #[serde(serialize_with = "crate::iso_date")]
     pub start_date: Date,
+    #[serde(serialize_with = "crate::iso_date")]
     pub end_date: Date,
     pub status: String,
     pub end_reason: Option<String>,
+    #[serde(serialize_with = "crate::opt_iso_date")]
     pub ended_on: Option<Date>,
     pub previous_id: Option<Uuid>,
 }

@@ -189,6 +189,25 @@ impl PageRequest {
     }
 }
 
+/// Serialises a date as `YYYY-MM-DD` (for `#[serde(serialize_with)]`).
+pub fn iso_date<S: serde::Serializer>(
+    d: &time::Date,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+/// [`iso_date`] for an optional date.
+pub fn opt_iso_date<S: serde::Serializer>(
+    d: &Option<time::Date>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }

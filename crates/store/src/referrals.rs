@@ -60,7 +60,7 @@ pub struct Referral {
     pub icd10_text: String,
     pub summary: String,
     pub instructions: String,
-    #[serde(serialize_with = "opt_date")]
+    #[serde(serialize_with = "crate::opt_iso_date")]
     pub preferred_date: Option<Date>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub appointment_at: Option<OffsetDateTime>,
@@ -77,13 +77,6 @@ pub struct Referral {
     #[serde(with = "time::serde::rfc3339::option")]
     pub completed_at: Option<OffsetDateTime>,
     pub version: i64,
-}
-
-fn opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> std::result::Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
 }
 
 impl Referral {

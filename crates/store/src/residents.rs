@@ -23,7 +23,7 @@ pub struct Resident {
     pub institution_name: String,
     pub name: String,
     pub sex: String,
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "crate::iso_date")]
     pub birth_date: Date,
     pub id_number: String,
     pub phone: String,
@@ -33,10 +33,6 @@ pub struct Resident {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
-}
-
-fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_str(d)
 }
 
 /// Filters of a resident list.

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{TestApp, apps};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::chronic::{Disease, Plan, Reading, STANDARD};
 use yigong_domain::family::{MemberRole, Term};
@@ -93,7 +93,7 @@ async fn team(app: &TestApp, name: &str, villages: &[Uuid]) -> Uuid {
 }
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    yigong_web::api::chronic::today()
 }
 
 #[tokio::test]
@@ -386,5 +386,141 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
         );
         assert_eq!(w.total, 3);
         assert!(w.items.iter().all(|r| !r.phone.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn my_follow_ups_through_the_api_scope_record_and_reschedule() {
+    for app in apps(1500).await {
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let village = app.login("village").await;
+        let today = today();
+        let mine = residents_at(&app, app.places.village, 2).await;
+        let other = residents_at(&app, app.places.other_village, 1).await[0];
+        let enrol = |resident: Uuid, clinic: Uuid, disease: Disease, due: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .enrol(
+                        c,
+                        &NewRegister {
+                            resident_id: resident,
+                            disease: disease.as_str(),
+                            institution_id: clinic,
+                            responsible_staff_id: None,
+                            diagnosed_on: today - Duration::days(300),
+                            enrolled_on: today - Duration::days(300),
+                            next_due: today + Duration::days(due),
+                        },
+                        &entry("chronic.enrol"),
+                    )
+                    .await
+                    .expect("enrolled")
+            }
+        };
+        let overdue = enrol(mine[0], app.places.village, Disease::Hypertension, -5).await;
+        let diabetic = enrol(mine[1], app.places.village, Disease::Diabetes, 2).await;
+        let elsewhere = enrol(other, app.places.other_village, Disease::Hypertension, -5).await;
+
+        let w = app.get("/api/v1/follow-ups", &village).await;
+        assert_eq!(w.status, axum::http::StatusCode::OK, "{}", w.text());
+        let ids: Vec<String> = w.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["register_id"].as_str().expect("id").to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [overdue.to_string(), diabetic.to_string()],
+            "{}",
+            app.label
+        );
+        assert_eq!(w.json()["items"][0]["overdue_days"], 5);
+
+        // Bad readings are refused and say which field.
+        let path = format!("/api/v1/registers/{overdue}/follow-ups");
+        let r = app
+            .post(
+                &path,
+                &village,
+                serde_json::json!({"systolic": 400, "diastolic": 90}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["error"]["field"], "systolic");
+        let r = app
+            .post(&path, &village, serde_json::json!({"glucose": 6.0}))
+            .await;
+        assert_eq!(
+            r.json()["error"]["field"],
+            "systolic",
+            "hypertension needs a blood pressure"
+        );
+        // An uncontrolled reading: two weeks, and the patient leaves the overdue list.
+        let r = app
+            .post(
+                &path,
+                &village,
+                serde_json::json!({"systolic": 152, "diastolic": 96, "adherence": "regular"}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::CREATED,
+            "{}: {}",
+            app.label,
+            r.text()
+        );
+        let o = r.json();
+        assert_eq!(
+            (o["plan"].as_str(), o["controlled"].as_bool()),
+            (Some("recheck"), Some(false))
+        );
+        assert_eq!(o["next_due"], (today + Duration::days(14)).to_string());
+        let w = app.get("/api/v1/follow-ups", &village).await.json();
+        assert_eq!(
+            w["total"], 1,
+            "{}: only the diabetic is due this week",
+            app.label
+        );
+        // An emergency value proposes an emergency referral.
+        let r = app
+            .post(
+                &format!("/api/v1/registers/{diabetic}/follow-ups"),
+                &village,
+                serde_json::json!({"glucose": 17.2}),
+            )
+            .await;
+        assert_eq!(r.json()["plan"], "emergency_referral");
+        assert_eq!(r.json()["emergencies"][0], "high_glucose");
+        // Another village's register is not there; a bureau viewer keeps no list.
+        let r = app
+            .post(
+                &format!("/api/v1/registers/{elsewhere}/follow-ups"),
+                &village,
+                serde_json::json!({"systolic": 130, "diastolic": 80}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::NOT_FOUND);
+        let bureau = app.login("bureau").await;
+        assert_eq!(
+            app.get("/api/v1/follow-ups", &bureau).await.status,
+            axum::http::StatusCode::FORBIDDEN
+        );
+        // Enrolment through the API: the first visit is due in two weeks.
+        let fresh = residents_at(&app, app.places.village, 3).await[2];
+        let r = app
+            .post("/api/v1/registers", &village, serde_json::json!({"resident_id": fresh, "disease": "hypertension", "diagnosed_on": "2026-01-05"}))
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+        assert_eq!(
+            r.json()["next_due"],
+            (today + Duration::days(14)).to_string()
+        );
+        let again = app
+            .post("/api/v1/registers", &village, serde_json::json!({"resident_id": fresh, "disease": "hypertension", "diagnosed_on": "2026-01-05"}))
+            .await;
+        assert_eq!(again.status, axum::http::StatusCode::CONFLICT);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod chronic;
 pub mod ecg;
 pub mod imports;
 pub mod institutions;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(referrals::router())
         .merge(referral_stats::router())
         .merge(ecg::router())
+        .merge(chronic::router())
         .merge(live::router())
         .route(
             "/openapi.json",

@@ -2,6 +2,7 @@
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
 mod admin;
+mod chronic;
 mod ecg;
 mod pages;
 mod referrals;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(referrals::router())
         .merge(ecg::router())
+        .merge(chronic::router())
         .route(
             "/static/app.css",
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
@@ -89,6 +91,7 @@ pub struct UserCtx {
     pub audit: bool,
     pub referrals: bool,
     pub ecg: bool,
+    pub follow_ups: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -123,6 +126,7 @@ impl Chrome {
                 audit: u.role.reads_audit(),
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
+                follow_ups: crate::api::chronic::clinics(u).is_ok(),
             }),
             section,
         }

@@ -347,6 +347,8 @@ struct NewParams {
     resident_id: Option<Uuid>,
     /// An ECG study whose critical report opens this referral (green channel).
     ecg: Option<Uuid>,
+    /// A preset urgency (a follow-up's emergency value proposes `emergency`).
+    urgency: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -494,7 +496,10 @@ async fn new_form(
     let form = match p.ecg {
         Some(study) => from_ecg(&state, &user, study).await?,
         None => ReferralForm {
-            urgency: "routine".into(),
+            urgency: match p.urgency.as_deref() {
+                Some(u @ ("emergency" | "urgent")) => u.to_string(),
+                _ => "routine".into(),
+            },
             ..Default::default()
         },
     };

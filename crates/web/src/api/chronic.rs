@@ -1,0 +1,405 @@
+//! Chronic-disease management through the API: enrolment into the hypertension and
+//! diabetes registers, follow-up visits whose next due date the national standard's rules
+//! decide, and "my follow-ups": who is due this week or overdue at the caller's clinics.
+//! The caller's clinics are those whose residents they may see and edit (a village
+//! doctor's village, a township's centre and villages).
+
+use super::AppQuery;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+use yigong_domain::access::ResidentScope;
+use yigong_domain::chronic::{Decision, Disease, Reading, STANDARD};
+use yigong_domain::family::age_on;
+use yigong_domain::registry::parse_date;
+use yigong_store::Page;
+use yigong_store::chronic::{DueRow, FollowUp, NewFollowUp, NewRegister, Register};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/follow-ups", get(worklist))
+        .route("/registers", post(enrol))
+        .route("/registers/{id}", get(detail))
+        .route("/registers/{id}/follow-ups", post(follow_up))
+}
+
+fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
+}
+
+/// Today in China (dates of care are local dates).
+pub fn today() -> Date {
+    OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
+        .date()
+}
+
+/// The clinics whose registers the user keeps; only grassroots doctors keep them.
+pub fn clinics(user: &CurrentUser) -> ApiResult<Vec<Uuid>> {
+    match (
+        &user.scope,
+        user.role.edits_residents() && !user.role.edits_registry(),
+    ) {
+        (ResidentScope::Institutions(ids), true) => Ok(ids.clone()),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// A worklist line as the page and the API show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    #[serde(flatten)]
+    pub row: DueRow,
+    /// Days past the due date (0 or less: not yet overdue).
+    pub overdue_days: i64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WorklistQuery {
+    /// Due within this many days from today (default 7: this week).
+    pub within: Option<i64>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn worklist_for(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &WorklistQuery,
+) -> ApiResult<Page<DueView>> {
+    let clinics = clinics(user)?;
+    let today = today();
+    let within = q.within.unwrap_or(7).clamp(0, 90);
+    let page = state
+        .store
+        .follow_up_worklist(
+            state.community.id,
+            &clinics,
+            today + Duration::days(within),
+            yigong_store::PageRequest::new(q.page, q.per_page),
+        )
+        .await?;
+    user.audit(
+        state,
+        "chronic.worklist",
+        "chronic_register",
+        None,
+        true,
+        "",
+    )
+    .await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|row| DueView {
+                overdue_days: (today - row.next_due).whole_days(),
+                row,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// "My follow-ups": who is due within `within` days (default 7) or overdue.
+pub async fn worklist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<WorklistQuery>,
+) -> ApiResult<Json<Page<DueView>>> {
+    Ok(Json(worklist_for(&state, &user, &q).await?))
+}
+
+/// A register the user may see (through its resident's clinic), the read audited.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+) -> ApiResult<Register> {
+    let found = match state.store.get_register(state.community.id, id).await {
+        Ok(r) if user.scope.allows(r.institution_id) => Some(r),
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    user.audit(
+        state,
+        action,
+        "chronic_register",
+        Some(id),
+        found.is_some(),
+        "",
+    )
+    .await?;
+    found.ok_or_else(ApiError::not_found)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterDetail {
+    pub register: Register,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<RegisterDetail>> {
+    let register = load(&state, &user, id, "chronic.read").await?;
+    let follow_ups = state.store.follow_ups(state.community.id, id).await?;
+    Ok(Json(RegisterDetail {
+        register,
+        follow_ups,
+    }))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnrolBody {
+    pub resident_id: Uuid,
+    /// `hypertension` or `diabetes`
+    pub disease: String,
+    /// YYYY-MM-DD
+    pub diagnosed_on: String,
+    pub responsible_staff_id: Option<Uuid>,
+}
+
+/// Enrols a resident of the caller's clinics; the first follow-up is due in two weeks.
+pub async fn enrol(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    super::AppJson(b): super::AppJson<EnrolBody>,
+) -> ApiResult<(StatusCode, Json<Register>)> {
+    let clinics = clinics(&user)?;
+    let disease =
+        Disease::parse(&b.disease).ok_or_else(|| unprocessable("disease", "invalid_field"))?;
+    let diagnosed_on =
+        parse_date(&b.diagnosed_on).ok_or_else(|| unprocessable("diagnosed_on", "date_invalid"))?;
+    let today = today();
+    if diagnosed_on > today {
+        return Err(unprocessable("diagnosed_on", "in_future"));
+    }
+    let resident = match state
+        .store
+        .get_resident(state.community.id, b.resident_id)
+        .await
+    {
+        Ok(r) if clinics.contains(&r.institution_id) => r,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            return Err(unprocessable("resident", "not_found"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let new = NewRegister {
+        resident_id: resident.id,
+        disease: disease.as_str(),
+        institution_id: resident.institution_id,
+        responsible_staff_id: b.responsible_staff_id,
+        diagnosed_on,
+        enrolled_on: today,
+        next_due: today + Duration::days(i64::from(STANDARD.recheck_days)),
+    };
+    let entry = user.audit_entry(
+        "chronic.enrol",
+        "chronic_register",
+        None,
+        true,
+        disease.as_str(),
+    );
+    let id = state.store.enrol(state.community.id, &new, &entry).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.get_register(state.community.id, id).await?),
+    ))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FollowUpBody {
+    /// YYYY-MM-DD; defaults to today.
+    pub visit_on: Option<String>,
+    pub systolic: Option<u16>,
+    pub diastolic: Option<u16>,
+    /// Fasting glucose, mmol/L.
+    pub glucose: Option<f32>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    #[serde(default)]
+    pub symptoms: String,
+    #[serde(default)]
+    pub danger_symptoms: bool,
+    #[serde(default)]
+    pub adverse_reaction: bool,
+    #[serde(default)]
+    pub new_complication: bool,
+    #[serde(default)]
+    pub medications: String,
+    /// `regular`, `intermittent`, `none`
+    #[serde(default)]
+    pub adherence: String,
+    #[serde(default)]
+    pub advice: String,
+}
+
+/// What a visit decided, for the page that recorded it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpOutcome {
+    pub controlled: Option<bool>,
+    /// `routine`, `recheck`, `refer` or `emergency_referral`
+    pub plan: &'static str,
+    pub emergencies: Vec<&'static str>,
+    #[serde(serialize_with = "yigong_store::iso_date")]
+    pub visit_on: Date,
+    #[serde(serialize_with = "yigong_store::iso_date")]
+    pub next_due: Date,
+    pub register: Register,
+}
+
+fn in_range<T: PartialOrd + Copy>(
+    v: Option<T>,
+    lo: T,
+    hi: T,
+    field: &'static str,
+) -> ApiResult<()> {
+    match v {
+        Some(x) if x < lo || x > hi => Err(unprocessable(field, "out_of_range")),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a visit, decides what follows by the standard's rules, and records both.
+pub async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    b: &FollowUpBody,
+) -> ApiResult<FollowUpOutcome> {
+    let clinics = clinics(user)?;
+    let register = load(state, user, id, "chronic.follow_up").await?;
+    if !clinics.contains(&register.institution_id) {
+        return Err(ApiError::not_found());
+    }
+    let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
+    in_range(b.systolic, 50, 300, "systolic")?;
+    in_range(b.diastolic, 30, 200, "diastolic")?;
+    in_range(b.glucose, 1.0, 40.0, "glucose")?;
+    in_range(b.weight_kg, 2.0, 300.0, "weight_kg")?;
+    in_range(b.height_cm, 40.0, 250.0, "height_cm")?;
+    if b.systolic.is_some() != b.diastolic.is_some() {
+        return Err(unprocessable(
+            if b.systolic.is_some() {
+                "diastolic"
+            } else {
+                "systolic"
+            },
+            "required",
+        ));
+    }
+    match disease {
+        Disease::Hypertension if b.systolic.is_none() => {
+            return Err(unprocessable("systolic", "required"));
+        }
+        Disease::Diabetes if b.glucose.is_none() => {
+            return Err(unprocessable("glucose", "required"));
+        }
+        _ => {}
+    }
+    let today = today();
+    let visit_on = match b.visit_on.as_deref().filter(|v| !v.trim().is_empty()) {
+        Some(raw) => parse_date(raw).ok_or_else(|| unprocessable("visit_on", "date_invalid"))?,
+        None => today,
+    };
+    if visit_on > today {
+        return Err(unprocessable("visit_on", "in_future"));
+    }
+    for (text, field) in [
+        (&b.symptoms, "symptoms"),
+        (&b.medications, "medications"),
+        (&b.advice, "advice"),
+    ] {
+        if text.chars().count() > 500 {
+            return Err(unprocessable(field, "too_long"));
+        }
+    }
+    let reading = Reading {
+        systolic: b.systolic,
+        diastolic: b.diastolic,
+        glucose: b.glucose,
+        danger_symptoms: b.danger_symptoms,
+        adverse_reaction: b.adverse_reaction,
+        new_complication: b.new_complication,
+    };
+    let age = age_on(register.birth_date, visit_on);
+    let Decision {
+        controlled,
+        emergencies,
+        plan,
+        next_in_days,
+    } = STANDARD.decide(
+        disease,
+        age,
+        &reading,
+        register.last_controlled == Some(false),
+    );
+    let next_due = visit_on + Duration::days(i64::from(next_in_days));
+    let f = NewFollowUp {
+        visit_on: Some(visit_on),
+        systolic: b.systolic.map(i32::from),
+        diastolic: b.diastolic.map(i32::from),
+        glucose: b.glucose.map(f64::from),
+        weight_kg: b.weight_kg,
+        height_cm: b.height_cm,
+        symptoms: b.symptoms.trim().to_string(),
+        danger_symptoms: b.danger_symptoms,
+        adverse_reaction: b.adverse_reaction,
+        new_complication: b.new_complication,
+        medications: b.medications.trim().to_string(),
+        adherence: b.adherence.trim().to_string(),
+        advice: b.advice.trim().to_string(),
+        controlled,
+        plan: plan.as_str(),
+        next_due: Some(next_due),
+        recorded_by: Some(user.account_id),
+    };
+    let entry = user.audit_entry(
+        "chronic.follow_up",
+        "chronic_register",
+        Some(id),
+        true,
+        plan.as_str(),
+    );
+    if !state
+        .store
+        .record_follow_up(state.community.id, id, register.version, &f, &entry)
+        .await?
+    {
+        return Err(ApiError::new(StatusCode::CONFLICT, "register_changed"));
+    }
+    Ok(FollowUpOutcome {
+        controlled,
+        plan: plan.as_str(),
+        emergencies: emergencies.iter().map(|e| e.as_str()).collect(),
+        visit_on,
+        next_due,
+        register: state.store.get_register(state.community.id, id).await?,
+    })
+}
+
+pub async fn follow_up(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    super::AppJson(b): super::AppJson<FollowUpBody>,
+) -> ApiResult<(StatusCode, Json<FollowUpOutcome>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(record(&state, &user, id, &b).await?),
+    ))
+}
