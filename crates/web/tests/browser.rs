@@ -269,3 +269,63 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     office.screenshot(&shots().join("25-ecg-turnaround.png"));
     eprintln!("worklist showed the ECG {live:?} after upload");
 }
+
+#[test]
+fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_overdue_list() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(2000);
+    let resident = first_resident_at(&srv, srv.places.village);
+    let today = yigong_web::api::chronic::today();
+    let entry = yigong_store::audit::AuditEntry {
+        account_id: None,
+        username: "setup",
+        action: "chronic.enrol",
+        entity: "chronic_register",
+        entity_id: None,
+        allowed: true,
+        ip: "",
+        detail: "",
+    };
+    let register = srv
+        .block(srv.state.store.enrol(
+            srv.state.community.id,
+            &yigong_store::chronic::NewRegister {
+                resident_id: resident.id,
+                disease: "hypertension",
+                institution_id: srv.places.village,
+                responsible_staff_id: None,
+                diagnosed_on: today - time::Duration::days(200),
+                enrolled_on: today - time::Duration::days(200),
+                next_due: today - time::Duration::days(3),
+            },
+            &entry,
+        ))
+        .expect("enrolled");
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    login(&b, &srv.base, "village", "/follow-ups");
+    let row = format!("tr.due-row.overdue[data-register='{register}']");
+    b.find(&row, 5);
+    b.screenshot(&shots().join("30-my-follow-ups.png"));
+    b.click(&format!("{row} a"));
+    b.wait_url(&format!("/follow-ups/{register}"), 10);
+    b.type_into("#systolic", "152");
+    b.type_into("#diastolic", "96");
+    b.type_into("#medications", "氨氯地平 5mg qd");
+    b.screenshot(&shots().join("31-visit-form.png"));
+    b.click("#save-visit");
+    let two_weeks = (today + time::Duration::days(14)).to_string();
+    b.wait_text("#next-due", &two_weeks, 5);
+    b.wait_text("#visit-result", "控制不满意", 5);
+    b.screenshot(&shots().join("32-visit-recorded.png"));
+    b.click("#back-to-list");
+    b.wait_url("/follow-ups", 10);
+    b.find("#overdue", 5);
+    let still = b.execute(
+        "return document.querySelectorAll(arguments[0]).length;",
+        serde_json::json!([row]),
+    );
+    assert_eq!(still.as_i64(), Some(0), "off the overdue list");
+}

@@ -114,6 +114,7 @@ struct FormPage {
     disease: String,
     disease_label: &'static str,
     next_due: String,
+    today: String,
     error: Option<String>,
     outcome: Option<OutcomeView>,
     referral_link: Option<String>,
@@ -146,6 +147,7 @@ async fn page(
         disease_label: lang.t(&format!("chronic.disease.{}", reg.disease)),
         disease: reg.disease.clone(),
         next_due: reg.next_due.to_string(),
+        today: api::today().to_string(),
         error: error.map(|e| e.message(lang)),
         referral_link: (emergency || outcome.as_ref().is_some_and(|o| o.plan == "refer")).then(
             || {
