@@ -259,6 +259,12 @@ async fn generate_demo(
     pb.finish_and_clear();
     let referrals = yigong_web::demo::add_referral_history(store, community.id, seed).await?;
     println!("Added a year of referral history ({referrals} referrals).");
+    let today = yigong_web::api::chronic::today();
+    let family = yigong_web::demo_family::add_history(store, community.id, seed, today).await?;
+    println!(
+        "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups.",
+        family.teams, family.contracts, family.registers, family.visits
+    );
     match yigong_web::demo_ecg::data_dir() {
         Some(dir) => {
             let studies =

@@ -257,3 +257,57 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Loads registers with their visits as they happened (demo or migrated data): the
+    /// register's last visit, last result and next due date follow from its last visit.
+    /// No audit rows.
+    pub async fn bulk_load_chronic(
+        &self,
+        community: Uuid,
+        rows: &[(NewRegister, Vec<NewFollowUp>)],
+    ) -> Result<()> {
+        let t = now();
+        for chunk in rows.chunks(2000) {
+            let ids: Vec<Uuid> = chunk.iter().map(|_| new_id()).collect();
+            on_db_write!(self, pool => {
+                let mut tx = pool.begin().await.store()?;
+                for (part, part_ids) in chunk.chunks(300).zip(ids.chunks(300)) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO chronic_registers (id, community_id, resident_id, disease, status, institution_id,
+                            responsible_staff_id, diagnosed_on, enrolled_on, last_visit_on, last_controlled, next_due,
+                            created_at, updated_at, version) ");
+                    qb.push_values(part.iter().zip(part_ids), |mut b, ((r, visits), id)| {
+                        let last = visits.last();
+                        b.push_bind(*id).push_bind(community).push_bind(r.resident_id).push_bind(r.disease)
+                            .push_bind("managed").push_bind(r.institution_id).push_bind(r.responsible_staff_id)
+                            .push_bind(r.diagnosed_on).push_bind(r.enrolled_on).push_bind(last.and_then(|f| f.visit_on))
+                            .push_bind(last.and_then(|f| f.controlled))
+                            .push_bind(last.and_then(|f| f.next_due).unwrap_or(r.next_due))
+                            .push_bind(t).push_bind(t).push_bind(visits.len() as i64);
+                    });
+                    qb.build().execute(&mut *tx).await.store()?;
+                    let visits: Vec<(Uuid, &NewFollowUp)> = part
+                        .iter()
+                        .zip(part_ids)
+                        .flat_map(|((_, vs), id)| vs.iter().map(move |v| (*id, v)))
+                        .collect();
+                    for vpart in visits.chunks(400) {
+                        let mut qv = QueryBuilder::new(
+                            "INSERT INTO chronic_follow_ups (id, community_id, register_id, visit_on, systolic, diastolic,
+                                glucose, weight_kg, controlled, plan, next_due, recorded_by, created_at) ");
+                        qv.push_values(vpart, |mut b, (rid, f)| {
+                            b.push_bind(new_id()).push_bind(community).push_bind(*rid).push_bind(f.visit_on)
+                                .push_bind(f.systolic).push_bind(f.diastolic).push_bind(f.glucose).push_bind(f.weight_kg)
+                                .push_bind(f.controlled).push_bind(f.plan).push_bind(f.next_due).push_bind(f.recorded_by)
+                                .push_bind(t);
+                        });
+                        qv.build().execute(&mut *tx).await.store()?;
+                    }
+                }
+                tx.commit().await.store()?;
+            });
+        }
+        Ok(())
+    }
+}

@@ -362,3 +362,89 @@ impl Store {
         Ok(items)
     }
 }
+
+impl Store {
+    /// Loads teams as they stand (demo or migrated data): no audit rows. Returns their
+    /// ids in order.
+    pub async fn bulk_load_teams(&self, community: Uuid, teams: &[NewTeam]) -> Result<Vec<Uuid>> {
+        let t = now();
+        let ids: Vec<Uuid> = teams.iter().map(|_| new_id()).collect();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            for (team, id) in teams.iter().zip(&ids) {
+                sqlx::query("INSERT INTO family_teams (id, community_id, name, institution_id, leader_staff_id, active, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)")
+                    .bind(*id).bind(community).bind(&team.name).bind(team.institution_id).bind(team.leader_staff_id).bind(t)
+                    .execute(&mut *tx).await.store()?;
+                for (staff, role) in &team.members {
+                    sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role) VALUES ($1, $2, $3)")
+                        .bind(*id).bind(*staff).bind(*role).execute(&mut *tx).await.store()?;
+                }
+                for village in &team.villages {
+                    sqlx::query("INSERT INTO family_team_villages (team_id, institution_id) VALUES ($1, $2)")
+                        .bind(*id).bind(*village).execute(&mut *tx).await.store()?;
+                }
+            }
+            tx.commit().await.store()?;
+        });
+        Ok(ids)
+    }
+
+    /// Loads active contracts (demo or migrated data): no audit rows.
+    pub async fn bulk_load_contracts(
+        &self,
+        community: Uuid,
+        contracts: &[NewContract],
+    ) -> Result<()> {
+        let t = now();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            for part in contracts.chunks(500) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO family_contracts (id, community_id, resident_id, team_id, package, key_groups, start_date,
+                        end_date, status, created_by, created_at, updated_at) ");
+                qb.push_values(part, |mut b, c| {
+                    b.push_bind(new_id()).push_bind(community).push_bind(c.resident_id).push_bind(c.team_id)
+                        .push_bind(c.package.clone()).push_bind(c.key_groups.clone()).push_bind(c.start_date)
+                        .push_bind(c.end_date).push_bind("active").push_bind(c.created_by).push_bind(t).push_bind(t);
+                });
+                qb.build().execute(&mut *tx).await.store()?;
+            }
+            tx.commit().await.store()?;
+        });
+        Ok(())
+    }
+}
+
+/// Contract coverage of one clinic's residents.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ContractRate {
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub residents: i64,
+    pub contracted: i64,
+    /// Residents 65 and over, children under 7, and patients on a register.
+    pub key_population: i64,
+    pub key_contracted: i64,
+}
+
+impl Store {
+    /// Contract coverage by clinic on `today` (key population by age and registers).
+    pub async fn contract_rates(&self, community: Uuid, today: Date) -> Result<Vec<ContractRate>> {
+        let elderly_born_by = today.replace_year(today.year() - 65).unwrap_or(today);
+        let child_born_after = today.replace_year(today.year() - 7).unwrap_or(today);
+        on_db!(self, pool => sqlx::query_as::<_, ContractRate>(
+            "SELECT x.institution_id, i.name AS institution_name, COUNT(*) AS residents,
+                SUM(x.contracted) AS contracted, SUM(x.key_member) AS key_population,
+                SUM(x.key_member * x.contracted) AS key_contracted
+             FROM (SELECT r.institution_id,
+                    CASE WHEN EXISTS (SELECT 1 FROM family_contracts c WHERE c.resident_id = r.id AND c.status = 'active')
+                        THEN 1 ELSE 0 END AS contracted,
+                    CASE WHEN r.birth_date <= $2 OR r.birth_date > $3 OR EXISTS (SELECT 1 FROM chronic_registers g
+                        WHERE g.resident_id = r.id AND g.status = 'managed') THEN 1 ELSE 0 END AS key_member
+                   FROM residents r WHERE r.community_id = $1 AND r.active = TRUE) x
+             JOIN institutions i ON i.id = x.institution_id
+             GROUP BY x.institution_id, i.name ORDER BY i.name")
+            .bind(community).bind(elderly_born_by).bind(child_born_after).fetch_all(pool).await.store())
+    }
+}

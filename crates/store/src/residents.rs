@@ -302,6 +302,20 @@ impl Store {
             .bind(community).bind(limit).fetch_all(pool).await.store())
     }
 
+    /// Every active resident as (id, institution, birth date), for generating histories.
+    pub async fn resident_births(&self, community: Uuid) -> Result<Vec<(Uuid, Uuid, Date)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, Uuid, Date)>(
+            "SELECT id, institution_id, birth_date FROM residents WHERE community_id = $1 AND active = TRUE ORDER BY id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
+    /// Staff of the community as (id, institution), ordered by institution and name.
+    pub async fn staff_places(&self, community: Uuid) -> Result<Vec<(Uuid, Uuid)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, Uuid)>(
+            "SELECT id, institution_id FROM staff WHERE community_id = $1 AND active = TRUE ORDER BY institution_id, name, id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
     pub async fn count_residents(&self, community: Uuid) -> Result<i64> {
         on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM residents WHERE community_id = $1")
             .bind(community).fetch_one(pool).await.store())

@@ -26,6 +26,9 @@ impl Lcg {
     pub(crate) fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
         Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
     }
+    pub(crate) fn chance_per_mille(&mut self, per_mille: u64) -> bool {
+        self.below(1000) < per_mille
+    }
     pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod demo_ecg;
+pub mod demo_family;
 pub mod demo_referrals;
 pub mod error;
 pub mod fhir;

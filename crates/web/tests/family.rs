@@ -524,3 +524,53 @@ async fn my_follow_ups_through_the_api_scope_record_and_reschedule() {
         assert_eq!(again.status, axum::http::StatusCode::CONFLICT);
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contract_and_a_year_of_visits()
+ {
+    for app in apps(4000).await {
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let today = today();
+        let added = yigong_web::demo_family::add_history(store, c, 7, today)
+            .await
+            .expect("history");
+        assert_eq!(added.teams, 185, "{}", app.label);
+        assert!(added.registers > 300, "{}: {added:?}", app.label);
+        assert!(
+            added.visits >= added.registers * 3,
+            "{}: {added:?}",
+            app.label
+        );
+        let teams = store
+            .list_teams(c, None, PageRequest::new(None, Some(200)))
+            .await
+            .expect("teams");
+        assert_eq!(teams.total, 185);
+        assert!(
+            teams
+                .items
+                .iter()
+                .all(|t| t.members >= 4 && t.villages >= 1)
+        );
+        let rates = store.contract_rates(c, today).await.expect("rates");
+        let key: i64 = rates.iter().map(|r| r.key_population).sum();
+        let key_signed: i64 = rates.iter().map(|r| r.key_contracted).sum();
+        let share = key_signed as f64 / key as f64;
+        assert!(
+            (0.75..=0.85).contains(&share),
+            "{}: key population coverage {share:.2}",
+            app.label
+        );
+        // The demo village doctor has patients due or overdue.
+        let village = app.login("village").await;
+        let w = app
+            .get("/api/v1/follow-ups?within=30", &village)
+            .await
+            .json();
+        assert!(
+            w["total"].as_i64().is_some_and(|n| n > 0),
+            "{}: {w}",
+            app.label
+        );
+    }
+}

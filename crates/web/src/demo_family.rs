@@ -1,0 +1,349 @@
+//! Family-doctor teams, contracts and a year of hypertension and diabetes follow-ups for
+//! the demo, shaped like seeds 000 and 001: 185 "1+2+1+N" teams spread over the
+//! townships by their villages, about 80 % of the key population under contract, and
+//! registers whose visits follow the national standard's rules, so the worklists and
+//! the quality figures look like a county's.
+
+use crate::demo_referrals::Lcg;
+use std::collections::HashMap;
+use time::{Date, Duration};
+use uuid::Uuid;
+use yigong_domain::chronic::{Disease, Reading, STANDARD};
+use yigong_domain::family::{KeyGroup, MemberRole, Term, age_on, derived_groups};
+use yigong_store::Store;
+use yigong_store::chronic::{NewFollowUp, NewRegister};
+use yigong_store::family::{NewContract, NewTeam};
+
+/// Teams in the county (seed 001).
+pub const TEAMS: usize = 185;
+
+/// What the history added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    pub teams: usize,
+    pub contracts: usize,
+    pub registers: usize,
+    pub visits: usize,
+}
+
+/// Splits `total` over weights by the largest remainder.
+fn apportion(total: usize, weights: &[usize]) -> Vec<usize> {
+    let sum: usize = weights.iter().sum::<usize>().max(1);
+    let mut shares: Vec<(usize, usize, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i, total * w / sum, (total * w) % sum))
+        .collect();
+    let mut left = total - shares.iter().map(|s| s.1).sum::<usize>();
+    shares.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    for s in shares.iter_mut() {
+        if left == 0 {
+            break;
+        }
+        s.1 += 1;
+        left -= 1;
+    }
+    shares.sort_by_key(|s| s.0);
+    shares.into_iter().map(|s| s.1).collect()
+}
+
+/// Share (per thousand) of residents on the register by age, from rural registers.
+fn prevalence(disease: Disease, age: u32) -> u64 {
+    match (disease, age) {
+        (_, 0..=34) => 0,
+        (Disease::Hypertension, 35..=44) => 60,
+        (Disease::Hypertension, 45..=54) => 150,
+        (Disease::Hypertension, 55..=64) => 250,
+        (Disease::Hypertension, _) => 380,
+        (Disease::Diabetes, 35..=44) => 20,
+        (Disease::Diabetes, 45..=54) => 50,
+        (Disease::Diabetes, 55..=64) => 80,
+        (Disease::Diabetes, _) => 100,
+    }
+}
+
+/// A year of visits for one register, each decided by the standard's rules; the patient
+/// keeps to the date mostly, and sometimes comes late.
+fn visits(
+    rng: &mut Lcg,
+    disease: Disease,
+    age: u32,
+    from: Date,
+    today: Date,
+    control_pct: u64,
+) -> Vec<NewFollowUp> {
+    let mut out = Vec::new();
+    let mut day = from + Duration::days(rng.below(20) as i64);
+    let mut last_uncontrolled = false;
+    while day <= today {
+        let controlled = rng.chance(control_pct);
+        let emergency = rng.chance(1);
+        let reading = match disease {
+            Disease::Hypertension => {
+                let (s, d) = if emergency {
+                    (182 + rng.below(20) as u16, 100 + rng.below(15) as u16)
+                } else if controlled {
+                    (118 + rng.below(21) as u16, 70 + rng.below(19) as u16)
+                } else {
+                    (142 + rng.below(30) as u16, 86 + rng.below(16) as u16)
+                };
+                Reading {
+                    systolic: Some(s),
+                    diastolic: Some(d),
+                    ..Default::default()
+                }
+            }
+            Disease::Diabetes => {
+                let g = if emergency {
+                    17.0 + rng.below(30) as f32 / 10.0
+                } else if controlled {
+                    5.0 + rng.below(19) as f32 / 10.0
+                } else {
+                    7.1 + rng.below(40) as f32 / 10.0
+                };
+                Reading {
+                    glucose: Some(g),
+                    ..Default::default()
+                }
+            }
+        };
+        let d = STANDARD.decide(disease, age, &reading, last_uncontrolled);
+        last_uncontrolled = d.controlled == Some(false);
+        let next_due = day + Duration::days(i64::from(d.next_in_days));
+        out.push(NewFollowUp {
+            visit_on: Some(day),
+            systolic: reading.systolic.map(i32::from),
+            diastolic: reading.diastolic.map(i32::from),
+            glucose: reading
+                .glucose
+                .map(|g| f64::from((g * 10.0).round() / 10.0)),
+            controlled: d.controlled,
+            plan: d.plan.as_str(),
+            next_due: Some(next_due),
+            ..Default::default()
+        });
+        // Mostly on time; one visit in eight a few weeks late.
+        let late = if rng.chance(12) {
+            rng.below(40) as i64
+        } else {
+            rng.below(6) as i64 - 2
+        };
+        day = next_due + Duration::days(late);
+    }
+    out
+}
+
+/// Adds the teams, contracts and registers with their year of visits.
+pub async fn add_history(
+    store: &Store,
+    community: Uuid,
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<Added> {
+    let mut rng = Lcg(seed ^ 0x00fa_3117);
+    let institutions = store.list_institutions(community).await?;
+    let lead = institutions.iter().find(|i| i.kind == "lead").map(|i| i.id);
+    let mut townships: Vec<(Uuid, String, Vec<Uuid>)> = institutions
+        .iter()
+        .filter(|i| i.kind == "township")
+        .map(|t| {
+            let villages = institutions
+                .iter()
+                .filter(|v| v.kind == "village" && v.parent_id == Some(t.id))
+                .map(|v| v.id)
+                .collect();
+            (t.id, t.name.clone(), villages)
+        })
+        .collect();
+    townships.retain(|t| !t.2.is_empty());
+    let (Some(lead), false) = (lead, townships.is_empty()) else {
+        return Ok(Added {
+            teams: 0,
+            contracts: 0,
+            registers: 0,
+            visits: 0,
+        });
+    };
+    let mut staff: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (id, institution) in store.staff_places(community).await? {
+        staff.entry(institution).or_default().push(id);
+    }
+    let pick = |place: Uuid, k: usize| {
+        staff
+            .get(&place)
+            .filter(|s| !s.is_empty())
+            .map(|s| s[k % s.len()])
+    };
+
+    // Teams: 185 over the townships by their villages; each covers a run of villages.
+    let counts = apportion(
+        TEAMS,
+        &townships.iter().map(|t| t.2.len()).collect::<Vec<_>>(),
+    );
+    let mut teams = Vec::new();
+    let mut team_of_village: HashMap<Uuid, usize> = HashMap::new();
+    let mut first_team_of: HashMap<Uuid, usize> = HashMap::new();
+    for ((town, name, villages), k) in townships.iter().zip(counts) {
+        let k = k.clamp(1, villages.len());
+        for j in 0..k {
+            let (from, to) = (villages.len() * j / k, villages.len() * (j + 1) / k);
+            let covered = villages[from..to].to_vec();
+            let (Some(specialist), Some(clinician), Some(public_health), Some(village_doctor)) = (
+                pick(lead, teams.len()),
+                pick(*town, 3 * j),
+                pick(*town, 3 * j + 1),
+                covered.iter().find_map(|v| pick(*v, 0)),
+            ) else {
+                continue;
+            };
+            let mut members = vec![
+                (specialist, MemberRole::Specialist.as_str()),
+                (clinician, MemberRole::TownshipClinician.as_str()),
+                (public_health, MemberRole::PublicHealth.as_str()),
+                (village_doctor, MemberRole::VillageDoctor.as_str()),
+            ];
+            if let Some(nurse) =
+                pick(*town, 3 * j + 2).filter(|n| members.iter().all(|(m, _)| m != n))
+            {
+                members.push((nurse, MemberRole::Nurse.as_str()));
+            }
+            members.dedup_by_key(|m| m.0);
+            let index = teams.len();
+            first_team_of.entry(*town).or_insert(index);
+            for v in &covered {
+                team_of_village.insert(*v, index);
+            }
+            teams.push(NewTeam {
+                name: format!("{name}第{}家庭医生团队", j + 1),
+                institution_id: *town,
+                leader_staff_id: clinician,
+                members,
+                villages: covered,
+            });
+        }
+    }
+
+    // Registers with a year of visits; then contracts for the key population.
+    let residents = store.resident_births(community).await?;
+    let mut registers = Vec::new();
+    let mut on_register: HashMap<Uuid, Vec<Disease>> = HashMap::new();
+    for (resident, place, birth) in &residents {
+        let age = age_on(*birth, today);
+        for disease in Disease::ALL {
+            if !rng.chance_per_mille(prevalence(disease, age)) {
+                continue;
+            }
+            let enrolled = today - Duration::days(200 + rng.below(1400) as i64);
+            let from = enrolled.max(today - Duration::days(365));
+            let control = match disease {
+                Disease::Hypertension => 55 + rng.below(35),
+                Disease::Diabetes => 45 + rng.below(35),
+            };
+            let history = visits(&mut rng, disease, age, from, today, control);
+            registers.push((
+                NewRegister {
+                    resident_id: *resident,
+                    disease: disease.as_str(),
+                    institution_id: *place,
+                    responsible_staff_id: pick(*place, 0),
+                    diagnosed_on: enrolled - Duration::days(rng.below(60) as i64),
+                    enrolled_on: enrolled,
+                    next_due: from,
+                },
+                history,
+            ));
+            on_register.entry(*resident).or_default().push(disease);
+        }
+    }
+    let mut contracts = Vec::new();
+    let mut contract_team: Vec<usize> = Vec::new();
+    for (resident, place, birth) in &residents {
+        let Some(&team) = team_of_village
+            .get(place)
+            .or_else(|| first_team_of.get(place))
+        else {
+            continue;
+        };
+        let diseases = on_register.get(resident).map(Vec::as_slice).unwrap_or(&[]);
+        let groups = derived_groups(*birth, today, diseases);
+        let signs = if groups.is_empty() {
+            rng.chance(25)
+        } else {
+            rng.chance(80)
+        };
+        if !signs {
+            continue;
+        }
+        let term = Term::year_from(today - Duration::days(rng.below(365) as i64));
+        contracts.push(NewContract {
+            resident_id: *resident,
+            team_id: Uuid::nil(),
+            package: if groups.is_empty() {
+                "基础包"
+            } else {
+                "重点人群包"
+            }
+            .into(),
+            key_groups: groups
+                .iter()
+                .map(|g: &KeyGroup| g.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            start_date: term.start,
+            end_date: term.end,
+            created_by: None,
+        });
+        contract_team.push(team);
+    }
+    // The teams get their ids as they are stored; contracts refer to them by index until then.
+    let team_ids = store.bulk_load_teams(community, &teams).await?;
+    for (c, team) in contracts.iter_mut().zip(&contract_team) {
+        c.team_id = team_ids[*team];
+    }
+    store.bulk_load_contracts(community, &contracts).await?;
+    store.bulk_load_chronic(community, &registers).await?;
+    Ok(Added {
+        teams: teams.len(),
+        contracts: contracts.len(),
+        registers: registers.len(),
+        visits: registers.iter().map(|r| r.1.len()).sum(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teams_are_apportioned_by_villages_to_the_exact_total() {
+        let split = apportion(185, &[14, 8, 8, 6, 7]);
+        assert_eq!(split.iter().sum::<usize>(), 185);
+        assert!(split[0] > split[1] && split[1] == split[2]);
+    }
+
+    #[test]
+    fn a_year_of_visits_follows_the_rules() {
+        let mut rng = Lcg(3);
+        let today = time::macros::date!(2026 - 11 - 22);
+        let v = visits(
+            &mut rng,
+            Disease::Hypertension,
+            60,
+            today - Duration::days(365),
+            today,
+            70,
+        );
+        assert!(v.len() >= 3, "{} visits", v.len());
+        for pair in v.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            assert!(b.visit_on >= a.visit_on);
+            let gap = (b.visit_on.expect("day") - a.visit_on.expect("day")).whole_days();
+            let planned = (a.next_due.expect("due") - a.visit_on.expect("day")).whole_days();
+            assert!(
+                gap >= planned - 2,
+                "kept roughly to the plan: {gap} vs {planned}"
+            );
+        }
+        assert!(v.iter().all(|f| f.visit_on <= Some(today)));
+    }
+}
