@@ -93,6 +93,9 @@ CREATE TABLE chronic_follow_ups (
     id UUID PRIMARY KEY,
     community_id UUID NOT NULL REFERENCES communities(id),
     register_id UUID NOT NULL REFERENCES chronic_registers(id),
+    -- The register's clinic and disease, kept with each visit for the quality figures.
+    institution_id UUID NOT NULL REFERENCES institutions(id),
+    disease TEXT NOT NULL,
     visit_on DATE NOT NULL,
     systolic INTEGER,
     diastolic INTEGER,
@@ -113,4 +116,4 @@ CREATE TABLE chronic_follow_ups (
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX chronic_follow_ups_register ON chronic_follow_ups (register_id, visit_on);
-CREATE INDEX chronic_follow_ups_visit ON chronic_follow_ups (community_id, visit_on);
+CREATE INDEX chronic_follow_ups_clinic ON chronic_follow_ups (community_id, institution_id, visit_on);

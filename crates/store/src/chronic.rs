@@ -202,10 +202,11 @@ impl Store {
             }
             let id = new_id();
             sqlx::query(
-                "INSERT INTO chronic_follow_ups (id, community_id, register_id, visit_on, systolic, diastolic, glucose,
-                    weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication, medications,
-                    adherence, advice, controlled, plan, next_due, recorded_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)")
+                "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on, systolic,
+                    diastolic, glucose, weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication,
+                    medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at)
+                 SELECT $1, $2, $3, g.institution_id, g.disease, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                    $16, $17, $18, $19, $20, $21 FROM chronic_registers g WHERE g.id = $3")
                 .bind(id).bind(community).bind(register).bind(visit_on).bind(f.systolic).bind(f.diastolic).bind(f.glucose)
                 .bind(f.weight_kg).bind(f.height_cm).bind(&f.symptoms).bind(f.danger_symptoms).bind(f.adverse_reaction)
                 .bind(f.new_complication).bind(&f.medications).bind(&f.adherence).bind(&f.advice).bind(f.controlled)
@@ -287,17 +288,18 @@ impl Store {
                             .push_bind(t).push_bind(t).push_bind(visits.len() as i64);
                     });
                     qb.build().execute(&mut *tx).await.store()?;
-                    let visits: Vec<(Uuid, &NewFollowUp)> = part
+                    let visits: Vec<(Uuid, &NewRegister, &NewFollowUp)> = part
                         .iter()
                         .zip(part_ids)
-                        .flat_map(|((_, vs), id)| vs.iter().map(move |v| (*id, v)))
+                        .flat_map(|((r, vs), id)| vs.iter().map(move |v| (*id, r, v)))
                         .collect();
                     for vpart in visits.chunks(400) {
                         let mut qv = QueryBuilder::new(
-                            "INSERT INTO chronic_follow_ups (id, community_id, register_id, visit_on, systolic, diastolic,
-                                glucose, weight_kg, controlled, plan, next_due, recorded_by, created_at) ");
-                        qv.push_values(vpart, |mut b, (rid, f)| {
-                            b.push_bind(new_id()).push_bind(community).push_bind(*rid).push_bind(f.visit_on)
+                            "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on,
+                                systolic, diastolic, glucose, weight_kg, controlled, plan, next_due, recorded_by, created_at) ");
+                        qv.push_values(vpart, |mut b, (rid, r, f)| {
+                            b.push_bind(new_id()).push_bind(community).push_bind(*rid).push_bind(r.institution_id)
+                                .push_bind(r.disease).push_bind(f.visit_on)
                                 .push_bind(f.systolic).push_bind(f.diastolic).push_bind(f.glucose).push_bind(f.weight_kg)
                                 .push_bind(f.controlled).push_bind(f.plan).push_bind(f.next_due).push_bind(f.recorded_by)
                                 .push_bind(t);
@@ -309,5 +311,104 @@ impl Store {
             });
         }
         Ok(())
+    }
+}
+
+/// Management figures of one group (a clinic, or a responsible doctor) for one disease.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct QualityRow {
+    /// The clinic's or the doctor's id (nil for registers without a responsible doctor).
+    pub key: Uuid,
+    pub disease: String,
+    /// Patients under management.
+    pub managed: i64,
+    /// Of them, seen at least the standard's number of times since the start date.
+    pub standardised: i64,
+    /// Of them, whose latest visit since the start date was controlled.
+    pub controlled: i64,
+}
+
+/// How quality figures are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualityBy {
+    Clinic,
+    Doctor,
+}
+
+/// Visits and controlled visits of one month (index into the month boundaries).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct MonthRow {
+    pub month: i32,
+    pub disease: String,
+    pub visits: i64,
+    pub controlled: i64,
+}
+
+fn push_clinics<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, institutions: &[Uuid])
+where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND {column} IN ("));
+    let mut sep = qb.separated(", ");
+    for id in institutions {
+        sep.push_bind(*id);
+    }
+    if institutions.is_empty() {
+        sep.push("NULL");
+    }
+    qb.push(")");
+}
+
+impl Store {
+    /// Managed, standardised and controlled patients at `institutions`, counting visits
+    /// since `since`; `visits_needed` is the standard's visits a year.
+    pub async fn chronic_quality(
+        &self,
+        community: Uuid,
+        institutions: &[Uuid],
+        since: Date,
+        visits_needed: i64,
+        by: QualityBy,
+    ) -> Result<Vec<QualityRow>> {
+        let key = match by {
+            QualityBy::Clinic => "g.institution_id",
+            QualityBy::Doctor => "g.responsible_staff_id",
+        };
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(format!("SELECT {key} AS key, g.disease, COUNT(*) AS managed,
+                SUM(CASE WHEN (SELECT COUNT(*) FROM chronic_follow_ups f WHERE f.register_id = g.id AND f.visit_on >= "));
+            qb.push_bind(since).push(") >= ").push_bind(visits_needed).push(" THEN 1 ELSE 0 END) AS standardised,
+                SUM(CASE WHEN g.last_controlled = TRUE AND g.last_visit_on >= ").push_bind(since)
+                .push(" THEN 1 ELSE 0 END) AS controlled FROM chronic_registers g WHERE g.community_id = ").push_bind(community)
+                .push(" AND g.status = 'managed' AND ").push(key).push(" IS NOT NULL");
+            push_clinics(&mut qb, "g.institution_id", institutions);
+            qb.push(format!(" GROUP BY {key}, g.disease"));
+            qb.build_query_as::<QualityRow>().fetch_all(pool).await.store()
+        })
+    }
+
+    /// Visits and controlled visits per month at `institutions`; `bounds` are the first
+    /// days of consecutive months (13 bounds give 12 months).
+    pub async fn chronic_months(
+        &self,
+        community: Uuid,
+        institutions: &[Uuid],
+        bounds: &[Date],
+    ) -> Result<Vec<MonthRow>> {
+        if bounds.len() < 2 {
+            return Ok(Vec::new());
+        }
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT CASE");
+            for (k, b) in bounds[1..].iter().enumerate() {
+                qb.push(" WHEN f.visit_on < ").push_bind(*b).push(format!(" THEN {k}"));
+            }
+            qb.push(" END AS month, f.disease, COUNT(*) AS visits, SUM(CASE WHEN f.controlled = TRUE THEN 1 ELSE 0 END) AS controlled
+                FROM chronic_follow_ups f WHERE f.community_id = ").push_bind(community);
+            push_clinics(&mut qb, "f.institution_id", institutions);
+            qb.push(" AND f.visit_on >= ").push_bind(bounds[0]).push(" AND f.visit_on < ").push_bind(bounds[bounds.len() - 1])
+                .push(" GROUP BY 1, f.disease ORDER BY 1, f.disease");
+            qb.build_query_as::<MonthRow>().fetch_all(pool).await.store()
+        })
     }
 }

@@ -448,3 +448,45 @@ impl Store {
             .bind(community).bind(elderly_born_by).bind(child_born_after).fetch_all(pool).await.store())
     }
 }
+
+impl Store {
+    /// The teams covering any of `villages`: (team, team name, village).
+    pub async fn teams_covering(
+        &self,
+        community: Uuid,
+        villages: &[Uuid],
+    ) -> Result<Vec<(Uuid, String, Uuid)>> {
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(
+                "SELECT t.id, t.name, v.institution_id FROM family_team_villages v JOIN family_teams t ON t.id = v.team_id
+                 WHERE t.community_id = ");
+            qb.push_bind(community).push(" AND v.institution_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in villages {
+                sep.push_bind(*id);
+            }
+            if villages.is_empty() {
+                sep.push("NULL");
+            }
+            qb.push(")");
+            qb.build_query_as::<(Uuid, String, Uuid)>().fetch_all(pool).await.store()
+        })
+    }
+
+    /// Names of staff members by id.
+    pub async fn staff_names(&self, community: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT id, name FROM staff WHERE community_id = ");
+            qb.push_bind(community).push(" AND id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            if ids.is_empty() {
+                sep.push("NULL");
+            }
+            qb.push(")");
+            qb.build_query_as::<(Uuid, String)>().fetch_all(pool).await.store()
+        })
+    }
+}

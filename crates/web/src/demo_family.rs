@@ -122,9 +122,11 @@ fn visits(
             next_due: Some(next_due),
             ..Default::default()
         });
-        // Mostly on time; one visit in eight a few weeks late.
-        let late = if rng.chance(12) {
-            rng.below(40) as i64
+        // Mostly on time; one visit in eight a few weeks late, and after a poor result
+        // one in three (often the reason the result was poor).
+        let lateness = if last_uncontrolled { 33 } else { 12 };
+        let late = if rng.chance(lateness) {
+            rng.below(45) as i64
         } else {
             rng.below(6) as i64 - 2
         };
@@ -235,10 +237,13 @@ pub async fn add_history(
             }
             let enrolled = today - Duration::days(200 + rng.below(1400) as i64);
             let from = enrolled.max(today - Duration::days(365));
-            let control = match disease {
-                Disease::Hypertension => 55 + rng.below(35),
-                Disease::Diabetes => 45 + rng.below(35),
+            // Most patients stay controlled visit after visit; the rest seldom are (county
+            // control rates run about 60 % for hypertension and 50 % for diabetes).
+            let well = match disease {
+                Disease::Hypertension => 58,
+                Disease::Diabetes => 48,
             };
+            let control = if rng.chance(well) { 92 } else { 8 };
             let history = visits(&mut rng, disease, age, from, today, control);
             registers.push((
                 NewRegister {

@@ -572,5 +572,62 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
             "{}: {w}",
             app.label
         );
+
+        // Quality figures for the township: rates in a county's range, by clinic, team,
+        // doctor and month.
+        let township = app.login("township").await;
+        let q = app.get("/api/v1/chronic/quality", &township).await;
+        assert_eq!(q.status, axum::http::StatusCode::OK, "{}", q.text());
+        let q = q.json();
+        for disease in ["hypertension", "diabetes"] {
+            let t = q["totals"]
+                .as_array()
+                .expect("totals")
+                .iter()
+                .find(|t| t["disease"] == disease)
+                .expect(disease);
+            let control = t["control_rate"].as_f64().expect("control rate");
+            let standard = t["standardised_rate"].as_f64().expect("standardised rate");
+            assert!(
+                (0.35..=0.85).contains(&control),
+                "{}: {disease} control {control:.2}",
+                app.label
+            );
+            assert!(
+                (0.5..=1.0).contains(&standard),
+                "{}: {disease} standardised {standard:.2}",
+                app.label
+            );
+        }
+        assert!(q["by_team"].as_array().is_some_and(|t| !t.is_empty()));
+        assert!(q["by_doctor"].as_array().is_some_and(|d| !d.is_empty()));
+        assert!(
+            q["months"].as_array().is_some_and(|m| m.len() >= 20),
+            "{}: months {}",
+            app.label,
+            q["months"]
+        );
+        // The office may look at any township; a village doctor only at their own.
+        let manager = app.login("manager").await;
+        let m = app
+            .get(
+                &format!(
+                    "/api/v1/chronic/quality?institution={}",
+                    app.places.township
+                ),
+                &manager,
+            )
+            .await;
+        assert_eq!(m.status, axum::http::StatusCode::OK);
+        let v = app
+            .get(
+                &format!(
+                    "/api/v1/chronic/quality?institution={}",
+                    app.places.other_village
+                ),
+                &village,
+            )
+            .await;
+        assert_eq!(v.status, axum::http::StatusCode::NOT_FOUND);
     }
 }
