@@ -99,6 +99,15 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Adverse drug reaction",
     ),
     ("chronic.blood_pressure", "血压", "Blood pressure"),
+    ("chronic.by_clinic", "按机构", "By clinic"),
+    ("chronic.by_doctor", "按责任医生", "By doctor"),
+    ("chronic.by_team", "按团队", "By team"),
+    (
+        "chronic.control_by_month",
+        "按月随访控制满意比例",
+        "Visits controlled, by month",
+    ),
+    ("chronic.control_rate", "控制率", "Controlled"),
     ("chronic.controlled", "控制满意", "Controlled"),
     (
         "chronic.danger_symptoms",
@@ -116,6 +125,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Start an emergency referral now",
     ),
     ("chronic.last_result", "上次结果", "Last result"),
+    ("chronic.managed", "管理人数", "Managed"),
     ("chronic.my_follow_ups", "我的随访", "My follow-ups"),
     (
         "chronic.new_complication",
@@ -155,9 +165,21 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "打印入户随访清单",
         "Print the home-visit list",
     ),
+    (
+        "chronic.quality",
+        "高血压、糖尿病管理质量",
+        "Hypertension and diabetes management",
+    ),
+    (
+        "chronic.quality_help",
+        "规范管理率 = 一年内随访不少于 4 次的患者 ÷ 管理患者；控制率 = 最近一次随访控制满意的患者 ÷ 管理患者",
+        "Standardised = patients seen at least 4 times in the year ÷ patients managed; controlled = latest visit controlled ÷ patients managed",
+    ),
+    ("chronic.quality_since", "统计自", "Since"),
     ("chronic.record_visit", "记录随访", "Record a visit"),
     ("chronic.recorded", "随访已记录", "Visit recorded"),
     ("chronic.refer_up", "发起上转", "Refer upward"),
+    ("chronic.standardised_rate", "规范管理率", "Standardised"),
     ("chronic.symptoms", "症状", "Symptoms"),
     ("chronic.uncontrolled", "控制不满意", "Not controlled"),
     (
@@ -691,6 +713,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("nav.home", "首页", "Home"),
     ("nav.import", "导入", "Import"),
     ("nav.institutions", "机构", "Institutions"),
+    ("nav.quality", "两病管理", "Chronic care"),
     ("nav.referrals", "转诊", "Referrals"),
     ("nav.residents", "居民", "Residents"),
     ("nav.staff", "医务人员", "Staff"),

@@ -629,5 +629,22 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
             )
             .await;
         assert_eq!(v.status, axum::http::StatusCode::NOT_FOUND);
+
+        // The pages: the township's quality figures with the monthly chart, the village's list.
+        let page = app.get("/chronic/quality", &township).await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        assert!(page.text().contains("控制率") && page.text().contains("<polyline"));
+        let page = app.get("/follow-ups", &village).await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        assert!(page.text().contains("我的随访"));
+        let bureau = app.login("bureau").await;
+        assert_eq!(
+            app.get("/follow-ups", &bureau).await.status,
+            axum::http::StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/chronic/quality", &bureau).await.status,
+            axum::http::StatusCode::OK
+        );
     }
 }

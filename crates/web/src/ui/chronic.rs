@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/follow-ups", get(list))
         .route("/follow-ups/{id}", get(form).post(record))
+        .route("/chronic/quality", get(quality))
 }
 
 struct Row {
@@ -264,4 +265,99 @@ async fn record(
         }
         Err(e) => Err(UiError(e, lang)),
     }
+}
+
+struct FigureRow {
+    name: String,
+    disease: &'static str,
+    managed: i64,
+    standardised: String,
+    controlled: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronic_quality.html")]
+struct QualityPage {
+    chrome: Chrome,
+    since: String,
+    totals: Vec<FigureRow>,
+    /// (title, rows): by team, by clinic, by doctor.
+    sections: Vec<(&'static str, Vec<FigureRow>)>,
+    /// (disease label, colour, SVG points) of the monthly control rate.
+    lines: Vec<(&'static str, &'static str, String)>,
+    months: Vec<(f64, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct QualityParams {
+    institution: Option<Uuid>,
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+async fn quality(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<QualityParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let q = api::quality_for(
+        &state,
+        &user,
+        &api::QualityQuery {
+            institution: p.institution,
+        },
+    )
+    .await
+    .ui(lang)?;
+    let rows = |fs: &[api::Figures]| -> Vec<FigureRow> {
+        fs.iter()
+            .map(|f| FigureRow {
+                name: f.name.clone(),
+                disease: lang.t(&format!("chronic.disease.{}", f.disease)),
+                managed: f.managed,
+                standardised: percent(f.standardised_rate),
+                controlled: percent(f.control_rate),
+            })
+            .collect()
+    };
+    // The monthly control rate as lines: x by month, y 0–100 %.
+    let mut labels: Vec<String> = q.months.iter().map(|m| m.month.clone()).collect();
+    labels.sort();
+    labels.dedup();
+    let x = |month: &str| 40.0 + labels.iter().position(|l| l == month).unwrap_or(0) as f64 * 40.0;
+    let lines = [("hypertension", "#b42318"), ("diabetes", "#1f6feb")]
+        .into_iter()
+        .map(|(d, colour)| {
+            let points = q
+                .months
+                .iter()
+                .filter(|m| m.disease == d)
+                .filter_map(|m| {
+                    Some(format!(
+                        "{:.1},{:.1}",
+                        x(&m.month),
+                        170.0 - m.control_rate? * 150.0
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            (lang.t(&format!("chronic.disease.{d}")), colour, points)
+        })
+        .collect();
+    let page = QualityPage {
+        chrome: Chrome::for_user(&user, "quality"),
+        since: q.since.to_string(),
+        totals: rows(&q.totals),
+        sections: vec![
+            (lang.t("chronic.by_team"), rows(&q.by_team)),
+            (lang.t("chronic.by_clinic"), rows(&q.by_clinic)),
+            (lang.t("chronic.by_doctor"), rows(&q.by_doctor)),
+        ],
+        lines,
+        months: labels.iter().map(|l| (x(l), l[5..].to_string())).collect(),
+    };
+    Ok(render(&page).into_response())
 }

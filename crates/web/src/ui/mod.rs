@@ -92,6 +92,7 @@ pub struct UserCtx {
     pub referrals: bool,
     pub ecg: bool,
     pub follow_ups: bool,
+    pub quality: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -127,6 +128,9 @@ impl Chrome {
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
                 follow_ups: crate::api::chronic::clinics(u).is_ok(),
+                quality: crate::api::chronic::clinics(u).is_ok()
+                    || u.role.edits_registry()
+                    || u.role == yigong_domain::access::Role::BureauViewer,
             }),
             section,
         }
