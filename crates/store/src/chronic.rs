@@ -314,11 +314,12 @@ impl Store {
     }
 }
 
-/// Management figures of one group (a clinic, or a responsible doctor) for one disease.
+/// Management figures of the patients of one clinic, one responsible doctor (if any)
+/// and one disease.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct QualityRow {
-    /// The clinic's or the doctor's id (nil for registers without a responsible doctor).
-    pub key: Uuid,
+    pub clinic: Uuid,
+    pub doctor: Option<Uuid>,
     pub disease: String,
     /// Patients under management.
     pub managed: i64,
@@ -326,13 +327,6 @@ pub struct QualityRow {
     pub standardised: i64,
     /// Of them, whose latest visit since the start date was controlled.
     pub controlled: i64,
-}
-
-/// How quality figures are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QualityBy {
-    Clinic,
-    Doctor,
 }
 
 /// Visits and controlled visits of one month (index into the month boundaries).
@@ -361,28 +355,25 @@ where
 
 impl Store {
     /// Managed, standardised and controlled patients at `institutions`, counting visits
-    /// since `since`; `visits_needed` is the standard's visits a year.
+    /// since `since`; `visits_needed` is the standard's visits a year. One row per clinic,
+    /// responsible doctor and disease: callers sum them as they group.
     pub async fn chronic_quality(
         &self,
         community: Uuid,
         institutions: &[Uuid],
         since: Date,
         visits_needed: i64,
-        by: QualityBy,
     ) -> Result<Vec<QualityRow>> {
-        let key = match by {
-            QualityBy::Clinic => "g.institution_id",
-            QualityBy::Doctor => "g.responsible_staff_id",
-        };
         on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("SELECT {key} AS key, g.disease, COUNT(*) AS managed,
-                SUM(CASE WHEN (SELECT COUNT(*) FROM chronic_follow_ups f WHERE f.register_id = g.id AND f.visit_on >= "));
+            let mut qb = QueryBuilder::new("SELECT g.institution_id AS clinic, g.responsible_staff_id AS doctor, g.disease,
+                COUNT(*) AS managed,
+                SUM(CASE WHEN (SELECT COUNT(*) FROM chronic_follow_ups f WHERE f.register_id = g.id AND f.visit_on >= ");
             qb.push_bind(since).push(") >= ").push_bind(visits_needed).push(" THEN 1 ELSE 0 END) AS standardised,
                 SUM(CASE WHEN g.last_controlled = TRUE AND g.last_visit_on >= ").push_bind(since)
                 .push(" THEN 1 ELSE 0 END) AS controlled FROM chronic_registers g WHERE g.community_id = ").push_bind(community)
-                .push(" AND g.status = 'managed' AND ").push(key).push(" IS NOT NULL");
+                .push(" AND g.status = 'managed'");
             push_clinics(&mut qb, "g.institution_id", institutions);
-            qb.push(format!(" GROUP BY {key}, g.disease"));
+            qb.push(" GROUP BY g.institution_id, g.responsible_staff_id, g.disease");
             qb.build_query_as::<QualityRow>().fetch_all(pool).await.store()
         })
     }
@@ -410,5 +401,42 @@ impl Store {
                 .push(" GROUP BY 1, f.disease ORDER BY 1, f.disease");
             qb.build_query_as::<MonthRow>().fetch_all(pool).await.store()
         })
+    }
+}
+
+impl Store {
+    /// Every managed register as (id, clinic, disease).
+    pub async fn register_places(&self, community: Uuid) -> Result<Vec<(Uuid, Uuid, String)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, Uuid, String)>(
+            "SELECT id, institution_id, disease FROM chronic_registers WHERE community_id = $1 AND status = 'managed' ORDER BY id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
+    /// Adds past visits to existing registers (migrated history): the registers' current
+    /// state is left as it is. No audit rows.
+    pub async fn bulk_add_follow_ups(
+        &self,
+        community: Uuid,
+        rows: &[(Uuid, Uuid, String, NewFollowUp)],
+    ) -> Result<()> {
+        let t = now();
+        for chunk in rows.chunks(20_000) {
+            on_db_write!(self, pool => {
+                let mut tx = pool.begin().await.store()?;
+                for part in chunk.chunks(400) {
+                    let mut qv = QueryBuilder::new(
+                        "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on,
+                            systolic, diastolic, glucose, controlled, plan, next_due, created_at) ");
+                    qv.push_values(part, |mut b, (register, clinic, disease, f)| {
+                        b.push_bind(new_id()).push_bind(community).push_bind(*register).push_bind(*clinic)
+                            .push_bind(disease.clone()).push_bind(f.visit_on).push_bind(f.systolic).push_bind(f.diastolic)
+                            .push_bind(f.glucose).push_bind(f.controlled).push_bind(f.plan).push_bind(f.next_due).push_bind(t);
+                    });
+                    qv.build().execute(&mut *tx).await.store()?;
+                }
+                tx.commit().await.store()?;
+            });
+        }
+        Ok(())
     }
 }

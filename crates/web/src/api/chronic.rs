@@ -516,25 +516,9 @@ pub async fn quality_for(
     let today = today();
     let since = today - Duration::days(365);
     let needed = i64::from(STANDARD.visits_per_year);
-    let by_clinic_rows = state
+    let rows = state
         .store
-        .chronic_quality(
-            c,
-            &clinics,
-            since,
-            needed,
-            yigong_store::chronic::QualityBy::Clinic,
-        )
-        .await?;
-    let by_doctor_rows = state
-        .store
-        .chronic_quality(
-            c,
-            &clinics,
-            since,
-            needed,
-            yigong_store::chronic::QualityBy::Doctor,
-        )
+        .chronic_quality(c, &clinics, since, needed)
         .await?;
     let names: std::collections::HashMap<Uuid, String> = state
         .store
@@ -543,65 +527,47 @@ pub async fn quality_for(
         .into_iter()
         .map(|i| (i.id, i.name))
         .collect();
+    let doctor_ids: Vec<Uuid> = {
+        let mut v: Vec<Uuid> = rows.iter().filter_map(|r| r.doctor).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
     let doctors: std::collections::HashMap<Uuid, String> = state
         .store
-        .staff_names(c, &by_doctor_rows.iter().map(|r| r.key).collect::<Vec<_>>())
+        .staff_names(c, &doctor_ids)
         .await?
         .into_iter()
         .collect();
     let teams = state.store.teams_covering(c, &clinics).await?;
-    let name_of = |map: &std::collections::HashMap<Uuid, String>, id: Uuid| {
-        map.get(&id).cloned().unwrap_or_default()
-    };
-    let by_clinic: Vec<Figures> = by_clinic_rows
-        .iter()
-        .map(|r| {
-            figures(
-                r.key,
-                name_of(&names, r.key),
-                r.disease.clone(),
-                r.managed,
-                r.standardised,
-                r.controlled,
-            )
-        })
-        .collect();
-    let by_doctor = by_doctor_rows
-        .iter()
-        .map(|r| {
-            figures(
-                r.key,
-                name_of(&doctors, r.key),
-                r.disease.clone(),
-                r.managed,
-                r.standardised,
-                r.controlled,
-            )
-        })
-        .collect();
-    // Sums of clinic rows by a grouping key.
-    let sum_by = |key: &dyn Fn(&Figures) -> Option<(Uuid, String)>| {
+    // Sums of the rows by a grouping key (id and name).
+    let sum_by = |key: &dyn Fn(&yigong_store::chronic::QualityRow) -> Option<(Uuid, String)>| {
         let mut acc: std::collections::BTreeMap<(String, Uuid, String), (i64, i64, i64)> =
             Default::default();
-        for f in &by_clinic {
-            if let Some((id, name)) = key(f) {
-                let e = acc.entry((name, id, f.disease.clone())).or_default();
-                e.0 += f.managed;
-                e.1 += f.standardised;
-                e.2 += f.controlled;
+        for r in &rows {
+            if let Some((id, name)) = key(r) {
+                let e = acc.entry((name, id, r.disease.clone())).or_default();
+                e.0 += r.managed;
+                e.1 += r.standardised;
+                e.2 += r.controlled;
             }
         }
         acc.into_iter()
             .map(|((name, id, disease), (m, s, k))| figures(id, name, disease, m, s, k))
             .collect::<Vec<_>>()
     };
-    let by_team = sum_by(&|f: &Figures| {
+    let name_of = |map: &std::collections::HashMap<Uuid, String>, id: Uuid| {
+        map.get(&id).cloned().unwrap_or_default()
+    };
+    let by_clinic = sum_by(&|r| Some((r.clinic, name_of(&names, r.clinic))));
+    let by_doctor = sum_by(&|r| r.doctor.map(|d| (d, name_of(&doctors, d))));
+    let by_team = sum_by(&|r| {
         teams
             .iter()
-            .find(|t| t.2 == f.id)
+            .find(|t| t.2 == r.clinic)
             .map(|t| (t.0, t.1.clone()))
     });
-    let totals = sum_by(&|_: &Figures| Some((Uuid::nil(), String::new())));
+    let totals = sum_by(&|_| Some((Uuid::nil(), String::new())));
     let bounds = month_starts(today, 12);
     let months = state
         .store

@@ -1,0 +1,83 @@
+//! A minimal keep-alive HTTP/1.1 client for the benchmarks: the clients share the
+//! server's two cores, so they should take as little of them as they can.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+/// A keep-alive HTTP/1.1 client that does no more than the benchmark needs, so that the
+/// clients, which share the server's two cores, take as little of them as they can.
+pub struct Conn {
+    stream: BufReader<TcpStream>,
+    host: String,
+    request: Vec<u8>,
+}
+
+impl Conn {
+    pub fn open(base: &str) -> Conn {
+        let host = base.trim_start_matches("http://").to_string();
+        let stream = TcpStream::connect(&host).expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        Conn {
+            stream: BufReader::new(stream),
+            host,
+            request: Vec::with_capacity(1024),
+        }
+    }
+
+    pub fn post(&mut self, path: &str, auth: &str, body: &str) -> String {
+        self.send("POST", path, auth, body)
+    }
+
+    /// Sends one request and returns the body of its answer; panics unless it is a 2xx.
+    pub fn send(&mut self, method: &str, path: &str, auth: &str, body: &str) -> String {
+        self.request.clear();
+        let _ = write!(
+            self.request,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            self.host,
+            body.len()
+        );
+        if !auth.is_empty() {
+            let _ = write!(self.request, "Authorization: {auth}\r\n");
+        }
+        self.request.extend_from_slice(b"\r\n");
+        self.request.extend_from_slice(body.as_bytes());
+        self.stream
+            .get_mut()
+            .write_all(&self.request)
+            .expect("send");
+        let mut line = String::new();
+        self.stream.read_line(&mut line).expect("status line");
+        let status = line.split(' ').nth(1).unwrap_or("").to_string();
+        let mut length = 0;
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).expect("header");
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().expect("content-length");
+            }
+        }
+        let mut answer = vec![0; length];
+        self.stream.read_exact(&mut answer).expect("body");
+        let answer = String::from_utf8(answer).expect("utf-8 body");
+        assert!(
+            status.starts_with('2'),
+            "{method} {path}: {status} {answer}"
+        );
+        answer
+    }
+}
+
+/// The string value of a top-level `"key":"…"` pair in a JSON answer.
+pub fn json_str<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let len = json[start..].find('"')?;
+    Some(&json[start..start + len])
+}
