@@ -71,7 +71,7 @@ async fn run(store: Store, label: &str) {
                     break;
                 }
                 let day = today - time::Duration::days(365 * year + 91 * q + (k % 60) as i64);
-                let controlled = (k + q as usize) % 3 != 0;
+                let controlled = !(k + q as usize).is_multiple_of(3);
                 rows.push((
                     *id,
                     *clinic,
