@@ -119,15 +119,7 @@ fn push_due_filter<DB: sqlx::Database>(
     qb.push(" WHERE g.community_id = ").push_bind(community);
     qb.push(" AND g.status = 'managed' AND g.next_due <= ")
         .push_bind(due_by);
-    qb.push(" AND g.institution_id IN (");
-    let mut sep = qb.separated(", ");
-    for id in institutions {
-        sep.push_bind(*id);
-    }
-    if institutions.is_empty() {
-        sep.push("NULL");
-    }
-    qb.push(")");
+    crate::push_in(qb, "g.institution_id", institutions);
 }
 
 impl Store {
@@ -338,21 +330,6 @@ pub struct MonthRow {
     pub controlled: i64,
 }
 
-fn push_clinics<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, institutions: &[Uuid])
-where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-{
-    qb.push(format!(" AND {column} IN ("));
-    let mut sep = qb.separated(", ");
-    for id in institutions {
-        sep.push_bind(*id);
-    }
-    if institutions.is_empty() {
-        sep.push("NULL");
-    }
-    qb.push(")");
-}
-
 impl Store {
     /// Managed, standardised and controlled patients at `institutions`, counting visits
     /// since `since`; `visits_needed` is the standard's visits a year. One row per clinic,
@@ -372,7 +349,7 @@ impl Store {
                 SUM(CASE WHEN g.last_controlled = TRUE AND g.last_visit_on >= ").push_bind(since)
                 .push(" THEN 1 ELSE 0 END) AS controlled FROM chronic_registers g WHERE g.community_id = ").push_bind(community)
                 .push(" AND g.status = 'managed'");
-            push_clinics(&mut qb, "g.institution_id", institutions);
+            crate::push_in(&mut qb, "g.institution_id", institutions);
             qb.push(" GROUP BY g.institution_id, g.responsible_staff_id, g.disease");
             qb.build_query_as::<QualityRow>().fetch_all(pool).await.store()
         })
@@ -396,7 +373,7 @@ impl Store {
             }
             qb.push(" END AS month, f.disease, COUNT(*) AS visits, SUM(CASE WHEN f.controlled = TRUE THEN 1 ELSE 0 END) AS controlled
                 FROM chronic_follow_ups f WHERE f.community_id = ").push_bind(community);
-            push_clinics(&mut qb, "f.institution_id", institutions);
+            crate::push_in(&mut qb, "f.institution_id", institutions);
             qb.push(" AND f.visit_on >= ").push_bind(bounds[0]).push(" AND f.visit_on < ").push_bind(bounds[bounds.len() - 1])
                 .push(" GROUP BY 1, f.disease ORDER BY 1, f.disease");
             qb.build_query_as::<MonthRow>().fetch_all(pool).await.store()

@@ -151,15 +151,7 @@ where
             qb.push(" AND s.open = TRUE");
         }
         StudyFilter::Senders(ids) => {
-            qb.push(" AND s.from_institution_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
-            }
-            if ids.is_empty() {
-                sep.push("NULL");
-            }
-            qb.push(")");
+            crate::push_in(qb, "s.from_institution_id", ids);
         }
         StudyFilter::All => {}
     }

@@ -97,15 +97,7 @@ fn push_team_filter<DB: sqlx::Database>(
 {
     qb.push(" WHERE t.community_id = ").push_bind(community);
     if let Some(ids) = institutions {
-        qb.push(" AND t.institution_id IN (");
-        let mut sep = qb.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
-        if ids.is_empty() {
-            sep.push("NULL");
-        }
-        qb.push(")");
+        crate::push_in(qb, "t.institution_id", ids);
     }
 }
 
@@ -347,16 +339,9 @@ impl Store {
         let (items,) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(CONTRACT_SELECT);
             qb.push(" WHERE c.community_id = ").push_bind(community)
-                .push(" AND c.status = 'active' AND c.end_date <= ").push_bind(by)
-                .push(" AND c.team_id IN (");
-            let mut sep = qb.separated(", ");
-            for t in teams {
-                sep.push_bind(*t);
-            }
-            if teams.is_empty() {
-                sep.push("NULL");
-            }
-            qb.push(") ORDER BY c.end_date, c.id LIMIT 500");
+                .push(" AND c.status = 'active' AND c.end_date <= ").push_bind(by);
+            crate::push_in(&mut qb, "c.team_id", teams);
+            qb.push(" ORDER BY c.end_date, c.id LIMIT 500");
             (qb.build_query_as::<Contract>().fetch_all(pool).await.store()?,)
         });
         Ok(items)
@@ -460,15 +445,8 @@ impl Store {
             let mut qb = QueryBuilder::new(
                 "SELECT t.id, t.name, v.institution_id FROM family_team_villages v JOIN family_teams t ON t.id = v.team_id
                  WHERE t.community_id = ");
-            qb.push_bind(community).push(" AND v.institution_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in villages {
-                sep.push_bind(*id);
-            }
-            if villages.is_empty() {
-                sep.push("NULL");
-            }
-            qb.push(")");
+            qb.push_bind(community);
+            crate::push_in(&mut qb, "v.institution_id", villages);
             qb.build_query_as::<(Uuid, String, Uuid)>().fetch_all(pool).await.store()
         })
     }
@@ -477,15 +455,8 @@ impl Store {
     pub async fn staff_names(&self, community: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
         on_db!(self, pool => {
             let mut qb = QueryBuilder::new("SELECT id, name FROM staff WHERE community_id = ");
-            qb.push_bind(community).push(" AND id IN (");
-            let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
-            }
-            if ids.is_empty() {
-                sep.push("NULL");
-            }
-            qb.push(")");
+            qb.push_bind(community);
+            crate::push_in(&mut qb, "id", ids);
             qb.build_query_as::<(Uuid, String)>().fetch_all(pool).await.store()
         })
     }

@@ -189,6 +189,25 @@ impl PageRequest {
     }
 }
 
+/// Appends ` AND {column} IN (…ids)` (an empty list matches nothing).
+pub(crate) fn push_in<DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<DB>,
+    column: &str,
+    ids: &[Uuid],
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND {column} IN ("));
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    if ids.is_empty() {
+        sep.push("NULL");
+    }
+    qb.push(")");
+}
+
 /// Serialises a date as `YYYY-MM-DD` (for `#[serde(serialize_with)]`).
 pub fn iso_date<S: serde::Serializer>(
     d: &time::Date,
