@@ -5,10 +5,12 @@
 //! The builders take plain values so this crate knows nothing of storage; output is
 //! checked in the test suite by validators we did not write.
 
+pub mod chronic;
 pub mod ecg;
 pub mod referral;
 pub mod resources;
 
+pub use chronic::*;
 pub use ecg::*;
 pub use referral::*;
 pub use resources::*;

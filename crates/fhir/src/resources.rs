@@ -184,9 +184,13 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
             "searchParam": params.iter().map(|(n, t)| json!({ "name": n, "type": t })).collect::<Vec<_>>(),
         })
     };
-    // Recordings are large: read one at a time, found through their DiagnosticReport.
-    let mut observation = res("Observation", &[]);
-    observation["interaction"] = json!([{ "code": "read" }]);
+    // Observations: ECG recordings (read one at a time, found through their
+    // DiagnosticReport) and the blood pressure and glucose of follow-up visits (searchable
+    // by patient).
+    let observation = res(
+        "Observation",
+        &[("patient", "reference"), ("_count", "number")],
+    );
     let mut service_request = res(
         "ServiceRequest",
         &[
@@ -222,6 +226,7 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
                 res("Task", &[("focus", "reference"), ("patient", "reference"), ("status", "token"), ("_count", "number")]),
                 observation,
                 res("DiagnosticReport", &[("_count", "number")]),
+                res("CarePlan", &[("patient", "reference")]),
             ],
         }],
     })

@@ -417,3 +417,46 @@ impl Store {
         Ok(())
     }
 }
+
+/// A visit with its register, for exchange (FHIR).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct VisitRecord {
+    pub id: Uuid,
+    pub register_id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    pub institution_id: Uuid,
+    pub disease: String,
+    #[serde(serialize_with = "crate::iso_date")]
+    pub visit_on: Date,
+    pub systolic: Option<i32>,
+    pub diastolic: Option<i32>,
+    pub glucose: Option<f64>,
+}
+
+const VISIT_SELECT: &str = "SELECT f.id, f.register_id, g.resident_id, r.name AS resident_name, f.institution_id, f.disease,
+    f.visit_on, f.systolic, f.diastolic, f.glucose
+    FROM chronic_follow_ups f JOIN chronic_registers g ON g.id = f.register_id JOIN residents r ON r.id = g.resident_id";
+
+impl Store {
+    pub async fn get_visit(&self, community: Uuid, id: Uuid) -> Result<VisitRecord> {
+        let sql = format!("{VISIT_SELECT} WHERE f.community_id = $1 AND f.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
+            .fetch_optional(pool).await.store())?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// A resident's visits, newest first (at most `limit`).
+    pub async fn visits_of(
+        &self,
+        community: Uuid,
+        resident: Uuid,
+        limit: i64,
+    ) -> Result<Vec<VisitRecord>> {
+        let sql = format!(
+            "{VISIT_SELECT} WHERE f.community_id = $1 AND g.resident_id = $2 ORDER BY f.visit_on DESC, f.id DESC LIMIT $3"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(sql.as_str())).bind(community).bind(resident)
+            .bind(limit).fetch_all(pool).await.store())
+    }
+}

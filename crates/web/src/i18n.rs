@@ -161,6 +161,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "next visit within 3 months",
     ),
     (
+        "chronic.plan_title.diabetes",
+        "2 型糖尿病患者健康管理",
+        "Type 2 diabetes management",
+    ),
+    (
+        "chronic.plan_title.hypertension",
+        "高血压患者健康管理",
+        "Hypertension management",
+    ),
+    (
         "chronic.print_list",
         "打印入户随访清单",
         "Print the home-visit list",

@@ -163,6 +163,103 @@ async fn fhir_output_validates_with_independent_validators() {
                 .json(),
         ));
 
+        // Chronic care: the management plans and the readings of a visit.
+        for (disease, body) in [
+            (
+                "hypertension",
+                serde_json::json!({"systolic": 152, "diastolic": 96}),
+            ),
+            (
+                "diabetes",
+                serde_json::json!({"glucose": 7.4, "systolic": 128, "diastolic": 82}),
+            ),
+        ] {
+            let register = app
+                .state
+                .store
+                .enrol(
+                    app.state.community.id,
+                    &yigong_store::chronic::NewRegister {
+                        resident_id: resident.id,
+                        disease,
+                        institution_id: resident.institution_id,
+                        responsible_staff_id: None,
+                        diagnosed_on: time::macros::date!(2025 - 01 - 10),
+                        enrolled_on: time::macros::date!(2025 - 01 - 20),
+                        next_due: time::macros::date!(2025 - 02 - 03),
+                    },
+                    &yigong_store::audit::AuditEntry {
+                        account_id: None,
+                        username: "test",
+                        action: "chronic.enrol",
+                        entity: "chronic_register",
+                        entity_id: None,
+                        allowed: true,
+                        ip: "",
+                        detail: "",
+                    },
+                )
+                .await
+                .expect("enrolled");
+            let r = app
+                .post(
+                    &format!("/api/v1/registers/{register}/follow-ups"),
+                    &township,
+                    body,
+                )
+                .await;
+            assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+            let plan = app
+                .get(&format!("/fhir/r4/CarePlan/{register}"), &township)
+                .await
+                .json();
+            assert_eq!(plan["status"], "active");
+            resources.push((format!("careplan-{disease}"), plan));
+        }
+        resources.push((
+            "careplans".into(),
+            app.get(
+                &format!("/fhir/r4/CarePlan?patient=Patient/{}", resident.id),
+                &township,
+            )
+            .await
+            .json(),
+        ));
+        let observations = app
+            .get(
+                &format!("/fhir/r4/Observation?patient=Patient/{}", resident.id),
+                &township,
+            )
+            .await
+            .json();
+        let codes: Vec<&str> = observations["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["resource"]["code"]["coding"][0]["code"].as_str())
+            .collect();
+        assert!(
+            codes.contains(&"85354-9") && codes.contains(&"1558-6"),
+            "{codes:?}"
+        );
+        let first = observations["entry"][0]["resource"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_string();
+        resources.push(("visit-observations".into(), observations));
+        resources.push((
+            "visit-observation".into(),
+            app.get(&format!("/fhir/r4/Observation/{first}"), &township)
+                .await
+                .json(),
+        ));
+        // Another clinic's doctor sees none of it.
+        let village = app.login("village").await;
+        let hidden = app
+            .get(&format!("/fhir/r4/Observation/{first}"), &village)
+            .await;
+        assert_eq!(hidden.status, axum::http::StatusCode::NOT_FOUND);
+
         for user in ["manager", "village"] {
             let t = app.login(user).await;
             let patients = app.get("/fhir/r4/Patient?_count=50", &t).await.json();

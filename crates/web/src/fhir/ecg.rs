@@ -33,6 +33,10 @@ async fn read_observation(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
+    // Follow-up readings have their own ids (`<visit>-bp`, `<visit>-glu`).
+    if id.ends_with("-bp") || id.ends_with("-glu") {
+        return super::chronic::read_visit_observation(&state, &user, &id).await;
+    }
     let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
     let files = state
         .store

@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 
+mod chronic;
 mod ecg;
 mod referrals;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/Practitioner/{id}", get(read_practitioner))
         .merge(referrals::router())
         .merge(ecg::router())
+        .merge(chronic::router())
 }
 
 /// A FHIR response: `application/fhir+json`.
@@ -104,7 +106,7 @@ impl FromRequestParts<AppState> for FhirUser {
     }
 }
 
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -114,7 +116,7 @@ fn base_url(headers: &HeaderMap) -> String {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchParams {
-    patient: Option<String>,
+    pub(crate) patient: Option<String>,
     focus: Option<String>,
     status: Option<String>,
     name: Option<String>,

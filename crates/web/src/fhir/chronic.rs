@@ -1,0 +1,182 @@
+//! Chronic care over FHIR: `CarePlan/<register>` and `CarePlan?patient=`, and the
+//! blood-pressure and glucose Observations of follow-up visits
+//! (`Observation/<visit>-bp`, `Observation/<visit>-glu`, `Observation?patient=`).
+//! Access follows the resident's clinic, and every read is audited.
+
+use super::{FhirError, FhirResult, FhirUser, SearchParams};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use serde_json::Value;
+use uuid::Uuid;
+use yigong_fhir as fhir;
+use yigong_store::chronic::{Register, VisitRecord};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/CarePlan", get(search_plans))
+        .route("/CarePlan/{id}", get(read_plan))
+        .route("/Observation", get(search_observations))
+}
+
+fn plan(r: &Register, lang: crate::i18n::Lang) -> Value {
+    fhir::care_plan(&fhir::Plan {
+        id: r.id,
+        status: &r.status,
+        disease: &r.disease,
+        title: lang.t(&format!("chronic.plan_title.{}", r.disease)),
+        resident_id: r.resident_id,
+        resident_name: &r.resident_name,
+        enrolled_on: r.enrolled_on,
+        next_due: r.next_due,
+        last_controlled: r.last_controlled,
+    })
+}
+
+fn visit(v: &VisitRecord) -> fhir::Visit<'_> {
+    fhir::Visit {
+        id: v.id,
+        resident_id: v.resident_id,
+        resident_name: &v.resident_name,
+        institution_id: v.institution_id,
+        visit_on: v.visit_on,
+        systolic: v.systolic,
+        diastolic: v.diastolic,
+        glucose: v.glucose,
+    }
+}
+
+async fn read_plan(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    Path(id): Path<String>,
+) -> FhirResult {
+    let id: Uuid = id
+        .parse()
+        .map_err(|_| FhirError::from(ApiError::not_found()))?;
+    let r = crate::api::chronic::load(&state, &user, id, "chronic.read.fhir").await?;
+    Ok(super::Fhir(StatusCode::OK, plan(&r, user.lang)))
+}
+
+/// A resident the user may see, from `patient=Patient/<id>` (required).
+async fn patient(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    p: &SearchParams,
+) -> Result<Uuid, FhirError> {
+    let id = SearchParams::reference(&p.patient)?.ok_or_else(|| {
+        FhirError::from(ApiError::new(StatusCode::BAD_REQUEST, "required").with_detail("patient"))
+    })?;
+    let resident = match state.store.get_resident(state.community.id, id).await {
+        Ok(r) if user.scope.allows(r.institution_id) => Some(r),
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    user.audit(
+        state,
+        "chronic.search.fhir",
+        "resident",
+        Some(id),
+        resident.is_some(),
+        "",
+    )
+    .await?;
+    resident
+        .map(|r| r.id)
+        .ok_or_else(|| FhirError::from(ApiError::not_found()))
+}
+
+async fn search_plans(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let resident = patient(&state, &user, &p).await?;
+    let page = p.paging()?;
+    let plans = state
+        .store
+        .registers_of(state.community.id, resident)
+        .await?;
+    let total = plans.len() as i64;
+    let entries = plans.iter().map(|r| (r.id, plan(r, user.lang))).collect();
+    Ok(super::bundle(&headers, "CarePlan", page, total, entries))
+}
+
+async fn search_observations(
+    State(state): State<AppState>,
+    FhirUser(user): FhirUser,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> FhirResult {
+    let resident = patient(&state, &user, &p).await?;
+    let page = p.paging()?;
+    let visits = state
+        .store
+        .visits_of(state.community.id, resident, page.per_page)
+        .await?;
+    let observations: Vec<Value> = visits
+        .iter()
+        .flat_map(|v| fhir::visit_observations(&visit(v)))
+        .collect();
+    let base = super::base_url(&headers);
+    let entries = observations
+        .into_iter()
+        .map(|o| {
+            (
+                format!(
+                    "{base}/Observation/{}",
+                    o["id"].as_str().unwrap_or_default()
+                ),
+                o,
+            )
+        })
+        .collect::<Vec<_>>();
+    let total = entries.len() as i64;
+    Ok(super::Fhir(
+        StatusCode::OK,
+        fhir::searchset(&format!("{base}/Observation"), total, entries, None),
+    ))
+}
+
+/// `Observation/<visit>-bp` or `-glu`: one reading of a follow-up visit.
+pub async fn read_visit_observation(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    raw: &str,
+) -> FhirResult {
+    let (id, suffix) = raw
+        .rsplit_once('-')
+        .ok_or_else(|| FhirError::from(ApiError::not_found()))?;
+    let id: Uuid = id
+        .parse()
+        .map_err(|_| FhirError::from(ApiError::not_found()))?;
+    let found = match state.store.get_visit(state.community.id, id).await {
+        Ok(v) if user.scope.allows(v.institution_id) => Some(v),
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    user.audit(
+        state,
+        "chronic.read.fhir",
+        "chronic_follow_up",
+        Some(id),
+        found.is_some(),
+        "",
+    )
+    .await?;
+    let v = found.ok_or_else(|| FhirError::from(ApiError::not_found()))?;
+    let wanted = match suffix {
+        "bp" => fhir::bp_id(v.id),
+        "glu" => fhir::glucose_id(v.id),
+        _ => return Err(ApiError::not_found().into()),
+    };
+    fhir::visit_observations(&visit(&v))
+        .into_iter()
+        .find(|o| o["id"] == wanted.as_str())
+        .map(|o| super::Fhir(StatusCode::OK, o))
+        .ok_or_else(|| ApiError::not_found().into())
+}
