@@ -648,3 +648,114 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_creates_a_team_checked_for_one_two_one_and_its_villages_see_it() {
+    for app in apps(800).await {
+        let manager = app.login("manager").await;
+        let lead = staff_at(&app, app.places.lead, 1).await[0];
+        let town = staff_at(&app, app.places.township, 2).await;
+        let village = staff_at(&app, app.places.village, 1).await[0];
+        let body = |members: serde_json::Value, villages: serde_json::Value| {
+            serde_json::json!({
+                "name": "茅台镇示范团队", "institution_id": app.places.township, "leader_staff_id": town[0],
+                "members": members, "villages": villages,
+            })
+        };
+        let full = serde_json::json!([
+            {"staff_id": lead, "role": "specialist"},
+            {"staff_id": town[0], "role": "township_clinician"},
+            {"staff_id": town[1], "role": "public_health"},
+            {"staff_id": village, "role": "village_doctor"},
+        ]);
+        // No village doctor: refused, saying what is missing.
+        let r = app
+            .post(
+                "/api/v1/teams",
+                &manager,
+                body(
+                    serde_json::json!([
+                        {"staff_id": lead, "role": "specialist"},
+                        {"staff_id": town[0], "role": "township_clinician"},
+                        {"staff_id": town[1], "role": "public_health"},
+                    ]),
+                    serde_json::json!([app.places.village]),
+                ),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            r.text()
+        );
+        assert_eq!(r.json()["error"]["code"], "team_role_missing");
+        // A township clinician who works at the lead hospital is at the wrong level.
+        let r = app
+            .post(
+                "/api/v1/teams",
+                &manager,
+                body(
+                    serde_json::json!([
+                        {"staff_id": lead, "role": "township_clinician"},
+                        {"staff_id": town[0], "role": "specialist"},
+                    ]),
+                    serde_json::json!([app.places.village]),
+                ),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["code"], "team_role_wrong_level");
+        // Another township's village is not this team's to cover.
+        let r = app
+            .post(
+                "/api/v1/teams",
+                &manager,
+                body(full.clone(), serde_json::json!([app.places.other_township])),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["code"], "team_village_invalid");
+        // A village doctor may not create teams.
+        let village_doctor = app.login("village").await;
+        let r = app
+            .post(
+                "/api/v1/teams",
+                &village_doctor,
+                body(full.clone(), serde_json::json!([app.places.village])),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::FORBIDDEN);
+
+        let r = app
+            .post(
+                "/api/v1/teams",
+                &manager,
+                body(full, serde_json::json!([app.places.village])),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::CREATED,
+            "{}: {}",
+            app.label,
+            r.text()
+        );
+        let id = r.json()["team"]["id"].as_str().expect("id").to_string();
+        assert_eq!(r.json()["members"].as_array().map(Vec::len), Some(4));
+        // The village doctor sees the team that covers their village; the bureau sees all.
+        let seen = app
+            .get(&format!("/api/v1/teams/{id}"), &village_doctor)
+            .await;
+        assert_eq!(seen.status, axum::http::StatusCode::OK);
+        assert_eq!(
+            seen.json()["villages"][0][0],
+            app.places.village.to_string()
+        );
+        let listed = app.get("/api/v1/teams", &village_doctor).await.json();
+        assert_eq!(listed["total"], 1);
+        // The pages.
+        let page = app.get("/teams", &manager).await;
+        assert!(page.status.is_success() && page.text().contains("茅台镇示范团队"));
+        let page = app.get(&format!("/teams/{id}"), &village_doctor).await;
+        assert!(page.status.is_success() && page.text().contains("村医"));
+    }
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod chronic;
 pub mod ecg;
+pub mod family;
 pub mod imports;
 pub mod institutions;
 pub mod live;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(referral_stats::router())
         .merge(ecg::router())
         .merge(chronic::router())
+        .merge(family::router())
         .merge(live::router())
         .route(
             "/openapi.json",

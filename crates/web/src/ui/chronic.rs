@@ -23,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups", get(list))
         .route("/follow-ups/{id}", get(form).post(record))
         .route("/chronic/quality", get(quality))
+        .route("/teams", get(teams))
+        .route("/teams/{id}", get(team))
 }
 
 struct Row {
@@ -358,6 +360,75 @@ async fn quality(
         ],
         lines,
         months: labels.iter().map(|l| (x(l), l[5..].to_string())).collect(),
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "teams.html")]
+struct TeamsPage {
+    chrome: Chrome,
+    teams: Vec<yigong_store::family::Team>,
+    pager: Pager,
+}
+
+async fn teams(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let page = crate::api::family::list_for(
+        &state,
+        &user,
+        &crate::api::family::ListQuery {
+            page: p.page,
+            per_page: Some(50),
+        },
+    )
+    .await
+    .ui(lang)?;
+    let pager = Pager::new(lang, "/teams", &[], (page.page, page.per_page, page.total));
+    let page = TeamsPage {
+        chrome: Chrome::for_user(&user, "teams"),
+        teams: page.items,
+        pager,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
+    chrome: Chrome,
+    d: crate::api::family::TeamDetail,
+    roles: Vec<(String, &'static str, String)>,
+}
+
+async fn team(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let d = crate::api::family::detail_of(&state, &user, id)
+        .await
+        .ui(lang)?;
+    let roles = d
+        .members
+        .iter()
+        .map(|m| {
+            (
+                m.name.clone(),
+                lang.t(&format!("family.role.{}", m.role)),
+                m.institution_name.clone(),
+            )
+        })
+        .collect();
+    let page = TeamPage {
+        chrome: Chrome::for_user(&user, "teams"),
+        d,
+        roles,
     };
     Ok(render(&page).into_response())
 }
