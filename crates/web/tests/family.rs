@@ -759,3 +759,138 @@ async fn the_office_creates_a_team_checked_for_one_two_one_and_its_villages_see_
         assert!(page.status.is_success() && page.text().contains("村医"));
     }
 }
+
+#[tokio::test]
+async fn contracts_through_the_api_sign_renew_transfer_and_end() {
+    for app in apps(800).await {
+        let first = team(&app, "一队", &[app.places.village]).await;
+        let second = team(&app, "二队", &[app.places.village]).await;
+        let township = app.login("township").await;
+        let resident = residents_at(&app, app.places.village, 1).await[0];
+        let sign = |groups: serde_json::Value| serde_json::json!({"resident_id": resident, "team_id": first, "key_groups": groups});
+        let r = app
+            .post(
+                "/api/v1/contracts",
+                &township,
+                sign(serde_json::json!(["elderly"])),
+            )
+            .await;
+        assert_eq!(
+            r.json()["error"]["code"],
+            "key_group_derived",
+            "{}",
+            app.label
+        );
+        let r = app
+            .post(
+                "/api/v1/contracts",
+                &township,
+                sign(serde_json::json!(["low_income"])),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::CREATED,
+            "{}: {}",
+            app.label,
+            r.text()
+        );
+        let k = r.json();
+        assert!(
+            k["key_groups"]
+                .as_str()
+                .is_some_and(|g| g.contains("low_income"))
+        );
+        assert_eq!(k["start_date"], today().to_string());
+        let id = k["id"].as_str().expect("id").to_string();
+        let again = app
+            .post("/api/v1/contracts", &township, sign(serde_json::json!([])))
+            .await;
+        assert_eq!(again.status, axum::http::StatusCode::CONFLICT);
+        assert_eq!(again.json()["error"]["code"], "contract_active");
+        // Due for renewal within a year and a month.
+        let due = app
+            .get("/api/v1/contracts/due?within=400", &township)
+            .await
+            .json();
+        assert!(
+            due.as_array()
+                .is_some_and(|d| d.iter().any(|c| c["id"] == id.as_str())),
+            "{}",
+            app.label
+        );
+        // Renew: the next year follows.
+        let renewed = app
+            .post(
+                &format!("/api/v1/contracts/{id}/renew"),
+                &township,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(
+            renewed.status,
+            axum::http::StatusCode::OK,
+            "{}",
+            renewed.text()
+        );
+        let renewed = renewed.json();
+        assert_eq!(renewed["previous_id"], id.as_str());
+        let next = renewed["id"].as_str().expect("id").to_string();
+        // The old one can no longer be acted on.
+        let r = app
+            .post(
+                &format!("/api/v1/contracts/{id}/renew"),
+                &township,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::CONFLICT);
+        // Transfer to the second team, then end with a reason.
+        let moved = app
+            .post(
+                &format!("/api/v1/contracts/{next}/transfer"),
+                &township,
+                serde_json::json!({"team_id": second}),
+            )
+            .await;
+        assert_eq!(moved.status, axum::http::StatusCode::OK, "{}", moved.text());
+        let moved = moved.json();
+        assert_eq!(moved["team_id"], second.to_string());
+        let last = moved["id"].as_str().expect("id").to_string();
+        let r = app
+            .post(
+                &format!("/api/v1/contracts/{last}/end"),
+                &township,
+                serde_json::json!({"reason": "nonsense"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "reason");
+        let ended = app
+            .post(
+                &format!("/api/v1/contracts/{last}/end"),
+                &township,
+                serde_json::json!({"reason": "moved"}),
+            )
+            .await;
+        assert_eq!(ended.json()["status"], "ended");
+        assert_eq!(ended.json()["end_reason"], "moved");
+        // An ended contract is not acted on again; who keeps no clinic may not act at all.
+        let r = app
+            .post(
+                &format!("/api/v1/contracts/{last}/renew"),
+                &township,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["code"], "contract_not_active");
+        let bureau = app.login("bureau").await;
+        let r = app
+            .post(
+                &format!("/api/v1/contracts/{last}/renew"),
+                &bureau,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::FORBIDDEN);
+    }
+}

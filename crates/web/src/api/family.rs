@@ -23,6 +23,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/teams", get(list).post(create))
         .route("/teams/{id}", get(detail))
+        .route("/contracts", axum::routing::post(create_contract))
+        .route("/contracts/due", get(contracts_due))
+        .route(
+            "/contracts/{id}/{action}",
+            axum::routing::post(contract_action),
+        )
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -220,5 +226,280 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         Json(detail_of(&state, &user, id).await?),
+    ))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContractBody {
+    pub resident_id: Uuid,
+    pub team_id: Uuid,
+    /// `基础包`, `重点人群包`, … (free text, at most 40 characters)
+    #[serde(default)]
+    pub package: String,
+    /// Key groups the registry cannot know (`pregnant`, `severe_mental`,
+    /// `tuberculosis`, `disabled`, `low_income`); age and registers add theirs.
+    #[serde(default)]
+    pub key_groups: Vec<String>,
+    /// YYYY-MM-DD; defaults to today.
+    pub start_date: Option<String>,
+}
+
+/// The resident if the user may sign them, and the team if it serves their clinic.
+async fn parties(
+    state: &AppState,
+    user: &CurrentUser,
+    resident: Uuid,
+    team: Uuid,
+) -> ApiResult<(yigong_store::residents::Resident, Team)> {
+    let c = state.community.id;
+    let clinics = crate::api::chronic::clinics(user)?;
+    let resident = match state.store.get_resident(c, resident).await {
+        Ok(r) if clinics.contains(&r.institution_id) => r,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            return Err(unprocessable("resident", "not_found"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let team = match state.store.get_team(c, team).await {
+        Ok(t) => t,
+        Err(yigong_store::StoreError::NotFound) => return Err(unprocessable("team", "not_found")),
+        Err(e) => return Err(e.into()),
+    };
+    let covered = state.store.team_villages(c, team.id).await?;
+    if team.institution_id != resident.institution_id
+        && !covered.iter().any(|v| v.0 == resident.institution_id)
+    {
+        return Err(unprocessable("team", "team_does_not_serve"));
+    }
+    Ok((resident, team))
+}
+
+/// Signs a resident to a team for a year; key groups from age and registers are added.
+pub async fn sign(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &ContractBody,
+) -> ApiResult<yigong_store::family::Contract> {
+    use yigong_domain::family::{KeyGroup, Term, derived_groups};
+    let c = state.community.id;
+    let (resident, team) = parties(state, user, b.resident_id, b.team_id).await?;
+    let today = crate::api::chronic::today();
+    let start = match b.start_date.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(raw) => yigong_domain::registry::parse_date(raw)
+            .ok_or_else(|| unprocessable("start_date", "date_invalid"))?,
+        None => today,
+    };
+    let package = b.package.trim();
+    if package.chars().count() > 40 {
+        return Err(unprocessable("package", "too_long"));
+    }
+    let diseases: Vec<yigong_domain::chronic::Disease> = state
+        .store
+        .registers_of(c, resident.id)
+        .await?
+        .iter()
+        .filter(|r| r.status == "managed")
+        .filter_map(|r| yigong_domain::chronic::Disease::parse(&r.disease))
+        .collect();
+    let mut groups = derived_groups(resident.birth_date, today, &diseases);
+    for g in &b.key_groups {
+        let g = KeyGroup::parse(g.trim())
+            .ok_or_else(|| unprocessable("key_groups", "invalid_field").with_detail(g.clone()))?;
+        if g.derived() {
+            return Err(unprocessable("key_groups", "key_group_derived").with_detail(g.as_str()));
+        }
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    groups.sort();
+    let term = Term::year_from(start);
+    let new = yigong_store::family::NewContract {
+        resident_id: resident.id,
+        team_id: team.id,
+        package: if package.is_empty() {
+            if groups.is_empty() {
+                "基础包"
+            } else {
+                "重点人群包"
+            }
+        } else {
+            package
+        }
+        .to_string(),
+        key_groups: groups
+            .iter()
+            .map(|g| g.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        start_date: term.start,
+        end_date: term.end,
+        created_by: Some(user.account_id),
+    };
+    let entry = user.audit_entry("family.contract.sign", "family_contract", None, true, "");
+    let id = match state.store.sign_contract(c, &new, &entry).await {
+        Ok(id) => id,
+        Err(yigong_store::StoreError::Conflict { .. }) => {
+            return Err(ApiError::field(
+                StatusCode::CONFLICT,
+                "resident",
+                "contract_active",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(state.store.get_contract(c, id).await?)
+}
+
+pub async fn create_contract(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    super::AppJson(b): super::AppJson<ContractBody>,
+) -> ApiResult<(StatusCode, Json<yigong_store::family::Contract>)> {
+    Ok((StatusCode::CREATED, Json(sign(&state, &user, &b).await?)))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ContractAction {
+    /// For `transfer`: the new team.
+    pub team_id: Option<Uuid>,
+    /// For `end`: `moved`, `deceased`, `declined`, `expired`.
+    pub reason: Option<String>,
+}
+
+/// Renews, transfers or ends an active contract of a resident the user may sign.
+pub async fn contract_action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<yigong_store::family::Contract>> {
+    use yigong_domain::family::{EndReason, Term};
+    let c = state.community.id;
+    let b: ContractAction = super::optional_json(&body)?;
+    let clinics = crate::api::chronic::clinics(&user)?;
+    let old = match state.store.get_contract(c, id).await {
+        Ok(k) => k,
+        Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let resident = state.store.get_resident(c, old.resident_id).await?;
+    if !clinics.contains(&resident.institution_id) {
+        return Err(ApiError::not_found());
+    }
+    if old.status != "active" {
+        return Err(ApiError::new(StatusCode::CONFLICT, "contract_not_active"));
+    }
+    let today = crate::api::chronic::today();
+    let not_active = |e: yigong_store::StoreError| match e {
+        yigong_store::StoreError::NotFound => {
+            ApiError::new(StatusCode::CONFLICT, "contract_not_active")
+        }
+        e => e.into(),
+    };
+    let new_id = match action.as_str() {
+        "renew" => {
+            let term = Term {
+                start: old.start_date,
+                end: old.end_date,
+            }
+            .renewed();
+            let entry = user.audit_entry(
+                "family.contract.renew",
+                "family_contract",
+                Some(id),
+                true,
+                "",
+            );
+            state
+                .store
+                .renew_contract(c, &old, term, Some(user.account_id), &entry)
+                .await
+                .map_err(not_active)?
+        }
+        "transfer" => {
+            let team = b.team_id.ok_or_else(|| unprocessable("team", "required"))?;
+            parties(&state, &user, old.resident_id, team).await?;
+            let entry = user.audit_entry(
+                "family.contract.transfer",
+                "family_contract",
+                Some(id),
+                true,
+                "",
+            );
+            state
+                .store
+                .transfer_contract(
+                    c,
+                    &old,
+                    team,
+                    Term::year_from(today),
+                    Some(user.account_id),
+                    &entry,
+                )
+                .await
+                .map_err(not_active)?
+        }
+        "end" => {
+            let reason = b
+                .reason
+                .as_deref()
+                .and_then(EndReason::parse)
+                .filter(|r| *r != EndReason::Transferred)
+                .ok_or_else(|| unprocessable("reason", "required"))?;
+            let entry = user.audit_entry(
+                "family.contract.end",
+                "family_contract",
+                Some(id),
+                true,
+                reason.as_str(),
+            );
+            if !state
+                .store
+                .end_contract(c, id, reason.as_str(), today, &entry)
+                .await?
+            {
+                return Err(ApiError::new(StatusCode::CONFLICT, "contract_not_active"));
+            }
+            id
+        }
+        _ => return Err(ApiError::not_found()),
+    };
+    Ok(Json(state.store.get_contract(c, new_id).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DueQuery {
+    /// Days ahead (default 30, the renewal window).
+    pub within: Option<i64>,
+}
+
+/// Contracts of the user's teams that end within the window (or have ended unrenewed).
+pub async fn contracts_due(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<DueQuery>,
+) -> ApiResult<Json<Vec<yigong_store::family::Contract>>> {
+    let teams = list_for(
+        &state,
+        &user,
+        &ListQuery {
+            page: None,
+            per_page: Some(PageRequest::MAX_PER_PAGE),
+        },
+    )
+    .await?;
+    let ids: Vec<Uuid> = teams.items.iter().map(|t| t.id).collect();
+    let by = crate::api::chronic::today()
+        + Duration::days(
+            q.within
+                .unwrap_or(yigong_domain::family::RENEWAL_WINDOW_DAYS)
+                .clamp(0, 366),
+        );
+    Ok(Json(
+        state
+            .store
+            .contracts_due(state.community.id, &ids, by)
+            .await?,
     ))
 }
