@@ -646,6 +646,21 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
             app.get("/chronic/quality", &bureau).await.status,
             axum::http::StatusCode::OK
         );
+        // Contract coverage and renewals: the township sees its clinics.
+        let rates = app.get("/api/v1/contracts/rates", &township).await.json();
+        let rows = rates.as_array().expect("rates");
+        assert!(
+            !rows.is_empty()
+                && rows
+                    .iter()
+                    .all(|r| r["key_contracted"].as_i64() <= r["key_population"].as_i64())
+        );
+        let page = app.get("/contracts", &township).await;
+        assert!(
+            page.status.is_success() && page.text().contains("重点人群签约"),
+            "{}",
+            app.label
+        );
     }
 }
 

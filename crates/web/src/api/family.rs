@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/teams/{id}", get(detail))
         .route("/contracts", axum::routing::post(create_contract))
         .route("/contracts/due", get(contracts_due))
+        .route("/contracts/rates", get(contract_rates))
         .route(
             "/contracts/{id}/{action}",
             axum::routing::post(contract_action),
@@ -480,26 +481,56 @@ pub async fn contracts_due(
     user: CurrentUser,
     AppQuery(q): AppQuery<DueQuery>,
 ) -> ApiResult<Json<Vec<yigong_store::family::Contract>>> {
-    let teams = list_for(
-        &state,
-        &user,
-        &ListQuery {
-            page: None,
-            per_page: Some(PageRequest::MAX_PER_PAGE),
-        },
-    )
-    .await?;
-    let ids: Vec<Uuid> = teams.items.iter().map(|t| t.id).collect();
-    let by = crate::api::chronic::today()
-        + Duration::days(
-            q.within
-                .unwrap_or(yigong_domain::family::RENEWAL_WINDOW_DAYS)
-                .clamp(0, 366),
-        );
-    Ok(Json(
-        state
-            .store
-            .contracts_due(state.community.id, &ids, by)
-            .await?,
-    ))
+    Ok(Json(due_for(&state, &user, q.within).await?))
+}
+
+pub async fn due_for(
+    state: &AppState,
+    user: &CurrentUser,
+    within: Option<i64>,
+) -> ApiResult<Vec<yigong_store::family::Contract>> {
+    let all = ListQuery {
+        page: None,
+        per_page: Some(PageRequest::MAX_PER_PAGE),
+    };
+    let ids: Vec<Uuid> = list_for(state, user, &all)
+        .await?
+        .items
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let window = within
+        .unwrap_or(yigong_domain::family::RENEWAL_WINDOW_DAYS)
+        .clamp(0, 366);
+    let by = crate::api::chronic::today() + Duration::days(window);
+    Ok(state
+        .store
+        .contracts_due(state.community.id, &ids, by)
+        .await?)
+}
+
+/// Contract coverage of the user's clinics (all of them for the office).
+pub async fn rates_for(
+    state: &AppState,
+    user: &CurrentUser,
+) -> ApiResult<Vec<yigong_store::family::ContractRate>> {
+    let rates = state
+        .store
+        .contract_rates(state.community.id, crate::api::chronic::today())
+        .await?;
+    if user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer {
+        return Ok(rates);
+    }
+    let clinics = crate::api::chronic::clinics(user)?;
+    Ok(rates
+        .into_iter()
+        .filter(|r| clinics.contains(&r.institution_id))
+        .collect())
+}
+
+pub async fn contract_rates(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<yigong_store::family::ContractRate>>> {
+    Ok(Json(rates_for(&state, &user).await?))
 }

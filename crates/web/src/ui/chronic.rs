@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups/{id}", get(form).post(record))
         .route("/chronic/quality", get(quality))
         .route("/teams", get(teams))
+        .route("/contracts", get(contracts))
         .route("/teams/{id}", get(team))
 }
 
@@ -429,6 +430,75 @@ async fn team(
         chrome: Chrome::for_user(&user, "teams"),
         d,
         roles,
+    };
+    Ok(render(&page).into_response())
+}
+
+struct RateRow {
+    name: String,
+    residents: i64,
+    contracted: String,
+    key_population: i64,
+    key_contracted: String,
+}
+
+#[derive(Template)]
+#[template(path = "contracts.html")]
+struct ContractsPage {
+    chrome: Chrome,
+    due: Vec<yigong_store::family::Contract>,
+    total: RateRow,
+    rates: Vec<RateRow>,
+}
+
+async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
+    let lang = user.lang;
+    let due = crate::api::family::due_for(&state, &user, None)
+        .await
+        .ui(lang)?;
+    let rates = crate::api::family::rates_for(&state, &user)
+        .await
+        .ui(lang)?;
+    let share = |n: i64, of: i64| {
+        if of > 0 {
+            format!("{n}（{:.0}%）", n as f64 * 100.0 / of as f64)
+        } else {
+            "—".into()
+        }
+    };
+    let row = |name: String, r: (i64, i64, i64, i64)| RateRow {
+        name,
+        residents: r.0,
+        contracted: share(r.1, r.0),
+        key_population: r.2,
+        key_contracted: share(r.3, r.2),
+    };
+    let sum = rates.iter().fold((0, 0, 0, 0), |a, r| {
+        (
+            a.0 + r.residents,
+            a.1 + r.contracted,
+            a.2 + r.key_population,
+            a.3 + r.key_contracted,
+        )
+    });
+    let page = ContractsPage {
+        chrome: Chrome::for_user(&user, "contracts"),
+        due,
+        total: row(lang.t("family.all_clinics").to_string(), sum),
+        rates: rates
+            .into_iter()
+            .map(|r| {
+                row(
+                    r.institution_name.clone(),
+                    (
+                        r.residents,
+                        r.contracted,
+                        r.key_population,
+                        r.key_contracted,
+                    ),
+                )
+            })
+            .collect(),
     };
     Ok(render(&page).into_response())
 }
