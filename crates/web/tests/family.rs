@@ -92,6 +92,36 @@ async fn team(app: &TestApp, name: &str, villages: &[Uuid]) -> Uuid {
         .expect("team")
 }
 
+/// Enrols a resident on a register kept at `clinic`, enrolled `since` days ago, the next
+/// visit due `due` days from today (negative: overdue).
+async fn enrol(
+    app: &TestApp,
+    resident: Uuid,
+    clinic: Uuid,
+    disease: Disease,
+    since: i64,
+    due: i64,
+) -> Uuid {
+    let today = today();
+    app.state
+        .store
+        .enrol(
+            app.state.community.id,
+            &NewRegister {
+                resident_id: resident,
+                disease: disease.as_str(),
+                institution_id: clinic,
+                responsible_staff_id: None,
+                diagnosed_on: today - Duration::days(since),
+                enrolled_on: today - Duration::days(since),
+                next_due: today + Duration::days(due),
+            },
+            &entry("chronic.enrol"),
+        )
+        .await
+        .expect("enrolled")
+}
+
 fn today() -> Date {
     yigong_web::api::chronic::today()
 }
@@ -227,22 +257,15 @@ async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
         let (store, c) = (&app.state.store, app.state.community.id);
         let resident = residents_at(&app, app.places.village, 1).await[0];
         let start = today() - Duration::days(60);
-        let id = store
-            .enrol(
-                c,
-                &NewRegister {
-                    resident_id: resident,
-                    disease: Disease::Hypertension.as_str(),
-                    institution_id: app.places.village,
-                    responsible_staff_id: None,
-                    diagnosed_on: start,
-                    enrolled_on: start,
-                    next_due: start + Duration::days(14),
-                },
-                &entry("chronic.enrol"),
-            )
-            .await
-            .expect("enrolled");
+        let id = enrol(
+            &app,
+            resident,
+            app.places.village,
+            Disease::Hypertension,
+            60,
+            -46,
+        )
+        .await;
         let visit = |day: Date, s: u16, d: u16| async move {
             let reg = store.get_register(c, id).await.expect("register");
             let reading = Reading {
@@ -329,43 +352,21 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
         let offsets = [-10i64, 3, 0, 30];
         let mut expected = Vec::new();
         for (r, days) in mine.iter().zip(offsets) {
-            let id = store
-                .enrol(
-                    c,
-                    &NewRegister {
-                        resident_id: *r,
-                        disease: Disease::Diabetes.as_str(),
-                        institution_id: app.places.village,
-                        responsible_staff_id: None,
-                        diagnosed_on: today - Duration::days(400),
-                        enrolled_on: today - Duration::days(400),
-                        next_due: today + Duration::days(days),
-                    },
-                    &entry("chronic.enrol"),
-                )
-                .await
-                .expect("enrolled");
+            let id = enrol(&app, *r, app.places.village, Disease::Diabetes, 400, days).await;
             if days <= 7 {
                 expected.push((id, days));
             }
         }
         for r in &theirs {
-            store
-                .enrol(
-                    c,
-                    &NewRegister {
-                        resident_id: *r,
-                        disease: Disease::Hypertension.as_str(),
-                        institution_id: app.places.other_village,
-                        responsible_staff_id: None,
-                        diagnosed_on: today,
-                        enrolled_on: today,
-                        next_due: today - Duration::days(5),
-                    },
-                    &entry("chronic.enrol"),
-                )
-                .await
-                .expect("enrolled");
+            enrol(
+                &app,
+                *r,
+                app.places.other_village,
+                Disease::Hypertension,
+                0,
+                -5,
+            )
+            .await;
         }
         expected.sort_by_key(|e| e.1);
         let w = store
@@ -392,35 +393,29 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
 #[tokio::test]
 async fn my_follow_ups_through_the_api_scope_record_and_reschedule() {
     for app in apps(1500).await {
-        let (store, c) = (&app.state.store, app.state.community.id);
         let village = app.login("village").await;
         let today = today();
         let mine = residents_at(&app, app.places.village, 2).await;
         let other = residents_at(&app, app.places.other_village, 1).await[0];
-        let enrol = |resident: Uuid, clinic: Uuid, disease: Disease, due: i64| {
-            let store = store.clone();
-            async move {
-                store
-                    .enrol(
-                        c,
-                        &NewRegister {
-                            resident_id: resident,
-                            disease: disease.as_str(),
-                            institution_id: clinic,
-                            responsible_staff_id: None,
-                            diagnosed_on: today - Duration::days(300),
-                            enrolled_on: today - Duration::days(300),
-                            next_due: today + Duration::days(due),
-                        },
-                        &entry("chronic.enrol"),
-                    )
-                    .await
-                    .expect("enrolled")
-            }
-        };
-        let overdue = enrol(mine[0], app.places.village, Disease::Hypertension, -5).await;
-        let diabetic = enrol(mine[1], app.places.village, Disease::Diabetes, 2).await;
-        let elsewhere = enrol(other, app.places.other_village, Disease::Hypertension, -5).await;
+        let overdue = enrol(
+            &app,
+            mine[0],
+            app.places.village,
+            Disease::Hypertension,
+            300,
+            -5,
+        )
+        .await;
+        let diabetic = enrol(&app, mine[1], app.places.village, Disease::Diabetes, 300, 2).await;
+        let elsewhere = enrol(
+            &app,
+            other,
+            app.places.other_village,
+            Disease::Hypertension,
+            300,
+            -5,
+        )
+        .await;
 
         let w = app.get("/api/v1/follow-ups", &village).await;
         assert_eq!(w.status, axum::http::StatusCode::OK, "{}", w.text());
