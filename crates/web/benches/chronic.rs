@@ -4,15 +4,13 @@
 //! (`GET /chronic/quality`) through HTTP: median, p90, p99. Target: p99 under 50 ms on
 //! SQLite. SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use yigong_store::Store;
 use yigong_store::chronic::NewFollowUp;
 use yigong_web::state::AppState;
 
-#[path = "support/http.rs"]
-mod http;
-use http::{Conn, json_str};
+mod support;
+use support::{Conn, json_str};
 
 const RESIDENTS: usize = 100_000;
 /// Follow-up records in the database (`YIGONG_BENCH_FOLLOW_UPS` overrides).
@@ -104,13 +102,7 @@ async fn run(store: Store, label: &str) {
     );
 
     let state = AppState::new(store.clone(), community.clone(), true, false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let base = format!("http://{addr}");
+    let (base, server) = support::serve(state).await;
     let label = label.to_string();
     tokio::task::spawn_blocking(move || {
         let mut conn = Conn::open(&base);
@@ -149,25 +141,5 @@ async fn run(store: Store, label: &str) {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        run(
-            yigong_store::testing::sqlite().await.expect("sqlite"),
-            "sqlite",
-        )
-        .await;
-        if let Some(url) = yigong_store::testing::postgres_url() {
-            run(
-                yigong_store::testing::postgres(&url)
-                    .await
-                    .expect("postgres"),
-                "postgres",
-            )
-            .await;
-        }
-    });
+    support::on_each_engine(run);
 }

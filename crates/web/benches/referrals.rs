@@ -8,16 +8,14 @@
 //!
 //! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use yigong_store::Store;
 use yigong_web::state::AppState;
 
-#[path = "support/http.rs"]
-mod http;
-use http::{Conn, json_str};
+mod support;
+use support::{Conn, json_str};
 
 /// Concurrent clients: a few users at once, and a busy hour.
 const CLIENT_COUNTS: [usize; 2] = [4, 16];
@@ -211,13 +209,7 @@ async fn run(store: Store, label: &str) {
         .map(|r| r.id)
         .collect();
     let state = AppState::new(store.clone(), community.clone(), true, false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let base = format!("http://{addr}");
+    let (base, server) = support::serve(state).await;
     let agent = ureq::agent();
     let t = Arc::new(Target {
         township: login(&agent, &base, "township"),
@@ -295,25 +287,5 @@ async fn run(store: Store, label: &str) {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        run(
-            yigong_store::testing::sqlite().await.expect("sqlite"),
-            "sqlite",
-        )
-        .await;
-        if let Some(url) = yigong_store::testing::postgres_url() {
-            run(
-                yigong_store::testing::postgres(&url)
-                    .await
-                    .expect("postgres"),
-                "postgres",
-            )
-            .await;
-        }
-    });
+    support::on_each_engine(run);
 }

@@ -6,11 +6,12 @@
 //!
 //! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use yigong_store::Store;
 use yigong_web::import::{self, ImportKind};
 use yigong_web::state::AppState;
+
+mod support;
 
 const RESIDENTS: usize = 100_000;
 const SEARCHES: usize = 2_000;
@@ -74,15 +75,9 @@ async fn search_bench(store: Store, label: &str) {
         started.elapsed().as_secs_f64()
     );
     let state = AppState::new(store, community, true, false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (base, server) = support::serve(state).await;
     let plan = yigong_demo::generate(yigong_web::demo::DEMO_SEED, RESIDENTS);
     let qs = queries(&plan);
-    let base = format!("http://{addr}");
     let label = label.to_string();
     tokio::task::spawn_blocking(move || {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();

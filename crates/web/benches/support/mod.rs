@@ -1,9 +1,56 @@
-//! A minimal keep-alive HTTP/1.1 client for the benchmarks: the clients share the
-//! server's two cores, so they should take as little of them as they can.
+//! What the benchmarks share: the app served on a local port, a run per engine, and a
+//! minimal keep-alive HTTP/1.1 client (the clients share the server's two cores, so they
+//! should take as little of them as they can).
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
+use yigong_store::Store;
+use yigong_web::state::AppState;
+
+/// Serves the app on a free local port; returns its base URL and the server task.
+pub async fn serve(state: AppState) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    (
+        format!("http://{addr}"),
+        tokio::spawn(async move { axum::serve(listener, app).await }),
+    )
+}
+
+/// Runs `run` on a fresh SQLite store, then on PostgreSQL when `YIGONG_TEST_PG` names a
+/// server, on a two-thread runtime (the machine has two cores).
+pub fn on_each_engine<F, Fut>(run: F)
+where
+    F: Fn(Store, &'static str) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        run(
+            yigong_store::testing::sqlite().await.expect("sqlite"),
+            "sqlite",
+        )
+        .await;
+        if let Some(url) = yigong_store::testing::postgres_url() {
+            run(
+                yigong_store::testing::postgres(&url)
+                    .await
+                    .expect("postgres"),
+                "postgres",
+            )
+            .await;
+        }
+    });
+}
 
 /// A keep-alive HTTP/1.1 client that does no more than the benchmark needs, so that the
 /// clients, which share the server's two cores, take as little of them as they can.
