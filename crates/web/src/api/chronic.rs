@@ -470,39 +470,31 @@ pub struct QualityQuery {
     pub institution: Option<Uuid>,
 }
 
-/// The clinics a quality request covers, for this user.
-async fn quality_scope(
-    state: &AppState,
+/// The clinics a quality request covers, for this user: a township (or village) with
+/// the clinics under it, or by default every grassroots clinic (the office) or the user's own.
+fn quality_scope(
     user: &CurrentUser,
+    all: &[yigong_store::institutions::Institution],
     institution: Option<Uuid>,
 ) -> ApiResult<Vec<Uuid>> {
-    let c = state.community.id;
-    if user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer {
-        let all = state.store.list_institutions(c).await?;
-        return Ok(match institution {
-            Some(id) => {
-                let mut v = vec![id];
-                v.extend(all.iter().filter(|i| i.parent_id == Some(id)).map(|i| i.id));
-                v
-            }
+    let office =
+        user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer;
+    let mine = if office { None } else { Some(clinics(user)?) };
+    let allowed = |id: &Uuid| mine.as_ref().is_none_or(|m| m.contains(id));
+    Ok(match institution {
+        Some(id) if allowed(&id) => std::iter::once(id)
+            .chain(all.iter().filter(|i| i.parent_id == Some(id)).map(|i| i.id))
+            .filter(allowed)
+            .collect(),
+        Some(_) => return Err(ApiError::not_found()),
+        None => match mine {
+            Some(m) => m,
             None => all
                 .iter()
                 .filter(|i| i.kind == "township" || i.kind == "village")
                 .map(|i| i.id)
                 .collect(),
-        });
-    }
-    let mine = clinics(user)?;
-    Ok(match institution {
-        Some(id) if mine.contains(&id) => {
-            let children = state.store.child_institutions(c, id).await?;
-            std::iter::once(id)
-                .chain(children)
-                .filter(|i| mine.contains(i))
-                .collect()
-        }
-        Some(_) => return Err(ApiError::not_found()),
-        None => mine,
+        },
     })
 }
 
@@ -512,7 +504,8 @@ pub async fn quality_for(
     q: &QualityQuery,
 ) -> ApiResult<Quality> {
     let c = state.community.id;
-    let clinics = quality_scope(state, user, q.institution).await?;
+    let institutions = state.store.list_institutions(c).await?;
+    let clinics = quality_scope(user, &institutions, q.institution)?;
     let today = today();
     let since = today - Duration::days(365);
     let needed = i64::from(STANDARD.visits_per_year);
@@ -520,13 +513,8 @@ pub async fn quality_for(
         .store
         .chronic_quality(c, &clinics, since, needed)
         .await?;
-    let names: std::collections::HashMap<Uuid, String> = state
-        .store
-        .list_institutions(c)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
+    let names: std::collections::HashMap<Uuid, String> =
+        institutions.into_iter().map(|i| (i.id, i.name)).collect();
     let doctor_ids: Vec<Uuid> = {
         let mut v: Vec<Uuid> = rows.iter().filter_map(|r| r.doctor).collect();
         v.sort();
