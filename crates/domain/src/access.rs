@@ -75,6 +75,14 @@ impl Role {
         )
     }
 
+    /// Whether the role sees patients (and so may record a screening, inside its reach).
+    pub fn clinical(self) -> bool {
+        matches!(
+            self,
+            Role::Specialist | Role::TownshipDoctor | Role::VillageDoctor
+        )
+    }
+
     /// Whether the role maintains institutions, departments and staff.
     pub fn edits_registry(self) -> bool {
         matches!(self, Role::Admin | Role::Manager)

@@ -142,6 +142,28 @@ impl Plan {
         }
     }
 
+    pub const ALL: [Plan; 4] = [
+        Plan::Routine,
+        Plan::Recheck,
+        Plan::Refer,
+        Plan::EmergencyReferral,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Where a patient whose last visit ended with this plan comes in the worklist: 0
+    /// first. A patient not yet visited comes at [`UNVISITED_RISK`].
+    pub fn risk(self) -> u8 {
+        match self {
+            Plan::EmergencyReferral => 0,
+            Plan::Refer => 1,
+            Plan::Recheck => 2,
+            Plan::Routine => 4,
+        }
+    }
+
     /// Days until the next visit is due.
     pub fn days(self, standard: &Standard) -> u32 {
         match self {
@@ -150,6 +172,19 @@ impl Plan {
         }
     }
 }
+
+/// How regularly the patient takes the medicines (服药依从性), as the visit form asks.
+pub const ADHERENCE: [&str; 3] = ["regular", "intermittent", "none"];
+
+/// Lifestyle advice the visit form offers (生活方式指导): salt, smoking, alcohol,
+/// exercise, diet, weight, mood.
+pub const LIFESTYLE: [&str; 7] = [
+    "salt", "smoking", "alcohol", "exercise", "diet", "weight", "mood",
+];
+
+/// Worklist place of a patient enrolled but not yet visited: after the uncontrolled,
+/// before the controlled.
+pub const UNVISITED_RISK: u8 = 3;
 
 /// The outcome of a visit.
 #[derive(Debug, Clone, PartialEq)]
@@ -357,5 +392,21 @@ mod tests {
         for d in Disease::ALL {
             assert_eq!(Disease::parse(d.as_str()), Some(d));
         }
+        for p in Plan::ALL {
+            assert_eq!(Plan::parse(p.as_str()), Some(p));
+        }
+    }
+
+    #[test]
+    fn the_worklist_puts_the_riskiest_first() {
+        let mut order: Vec<u8> = Plan::ALL.iter().map(|p| p.risk()).collect();
+        order.push(UNVISITED_RISK);
+        order.sort();
+        order.dedup();
+        assert_eq!(order.len(), 5, "every place is distinct");
+        assert!(Plan::EmergencyReferral.risk() < Plan::Refer.risk());
+        assert!(Plan::Refer.risk() < Plan::Recheck.risk());
+        assert!(Plan::Recheck.risk() < UNVISITED_RISK);
+        assert!(UNVISITED_RISK < Plan::Routine.risk());
     }
 }

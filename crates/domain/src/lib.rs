@@ -12,4 +12,5 @@ pub mod icd10;
 pub mod identity;
 pub mod referral;
 pub mod registry;
+pub mod screening;
 pub mod text;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::Date;
 use uuid::Uuid;
+use yigong_domain::chronic::{Plan, UNVISITED_RISK};
 
 #[derive(Debug, Clone)]
 pub struct NewRegister {
@@ -64,6 +65,8 @@ pub struct NewFollowUp {
     pub medications: String,
     pub adherence: String,
     pub advice: String,
+    /// Lifestyle advice codes, comma-separated.
+    pub lifestyle: String,
     pub controlled: Option<bool>,
     /// `Plan::as_str`
     pub plan: &'static str,
@@ -79,6 +82,12 @@ pub struct FollowUp {
     pub systolic: Option<i32>,
     pub diastolic: Option<i32>,
     pub glucose: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub medications: String,
+    pub adherence: String,
+    pub lifestyle: String,
+    pub advice: String,
     pub controlled: Option<bool>,
     pub plan: String,
     #[serde(serialize_with = "crate::iso_date")]
@@ -100,7 +109,25 @@ pub struct DueRow {
     #[serde(serialize_with = "crate::opt_iso_date")]
     pub last_visit_on: Option<Date>,
     pub last_controlled: Option<bool>,
+    /// What the last visit decided (`Plan::as_str`), none before the first.
+    pub last_plan: Option<String>,
 }
+
+/// The worklist's risk order as SQL, from the domain's [`Plan::risk`].
+fn risk_order() -> String {
+    let mut sql = String::from("CASE g.last_plan");
+    for p in Plan::ALL {
+        sql.push_str(&format!(" WHEN '{}' THEN {}", p.as_str(), p.risk()));
+    }
+    sql.push_str(&format!(" ELSE {UNVISITED_RISK} END"));
+    sql
+}
+
+/// Binds: id, community, resident, disease, clinic, responsible doctor, diagnosed,
+/// enrolled, next due, now.
+pub(crate) const INSERT_REGISTER: &str = "INSERT INTO chronic_registers (id, community_id, resident_id, disease, status,
+        institution_id, responsible_staff_id, diagnosed_on, enrolled_on, next_due, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, 'managed', $5, $6, $7, $8, $9, $10, $10)";
 
 const REGISTER_SELECT: &str = "SELECT g.id, g.resident_id, r.name AS resident_name, r.birth_date, g.disease, g.status,
     g.institution_id, g.responsible_staff_id, g.diagnosed_on, g.enrolled_on, g.last_visit_on, g.last_controlled,
@@ -133,10 +160,7 @@ impl Store {
         let (id, t) = (new_id(), now());
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            sqlx::query(
-                "INSERT INTO chronic_registers (id, community_id, resident_id, disease, status, institution_id,
-                    responsible_staff_id, diagnosed_on, enrolled_on, next_due, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, 'managed', $5, $6, $7, $8, $9, $10, $10)")
+            sqlx::query(INSERT_REGISTER)
                 .bind(id).bind(community).bind(n.resident_id).bind(n.disease).bind(n.institution_id)
                 .bind(n.responsible_staff_id).bind(n.diagnosed_on).bind(n.enrolled_on).bind(n.next_due).bind(t)
                 .execute(&mut *tx).await.store()?;
@@ -185,9 +209,10 @@ impl Store {
             let mut tx = pool.begin().await.store()?;
             let moved = sqlx::query(
                 "UPDATE chronic_registers SET last_visit_on = $3, last_controlled = $4, next_due = $5, updated_at = $6,
-                    version = version + 1
+                    version = version + 1, last_plan = $8
                  WHERE community_id = $1 AND id = $2 AND version = $7 AND status = 'managed'")
                 .bind(community).bind(register).bind(visit_on).bind(f.controlled).bind(next_due).bind(t).bind(version)
+                .bind(f.plan)
                 .execute(&mut *tx).await.store()?.rows_affected();
             if moved == 0 {
                 return Ok(false);
@@ -196,13 +221,13 @@ impl Store {
             sqlx::query(
                 "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on, systolic,
                     diastolic, glucose, weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication,
-                    medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at)
+                    medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at, lifestyle)
                  SELECT $1, $2, $3, g.institution_id, g.disease, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19, $20, $21 FROM chronic_registers g WHERE g.id = $3")
+                    $16, $17, $18, $19, $20, $21, $22 FROM chronic_registers g WHERE g.id = $3")
                 .bind(id).bind(community).bind(register).bind(visit_on).bind(f.systolic).bind(f.diastolic).bind(f.glucose)
                 .bind(f.weight_kg).bind(f.height_cm).bind(&f.symptoms).bind(f.danger_symptoms).bind(f.adverse_reaction)
                 .bind(f.new_complication).bind(&f.medications).bind(&f.adherence).bind(&f.advice).bind(f.controlled)
-                .bind(f.plan).bind(next_due).bind(f.recorded_by).bind(t)
+                .bind(f.plan).bind(next_due).bind(f.recorded_by).bind(t).bind(&f.lifestyle)
                 .execute(&mut *tx).await.store()?;
             insert_audit!(&mut *tx, community, audit, Some(register)).await.store()?;
             tx.commit().await.store()?;
@@ -213,28 +238,32 @@ impl Store {
     /// A register's visits, newest first.
     pub async fn follow_ups(&self, community: Uuid, register: Uuid) -> Result<Vec<FollowUp>> {
         on_db!(self, pool => sqlx::query_as::<_, FollowUp>(
-            "SELECT id, visit_on, systolic, diastolic, glucose, controlled, plan, next_due FROM chronic_follow_ups
+            "SELECT id, visit_on, systolic, diastolic, glucose, weight_kg, height_cm, medications, adherence, lifestyle, advice,
+                controlled, plan, next_due FROM chronic_follow_ups
              WHERE community_id = $1 AND register_id = $2 ORDER BY visit_on DESC, id DESC")
             .bind(community).bind(register).fetch_all(pool).await.store())
     }
 
-    /// Who is due by `due_by` (overdue first) among the registers kept at `institutions`;
-    /// among equal dates, the uncontrolled first.
+    /// Who is due by `due_by` among the registers kept at `institutions`: the overdue
+    /// (due before `today`) first, each part by risk (what the last visit decided), then
+    /// by due date.
     pub async fn follow_up_worklist(
         &self,
         community: Uuid,
         institutions: &[Uuid],
+        today: Date,
         due_by: Date,
         page: PageRequest,
     ) -> Result<Page<DueRow>> {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
                 "SELECT g.id AS register_id, g.resident_id, r.name AS resident_name, r.phone, r.address,
-                    i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled
+                    i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled, g.last_plan
                  FROM chronic_registers g JOIN residents r ON r.id = g.resident_id
                  JOIN institutions i ON i.id = g.institution_id");
             push_due_filter(&mut qb, community, institutions, due_by);
-            qb.push(" ORDER BY g.next_due, COALESCE(g.last_controlled, FALSE), g.id LIMIT ").push_bind(page.per_page)
+            qb.push(" ORDER BY CASE WHEN g.next_due < ").push_bind(today).push(" THEN 0 ELSE 1 END, ")
+                .push(risk_order()).push(", g.next_due, g.id LIMIT ").push_bind(page.per_page)
                 .push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<DueRow>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM chronic_registers g");
@@ -269,7 +298,7 @@ impl Store {
                     let mut qb = QueryBuilder::new(
                         "INSERT INTO chronic_registers (id, community_id, resident_id, disease, status, institution_id,
                             responsible_staff_id, diagnosed_on, enrolled_on, last_visit_on, last_controlled, next_due,
-                            created_at, updated_at, version) ");
+                            created_at, updated_at, version, last_plan) ");
                     qb.push_values(part.iter().zip(part_ids), |mut b, ((r, visits), id)| {
                         let last = visits.last();
                         b.push_bind(*id).push_bind(community).push_bind(r.resident_id).push_bind(r.disease)
@@ -277,7 +306,7 @@ impl Store {
                             .push_bind(r.diagnosed_on).push_bind(r.enrolled_on).push_bind(last.and_then(|f| f.visit_on))
                             .push_bind(last.and_then(|f| f.controlled))
                             .push_bind(last.and_then(|f| f.next_due).unwrap_or(r.next_due))
-                            .push_bind(t).push_bind(t).push_bind(visits.len() as i64);
+                            .push_bind(t).push_bind(t).push_bind(visits.len() as i64).push_bind(last.map(|f| f.plan));
                     });
                     qb.build().execute(&mut *tx).await.store()?;
                     let visits: Vec<(Uuid, &NewRegister, &NewFollowUp)> = part

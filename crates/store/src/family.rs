@@ -434,6 +434,96 @@ impl Store {
     }
 }
 
+/// Contract coverage of one key group. The registry and the registers know who is in
+/// the derived groups (65 and over, children 0–6, the registers); for the others only the
+/// contracts tagged with them are known.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRate {
+    /// `KeyGroup::as_str`
+    pub group: &'static str,
+    /// Residents in the group, when the registry can tell.
+    pub population: Option<i64>,
+    pub contracted: i64,
+}
+
+impl Store {
+    /// Contract coverage by key group on `today` among the residents of `clinics` (all
+    /// clinics when `None`), in one pass over the residents.
+    pub async fn contract_groups(
+        &self,
+        community: Uuid,
+        clinics: Option<&[Uuid]>,
+        today: Date,
+    ) -> Result<Vec<GroupRate>> {
+        use yigong_domain::family::KeyGroup;
+        let elderly_born_by = today.replace_year(today.year() - 65).unwrap_or(today);
+        let child_born_after = today.replace_year(today.year() - 7).unwrap_or(today);
+        let on_register = |d: &str| {
+            format!(
+                "EXISTS (SELECT 1 FROM chronic_registers g WHERE g.resident_id = r.id AND g.disease = '{d}' AND g.status = 'managed')"
+            )
+        };
+        let mut qb = String::from("SELECT ");
+        let mut derived = Vec::new();
+        for g in KeyGroup::ALL {
+            let member = match g {
+                KeyGroup::Elderly => Some("r.birth_date <= $2".to_string()),
+                KeyGroup::Child => Some("r.birth_date > $3".to_string()),
+                KeyGroup::Hypertension => Some(on_register("hypertension")),
+                KeyGroup::Diabetes => Some(on_register("diabetes")),
+                _ => None,
+            };
+            match member {
+                Some(m) => qb.push_str(&format!(
+                    "SUM(CASE WHEN {m} THEN 1 ELSE 0 END), SUM(CASE WHEN c.id IS NOT NULL AND {m} THEN 1 ELSE 0 END), "
+                )),
+                None => qb.push_str(&format!(
+                    "CAST(0 AS BIGINT), SUM(CASE WHEN (',' || c.key_groups || ',') LIKE '%,{},%' THEN 1 ELSE 0 END), ",
+                    g.as_str()
+                )),
+            }
+            derived.push(g.derived());
+        }
+        qb.push_str(
+            "COUNT(*) FROM residents r LEFT JOIN family_contracts c ON c.resident_id = r.id AND c.status = 'active'
+             WHERE r.community_id = $1 AND r.active = TRUE",
+        );
+        if let Some(ids) = clinics {
+            let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+            qb.push_str(&format!(
+                " AND r.institution_id IN ({})",
+                if marks.is_empty() {
+                    "NULL".to_string()
+                } else {
+                    marks.join(", ")
+                }
+            ));
+        }
+        let counts: Vec<i64> = on_db!(self, pool => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(qb.as_str()))
+                .bind(community).bind(elderly_born_by).bind(child_born_after);
+            for id in clinics.unwrap_or_default() {
+                query = query.bind(*id);
+            }
+            let row = query.fetch_one(pool).await.store()?;
+            (0..KeyGroup::ALL.len() * 2)
+                .map(|i| sqlx::Row::try_get::<Option<i64>, _>(&row, i).map(|v| v.unwrap_or(0)))
+                .collect::<std::result::Result<Vec<i64>, _>>()
+                .store()?
+        });
+        Ok(KeyGroup::ALL
+            .iter()
+            .zip(derived)
+            .enumerate()
+            .map(|(i, (g, derived))| GroupRate {
+                group: g.as_str(),
+                population: derived.then(|| counts[2 * i]),
+                contracted: counts[2 * i + 1],
+            })
+            .collect())
+    }
+}
+
 impl Store {
     /// The teams covering any of `villages`: (team, team name, village).
     pub async fn teams_covering(

@@ -15,6 +15,7 @@ mod lite;
 pub mod migrate;
 pub mod referrals;
 pub mod residents;
+pub mod screening;
 pub mod staff;
 pub mod testing;
 

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_lean_event_tables"),
     migration!(6, "0006_ecg"),
     migration!(7, "0007_family_chronic"),
+    migration!(8, "0008_screening_risk"),
 ];
 
 impl Store {
