@@ -345,9 +345,9 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
     for app in apps(1500).await {
         let (store, c) = (&app.state.store, app.state.community.id);
         let today = today();
-        let mine = residents_at(&app, app.places.village, 4).await;
+        let mine = residents_at(&app, app.places.village, 5).await;
         let theirs = residents_at(&app, app.places.other_village, 2).await;
-        assert_eq!((mine.len(), theirs.len()), (4, 2), "{}", app.label);
+        assert_eq!((mine.len(), theirs.len()), (5, 2), "{}", app.label);
         // Overdue by 10 days, due in 3 days, due today, due in 30 days (not this week).
         let offsets = [-10i64, 3, 0, 30];
         let mut expected = Vec::new();
@@ -369,10 +369,37 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
             .await;
         }
         expected.sort_by_key(|e| e.1);
+        // Referred upward at the last visit and due in five days: the riskiest of those
+        // not yet overdue, so first after the overdue.
+        let referred = NewRegister {
+            resident_id: mine[4],
+            disease: Disease::Hypertension.as_str(),
+            institution_id: app.places.village,
+            responsible_staff_id: None,
+            diagnosed_on: today - Duration::days(100),
+            enrolled_on: today - Duration::days(100),
+            next_due: today,
+        };
+        let visit = NewFollowUp {
+            visit_on: Some(today - Duration::days(9)),
+            systolic: Some(162),
+            diastolic: Some(98),
+            controlled: Some(false),
+            plan: "refer",
+            next_due: Some(today + Duration::days(5)),
+            ..Default::default()
+        };
+        store
+            .bulk_load_chronic(c, &[(referred, vec![visit])])
+            .await
+            .expect("loaded");
+        let referred = store.registers_of(c, mine[4]).await.expect("registers")[0].id;
+        expected.insert(1, (referred, 5));
         let w = store
             .follow_up_worklist(
                 c,
                 &[app.places.village],
+                today,
                 today + Duration::days(7),
                 PageRequest::new(None, Some(50)),
             )
@@ -382,10 +409,11 @@ async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
         let want: Vec<Uuid> = expected.iter().map(|e| e.0).collect();
         assert_eq!(
             got, want,
-            "{}: overdue first, then by due date; no other clinic's",
+            "{}: overdue first, then by risk and due date; no other clinic's",
             app.label
         );
-        assert_eq!(w.total, 3);
+        assert_eq!(w.total, 4);
+        assert_eq!(w.items[1].last_plan.as_deref(), Some("refer"));
         assert!(w.items.iter().all(|r| !r.phone.is_empty()));
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::access::ResidentScope;
-use yigong_domain::chronic::{Decision, Disease, Reading, STANDARD};
+use yigong_domain::chronic::{ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD};
 use yigong_domain::family::age_on;
 use yigong_domain::registry::parse_date;
 use yigong_store::Page;
@@ -83,6 +83,7 @@ pub async fn worklist_for(
         .follow_up_worklist(
             state.community.id,
             &clinics,
+            today,
             today + Duration::days(within),
             yigong_store::PageRequest::new(q.page, q.per_page),
         )
@@ -242,9 +243,13 @@ pub struct FollowUpBody {
     pub new_complication: bool,
     #[serde(default)]
     pub medications: String,
-    /// `regular`, `intermittent`, `none`
+    /// `regular`, `intermittent`, `none` (empty: not asked)
     #[serde(default)]
     pub adherence: String,
+    /// Lifestyle advice given: `salt`, `smoking`, `alcohol`, `exercise`, `diet`,
+    /// `weight`, `mood`.
+    #[serde(default)]
+    pub lifestyle: Vec<String>,
     #[serde(default)]
     pub advice: String,
 }
@@ -260,6 +265,8 @@ pub struct FollowUpOutcome {
     pub visit_on: Date,
     #[serde(serialize_with = "yigong_store::iso_date")]
     pub next_due: Date,
+    /// From the weight and height measured, when both were.
+    pub bmi: Option<f64>,
     pub register: Register,
 }
 
@@ -329,6 +336,20 @@ pub async fn record(
             return Err(unprocessable(field, "too_long"));
         }
     }
+    let adherence = b.adherence.trim();
+    if !adherence.is_empty() && !ADHERENCE.contains(&adherence) {
+        return Err(unprocessable("adherence", "invalid_field"));
+    }
+    let mut lifestyle: Vec<&str> = Vec::new();
+    for l in &b.lifestyle {
+        let code = LIFESTYLE
+            .iter()
+            .find(|c| **c == l.trim())
+            .ok_or_else(|| unprocessable("lifestyle", "invalid_field").with_detail(l.clone()))?;
+        if !lifestyle.contains(code) {
+            lifestyle.push(code);
+        }
+    }
     let reading = Reading {
         systolic: b.systolic,
         diastolic: b.diastolic,
@@ -362,8 +383,9 @@ pub async fn record(
         adverse_reaction: b.adverse_reaction,
         new_complication: b.new_complication,
         medications: b.medications.trim().to_string(),
-        adherence: b.adherence.trim().to_string(),
+        adherence: adherence.to_string(),
         advice: b.advice.trim().to_string(),
+        lifestyle: lifestyle.join(","),
         controlled,
         plan: plan.as_str(),
         next_due: Some(next_due),
@@ -389,6 +411,10 @@ pub async fn record(
         emergencies: emergencies.iter().map(|e| e.as_str()).collect(),
         visit_on,
         next_due,
+        bmi: b
+            .weight_kg
+            .zip(b.height_cm)
+            .and_then(|(w, h)| yigong_domain::screening::bmi(w, h)),
         register: state.store.get_register(state.community.id, id).await?,
     })
 }

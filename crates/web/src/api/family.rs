@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/contracts", axum::routing::post(create_contract))
         .route("/contracts/due", get(contracts_due))
         .route("/contracts/rates", get(contract_rates))
+        .route("/contracts/groups", get(contract_groups))
         .route(
             "/contracts/{id}/{action}",
             axum::routing::post(contract_action),
@@ -106,10 +107,16 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
     };
     let villages = state.store.team_villages(c, id).await?;
     let ids: Vec<Uuid> = villages.iter().map(|v| v.0).collect();
-    let due_by = crate::api::chronic::today() + Duration::days(7);
+    let today = crate::api::chronic::today();
     let open = state
         .store
-        .follow_up_worklist(c, &ids, due_by, PageRequest::new(None, Some(1)))
+        .follow_up_worklist(
+            c,
+            &ids,
+            today,
+            today + Duration::days(7),
+            PageRequest::new(None, Some(1)),
+        )
         .await?;
     Ok(TeamDetail {
         members: state.store.team_members(c, id).await?,
@@ -368,17 +375,27 @@ pub struct ContractAction {
     pub reason: Option<String>,
 }
 
-/// Renews, transfers or ends an active contract of a resident the user may sign.
 pub async fn contract_action(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, action)): Path<(Uuid, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<yigong_store::family::Contract>> {
+    let b: ContractAction = super::optional_json(&body)?;
+    Ok(Json(act(&state, &user, id, &action, &b).await?))
+}
+
+/// Renews, transfers or ends an active contract of a resident the user may sign.
+pub async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+    b: &ContractAction,
+) -> ApiResult<yigong_store::family::Contract> {
     use yigong_domain::family::{EndReason, Term};
     let c = state.community.id;
-    let b: ContractAction = super::optional_json(&body)?;
-    let clinics = crate::api::chronic::clinics(&user)?;
+    let clinics = crate::api::chronic::clinics(user)?;
     let old = match state.store.get_contract(c, id).await {
         Ok(k) => k,
         Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
@@ -398,7 +415,7 @@ pub async fn contract_action(
         }
         e => e.into(),
     };
-    let new_id = match action.as_str() {
+    let new_id = match action {
         "renew" => {
             let term = Term {
                 start: old.start_date,
@@ -420,7 +437,7 @@ pub async fn contract_action(
         }
         "transfer" => {
             let team = b.team_id.ok_or_else(|| unprocessable("team", "required"))?;
-            parties(&state, &user, old.resident_id, team).await?;
+            parties(state, user, old.resident_id, team).await?;
             let entry = user.audit_entry(
                 "family.contract.transfer",
                 "family_contract",
@@ -466,7 +483,7 @@ pub async fn contract_action(
         }
         _ => return Err(ApiError::not_found()),
     };
-    Ok(Json(state.store.get_contract(c, new_id).await?))
+    Ok(state.store.get_contract(c, new_id).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -533,4 +550,33 @@ pub async fn contract_rates(
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<yigong_store::family::ContractRate>>> {
     Ok(Json(rates_for(&state, &user).await?))
+}
+
+/// Contract coverage by key group among the user's clinics' residents (all for the office).
+pub async fn groups_for(
+    state: &AppState,
+    user: &CurrentUser,
+) -> ApiResult<Vec<yigong_store::family::GroupRate>> {
+    let office =
+        user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer;
+    let clinics = if office {
+        None
+    } else {
+        Some(crate::api::chronic::clinics(user)?)
+    };
+    Ok(state
+        .store
+        .contract_groups(
+            state.community.id,
+            clinics.as_deref(),
+            crate::api::chronic::today(),
+        )
+        .await?)
+}
+
+pub async fn contract_groups(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<yigong_store::family::GroupRate>>> {
+    Ok(Json(groups_for(&state, &user).await?))
 }

@@ -11,6 +11,7 @@ pub mod live;
 pub mod referral_stats;
 pub mod referrals;
 pub mod residents;
+pub mod screening;
 pub mod session;
 pub mod staff;
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(ecg::router())
         .merge(chronic::router())
         .merge(family::router())
+        .merge(screening::router())
         .merge(live::router())
         .route(
             "/openapi.json",

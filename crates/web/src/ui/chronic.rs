@@ -122,6 +122,12 @@ struct FormPage {
     error: Option<String>,
     outcome: Option<OutcomeView>,
     referral_link: Option<String>,
+    /// Carried over from the last visit: height and medicines rarely change.
+    height: String,
+    medications: String,
+    /// (code, label) of the lifestyle advice offered.
+    lifestyle: Vec<(&'static str, &'static str)>,
+    history: Vec<VisitLine>,
 }
 
 struct OutcomeView {
@@ -129,6 +135,16 @@ struct OutcomeView {
     plan: &'static str,
     next_due: String,
     emergency: bool,
+    bmi: Option<f64>,
+}
+
+/// A past visit on the form page.
+struct VisitLine {
+    on: String,
+    value: String,
+    result: String,
+    plan: &'static str,
+    medications: String,
 }
 
 async fn page(
@@ -140,6 +156,13 @@ async fn page(
 ) -> UiResult<Response> {
     let lang = user.lang;
     let reg = api::load(state, user, id, "chronic.read").await.ui(lang)?;
+    let visits = state
+        .store
+        .follow_ups(state.community.id, id)
+        .await
+        .map_err(|e| UiError(e.into(), lang))?;
+    let last = visits.first();
+    let fmt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
     let emergency = outcome
         .as_ref()
         .is_some_and(|o| o.plan == "emergency_referral");
@@ -167,7 +190,30 @@ async fn page(
             plan: lang.t(&format!("chronic.plan.{}", o.plan)),
             next_due: o.next_due.to_string(),
             emergency,
+            bmi: o.bmi,
         }),
+        height: fmt(last.and_then(|v| v.height_cm)),
+        medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
+        lifestyle: yigong_domain::chronic::LIFESTYLE
+            .iter()
+            .map(|c| (*c, lang.t(&format!("chronic.lifestyle.{c}"))))
+            .collect(),
+        history: visits
+            .iter()
+            .take(8)
+            .map(|v| VisitLine {
+                on: v.visit_on.to_string(),
+                value: match (v.systolic, v.diastolic, v.glucose) {
+                    (Some(s), Some(d), Some(g)) => format!("{s}/{d} mmHg · {g} mmol/L"),
+                    (Some(s), Some(d), None) => format!("{s}/{d} mmHg"),
+                    (_, _, Some(g)) => format!("{g} mmol/L"),
+                    _ => "—".into(),
+                },
+                result: last_result(lang, v.controlled),
+                plan: lang.t(&format!("chronic.plan.{}", v.plan)),
+                medications: v.medications.clone(),
+            })
+            .collect(),
     };
     let status = if page.error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -201,6 +247,8 @@ struct VisitForm {
     #[serde(default)]
     weight_kg: String,
     #[serde(default)]
+    height_cm: String,
+    #[serde(default)]
     symptoms: String,
     #[serde(default)]
     danger_symptoms: Option<String>,
@@ -214,6 +262,9 @@ struct VisitForm {
     adherence: String,
     #[serde(default)]
     advice: String,
+    /// The lifestyle checkboxes, named `ls_<code>`.
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
 }
 
 /// A number from a form field: empty is none, anything else must parse.
@@ -242,13 +293,18 @@ async fn record(
             diastolic: number(&f.diastolic, "diastolic")?,
             glucose: number(&f.glucose, "glucose")?,
             weight_kg: number(&f.weight_kg, "weight_kg")?,
-            height_cm: None,
+            height_cm: number(&f.height_cm, "height_cm")?,
             symptoms: f.symptoms.clone(),
             danger_symptoms: f.danger_symptoms.is_some(),
             adverse_reaction: f.adverse_reaction.is_some(),
             new_complication: f.new_complication.is_some(),
             medications: f.medications.clone(),
             adherence: f.adherence.clone(),
+            lifestyle: yigong_domain::chronic::LIFESTYLE
+                .iter()
+                .filter(|c| f.rest.contains_key(&format!("ls_{c}")))
+                .map(|c| c.to_string())
+                .collect(),
             advice: f.advice.clone(),
         })
     })();
@@ -442,13 +498,32 @@ struct RateRow {
     key_contracted: String,
 }
 
+struct GroupRow {
+    label: &'static str,
+    population: String,
+    contracted: i64,
+    /// Coverage in percent, when the population is known.
+    share: Option<f64>,
+}
+
 #[derive(Template)]
 #[template(path = "contracts.html")]
 struct ContractsPage {
     chrome: Chrome,
-    due: Vec<yigong_store::family::Contract>,
+    due: Vec<(yigong_store::family::Contract, String)>,
     total: RateRow,
     rates: Vec<RateRow>,
+    groups: Vec<GroupRow>,
+}
+
+/// Key-group codes (comma-separated) as their labels.
+pub fn group_labels(lang: Lang, codes: &str) -> String {
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| lang.t(&format!("family.group.{c}")))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
@@ -459,6 +534,20 @@ async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiRes
     let rates = crate::api::family::rates_for(&state, &user)
         .await
         .ui(lang)?;
+    let groups = crate::api::family::groups_for(&state, &user)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .map(|g| GroupRow {
+            label: lang.t(&format!("family.group.{}", g.group)),
+            population: g.population.map_or_else(|| "—".into(), |p| p.to_string()),
+            contracted: g.contracted,
+            share: g
+                .population
+                .filter(|p| *p > 0)
+                .map(|p| g.contracted as f64 * 100.0 / p as f64),
+        })
+        .collect();
     let share = |n: i64, of: i64| {
         if of > 0 {
             format!("{n}（{:.0}%）", n as f64 * 100.0 / of as f64)
@@ -483,7 +572,14 @@ async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiRes
     });
     let page = ContractsPage {
         chrome: Chrome::for_user(&user, "contracts"),
-        due,
+        due: due
+            .into_iter()
+            .map(|c| {
+                let groups = group_labels(lang, &c.key_groups);
+                (c, groups)
+            })
+            .collect(),
+        groups,
         total: row(lang.t("family.all_clinics").to_string(), sum),
         rates: rates
             .into_iter()

@@ -2,6 +2,7 @@
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
 mod admin;
+mod care;
 mod chronic;
 mod ecg;
 mod pages;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(referrals::router())
         .merge(ecg::router())
         .merge(chronic::router())
+        .merge(care::router())
         .route(
             "/static/app.css",
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),

@@ -112,6 +112,8 @@ struct DetailPage {
     can_send_ecg: bool,
     csrf: String,
     notice: Option<String>,
+    error: Option<String>,
+    care: Option<super::care::CareView>,
 }
 
 async fn detail(
@@ -119,19 +121,38 @@ async fn detail(
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
 ) -> UiResult<Response> {
-    let r = api::load_in_scope(&state, &user, id, "resident.read")
+    show(&state, &user, id, None, None).await
+}
+
+/// The resident's page (the read audited), with a notice or an error from a form on it.
+pub async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    notice: Option<String>,
+    error: Option<String>,
+) -> UiResult<Response> {
+    let r = api::load_in_scope(state, user, id, "resident.read")
         .await
         .ui(user.lang)?;
+    let care = super::care::view(state, user, &r).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let view = DetailPage {
-        chrome: Chrome::for_user(&user, "residents"),
+        chrome: Chrome::for_user(user, "residents"),
         sex_key: format!("sex.{}", r.sex),
-        r: ResidentView::of(&user, r),
+        r: ResidentView::of(user, r),
         can_edit: user.role.edits_residents(),
         can_send_ecg: user.ecg.sends(),
         csrf: user.csrf.clone(),
-        notice: None,
+        notice,
+        error,
+        care,
     };
-    Ok(render(&view).into_response())
+    Ok((status, render(&view)).into_response())
 }
 
 /// The form's fields as typed, so a rejected form comes back filled in.
