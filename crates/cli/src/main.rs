@@ -262,8 +262,13 @@ async fn generate_demo(
     let today = yigong_web::api::chronic::today();
     let family = yigong_web::demo_family::add_history(store, community.id, seed, today).await?;
     println!(
-        "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups.",
-        family.teams, family.contracts, family.registers, family.visits
+        "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups, {} screenings ({} findings awaiting a decision).",
+        family.teams,
+        family.contracts,
+        family.registers,
+        family.visits,
+        family.screenings,
+        family.open_suspicions
     );
     match yigong_web::demo_ecg::data_dir() {
         Some(dir) => {

@@ -236,6 +236,20 @@ pub struct CopdAnswers {
     pub family_history: bool,
 }
 
+impl CopdAnswers {
+    /// The answers as stored: `key=value` pairs separated by `;`.
+    pub fn encode(&self) -> String {
+        format!(
+            "pack_years={};cough={};breath={};biomass={};family={}",
+            self.pack_years,
+            u8::from(self.cough),
+            self.breathlessness.as_str(),
+            u8::from(self.biomass_fuel),
+            u8::from(self.family_history)
+        )
+    }
+}
+
 /// The COPD screening questionnaire (COPD-SQ, Zhou et al. 2013), as the county COPD
 /// screening consensus (中国县域慢阻肺筛查专家共识, 2020) recommends it: points per
 /// answer, high risk from 16.

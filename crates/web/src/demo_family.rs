@@ -13,6 +13,7 @@ use yigong_domain::family::{KeyGroup, MemberRole, Term, age_on, derived_groups};
 use yigong_store::Store;
 use yigong_store::chronic::{NewFollowUp, NewRegister};
 use yigong_store::family::{NewContract, NewTeam};
+use yigong_store::screening::NewScreening;
 
 /// Teams in the county (seed 001).
 pub const TEAMS: usize = 185;
@@ -24,6 +25,9 @@ pub struct Added {
     pub contracts: usize,
     pub registers: usize,
     pub visits: usize,
+    pub screenings: usize,
+    /// Suspicions from the last weeks' screenings, awaiting a decision.
+    pub open_suspicions: usize,
 }
 
 /// Splits `total` over weights by the largest remainder.
@@ -164,6 +168,8 @@ pub async fn add_history(
             contracts: 0,
             registers: 0,
             visits: 0,
+            screenings: 0,
+            open_suspicions: 0,
         });
     };
     let mut staff: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
@@ -270,7 +276,14 @@ pub async fn add_history(
             continue;
         };
         let diseases = on_register.get(resident).map(Vec::as_slice).unwrap_or(&[]);
-        let groups = derived_groups(*birth, today, diseases);
+        let mut groups = derived_groups(*birth, today, diseases);
+        // The groups only the family doctor knows, at roughly county rates.
+        for (group, per_mille) in HAND_TAGGED {
+            if rng.chance_per_mille(per_mille) {
+                groups.push(group);
+            }
+        }
+        groups.sort();
         let signs = if groups.is_empty() {
             rng.chance(25)
         } else {
@@ -307,12 +320,111 @@ pub async fn add_history(
     }
     store.bulk_load_contracts(community, &contracts).await?;
     store.bulk_load_chronic(community, &registers).await?;
+    let screenings = screenings(&mut rng, &residents, &on_register, today);
+    store.bulk_load_screenings(community, &screenings).await?;
     Ok(Added {
         teams: teams.len(),
         contracts: contracts.len(),
         registers: registers.len(),
         visits: registers.iter().map(|r| r.1.len()).sum(),
+        screenings: screenings.len(),
+        open_suspicions: screenings.iter().map(|s| s.suspect.len()).sum(),
     })
+}
+
+/// Key groups set by hand, with how many residents in a thousand belong to them.
+const HAND_TAGGED: [(KeyGroup, u64); 4] = [
+    (KeyGroup::LowIncome, 20),
+    (KeyGroup::Disabled, 15),
+    (KeyGroup::SevereMental, 4),
+    (KeyGroup::Tuberculosis, 1),
+];
+
+/// A year's opportunistic screening of adults 35 and over not on a register: blood
+/// pressure always, fasting glucose for some, the COPD-SQ for a third of those 40 and
+/// over. Only the last two months' findings are still awaiting a decision; older ones
+/// were decided before the platform came.
+fn screenings(
+    rng: &mut Lcg,
+    residents: &[(Uuid, Uuid, Date)],
+    on_register: &HashMap<Uuid, Vec<Disease>>,
+    today: Date,
+) -> Vec<NewScreening> {
+    use yigong_domain::screening::{Breathlessness, COPD_SQ, CRITERIA, CopdAnswers, Measured, bmi};
+    let mut out = Vec::new();
+    for (resident, place, birth) in residents {
+        let age = age_on(*birth, today);
+        if age < 35 || on_register.contains_key(resident) || !rng.chance(10) {
+            continue;
+        }
+        let on = today - Duration::days(rng.below(365) as i64);
+        let raised = rng.chance(12);
+        let (systolic, diastolic) = if raised {
+            (140 + rng.below(30) as u16, 85 + rng.below(15) as u16)
+        } else {
+            (105 + rng.below(34) as u16, 65 + rng.below(24) as u16)
+        };
+        let glucose = rng.chance(40).then(|| {
+            let spread = if rng.chance(10) { 45 } else { 20 };
+            4.4 + rng.below(spread) as f32 / 10.0
+        });
+        let (weight, height) = (45.0 + rng.below(40) as f64, 150.0 + rng.below(30) as f64);
+        let copd = (age >= 40 && rng.chance(33)).then(|| {
+            let answers = CopdAnswers {
+                pack_years: if rng.chance(35) {
+                    rng.below(45) as f32
+                } else {
+                    0.0
+                },
+                cough: rng.chance(15),
+                breathlessness: match rng.below(10) {
+                    0 => Breathlessness::Walking,
+                    1 | 2 => Breathlessness::OnExertion,
+                    _ => Breathlessness::None,
+                },
+                biomass_fuel: rng.chance(40),
+                family_history: rng.chance(8),
+            };
+            let score = COPD_SQ.score(age, bmi(weight, height).unwrap_or(22.0), &answers);
+            (score, answers)
+        });
+        let measured = Measured {
+            systolic: Some(systolic),
+            diastolic: Some(diastolic),
+            glucose,
+        };
+        let findings = CRITERIA.findings(&measured, copd.map(|c| c.0));
+        let recent = (today - on).whole_days() <= 60;
+        out.push(NewScreening {
+            resident_id: *resident,
+            institution_id: *place,
+            home_institution_id: *place,
+            screened_on: Some(on),
+            systolic: Some(i32::from(systolic)),
+            diastolic: Some(i32::from(diastolic)),
+            glucose: glucose.map(|g| f64::from((g * 10.0).round() / 10.0)),
+            weight_kg: Some(weight),
+            height_cm: Some(height),
+            copd_score: copd.map(|c| i32::from(c.0)),
+            copd_answers: copd.map(|(_, a)| a.encode()).unwrap_or_default(),
+            findings: findings
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            suspect: if recent {
+                findings
+                    .iter()
+                    .filter_map(|f| f.condition())
+                    .map(|c| c.as_str())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            recorded_by: None,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1158,6 +1158,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Raised blood pressure",
     ),
     ("screening.findings", "结果", "Findings"),
+    ("screening.history", "筛查记录", "Screenings so far"),
+    ("screening.new", "新筛查", "New screening"),
     ("screening.nothing_found", "未见异常", "nothing abnormal"),
     ("screening.opened_on", "发现日期", "Found on"),
     (

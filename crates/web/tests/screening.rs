@@ -361,3 +361,208 @@ async fn coverage_by_key_group_counts_the_registry_and_the_tags() {
         assert_eq!(get(&mine, "pregnant")["contracted"], 1, "{l}");
     }
 }
+
+/// Posts a form with the session cookie: (status, html).
+async fn form(app: &common::TestApp, path: &str, cookie: &str, body: &str) -> (StatusCode, String) {
+    let req = axum::http::Request::post(path)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    let r = app.request(req).await;
+    (r.status, r.text())
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf field")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_village_doctor_signs_screens_and_enrols_from_the_resident_page() {
+    for app in apps(1500).await {
+        let l = &app.label;
+        let manager = app.login("manager").await;
+        let c = app.state.community.id;
+        let staff = |inst| {
+            let q = yigong_store::staff::StaffQuery {
+                institution: Some(inst),
+                ..Default::default()
+            };
+            let store = app.state.store.clone();
+            async move {
+                store
+                    .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(5)))
+                    .await
+                    .expect("staff")
+                    .items
+            }
+        };
+        let (lead, town, vil) = (
+            staff(app.places.lead).await,
+            staff(app.places.township).await,
+            staff(app.places.village).await,
+        );
+        let team = app
+            .post(
+                "/api/v1/teams",
+                &manager,
+                json!({"name": "茅台镇一队", "institution_id": app.places.township,
+                    "leader_staff_id": town[0].id,
+                    "members": [
+                        {"staff_id": lead[0].id, "role": "specialist"},
+                        {"staff_id": town[0].id, "role": "township_clinician"},
+                        {"staff_id": town[1].id, "role": "public_health"},
+                        {"staff_id": vil[0].id, "role": "village_doctor"}],
+                    "villages": [app.places.village]}),
+            )
+            .await
+            .json();
+        let team_id = team["team"]["id"].as_str().expect("team").to_string();
+        let cookie = app.ui_cookie("village").await;
+        let resident = app.resident_at(app.places.village).await;
+        let path = format!("/residents/{}", resident.id);
+        let (status, html) = app.page(&path, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            html.contains("id=\"sign-form\"") && html.contains("id=\"screening-form\""),
+            "{l}"
+        );
+        assert!(
+            html.contains("茅台镇一队"),
+            "{l}: the team serving the village is offered"
+        );
+        let csrf = csrf_of(&html);
+
+        // Sign, with a key group the registry cannot know.
+        let (status, html) = form(
+            &app,
+            &format!("{path}/contract"),
+            &cookie,
+            &format!("_csrf={csrf}&team={team_id}&package=&group_low_income=on&start_date="),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{l}: {html}");
+        assert!(
+            html.contains("签约成功") && html.contains("id=\"contract-team\">茅台镇一队"),
+            "{l}"
+        );
+        assert!(html.contains("低收入人群"), "{l}");
+        // A second signature is refused in Chinese, the page kept.
+        let (status, html) = form(
+            &app,
+            &format!("{path}/contract"),
+            &cookie,
+            &format!("_csrf={csrf}&team={team_id}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(html.contains("id=\"care-error\""), "{l}");
+
+        // A screening with a raised pressure opens a suspicion shown on the page.
+        let (status, html) = form(
+            &app,
+            &format!("{path}/screenings"),
+            &cookie,
+            &format!(
+                "_csrf={csrf}&screened_on=&systolic=150&diastolic=96&glucose=&weight_kg=&height_cm="
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{l}: {html}");
+        assert!(
+            html.contains("筛查已记录") && html.contains("血压升高"),
+            "{l}"
+        );
+        assert!(html.contains("class=\"suspicion-row\""), "{l}");
+        let (_, pending) = app.page("/screenings", &cookie).await;
+        assert!(
+            pending.contains(&resident.name),
+            "{l}: on the clinic's list to confirm"
+        );
+        let sid = html
+            .split("/suspicions/")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .expect("suspicion id")
+            .to_string();
+        // One raised day is not the criteria; the doctor's own assessment is a basis.
+        let (status, html) = form(
+            &app,
+            &format!("{path}/suspicions/{sid}/confirm"),
+            &cookie,
+            &format!("_csrf={csrf}&basis=screening&diagnosed_on="),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(html.contains("尚未达到诊断标准"), "{l}");
+        let (status, html) = form(
+            &app,
+            &format!("{path}/suspicions/{sid}/confirm"),
+            &cookie,
+            &format!("_csrf={csrf}&basis=clinical&diagnosed_on="),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{l}: {html}");
+        assert!(html.contains("已确诊并纳入管理"), "{l}");
+        assert!(html.contains("class=\"register-row\""), "{l}");
+        let (_, pending) = app.page("/screenings", &cookie).await;
+        assert!(
+            !pending.contains(&resident.name),
+            "{l}: decided, off the list"
+        );
+
+        // The first visit: lifestyle advice and height recorded, BMI shown.
+        let register = app
+            .state
+            .store
+            .registers_of(c, resident.id)
+            .await
+            .expect("registers")[0]
+            .id;
+        let (status, html) = form(
+            &app,
+            &format!("/follow-ups/{register}"),
+            &cookie,
+            &format!(
+                "_csrf={csrf}&visit_on=&systolic=136&diastolic=84&glucose=&weight_kg=70&height_cm=175\
+                 &symptoms=&medications=%E6%B0%A8%E6%B0%AF%E5%9C%B0%E5%B9%B3&adherence=regular&ls_salt=on&ls_exercise=on&advice="
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{l}: {html}");
+        assert!(html.contains("id=\"visit-bmi\">22.9"), "{l}");
+        let visits = app
+            .state
+            .store
+            .follow_ups(c, register)
+            .await
+            .expect("visits");
+        assert_eq!(visits[0].lifestyle, "salt,exercise", "{l}");
+        // The next form carries the height and the medicines over.
+        let (_, html) = app.page(&format!("/follow-ups/{register}"), &cookie).await;
+        assert!(
+            html.contains("value=\"175\"") && html.contains("value=\"氨氯地平\""),
+            "{l}"
+        );
+        assert!(html.contains("id=\"visit-history\""), "{l}");
+
+        // Coverage by key group on the contracts page.
+        let (status, html) = app.page("/contracts", &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            html.contains("id=\"group-rates\"") && html.contains("65 岁及以上老年人"),
+            "{l}"
+        );
+        // Roles without a part in care see no care section and no list to confirm.
+        let party = app.ui_cookie("party").await;
+        assert_eq!(
+            app.page("/screenings", &party).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}

@@ -88,17 +88,6 @@ fn in_range<T: PartialOrd + Copy>(
     }
 }
 
-fn copd_text(a: &CopdAnswers) -> String {
-    format!(
-        "pack_years={};cough={};breath={};biomass={};family={}",
-        a.pack_years,
-        u8::from(a.cough),
-        a.breathlessness.as_str(),
-        u8::from(a.biomass_fuel),
-        u8::from(a.family_history)
-    )
-}
-
 /// Records a screening of a resident the user may see and opens what it raises.
 pub async fn record(
     state: &AppState,
@@ -192,7 +181,7 @@ pub async fn record(
         weight_kg: b.weight_kg,
         height_cm: b.height_cm,
         copd_score: copd.map(|c| i32::from(c.0)),
-        copd_answers: copd.map(|c| copd_text(&c.1)).unwrap_or_default(),
+        copd_answers: copd.map(|c| c.1.encode()).unwrap_or_default(),
         findings: findings
             .iter()
             .map(|f| f.as_str())
