@@ -5,6 +5,7 @@
 
 mod common;
 
+use axum::http::StatusCode;
 use common::{TestApp, apps};
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -930,5 +931,78 @@ async fn contracts_through_the_api_sign_renew_transfer_and_end() {
             )
             .await;
         assert_eq!(r.status, axum::http::StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_office_forms_a_team_on_the_page_and_a_missing_role_is_named() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let cookie = app.ui_cookie("manager").await;
+        let (status, html) = app.page("/teams/new", &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            html.contains("id=\"pick-township\"") && !html.contains("id=\"team-form\""),
+            "{l}"
+        );
+        let (status, html) = app
+            .page(
+                &format!("/teams/new?township={}", app.places.township),
+                &cookie,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(html.contains("id=\"team-form\""), "{l}");
+        let csrf = html
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("csrf")
+            .to_string();
+        let lead = staff_at(&app, app.places.lead, 1).await;
+        let town = staff_at(&app, app.places.township, 2).await;
+        let village = staff_at(&app, app.places.village, 1).await;
+        let post = |body: String| {
+            let req = axum::http::Request::post("/teams/new")
+                .header("cookie", cookie.clone())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .expect("request");
+            app.request(req)
+        };
+        let base = format!(
+            "_csrf={csrf}&township={}&name=%E8%8C%85%E5%8F%B0%E9%95%87%E7%AC%AC%E4%B9%9D%E5%9B%A2%E9%98%9F\
+             &member_specialist={}&member_township_clinician={}&member_public_health={}&leader=township_clinician\
+             &village_{}=on",
+            app.places.township, lead[0], town[0], town[1], app.places.village
+        );
+        // Without a village doctor: refused, the role named in Chinese, the form kept.
+        let r = post(base.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let html = r.text();
+        assert!(
+            html.contains("id=\"team-error\"") && html.contains("村医"),
+            "{l}: {html}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{}\" selected", lead[0])),
+            "{l}"
+        );
+        let r = post(format!("{base}&member_village_doctor={}", village[0])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.text());
+        let to = r.headers["location"]
+            .to_str()
+            .expect("location")
+            .to_string();
+        let (status, html) = app.page(&to, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(html.contains("茅台镇第九团队"), "{l}");
+        // A village doctor may not form teams.
+        let village_cookie = app.ui_cookie("village").await;
+        assert_eq!(
+            app.page("/teams/new", &village_cookie).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
     }
 }

@@ -160,6 +160,18 @@ pub async fn create(
     user: CurrentUser,
     super::AppJson(b): super::AppJson<TeamBody>,
 ) -> ApiResult<(StatusCode, Json<TeamDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_for(&state, &user, &b).await?),
+    ))
+}
+
+/// Creates a team after checking its composition and villages.
+pub async fn create_for(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &TeamBody,
+) -> ApiResult<TeamDetail> {
     user.require(user.role.edits_registry())?;
     let c = state.community.id;
     let name = b.name.trim();
@@ -231,10 +243,7 @@ pub async fn create(
     };
     let entry = user.audit_entry("family.team.create", "family_team", None, true, "");
     let id = state.store.create_team(c, &new, &entry).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(detail_of(&state, &user, id).await?),
-    ))
+    detail_of(state, user, id).await
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -425,6 +425,7 @@ async fn quality(
 #[template(path = "teams.html")]
 struct TeamsPage {
     chrome: Chrome,
+    can_create: bool,
     teams: Vec<yigong_store::family::Team>,
     pager: Pager,
 }
@@ -448,6 +449,7 @@ async fn teams(
     let pager = Pager::new(lang, "/teams", &[], (page.page, page.per_page, page.total));
     let page = TeamsPage {
         chrome: Chrome::for_user(&user, "teams"),
+        can_create: user.role.edits_registry(),
         teams: page.items,
         pager,
     };

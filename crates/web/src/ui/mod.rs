@@ -9,6 +9,7 @@ mod pages;
 mod referrals;
 mod registry;
 mod residents;
+mod team_form;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(ecg::router())
         .merge(chronic::router())
         .merge(care::router())
+        .merge(team_form::router())
         .route(
             "/static/app.css",
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
