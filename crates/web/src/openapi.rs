@@ -25,6 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         api::referral_stats::stats, api::referral_stats::attention,
         api::ecg::upload, api::ecg::list, api::ecg::detail, api::ecg::act, api::ecg::trace,
         api::ecg::findings, api::ecg::stats,
+        api::chronic::worklist, api::chronic::detail, api::chronic::enrol, api::chronic::follow_up, api::chronic::quality, api::family::list, api::family::detail, api::family::create, api::family::create_contract, api::family::contract_action, api::family::contracts_due, api::family::contract_rates, api::family::contract_groups, api::screening::create, api::screening::of_resident, api::screening::pending, api::screening::decide,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -293,6 +293,13 @@ async fn openapi_document_lists_the_api() {
             "/api/v1/ecg/studies",
             "/api/v1/ecg/studies/{id}/{action}",
             "/api/v1/ecg/studies/{id}/trace.svg",
+            "/api/v1/follow-ups",
+            "/api/v1/registers/{id}/follow-ups",
+            "/api/v1/teams",
+            "/api/v1/contracts/{id}/{action}",
+            "/api/v1/contracts/groups",
+            "/api/v1/screenings",
+            "/api/v1/suspicions/{id}/{decision}",
         ] {
             assert!(doc["paths"].get(p).is_some(), "{p}");
         }

@@ -113,6 +113,9 @@ pub async fn worklist_for(
 }
 
 /// "My follow-ups": who is due within `within` days (default 7) or overdue.
+#[utoipa::path(get, path = "/api/v1/follow-ups",
+    params(("within" = Option<i64>, Query, description = "Due within this many days (default 7)"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "The overdue first, then those due; riskiest first within each"), (status = 403, description = "Not a grassroots doctor")))]
 pub async fn worklist(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -151,6 +154,8 @@ pub struct RegisterDetail {
     pub follow_ups: Vec<FollowUp>,
 }
 
+#[utoipa::path(get, path = "/api/v1/registers/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The register and its visits, newest first"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -175,6 +180,9 @@ pub struct EnrolBody {
 }
 
 /// Enrols a resident of the caller's clinics; the first follow-up is due in two weeks.
+#[utoipa::path(post, path = "/api/v1/registers",
+    request_body(content_type = "application/json", description = "`resident_id`, `disease` (`hypertension` or `diabetes`), `diagnosed_on`, `responsible_staff_id`?"),
+    responses((status = 201, description = "The register; the first follow-up is due in two weeks"), (status = 409, description = "Already on this register"), (status = 422)))]
 pub async fn enrol(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -419,6 +427,9 @@ pub async fn record(
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/registers/{id}/follow-ups", params(("id" = Uuid, Path)),
+    request_body(content_type = "application/json", description = "`visit_on`?, `systolic`, `diastolic`, `glucose`, `weight_kg`, `height_cm`, `symptoms`, `danger_symptoms`, `adverse_reaction`, `new_complication`, `medications`, `adherence`, `lifestyle` (codes), `advice`"),
+    responses((status = 201, description = "Controlled or not, the plan and the next due date the standard's rules decided"), (status = 409, description = "The register changed meanwhile"), (status = 422)))]
 pub async fn follow_up(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -618,6 +629,9 @@ pub async fn quality_for(
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/chronic/quality",
+    params(("institution" = Option<Uuid>, Query, description = "A township (with its villages) or a village")),
+    responses((status = 200, description = "Managed, standardised and controlled by disease, clinic, team, doctor and month"), (status = 404)))]
 pub async fn quality(
     State(state): State<AppState>,
     user: CurrentUser,

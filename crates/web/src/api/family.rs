@@ -80,6 +80,8 @@ pub async fn list_for(
         .await?)
 }
 
+#[utoipa::path(get, path = "/api/v1/teams", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "The teams the user's work touches")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -126,6 +128,8 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/teams/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Members, villages, contracts and open follow-ups"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -155,6 +159,9 @@ pub struct TeamBody {
 
 /// Creates a team (the community office); 422 says which part of "1+2+1" is missing or
 /// who works at the wrong level.
+#[utoipa::path(post, path = "/api/v1/teams",
+    request_body(content_type = "application/json", description = "`name`, `institution_id` (a township), `leader_staff_id`, `members` [{`staff_id`, `role`}], `villages`"),
+    responses((status = 201, description = "The team"), (status = 403), (status = 422, description = "Which part of 1+2+1 is missing or at the wrong level")))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -368,6 +375,9 @@ pub async fn sign(
     Ok(state.store.get_contract(c, id).await?)
 }
 
+#[utoipa::path(post, path = "/api/v1/contracts",
+    request_body(content_type = "application/json", description = "`resident_id`, `team_id`, `package`?, `key_groups` (those the registry cannot know), `start_date`?"),
+    responses((status = 201, description = "The contract for a year"), (status = 409, description = "The resident has an active contract"), (status = 422)))]
 pub async fn create_contract(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -384,6 +394,10 @@ pub struct ContractAction {
     pub reason: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/{action}",
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "`renew`, `transfer` or `end`")),
+    request_body(content_type = "application/json", description = "`team_id` for `transfer`; `reason` for `end`"),
+    responses((status = 200, description = "The contract now in force (or the ended one)"), (status = 404), (status = 409), (status = 422)))]
 pub async fn contract_action(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -502,6 +516,8 @@ pub struct DueQuery {
 }
 
 /// Contracts of the user's teams that end within the window (or have ended unrenewed).
+#[utoipa::path(get, path = "/api/v1/contracts/due", params(("within" = Option<i64>, Query, description = "Days ahead, default 30")),
+    responses((status = 200, description = "Contracts of the user's teams due for renewal")))]
 pub async fn contracts_due(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -554,6 +570,8 @@ pub async fn rates_for(
         .collect())
 }
 
+#[utoipa::path(get, path = "/api/v1/contracts/rates",
+    responses((status = 200, description = "Residents, contracted, key population and key population contracted by clinic")))]
 pub async fn contract_rates(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -583,6 +601,8 @@ pub async fn groups_for(
         .await?)
 }
 
+#[utoipa::path(get, path = "/api/v1/contracts/groups",
+    responses((status = 200, description = "Contract coverage by key group")))]
 pub async fn contract_groups(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -207,6 +207,9 @@ pub async fn record(
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/screenings",
+    request_body(content_type = "application/json", description = "`resident_id`, `screened_on`?, `systolic`, `diastolic`, `glucose`, `weight_kg`, `height_cm`, `copd` {`pack_years`, `cough`, `breathlessness`, `biomass_fuel`, `family_history`}?"),
+    responses((status = 201, description = "Findings, COPD-SQ score, BMI and the suspicions opened"), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -287,6 +290,8 @@ pub struct OfResident {
     pub resident_id: Option<Uuid>,
 }
 
+#[utoipa::path(get, path = "/api/v1/screenings", params(("resident_id" = Uuid, Query)),
+    responses((status = 200, description = "The resident's screenings and suspicions with their support"), (status = 404)))]
 pub async fn of_resident(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -324,6 +329,8 @@ pub async fn pending_for(
     Ok(page)
 }
 
+#[utoipa::path(get, path = "/api/v1/screenings/pending", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "Suspicions awaiting a decision at the user's clinics, the oldest first"), (status = 403)))]
 pub async fn pending(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -446,6 +453,10 @@ pub async fn decide_for(
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/suspicions/{id}/{decision}",
+    params(("id" = Uuid, Path), ("decision" = String, Path, description = "`confirm` or `exclude`")),
+    request_body(content_type = "application/json", description = "For `confirm`: `basis` (`screening`, `hospital`, `clinical`), `diagnosed_on`?, `responsible_staff_id`?; `note`?"),
+    responses((status = 200, description = "The suspicion and the register opened, if any"), (status = 404), (status = 409), (status = 422)))]
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
