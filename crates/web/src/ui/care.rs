@@ -74,7 +74,6 @@ pub struct SuspicionLine {
 pub struct CareView {
     /// A grassroots doctor of the resident's clinic: signs, decides, records visits.
     pub manages: bool,
-    pub screens: bool,
     pub contract: Option<ContractView>,
     pub teams: Vec<(Uuid, String)>,
     /// (code, label) of the key groups set by hand.
@@ -213,7 +212,6 @@ pub async fn view(
         .collect();
     Ok(Some(CareView {
         manages,
-        screens: true,
         contract,
         teams,
         hand_groups: KeyGroup::ALL
