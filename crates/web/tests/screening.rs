@@ -14,6 +14,56 @@ fn today() -> time::Date {
     yigong_web::api::chronic::today()
 }
 
+/// A "1+2+1" team of the demo township covering the demo village, formed through the
+/// API by the office; its id.
+async fn demo_village_team(app: &common::TestApp, manager: &str, name: &str) -> String {
+    let c = app.state.community.id;
+    let staff = |inst| {
+        let q = yigong_store::staff::StaffQuery {
+            institution: Some(inst),
+            ..Default::default()
+        };
+        let store = app.state.store.clone();
+        async move {
+            store
+                .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(5)))
+                .await
+                .expect("staff")
+                .items
+        }
+    };
+    let (lead, town, vil) = (
+        staff(app.places.lead).await,
+        staff(app.places.township).await,
+        staff(app.places.village).await,
+    );
+    let team = app
+        .post(
+            "/api/v1/teams",
+            manager,
+            json!({"name": name, "institution_id": app.places.township,
+                "leader_staff_id": town[0].id,
+                "members": [
+                    {"staff_id": lead[0].id, "role": "specialist"},
+                    {"staff_id": town[0].id, "role": "township_clinician"},
+                    {"staff_id": town[1].id, "role": "public_health"},
+                    {"staff_id": vil[0].id, "role": "village_doctor"}],
+                "villages": [app.places.village]}),
+        )
+        .await;
+    assert_eq!(
+        team.status,
+        StatusCode::CREATED,
+        "{}: {}",
+        app.label,
+        team.text()
+    );
+    team.json()["team"]["id"]
+        .as_str()
+        .expect("team")
+        .to_string()
+}
+
 fn day(offset: i64) -> String {
     (today() - Duration::days(offset)).to_string()
 }
@@ -300,45 +350,7 @@ async fn coverage_by_key_group_counts_the_registry_and_the_tags() {
         assert_eq!(groups.as_array().map(Vec::len), Some(9), "{l}");
 
         // A team for the demo village, a contract tagged pregnant.
-        let c = app.state.community.id;
-        let staff = |inst| {
-            let q = yigong_store::staff::StaffQuery {
-                institution: Some(inst),
-                ..Default::default()
-            };
-            let store = app.state.store.clone();
-            async move {
-                store
-                    .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(5)))
-                    .await
-                    .expect("staff")
-                    .items
-            }
-        };
-        let (lead, town, vil) = (
-            staff(app.places.lead).await,
-            staff(app.places.township).await,
-            staff(app.places.village).await,
-        );
-        let team = app
-            .post(
-                "/api/v1/teams",
-                &manager,
-                json!({"name": "测试团队", "institution_id": app.places.township,
-                    "leader_staff_id": town[0].id,
-                    "members": [
-                        {"staff_id": lead[0].id, "role": "specialist"},
-                        {"staff_id": town[0].id, "role": "township_clinician"},
-                        {"staff_id": town[1].id, "role": "public_health"},
-                        {"staff_id": vil[0].id, "role": "village_doctor"}],
-                    "villages": [app.places.village]}),
-            )
-            .await;
-        assert_eq!(team.status, StatusCode::CREATED, "{l}: {}", team.text());
-        let team_id = team.json()["team"]["id"]
-            .as_str()
-            .expect("team")
-            .to_string();
+        let team_id = demo_village_team(&app, &manager, "测试团队").await;
         let village = app.login("village").await;
         let resident = app.resident_at(app.places.village).await;
         let r = app
@@ -387,41 +399,7 @@ async fn a_village_doctor_signs_screens_and_enrols_from_the_resident_page() {
         let l = &app.label;
         let manager = app.login("manager").await;
         let c = app.state.community.id;
-        let staff = |inst| {
-            let q = yigong_store::staff::StaffQuery {
-                institution: Some(inst),
-                ..Default::default()
-            };
-            let store = app.state.store.clone();
-            async move {
-                store
-                    .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(5)))
-                    .await
-                    .expect("staff")
-                    .items
-            }
-        };
-        let (lead, town, vil) = (
-            staff(app.places.lead).await,
-            staff(app.places.township).await,
-            staff(app.places.village).await,
-        );
-        let team = app
-            .post(
-                "/api/v1/teams",
-                &manager,
-                json!({"name": "茅台镇一队", "institution_id": app.places.township,
-                    "leader_staff_id": town[0].id,
-                    "members": [
-                        {"staff_id": lead[0].id, "role": "specialist"},
-                        {"staff_id": town[0].id, "role": "township_clinician"},
-                        {"staff_id": town[1].id, "role": "public_health"},
-                        {"staff_id": vil[0].id, "role": "village_doctor"}],
-                    "villages": [app.places.village]}),
-            )
-            .await
-            .json();
-        let team_id = team["team"]["id"].as_str().expect("team").to_string();
+        let team_id = demo_village_team(&app, &manager, "茅台镇一队").await;
         let cookie = app.ui_cookie("village").await;
         let resident = app.resident_at(app.places.village).await;
         let path = format!("/residents/{}", resident.id);
