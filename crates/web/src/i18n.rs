@@ -41,6 +41,17 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// Comma-separated codes as their labels under `prefix` (`family.group`, …), joined
+    /// as the language lists things.
+    pub fn labels(self, prefix: &str, codes: &str) -> String {
+        codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| self.t(&format!("{prefix}.{c}")))
+            .collect::<Vec<_>>()
+            .join(if self == Lang::Zh { "、" } else { ", " })
+    }
+
     /// The catalogue text for `key`; the key itself if it is missing (a test forbids that).
     pub fn t(self, key: &str) -> &'static str {
         match lookup(key) {
@@ -1307,6 +1318,19 @@ mod tests {
             let (zh, en) = lookup(&k).unwrap_or_else(|| panic!("missing {k}"));
             assert!(!zh.is_empty() && !en.is_empty());
         }
+    }
+
+    #[test]
+    fn codes_read_as_a_list_in_each_language() {
+        assert_eq!(
+            Lang::Zh.labels("family.group", "elderly,,disabled"),
+            "65 岁及以上老年人、残疾人"
+        );
+        assert_eq!(
+            Lang::En.labels("family.group", "elderly,disabled"),
+            "Aged 65 and over, Disabled"
+        );
+        assert_eq!(Lang::Zh.labels("family.group", ""), "");
     }
 
     #[test]

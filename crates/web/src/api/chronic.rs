@@ -278,16 +278,50 @@ pub struct FollowUpOutcome {
     pub register: Register,
 }
 
-fn in_range<T: PartialOrd + Copy>(
+/// Refuses a value outside `lo..=hi` (a NaN included).
+pub fn in_range<T: PartialOrd + Copy>(
     v: Option<T>,
     lo: T,
     hi: T,
     field: &'static str,
 ) -> ApiResult<()> {
     match v {
-        Some(x) if x < lo || x > hi => Err(unprocessable(field, "out_of_range")),
+        Some(x) if !(x >= lo && x <= hi) => Err(unprocessable(field, "out_of_range")),
         _ => Ok(()),
     }
+}
+
+/// Checks what a visit or a screening measured: each value in its plausible range, and
+/// blood pressure as a pair.
+pub fn check_measured(
+    systolic: Option<u16>,
+    diastolic: Option<u16>,
+    glucose: Option<f32>,
+    weight_kg: Option<f64>,
+    height_cm: Option<f64>,
+) -> ApiResult<()> {
+    in_range(systolic, 50, 300, "systolic")?;
+    in_range(diastolic, 30, 200, "diastolic")?;
+    in_range(glucose, 1.0, 40.0, "glucose")?;
+    in_range(weight_kg, 2.0, 300.0, "weight_kg")?;
+    in_range(height_cm, 40.0, 250.0, "height_cm")?;
+    match (systolic, diastolic) {
+        (Some(_), None) => Err(unprocessable("diastolic", "required")),
+        (None, Some(_)) => Err(unprocessable("systolic", "required")),
+        _ => Ok(()),
+    }
+}
+
+/// A day of care as given (YYYY-MM-DD), today when empty; a later day is refused.
+pub fn day_of_care(raw: Option<&str>, field: &'static str, today: Date) -> ApiResult<Date> {
+    let day = match raw.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(raw) => parse_date(raw).ok_or_else(|| unprocessable(field, "date_invalid"))?,
+        None => today,
+    };
+    if day > today {
+        return Err(unprocessable(field, "in_future"));
+    }
+    Ok(day)
 }
 
 /// Checks a visit, decides what follows by the standard's rules, and records both.
@@ -303,21 +337,7 @@ pub async fn record(
         return Err(ApiError::not_found());
     }
     let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
-    in_range(b.systolic, 50, 300, "systolic")?;
-    in_range(b.diastolic, 30, 200, "diastolic")?;
-    in_range(b.glucose, 1.0, 40.0, "glucose")?;
-    in_range(b.weight_kg, 2.0, 300.0, "weight_kg")?;
-    in_range(b.height_cm, 40.0, 250.0, "height_cm")?;
-    if b.systolic.is_some() != b.diastolic.is_some() {
-        return Err(unprocessable(
-            if b.systolic.is_some() {
-                "diastolic"
-            } else {
-                "systolic"
-            },
-            "required",
-        ));
-    }
+    check_measured(b.systolic, b.diastolic, b.glucose, b.weight_kg, b.height_cm)?;
     match disease {
         Disease::Hypertension if b.systolic.is_none() => {
             return Err(unprocessable("systolic", "required"));
@@ -327,14 +347,7 @@ pub async fn record(
         }
         _ => {}
     }
-    let today = today();
-    let visit_on = match b.visit_on.as_deref().filter(|v| !v.trim().is_empty()) {
-        Some(raw) => parse_date(raw).ok_or_else(|| unprocessable("visit_on", "date_invalid"))?,
-        None => today,
-    };
-    if visit_on > today {
-        return Err(unprocessable("visit_on", "in_future"));
-    }
+    let visit_on = day_of_care(b.visit_on.as_deref(), "visit_on", today())?;
     for (text, field) in [
         (&b.symptoms, "symptoms"),
         (&b.medications, "medications"),

@@ -4,7 +4,7 @@
 //! hypertension and diabetes into their registers at once) or exclude it.
 
 use super::AppQuery;
-use crate::api::chronic::{clinics, today};
+use crate::api::chronic::{check_measured, clinics, day_of_care, in_range, today};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -17,7 +17,6 @@ use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::chronic::STANDARD;
 use yigong_domain::family::age_on;
-use yigong_domain::registry::parse_date;
 use yigong_domain::screening::{
     Breathlessness, COPD_SQ, CRITERIA, Condition, CopdAnswers, Measured, Support, bmi,
 };
@@ -76,18 +75,6 @@ pub struct ScreeningOutcome {
     pub opened: Vec<&'static str>,
 }
 
-fn in_range<T: PartialOrd + Copy>(
-    v: Option<T>,
-    lo: T,
-    hi: T,
-    field: &'static str,
-) -> ApiResult<()> {
-    match v {
-        Some(x) if !(x >= lo && x <= hi) => Err(unprocessable(field, "out_of_range")),
-        _ => Ok(()),
-    }
-}
-
 /// Records a screening of a resident the user may see and opens what it raises.
 pub async fn record(
     state: &AppState,
@@ -103,30 +90,11 @@ pub async fn record(
         }
         Err(e) => return Err(e.into()),
     };
-    in_range(b.systolic, 50, 300, "systolic")?;
-    in_range(b.diastolic, 30, 200, "diastolic")?;
-    in_range(b.glucose, 1.0, 40.0, "glucose")?;
-    in_range(b.weight_kg, 2.0, 300.0, "weight_kg")?;
-    in_range(b.height_cm, 40.0, 250.0, "height_cm")?;
-    if b.systolic.is_some() != b.diastolic.is_some() {
-        let missing = if b.systolic.is_some() {
-            "diastolic"
-        } else {
-            "systolic"
-        };
-        return Err(unprocessable(missing, "required"));
-    }
+    check_measured(b.systolic, b.diastolic, b.glucose, b.weight_kg, b.height_cm)?;
     if b.systolic.is_none() && b.glucose.is_none() && b.copd.is_none() {
         return Err(unprocessable("systolic", "nothing_measured"));
     }
-    let today = today();
-    let on = match b.screened_on.as_deref().filter(|v| !v.trim().is_empty()) {
-        Some(raw) => parse_date(raw).ok_or_else(|| unprocessable("screened_on", "date_invalid"))?,
-        None => today,
-    };
-    if on > today {
-        return Err(unprocessable("screened_on", "in_future"));
-    }
+    let on = day_of_care(b.screened_on.as_deref(), "screened_on", today())?;
     let body_mass = match (b.weight_kg, b.height_cm) {
         (Some(w), Some(h)) => bmi(w, h),
         _ => None,
@@ -263,14 +231,13 @@ pub struct ResidentScreenings {
     pub suspicions: Vec<SuspicionView>,
 }
 
-/// A resident's screenings and suspicions, the read audited.
+/// A resident's screenings and suspicions; the caller has checked (and audited) that
+/// the user may see the resident.
 pub async fn resident_screenings(
     state: &AppState,
-    user: &CurrentUser,
     resident: Uuid,
 ) -> ApiResult<ResidentScreenings> {
     let c = state.community.id;
-    crate::api::residents::load_in_scope(state, user, resident, "resident.screenings").await?;
     let screenings = state.store.screenings_of(c, resident).await?;
     let suspicions = state
         .store
@@ -300,7 +267,8 @@ pub async fn of_resident(
     let id = q
         .resident_id
         .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, "resident_id", "required"))?;
-    Ok(Json(resident_screenings(&state, &user, id).await?))
+    crate::api::residents::load_in_scope(&state, &user, id, "resident.screenings").await?;
+    Ok(Json(resident_screenings(&state, id).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -398,15 +366,7 @@ pub async fn decide_for(
                         .with_detail(format!("{}/{}", sup.days, sup.needed)));
                 }
             }
-            let diagnosed_on = match b.diagnosed_on.as_deref().filter(|v| !v.trim().is_empty()) {
-                Some(raw) => {
-                    parse_date(raw).ok_or_else(|| unprocessable("diagnosed_on", "date_invalid"))?
-                }
-                None => today,
-            };
-            if diagnosed_on > today {
-                return Err(unprocessable("diagnosed_on", "in_future"));
-            }
+            let diagnosed_on = day_of_care(b.diagnosed_on.as_deref(), "diagnosed_on", today)?;
             let register = condition.register().map(|d| NewRegister {
                 resident_id: s.resident_id,
                 disease: d.as_str(),

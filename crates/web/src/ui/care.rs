@@ -8,7 +8,6 @@ use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use crate::api::screening::{self as api, CopdBody, DecisionBody, ScreeningBody};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -89,15 +88,6 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
 }
 
-fn finding_labels(lang: Lang, codes: &str) -> String {
-    codes
-        .split(',')
-        .filter(|c| !c.is_empty())
-        .map(|c| lang.t(&format!("screening.finding.{c}")))
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
 /// The care part of the page; `None` for users whose role has no part in it.
 pub async fn view(
     state: &AppState,
@@ -124,7 +114,7 @@ pub async fn view(
             id: k.id,
             team: k.team_name,
             package: k.package,
-            groups: super::chronic::group_labels(lang, &k.key_groups),
+            groups: lang.labels("family.group", &k.key_groups),
             start: k.start_date.to_string(),
             renewal_due: (k.end_date - today).whole_days() <= RENEWAL_WINDOW_DAYS,
             end: k.end_date.to_string(),
@@ -174,7 +164,8 @@ pub async fn view(
             },
         })
         .collect();
-    let s = api::resident_screenings(state, user, r.id).await.ui(lang)?;
+    // The page has loaded the resident in the user's scope and audited the read.
+    let s = api::resident_screenings(state, r.id).await.ui(lang)?;
     let screenings = s
         .screenings
         .iter()
@@ -187,7 +178,7 @@ pub async fn view(
             },
             glucose: opt(x.glucose),
             copd: opt(x.copd_score),
-            findings: finding_labels(lang, &x.findings),
+            findings: lang.labels("screening.finding", &x.findings),
         })
         .collect();
     let suspicions = s
@@ -260,13 +251,7 @@ fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
 }
 
 fn number<T: std::str::FromStr>(f: &Fields, name: &'static str) -> Result<Option<T>, ApiError> {
-    let raw = field(f, name);
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse()
-        .map(Some)
-        .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, name, "invalid_field"))
+    super::chronic::number(field(f, name), name)
 }
 
 fn uuid_field(f: &Fields, name: &'static str) -> Result<Uuid, ApiError> {
@@ -366,7 +351,7 @@ async fn screen(
         } else {
             notice.push_str(&format!(
                 " · {}",
-                finding_labels(lang, &o.findings.join(","))
+                lang.labels("screening.finding", &o.findings.join(","))
             ));
         }
         if !o.opened.is_empty() {

@@ -268,7 +268,10 @@ struct VisitForm {
 }
 
 /// A number from a form field: empty is none, anything else must parse.
-fn number<T: std::str::FromStr>(raw: &str, field: &'static str) -> Result<Option<T>, ApiError> {
+pub(super) fn number<T: std::str::FromStr>(
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<T>, ApiError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -518,16 +521,6 @@ struct ContractsPage {
     groups: Vec<GroupRow>,
 }
 
-/// Key-group codes (comma-separated) as their labels.
-pub fn group_labels(lang: Lang, codes: &str) -> String {
-    codes
-        .split(',')
-        .filter(|c| !c.is_empty())
-        .map(|c| lang.t(&format!("family.group.{c}")))
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
 async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
     let lang = user.lang;
     let due = crate::api::family::due_for(&state, &user, None)
@@ -577,7 +570,7 @@ async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiRes
         due: due
             .into_iter()
             .map(|c| {
-                let groups = group_labels(lang, &c.key_groups);
+                let groups = lang.labels("family.group", &c.key_groups);
                 (c, groups)
             })
             .collect(),
