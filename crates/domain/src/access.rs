@@ -67,6 +67,23 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager)
     }
 
+    /// Whether the role sees a resident's phone number whole where it is shown for
+    /// `at`. The office registers and corrects numbers; grassroots doctors phone the
+    /// people on their call lists; everyone else gets the mask.
+    pub fn sees_whole_phone(self, at: PhoneUse) -> bool {
+        match self {
+            Role::Admin | Role::Manager => true,
+            Role::TownshipDoctor | Role::VillageDoctor => at == PhoneUse::CallList,
+            Role::Specialist | Role::PartySecretary | Role::BureauViewer => false,
+        }
+    }
+
+    /// Whether an ID number or phone typed by this role may be looked up exactly (an
+    /// identifier probe): the roles that see them masked are throttled and audited.
+    pub fn probes_identifiers(self) -> bool {
+        !self.sees_full_identifiers()
+    }
+
     /// Whether the role may create and edit residents (inside its reach).
     pub fn edits_residents(self) -> bool {
         matches!(
@@ -108,6 +125,16 @@ impl Role {
             Role::BureauViewer => kind == InstitutionKind::Bureau,
         }
     }
+}
+
+/// Where a phone number is shown, which decides whether it is needed whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneUse {
+    /// A list of people to phone: follow-ups due or overdue, findings awaiting a
+    /// confirming visit.
+    CallList,
+    /// A record, search result, referral, report or any other place.
+    Record,
 }
 
 /// How far a role reaches over resident records.
@@ -258,6 +285,26 @@ mod tests {
         );
         assert!(
             !ReferralScope::resolve(Role::BureauViewer, lead, None, &[]).allows(town, lead, None)
+        );
+    }
+
+    #[test]
+    fn whole_phones_only_where_someone_calls() {
+        let whole = |at| -> Vec<Role> {
+            Role::ALL
+                .into_iter()
+                .filter(|r| r.sees_whole_phone(at))
+                .collect()
+        };
+        assert_eq!(whole(PhoneUse::Record), vec![Role::Admin, Role::Manager]);
+        assert_eq!(
+            whole(PhoneUse::CallList),
+            vec![
+                Role::Admin,
+                Role::Manager,
+                Role::TownshipDoctor,
+                Role::VillageDoctor
+            ]
         );
     }
 

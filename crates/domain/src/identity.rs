@@ -87,9 +87,9 @@ impl ResidentIdNumber {
         }
     }
 
-    /// `5201**********1234`: the region's first four and the last four characters.
+    /// `520382************`: the region code only (see [`mask_id_text`]).
     pub fn masked(&self) -> String {
-        format!("{}**********{}", &self.0[..4], &self.0[14..])
+        mask_id_text(&self.0)
     }
 }
 
@@ -119,15 +119,22 @@ fn birth_date_of(b: &[u8]) -> Option<Date> {
     Date::from_calendar_date(year, month, day).ok()
 }
 
-/// Masks any stored identifier text: keeps the first four and last four characters.
+/// Characters of an ID number a mask keeps: the six-digit region code of household
+/// registration, which the address already tells.
+pub const ID_MASK_KEEPS: usize = 6;
+
+/// Masks any stored identifier text: keeps the region code and hides the birth date, the
+/// sequence and the check character (`520382************`). The birth date and sex are
+/// shown elsewhere to clinicians, so what stays hidden is the sequence: 500 values for a
+/// known sex, about 9 bits (decision 0007); the check character follows from the rest.
+/// Text too short to be an ID number is hidden whole.
 pub fn mask_id_text(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
+    let n = s.chars().count();
+    if n <= 8 {
+        return "*".repeat(n);
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+    let head: String = s.chars().take(ID_MASK_KEEPS).collect();
+    format!("{head}{}", "*".repeat(n - ID_MASK_KEEPS))
 }
 
 /// Why a phone number was refused.
@@ -208,7 +215,7 @@ mod tests {
         assert_eq!(id.birth_date(), time::macros::date!(1949 - 12 - 31));
         assert_eq!(id.sex(), Sex::Female);
         assert_eq!(id.region_code(), "110105");
-        assert_eq!(id.masked(), "1101**********002X");
+        assert_eq!(id.masked(), "110105************");
     }
 
     #[test]
@@ -276,7 +283,10 @@ mod tests {
 
     #[test]
     fn masking_text() {
-        assert_eq!(mask_id_text("520382198001010011"), "5203**********0011");
+        assert_eq!(mask_id_text("520382198001010011"), "520382************");
+        // Nothing of the birth date, the sequence or the check character survives.
+        assert!(!mask_id_text("520382198001010011").contains("0011"));
+        assert_eq!(mask_id_text("123456789"), "123456***");
         assert_eq!(mask_id_text("short"), "*****");
         assert_eq!(mask_phone_text("13800138000"), "138****8000");
     }

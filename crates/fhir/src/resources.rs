@@ -12,7 +12,9 @@ pub struct PatientData<'a> {
     pub name: &'a str,
     pub sex: &'a str,
     pub birth_date: Date,
-    pub id_number: &'a str,
+    /// The whole ID number, or `None` where the reader sees it masked: a mask is no
+    /// identifier value.
+    pub id_number: Option<&'a str>,
     pub phone: &'a str,
     pub address: &'a str,
     pub active: bool,
@@ -55,12 +57,6 @@ pub fn patient(p: &PatientData<'_>) -> Value {
         "resourceType": "Patient",
         "id": p.id.to_string(),
         "meta": { "lastUpdated": instant(p.updated_at) },
-        "identifier": [{
-            "use": "official",
-            "type": { "text": "居民身份证" },
-            "system": ID_CARD_SYSTEM,
-            "value": p.id_number,
-        }],
         "active": p.active,
         "name": [human_name(p.name)],
         "telecom": [{ "system": "phone", "value": p.phone, "use": "mobile" }],
@@ -71,6 +67,14 @@ pub fn patient(p: &PatientData<'_>) -> Value {
             "display": p.organization_name,
         },
     });
+    if let Some(id_number) = p.id_number {
+        v["identifier"] = json!([{
+            "use": "official",
+            "type": { "text": "居民身份证" },
+            "system": ID_CARD_SYSTEM,
+            "value": id_number,
+        }]);
+    }
     if !p.address.is_empty() {
         v["address"] = json!([{ "use": "home", "text": p.address, "country": "CN" }]);
     }
@@ -123,7 +127,8 @@ pub struct PractitionerData<'a> {
     pub id: Uuid,
     pub name: &'a str,
     pub sex: &'a str,
-    pub id_number: &'a str,
+    /// As for [`PatientData::id_number`].
+    pub id_number: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub title: &'a str,
     pub title_label: &'a str,
@@ -131,10 +136,12 @@ pub struct PractitionerData<'a> {
 }
 
 pub fn practitioner(p: &PractitionerData<'_>) -> Value {
+    let identifier = p
+        .id_number
+        .map(|id| json!([{ "use": "official", "system": ID_CARD_SYSTEM, "value": id }]));
     let mut v = json!({
         "resourceType": "Practitioner",
         "id": p.id.to_string(),
-        "identifier": [{ "use": "official", "system": ID_CARD_SYSTEM, "value": p.id_number }],
         "active": p.active,
         "name": [human_name(p.name)],
         "gender": gender(p.sex),
@@ -147,6 +154,9 @@ pub fn practitioner(p: &PractitionerData<'_>) -> Value {
     });
     if let Some(phone) = p.phone.filter(|s| !s.is_empty()) {
         v["telecom"] = json!([{ "system": "phone", "value": phone, "use": "work" }]);
+    }
+    if let Some(identifier) = identifier {
+        v["identifier"] = identifier;
     }
     v
 }
@@ -252,7 +262,7 @@ mod tests {
             name: "欧阳娜娜",
             sex: "female",
             birth_date: time::macros::date!(1990 - 01 - 02),
-            id_number: "11010519491231002X",
+            id_number: Some("11010519491231002X"),
             phone: "13800138000",
             address: "",
             active: true,

@@ -60,9 +60,12 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn find_account(&self, username: &str) -> Result<Option<Account>> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.username = $1");
-        on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(username).fetch_optional(pool).await.store())
+    /// The account of `username` in `community` (an account belongs to one community).
+    pub async fn find_account(&self, community: Uuid, username: &str) -> Result<Option<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.community_id = $1 AND a.username = $2"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(community).bind(username).fetch_optional(pool).await.store())
     }
 
     pub async fn list_accounts(&self, community: Uuid) -> Result<Vec<Account>> {
@@ -94,7 +97,8 @@ impl Store {
     }
 
     /// The session for a token hash, if it exists, has not expired and its account is active.
-    pub async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {
+    /// A live session of an active account of `community`.
+    pub async fn find_session(&self, community: Uuid, token_hash: &str) -> Result<Option<Session>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -104,15 +108,22 @@ impl Store {
         }
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE AND a.community_id = $3"
         );
-        let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now())
+        let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now()).bind(community)
             .fetch_optional(pool).await.store())?;
         Ok(row.map(|r| Session {
             account: r.account,
             csrf_token: r.csrf_token,
             expires_at: r.expires_at,
         }))
+    }
+
+    /// Ends every session of an account.
+    pub async fn delete_account_sessions(&self, account: Uuid) -> Result<()> {
+        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account).execute(pool).await.store().map(|_| ()))?;
+        Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

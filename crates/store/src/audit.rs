@@ -7,8 +7,8 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events (id, community_id, at, account_id, username, action, entity, entity_id, outcome, ip, detail, method, path)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// The audit INSERT on any executor (a pool, or a transaction whose change it records);
 /// `$entity_id` overrides the entry's for rows created in the same transaction.
@@ -26,6 +26,8 @@ macro_rules! insert_audit {
             .bind(if $e.allowed { "allowed" } else { "denied" })
             .bind($e.ip)
             .bind($e.detail)
+            .bind($e.method)
+            .bind($e.path)
             .execute($conn)
     };
 }
@@ -50,7 +52,9 @@ pub(crate) fn audit_row(
         entity_id,
         outcome,
         e.ip,
-        e.detail
+        e.detail,
+        e.method,
+        e.path
     ]
     .to_vec()
 }
@@ -66,6 +70,9 @@ pub struct AuditEntry<'a> {
     pub allowed: bool,
     pub ip: &'a str,
     pub detail: &'a str,
+    /// The request behind the event (empty outside HTTP).
+    pub method: &'a str,
+    pub path: &'a str,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -81,6 +88,8 @@ pub struct AuditEvent {
     pub outcome: String,
     pub ip: String,
     pub detail: String,
+    pub method: String,
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,7 +137,7 @@ impl Store {
     ) -> Result<Page<AuditEvent>> {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
-                "SELECT id, at, account_id, username, action, entity, entity_id, outcome, ip, detail FROM audit_events");
+                "SELECT id, at, account_id, username, action, entity, entity_id, outcome, ip, detail, method, path FROM audit_events");
             push_filters(&mut qb, community, q);
             qb.push(" ORDER BY at DESC, id DESC LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<AuditEvent>().fetch_all(pool).await.store()?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+use yigong_domain::access::ResidentScope;
 use yigong_domain::family::Term;
 
 #[derive(Debug, Clone)]
@@ -334,13 +335,23 @@ impl Store {
         &self,
         community: Uuid,
         teams: &[Uuid],
+        residents: &ResidentScope,
         by: Date,
     ) -> Result<Vec<Contract>> {
+        let reach = match residents {
+            ResidentScope::None => return Ok(vec![]),
+            ResidentScope::All => None,
+            ResidentScope::Institutions(ids) => Some(ids),
+        };
         let (items,) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(CONTRACT_SELECT);
             qb.push(" WHERE c.community_id = ").push_bind(community)
                 .push(" AND c.status = 'active' AND c.end_date <= ").push_bind(by);
             crate::push_in(&mut qb, "c.team_id", teams);
+            // A team serves several villages: only the residents the caller reaches.
+            if let Some(ids) = reach {
+                crate::push_in(&mut qb, "r.institution_id", ids);
+            }
             qb.push(" ORDER BY c.end_date, c.id LIMIT 500");
             (qb.build_query_as::<Contract>().fetch_all(pool).await.store()?,)
         });

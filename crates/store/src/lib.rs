@@ -177,16 +177,18 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub const MAX_PER_PAGE: i64 = 200;
+    /// Pages past this are past the end of any list (and keep the offset from overflowing).
+    pub const MAX_PAGE: i64 = 1_000_000;
 
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
         }
     }
 
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_ecg"),
     migration!(7, "0007_family_chronic"),
     migration!(8, "0008_screening_risk"),
+    migration!(9, "0009_audit_request"),
 ];
 
 impl Store {

@@ -43,6 +43,9 @@ pub struct ResidentQuery {
     pub include_inactive: bool,
 }
 
+/// A search counts its matches up to this many; past it the total reads "more than".
+pub const COUNT_CAP: i64 = 1000;
+
 /// Rows per INSERT statement: 15 parameters each stays far below SQLite's limit.
 pub const STATEMENT_ROWS: usize = 500;
 
@@ -174,18 +177,22 @@ impl Store {
             qb.push(format!(" ORDER BY {} LIMIT ", plan.order)).push_bind(page.per_page)
                 .push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Resident>().fetch_all(pool).await.store()?;
+            // Counting stops past the cap: a broad term ("5", a common surname) must not
+            // cost a scan of every match on every request.
             let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
                 items.len() as i64
             } else if plan.ranges.is_empty() {
-                let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM residents r");
+                let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT r.id FROM residents r");
                 push_common(&mut qc, community, scope, query);
+                qc.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") m");
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             } else {
                 let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM (");
-                push_matching_ids(&mut qc, community, scope, query, &plan, None);
+                push_matching_ids(&mut qc, community, scope, query, &plan, Some(COUNT_CAP + 1));
                 qc.push(") m");
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             };
+            let total = total.min(COUNT_CAP + 1);
             (items, total)
         });
         Ok(Page {
@@ -193,6 +200,24 @@ impl Store {
             total,
             page: page.page,
             per_page: page.per_page,
+        })
+    }
+
+    /// A resident by id if it lies inside `scope`: nothing outside the reach is read.
+    pub async fn get_resident_in(
+        &self,
+        community: Uuid,
+        scope: &ResidentScope,
+        id: Uuid,
+    ) -> Result<Option<Resident>> {
+        if *scope == ResidentScope::None {
+            return Ok(None);
+        }
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(SELECT);
+            push_common(&mut qb, community, scope, &ResidentQuery { include_inactive: true, ..Default::default() });
+            qb.push(" AND r.id = ").push_bind(id);
+            qb.build_query_as::<Resident>().fetch_optional(pool).await.store()
         })
     }
 

@@ -4,8 +4,6 @@
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -13,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
-use yigong_domain::access::{ReferralScope, ResidentScope, Role};
+use yigong_domain::access::{PhoneUse, ReferralScope, ResidentScope, Role};
 use yigong_domain::ecg::EcgScope;
 use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_domain::registry::InstitutionKind;
@@ -29,7 +27,12 @@ pub const SESSION_CACHE_SECONDS: u64 = 30;
 fn cached_user(state: &AppState, hash: &str) -> Option<CurrentUser> {
     let mut cache = state.sessions.lock().ok()?;
     match cache.get(hash) {
-        Some((at, user)) if at.elapsed().as_secs() < SESSION_CACHE_SECONDS => Some(user.clone()),
+        Some((at, user))
+            if at.elapsed().as_secs() < SESSION_CACHE_SECONDS
+                && user.expires_at > OffsetDateTime::now_utc() =>
+        {
+            Some(user.clone())
+        }
         Some(_) => {
             cache.remove(hash);
             None
@@ -47,14 +50,49 @@ fn remember_user(state: &AppState, hash: &str, user: &CurrentUser) {
     }
 }
 
-/// Ends a session: in the database and in the cache.
-pub async fn end_session(state: &AppState, token: &str) -> ApiResult<()> {
-    let hash = token_hash(token);
+/// Ends a session at once everywhere: the database row, the cache, and any live stream
+/// it holds open.
+pub async fn end_session(state: &AppState, token_hash: &str) -> ApiResult<()> {
     if let Ok(mut cache) = state.sessions.lock() {
-        cache.remove(&hash);
+        cache.remove(token_hash);
     }
-    state.store.delete_session(&hash).await?;
+    state.store.delete_session(token_hash).await?;
+    let _ = state.ended.send(Ended::Session(token_hash.to_string()));
     Ok(())
+}
+
+/// Ends every session of an account (deactivated, or its password reset).
+pub async fn end_account_sessions(state: &AppState, account: Uuid) -> ApiResult<()> {
+    if let Ok(mut cache) = state.sessions.lock() {
+        cache.retain(|_, (_, u)| u.account_id != account);
+    }
+    state.store.delete_account_sessions(account).await?;
+    let _ = state.ended.send(Ended::Account(account));
+    Ok(())
+}
+
+/// What ended, for the live streams that must close with it.
+#[derive(Debug, Clone)]
+pub enum Ended {
+    Session(String),
+    Account(Uuid),
+}
+
+impl Ended {
+    pub fn ends(&self, user: &CurrentUser) -> bool {
+        match self {
+            Ended::Session(h) => *h == user.session,
+            Ended::Account(a) => *a == user.account_id,
+        }
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header (the scheme in any case).
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
 }
 
 /// A value of the request's `Cookie` header.
@@ -84,23 +122,7 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string())
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+pub use crate::passwords::{hash_password, verify_password};
 
 /// A hash to verify against when the username is unknown, so both paths cost the same.
 fn dummy_hash() -> &'static str {
@@ -109,21 +131,83 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks a username and password; `None` when either is wrong or the account inactive.
-pub async fn check_credentials(
+/// Unthrottled and unaudited: callers go through [`login`].
+async fn check_credentials(
     state: &AppState,
     username: &str,
     password: &str,
 ) -> ApiResult<Option<Account>> {
-    let account = state.store.find_account(username.trim()).await?;
+    let account = state
+        .store
+        .find_account(state.community.id, username.trim())
+        .await?;
     let (hash, account) = match account {
         Some(a) if a.active => (a.password_hash.clone(), Some(a)),
         _ => (dummy_hash().to_string(), None),
     };
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|_| ApiError::internal())?;
+    let ok = state.passwords.verify(password, &hash).await;
     Ok(if ok { account } else { None })
+}
+
+/// A login attempt: throttled per username and per address, every attempt audited.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    ip: &str,
+    request: (&str, &str),
+) -> ApiResult<Account> {
+    let username: String = username.trim().chars().take(64).collect();
+    let audit = |account: Option<Uuid>, allowed: bool, detail: &'static str| {
+        let entry = AuditEntry {
+            account_id: account,
+            username: &username,
+            action: "login",
+            entity: "account",
+            entity_id: account,
+            allowed,
+            ip,
+            detail,
+            method: request.0,
+            path: request.1,
+        };
+        let store = state.store.clone();
+        let community = state.community.id;
+        let entry = entry.clone();
+        async move { store.record_audit(community, &entry).await }
+    };
+    let throttles = &state.throttles;
+    let account_key = username.to_lowercase();
+    if throttles.login_account.check(&account_key).is_err()
+        || throttles.login_address.check(ip).is_err()
+    {
+        audit(None, false, "throttled").await?;
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_logins",
+        ));
+    }
+    if password.len() > 256 || username.is_empty() {
+        audit(None, false, "invalid").await?;
+        return Err(invalid_credentials());
+    }
+    match check_credentials(state, &username, password).await? {
+        Some(account) => {
+            throttles.login_account.clear(&account_key);
+            audit(Some(account.id), true, "").await?;
+            Ok(account)
+        }
+        None => {
+            throttles.login_account.hit(&account_key);
+            throttles.login_address.hit(ip);
+            audit(None, false, "invalid").await?;
+            Err(invalid_credentials())
+        }
+    }
+}
+
+pub fn invalid_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials")
 }
 
 /// A new session: returns `(token, csrf_token, expires_at)`.
@@ -149,6 +233,31 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     )
 }
 
+/// The cookie that carries the login form's CSRF token (double submit: the form's
+/// hidden field must match it). Before login there is no session to hold the token.
+pub const LOGIN_CSRF_COOKIE: &str = "yigong_login_csrf";
+
+/// The login form's token: the one the browser already holds, or a new one.
+pub fn login_csrf(headers: &HeaderMap) -> String {
+    cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(|| random_hex(16))
+}
+
+pub fn login_csrf_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=7200{secure}"
+    )
+}
+
+/// Whether the login form's token matches its cookie.
+pub fn login_csrf_matches(headers: &HeaderMap, form_token: &str) -> bool {
+    cookie(headers, LOGIN_CSRF_COOKIE).is_some_and(|c| {
+        !c.is_empty() && crate::passwords::constant_time_eq(c.as_bytes(), form_token.as_bytes())
+    })
+}
+
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
@@ -160,6 +269,17 @@ pub fn client_ip(parts: &Parts) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default()
+}
+
+/// The client's address, for handlers that serve anonymous requests (login).
+pub struct ConnectInfoIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts)))
+    }
 }
 
 /// The authenticated user of a request, with what their role reaches.
@@ -179,6 +299,12 @@ pub struct CurrentUser {
     pub via_cookie: bool,
     pub ip: String,
     pub lang: Lang,
+    /// The hash of the session's token: what logout ends.
+    pub session: String,
+    pub expires_at: OffsetDateTime,
+    /// The request being served, for the audit trail.
+    pub method: String,
+    pub path: String,
 }
 
 impl CurrentUser {
@@ -190,6 +316,41 @@ impl CurrentUser {
         }
     }
 
+    /// The audit row of a list or search that returned resident data.
+    pub async fn audit_list(
+        &self,
+        state: &AppState,
+        action: &str,
+        entity: &str,
+        results: i64,
+    ) -> ApiResult<()> {
+        self.audit(
+            state,
+            action,
+            entity,
+            None,
+            true,
+            &format!("results={results}"),
+        )
+        .await
+    }
+
+    /// Like [`Self::require`], and a refusal is written to the audit trail.
+    pub async fn require_audited(
+        &self,
+        state: &AppState,
+        allowed: bool,
+        action: &str,
+        entity: &str,
+        entity_id: Option<Uuid>,
+    ) -> ApiResult<()> {
+        if !allowed {
+            self.audit(state, action, entity, entity_id, false, "role")
+                .await?;
+        }
+        self.require(allowed)
+    }
+
     /// An ID number as this user may see it: whole for registrars, masked otherwise.
     pub fn shown_id_number(&self, id_number: &str) -> String {
         if self.role.sees_full_identifiers() {
@@ -199,9 +360,9 @@ impl CurrentUser {
         }
     }
 
-    /// A phone number as this user may see it.
-    pub fn shown_phone(&self, phone: &str) -> String {
-        if self.role.sees_full_identifiers() {
+    /// A phone number as this user may see it where it is shown for `at`.
+    pub fn shown_phone(&self, at: PhoneUse, phone: &str) -> String {
+        if self.role.sees_whole_phone(at) {
             phone.to_string()
         } else {
             mask_phone_text(phone)
@@ -210,7 +371,9 @@ impl CurrentUser {
 
     /// For cookie sessions: the form's or header's CSRF token must match the session's.
     pub fn check_csrf(&self, token: &str) -> ApiResult<()> {
-        if !self.via_cookie || constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+        if !self.via_cookie
+            || crate::passwords::constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
+        {
             Ok(())
         } else {
             Err(ApiError::new(StatusCode::FORBIDDEN, "csrf_failed"))
@@ -235,6 +398,8 @@ impl CurrentUser {
             allowed,
             ip: &self.ip,
             detail,
+            method: &self.method,
+            path: &self.path,
         }
     }
 
@@ -273,10 +438,6 @@ fn check_api_csrf(
     Ok(())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
@@ -284,15 +445,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(|t| t.trim().to_string());
+        let bearer = bearer_token(&parts.headers);
         let via_cookie = bearer.is_none();
         let token = bearer
             .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
@@ -310,12 +463,14 @@ impl FromRequestParts<AppState> for CurrentUser {
                 user.via_cookie = via_cookie;
                 user.ip = client_ip(parts);
                 user.lang = lang;
+                user.method = parts.method.to_string();
+                user.path = path.clone();
                 user
             }
             None => {
                 let session = state
                     .store
-                    .find_session(&hash)
+                    .find_session(state.community.id, &hash)
                     .await?
                     .ok_or_else(ApiError::unauthenticated)?;
                 let account = session.account;
@@ -358,6 +513,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                     via_cookie,
                     ip: client_ip(parts),
                     lang,
+                    session: hash.clone(),
+                    expires_at: session.expires_at,
+                    method: parts.method.to_string(),
+                    path: path.clone(),
                 };
                 remember_user(state, &hash, &user);
                 user
@@ -371,15 +530,6 @@ impl FromRequestParts<AppState> for CurrentUser {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_verify_only_themselves() {
-        let h = hash_password("demo1234").expect("hash");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("demo1234", &h));
-        assert!(!verify_password("demo12345", &h));
-        assert!(!verify_password("demo1234", "not a hash"));
-    }
 
     #[test]
     fn tokens_are_random_and_hashed() {

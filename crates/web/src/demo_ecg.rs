@@ -184,7 +184,7 @@ pub async fn add_history(
     }
     let mut accounts = std::collections::HashMap::new();
     for name in ["ecg", "specialist", "township", "village"] {
-        if let Some(a) = store.find_account(name).await? {
+        if let Some(a) = store.find_account(community, name).await? {
             accounts.insert(name, a);
         }
     }

@@ -510,6 +510,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "must have 18 characters",
     ),
     (
+        "error.id_search_needs_whole_number",
+        "按身份证号查找须输入完整的 18 位号码",
+        "Searching by ID number needs the whole 18-character number",
+    ),
+    (
         "error.import_empty",
         "文件中没有数据行",
         "The file has no data rows",
@@ -518,6 +523,21 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "error.import_header_missing",
         "文件缺少必需的列",
         "The file lacks a required column",
+    ),
+    (
+        "error.import_old_format",
+        "不支持旧版 Excel（.xls）或 .ods 文件，请另存为 .xlsx 或 CSV 后再导入",
+        "Old Excel (.xls) and .ods files are not read: save as .xlsx or CSV and import again",
+    ),
+    (
+        "error.import_too_large",
+        "文件解压后过大，请拆分后分批导入",
+        "The file is too large once unpacked: split it and import the parts",
+    ),
+    (
+        "error.import_too_many_rows",
+        "单次导入的行数超过上限，请拆分后分批导入。上限",
+        "Too many rows for one import: split the file. The limit is",
     ),
     (
         "error.import_unreadable",
@@ -609,6 +629,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "应为以 1 开头的 11 位数字",
         "must be 11 digits starting with 1",
     ),
+    (
+        "error.query_too_long",
+        "查询内容过长（最多 40 个字）",
+        "The search is too long (40 characters at most)",
+    ),
     ("error.reason_required", "须填写原因", "needs a reason"),
     (
         "error.referral_ended",
@@ -692,6 +717,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "is not a known title",
     ),
     ("error.too_long", "内容过长", "is too long"),
+    (
+        "error.too_many_identifier_lookups",
+        "按身份证号查找过于频繁，请一小时后再试",
+        "Too many look-ups by ID number: try again in an hour",
+    ),
+    (
+        "error.too_many_logins",
+        "登录失败次数过多，请 5 分钟后再试",
+        "Too many failed logins: try again in 5 minutes",
+    ),
     ("error.unauthenticated", "请先登录", "Please log in"),
     (
         "error.unsupported_media_type",
@@ -1067,6 +1102,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("referral.waiting", "等待", "Waiting"),
     ("referral.within", "达标", "Within target"),
     ("residents.all_institutions", "全部机构", "All institutions"),
+    (
+        "residents.capped",
+        "超过 1000 条，请输入更多字缩小范围",
+        "more than 1,000: type more to narrow the search",
+    ),
     ("residents.new", "新建居民档案", "New resident"),
     (
         "residents.search_placeholder",

@@ -5,9 +5,8 @@
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use axum::http::StatusCode;
-use calamine::{Data, Reader};
+use calamine::Data;
 use std::collections::HashMap;
-use std::io::Cursor;
 use uuid::Uuid;
 use yigong_domain::registry::{
     FieldError, ResidentInput, StaffInput, TITLES, ValidResident, ValidStaff,
@@ -51,20 +50,27 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-fn unreadable() -> ApiError {
+pub(crate) fn unreadable() -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_unreadable")
 }
 
-/// Reads CSV (UTF-8, with or without BOM) or Excel (.xlsx/.xls/.ods, first sheet).
+/// Reads CSV (UTF-8, with or without BOM) or Excel (.xlsx, first sheet). The old binary
+/// formats (.xls, .ods) are refused with a request to save as .xlsx: their reader lays
+/// every sheet out densely, so a tiny file declaring far-apart cells would take all
+/// memory.
 pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, ApiError> {
     let lower = file_name.to_ascii_lowercase();
-    let spreadsheet = bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-        || lower.ends_with(".xlsx")
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || lower.ends_with(".xls")
-        || lower.ends_with(".ods");
-    let mut table = if spreadsheet {
-        read_spreadsheet(bytes)?
+        || lower.ends_with(".ods")
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_old_format",
+        ));
+    }
+    let mut table = if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
+        crate::import_xlsx::read(bytes)?
     } else {
         read_csv(bytes)?
     };
@@ -77,7 +83,18 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, ApiError> {
             "import_empty",
         ));
     }
+    if table.rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
     Ok(table)
+}
+
+/// Most data rows one import takes: a county's residents come as one file per township.
+pub const MAX_ROWS: usize = 200_000;
+
+pub(crate) fn too_many_rows() -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_too_many_rows")
+        .with_detail(MAX_ROWS.to_string())
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Table, ApiError> {
@@ -100,29 +117,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ApiError> {
     Ok(Table { headers, rows })
 }
 
-fn read_spreadsheet(bytes: &[u8]) -> Result<Table, ApiError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|_| unreadable())?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(unreadable)?
-        .map_err(|_| unreadable())?;
-    let mut it = range.rows();
-    let headers: Vec<String> = it
-        .next()
-        .ok_or_else(unreadable)?
-        .iter()
-        .map(|c| cell_text(c).trim().to_string())
-        .collect();
-    let start = range.start().map_or(0, |(r, _)| r as usize);
-    let rows = it
-        .enumerate()
-        .map(|(i, r)| (start + i + 2, r.iter().map(cell_text).collect()))
-        .collect();
-    Ok(Table { headers, rows })
-}
-
-fn cell_text(c: &Data) -> String {
+pub(crate) fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

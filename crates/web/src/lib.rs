@@ -11,8 +11,11 @@ pub mod error;
 pub mod fhir;
 pub mod i18n;
 pub mod import;
+pub mod import_xlsx;
 pub mod openapi;
+pub mod passwords;
 pub mod state;
+pub mod throttle;
 pub mod ui;
 
 use axum::Router;

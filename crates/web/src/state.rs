@@ -20,6 +20,12 @@ pub struct Inner {
     pub ecg_live: tokio::sync::broadcast::Sender<LiveStudy>,
     /// Recently verified sessions (token hash → user), so a burst of requests costs one
     /// session query; entries live [`crate::auth::SESSION_CACHE_SECONDS`] and go on logout.
+    /// Failed logins and identifier look-ups, counted per key.
+    pub throttles: crate::throttle::Throttles,
+    /// The threads that check passwords, one per core.
+    pub passwords: crate::passwords::PasswordPool,
+    /// Sessions that ended (logout, deactivation): open live streams close at once.
+    pub ended: tokio::sync::broadcast::Sender<crate::auth::Ended>,
     pub sessions: std::sync::Mutex<
         std::collections::HashMap<String, (std::time::Instant, crate::auth::CurrentUser)>,
     >,
@@ -55,6 +61,9 @@ impl AppState {
             secure_cookies,
             live: tokio::sync::broadcast::channel(1024).0,
             ecg_live: tokio::sync::broadcast::channel(1024).0,
+            ended: tokio::sync::broadcast::channel(256).0,
+            throttles: Default::default(),
+            passwords: crate::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
         }))
     }

@@ -26,6 +26,8 @@ fn entry(action: &'static str) -> AuditEntry<'static> {
         allowed: true,
         ip: "",
         detail: "",
+        method: "",
+        path: "",
     }
 }
 
@@ -238,13 +240,23 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
             .expect("signs again");
         // Due for renewal: contracts ending within the window.
         let due = store
-            .contracts_due(c, &[first], term.end)
+            .contracts_due(
+                c,
+                &[first],
+                &yigong_domain::access::ResidentScope::All,
+                term.end,
+            )
             .await
             .expect("due");
         assert_eq!(due.len(), 1, "{}", app.label);
         assert!(
             store
-                .contracts_due(c, &[first], term.start)
+                .contracts_due(
+                    c,
+                    &[first],
+                    &yigong_domain::access::ResidentScope::All,
+                    term.start
+                )
                 .await
                 .expect("due")
                 .is_empty()

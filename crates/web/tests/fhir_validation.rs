@@ -197,6 +197,8 @@ async fn fhir_output_validates_with_independent_validators() {
                         allowed: true,
                         ip: "",
                         detail: "",
+                        method: "",
+                        path: "",
                     },
                 )
                 .await

@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
-use yigong_domain::access::ResidentScope;
+use yigong_domain::access::{PhoneUse, ResidentScope};
 use yigong_domain::chronic::{ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD};
 use yigong_domain::family::age_on;
 use yigong_domain::registry::parse_date;
@@ -94,16 +94,19 @@ pub async fn worklist_for(
         "chronic_register",
         None,
         true,
-        "",
+        &format!("results={}", page.total),
     )
     .await?;
     Ok(Page {
         items: page
             .items
             .into_iter()
-            .map(|row| DueView {
-                overdue_days: (today - row.next_due).whole_days(),
-                row,
+            .map(|mut row| {
+                row.phone = user.shown_phone(PhoneUse::CallList, &row.phone);
+                DueView {
+                    overdue_days: (today - row.next_due).whole_days(),
+                    row,
+                }
             })
             .collect(),
         total: page.total,

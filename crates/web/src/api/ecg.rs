@@ -327,6 +327,33 @@ pub fn filter_for(user: &CurrentUser, view: Option<&str>) -> ApiResult<StudyFilt
     }
 }
 
+/// A page of the studies a view shows this user, the list audited (and a view the
+/// user may not have, refused and audited).
+pub async fn studies_for(
+    state: &AppState,
+    user: &CurrentUser,
+    view: Option<&str>,
+    paging: yigong_store::PageRequest,
+) -> ApiResult<(StudyFilter, yigong_store::Page<Study>)> {
+    let filter = match filter_for(user, view) {
+        Ok(f) => f,
+        Err(e) => {
+            if e.status == StatusCode::FORBIDDEN {
+                user.audit(state, "ecg.list", "ecg_study", None, false, "view")
+                    .await?;
+            }
+            return Err(e);
+        }
+    };
+    let page = state
+        .store
+        .list_studies(state.community.id, &filter, paging)
+        .await?;
+    user.audit_list(state, "ecg.list", "ecg_study", page.total)
+        .await?;
+    Ok((filter, page))
+}
+
 #[utoipa::path(get, path = "/api/v1/ecg/studies",
     params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "A page of studies"), (status = 403, description = "Not a view of this user's")))]
@@ -335,15 +362,13 @@ pub async fn list(
     user: CurrentUser,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<Page<StudyView>>> {
-    let filter = filter_for(&user, q.view.as_deref())?;
-    let page = state
-        .store
-        .list_studies(
-            state.community.id,
-            &filter,
-            yigong_store::PageRequest::new(q.page, q.per_page),
-        )
-        .await?;
+    let (_, page) = studies_for(
+        &state,
+        &user,
+        q.view.as_deref(),
+        yigong_store::PageRequest::new(q.page, q.per_page),
+    )
+    .await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(StudyView::of).collect(),
         total: page.total,
@@ -675,10 +700,9 @@ pub async fn stats_for(
     user: &CurrentUser,
     days: Option<i64>,
 ) -> ApiResult<EcgStats> {
-    user.require(matches!(
-        user.ecg,
-        rules::EcgScope::All | rules::EcgScope::Reader
-    ))?;
+    let allowed = matches!(user.ecg, rules::EcgScope::All | rules::EcgScope::Reader);
+    user.require_audited(state, allowed, "ecg.stats", "ecg_study", None)
+        .await?;
     let days = days.unwrap_or(30).clamp(1, 366);
     let now = OffsetDateTime::now_utc();
     let rows = state
@@ -729,7 +753,9 @@ pub async fn stats_for(
         .await?
         .into_iter()
         .map(StudyView::of)
-        .collect();
+        .collect::<Vec<_>>();
+    user.audit_list(state, "ecg.stats", "ecg_study", unacknowledged.len() as i64)
+        .await?;
     Ok(EcgStats {
         days,
         by_urgency,

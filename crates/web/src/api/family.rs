@@ -545,10 +545,20 @@ pub async fn due_for(
         .unwrap_or(yigong_domain::family::RENEWAL_WINDOW_DAYS)
         .clamp(0, 366);
     let by = crate::api::chronic::today() + Duration::days(window);
-    Ok(state
+    let due = state
         .store
-        .contracts_due(state.community.id, &ids, by)
-        .await?)
+        .contracts_due(state.community.id, &ids, &user.scope, by)
+        .await?;
+    user.audit(
+        state,
+        "contract.due",
+        "resident",
+        None,
+        true,
+        &format!("results={}", due.len()),
+    )
+    .await?;
+    Ok(due)
 }
 
 /// Contract coverage of the user's clinics (all of them for the office).

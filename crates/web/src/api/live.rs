@@ -1,15 +1,18 @@
 //! Server-sent events: open worklists, referral and ECG pages hear of changes at once.
-//! Only what the user may see is announced, and only ids and statuses are sent.
+//! Only what the user may see is announced, and only ids and statuses are sent. A stream
+//! closes the moment its session ends: logout, deactivation or expiry.
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Ended};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::stream::{self, Stream};
+use serde::Serialize;
 use std::convert::Infallible;
-use tokio::sync::broadcast::error::RecvError;
+use time::OffsetDateTime;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,35 +25,13 @@ async fn stream_referrals(
     user: CurrentUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.live.subscribe();
-    let events = stream::unfold((rx, user), |(mut rx, user)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(r)
-                    if user.referrals.allows(
-                        r.from_institution_id,
-                        r.to_institution_id,
-                        r.to_department_id,
-                    ) =>
-                {
-                    let data = serde_json::to_string(&r).unwrap_or_default();
-                    return Some((
-                        Ok(Event::default().event("referral").data(data)),
-                        (rx, user),
-                    ));
-                }
-                Ok(_) => continue,
-                // A slow page missed some: tell it to refresh.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((
-                        Ok(Event::default().event("referral").data("{}")),
-                        (rx, user),
-                    ));
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    });
-    Sse::new(events).keep_alive(KeepAlive::default())
+    live(state.ended.subscribe(), user, rx, "referral", |user, r| {
+        user.referrals.allows(
+            r.from_institution_id,
+            r.to_institution_id,
+            r.to_department_id,
+        )
+    })
 }
 
 /// ECG studies in the user's reach: uploads for the reading worklist, claims, reports
@@ -60,18 +41,51 @@ async fn stream_studies(
     user: CurrentUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.ecg_live.subscribe();
-    let events = stream::unfold((rx, user), |(mut rx, user)| async move {
+    live(state.ended.subscribe(), user, rx, "study", |user, s| {
+        user.ecg.sees(s.from_institution_id)
+    })
+}
+
+struct Watch<T> {
+    rx: Receiver<T>,
+    ended: Receiver<Ended>,
+    user: CurrentUser,
+}
+
+/// The events of `rx` that `visible` lets this user see, until the session ends.
+fn live<T: Clone + Serialize + Send + 'static>(
+    ended: Receiver<Ended>,
+    user: CurrentUser,
+    rx: Receiver<T>,
+    name: &'static str,
+    visible: fn(&CurrentUser, &T) -> bool,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let watch = Watch { rx, ended, user };
+    let events = stream::unfold(watch, move |mut w| async move {
+        let left = w.user.expires_at - OffsetDateTime::now_utc();
+        let expiry = tokio::time::sleep(left.try_into().unwrap_or_default());
+        tokio::pin!(expiry);
         loop {
-            match rx.recv().await {
-                Ok(s) if user.ecg.sees(s.from_institution_id) => {
-                    let data = serde_json::to_string(&s).unwrap_or_default();
-                    return Some((Ok(Event::default().event("study").data(data)), (rx, user)));
-                }
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("study").data("{}")), (rx, user)));
-                }
-                Err(RecvError::Closed) => return None,
+            tokio::select! {
+                () = &mut expiry => return None,
+                ended = w.ended.recv() => match ended {
+                    Ok(e) if e.ends(&w.user) => return None,
+                    Ok(_) => continue,
+                    // Missed some endings: close, the page reconnects and is checked anew.
+                    Err(_) => return None,
+                },
+                got = w.rx.recv() => match got {
+                    Ok(item) if visible(&w.user, &item) => {
+                        let data = serde_json::to_string(&item).unwrap_or_default();
+                        return Some((Ok(Event::default().event(name).data(data)), w));
+                    }
+                    Ok(_) => continue,
+                    // A slow page missed some: tell it to refresh.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event(name).data("{}")), w));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
             }
         }
     });

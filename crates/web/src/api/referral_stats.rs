@@ -197,14 +197,29 @@ pub async fn attention_for(
     user: &CurrentUser,
     p: &AttentionParams,
 ) -> ApiResult<Vec<Referral>> {
-    user.require(user.role.edits_registry())?;
+    user.require_audited(
+        state,
+        user.role.edits_registry(),
+        "referral.attention",
+        "referral",
+        None,
+    )
+    .await?;
     let now = OffsetDateTime::now_utc();
     let requested_before = now - Duration::hours(p.accept_hours.unwrap_or(24).clamp(1, 24 * 90));
     let arrived_before = now - Duration::days(p.outcome_days.unwrap_or(14).clamp(1, 365));
-    Ok(state
+    let stalled = state
         .store
         .stalled_referrals(state.community.id, requested_before, arrived_before, 200)
-        .await?)
+        .await?;
+    user.audit_list(
+        state,
+        "referral.attention",
+        "referral",
+        stalled.len() as i64,
+    )
+    .await?;
+    Ok(stalled)
 }
 
 /// Stalled referrals: not accepted in time, or arrived long ago with no outcome.

@@ -358,6 +358,8 @@ pub async fn search(
             PageRequest::new(p.page, p.per_page),
         )
         .await?;
+    user.audit_list(state, "referral.list", "referral", page.total)
+        .await?;
     Ok(ReferralPage {
         items: page.items,
         total: page.total,

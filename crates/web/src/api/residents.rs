@@ -12,8 +12,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
+use yigong_domain::access::PhoneUse;
+use yigong_domain::identity::ResidentIdNumber;
 use yigong_domain::registry::{FieldError, ResidentInput};
-use yigong_store::residents::{Resident, ResidentQuery};
+use yigong_domain::text::SearchTerm;
+use yigong_store::residents::{COUNT_CAP, Resident, ResidentQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,7 +54,7 @@ impl ResidentView {
             sex: r.sex,
             birth_date: r.birth_date.to_string(),
             id_number: user.shown_id_number(&r.id_number),
-            phone: user.shown_phone(&r.phone),
+            phone: user.shown_phone(PhoneUse::Record, &r.phone),
             identifiers_masked: !user.role.sees_full_identifiers(),
             address: r.address,
             institution_id: r.institution_id,
@@ -65,9 +68,62 @@ impl ResidentView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ResidentPage {
     pub items: Vec<ResidentView>,
+    /// Matches, counted up to 1,000.
     pub total: i64,
+    /// More matches than `total`: narrow the search.
+    pub total_capped: bool,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// The longest search term accepted.
+pub const QUERY_MAX_CHARS: usize = 40;
+
+/// Checks a search term against the caller's rights before it reaches the index.
+/// Roles that see ID numbers masked may look one up only whole (a fragment would
+/// reveal the hidden digits), at most 20 times an hour, each audited.
+pub async fn vet_query(
+    state: &AppState,
+    user: &CurrentUser,
+    q: Option<&str>,
+) -> ApiResult<Option<String>> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if q.chars().count() > QUERY_MAX_CHARS {
+        return Err(FieldError::new("q", "query_too_long").into());
+    }
+    let is_id = matches!(SearchTerm::parse(q), Some(SearchTerm::IdFragment(_)));
+    if is_id && user.role.probes_identifiers() {
+        if ResidentIdNumber::parse(q).is_err() {
+            return Err(FieldError::new("q", "id_search_needs_whole_number").into());
+        }
+        identifier_probe(state, user, "resident.id_lookup").await?;
+    }
+    Ok(Some(q.to_string()))
+}
+
+/// Counts one exact identifier look-up by a masked role against its hourly allowance;
+/// past it the look-up is refused (429) and the refusal audited.
+pub async fn identifier_probe(state: &AppState, user: &CurrentUser, action: &str) -> ApiResult<()> {
+    if !user.role.probes_identifiers() {
+        return Ok(());
+    }
+    match state
+        .throttles
+        .identifier
+        .take(&user.account_id.to_string())
+    {
+        Ok(()) => user.audit(state, action, "resident", None, true, "").await,
+        Err(_) => {
+            user.audit(state, action, "resident", None, false, "throttled")
+                .await?;
+            Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_identifier_lookups",
+            ))
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -98,7 +154,7 @@ pub async fn search(
     p: &ListParams,
 ) -> ApiResult<ResidentPage> {
     let query = ResidentQuery {
-        q: p.q.clone().filter(|q| q.chars().count() <= 40),
+        q: vet_query(state, user, p.q.as_deref()).await?,
         institution: opt_uuid(&p.institution_id, "institution")?,
         include_inactive: p.include_inactive.unwrap_or(false),
     };
@@ -126,7 +182,8 @@ pub async fn search(
             .into_iter()
             .map(|r| ResidentView::of(user, r))
             .collect(),
-        total: page.total,
+        total: page.total.min(COUNT_CAP),
+        total_capped: page.total > COUNT_CAP,
         page: page.page,
         per_page: page.per_page,
     })
@@ -139,20 +196,13 @@ pub async fn load_in_scope(
     id: Uuid,
     action: &str,
 ) -> ApiResult<Resident> {
-    let found = match state.store.get_resident(state.community.id, id).await {
-        Ok(r) => Some(r),
-        Err(yigong_store::StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let allowed = found
-        .as_ref()
-        .is_some_and(|r| user.scope.allows(r.institution_id));
-    user.audit(state, action, "resident", Some(id), allowed, "")
+    let found = state
+        .store
+        .get_resident_in(state.community.id, &user.scope, id)
         .await?;
-    match found {
-        Some(r) if allowed => Ok(r),
-        _ => Err(ApiError::not_found()),
-    }
+    user.audit(state, action, "resident", Some(id), found.is_some(), "")
+        .await?;
+    found.ok_or_else(ApiError::not_found)
 }
 
 /// Reads one resident (audited).
@@ -232,13 +282,21 @@ pub async fn create_resident(
     user: &CurrentUser,
     body: &ResidentBody,
 ) -> ApiResult<Uuid> {
-    user.require(user.role.edits_residents())?;
+    user.require_audited(
+        state,
+        user.role.edits_residents(),
+        "resident.create",
+        "resident",
+        None,
+    )
+    .await?;
     let valid = body.input().validate()?;
     check_home_institution(state, user, body.institution_id).await?;
-    let id = state
+    let inserted = state
         .store
         .insert_resident(state.community.id, body.institution_id, &valid)
-        .await?;
+        .await;
+    let id = refuse_duplicate(state, user, "resident.create", None, inserted).await?;
     user.audit(state, "resident.create", "resident", Some(id), true, "")
         .await?;
     Ok(id)
@@ -264,15 +322,52 @@ pub async fn update_resident(
     id: Uuid,
     body: &ResidentBody,
 ) -> ApiResult<()> {
-    load_in_scope(state, user, id, "resident.update").await?;
-    user.require(user.role.edits_residents())?;
-    let valid = body.input().validate()?;
+    user.require_audited(
+        state,
+        user.role.edits_residents(),
+        "resident.update",
+        "resident",
+        Some(id),
+    )
+    .await?;
+    let stored = load_in_scope(state, user, id, "resident.update").await?;
+    let mut input = body.input();
+    // A role that edits identifiers masked sends the mask back for "unchanged". The
+    // stored value goes to the database only: nothing here renders it.
+    if input.id_number.trim() == user.shown_id_number(&stored.id_number) {
+        input.id_number = stored.id_number;
+    }
+    if input.phone.trim() == user.shown_phone(PhoneUse::Record, &stored.phone) {
+        input.phone = stored.phone;
+    }
+    let valid = input.validate()?;
     check_home_institution(state, user, body.institution_id).await?;
-    state
+    let updated = state
         .store
         .update_resident(state.community.id, id, body.institution_id, &valid)
-        .await?;
-    Ok(())
+        .await;
+    refuse_duplicate(state, user, "resident.update", Some(id), updated).await
+}
+
+/// A store result whose conflict (the ID number is registered already) is audited and,
+/// for a role that sees ID numbers masked, counted as an identifier look-up: the answer
+/// tells that the number exists.
+async fn refuse_duplicate<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    id: Option<Uuid>,
+    result: Result<T, yigong_store::StoreError>,
+) -> ApiResult<T> {
+    match result {
+        Err(e @ yigong_store::StoreError::Conflict { .. }) => {
+            identifier_probe(state, user, "resident.duplicate_id").await?;
+            user.audit(state, action, "resident", id, false, "duplicate")
+                .await?;
+            Err(e.into())
+        }
+        other => Ok(other?),
+    }
 }
 
 async fn set_active(
@@ -296,8 +391,15 @@ pub async fn set_resident_active(
     } else {
         "resident.deactivate"
     };
+    user.require_audited(
+        state,
+        user.role.edits_residents(),
+        action,
+        "resident",
+        Some(id),
+    )
+    .await?;
     load_in_scope(state, user, id, action).await?;
-    user.require(user.role.edits_residents())?;
     state
         .store
         .set_active(

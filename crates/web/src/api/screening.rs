@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 use uuid::Uuid;
+use yigong_domain::access::PhoneUse;
 use yigong_domain::chronic::STANDARD;
 use yigong_domain::family::age_on;
 use yigong_domain::screening::{
@@ -216,6 +217,12 @@ pub fn support(condition: &str, screenings: &[Screening]) -> Option<Support> {
     Some(CRITERIA.support(disease, &readings))
 }
 
+/// A suspicion with its resident's phone as the user may see it where it is shown.
+fn shown(user: &CurrentUser, at: PhoneUse, mut s: Suspicion) -> Suspicion {
+    s.phone = user.shown_phone(at, &s.phone);
+    s
+}
+
 fn view(suspicion: Suspicion, screenings: &[Screening]) -> SuspicionView {
     let s = support(&suspicion.condition, screenings);
     SuspicionView {
@@ -235,6 +242,7 @@ pub struct ResidentScreenings {
 /// the user may see the resident.
 pub async fn resident_screenings(
     state: &AppState,
+    user: &CurrentUser,
     resident: Uuid,
 ) -> ApiResult<ResidentScreenings> {
     let c = state.community.id;
@@ -244,7 +252,7 @@ pub async fn resident_screenings(
         .suspicions_of(c, resident)
         .await?
         .into_iter()
-        .map(|s| view(s, &screenings))
+        .map(|s| view(shown(user, PhoneUse::Record, s), &screenings))
         .collect();
     Ok(ResidentScreenings {
         screenings,
@@ -268,7 +276,7 @@ pub async fn of_resident(
         .resident_id
         .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, "resident_id", "required"))?;
     crate::api::residents::load_in_scope(&state, &user, id, "resident.screenings").await?;
-    Ok(Json(resident_screenings(&state, id).await?))
+    Ok(Json(resident_screenings(&state, &user, id).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -292,9 +300,23 @@ pub async fn pending_for(
             yigong_store::PageRequest::new(q.page, q.per_page),
         )
         .await?;
-    user.audit(state, "chronic.pending", "resident", None, true, "")
-        .await?;
-    Ok(page)
+    user.audit(
+        state,
+        "chronic.pending",
+        "resident",
+        None,
+        true,
+        &format!("results={}", page.total),
+    )
+    .await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|s| shown(user, PhoneUse::CallList, s))
+            .collect(),
+        ..page
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/screenings/pending", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
@@ -408,7 +430,11 @@ pub async fn decide_for(
         Err(e) => return Err(e.into()),
     };
     Ok(DecisionOutcome {
-        suspicion: state.store.get_suspicion(c, id).await?,
+        suspicion: shown(
+            user,
+            PhoneUse::Record,
+            state.store.get_suspicion(c, id).await?,
+        ),
         register_id,
     })
 }

@@ -1,11 +1,11 @@
 //! Log in and out through the API, and who am I.
 
 use super::AppJson;
-use crate::auth::{CurrentUser, check_credentials, issue_session};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{ConnectInfoIp, CurrentUser, issue_session};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -45,23 +45,21 @@ pub struct Me {
 
 /// Exchanges a username and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password")))]
+    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password"),
+        (status = 429, description = "too many failed logins for this username or address")))]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfoIp(ip): ConnectInfoIp,
     AppJson(req): AppJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    if req.username.len() > 64 || req.password.len() > 256 {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-        ));
-    }
-    let account = check_credentials(&state, &req.username, &req.password)
-        .await?
-        .ok_or(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-        ))?;
+    let account = crate::auth::login(
+        &state,
+        &req.username,
+        &req.password,
+        &ip,
+        ("POST", "/api/v1/auth/login"),
+    )
+    .await?;
     let (token, _csrf, expires_at) = issue_session(&state, &account).await?;
     Ok(Json(LoginResponse {
         token,
@@ -78,18 +76,8 @@ pub async fn login(
 
 /// Ends the session of the presented token.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204)))]
-pub async fn logout(
-    State(state): State<AppState>,
-    _user: CurrentUser,
-    headers: HeaderMap,
-) -> ApiResult<StatusCode> {
-    if let Some(t) = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        crate::auth::end_session(&state, t.trim()).await?;
-    }
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
+    crate::auth::end_session(&state, &user.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use yigong_domain::access::PhoneUse;
 use yigong_domain::registry::{FieldError, StaffInput};
 use yigong_store::Deactivatable;
 use yigong_store::PageRequest;
@@ -48,7 +49,7 @@ impl StaffView {
             id_number: user.shown_id_number(&s.id_number),
             title: s.title,
             specialty: s.specialty,
-            phone: s.phone.map(|p| user.shown_phone(&p)),
+            phone: s.phone.map(|p| user.shown_phone(PhoneUse::Record, &p)),
             institution_id: s.institution_id,
             institution_name: s.institution_name,
             department_id: s.department_id,

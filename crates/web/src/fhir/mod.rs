@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
+use yigong_domain::access::PhoneUse;
 
 mod chronic;
 mod ecg;
@@ -18,6 +19,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
+use yigong_domain::identity::ResidentIdNumber;
 use yigong_fhir as fhir;
 use yigong_store::PageRequest;
 use yigong_store::institutions::Institution;
@@ -211,15 +213,19 @@ async fn metadata(headers: HeaderMap) -> Fhir {
     )
 }
 
+/// The whole ID number for a role that sees it so; `None` (left out) for the others.
+fn whole_id_number<'a>(user: &CurrentUser, id_number: &'a str) -> Option<&'a str> {
+    user.role.sees_full_identifiers().then_some(id_number)
+}
+
 pub fn patient_resource(user: &CurrentUser, r: &Resident) -> Value {
-    let id_number = user.shown_id_number(&r.id_number);
-    let phone = user.shown_phone(&r.phone);
+    let phone = user.shown_phone(PhoneUse::Record, &r.phone);
     fhir::patient(&fhir::PatientData {
         id: r.id,
         name: &r.name,
         sex: &r.sex,
         birth_date: r.birth_date,
-        id_number: &id_number,
+        id_number: whole_id_number(user, &r.id_number),
         phone: &phone,
         address: &r.address,
         active: r.active,
@@ -247,23 +253,25 @@ async fn search_patients(
 ) -> FhirResult {
     let page = p.paging()?;
     let c = state.community.id;
-    let (items, total) = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
-        Some(Some(value)) => {
-            let found = state
-                .store
-                .find_resident_by_id_number(c, &value.to_ascii_uppercase())
-                .await?;
-            let visible: Vec<Resident> = found
-                .into_iter()
-                .filter(|r| user.scope.allows(r.institution_id))
-                .collect();
-            let n = visible.len() as i64;
-            (visible, n)
-        }
-        Some(None) => (vec![], 0),
-        None => {
+    // An identifier matches whole numbers only; a name is vetted like any search term
+    // (digits there would search ID numbers).
+    let term = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
+        Some(Some(value)) => match ResidentIdNumber::parse(&value) {
+            Ok(id) => {
+                crate::api::residents::identifier_probe(&state, &user, "resident.id_lookup.fhir")
+                    .await?;
+                Some(Some(id.as_str().to_string()))
+            }
+            Err(_) => None,
+        },
+        Some(None) => None,
+        None => Some(crate::api::residents::vet_query(&state, &user, p.name.as_deref()).await?),
+    };
+    let (items, total) = match term {
+        None => (vec![], 0),
+        Some(q) => {
             let q = ResidentQuery {
-                q: p.name.clone(),
+                q,
                 institution: SearchParams::reference(&p.organization)?,
                 include_inactive: false,
             };
@@ -345,13 +353,15 @@ async fn search_organizations(
 }
 
 fn practitioner_resource(user: &CurrentUser, s: &StaffMember) -> Value {
-    let id_number = user.shown_id_number(&s.id_number);
-    let phone = s.phone.as_ref().map(|p| user.shown_phone(p));
+    let phone = s
+        .phone
+        .as_ref()
+        .map(|p| user.shown_phone(PhoneUse::Record, p));
     fhir::practitioner(&fhir::PractitionerData {
         id: s.id,
         name: &s.name,
         sex: &s.sex,
-        id_number: &id_number,
+        id_number: whole_id_number(user, &s.id_number),
         phone: phone.as_deref(),
         title: &s.title,
         title_label: user.lang.t(&format!("title.{}", s.title)),

@@ -118,6 +118,8 @@ async fn search(
         .store
         .list_referrals(state.community.id, &user.referrals, &filter, page)
         .await?;
+    user.audit_list(state, "referral.search.fhir", "referral", found.total)
+        .await?;
     Ok((found.items, found.total))
 }
 

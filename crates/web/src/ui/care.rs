@@ -165,7 +165,7 @@ pub async fn view(
         })
         .collect();
     // The page has loaded the resident in the user's scope and audited the read.
-    let s = api::resident_screenings(state, r.id).await.ui(lang)?;
+    let s = api::resident_screenings(state, user, r.id).await.ui(lang)?;
     let screenings = s
         .screenings
         .iter()

@@ -109,21 +109,19 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let filter = api::filter_for(&user, p.view.as_deref()).ui(lang)?;
+    let (filter, page) = api::studies_for(
+        &state,
+        &user,
+        p.view.as_deref(),
+        yigong_store::PageRequest::new(p.page, Some(30)),
+    )
+    .await
+    .ui(lang)?;
     let view = match filter {
         yigong_store::ecg::StudyFilter::Worklist => "worklist",
         yigong_store::ecg::StudyFilter::Senders(_) => "sent",
         yigong_store::ecg::StudyFilter::All => "all",
     };
-    let page = state
-        .store
-        .list_studies(
-            state.community.id,
-            &filter,
-            yigong_store::PageRequest::new(p.page, Some(30)),
-        )
-        .await
-        .ui(lang)?;
     let pager = Pager::new(
         lang,
         "/ecg",

@@ -261,9 +261,12 @@ impl Pager {
     }
 }
 
-/// A safe local redirect target: a path on this server, never another host.
+/// A safe local redirect target: a path on this server, never another host. Only
+/// printable ASCII is kept as it is: browsers drop tabs and newlines from a URL, so
+/// `/\t/evil.example` would become `//evil.example`; anything else goes home.
 pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let printable = next.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    if printable && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
         "/"
@@ -273,6 +276,28 @@ pub fn local_path(next: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_server() {
+        for good in ["/", "/residents?q=%E5%BC%A0", "/referrals/1"] {
+            assert_eq!(local_path(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/\u{7f}x",
+            "/张",
+            "",
+        ] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
+    }
 
     #[test]
     fn urls() {

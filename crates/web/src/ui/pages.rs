@@ -1,7 +1,8 @@
 //! Login, logout, language switch and the home page of each role.
 
 use super::{Chrome, OrUi, UiResult, UiUser, local_path, render};
-use crate::auth::{self, check_credentials, clear_cookie, issue_session, session_cookie};
+use crate::auth::{self, ConnectInfoIp, clear_cookie, issue_session, session_cookie};
+use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "login.html")]
 struct LoginPage {
     chrome: Chrome,
+    csrf: String,
     error: Option<String>,
     next: String,
     username: String,
@@ -47,49 +49,67 @@ async fn login_page(
 ) -> Response {
     let lang = Lang::detect(uri.query(), &headers);
     let next = local_path(p.next.as_deref().unwrap_or("/")).to_string();
-    render(&LoginPage {
-        chrome: Chrome::anonymous(lang),
-        error: None,
-        next,
-        username: String::new(),
-        demo: state.demo,
-    })
-    .into_response()
+    let csrf = auth::login_csrf(&headers);
+    (
+        [(header::SET_COOKIE, auth::login_csrf_cookie(&state, &csrf))],
+        render(&LoginPage {
+            chrome: Chrome::anonymous(lang),
+            csrf,
+            error: None,
+            next,
+            username: String::new(),
+            demo: state.demo,
+        }),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     next: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
 }
 
 async fn login(
     State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
+    ConnectInfoIp(ip): ConnectInfoIp,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = Lang::detect(uri.query(), &headers);
     let next = local_path(&f.next).to_string();
-    let fail = |state: &AppState, code: &str| {
+    let fail = |state: &AppState, e: ApiError| {
+        // A fresh token with every answer: the form stays usable.
+        let csrf = auth::login_csrf(&headers);
         let page = LoginPage {
             chrome: Chrome::anonymous(lang),
-            error: Some(lang.t(code).to_string()),
+            csrf: csrf.clone(),
+            error: Some(e.message(lang)),
             next: next.clone(),
             username: f.username.chars().take(64).collect(),
             demo: state.demo,
         };
-        (StatusCode::UNAUTHORIZED, render(&page)).into_response()
+        (
+            e.status,
+            [(header::SET_COOKIE, auth::login_csrf_cookie(state, &csrf))],
+            render(&page),
+        )
+            .into_response()
     };
-    if f.username.len() > 64 || f.password.len() > 256 {
-        return fail(&state, "error.invalid_credentials");
+    if !auth::login_csrf_matches(&headers, &f.csrf) {
+        return fail(&state, ApiError::new(StatusCode::FORBIDDEN, "csrf_failed"));
     }
-    let account = match check_credentials(&state, &f.username, &f.password).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return fail(&state, "error.invalid_credentials"),
-        Err(_) => return fail(&state, "error.internal"),
+    let account = match auth::login(&state, &f.username, &f.password, &ip, ("POST", "/login")).await
+    {
+        Ok(a) => a,
+        Err(e) => return fail(&state, e),
     };
     match issue_session(&state, &account).await {
         Ok((token, _, _)) => (
@@ -97,7 +117,7 @@ async fn login(
             Redirect::to(&next),
         )
             .into_response(),
-        Err(_) => fail(&state, "error.internal"),
+        Err(e) => fail(&state, e),
     }
 }
 
@@ -110,17 +130,12 @@ struct CsrfForm {
 async fn logout(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> UiResult<Response> {
     user.check_csrf(&f.csrf).ui(user.lang)?;
-    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        state
-            .store
-            .delete_session(&auth::token_hash(&token))
-            .await
-            .ui(user.lang)?;
-    }
+    auth::end_session(&state, &user.session)
+        .await
+        .ui(user.lang)?;
     Ok((
         [(header::SET_COOKIE, clear_cookie())],
         Redirect::to("/login"),

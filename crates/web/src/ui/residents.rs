@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use uuid::Uuid;
-use yigong_domain::identity::{mask_id_text, mask_phone_text};
+use yigong_domain::access::PhoneUse;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +47,10 @@ struct ListPage {
     rows: Vec<Row>,
     pager: Pager,
     can_create: bool,
+    /// Why the search was refused, said at the search box.
+    error: Option<String>,
+    /// More matches than were counted.
+    capped: bool,
 }
 
 /// The clinics whose residents the user may see, for the filter and the form.
@@ -67,7 +71,21 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let page = api::search(&state, &user, &p).await.ui(lang)?;
+    let (status, page, error) = match api::search(&state, &user, &p).await {
+        Ok(page) => (StatusCode::OK, page, None),
+        Err(e) if e.status.is_client_error() => {
+            let empty = api::ResidentPage {
+                items: vec![],
+                total: 0,
+                total_capped: false,
+                page: 1,
+                per_page: 20,
+            };
+            (e.status, empty, Some(e.message(lang)))
+        }
+        Err(e) => return Err(UiError(e, lang)),
+    };
+    let capped = page.total_capped;
     let q = p.q.clone().unwrap_or_default();
     let inst = p.institution_id.clone().unwrap_or_default();
     let pager = Pager::new(
@@ -98,8 +116,10 @@ async fn list(
         rows,
         pager,
         can_create: user.role.edits_residents(),
+        error,
+        capped,
     };
-    Ok(render(&view).into_response())
+    Ok((status, render(&view)).into_response())
 }
 
 #[derive(Template)]
@@ -270,7 +290,15 @@ async fn edit_form(
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
 ) -> UiResult<Response> {
-    user.require(user.role.edits_residents()).ui(user.lang)?;
+    user.require_audited(
+        &state,
+        user.role.edits_residents(),
+        "resident.read",
+        "resident",
+        Some(id),
+    )
+    .await
+    .ui(user.lang)?;
     let r = api::load_in_scope(&state, &user, id, "resident.read")
         .await
         .ui(user.lang)?;
@@ -282,7 +310,7 @@ async fn edit_form(
         id_number: user.shown_id_number(&r.id_number),
         sex: r.sex,
         birth_date: r.birth_date.to_string(),
-        phone: user.shown_phone(&r.phone),
+        phone: user.shown_phone(PhoneUse::Record, &r.phone),
         address: r.address,
         institution_id: r.institution_id.to_string(),
     };
@@ -293,20 +321,27 @@ async fn update(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
-    Form(mut f): Form<ResidentForm>,
+    Form(f): Form<ResidentForm>,
 ) -> UiResult<Response> {
     user.check_csrf(&f.csrf).ui(user.lang)?;
-    if let Ok(stored) = state.store.get_resident(state.community.id, id).await {
-        if f.id_number.trim() == mask_id_text(&stored.id_number) {
-            f.id_number = stored.id_number;
-        }
-        if f.phone.trim() == mask_phone_text(&stored.phone) {
-            f.phone = stored.phone;
-        }
-    }
+    // The role and the reach first: a form error must not be an answer to someone who
+    // may not edit this resident.
+    user.require_audited(
+        &state,
+        user.role.edits_residents(),
+        "resident.update",
+        "resident",
+        Some(id),
+    )
+    .await
+    .ui(user.lang)?;
+    // An unchanged masked identifier is resolved by the use case; the form that may come
+    // back shows only what was typed, and only to a user who reaches the resident.
     let result = match f.body() {
         Ok(body) => api::update_resident(&state, &user, id, &body).await,
-        Err(e) => Err(e),
+        Err(e) => api::load_in_scope(&state, &user, id, "resident.update")
+            .await
+            .and(Err(e)),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/residents/{id}"))),

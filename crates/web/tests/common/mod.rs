@@ -191,18 +191,82 @@ pub fn id_number(birth: &str, seq: u32) -> String {
 }
 
 impl TestApp {
-    /// Logs in through the UI form; returns the session cookie.
-    pub async fn ui_cookie(&self, username: &str) -> String {
+    /// Posts the login form as a browser would: first the page (its CSRF cookie and
+    /// field), then the form with `fields` (URL-encoded, without the token).
+    pub async fn login_form(&self, fields: &str) -> Reply {
+        let page = self
+            .request(Request::get("/login").body(Body::empty()).expect("request"))
+            .await;
+        let set = page.headers["set-cookie"].to_str().expect("cookie");
+        let pair = set.split(';').next().expect("pair").to_string();
+        let token = pair.split_once('=').expect("token").1.to_string();
+        assert!(
+            page.text()
+                .contains(&format!("name=\"_csrf\" value=\"{token}\"")),
+            "the form carries the cookie's token"
+        );
         let req = Request::post("/login")
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(format!("username={username}&password=demo1234")))
+            .header("cookie", pair)
+            .body(Body::from(format!("{fields}&_csrf={token}")))
             .expect("request");
-        let r = self.request(req).await;
+        self.request(req).await
+    }
+
+    /// Logs in through the UI form; returns the session cookie.
+    pub async fn ui_cookie(&self, username: &str) -> String {
+        let r = self
+            .login_form(&format!("username={username}&password=demo1234"))
+            .await;
         let set = r.headers["set-cookie"]
             .to_str()
             .expect("cookie")
             .to_string();
         set.split(';').next().expect("pair").to_string()
+    }
+
+    /// A UI session: the cookie and the CSRF token its pages carry.
+    pub async fn ui_session(&self, username: &str) -> (String, String) {
+        let cookie = self.ui_cookie(username).await;
+        let (_, home) = self.page("/", &cookie).await;
+        let csrf = home
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a form with a CSRF token on the home page")
+            .to_string();
+        (cookie, csrf)
+    }
+
+    /// Posts a URL-encoded form with a session cookie.
+    pub async fn post_form(&self, path: &str, cookie: &str, form: &str) -> Reply {
+        let req = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(form.to_string()))
+            .expect("request");
+        self.request(req).await
+    }
+
+    /// The audit rows of one user, newest first: (action, outcome, method, path, detail).
+    pub async fn audit_by(&self, username: &str) -> Vec<(String, String, String, String, String)> {
+        let q = yigong_store::audit::AuditQuery {
+            username: Some(username.to_string()),
+            ..Default::default()
+        };
+        self.state
+            .store
+            .list_audit(
+                self.state.community.id,
+                &q,
+                yigong_store::PageRequest::new(None, Some(200)),
+            )
+            .await
+            .expect("audit")
+            .items
+            .into_iter()
+            .map(|e| (e.action, e.outcome, e.method, e.path, e.detail))
+            .collect()
     }
 
     /// A UI page with a session cookie: (status, html).
