@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use time::{Duration, OffsetDateTime};
@@ -296,7 +296,6 @@ pub struct CurrentUser {
     pub ecg: EcgScope,
     pub department_id: Option<Uuid>,
     pub csrf: String,
-    pub via_cookie: bool,
     pub ip: String,
     pub lang: Lang,
     /// The hash of the session's token: what logout ends.
@@ -369,15 +368,9 @@ impl CurrentUser {
         }
     }
 
-    /// For cookie sessions: the form's or header's CSRF token must match the session's.
-    pub fn check_csrf(&self, token: &str) -> ApiResult<()> {
-        if !self.via_cookie
-            || crate::passwords::constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
-        {
-            Ok(())
-        } else {
-            Err(ApiError::new(StatusCode::FORBIDDEN, "csrf_failed"))
-        }
+    /// Whether a request's CSRF token is this session's (checked by [`crate::csrf`]).
+    pub fn csrf_matches(&self, token: &str) -> bool {
+        crate::passwords::constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
     }
 
     /// The audit row for something this user did, to be written with the change itself.
@@ -419,25 +412,6 @@ impl CurrentUser {
     }
 }
 
-/// Cookie-authenticated API calls that change state must carry the CSRF header.
-/// (`path` is the original URI: inside a nested router `parts.uri` lacks the prefix.)
-fn check_api_csrf(
-    user: &CurrentUser,
-    path: &str,
-    method: &Method,
-    headers: &HeaderMap,
-) -> ApiResult<()> {
-    let api = path.starts_with("/api/") || path.starts_with("/fhir/");
-    if user.via_cookie && api && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        let header = headers
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        user.check_csrf(header)?;
-    }
-    Ok(())
-}
-
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
@@ -446,7 +420,6 @@ impl FromRequestParts<AppState> for CurrentUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let bearer = bearer_token(&parts.headers);
-        let via_cookie = bearer.is_none();
         let token = bearer
             .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
             .ok_or_else(ApiError::unauthenticated)?;
@@ -460,7 +433,6 @@ impl FromRequestParts<AppState> for CurrentUser {
         let lang = Lang::detect(parts.uri.query(), &parts.headers);
         let user = match cached_user(state, &hash) {
             Some(mut user) => {
-                user.via_cookie = via_cookie;
                 user.ip = client_ip(parts);
                 user.lang = lang;
                 user.method = parts.method.to_string();
@@ -510,7 +482,6 @@ impl FromRequestParts<AppState> for CurrentUser {
                     ecg: EcgScope::resolve(role, account.institution_id, kind, &children),
                     department_id: account.department_id,
                     csrf: session.csrf_token,
-                    via_cookie,
                     ip: client_ip(parts),
                     lang,
                     session: hash.clone(),
@@ -522,7 +493,6 @@ impl FromRequestParts<AppState> for CurrentUser {
                 user
             }
         };
-        check_api_csrf(&user, &path, &parts.method, &parts.headers)?;
         Ok(user)
     }
 }

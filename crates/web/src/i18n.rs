@@ -575,9 +575,19 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "has a wrong type or value",
     ),
     (
+        "error.invalid_path",
+        "地址中的编号格式不正确",
+        "An id in the address is malformed",
+    ),
+    (
         "error.key_group_derived",
         "该人群由年龄和慢病档案自动确定，无需勾选",
         "is set from age and the registers, not by hand",
+    ),
+    (
+        "error.method_not_allowed",
+        "此地址不支持该请求方法",
+        "This address does not take that method",
     ),
     (
         "error.not_found",

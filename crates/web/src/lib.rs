@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod csrf;
 pub mod demo;
 pub mod demo_ecg;
 pub mod demo_family;
@@ -36,8 +37,13 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router().fallback(api_not_found))
         .nest("/fhir/r4", fhir::router())
         .merge(ui::router())
+        .layer(middleware::from_fn(error_shape))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
         .layer(middleware::from_fn(localize))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -76,7 +82,14 @@ async fn localize(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(err.body(lang).to_string()))
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+/// The browser-side rules: no inline script, no framing, nothing cached but the static
+/// assets (pages and API answers carry patient data), HSTS behind TLS.
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let assets = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -88,5 +101,57 @@ async fn security_headers(req: Request, next: Next) -> Response {
         "referrer-policy",
         header::HeaderValue::from_static("same-origin"),
     );
+    h.insert(
+        "content-security-policy",
+        header::HeaderValue::from_static(CSP),
+    );
+    if !assets {
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    if state.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     res
+}
+
+/// Scripts only from this server (no inline script, no eval); style attributes stay
+/// allowed for the server-drawn bars and charts.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'; object-src 'none'";
+
+/// Extractor rejections (a malformed id in a path, a wrong method) answer in plain
+/// text; under `/api` and `/fhir` they get the error shape every other error has.
+async fn error_shape(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain || !res.status().is_client_error() || res.extensions().get::<ApiError>().is_some() {
+        return res;
+    }
+    let code = match res.status() {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "invalid_path",
+    };
+    let err = ApiError::new(res.status(), code);
+    if path.starts_with("/fhir/") {
+        fhir::FhirError::from(err).into_response()
+    } else if path.starts_with("/api/") {
+        err.into_response()
+    } else {
+        res
+    }
 }

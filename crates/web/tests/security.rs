@@ -762,3 +762,142 @@ async fn lists_that_carry_resident_data_are_audited() {
         );
     }
 }
+
+/// The UI routes that take POST, read from the routers' source: every `.route("…", …)`
+/// whose handlers include `post(`.
+fn ui_post_routes() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    let mut out = vec![];
+    for entry in std::fs::read_dir(&dir).expect("ui sources") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        for piece in text.split(".route(").skip(1) {
+            let Some(path) = piece.split('"').nth(1) else {
+                continue;
+            };
+            // The route's handlers run to the next route or the end of the router.
+            let handlers = piece.split("\n}").next().unwrap_or(piece);
+            if path.starts_with('/') && handlers.contains("post(") {
+                out.push(path.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn every_ui_post_route_needs_the_session_csrf_token() {
+    let routes = ui_post_routes();
+    for known in [
+        "/login",
+        "/logout",
+        "/residents/{id}/edit",
+        "/import",
+        "/ecg/new",
+        "/referrals/{id}/{action}",
+    ] {
+        assert!(routes.contains(&known.to_string()), "{known} in {routes:?}");
+    }
+    for app in apps(50).await {
+        let l = &app.label;
+        let (cookie, csrf) = app.ui_session("manager").await;
+        let id = Uuid::now_v7();
+        // Logging out ends the session: that route goes last.
+        let mut routes = routes.clone();
+        routes.sort_by_key(|r| r == "/logout");
+        for route in &routes {
+            let path = route
+                .replace("{id}", &id.to_string())
+                .replace("{cid}", &id.to_string())
+                .replace("{sid}", &id.to_string())
+                .replace("{action}", "accept")
+                .replace("{decision}", "confirm");
+            let reply = app.post_form(&path, &cookie, "x=1").await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{l} {path}");
+            assert!(reply.text().contains("页面已过期"), "{l} {path}");
+            if route == "/login" {
+                // Before a session, the form's own double-submit token (tested above).
+                continue;
+            }
+            // With the token it gets past the layer (whatever the handler then says).
+            let reply = app
+                .post_form(&path, &cookie, &format!("_csrf={csrf}"))
+                .await;
+            assert!(
+                !reply.text().contains("页面已过期"),
+                "{l} {path}: {}",
+                reply.status
+            );
+        }
+        // The API too: a cookie session's write needs the header.
+        let (cookie, _) = app.ui_session("manager").await;
+        let reply = app
+            .request(
+                Request::post("/api/v1/residents")
+                    .header("cookie", &cookie)
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{l}");
+        assert_eq!(reply.json()["error"]["code"], "csrf_failed");
+        assert!(
+            app.audit_by("manager")
+                .await
+                .iter()
+                .any(|(a, o, ..)| a == "csrf" && o == "denied")
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_and_answers_carry_the_browser_side_rules() {
+    for app in apps(50).await {
+        let (cookie, _) = app.ui_session("village").await;
+        let reply = app
+            .request(
+                Request::get("/residents")
+                    .header("cookie", &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        let csp = reply.headers["content-security-policy"]
+            .to_str()
+            .expect("csp");
+        assert!(
+            csp.split(';').any(|d| d.trim() == "script-src 'self'"),
+            "{csp}"
+        );
+        assert_eq!(reply.headers["cache-control"], "no-store");
+        // No inline script on any page: every <script> has a src.
+        let html = reply.text();
+        assert!(
+            html.matches("<script").count() == html.matches("<script src=").count(),
+            "{html}"
+        );
+        let token = app.login("village").await;
+        let api = app.get("/api/v1/residents", &token).await;
+        assert_eq!(api.headers["cache-control"], "no-store");
+        let asset = app
+            .request(
+                Request::get("/static/js/app.js")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert!(
+            asset
+                .headers
+                .get("cache-control")
+                .is_none_or(|v| v != "no-store")
+        );
+        // A malformed id in a path answers in the error shape.
+        let bad = app.get("/api/v1/residents/not-a-uuid", &token).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json()["error"]["code"], "invalid_path");
+        let fhir = app.get("/fhir/r4/Patient/not-a-uuid", &token).await;
+        assert!(fhir.status.is_client_error());
+    }
+}

@@ -94,8 +94,6 @@ pub struct UploadForm {
     pub chest_pain: bool,
     pub sample_rate: Option<String>,
     pub files: Vec<(String, Vec<u8>)>,
-    /// The page form's CSRF token (the API checks its header instead).
-    pub csrf: String,
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -138,7 +136,6 @@ pub async fn read_form(mut mp: Multipart) -> ApiResult<UploadForm> {
             "symptoms" => form.symptoms = value,
             "chest_pain" => form.chest_pain = matches!(value.as_str(), "true" | "on" | "1"),
             "sample_rate" => form.sample_rate = some(value),
-            "_csrf" => form.csrf = value,
             _ => {}
         }
     }

@@ -52,10 +52,9 @@ async fn upload(
     let lang = user.lang;
     user.require(user.role.edits_registry()).ui(lang)?;
     let bad = || ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_unreadable");
-    let (mut csrf, mut kind, mut file) = (String::new(), ImportKind::Residents, None);
+    let (mut kind, mut file) = (ImportKind::Residents, None);
     while let Some(field) = mp.next_field().await.map_err(|_| UiError(bad(), lang))? {
         match field.name() {
-            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("kind") => {
                 kind = ImportKind::parse(&field.text().await.unwrap_or_default())
                     .unwrap_or(ImportKind::Residents)
@@ -78,7 +77,6 @@ async fn upload(
             _ => {}
         }
     }
-    user.check_csrf(&csrf).ui(lang)?;
     let (name, bytes) = file.ok_or_else(|| UiError(bad(), lang))?;
     let (summary, error, status) = match import_file(&state, &user, kind, &name, &bytes).await {
         Ok(s) => (Some(s), None, StatusCode::OK),

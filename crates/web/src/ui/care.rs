@@ -265,7 +265,6 @@ async fn sign(
     Path(id): Path<Uuid>,
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
-    user.check_csrf(field(&f, "_csrf")).ui(user.lang)?;
     let result = async {
         let body = crate::api::family::ContractBody {
             resident_id: id,
@@ -291,7 +290,6 @@ async fn act(
     Path((id, cid, action)): Path<(Uuid, Uuid, String)>,
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
-    user.check_csrf(field(&f, "_csrf")).ui(user.lang)?;
     let result = async {
         let b = crate::api::family::ContractAction {
             team_id: match action.as_str() {
@@ -317,7 +315,6 @@ async fn screen(
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    user.check_csrf(field(&f, "_csrf")).ui(lang)?;
     let result = async {
         let body = ScreeningBody {
             resident_id: id,
@@ -370,7 +367,6 @@ async fn decide(
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    user.check_csrf(field(&f, "_csrf")).ui(lang)?;
     let b = DecisionBody {
         basis: Some(field(&f, "basis").to_string()).filter(|b| !b.is_empty()),
         diagnosed_on: Some(field(&f, "diagnosed_on").to_string()),

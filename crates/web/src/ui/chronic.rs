@@ -234,8 +234,6 @@ async fn form(
 
 #[derive(Debug, Default, Deserialize)]
 struct VisitForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     visit_on: String,
     #[serde(default)]
@@ -288,7 +286,6 @@ async fn record(
     Form(f): Form<VisitForm>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    user.check_csrf(&f.csrf).ui(lang)?;
     let body = (|| -> Result<FollowUpBody, ApiError> {
         Ok(FollowUpBody {
             visit_on: Some(f.visit_on.clone()),

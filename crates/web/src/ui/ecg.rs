@@ -202,7 +202,6 @@ async fn create(
 ) -> UiResult<Response> {
     let lang = user.lang;
     let form: UploadForm = api::read_form(mp).await.ui(lang)?;
-    user.check_csrf(&form.csrf).ui(lang)?;
     let resident = form
         .resident_id
         .as_deref()
@@ -470,7 +469,6 @@ async fn act(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    user.check_csrf(&field("_csrf")).ui(lang)?;
     let action = Action::parse(&action).ok_or_else(|| UiError(ApiError::not_found(), lang))?;
     let body = ReportBody {
         findings: pairs

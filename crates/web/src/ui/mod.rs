@@ -39,6 +39,15 @@ pub fn router() -> Router<AppState> {
             get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
         )
         .route(
+            "/static/js/app.js",
+            get(|| async {
+                asset(
+                    "text/javascript",
+                    include_str!("../../../../static/js/app.js"),
+                )
+            }),
+        )
+        .route(
             "/static/vendor/htmx.min.js",
             get(|| async {
                 asset(

@@ -7,7 +7,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -72,8 +72,6 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 async fn login(
@@ -103,9 +101,6 @@ async fn login(
         )
             .into_response()
     };
-    if !auth::login_csrf_matches(&headers, &f.csrf) {
-        return fail(&state, ApiError::new(StatusCode::FORBIDDEN, "csrf_failed"));
-    }
     let account = match auth::login(&state, &f.username, &f.password, &ip, ("POST", "/login")).await
     {
         Ok(a) => a,
@@ -121,18 +116,7 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Form(f): Form<CsrfForm>,
-) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
+async fn logout(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
     auth::end_session(&state, &user.session)
         .await
         .ui(user.lang)?;

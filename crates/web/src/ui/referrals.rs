@@ -279,8 +279,6 @@ async fn detail(
 
 #[derive(Deserialize, Default)]
 struct ActionForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -303,7 +301,6 @@ async fn act(
     Path((id, action)): Path<(Uuid, String)>,
     Form(f): Form<ActionForm>,
 ) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
     let action = Action::parse(&action).ok_or_else(|| UiError(ApiError::not_found(), user.lang))?;
     let body = ActionBody {
         reason: Some(f.reason.clone()).filter(|s| !s.trim().is_empty()),
@@ -327,7 +324,6 @@ async fn milestone(
     Path(id): Path<Uuid>,
     Form(f): Form<ActionForm>,
 ) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
     api::record_milestone(
         &state,
         &user,
@@ -353,8 +349,6 @@ struct NewParams {
 
 #[derive(Deserialize, Default)]
 struct ReferralForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     resident_id: String,
     #[serde(default)]
@@ -573,7 +567,6 @@ async fn create(
     UiUser(user): UiUser,
     Form(f): Form<ReferralForm>,
 ) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
     let (to, dept) = match f.to.split_once('/') {
         Some((i, d)) => (i.parse().ok(), d.parse().ok()),
         None => (f.to.parse().ok(), None),

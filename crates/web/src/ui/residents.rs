@@ -178,8 +178,6 @@ pub async fn show(
 /// The form's fields as typed, so a rejected form comes back filled in.
 #[derive(Deserialize, Default)]
 struct ResidentForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -271,7 +269,6 @@ async fn create(
     UiUser(user): UiUser,
     Form(f): Form<ResidentForm>,
 ) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
     let result = match f.body() {
         Ok(body) => api::create_resident(&state, &user, &body).await,
         Err(e) => Err(e),
@@ -305,7 +302,6 @@ async fn edit_form(
     // Roles that see identifiers masked edit them masked; an unchanged masked value
     // keeps the stored one (see `update`).
     let f = ResidentForm {
-        csrf: String::new(),
         name: r.name,
         id_number: user.shown_id_number(&r.id_number),
         sex: r.sex,
@@ -323,7 +319,6 @@ async fn update(
     Path(id): Path<Uuid>,
     Form(f): Form<ResidentForm>,
 ) -> UiResult<Response> {
-    user.check_csrf(&f.csrf).ui(user.lang)?;
     // The role and the reach first: a form error must not be an answer to someone who
     // may not edit this resident.
     user.require_audited(
@@ -356,20 +351,12 @@ async fn update(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
 async fn set_active(
     state: AppState,
     user: CurrentUser,
     id: Uuid,
-    csrf: &str,
     active: bool,
 ) -> UiResult<Response> {
-    user.check_csrf(csrf).ui(user.lang)?;
     api::set_resident_active(&state, &user, id, active)
         .await
         .ui(user.lang)?;
@@ -380,16 +367,14 @@ async fn deactivate(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
 ) -> UiResult<Response> {
-    set_active(state, user, id, &f.csrf, false).await
+    set_active(state, user, id, false).await
 }
 
 async fn reactivate(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
 ) -> UiResult<Response> {
-    set_active(state, user, id, &f.csrf, true).await
+    set_active(state, user, id, true).await
 }

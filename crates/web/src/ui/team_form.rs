@@ -202,8 +202,6 @@ async fn create(
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    user.check_csrf(f.get("_csrf").map(String::as_str).unwrap_or(""))
-        .ui(lang)?;
     let members: Vec<MemberBody> = MemberRole::ALL
         .iter()
         .filter_map(|r| {
