@@ -182,6 +182,15 @@ impl ResidentScope {
     }
 }
 
+/// Whether an account acts for `institution`'s side of a referral: the office for every
+/// side, anyone for their own institution, a township doctor also for the village clinics
+/// under the township.
+pub fn acts_for(role: Role, home: Uuid, scope: &ResidentScope, institution: Uuid) -> bool {
+    role.edits_registry()
+        || institution == home
+        || (role == Role::TownshipDoctor && scope.allows(institution))
+}
+
 /// Which referrals an account sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReferralScope {

@@ -234,6 +234,62 @@ str_enum!(Milestone {
     Admitted => "admitted",
 });
 
+/// The side of a referral that records a milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The sending clinic: what happened before the patient left.
+    Sender,
+    /// The receiving hospital: what happened when the referral reached it.
+    Receiver,
+}
+
+/// How far ahead of the server's clock a recorded time may be (clocks drift).
+pub const MILESTONE_CLOCK_SKEW_MINUTES: i64 = 5;
+/// How long before the referral was sent the first contact or ECG may be.
+pub const MILESTONE_BEFORE_REFERRAL_HOURS: i64 = 24;
+
+/// Why a milestone time was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneTimeError {
+    InFuture,
+    TooEarly,
+}
+
+impl Milestone {
+    /// Who records this milestone.
+    pub fn side(self) -> Side {
+        match self {
+            Milestone::FirstContact
+            | Milestone::FirstEcg
+            | Milestone::ReferralSent
+            | Milestone::AmbulanceDeparted => Side::Sender,
+            Milestone::Accepted | Milestone::Arrived | Milestone::Admitted => Side::Receiver,
+        }
+    }
+
+    /// Whether `at` is a plausible time for this milestone of a referral sent at
+    /// `requested`, as seen at `now`: not in the future, not before the referral for what
+    /// the receiver records, at most a day before it for what the sender saw first.
+    pub fn check_time(
+        self,
+        at: time::OffsetDateTime,
+        requested: time::OffsetDateTime,
+        now: time::OffsetDateTime,
+    ) -> Result<(), MilestoneTimeError> {
+        if at > now + time::Duration::minutes(MILESTONE_CLOCK_SKEW_MINUTES) {
+            return Err(MilestoneTimeError::InFuture);
+        }
+        let earliest = match self.side() {
+            Side::Receiver => requested,
+            Side::Sender => requested - time::Duration::hours(MILESTONE_BEFORE_REFERRAL_HOURS),
+        };
+        if at < earliest {
+            return Err(MilestoneTimeError::TooEarly);
+        }
+        Ok(())
+    }
+}
+
 /// Minutes from first contact to admission, and whether that met the target.
 pub fn green_channel_result(contact_to_admission_minutes: f64, target_minutes: i64) -> bool {
     contact_to_admission_minutes <= target_minutes as f64
@@ -256,6 +312,39 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn milestones_belong_to_a_side_and_a_plausible_time() {
+        use time::macros::datetime;
+        assert_eq!(Milestone::FirstEcg.side(), Side::Sender);
+        assert_eq!(Milestone::Admitted.side(), Side::Receiver);
+        let sent = datetime!(2026-11-28 10:00 UTC);
+        let now = datetime!(2026-11-28 12:00 UTC);
+        let ok = |m: Milestone, at| m.check_time(at, sent, now);
+        // Five minutes of clock skew are tolerated; six are not.
+        assert_eq!(
+            ok(Milestone::Admitted, datetime!(2026-11-28 12:05 UTC)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(Milestone::Admitted, datetime!(2026-11-28 12:06 UTC)),
+            Err(MilestoneTimeError::InFuture)
+        );
+        // The hospital cannot admit before the referral was sent…
+        assert_eq!(
+            ok(Milestone::Arrived, datetime!(2026-11-28 09:59 UTC)),
+            Err(MilestoneTimeError::TooEarly)
+        );
+        // …while the clinic's first contact may be up to a day earlier, not more.
+        assert_eq!(
+            ok(Milestone::FirstContact, datetime!(2026-11-27 10:00 UTC)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(Milestone::FirstContact, datetime!(2026-11-27 09:59 UTC)),
+            Err(MilestoneTimeError::TooEarly)
+        );
+    }
 
     fn input(reason: Option<&'static str>, outcome: Option<Outcome>) -> ActionInput<'static> {
         ActionInput { reason, outcome }

@@ -42,6 +42,7 @@ pub struct NewAccount<'a> {
 pub struct Session {
     pub account: Account,
     pub csrf_token: String,
+    pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
 
@@ -75,10 +76,10 @@ impl Store {
         on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(community).fetch_all(pool).await.store())
     }
 
-    pub async fn set_password(&self, id: Uuid, password_hash: &str) -> Result<()> {
+    pub async fn set_password(&self, community: Uuid, id: Uuid, password_hash: &str) -> Result<()> {
         one_row(
-            on_db_write!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
-            .bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?,
+            on_db_write!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $3 WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).bind(password_hash).execute(pool).await.store().map(|r| r.rows_affected()))?,
         )
     }
 
@@ -87,11 +88,12 @@ impl Store {
         token_hash: &str,
         account: Uuid,
         csrf: &str,
+        created_at: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
         on_db_write!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash).bind(account).bind(csrf).bind(now()).bind(expires_at)
+            .bind(token_hash).bind(account).bind(csrf).bind(created_at).bind(expires_at)
             .execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
@@ -104,10 +106,11 @@ impl Store {
             #[sqlx(flatten)]
             account: Account,
             csrf_token: String,
+            created_at: OffsetDateTime,
             expires_at: OffsetDateTime,
         }
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.created_at, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE AND a.community_id = $3"
         );
         let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now()).bind(community)
@@ -115,8 +118,29 @@ impl Store {
         Ok(row.map(|r| Session {
             account: r.account,
             csrf_token: r.csrf_token,
+            created_at: r.created_at,
             expires_at: r.expires_at,
         }))
+    }
+
+    /// Moves a session's deadline (the idle timeout slides while it is used).
+    pub async fn extend_session(&self, token_hash: &str, expires_at: OffsetDateTime) -> Result<()> {
+        on_db_write!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(expires_at).bind(token_hash).execute(pool).await.store().map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Deletes the sessions that have expired; returns how many.
+    pub async fn purge_sessions(&self) -> Result<u64> {
+        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now()).execute(pool).await.store().map(|r| r.rows_affected()))
+    }
+
+    /// Activates or deactivates an account of `community`; `NotFound` if there is none.
+    pub async fn set_account_active(&self, community: Uuid, id: Uuid, active: bool) -> Result<()> {
+        let n = on_db_write!(self, pool => sqlx::query("UPDATE accounts SET active = $1 WHERE community_id = $2 AND id = $3")
+            .bind(active).bind(community).bind(id).execute(pool).await.store().map(|r| r.rows_affected()))?;
+        one_row(n)
     }
 
     /// Ends every session of an account.

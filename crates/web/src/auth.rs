@@ -19,7 +19,15 @@ use yigong_store::accounts::Account;
 use yigong_store::audit::AuditEntry;
 
 pub const SESSION_COOKIE: &str = "yigong_session";
+/// A session ends this long after login, however busy (decision 0007).
 pub const SESSION_HOURS: i64 = 12;
+/// A session ends after this long without a request.
+pub const SESSION_IDLE_MINUTES: i64 = 120;
+/// The deadline moves on when it is closer than this to the idle timeout (one write per
+/// session every few minutes, not one per request).
+const SESSION_SLIDE_MINUTES: i64 = 5;
+/// Expired sessions are deleted at most this often (on a login).
+const SESSION_PURGE_MINUTES: i64 = 60;
 pub const PASSWORD_MIN: usize = 8;
 /// How long a verified session is trusted without asking the database again.
 pub const SESSION_CACHE_SECONDS: u64 = 30;
@@ -217,12 +225,48 @@ pub async fn issue_session(
 ) -> ApiResult<(String, String, OffsetDateTime)> {
     let token = random_hex(32);
     let csrf = random_hex(16);
-    let expires = OffsetDateTime::now_utc() + Duration::hours(SESSION_HOURS);
+    let now = OffsetDateTime::now_utc();
+    let expires = now + Duration::minutes(SESSION_IDLE_MINUTES);
+    purge_expired_sessions(state, now).await?;
     state
         .store
-        .create_session(&token_hash(&token), account.id, &csrf, expires)
+        .create_session(&token_hash(&token), account.id, &csrf, now, expires)
         .await?;
     Ok((token, csrf, expires))
+}
+
+/// Deletes expired sessions when the last purge is an hour old.
+async fn purge_expired_sessions(state: &AppState, now: OffsetDateTime) -> ApiResult<()> {
+    let minute = now.unix_timestamp() / 60;
+    let last = state
+        .sessions_purged
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if minute - last >= SESSION_PURGE_MINUTES
+        && state
+            .sessions_purged
+            .compare_exchange(
+                last,
+                minute,
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+            )
+            .is_ok()
+    {
+        state.store.purge_sessions().await?;
+    }
+    Ok(())
+}
+
+/// The deadline a used session moves to, if it should move: the idle timeout from now,
+/// never past the session's absolute lifetime.
+pub fn slid_deadline(
+    created: OffsetDateTime,
+    expires: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Option<OffsetDateTime> {
+    let idle = now + Duration::minutes(SESSION_IDLE_MINUTES);
+    let wanted = idle.min(created + Duration::hours(SESSION_HOURS));
+    (wanted - expires > Duration::minutes(SESSION_SLIDE_MINUTES)).then_some(wanted)
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> String {
@@ -445,6 +489,13 @@ impl FromRequestParts<AppState> for CurrentUser {
                     .find_session(state.community.id, &hash)
                     .await?
                     .ok_or_else(ApiError::unauthenticated)?;
+                let mut expires_at = session.expires_at;
+                if let Some(later) =
+                    slid_deadline(session.created_at, expires_at, OffsetDateTime::now_utc())
+                {
+                    state.store.extend_session(&hash, later).await?;
+                    expires_at = later;
+                }
                 let account = session.account;
                 let role = account.role().ok_or_else(ApiError::internal)?;
                 let children = if role == Role::TownshipDoctor {
@@ -485,7 +536,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                     ip: client_ip(parts),
                     lang,
                     session: hash.clone(),
-                    expires_at: session.expires_at,
+                    expires_at,
                     method: parts.method.to_string(),
                     path: path.clone(),
                 };
@@ -500,6 +551,32 @@ impl FromRequestParts<AppState> for CurrentUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_idle_deadline_slides_but_not_past_the_lifetime() {
+        use time::macros::datetime;
+        let login = datetime!(2026-11-28 08:00 UTC);
+        let first = login + Duration::minutes(SESSION_IDLE_MINUTES);
+        // Used a minute after login: the deadline is barely closer; no write.
+        assert_eq!(
+            slid_deadline(login, first, login + Duration::minutes(1)),
+            None
+        );
+        // Used an hour later: two hours from then.
+        assert_eq!(
+            slid_deadline(login, first, datetime!(2026-11-28 09:00 UTC)),
+            Some(datetime!(2026-11-28 11:00 UTC))
+        );
+        // Late in the day it stops at twelve hours after login.
+        assert_eq!(
+            slid_deadline(
+                login,
+                datetime!(2026-11-28 19:00 UTC),
+                datetime!(2026-11-28 18:59 UTC)
+            ),
+            Some(datetime!(2026-11-28 20:00 UTC))
+        );
+    }
 
     #[test]
     fn tokens_are_random_and_hashed() {

@@ -590,6 +590,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "This address does not take that method",
     ),
     (
+        "error.milestone_too_early",
+        "早于转诊发出的时间（首诊、首份心电图最多早 24 小时）",
+        "is before the referral was sent (first contact and first ECG: at most 24 hours before)",
+    ),
+    (
         "error.not_found",
         "记录不存在或您无权查看",
         "Not found, or not yours to see",
@@ -613,6 +618,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "error.outcome_invalid",
         "结局不适用于该转诊",
         "does not fit this referral",
+    ),
+    (
+        "error.own_account",
+        "不能停用自己的账号",
+        "You cannot deactivate your own account",
     ),
     (
         "error.parent_invalid",

@@ -17,7 +17,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         api::residents::deactivate, api::residents::reactivate,
         api::staff::list, api::staff::detail, api::staff::create, api::staff::update,
         api::staff::deactivate, api::staff::reactivate,
-        api::accounts::list, api::accounts::create,
+        api::accounts::list, api::accounts::create, api::accounts::deactivate, api::accounts::reactivate, api::accounts::reset_password,
         api::audit::list,
         api::imports::upload, api::imports::rejects,
         api::referrals::create, api::referrals::list, api::referrals::detail, api::referrals::act,

@@ -24,6 +24,8 @@ pub struct Inner {
     pub throttles: crate::throttle::Throttles,
     /// The threads that check passwords, one per core.
     pub passwords: crate::passwords::PasswordPool,
+    /// When expired sessions were last deleted (minutes since the epoch).
+    pub sessions_purged: std::sync::atomic::AtomicI64,
     /// Sessions that ended (logout, deactivation): open live streams close at once.
     pub ended: tokio::sync::broadcast::Sender<crate::auth::Ended>,
     pub sessions: std::sync::Mutex<
@@ -63,6 +65,7 @@ impl AppState {
             ecg_live: tokio::sync::broadcast::channel(1024).0,
             ended: tokio::sync::broadcast::channel(256).0,
             throttles: Default::default(),
+            sessions_purged: Default::default(),
             passwords: crate::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
         }))

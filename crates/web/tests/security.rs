@@ -641,7 +641,8 @@ async fn logout_and_expiry_end_the_session_at_once_everywhere() {
         .await;
         assert!(ended.is_ok(), "{l}: the stream outlived its session");
 
-        // Expiry bites at its second, cached or not.
+        // Expiry bites at its second, cached or not: a session 1.5 s short of its
+        // twelve hours, used (and so cached) before then.
         let account = app
             .state
             .store
@@ -651,12 +652,14 @@ async fn logout_and_expiry_end_the_session_at_once_everywhere() {
             .expect("village");
         let token = "short-lived-session-token";
         let expires = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
+        let login = expires - time::Duration::hours(yigong_web::auth::SESSION_HOURS);
         app.state
             .store
             .create_session(
                 &yigong_web::auth::token_hash(token),
                 account.id,
                 "c",
+                login,
                 expires,
             )
             .await
@@ -899,5 +902,284 @@ async fn pages_and_answers_carry_the_browser_side_rules() {
         assert_eq!(bad.json()["error"]["code"], "invalid_path");
         let fhir = app.get("/fhir/r4/Patient/not-a-uuid", &token).await;
         assert!(fhir.status.is_client_error());
+    }
+}
+
+#[tokio::test]
+async fn page_actions_on_another_residents_record_write_nothing() {
+    for app in apps(1500).await {
+        let l = &app.label;
+        let (mine, foreign) = contracts_at_two_villages(&app).await;
+        let township = app.login("township").await;
+        let due = app.get("/api/v1/contracts/due", &township).await.json();
+        let contract: Uuid = due
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|k| k["resident_id"] == mine.to_string())
+            .and_then(|k| k["id"].as_str())
+            .expect("the contract")
+            .parse()
+            .expect("id");
+        // Ending `mine`'s contract through `foreign`'s page: refused before the write.
+        let (cookie, csrf) = app.ui_session("township").await;
+        let reply = app
+            .post_form(
+                &format!("/residents/{foreign}/contract/{contract}/end"),
+                &cookie,
+                &form(&[("_csrf", &csrf), ("reason", "moved")]),
+            )
+            .await;
+        assert!(
+            reply.status.is_client_error() || reply.status.is_redirection(),
+            "{l}"
+        );
+        let k = app
+            .state
+            .store
+            .get_contract(app.state.community.id, contract)
+            .await
+            .expect("contract");
+        assert_eq!(k.status, "active", "{l}: the contract was ended");
+        assert!(
+            app.audit_by("township")
+                .await
+                .iter()
+                .any(|(a, o, _, _, d)| a == "family.contract.end" && o == "denied" && d == "reach")
+        );
+
+        // A suspicion of one resident decided through another's page: stays open.
+        let village = app.login("village").await;
+        let a = app.resident_at(app.places.village).await;
+        let reply = app
+            .post(
+                "/api/v1/screenings",
+                &village,
+                json!({"resident_id": a.id, "systolic": 165, "diastolic": 102}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{l}");
+        let pending = app
+            .get("/api/v1/screenings/pending?per_page=200", &village)
+            .await
+            .json();
+        let sid = pending["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|s| s["resident_id"] == a.id.to_string())
+            .and_then(|s| s["id"].as_str())
+            .expect("suspicion")
+            .to_string();
+        // Another resident of the same clinic: in reach, but not the suspicion's.
+        let b = app
+            .state
+            .store
+            .search_residents(
+                app.state.community.id,
+                &yigong_domain::access::ResidentScope::All,
+                &yigong_store::residents::ResidentQuery {
+                    institution: Some(app.places.village),
+                    ..Default::default()
+                },
+                yigong_store::PageRequest::new(None, Some(2)),
+            )
+            .await
+            .expect("residents")
+            .items
+            .into_iter()
+            .find(|r| r.id != a.id)
+            .expect("a second resident")
+            .id;
+        let (cookie, csrf) = app.ui_session("village").await;
+        let reply = app
+            .post_form(
+                &format!("/residents/{b}/suspicions/{sid}/exclude"),
+                &cookie,
+                &form(&[("_csrf", &csrf), ("note", "x")]),
+            )
+            .await;
+        assert!(!reply.status.is_server_error(), "{l}");
+        let still = app
+            .get("/api/v1/screenings/pending?per_page=200", &village)
+            .await
+            .json();
+        assert!(
+            still["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|s| s["id"] == sid.as_str()),
+            "{l}: the suspicion was decided through another resident's page"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_side_records_its_own_milestones_at_plausible_times() {
+    for app in apps(1500).await {
+        let l = &app.label;
+        let township = app.login("township").await;
+        let specialist = app.login("specialist").await;
+        let resident = app.resident_at(app.places.township).await;
+        let body = json!({"resident_id": resident.id, "direction": "up", "urgency": "emergency",
+            "pathway": "chest_pain", "to_institution_id": app.places.lead,
+            "to_department_id": app.places.cardiology, "reason": "胸痛", "icd10_code": "R07.4"});
+        let reply = app.post("/api/v1/referrals", &township, body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{l}: {}", reply.text());
+        let id = reply.json()["id"].as_str().expect("id").to_string();
+        let path = format!("/api/v1/referrals/{id}/milestones");
+        let at = |minutes: i64| {
+            (time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes))
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("time")
+        };
+        // The sending clinic cannot say the hospital admitted the patient.
+        let reply = app
+            .post(&path, &township, json!({"milestone": "admitted"}))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{l}");
+        assert!(
+            app.audit_by("township")
+                .await
+                .iter()
+                .any(|(a, o, _, _, d)| a == "referral.milestone" && o == "denied" && d == "side")
+        );
+        // Nor may the hospital record its own milestones out of time.
+        let reply = app
+            .post(
+                &path,
+                &specialist,
+                json!({"milestone": "admitted", "at": at(-120)}),
+            )
+            .await;
+        assert_eq!(reply.json()["error"]["code"], "milestone_too_early", "{l}");
+        let reply = app
+            .post(
+                &path,
+                &specialist,
+                json!({"milestone": "admitted", "at": at(30)}),
+            )
+            .await;
+        assert_eq!(reply.json()["error"]["code"], "in_future", "{l}");
+        // The clinic's first ECG may precede the referral by up to a day.
+        let reply = app
+            .post(
+                &path,
+                &township,
+                json!({"milestone": "first_ecg", "at": at(-120)}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NO_CONTENT,
+            "{l}: {}",
+            reply.text()
+        );
+
+        // A referral parent that does not exist and one of another resident answer alike.
+        let other = app.resident_at(app.places.village).await;
+        let mut body = json!({"resident_id": other.id, "direction": "up", "urgency": "routine",
+            "to_institution_id": app.places.lead, "reason": "复查"});
+        body["parent_id"] = json!(id);
+        let real = app
+            .post("/api/v1/referrals", &township, body.clone())
+            .await
+            .json();
+        body["parent_id"] = json!(Uuid::now_v7());
+        let random = app.post("/api/v1/referrals", &township, body).await.json();
+        assert_eq!(real["error"], random["error"], "{l}");
+    }
+}
+
+#[tokio::test]
+async fn deactivating_an_account_or_resetting_its_password_ends_its_sessions_at_once() {
+    for app in apps(50).await {
+        let l = &app.label;
+        let admin = app.login("admin").await;
+        let village = app
+            .state
+            .store
+            .find_account(app.state.community.id, "village")
+            .await
+            .expect("account")
+            .expect("village");
+        // A session in use (and cached) ends with the reset.
+        let token = app.login("village").await;
+        assert_eq!(app.get("/api/v1/me", &token).await.status, StatusCode::OK);
+        let path = format!("/api/v1/accounts/{}/password", village.id);
+        let short = app.post(&path, &admin, json!({"password": "short"})).await;
+        assert_eq!(short.json()["error"]["code"], "password_too_short", "{l}");
+        let reply = app
+            .post(&path, &admin, json!({"password": "new-password-1"}))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NO_CONTENT,
+            "{l}: {}",
+            reply.text()
+        );
+        assert_eq!(
+            app.get("/api/v1/me", &token).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{l}"
+        );
+        assert_eq!(
+            api_login(&app, "village", "demo1234").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            api_login(&app, "village", "new-password-1").await.0,
+            StatusCode::OK
+        );
+        // Deactivation: the session ends, the login is refused; reactivation lets it in.
+        let token = app.login_with("village", "new-password-1").await;
+        let path = format!("/api/v1/accounts/{}/deactivate", village.id);
+        assert_eq!(
+            app.post(&path, &admin, json!({})).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.get("/api/v1/me", &token).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{l}"
+        );
+        assert_eq!(
+            api_login(&app, "village", "new-password-1").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let path = format!("/api/v1/accounts/{}/reactivate", village.id);
+        assert_eq!(
+            app.post(&path, &admin, json!({})).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            api_login(&app, "village", "new-password-1").await.0,
+            StatusCode::OK
+        );
+        // Only administrators; the refusal is audited.
+        let manager = app.login("manager").await;
+        let path = format!("/api/v1/accounts/{}/deactivate", village.id);
+        assert_eq!(
+            app.post(&path, &manager, json!({})).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert!(
+            app.audit_by("manager")
+                .await
+                .iter()
+                .any(|(a, o, ..)| a == "account.deactivate" && o == "denied")
+        );
+        let rows = app.audit_by("admin").await;
+        for a in [
+            "account.password",
+            "account.deactivate",
+            "account.reactivate",
+        ] {
+            assert!(
+                rows.iter().any(|(x, o, ..)| x == a && o == "allowed"),
+                "{l}: {a}"
+            );
+        }
     }
 }

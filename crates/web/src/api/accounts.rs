@@ -1,12 +1,14 @@
-//! Accounts, for administrators: list and create.
+//! Accounts, for administrators: list, create, deactivate or reactivate, and reset a
+//! password. Deactivating an account or resetting its password ends its sessions at once.
 
 use super::AppJson;
 use crate::auth::{CurrentUser, PASSWORD_MIN, hash_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -15,7 +17,11 @@ use yigong_domain::registry::FieldError;
 use yigong_store::accounts::{Account, NewAccount};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/accounts", get(list).post(create))
+    Router::new()
+        .route("/accounts", get(list).post(create))
+        .route("/accounts/{id}/deactivate", post(deactivate))
+        .route("/accounts/{id}/reactivate", post(reactivate))
+        .route("/accounts/{id}/password", post(reset_password))
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts", responses((status = 200, body = [Object]), (status = 403)))]
@@ -48,12 +54,7 @@ pub async fn create_account(state: &AppState, body: &AccountBody) -> ApiResult<U
         return Err(FieldError::new("username", "invalid_characters").into());
     }
     let display = yigong_domain::registry::validate_name(&body.display_name)?;
-    if body.password.chars().count() < PASSWORD_MIN {
-        return Err(FieldError::new("password", "password_too_short").into());
-    }
-    if body.password.len() > 256 {
-        return Err(FieldError::new("password", "too_long").into());
-    }
+    check_password(&body.password)?;
     let role = Role::parse(body.role.trim()).ok_or(FieldError::new("role", "role_invalid"))?;
     let inst = state
         .store
@@ -101,4 +102,109 @@ pub async fn create(
         StatusCode::CREATED,
         Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
     ))
+}
+
+/// A new password, checked like one chosen at creation.
+fn check_password(password: &str) -> ApiResult<()> {
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(FieldError::new("password", "password_too_short").into());
+    }
+    if password.len() > 256 {
+        return Err(FieldError::new("password", "too_long").into());
+    }
+    Ok(())
+}
+
+async fn set_active(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    active: bool,
+) -> ApiResult<StatusCode> {
+    let action = if active {
+        "account.reactivate"
+    } else {
+        "account.deactivate"
+    };
+    user.require_audited(
+        state,
+        user.role.manages_accounts(),
+        action,
+        "account",
+        Some(id),
+    )
+    .await?;
+    if id == user.account_id && !active {
+        return Err(ApiError::new(StatusCode::CONFLICT, "own_account"));
+    }
+    state
+        .store
+        .set_account_active(state.community.id, id, active)
+        .await?;
+    if !active {
+        crate::auth::end_account_sessions(state, id).await?;
+    }
+    user.audit(state, action, "account", Some(id), true, "")
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivates an account: it can no longer log in, and its sessions end at once.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/deactivate", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "one's own account")))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    set_active(&state, &user, id, false).await
+}
+
+/// Reactivates an account.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/reactivate", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403), (status = 404)))]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    set_active(&state, &user, id, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordBody {
+    pub password: String,
+}
+
+/// Sets a new password for an account and ends its sessions.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/password", params(("id" = Uuid, Path)), request_body = PasswordBody,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    user.require_audited(
+        &state,
+        user.role.manages_accounts(),
+        "account.password",
+        "account",
+        Some(id),
+    )
+    .await?;
+    check_password(&body.password)?;
+    let password = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())?;
+    state
+        .store
+        .set_password(state.community.id, id, &hash)
+        .await?;
+    crate::auth::end_account_sessions(&state, id).await?;
+    user.audit(&state, "account.password", "account", Some(id), true, "")
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -286,7 +286,10 @@ async fn parties(
     };
     let team = match state.store.get_team(c, team).await {
         Ok(t) => t,
-        Err(yigong_store::StoreError::NotFound) => return Err(unprocessable("team", "not_found")),
+        // The same answer as a team that does not serve the resident: no oracle of ids.
+        Err(yigong_store::StoreError::NotFound) => {
+            return Err(unprocessable("team", "team_does_not_serve"));
+        }
         Err(e) => return Err(e.into()),
     };
     let covered = state.store.team_villages(c, team.id).await?;
@@ -405,7 +408,7 @@ pub async fn contract_action(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<yigong_store::family::Contract>> {
     let b: ContractAction = super::optional_json(&body)?;
-    Ok(Json(act(&state, &user, id, &action, &b).await?))
+    Ok(Json(act(&state, &user, id, &action, &b, None).await?))
 }
 
 /// Renews, transfers or ends an active contract of a resident the user may sign.
@@ -415,6 +418,9 @@ pub async fn act(
     id: Uuid,
     action: &str,
     b: &ContractAction,
+    // The resident the request names (a page's URL): a contract of another is refused
+    // before anything is written.
+    of_resident: Option<Uuid>,
 ) -> ApiResult<yigong_store::family::Contract> {
     use yigong_domain::family::{EndReason, Term};
     let c = state.community.id;
@@ -425,7 +431,12 @@ pub async fn act(
         Err(e) => return Err(e.into()),
     };
     let resident = state.store.get_resident(c, old.resident_id).await?;
-    if !clinics.contains(&resident.institution_id) {
+    if !clinics.contains(&resident.institution_id)
+        || of_resident.is_some_and(|r| r != old.resident_id)
+    {
+        let action = format!("family.contract.{action}");
+        user.audit(state, &action, "family_contract", Some(id), false, "reach")
+            .await?;
         return Err(ApiError::not_found());
     }
     if old.status != "active" {

@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
+use yigong_domain::access::acts_for;
 use yigong_domain::icd10;
 use yigong_domain::referral::{
-    self as rules, Action, ActionInput, Direction, Milestone, Outcome, Pathway, Status, Urgency,
+    self as rules, Action, ActionInput, Direction, Milestone, MilestoneTimeError, Outcome, Pathway,
+    Side, Status, Urgency,
 };
 use yigong_domain::registry::{FieldError, InstitutionKind};
 use yigong_store::PageRequest;
@@ -203,15 +205,13 @@ pub fn approve(
     if probe.department.is_some() && parties.department_active != Some(true) {
         return Err(FieldError::new("department", "department_invalid").into());
     }
-    if probe.parent.is_some() {
-        if parties.parent_resident.is_none() {
-            return Err(FieldError::new("parent", "not_found").into());
-        }
-        if parties.parent_resident != Some(probe.resident)
-            || parties.parent_direction.as_deref() != Some(Direction::Up.as_str())
-        {
-            return Err(FieldError::new("parent", "invalid_field").into());
-        }
+    // One answer for a parent that does not exist and one that is not this resident's
+    // upward referral: the check must not tell which referral ids exist.
+    if probe.parent.is_some()
+        && (parties.parent_resident != Some(probe.resident)
+            || parties.parent_direction.as_deref() != Some(Direction::Up.as_str()))
+    {
+        return Err(FieldError::new("parent", "invalid_field").into());
     }
     Ok(NewReferral {
         resident_id: probe.resident,
@@ -554,20 +554,13 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
     ) {
         return Err(ApiError::not_found());
     }
-    // The sending side withdraws; the receiving side does everything else. A township
-    // doctor acts for the village clinics under the township too.
-    let acts_for = |institution: Uuid| {
-        user.role.edits_registry()
-            || institution == user.institution_id
-            || (user.role == yigong_domain::access::Role::TownshipDoctor
-                && user.scope.allows(institution))
-    };
+    // The sending side withdraws; the receiving side does everything else.
     let side = if action == Action::Cancel {
         r.from_institution_id
     } else {
         r.to_institution_id
     };
-    user.require(acts_for(side))?;
+    user.require(acts_for(user.role, user.institution_id, &user.scope, side))?;
     let reason = b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(FieldError::new("reason", "too_long").into());
@@ -632,10 +625,38 @@ pub async fn record_milestone(
     if r.pathway.is_none() {
         return Err(FieldError::new("milestone", "pathway_required").into());
     }
+    // Each side records what it saw: the clinic before the patient left, the hospital
+    // from the referral's arrival on.
+    let side = match m.side() {
+        Side::Sender => r.from_institution_id,
+        Side::Receiver => r.to_institution_id,
+    };
+    if !acts_for(user.role, user.institution_id, &user.scope, side) {
+        user.audit(
+            state,
+            "referral.milestone",
+            "referral",
+            Some(id),
+            false,
+            "side",
+        )
+        .await?;
+        return Err(ApiError::forbidden());
+    }
+    let now = yigong_store::now();
     let at = match b.at.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(s) => instant(s, "at")?,
-        None => yigong_store::now(),
+        None => now,
     };
+    m.check_time(at, r.created_at, now).map_err(|e| {
+        FieldError::new(
+            "at",
+            match e {
+                MilestoneTimeError::InFuture => "in_future",
+                MilestoneTimeError::TooEarly => "milestone_too_early",
+            },
+        )
+    })?;
     state
         .store
         .record_milestone(state.community.id, id, m, at, Some(user.account_id))

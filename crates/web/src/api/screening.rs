@@ -355,12 +355,31 @@ pub async fn decide_for(
     id: Uuid,
     decision: &str,
     b: &DecisionBody,
+    // The resident the request names (a page's URL): another's suspicion is refused
+    // before anything is written.
+    of_resident: Option<Uuid>,
 ) -> ApiResult<DecisionOutcome> {
     let c = state.community.id;
     let clinics = clinics(user)?;
     let s = match state.store.get_suspicion(c, id).await {
-        Ok(s) if clinics.contains(&s.institution_id) => s,
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Ok(s)
+            if clinics.contains(&s.institution_id)
+                && of_resident.is_none_or(|r| r == s.resident_id) =>
+        {
+            s
+        }
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            user.audit(
+                state,
+                "chronic.suspicion.decide",
+                "suspicion",
+                Some(id),
+                false,
+                "reach",
+            )
+            .await?;
+            return Err(ApiError::not_found());
+        }
         Err(e) => return Err(e.into()),
     };
     if s.status != "open" {
@@ -450,5 +469,7 @@ pub async fn decide(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<DecisionOutcome>> {
     let b: DecisionBody = super::optional_json(&body)?;
-    Ok(Json(decide_for(&state, &user, id, &decision, &b).await?))
+    Ok(Json(
+        decide_for(&state, &user, id, &decision, &b, None).await?,
+    ))
 }

@@ -298,10 +298,7 @@ async fn act(
             },
             reason: Some(field(&f, "reason").to_string()).filter(|r| !r.is_empty()),
         };
-        let k = crate::api::family::act(&state, &user, cid, &action, &b).await?;
-        if k.resident_id != id {
-            return Err(ApiError::not_found());
-        }
+        crate::api::family::act(&state, &user, cid, &action, &b, Some(id)).await?;
         Ok(user.lang.t(&format!("family.done.{action}")).to_string())
     }
     .await;
@@ -373,21 +370,17 @@ async fn decide(
         responsible_staff_id: None,
         note: field(&f, "note").to_string(),
     };
-    let result = api::decide_for(&state, &user, sid, &decision, &b)
+    let result = api::decide_for(&state, &user, sid, &decision, &b, Some(id))
         .await
-        .and_then(|o| {
-            if o.suspicion.resident_id != id {
-                return Err(ApiError::not_found());
-            }
-            Ok(lang
-                .t(if o.register_id.is_some() {
-                    "screening.enrolled"
-                } else if o.suspicion.status == "confirmed" {
-                    "screening.confirmed"
-                } else {
-                    "screening.excluded"
-                })
-                .to_string())
+        .map(|o| {
+            lang.t(if o.register_id.is_some() {
+                "screening.enrolled"
+            } else if o.suspicion.status == "confirmed" {
+                "screening.confirmed"
+            } else {
+                "screening.excluded"
+            })
+            .to_string()
         });
     answer(&state, &user, id, result).await
 }

@@ -119,12 +119,17 @@ impl TestApp {
     }
 
     pub async fn login(&self, username: &str) -> String {
+        self.login_with(username, yigong_web::demo::DEMO_PASSWORD)
+            .await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> String {
         let r = self
             .call(
                 Method::POST,
                 "/api/v1/auth/login",
                 None,
-                Some(serde_json::json!({"username": username, "password": yigong_web::demo::DEMO_PASSWORD})),
+                Some(serde_json::json!({"username": username, "password": password})),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", self.label, r.text());
