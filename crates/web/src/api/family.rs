@@ -280,6 +280,15 @@ async fn parties(
     let resident = match state.store.get_resident(c, resident).await {
         Ok(r) if clinics.contains(&r.institution_id) => r,
         Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            user.audit(
+                state,
+                "family.contract",
+                "resident",
+                Some(resident),
+                false,
+                "reach",
+            )
+            .await?;
             return Err(unprocessable("resident", "not_found"));
         }
         Err(e) => return Err(e.into()),
