@@ -62,8 +62,14 @@ fn declared_count(head: &[u8]) -> Option<usize> {
     Some(digits.parse().unwrap_or(usize::MAX))
 }
 
-/// The first sheet as a header row and data rows with their line numbers.
+/// The first sheet as a header row and data rows with their line numbers. The reader
+/// is third-party code fed outside bytes: a panic in it (an arithmetic overflow on a
+/// malformed cell reference, found by fuzzing) is an unreadable file, not a crash.
 pub fn read(bytes: &[u8]) -> Result<Table, ApiError> {
+    std::panic::catch_unwind(|| read_unguarded(bytes)).unwrap_or_else(|_| Err(unreadable()))
+}
+
+fn read_unguarded(bytes: &[u8]) -> Result<Table, ApiError> {
     check_parts(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
     let first = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
