@@ -43,6 +43,9 @@ pub struct ResidentQuery {
     pub include_inactive: bool,
 }
 
+/// The shortest ID-number fragment also searched as the end of a number.
+pub const SUFFIX_MIN: usize = 4;
+
 /// A search counts its matches up to this many; past it the total reads "more than".
 pub const COUNT_CAP: i64 = 1000;
 
@@ -74,6 +77,13 @@ fn plan(q: Option<&str>) -> Plan {
         Some(SearchTerm::Initials(q)) => Plan {
             ranges: vec![("initials", q)],
             order: "r.initials, r.name, r.id",
+        },
+        // The end of a number is searched from four characters on (the "last four" a
+        // patient quotes): a shorter end matches a tenth of the county or more and
+        // would have to be sorted whole.
+        Some(SearchTerm::IdFragment(q)) if q.len() < SUFFIX_MIN => Plan {
+            ranges: vec![("id_number", q)],
+            order: "r.id_number",
         },
         Some(SearchTerm::IdFragment(q)) => Plan {
             ranges: vec![("id_number", q.clone()), ("id_rev", reversed(&q))],
@@ -118,15 +128,16 @@ where
         .push_bind(prefix_upper_bound(prefix));
 }
 
-/// Pushes the ids matching any range, each branch cut to its first `limit` in order
-/// (`None`: every match, for counting).
+/// Pushes the ids matching any range, each branch cut to its first `limit`: in the
+/// plan's order for a page, in any order for a count (`ordered`).
 fn push_matching_ids<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
     scope: &ResidentScope,
     query: &ResidentQuery,
     plan: &Plan,
-    limit: Option<i64>,
+    limit: i64,
+    ordered: bool,
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -139,10 +150,10 @@ fn push_matching_ids<DB: sqlx::Database>(
         qb.push("SELECT id FROM (SELECT r.id FROM residents r");
         push_common(qb, community, scope, query);
         push_range(qb, column, prefix);
-        if let Some(k) = limit {
-            qb.push(format!(" ORDER BY {} LIMIT ", plan.order))
-                .push_bind(k);
+        if ordered {
+            qb.push(format!(" ORDER BY {}", plan.order));
         }
+        qb.push(" LIMIT ").push_bind(limit);
         qb.push(format!(") b{n}"));
     }
 }
@@ -171,7 +182,7 @@ impl Store {
                 push_common(&mut qb, community, scope, query);
             } else {
                 qb.push(" WHERE r.id IN (");
-                push_matching_ids(&mut qb, community, scope, query, &plan, Some(page.offset() + page.per_page));
+                push_matching_ids(&mut qb, community, scope, query, &plan, page.offset().saturating_add(page.per_page), true);
                 qb.push(")");
             }
             qb.push(format!(" ORDER BY {} LIMIT ", plan.order)).push_bind(page.per_page)
@@ -188,7 +199,7 @@ impl Store {
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             } else {
                 let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM (");
-                push_matching_ids(&mut qc, community, scope, query, &plan, Some(COUNT_CAP + 1));
+                push_matching_ids(&mut qc, community, scope, query, &plan, COUNT_CAP + 1, false);
                 qc.push(") m");
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             };
@@ -344,5 +355,22 @@ impl Store {
     pub async fn count_residents(&self, community: Uuid) -> Result<i64> {
         on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM residents WHERE community_id = $1")
             .bind(community).fetch_one(pool).await.store())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_id_fragments_search_the_start_only() {
+        let columns = |q: &str| -> Vec<&'static str> {
+            plan(Some(q)).ranges.into_iter().map(|(c, _)| c).collect()
+        };
+        assert_eq!(columns("5"), ["id_number"]);
+        assert_eq!(columns("520"), ["id_number"]);
+        assert_eq!(columns("002X"), ["id_number", "id_rev"]);
+        assert_eq!(plan(Some("002X")).ranges[1].1, "X200");
+        assert_eq!(columns("王"), ["name", "name_given"]);
     }
 }

@@ -96,14 +96,7 @@ async fn probe_resident(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
         what: format!("PUT /api/v1/residents/{id}"),
         reply,
     });
-    let reply = app
-        .request(
-            axum::http::Request::get(format!("/residents/{id}"))
-                .header("cookie", &cookie)
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let reply = app.page_reply(&format!("/residents/{id}"), &cookie).await;
     out.push(Attempt {
         what: format!("GET /residents/{id}"),
         reply,
@@ -157,14 +150,7 @@ async fn probe_referral(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
         .post(&path, &token, json!({"milestone": "admitted"}))
         .await;
     out.push(Attempt { what: path, reply });
-    let reply = app
-        .request(
-            axum::http::Request::get(format!("/referrals/{id}"))
-                .header("cookie", &cookie)
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let reply = app.page_reply(&format!("/referrals/{id}"), &cookie).await;
     out.push(Attempt {
         what: format!("GET /referrals/{id}"),
         reply,

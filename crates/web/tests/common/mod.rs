@@ -274,13 +274,18 @@ impl TestApp {
             .collect()
     }
 
-    /// A UI page with a session cookie: (status, html).
-    pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+    /// A UI page with a session cookie.
+    pub async fn page_reply(&self, path: &str, cookie: &str) -> Reply {
         let req = Request::get(path)
             .header("cookie", cookie)
             .body(Body::empty())
             .expect("request");
-        let r = self.request(req).await;
+        self.request(req).await
+    }
+
+    /// A UI page with a session cookie: (status, html).
+    pub async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let r = self.page_reply(path, cookie).await;
         (r.status, r.text())
     }
 }
