@@ -11,25 +11,9 @@ use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::chronic::{Disease, Plan, Reading, STANDARD};
 use yigong_domain::family::{MemberRole, Term};
-use yigong_store::audit::AuditEntry;
 use yigong_store::chronic::{NewFollowUp, NewRegister};
 use yigong_store::family::{NewContract, NewTeam};
 use yigong_store::{PageRequest, StoreError};
-
-fn entry(action: &'static str) -> AuditEntry<'static> {
-    AuditEntry {
-        account_id: None,
-        username: "test",
-        action,
-        entity: "test",
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    }
-}
 
 async fn staff_at(app: &TestApp, institution: Uuid, n: usize) -> Vec<Uuid> {
     let q = yigong_store::staff::StaffQuery {
@@ -89,7 +73,7 @@ async fn team(app: &TestApp, name: &str, villages: &[Uuid]) -> Uuid {
                 members,
                 villages: villages.to_vec(),
             },
-            &entry("family.team.create"),
+            &common::setup_entry("family.team.create"),
         )
         .await
         .expect("team")
@@ -119,7 +103,7 @@ async fn enrol(
                 enrolled_on: today - Duration::days(since),
                 next_due: today + Duration::days(due),
             },
-            &entry("chronic.enrol"),
+            &common::setup_entry("chronic.enrol"),
         )
         .await
         .expect("enrolled")
@@ -154,12 +138,12 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
             created_by: None,
         };
         let id = store
-            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .sign_contract(c, &new, &common::setup_entry("family.contract.sign"))
             .await
             .expect("signed");
         // One active contract per resident.
         match store
-            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .sign_contract(c, &new, &common::setup_entry("family.contract.sign"))
             .await
         {
             Err(StoreError::Conflict { constraint }) => assert_eq!(constraint, "active_contract"),
@@ -170,7 +154,13 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         let old = store.get_contract(c, id).await.expect("contract");
         let next = term.renewed();
         let renewed = store
-            .renew_contract(c, &old, next, None, &entry("family.contract.renew"))
+            .renew_contract(
+                c,
+                &old,
+                next,
+                None,
+                &common::setup_entry("family.contract.renew"),
+            )
             .await
             .expect("renewed");
         assert_eq!(
@@ -185,7 +175,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         // Renewing a contract that is no longer active is refused.
         assert!(
             store
-                .renew_contract(c, &old, next, None, &entry("x"))
+                .renew_contract(c, &old, next, None, &common::setup_entry("x"))
                 .await
                 .is_err()
         );
@@ -200,7 +190,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
                     end: term.end,
                 },
                 None,
-                &entry("family.contract.transfer"),
+                &common::setup_entry("family.contract.transfer"),
             )
             .await
             .expect("transferred");
@@ -216,13 +206,25 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         // Ended with a reason; then the resident may sign again.
         assert!(
             store
-                .end_contract(c, moved, "declined", today(), &entry("family.contract.end"))
+                .end_contract(
+                    c,
+                    moved,
+                    "declined",
+                    today(),
+                    &common::setup_entry("family.contract.end")
+                )
                 .await
                 .expect("end")
         );
         assert!(
             !store
-                .end_contract(c, moved, "declined", today(), &entry("family.contract.end"))
+                .end_contract(
+                    c,
+                    moved,
+                    "declined",
+                    today(),
+                    &common::setup_entry("family.contract.end")
+                )
                 .await
                 .expect("again")
         );
@@ -235,7 +237,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
             3
         );
         store
-            .sign_contract(c, &new, &entry("family.contract.sign"))
+            .sign_contract(c, &new, &common::setup_entry("family.contract.sign"))
             .await
             .expect("signs again");
         // Due for renewal: contracts ending within the window.
@@ -303,7 +305,13 @@ async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
             };
             assert!(
                 store
-                    .record_follow_up(c, id, reg.version, &f, &entry("chronic.follow_up"))
+                    .record_follow_up(
+                        c,
+                        id,
+                        reg.version,
+                        &f,
+                        &common::setup_entry("chronic.follow_up")
+                    )
                     .await
                     .expect("recorded")
             );
@@ -345,7 +353,7 @@ async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
         };
         assert!(
             !store
-                .record_follow_up(c, id, 0, &stale, &entry("chronic.follow_up"))
+                .record_follow_up(c, id, 0, &stale, &common::setup_entry("chronic.follow_up"))
                 .await
                 .expect("refused")
         );

@@ -188,18 +188,7 @@ async fn fhir_output_validates_with_independent_validators() {
                         enrolled_on: time::macros::date!(2025 - 01 - 20),
                         next_due: time::macros::date!(2025 - 02 - 03),
                     },
-                    &yigong_store::audit::AuditEntry {
-                        account_id: None,
-                        username: "test",
-                        action: "chronic.enrol",
-                        entity: "chronic_register",
-                        entity_id: None,
-                        allowed: true,
-                        ip: "",
-                        detail: "",
-                        method: "",
-                        path: "",
-                    },
+                    &common::setup_entry("chronic.enrol"),
                 )
                 .await
                 .expect("enrolled");

@@ -154,18 +154,7 @@ async fn contracts_at_two_villages(app: &TestApp) -> (Uuid, Uuid) {
         staff(app.places.township).await,
         staff(app.places.village).await,
     );
-    let entry = yigong_store::audit::AuditEntry {
-        account_id: None,
-        username: "setup",
-        action: "setup",
-        entity: "test",
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    };
+    let entry = common::setup_entry("setup");
     let team = store
         .create_team(
             c,

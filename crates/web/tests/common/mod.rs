@@ -187,6 +187,22 @@ impl TestApp {
     }
 }
 
+/// The audit row of a change a test makes directly through the store.
+pub fn setup_entry(action: &'static str) -> yigong_store::audit::AuditEntry<'static> {
+    yigong_store::audit::AuditEntry {
+        account_id: None,
+        username: "test",
+        action,
+        entity: "test",
+        entity_id: None,
+        allowed: true,
+        ip: "",
+        detail: "",
+        method: "",
+        path: "",
+    }
+}
+
 /// A valid ID number for a birth date and sequence.
 pub fn id_number(birth: &str, seq: u32) -> String {
     let body = format!("520382{}{:03}", birth.replace('-', ""), seq);
