@@ -895,6 +895,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("field.adherence", "服药依从性", "Adherence"),
     ("field.advice", "指导", "Advice"),
     ("field.appointment_at", "预约时间", "Appointment"),
+    ("field.at", "时间", "Time"),
     ("field.basis", "诊断依据", "Basis"),
     ("field.birth_date", "出生日期", "Birth date"),
     ("field.breathlessness", "气促", "Breathlessness"),
@@ -935,9 +936,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("field.pathway", "绿色通道", "Pathway"),
     ("field.phone", "手机号", "Phone"),
     ("field.preferred_date", "期望日期", "Preferred date"),
+    ("field.q", "检索词", "Search"),
     ("field.reason", "原因", "Reason"),
     ("field.recorded_at", "记录时间", "Recorded at"),
     ("field.resident", "居民", "Resident"),
+    ("field.resident_id", "居民", "Resident"),
     ("field.role", "角色", "Role"),
     ("field.sample_rate", "采样率", "Sample rate"),
     ("field.screened_on", "筛查日期", "Screening date"),
@@ -1378,6 +1381,66 @@ mod tests {
             let (zh, en) = lookup(&k).unwrap_or_else(|| panic!("missing {k}"));
             assert!(!zh.is_empty() && !en.is_empty());
         }
+    }
+
+    /// Every field and error code named in the HTTP edge's sources has a label: a
+    /// missing one shows as "?" in a message.
+    #[test]
+    fn every_field_and_error_code_in_the_sources_has_a_label() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("source folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).expect("source"));
+                }
+            }
+        }
+        /// The string literal (if any) at argument `arg` of each `call(`.
+        fn literals<'a>(text: &'a str, call: &str, arg: usize) -> Vec<&'a str> {
+            text.match_indices(call)
+                // not a mention inside a string literal (as in this test)
+                .filter(|(at, _)| !text[..*at].ends_with('"'))
+                .filter_map(|(at, _)| {
+                    let args = &text[at + call.len()..];
+                    let args = &args[..args.find(')').unwrap_or(args.len())];
+                    let a = args.split(',').nth(arg)?.trim();
+                    (a.len() > 2 && a.starts_with('"') && a.ends_with('"'))
+                        .then(|| &a[1..a.len() - 1])
+                })
+                .collect()
+        }
+        let mut texts = vec![];
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut texts,
+        );
+        let mut missing = vec![];
+        // unprocessable(field, code), ApiError::field(status, field, code),
+        // ApiError::new(status, code).
+        let calls = [
+            ("unprocessable(", 0, "field"),
+            ("unprocessable(", 1, "error"),
+            ("ApiError::field(", 1, "field"),
+            ("ApiError::field(", 2, "error"),
+            ("ApiError::new(", 1, "error"),
+            ("FieldError::new(", 0, "field"),
+            ("FieldError::new(", 1, "error"),
+        ];
+        for text in &texts {
+            for (call, arg, kind) in calls {
+                for name in literals(text, call, arg) {
+                    let key = format!("{kind}.{name}");
+                    if lookup(&key).is_none() {
+                        missing.push(key);
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "no label for {missing:?}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     pub username: Option<String>,
     pub entity_id: Option<Uuid>,

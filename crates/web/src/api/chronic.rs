@@ -172,7 +172,7 @@ pub async fn detail(
     }))
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct EnrolBody {
     pub resident_id: Uuid,
     /// `hypertension` or `diabetes`
@@ -184,7 +184,7 @@ pub struct EnrolBody {
 
 /// Enrols a resident of the caller's clinics; the first follow-up is due in two weeks.
 #[utoipa::path(post, path = "/api/v1/registers",
-    request_body(content_type = "application/json", description = "`resident_id`, `disease` (`hypertension` or `diabetes`), `diagnosed_on`, `responsible_staff_id`?"),
+    request_body = EnrolBody,
     responses((status = 201, description = "The register; the first follow-up is due in two weeks"), (status = 409, description = "Already on this register"), (status = 422)))]
 pub async fn enrol(
     State(state): State<AppState>,
@@ -234,7 +234,7 @@ pub async fn enrol(
     ))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FollowUpBody {
     /// YYYY-MM-DD; defaults to today.
     pub visit_on: Option<String>,
@@ -444,7 +444,7 @@ pub async fn record(
 }
 
 #[utoipa::path(post, path = "/api/v1/registers/{id}/follow-ups", params(("id" = Uuid, Path)),
-    request_body(content_type = "application/json", description = "`visit_on`?, `systolic`, `diastolic`, `glucose`, `weight_kg`, `height_cm`, `symptoms`, `danger_symptoms`, `adverse_reaction`, `new_complication`, `medications`, `adherence`, `lifestyle` (codes), `advice`"),
+    request_body = FollowUpBody,
     responses((status = 201, description = "Controlled or not, the plan and the next due date the standard's rules decided"), (status = 409, description = "The register changed meanwhile"), (status = 422)))]
 pub async fn follow_up(
     State(state): State<AppState>,

@@ -138,7 +138,7 @@ pub async fn detail(
     Ok(Json(detail_of(&state, &user, id).await?))
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct MemberBody {
     pub staff_id: Uuid,
     /// `specialist`, `township_clinician`, `public_health`, `village_doctor`, `nurse`,
@@ -146,7 +146,7 @@ pub struct MemberBody {
     pub role: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct TeamBody {
     pub name: String,
     /// The township health centre the team works from.
@@ -160,7 +160,7 @@ pub struct TeamBody {
 /// Creates a team (the community office); 422 says which part of "1+2+1" is missing or
 /// who works at the wrong level.
 #[utoipa::path(post, path = "/api/v1/teams",
-    request_body(content_type = "application/json", description = "`name`, `institution_id` (a township), `leader_staff_id`, `members` [{`staff_id`, `role`}], `villages`"),
+    request_body = TeamBody,
     responses((status = 201, description = "The team"), (status = 403), (status = 422, description = "Which part of 1+2+1 is missing or at the wrong level")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -253,7 +253,7 @@ pub async fn create_for(
     detail_of(state, user, id).await
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ContractBody {
     pub resident_id: Uuid,
     pub team_id: Uuid,
@@ -388,7 +388,7 @@ pub async fn sign(
 }
 
 #[utoipa::path(post, path = "/api/v1/contracts",
-    request_body(content_type = "application/json", description = "`resident_id`, `team_id`, `package`?, `key_groups` (those the registry cannot know), `start_date`?"),
+    request_body = ContractBody,
     responses((status = 201, description = "The contract for a year"), (status = 409, description = "The resident has an active contract"), (status = 422)))]
 pub async fn create_contract(
     State(state): State<AppState>,
@@ -398,7 +398,7 @@ pub async fn create_contract(
     Ok((StatusCode::CREATED, Json(sign(&state, &user, &b).await?)))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContractAction {
     /// For `transfer`: the new team.
     pub team_id: Option<Uuid>,
@@ -408,7 +408,7 @@ pub struct ContractAction {
 
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/{action}",
     params(("id" = Uuid, Path), ("action" = String, Path, description = "`renew`, `transfer` or `end`")),
-    request_body(content_type = "application/json", description = "`team_id` for `transfer`; `reason` for `end`"),
+    request_body(content = Option<ContractAction>, description = "`team_id` for `transfer`; `reason` for `end`; may be empty"),
     responses((status = 200, description = "The contract now in force (or the ended one)"), (status = 404), (status = 409), (status = 422)))]
 pub async fn contract_action(
     State(state): State<AppState>,

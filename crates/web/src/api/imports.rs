@@ -78,7 +78,10 @@ pub async fn import_file(
 }
 
 /// Imports `residents` or `staff` from the multipart field `file`.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}", responses((status = 200, body = Object), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/imports/{kind}",
+    params(("kind" = String, Path, description = "`residents` or `staff`")),
+    request_body(content_type = "multipart/form-data", description = "`file`: a CSV or .xlsx file (template on the import page)"),
+    responses((status = 200, body = Object), (status = 422)))]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,

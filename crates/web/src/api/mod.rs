@@ -77,6 +77,7 @@ pub fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Ap
 
 /// `?page=&per_page=` on every list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     pub page: Option<i64>,
     pub per_page: Option<i64>,

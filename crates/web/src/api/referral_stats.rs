@@ -27,6 +27,7 @@ const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
 };
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// Days back from now (default 365).
     pub days: Option<i64>,
@@ -185,6 +186,7 @@ pub async fn stats(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AttentionParams {
     /// Not accepted within this many hours (default 24).
     pub accept_hours: Option<i64>,

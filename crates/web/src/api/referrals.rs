@@ -293,6 +293,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `incoming` (open referrals sent to the caller's institution and department,
     /// emergency first, then longest waiting), or anything else for all in reach, newest first.
@@ -592,6 +593,7 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
 
 /// `accept`, `reject`, `cancel`, `arrive` or `complete`.
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/{action}", request_body = ActionBody,
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "`accept`, `reject`, `cancel`, `arrive` or `complete`")),
     responses((status = 200, body = Object), (status = 404), (status = 409, description = "the action does not fit the current status")))]
 pub async fn act(
     State(state): State<AppState>,
@@ -679,6 +681,7 @@ pub async fn milestone(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IcdParams {
     pub q: Option<String>,
 }

@@ -127,6 +127,7 @@ pub async fn identifier_probe(state: &AppState, user: &CurrentUser, action: &str
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Name fragment, pinyin initials, or the start or end of an ID number.
     pub q: Option<String>,
@@ -304,7 +305,7 @@ pub async fn create_resident(
 
 /// Corrects a resident's record.
 #[utoipa::path(put, path = "/api/v1/residents/{id}", request_body = ResidentBody,
-    responses((status = 200, body = ResidentView), (status = 404), (status = 422)))]
+    responses((status = 200, body = ResidentView), (status = 404), (status = 409, description = "ID number exists"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

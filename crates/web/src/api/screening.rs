@@ -36,7 +36,7 @@ fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CopdBody {
     #[serde(default)]
     pub pack_years: f32,
@@ -51,7 +51,7 @@ pub struct CopdBody {
     pub family_history: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ScreeningBody {
     pub resident_id: Uuid,
     /// YYYY-MM-DD; defaults to today.
@@ -177,7 +177,7 @@ pub async fn record(
 }
 
 #[utoipa::path(post, path = "/api/v1/screenings",
-    request_body(content_type = "application/json", description = "`resident_id`, `screened_on`?, `systolic`, `diastolic`, `glucose`, `weight_kg`, `height_cm`, `copd` {`pack_years`, `cough`, `breathlessness`, `biomass_fuel`, `family_history`}?"),
+    request_body = ScreeningBody,
     responses((status = 201, description = "Findings, COPD-SQ score, BMI and the suspicions opened"), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -329,7 +329,7 @@ pub async fn pending(
     Ok(Json(pending_for(&state, &user, &q).await?))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DecisionBody {
     /// For `confirm`: `screening` (the screenings meet the criteria), `hospital` (a
     /// hospital's diagnosis) or `clinical` (the doctor's own assessment).
@@ -460,7 +460,7 @@ pub async fn decide_for(
 
 #[utoipa::path(post, path = "/api/v1/suspicions/{id}/{decision}",
     params(("id" = Uuid, Path), ("decision" = String, Path, description = "`confirm` or `exclude`")),
-    request_body(content_type = "application/json", description = "For `confirm`: `basis` (`screening`, `hospital`, `clinical`), `diagnosed_on`?, `responsible_staff_id`?; `note`?"),
+    request_body(content = Option<DecisionBody>, description = "For `confirm`: the basis, the date and the responsible doctor; may be empty for `exclude`"),
     responses((status = 200, description = "The suspicion and the register opened, if any"), (status = 404), (status = 409), (status = 422)))]
 pub async fn decide(
     State(state): State<AppState>,

@@ -68,6 +68,7 @@ pub struct StaffPage {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     pub q: Option<String>,
     pub institution_id: Option<String>,
@@ -191,7 +192,7 @@ pub async fn create(
 }
 
 #[utoipa::path(put, path = "/api/v1/staff/{id}", request_body = StaffBody,
-    responses((status = 200, body = StaffView), (status = 404), (status = 422)))]
+    responses((status = 200, body = StaffView), (status = 404), (status = 409, description = "ID number exists"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
