@@ -187,7 +187,8 @@ impl Store {
     }
 
     /// Records a visit decided on the register at `version`, and moves the register's
-    /// next due date, in one transaction. `Ok(false)` when the register changed meanwhile.
+    /// next due date, in one transaction: the visit's id, or `None` when the register
+    /// changed meanwhile.
     pub async fn record_follow_up(
         &self,
         community: Uuid,
@@ -195,7 +196,7 @@ impl Store {
         version: i64,
         f: &NewFollowUp,
         audit: &AuditEntry<'_>,
-    ) -> Result<bool> {
+    ) -> Result<Option<Uuid>> {
         let (visit_on, next_due) = match (f.visit_on, f.next_due) {
             (Some(v), Some(n)) => (v, n),
             _ => {
@@ -205,6 +206,7 @@ impl Store {
             }
         };
         let t = now();
+        let id = new_id();
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let moved = sqlx::query(
@@ -215,9 +217,8 @@ impl Store {
                 .bind(f.plan)
                 .execute(&mut *tx).await.store()?.rows_affected();
             if moved == 0 {
-                return Ok(false);
+                return Ok(None);
             }
-            let id = new_id();
             sqlx::query(
                 "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on, systolic,
                     diastolic, glucose, weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication,
@@ -232,7 +233,7 @@ impl Store {
             insert_audit!(&mut *tx, community, audit, Some(register)).await.store()?;
             tx.commit().await.store()?;
         });
-        Ok(true)
+        Ok(Some(id))
     }
 
     /// A register's visits, newest first.

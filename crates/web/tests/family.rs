@@ -314,6 +314,7 @@ async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
                     )
                     .await
                     .expect("recorded")
+                    .is_some()
             );
             (
                 decision.plan,
@@ -352,10 +353,11 @@ async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
             ..Default::default()
         };
         assert!(
-            !store
+            store
                 .record_follow_up(c, id, 0, &stale, &common::setup_entry("chronic.follow_up"))
                 .await
                 .expect("refused")
+                .is_none()
         );
         assert_eq!(store.follow_ups(c, id).await.expect("visits").len(), 3);
     }

@@ -1,7 +1,8 @@
 //! Fuzzing what the web edge takes from outside: the import reader (CSV and .xlsx,
 //! mutated from real files and random bytes) and the decoding of queries, forms and
-//! JSON bodies through the running app. Fails on a panic, a 5xx answer, an input that
-//! takes longer than [`SLOW`]; prints the process's peak memory.
+//! JSON bodies through the running app, FHIR `ServiceRequest` input included. Fails on
+//! a panic, a 5xx answer, an input that takes longer than [`SLOW`]; prints the
+//! process's peak memory.
 //!
 //! `YIGONG_FUZZ_SECONDS` sets the duration of each half (default 5, the short pass CI
 //! runs); `YIGONG_FUZZ_SEED` replays a run. The long run:
@@ -227,7 +228,18 @@ fn queries_forms_and_bodies_never_make_a_server_error() {
         let app = common::app_on(store, 300).await;
         let manager = app.login("manager").await;
         let village = app.login("village").await;
+        let township = app.login("township").await;
         let (cookie, csrf) = app.ui_session("manager").await;
+        // A referral as an outside system sends it: the seed of the FHIR input.
+        let resident = app.resident_at(app.places.township).await;
+        let service_request = serde_json::json!({
+            "resourceType": "ServiceRequest", "status": "active", "intent": "order", "priority": "stat",
+            "code": {"coding": [{"system": "urn:yigong:green-channel", "code": "stroke"}]},
+            "subject": {"reference": format!("Patient/{}", resident.id)},
+            "performer": [{"reference": format!("Organization/{}", app.places.lead)}],
+            "reasonCode": [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "I63.9"}], "text": "右侧肢体无力"}],
+        });
+        let fhir_fields = ["status", "intent", "priority", "code", "subject", "performer", "reasonCode"];
         let gets = [
             "/api/v1/residents", "/api/v1/referrals", "/api/v1/staff", "/api/v1/institutions",
             "/api/v1/audit", "/api/v1/contracts/due", "/api/v1/referral-stats",
@@ -237,7 +249,7 @@ fn queries_forms_and_bodies_never_make_a_server_error() {
         let mut rng = Rng::new(seed());
         let (started, mut n) = (Instant::now(), 0u64);
         while started.elapsed() < budget() {
-            let (what, reply) = match rng.below(4) {
+            let (what, reply) = match rng.below(5) {
                 0 | 1 => {
                     let path = format!("{}?{}={}&{}", rng.pick(&gets), junk(&mut rng), junk(&mut rng), junk(&mut rng));
                     let token = if rng.percent(50) { &manager } else { &village };
@@ -253,6 +265,24 @@ fn queries_forms_and_bodies_never_make_a_server_error() {
                     let body = format!("_csrf={csrf}&{}={}&{}", junk(&mut rng), junk(&mut rng), junk(&mut rng));
                     let path = *rng.pick(&["/residents/new", "/referrals/new", "/teams/new"]);
                     (format!("POST {path} {body}"), app.post_form(path, &cookie, &body).await)
+                }
+                3 => {
+                    // Either bytes mutated, or one element replaced by junk.
+                    let body = if rng.percent(50) {
+                        mutate(&mut rng, service_request.to_string().as_bytes())
+                    } else {
+                        let mut sr = service_request.clone();
+                        sr[*rng.pick(&fhir_fields)] = serde_json::from_str(&junk(&mut rng))
+                            .unwrap_or_else(|_| serde_json::json!(junk(&mut rng)));
+                        sr.to_string().into_bytes()
+                    };
+                    let req = Request::post("/fhir/r4/ServiceRequest")
+                        .header("authorization", format!("Bearer {township}"))
+                        .header("content-type", "application/fhir+json")
+                        .body(Body::from(body.clone()))
+                        .expect("request");
+                    let what = format!("POST /fhir/r4/ServiceRequest {}", String::from_utf8_lossy(&body));
+                    (what, app.request(req).await)
                 }
                 _ => {
                     let body = format!(

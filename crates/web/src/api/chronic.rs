@@ -268,6 +268,7 @@ pub struct FollowUpBody {
 /// What a visit decided, for the page that recorded it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FollowUpOutcome {
+    pub follow_up_id: Uuid,
     pub controlled: Option<bool>,
     /// `routine`, `recheck`, `refer` or `emergency_referral`
     pub plan: &'static str,
@@ -422,14 +423,15 @@ pub async fn record(
         true,
         plan.as_str(),
     );
-    if !state
+    let Some(follow_up_id) = state
         .store
         .record_follow_up(state.community.id, id, register.version, &f, &entry)
         .await?
-    {
+    else {
         return Err(ApiError::new(StatusCode::CONFLICT, "register_changed"));
-    }
+    };
     Ok(FollowUpOutcome {
+        follow_up_id,
         controlled,
         plan: plan.as_str(),
         emergencies: emergencies.iter().map(|e| e.as_str()).collect(),
