@@ -348,6 +348,8 @@ pub struct CurrentUser {
     /// The request being served, for the audit trail.
     pub method: String,
     pub path: String,
+    /// Told when a refusal is audited, so that the refusals layer does not write it twice.
+    pub trail: Option<crate::refusals::AuditTrail>,
 }
 
 impl CurrentUser {
@@ -452,6 +454,9 @@ impl CurrentUser {
     ) -> ApiResult<()> {
         let entry = self.audit_entry(action, entity, entity_id, allowed, detail);
         state.store.record_audit(state.community.id, &entry).await?;
+        if let (false, Some(trail)) = (allowed, &self.trail) {
+            trail.refusal_recorded();
+        }
         Ok(())
     }
 }
@@ -539,11 +544,20 @@ impl FromRequestParts<AppState> for CurrentUser {
                     expires_at,
                     method: parts.method.to_string(),
                     path: path.clone(),
+                    trail: None,
                 };
                 remember_user(state, &hash, &user);
                 user
             }
         };
+        let mut user = user;
+        user.trail = parts
+            .extensions
+            .get::<crate::refusals::AuditTrail>()
+            .cloned();
+        if let Some(trail) = &user.trail {
+            trail.signed_in(&user);
+        }
         Ok(user)
     }
 }

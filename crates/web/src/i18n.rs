@@ -480,6 +480,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "The study is not in a state for this; reload",
     ),
     (
+        "error.fhir_parameter_unsupported",
+        "不支持的检索参数",
+        "Unsupported search parameter",
+    ),
+    (
         "error.forbidden",
         "您的角色无权执行此操作",
         "Your role may not do this",

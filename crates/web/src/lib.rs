@@ -15,6 +15,7 @@ pub mod import;
 pub mod import_xlsx;
 pub mod openapi;
 pub mod passwords;
+pub mod refusals;
 pub mod state;
 pub mod throttle;
 pub mod ui;
@@ -37,6 +38,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router().fallback(api_not_found))
         .nest("/fhir/r4", fhir::router())
         .merge(ui::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refusals::layer,
+        ))
         .layer(middleware::from_fn(error_shape))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
         .layer(middleware::from_fn(localize))

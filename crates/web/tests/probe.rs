@@ -299,3 +299,378 @@ async fn every_role_tries_every_other_institutions_records_and_gets_nothing() {
         assert!(screened.is_empty(), "{l}: a screening landed");
     }
 }
+
+/// Uploads the DICOM sample for a resident; the study's id.
+async fn upload_ecg(app: &TestApp, token: &str, resident: Uuid) -> Uuid {
+    let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
+    let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
+    let boundary = "probeecg";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&dcm);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .raw(
+            Method::POST,
+            "/api/v1/ecg/studies",
+            token,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()["study"]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid")
+}
+
+/// Reads (API, FHIR, pages) and writes (API, forms) on one record, by id.
+async fn probe_record(
+    app: &TestApp,
+    who: &str,
+    reads: &[String],
+    writes: &[(String, serde_json::Value)],
+    forms: &[String],
+) -> Vec<Attempt> {
+    let token = app.login(who).await;
+    let (cookie, csrf) = app.ui_session(who).await;
+    let mut out = vec![];
+    for path in reads {
+        let reply = if path.starts_with("/api/") || path.starts_with("/fhir/") {
+            app.get(path, &token).await
+        } else {
+            app.page_reply(path, &cookie).await
+        };
+        out.push(Attempt {
+            what: format!("GET {path}"),
+            reply,
+        });
+    }
+    for (path, body) in writes {
+        let reply = app.post(path, &token, body.clone()).await;
+        out.push(Attempt {
+            what: format!("POST {path}"),
+            reply,
+        });
+    }
+    for path in forms {
+        let reply = app
+            .post_form(
+                path,
+                &cookie,
+                &format!("_csrf={csrf}&systolic=150&diastolic=95&reason=moved"),
+            )
+            .await;
+        out.push(Attempt {
+            what: format!("POST {path} (form)"),
+            reply,
+        });
+    }
+    out
+}
+
+/// FHIR searches that would widen a reach if they were honoured or silently ignored:
+/// `_include`, `_revinclude`, chained and modified parameters. Each is refused with an
+/// OperationOutcome that names the parameter and gives nothing else back.
+async fn probe_fhir_search(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
+    let token = app.login(who).await;
+    let (name, id_number) = (&t.secrets[0], &t.secrets[1]);
+    let mut out = vec![];
+    for path in [
+        "/fhir/r4/ServiceRequest?_include=ServiceRequest:subject".to_string(),
+        "/fhir/r4/Patient?_revinclude=CarePlan:subject".to_string(),
+        "/fhir/r4/DiagnosticReport?_include=*".to_string(),
+        format!("/fhir/r4/ServiceRequest?subject.identifier={id_number}"),
+        format!("/fhir/r4/CarePlan?patient.name={name}"),
+        format!("/fhir/r4/DiagnosticReport?subject:Patient.identifier={id_number}"),
+        format!("/fhir/r4/Patient?name:exact={name}"),
+        "/fhir/r4/Observation?_has:Patient:subject:identifier=x".to_string(),
+    ] {
+        let reply = app.get(&path, &token).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{who} {path}: {}",
+            reply.text()
+        );
+        let v = reply.json();
+        assert_eq!(v["resourceType"], "OperationOutcome", "{who} {path}");
+        out.push(Attempt { what: path, reply });
+    }
+    out
+}
+
+fn denied_by(audit: &[(String, String, String)], who: &str) -> usize {
+    audit
+        .iter()
+        .filter(|(_, o, u)| o == "denied" && u == who)
+        .count()
+}
+
+/// A "1+2+1" team of the other township covering its first village.
+async fn other_township_team(app: &TestApp) -> Uuid {
+    let (c, store) = (app.state.community.id, &app.state.store);
+    let place = app.places.other_township;
+    let staff_at = |institution: Uuid| async move {
+        let q = yigong_store::staff::StaffQuery {
+            institution: Some(institution),
+            ..Default::default()
+        };
+        store
+            .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(2)))
+            .await
+            .expect("staff")
+            .items
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
+    let village = store.child_institutions(c, place).await.expect("villages")[0];
+    let (lead, town, doctor) = (
+        staff_at(app.places.lead).await,
+        staff_at(place).await,
+        staff_at(village).await,
+    );
+    use yigong_domain::family::MemberRole;
+    store
+        .create_team(
+            c,
+            &yigong_store::family::NewTeam {
+                name: "远端家庭医生团队".into(),
+                institution_id: place,
+                leader_staff_id: town[0],
+                members: vec![
+                    (lead[0], MemberRole::Specialist.as_str()),
+                    (town[0], MemberRole::TownshipClinician.as_str()),
+                    (town[1], MemberRole::PublicHealth.as_str()),
+                    (doctor[0], MemberRole::VillageDoctor.as_str()),
+                ],
+                villages: vec![village],
+            },
+            &common::setup_entry("family.team.create"),
+        )
+        .await
+        .expect("team")
+}
+
+#[tokio::test]
+async fn another_townships_ecgs_registers_and_contracts_stay_there() {
+    for app in apps(1500).await {
+        let l = app.label.clone();
+        // A doctor at the other township, made by the administrator, who sends an ECG,
+        // enrols a resident and signs a contract with the township's team (set up first).
+        let admin = app.login("admin").await;
+        let c = app.state.community.id;
+        let place = app.places.other_township;
+        let team = other_township_team(&app).await;
+        let reply = app
+            .post(
+                "/api/v1/accounts",
+                &admin,
+                json!({"username": "far_township", "display_name": "远端医生", "password": "farpass1234",
+                    "role": "township_doctor", "institution_id": place}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{l}: {}", reply.text());
+        let far = app.login_with("far_township", "farpass1234").await;
+        let resident = app.resident_at(place).await;
+        let secrets = vec![
+            resident.name.clone(),
+            resident.id_number.clone(),
+            resident.phone.clone(),
+        ];
+        let c = app.state.community.id;
+
+        let study = upload_ecg(&app, &far, resident.id).await;
+        for disease in ["hypertension", "diabetes"] {
+            app.post(
+                "/api/v1/registers",
+                &far,
+                json!({"resident_id": resident.id, "disease": disease, "diagnosed_on": "2024-03-01"}),
+            )
+            .await;
+        }
+        let register = app
+            .state
+            .store
+            .registers_of(c, resident.id)
+            .await
+            .expect("registers")[0]
+            .id;
+        app.post(
+            "/api/v1/contracts",
+            &far,
+            json!({"resident_id": resident.id, "team_id": team}),
+        )
+        .await;
+        let contract = app
+            .state
+            .store
+            .contracts_of(c, resident.id)
+            .await
+            .expect("contracts")
+            .into_iter()
+            .find(|k| k.status == "active")
+            .expect("an active contract")
+            .id;
+        let visits_before = app
+            .state
+            .store
+            .follow_ups(c, register)
+            .await
+            .expect("visits")
+            .len();
+
+        let targets = [
+            (
+                Target {
+                    kind: "ECG study",
+                    id: study,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/ecg/studies/{study}"),
+                    format!("/api/v1/ecg/studies/{study}/trace.svg"),
+                    format!("/fhir/r4/DiagnosticReport/{study}"),
+                    format!("/ecg/{study}"),
+                    format!("/ecg/{study}/print"),
+                ],
+                vec![
+                    (format!("/api/v1/ecg/studies/{study}/claim"), json!({})),
+                    (
+                        format!("/api/v1/ecg/studies/{study}/acknowledge"),
+                        json!({}),
+                    ),
+                ],
+                vec![format!("/ecg/{study}/acknowledge")],
+                vec!["village", "township", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "chronic register",
+                    id: register,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/registers/{register}"),
+                    format!("/fhir/r4/CarePlan/{register}"),
+                    format!("/follow-ups/{register}"),
+                ],
+                vec![(
+                    format!("/api/v1/registers/{register}/follow-ups"),
+                    json!({"systolic": 150, "diastolic": 95}),
+                )],
+                vec![format!("/follow-ups/{register}")],
+                vec!["village", "township", "party", "bureau"],
+            ),
+            // Specialists read residents county-wide (identifiers masked), and so their
+            // registers; they may not record a visit.
+            (
+                Target {
+                    kind: "chronic register",
+                    id: register,
+                    secrets: secrets[1..].to_vec(),
+                },
+                vec![],
+                vec![(
+                    format!("/api/v1/registers/{register}/follow-ups"),
+                    json!({"systolic": 150, "diastolic": 95}),
+                )],
+                vec![format!("/follow-ups/{register}")],
+                vec!["specialist", "ecg"],
+            ),
+            (
+                Target {
+                    kind: "contract",
+                    id: contract,
+                    secrets: secrets.clone(),
+                },
+                vec![],
+                vec![
+                    (
+                        format!("/api/v1/contracts/{contract}/end"),
+                        json!({"reason": "moved"}),
+                    ),
+                    (format!("/api/v1/contracts/{contract}/renew"), json!({})),
+                ],
+                vec![format!(
+                    "/residents/{}/contract/{contract}/end",
+                    resident.id
+                )],
+                vec![
+                    "village",
+                    "township",
+                    "specialist",
+                    "ecg",
+                    "party",
+                    "bureau",
+                ],
+            ),
+        ];
+        let mut tried = 0;
+        for (target, reads, writes, forms, probers) in &targets {
+            for who in probers {
+                for a in probe_record(&app, who, reads, writes, forms).await {
+                    no_leak(target, who, &a, &l);
+                    tried += 1;
+                }
+                // Each read and write by id is a row (the record's own, or the
+                // refusals layer's naming it).
+                let denied = denied_by(&app.audit_of(target.id).await, who);
+                let attempts = reads.len() + writes.len() + forms.len();
+                assert!(
+                    denied >= attempts,
+                    "{l} {who}: {denied} of {attempts} refusals audited on the {}",
+                    target.kind
+                );
+            }
+        }
+        // Every role that does not reach the resident, and those that do: the searches
+        // that would widen a reach are refused.
+        let person = Target {
+            kind: "resident",
+            id: resident.id,
+            secrets: secrets.clone(),
+        };
+        for who in [
+            "village",
+            "township",
+            "specialist",
+            "ecg",
+            "party",
+            "bureau",
+            "manager",
+        ] {
+            for a in probe_fhir_search(&app, who, &person).await {
+                no_leak(&person, who, &a, &l);
+                tried += 1;
+            }
+        }
+        assert!(tried >= 100, "{l}: {tried} probes");
+
+        // Nothing landed.
+        let s = app.state.store.get_study(c, study).await.expect("study");
+        assert_eq!(s.status, "awaiting", "{l}: the study was touched");
+        assert_eq!(
+            app.state
+                .store
+                .follow_ups(c, register)
+                .await
+                .expect("visits")
+                .len(),
+            visits_before,
+            "{l}: a follow-up landed"
+        );
+        let k = app
+            .state
+            .store
+            .get_contract(c, contract)
+            .await
+            .expect("contract");
+        assert_eq!(k.status, "active", "{l}: the contract was changed");
+    }
+}

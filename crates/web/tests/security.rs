@@ -1172,3 +1172,41 @@ async fn deactivating_an_account_or_resetting_its_password_ends_its_sessions_at_
         }
     }
 }
+
+/// A role refused before any record is named (a list it may not see, a page for
+/// another role) is an audit row too, with the request, and exactly one.
+#[tokio::test]
+async fn every_refusal_is_one_audit_row() {
+    for app in apps(300).await {
+        let l = app.label.clone();
+        let party = app.login("party").await;
+        let (cookie, _) = app.ui_session("party").await;
+        assert_eq!(
+            app.get("/api/v1/follow-ups", &party).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.page_reply("/follow-ups", &cookie).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let rows = app.audit_by("party").await;
+        for path in ["/api/v1/follow-ups", "/follow-ups"] {
+            let refused: Vec<_> = rows
+                .iter()
+                .filter(|(_, o, m, p, _)| o == "denied" && m == "GET" && p == path)
+                .collect();
+            assert_eq!(refused.len(), 1, "{l} {path}: {rows:?}");
+        }
+        // A refusal the handler audits itself is not written twice.
+        let manager = app.login("manager").await;
+        let path = "/api/v1/accounts";
+        assert_eq!(app.get(path, &manager).await.status, StatusCode::FORBIDDEN);
+        let refused = app
+            .audit_by("manager")
+            .await
+            .into_iter()
+            .filter(|(_, o, _, p, _)| o == "denied" && p == path)
+            .count();
+        assert_eq!(refused, 1, "{l}");
+    }
+}

@@ -3,11 +3,11 @@
 //! (`Observation/<visit>-bp`, `Observation/<visit>-glu`, `Observation?patient=`).
 //! Access follows the resident's clinic, and every read is audited.
 
-use super::{FhirError, FhirResult, FhirUser, SearchParams};
+use super::{FhirError, FhirResult, FhirSearch, FhirUser, SearchParams};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use serde_json::Value;
@@ -93,7 +93,7 @@ async fn search_plans(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let resident = patient(&state, &user, &p).await?;
     let page = p.paging()?;
@@ -110,7 +110,7 @@ async fn search_observations(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let resident = patient(&state, &user, &p).await?;
     let page = p.paging()?;

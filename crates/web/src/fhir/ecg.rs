@@ -2,13 +2,13 @@
 //! and `DiagnosticReport/<id>` (the reading), and a search of the reports the user may
 //! see. Reads are audited like the API's.
 
-use super::{FhirError, FhirResult, FhirUser, SearchParams, bundle};
+use super::{FhirError, FhirResult, FhirSearch, FhirUser, bundle};
 use crate::api::ecg::{filter_for, load};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use serde_json::Value;
@@ -126,7 +126,7 @@ async fn search_reports(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let filter = filter_for(&user, None)?;
     let page = p.paging()?;

@@ -131,6 +131,46 @@ pub struct SearchParams {
     offset: Option<String>,
 }
 
+/// The search parameters this server reads; `_format` is taken when it asks for JSON.
+/// Anything else (`_include`, `_revinclude`, chained `subject.name`, modifiers such as
+/// `name:exact`, `_sort`) is refused with 400 and an OperationOutcome that names it,
+/// rather than ignored: an ignored filter would answer as if it had matched.
+const SEARCH_PARAMETERS: &[&str] = &[
+    "patient",
+    "focus",
+    "status",
+    "name",
+    "identifier",
+    "organization",
+    "partof",
+    "_count",
+    "_offset",
+];
+
+/// [`SearchParams`] from a query that holds only parameters this server supports.
+pub struct FhirSearch(pub SearchParams);
+
+impl<S: Send + Sync> FromRequestParts<S> for FhirSearch {
+    type Rejection = FhirError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, FhirError> {
+        let invalid = |code: &'static str, detail: String| {
+            FhirError(ApiError::new(StatusCode::BAD_REQUEST, code).with_detail(detail))
+        };
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map_err(|e| invalid("invalid_field", e.body_text()))?
+            .0;
+        for (key, value) in &pairs {
+            let json_format = key == "_format" && value.contains("json");
+            if !json_format && !SEARCH_PARAMETERS.contains(&key.as_str()) {
+                return Err(invalid("fhir_parameter_unsupported", key.clone()));
+            }
+        }
+        let p = Query::<SearchParams>::try_from_uri(&parts.uri)
+            .map_err(|e| invalid("invalid_field", e.body_text()))?;
+        Ok(FhirSearch(p.0))
+    }
+}
+
 impl SearchParams {
     pub(crate) fn paging(&self) -> Result<PageRequest, FhirError> {
         let num = |v: &Option<String>, dflt: i64| -> Result<i64, FhirError> {
@@ -249,7 +289,7 @@ async fn search_patients(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let page = p.paging()?;
     let c = state.community.id;
@@ -325,7 +365,7 @@ async fn search_organizations(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let page = p.paging()?;
     let parent = SearchParams::reference(&p.partof)?;
@@ -383,7 +423,7 @@ async fn search_practitioners(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let page = p.paging()?;
     let q = match p.identifier_value(fhir::ID_CARD_SYSTEM) {

@@ -2,14 +2,14 @@
 //! An external system creates a referral by POSTing a ServiceRequest and then watches
 //! `Task/<id>` for the workflow status.
 
-use super::{Fhir, FhirError, FhirResult, FhirUser, SearchParams, bundle};
+use super::{Fhir, FhirError, FhirResult, FhirSearch, FhirUser, SearchParams, bundle};
 use crate::api::referrals::{ReferralBody, create_referral, load};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -127,7 +127,7 @@ async fn search_requests(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let (items, total) = search(&state, &user, &p, false).await?;
     let entries = items
@@ -147,7 +147,7 @@ async fn search_tasks(
     State(state): State<AppState>,
     FhirUser(user): FhirUser,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let (items, total) = search(&state, &user, &p, true).await?;
     let entries = items
