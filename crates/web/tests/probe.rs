@@ -464,7 +464,6 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
         // A doctor at the other township, made by the administrator, who sends an ECG,
         // enrols a resident and signs a contract with the township's team (set up first).
         let admin = app.login("admin").await;
-        let c = app.state.community.id;
         let place = app.places.other_township;
         let team = other_township_team(&app).await;
         let reply = app
