@@ -129,3 +129,21 @@ pub async fn inconsistencies(store: &Store) -> Result<Vec<String>> {
     }
     Ok(found)
 }
+
+/// Every id in `table`'s `column` (`id` of a table, or `entity_id` of the audit
+/// events): for checks that hold a whole run's writes against the database at once.
+pub async fn ids_in(
+    store: &Store,
+    table: &str,
+    column: &str,
+) -> Result<std::collections::HashSet<uuid::Uuid>> {
+    assert!(
+        [table, column]
+            .iter()
+            .all(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+        "a table and a column name"
+    );
+    let sql = format!("SELECT {column} FROM {table} WHERE {column} IS NOT NULL");
+    let ids: Vec<uuid::Uuid> = crate::on_db!(store, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await?);
+    Ok(ids.into_iter().collect())
+}
