@@ -78,6 +78,14 @@ pub enum EcgCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Cut the 10-second excerpts the demo ships with (`data/ecg/excerpts`) from the
+    /// full MIT-BIH development database in DIR (its `mitdb/` folder), with the findings
+    /// their reference annotations support.
+    Excerpts {
+        dir: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the automatic measurements of one recording as JSON: an HL7 aECG, DICOM or
     /// CSV file, or a WFDB header (.hea) whose signal file lies beside it.
     Measure {

@@ -60,6 +60,12 @@ async fn main() -> Result<()> {
         Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
         Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
         Command::Ecg(cli::EcgCommand::Measure { file, fs }) => ecg_measure(&file, fs),
+        Command::Ecg(cli::EcgCommand::Excerpts { dir, out }) => {
+            let excerpts = yigong_web::demo_ecg::cut_excerpts(&dir, yigong_web::demo::DEMO_SEED)?;
+            yigong_web::demo_ecg::write_excerpts(&out, &excerpts)?;
+            println!("{} excerpts written to {}", excerpts.len(), out.display());
+            Ok(())
+        }
         Command::User(UserCommand::Add {
             username,
             name,
@@ -270,17 +276,17 @@ async fn generate_demo(
         family.screenings,
         family.open_suspicions
     );
-    match yigong_web::demo_ecg::data_dir() {
+    match yigong_web::demo_ecg::samples_dir() {
         Some(dir) => {
             let studies =
                 yigong_web::demo_ecg::add_history(store, community.id, &dir, seed).await?;
             println!(
-                "Added {studies} ECG studies cut from the sample recordings in {}.",
+                "Added {studies} ECG studies from the sample recordings in {}.",
                 dir.display()
             );
         }
         None => println!(
-            "No ECG sample recordings found (set YIGONG_ECG_DATA to shared/data/ecg): the ECG network starts empty."
+            "No ECG sample recordings found (run from the repository, or set YIGONG_ECG_SAMPLES to its data/ecg): the ECG network starts empty."
         ),
     }
     println!(

@@ -82,9 +82,9 @@ enum Target {
 }
 
 /// Seeds: real files, cut to a size that keeps each run fast. The WFDB seed is a header
-/// and ten seconds of record 208 (format 212), also in format 16.
+/// and the shipped ten seconds of record 208 (format 212), also in format 16.
 fn seeds() -> Vec<(Target, Vec<u8>)> {
-    let dat = file("mitdb/208.dat");
+    let dat = file("excerpts/208_00.dat");
     let ten_seconds = 3600 * 3;
     let frames_16: Vec<u8> = {
         let text = "208 2 360 3600\n208.dat 212 200 11 1024 0 0 0 MLII\n208.dat 212 200 11 1024 0 0 0 V1\n";

@@ -1,8 +1,9 @@
-//! Two months of ECG network history for the demo, cut from the real sample recordings:
-//! 10-second stretches of the MIT-BIH records (as WFDB pairs) and the 12-lead samples,
-//! sent from township and village clinics, read by the ECG centre. The readers'
-//! findings come from the cardiologists' annotations of each stretch, so what the demo
-//! shows is what the recording holds. The newest studies wait on the worklist.
+//! Two months of ECG network history for the demo, from the sample recordings shipped in
+//! the repository (`data/ecg`): 10-second stretches of MIT-BIH records (WFDB pairs cut
+//! by `yigong ecg excerpts` from the full database) and the 12-lead samples, sent from
+//! township and village clinics, read by the ECG centre. The readers' findings come from
+//! the cardiologists' annotations of each stretch (kept in `excerpts.tsv`), so what the
+//! demo shows is what the recording holds. The newest studies wait on the worklist.
 
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
@@ -15,26 +16,28 @@ use yigong_store::ecg::{HistoricStudy, NewReport, NewStudy};
 use crate::demo_referrals::Lcg;
 
 /// Stretches cut from each MIT-BIH record.
-const PER_RECORD: usize = 12;
+const PER_RECORD: usize = 4;
+/// Studies the demo makes of each stretch (for different residents and times).
+const STUDIES_PER_SAMPLE: usize = 3;
 const SECONDS: usize = 10;
 const DAYS: i64 = 60;
+/// The manifest of the excerpts: one line per stretch, its name and its findings.
+const MANIFEST: &str = "excerpts/excerpts.tsv";
 
-/// Where the sample recordings are: `YIGONG_ECG_DATA`, or `shared/data/ecg` in the
-/// working directory, the one above it, or any folder above the program.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("YIGONG_ECG_DATA") {
-        return Some(PathBuf::from(dir));
-    }
-    let mut candidates = vec![
-        PathBuf::from("shared/data/ecg"),
-        PathBuf::from("../shared/data/ecg"),
-    ];
-    if let Ok(exe) = std::env::current_exe() {
-        candidates.extend(exe.ancestors().skip(1).map(|a| a.join("shared/data/ecg")));
-    }
-    candidates
+/// The sample recordings shipped with the platform (`data/ecg`): the HL7 aECG and DICOM
+/// samples and the MIT-BIH excerpts. `YIGONG_ECG_SAMPLES`, or `data/ecg` in the working
+/// directory, in any folder above the program, or in the source tree it was built from.
+pub fn samples_dir() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("YIGONG_ECG_SAMPLES")
+        .map(PathBuf::from)
         .into_iter()
-        .find(|d| d.join("mitdb/RECORDS").is_file())
+        .collect();
+    candidates.push(PathBuf::from("data/ecg"));
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().skip(1).map(|a| a.join("data/ecg")));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ecg"));
+    candidates.into_iter().find(|d| d.join(MANIFEST).is_file())
 }
 
 /// One recording to send: its files, and the findings its annotations support.
@@ -95,25 +98,37 @@ fn annotated(notes: &[wfdb::Annotation], from: u64, to: u64) -> Vec<&'static str
     out
 }
 
-/// Ten-second WFDB stretches of every MIT-BIH record in `dir`, and the 12-lead samples.
-fn samples(dir: &Path, rng: &mut Lcg) -> anyhow::Result<Vec<Sample>> {
+/// A 10-second stretch of a MIT-BIH record as a WFDB pair, with the findings its
+/// reference annotations support and the number of beats they mark in it.
+pub struct Excerpt {
+    pub name: String,
+    pub hea: String,
+    pub dat: Vec<u8>,
+    pub findings: Vec<&'static str>,
+    pub beats: usize,
+}
+
+/// Cuts [`PER_RECORD`] stretches of every two-channel format-212 record of the full
+/// database in `full` (`mitdb/RECORDS`), at places drawn from `seed`; a record that
+/// holds ventricular flutter shows it in its first stretch.
+pub fn cut_excerpts(full: &Path, seed: u64) -> anyhow::Result<Vec<Excerpt>> {
+    let mut rng = Lcg(seed ^ 0x00ec_6000);
     let mut out = Vec::new();
-    let list = std::fs::read_to_string(dir.join("mitdb/RECORDS"))?;
+    let list = std::fs::read_to_string(full.join("mitdb/RECORDS"))?;
     for record in list.split_whitespace() {
-        let header_text = std::fs::read_to_string(dir.join(format!("mitdb/{record}.hea")))?;
+        let header_text = std::fs::read_to_string(full.join(format!("mitdb/{record}.hea")))?;
         let header = wfdb::parse_header(&header_text)?;
         if header.signals.len() != 2 || header.signals.iter().any(|s| s.format != 212) {
             continue;
         }
-        let dat = std::fs::read(dir.join(format!("mitdb/{record}.dat")))?;
+        let dat = std::fs::read(full.join(format!("mitdb/{record}.dat")))?;
         let notes =
-            wfdb::read_annotations(&std::fs::read(dir.join(format!("mitdb/{record}.atr")))?)?;
+            wfdb::read_annotations(&std::fs::read(full.join(format!("mitdb/{record}.atr")))?)?;
         let frames = (SECONDS as f64 * header.fs) as usize;
         let total = dat.len() / 3;
         let mut starts: Vec<usize> = (0..PER_RECORD)
             .map(|_| rng.below((total - frames) as u64) as usize)
             .collect();
-        // Where a record holds ventricular flutter, one stretch shows it.
         if let Some(vf) = notes
             .iter()
             .find(|a| a.code == wfdb::RHYTHM && a.aux.starts_with("(VFL"))
@@ -122,8 +137,6 @@ fn samples(dir: &Path, rng: &mut Lcg) -> anyhow::Result<Vec<Sample>> {
         }
         for (k, start) in starts.into_iter().enumerate() {
             let name = format!("{record}_{k:02}");
-            // Two 12-bit channels make three bytes a frame: a stretch is a byte range.
-            let signal = dat[start * 3..(start + frames) * 3].to_vec();
             let mut hea = format!("{name} 2 {} {frames}\n", header.fs);
             for s in &header.signals {
                 hea.push_str(&format!(
@@ -131,12 +144,77 @@ fn samples(dir: &Path, rng: &mut Lcg) -> anyhow::Result<Vec<Sample>> {
                     s.gain, s.baseline, s.description
                 ));
             }
-            out.push(Sample {
-                files: vec![
-                    (format!("{name}.hea"), hea.into_bytes()),
-                    (format!("{name}.dat"), signal),
-                ],
+            out.push(Excerpt {
+                // Two 12-bit channels make three bytes a frame: a stretch is a byte range.
+                dat: dat[start * 3..(start + frames) * 3].to_vec(),
+                hea,
                 findings: annotated(&notes, start as u64, (start + frames) as u64),
+                beats: notes
+                    .iter()
+                    .filter(|a| {
+                        a.is_beat() && (start..start + frames).contains(&(a.sample as usize))
+                    })
+                    .count(),
+                name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Writes excerpts as `DIR/NAME.hea`, `DIR/NAME.dat` and the manifest `DIR/excerpts.tsv`.
+pub fn write_excerpts(dir: &Path, excerpts: &[Excerpt]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut manifest =
+        String::from("# name\tfindings (from the reference annotations)\treference beats\n");
+    for e in excerpts {
+        std::fs::write(dir.join(format!("{}.hea", e.name)), &e.hea)?;
+        std::fs::write(dir.join(format!("{}.dat", e.name)), &e.dat)?;
+        manifest.push_str(&format!(
+            "{}\t{}\t{}\n",
+            e.name,
+            e.findings.join(","),
+            e.beats
+        ));
+    }
+    std::fs::write(dir.join("excerpts.tsv"), manifest)?;
+    Ok(())
+}
+
+/// The shipped excerpts (`dir/excerpts`) and the 12-lead samples, as recordings to send.
+fn samples(dir: &Path) -> anyhow::Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    for line in std::fs::read_to_string(dir.join(MANIFEST))?.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut columns = line.split('\t');
+        let (name, codes) = (
+            columns.next().unwrap_or_default(),
+            columns.next().unwrap_or_default(),
+        );
+        let findings = codes
+            .split(',')
+            .map(|c| {
+                finding(c)
+                    .map(|f| f.code)
+                    .ok_or_else(|| anyhow::anyhow!("{MANIFEST}: unknown finding {c:?}"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let files = vec![
+            (
+                format!("{name}.hea"),
+                std::fs::read(dir.join(format!("excerpts/{name}.hea")))?,
+            ),
+            (
+                format!("{name}.dat"),
+                std::fs::read(dir.join(format!("excerpts/{name}.dat")))?,
+            ),
+        ];
+        for _ in 0..STUDIES_PER_SAMPLE {
+            out.push(Sample {
+                files: files.clone(),
+                findings: findings.clone(),
             });
         }
     }
@@ -166,7 +244,7 @@ pub async fn add_history(
     seed: u64,
 ) -> anyhow::Result<usize> {
     let mut rng = Lcg(seed ^ 0x00ec_6000);
-    let samples = samples(dir, &mut rng)?;
+    let samples = samples(dir)?;
     let institutions = store.list_institutions(community).await?;
     let grassroots: std::collections::HashSet<Uuid> = institutions
         .iter()

@@ -166,7 +166,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     }
     let srv = server::start(2000);
     let resident = first_resident_at(&srv, srv.places.township);
-    let dir = yigong_web::demo_ecg::data_dir()
+    let dir = yigong_web::demo_ecg::samples_dir()
         .expect("sample recordings")
         .canonicalize()
         .expect("the sample folder");

@@ -9,8 +9,7 @@ use common::{TestApp, apps};
 use serde_json::{Value, json};
 
 fn sample(path: &str) -> Vec<u8> {
-    let dir = yigong_web::demo_ecg::data_dir()
-        .expect("the ECG sample recordings (shared/data/ecg or YIGONG_ECG_DATA)");
+    let dir = yigong_web::demo_ecg::samples_dir().expect("the ECG sample recordings (data/ecg)");
     std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -105,13 +104,13 @@ async fn an_upload_is_measured_read_reported_and_acknowledged() {
         assert!(d["measurements"]["intervals"]["qrs_ms"].as_f64().is_some());
 
         // A routine study uploaded after it sorts behind it.
-        let hea = sample("mitdb/101.hea");
-        let dat = sample("mitdb/101.dat");
+        let hea = sample("excerpts/101_00.hea");
+        let dat = sample("excerpts/101_00.dat");
         let routine = upload(
             &app,
             &township,
             &[("resident_id", &resident.id.to_string())],
-            &[("101.hea", &hea), ("101.dat", &dat)],
+            &[("101_00.hea", &hea), ("101_00.dat", &dat)],
         )
         .await;
         assert_eq!(
@@ -299,8 +298,8 @@ async fn damaged_and_unknown_uploads_store_nothing_and_say_why() {
         let rid = resident.id.to_string();
         let before = studies_and_files(&app).await;
         let dcm = sample("formats/dicom/pydicom_waveform_ecg.dcm");
-        let hea = sample("mitdb/101.hea");
-        let dat = sample("mitdb/101.dat");
+        let hea = sample("excerpts/101_00.hea");
+        let dat = sample("excerpts/101_00.dat");
         let cases: Vec<(&str, Files, &str)> = vec![
             (
                 "cut DICOM",
@@ -309,10 +308,14 @@ async fn damaged_and_unknown_uploads_store_nothing_and_say_why() {
             ),
             (
                 "cut WFDB",
-                vec![("101.hea", &hea), ("101.dat", &dat[..1000])],
+                vec![("101_00.hea", &hea), ("101_00.dat", &dat[..1000])],
                 "ecg_data_damaged",
             ),
-            ("header alone", vec![("101.hea", &hea)], "ecg_unsupported"),
+            (
+                "header alone",
+                vec![("101_00.hea", &hea)],
+                "ecg_unsupported",
+            ),
             (
                 "a photo",
                 vec![("photo.jpg", b"\xff\xd8\xff\xe0 not an ecg")],
@@ -431,7 +434,7 @@ async fn studies_are_seen_only_by_their_sender_and_the_ecg_centre() {
 #[tokio::test]
 async fn the_demo_history_fills_the_worklist_with_real_recordings_and_readings() {
     for app in apps(300).await {
-        let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
+        let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
         let n =
             yigong_web::demo_ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
                 .await

@@ -43,7 +43,7 @@ fn run(program: &str, script: &str, files: &[PathBuf]) {
 
 /// Uploads the DICOM sample for a resident; returns the study's id.
 async fn upload_ecg(app: &common::TestApp, token: &str, resident: uuid::Uuid) -> String {
-    let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
+    let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
     let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
     let boundary = "fhirecg";
     let mut body = format!(

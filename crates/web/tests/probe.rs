@@ -302,7 +302,7 @@ async fn every_role_tries_every_other_institutions_records_and_gets_nothing() {
 
 /// Uploads the DICOM sample for a resident; the study's id.
 async fn upload_ecg(app: &TestApp, token: &str, resident: Uuid) -> Uuid {
-    let dir = yigong_web::demo_ecg::data_dir().expect("sample recordings");
+    let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
     let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
     let boundary = "probeecg";
     let mut body = format!(
