@@ -119,30 +119,40 @@ fn measure_prints_the_measurements_as_json() {
     let _ = std::fs::remove_file(&junk);
 }
 
-/// `data/ecg/excerpts` is exactly what `yigong ecg excerpts` cuts from the full records
-/// (when they are here: `YIGONG_ECG_DATA` or `shared/data/ecg` beside the repository).
-#[test]
-fn the_shipped_excerpts_are_cut_from_the_full_records() {
+/// The full MIT-BIH development records (`YIGONG_ECG_DATA`, or `shared/data/ecg` beside
+/// the repository), or `None`, saying the test was skipped; with
+/// `YIGONG_REQUIRE_ALL_LEGS` (CI) their absence fails instead.
+fn full_records() -> Option<PathBuf> {
     let full = std::env::var_os("YIGONG_ECG_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ecg")
         });
-    if !full.join("mitdb/RECORDS").is_file() {
-        assert!(
-            std::env::var("YIGONG_REQUIRE_ALL_LEGS").is_err(),
-            "the full MIT-BIH records are not at {}",
-            full.display()
-        );
-        // Straight to stderr: the test harness keeps a passing test's own output.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: the full MIT-BIH records are not at {}",
-            full.display()
-        );
-        return;
+    if full.join("mitdb/RECORDS").is_file() {
+        return Some(full);
     }
+    assert!(
+        std::env::var("YIGONG_REQUIRE_ALL_LEGS").is_err(),
+        "the full MIT-BIH records are not at {}",
+        full.display()
+    );
+    // Straight to stderr: the test harness keeps a passing test's own output.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: the full MIT-BIH records are not at {}",
+        full.display()
+    );
+    None
+}
+
+/// `data/ecg/excerpts` is exactly what `yigong ecg excerpts` cuts from the full records
+/// (when they are here: `YIGONG_ECG_DATA` or `shared/data/ecg` beside the repository).
+#[test]
+fn the_shipped_excerpts_are_cut_from_the_full_records() {
+    let Some(full) = full_records() else {
+        return;
+    };
     let out = std::env::temp_dir().join(format!("yigong-excerpts-{}", std::process::id()));
     let run = Command::new(env!("CARGO_BIN_EXE_yigong"))
         .args(["ecg", "excerpts"])
@@ -170,5 +180,56 @@ fn the_shipped_excerpts_are_cut_from_the_full_records() {
             "{name:?}"
         );
     }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// The detector's output on the whole records, scored by the independent scorer beside
+/// the records (`tools/ecg_eval_generic.py` of the shared folder, Python's standard
+/// library only): gross Se and +P at least 99.5 %.
+#[test]
+fn the_independent_scorer_passes_the_detectors_output() {
+    let Some(full) = full_records() else {
+        return;
+    };
+    let scorer = full.join("../../tools/ecg_eval_generic.py");
+    assert!(scorer.is_file(), "{}", scorer.display());
+    let out = std::env::temp_dir().join(format!("yigong-scored-{}", std::process::id()));
+    let detect = Command::new(env!("CARGO_BIN_EXE_yigong"))
+        .args(["ecg", "detect"])
+        .arg(full.join("mitdb"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        detect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&detect.stderr)
+    );
+    let scored = Command::new("python3")
+        .arg(&scorer)
+        .arg("--records")
+        .arg(full.join("mitdb"))
+        .arg("--detections")
+        .arg(&out)
+        .args([
+            "--missing",
+            "error",
+            "--min-se",
+            "99.5",
+            "--min-ppv",
+            "99.5",
+            "--quiet",
+        ])
+        .output()
+        .expect("the scorer runs");
+    let text = String::from_utf8_lossy(&scored.stdout);
+    assert!(
+        scored.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&scored.stderr)
+    );
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "independent scorer: {}", text.trim());
     let _ = std::fs::remove_dir_all(&out);
 }
