@@ -147,3 +147,164 @@ pub async fn ids_in(
     let ids: Vec<uuid::Uuid> = crate::on_db!(store, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await?);
     Ok(ids.into_iter().collect())
 }
+
+/// One table as both engines can describe it: columns with their nullability, the value
+/// lists of `CHECK (column IN (…))` constraints, and indexes as (unique, columns).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TableShape {
+    pub columns: std::collections::BTreeMap<String, bool>,
+    pub checks: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub indexes: std::collections::BTreeSet<(bool, Vec<String>)>,
+}
+
+/// The `CHECK` value lists in `sql`: for each `CHECK (…)`, its first identifier and the
+/// quoted literals inside (`kind IN ('a', 'b')` and PostgreSQL's
+/// `(kind = ANY (ARRAY['a'::text, 'b'::text]))` alike). Checks without literals are left out.
+pub fn check_lists(sql: &str) -> Vec<(String, std::collections::BTreeSet<String>)> {
+    let mut out = vec![];
+    let upper = sql.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("CHECK") {
+        let start = from + at + "CHECK".len();
+        from = start;
+        let Some(open) = sql[start..].find('(').map(|o| start + o) else {
+            break;
+        };
+        let mut depth = 0;
+        let mut end = open;
+        let mut in_quote = false;
+        for (i, c) in sql[open..].char_indices() {
+            match c {
+                '\'' => in_quote = !in_quote,
+                '(' if !in_quote => depth += 1,
+                ')' if !in_quote => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let body = &sql[open + 1..end];
+        let column: String = body
+            .trim_start_matches(|c: char| c == '(' || c.is_whitespace() || c == '"')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let literals: std::collections::BTreeSet<String> = body
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        if !column.is_empty() && !literals.is_empty() {
+            out.push((column, literals));
+        }
+        from = end.max(start);
+    }
+    out
+}
+
+/// Every table of the store's schema, as [`TableShape`]s.
+pub async fn schema(store: &Store) -> Result<std::collections::BTreeMap<String, TableShape>> {
+    use sqlx::Row;
+    let mut tables = std::collections::BTreeMap::new();
+    match &store.db {
+        Db::Sqlite(pool) => {
+            let rows = sqlx::query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(pool)
+            .await?;
+            for row in rows {
+                let (name, sql): (String, String) = (row.get(0), row.get(1));
+                let mut shape = TableShape::default();
+                for c in sqlx::query("SELECT name, \"notnull\", pk FROM pragma_table_info(?)")
+                    .bind(&name)
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (column, not_null, pk): (String, i64, i64) = (c.get(0), c.get(1), c.get(2));
+                    shape.columns.insert(column, not_null == 0 && pk == 0);
+                }
+                for (column, values) in check_lists(&sql) {
+                    shape.checks.insert(column, values);
+                }
+                for i in sqlx::query("SELECT name, \"unique\" FROM pragma_index_list(?)")
+                    .bind(&name)
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (index, unique): (String, i64) = (i.get(0), i.get(1));
+                    let columns: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+                            .bind(&index)
+                            .fetch_all(pool)
+                            .await?;
+                    shape.indexes.insert((unique == 1, columns));
+                }
+                tables.insert(name, shape);
+            }
+        }
+        Db::Postgres(pool) => {
+            let names: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(pool)
+            .await?;
+            for name in names {
+                let mut shape = TableShape::default();
+                for c in sqlx::query(
+                    "SELECT column_name::text, is_nullable::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = $1",
+                )
+                .bind(&name)
+                .fetch_all(pool)
+                .await?
+                {
+                    let (column, nullable): (String, String) = (c.get(0), c.get(1));
+                    shape.columns.insert(column, nullable == "YES");
+                }
+                let checks: Vec<String> = sqlx::query_scalar(
+                    "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+                     JOIN pg_class t ON t.oid = c.conrelid
+                     WHERE c.contype = 'c' AND t.relname = $1 AND t.relnamespace = current_schema()::regnamespace",
+                )
+                .bind(&name)
+                .fetch_all(pool)
+                .await?;
+                for def in checks {
+                    for (column, values) in check_lists(&def) {
+                        shape.checks.insert(column, values);
+                    }
+                }
+                let defs: Vec<String> = sqlx::query_scalar(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1",
+                )
+                .bind(&name)
+                .fetch_all(pool)
+                .await?;
+                for def in defs {
+                    let unique = def.starts_with("CREATE UNIQUE");
+                    let inside = def
+                        .split_once(" USING ")
+                        .and_then(|(_, r)| r.split_once('('))
+                        .map(|(_, r)| r.rsplit_once(')').map_or(r, |(l, _)| l))
+                        .unwrap_or_default();
+                    // Up to a partial index's WHERE, as SQLite lists only the columns.
+                    let inside = inside.split(") WHERE").next().unwrap_or(inside);
+                    let columns = inside
+                        .split(',')
+                        .map(|c| c.trim().trim_matches('"').to_string())
+                        .collect();
+                    shape.indexes.insert((unique, columns));
+                }
+                tables.insert(name, shape);
+            }
+        }
+    }
+    Ok(tables)
+}
