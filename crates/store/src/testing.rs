@@ -166,7 +166,6 @@ pub fn check_lists(sql: &str) -> Vec<(String, std::collections::BTreeSet<String>
     let mut from = 0;
     while let Some(at) = upper[from..].find("CHECK") {
         let start = from + at + "CHECK".len();
-        from = start;
         let Some(open) = sql[start..].find('(').map(|o| start + o) else {
             break;
         };
