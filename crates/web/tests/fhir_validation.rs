@@ -41,30 +41,6 @@ fn run(program: &str, script: &str, files: &[PathBuf]) {
     eprintln!("{script}: {last}");
 }
 
-/// Uploads the DICOM sample for a resident; returns the study's id.
-async fn upload_ecg(app: &common::TestApp, token: &str, resident: uuid::Uuid) -> String {
-    let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
-    let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
-    let boundary = "fhirecg";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&dcm);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let r = app
-        .raw(
-            axum::http::Method::POST,
-            "/api/v1/ecg/studies",
-            token,
-            &format!("multipart/form-data; boundary={boundary}"),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
-    r.json()["study"]["id"].as_str().expect("id").to_string()
-}
-
 #[tokio::test]
 async fn fhir_output_validates_with_independent_validators() {
     if !server::leg("YIGONG_FHIR_PYTHON") {
@@ -114,7 +90,7 @@ async fn fhir_output_validates_with_independent_validators() {
         }
         // An ECG study: the recording as Observation, its reading as DiagnosticReport.
         let reader = app.login("ecg").await;
-        let study = upload_ecg(&app, &township, resident.id).await;
+        let study = app.upload_dicom(&township, resident.id).await;
         let unread = app
             .get(&format!("/fhir/r4/DiagnosticReport/{study}"), &reader)
             .await

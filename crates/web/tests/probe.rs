@@ -126,47 +126,37 @@ async fn probe_resident(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
     out
 }
 
-/// Tries a referral: API read and actions, a milestone, FHIR read, the page.
+/// Tries a referral: API read and actions, a milestone, FHIR read, the page and a form.
 async fn probe_referral(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
-    let token = app.login(who).await;
-    let (cookie, csrf) = app.ui_session(who).await;
     let id = t.id;
-    let mut out = vec![];
-    for path in [
+    let reads = [
         format!("/api/v1/referrals/{id}"),
         format!("/fhir/r4/ServiceRequest/{id}"),
         format!("/fhir/r4/Task/{id}"),
-    ] {
-        let reply = app.get(&path, &token).await;
-        out.push(Attempt { what: path, reply });
-    }
-    for action in ["accept", "cancel"] {
-        let path = format!("/api/v1/referrals/{id}/{action}");
-        let reply = app.post(&path, &token, json!({"reason": "x"})).await;
-        out.push(Attempt { what: path, reply });
-    }
-    let path = format!("/api/v1/referrals/{id}/milestones");
-    let reply = app
-        .post(&path, &token, json!({"milestone": "admitted"}))
-        .await;
-    out.push(Attempt { what: path, reply });
-    let reply = app.page_reply(&format!("/referrals/{id}"), &cookie).await;
-    out.push(Attempt {
-        what: format!("GET /referrals/{id}"),
-        reply,
-    });
-    let reply = app
-        .post_form(
-            &format!("/referrals/{id}/accept"),
-            &cookie,
-            &format!("_csrf={csrf}"),
-        )
-        .await;
-    out.push(Attempt {
-        what: format!("POST /referrals/{id}/accept"),
-        reply,
-    });
-    out
+        format!("/referrals/{id}"),
+    ];
+    let writes = [
+        (
+            format!("/api/v1/referrals/{id}/accept"),
+            json!({"reason": "x"}),
+        ),
+        (
+            format!("/api/v1/referrals/{id}/cancel"),
+            json!({"reason": "x"}),
+        ),
+        (
+            format!("/api/v1/referrals/{id}/milestones"),
+            json!({"milestone": "admitted"}),
+        ),
+    ];
+    probe_record(
+        app,
+        who,
+        &reads,
+        &writes,
+        &[format!("/referrals/{id}/accept")],
+    )
+    .await
 }
 
 async fn resident_target(app: &TestApp, institution: Uuid) -> Target {
@@ -298,34 +288,6 @@ async fn every_role_tries_every_other_institutions_records_and_gets_nothing() {
             .expect("screenings");
         assert!(screened.is_empty(), "{l}: a screening landed");
     }
-}
-
-/// Uploads the DICOM sample for a resident; the study's id.
-async fn upload_ecg(app: &TestApp, token: &str, resident: Uuid) -> Uuid {
-    let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
-    let dcm = std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
-    let boundary = "probeecg";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&dcm);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let r = app
-        .raw(
-            Method::POST,
-            "/api/v1/ecg/studies",
-            token,
-            &format!("multipart/form-data; boundary={boundary}"),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    r.json()["study"]["id"]
-        .as_str()
-        .expect("id")
-        .parse()
-        .expect("uuid")
 }
 
 /// Reads (API, FHIR, pages) and writes (API, forms) on one record, by id.
@@ -484,7 +446,7 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
         ];
         let c = app.state.community.id;
 
-        let study = upload_ecg(&app, &far, resident.id).await;
+        let study = app.upload_dicom(&far, resident.id).await;
         for disease in ["hypertension", "diabetes"] {
             app.post(
                 "/api/v1/registers",

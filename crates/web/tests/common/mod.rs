@@ -118,6 +118,35 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// Uploads the shipped DICOM 12-lead sample for a resident; the study's id.
+    pub async fn upload_dicom(&self, token: &str, resident: uuid::Uuid) -> uuid::Uuid {
+        let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
+        let dcm =
+            std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
+        let boundary = "testecg";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&dcm);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .raw(
+                Method::POST,
+                "/api/v1/ecg/studies",
+                token,
+                &format!("multipart/form-data; boundary={boundary}"),
+                body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["study"]["id"]
+            .as_str()
+            .expect("id")
+            .parse()
+            .expect("uuid")
+    }
+
     pub async fn login(&self, username: &str) -> String {
         self.login_with(username, yigong_web::demo::DEMO_PASSWORD)
             .await
