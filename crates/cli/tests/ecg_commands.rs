@@ -6,6 +6,26 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// Runs `yigong ecg COMMAND FILE`.
+fn ecg(command: &str, file: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_yigong"))
+        .args(["ecg", command])
+        .arg(file)
+        .output()
+        .expect("runs")
+}
+
+/// Runs `yigong ecg COMMAND IN --out OUT`.
+fn ecg_to(command: &str, input: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_yigong"))
+        .args(["ecg", command])
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("runs")
+}
+
 fn data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ecg")
 }
@@ -35,13 +55,7 @@ fn detect_writes_a_peaks_file_per_record() {
             .expect("copy");
         }
     }
-    let run = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "detect"])
-        .arg(&records)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let run = ecg_to("detect", &records, &out);
     assert!(
         run.status.success(),
         "{}",
@@ -63,13 +77,7 @@ fn detect_writes_a_peaks_file_per_record() {
             peaks.len()
         );
     }
-    let empty = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "detect"])
-        .arg(&out)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let empty = ecg_to("detect", &out, &out);
     assert!(
         !empty.status.success(),
         "a folder without records is an error"
@@ -79,11 +87,10 @@ fn detect_writes_a_peaks_file_per_record() {
 
 #[test]
 fn measure_prints_the_measurements_as_json() {
-    let run = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "measure"])
-        .arg(data().join("formats/dicom/pydicom_waveform_ecg.dcm"))
-        .output()
-        .expect("runs");
+    let run = ecg(
+        "measure",
+        &data().join("formats/dicom/pydicom_waveform_ecg.dcm"),
+    );
     assert!(
         run.status.success(),
         "{}",
@@ -99,21 +106,13 @@ fn measure_prints_the_measurements_as_json() {
     );
     assert!(v["measurements"]["intervals"]["qt_ms"].as_f64().is_some());
     // A WFDB header measures with its signal file beside it.
-    let wfdb = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "measure"])
-        .arg(data().join("excerpts/201_00.hea"))
-        .output()
-        .expect("runs");
+    let wfdb = ecg("measure", &data().join("excerpts/201_00.hea"));
     let v: serde_json::Value = serde_json::from_slice(&wfdb.stdout).expect("JSON");
     assert_eq!(v["samples_per_lead"], 3600);
     // Garbage is refused with a reason, not a panic.
     let junk = std::env::temp_dir().join(format!("yigong-junk-{}.csv", std::process::id()));
     std::fs::write(&junk, "not,an\necg").expect("write");
-    let bad = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "measure"])
-        .arg(&junk)
-        .output()
-        .expect("runs");
+    let bad = ecg("measure", &junk);
     assert!(!bad.status.success());
     assert!(!String::from_utf8_lossy(&bad.stderr).contains("panicked"));
     let _ = std::fs::remove_file(&junk);
@@ -154,13 +153,7 @@ fn the_shipped_excerpts_are_cut_from_the_full_records() {
         return;
     };
     let out = std::env::temp_dir().join(format!("yigong-excerpts-{}", std::process::id()));
-    let run = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "excerpts"])
-        .arg(&full)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let run = ecg_to("excerpts", &full, &out);
     assert!(
         run.status.success(),
         "{}",
@@ -194,13 +187,7 @@ fn the_independent_scorer_passes_the_detectors_output() {
     let scorer = full.join("../../tools/ecg_eval_generic.py");
     assert!(scorer.is_file(), "{}", scorer.display());
     let out = std::env::temp_dir().join(format!("yigong-scored-{}", std::process::id()));
-    let detect = Command::new(env!("CARGO_BIN_EXE_yigong"))
-        .args(["ecg", "detect"])
-        .arg(full.join("mitdb"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let detect = ecg_to("detect", &full.join("mitdb"), &out);
     assert!(
         detect.status.success(),
         "{}",
