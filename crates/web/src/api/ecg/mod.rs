@@ -4,14 +4,19 @@
 //! sender's acknowledgement. A study outside the caller's reach answers 404; an action
 //! that does not fit the study as it stands (or lost a race) answers 409.
 
+mod trace;
+pub use trace::*;
+
+mod stats;
+pub use stats::*;
+
 use super::AppQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Lang;
 use crate::state::{AppState, LiveStudy};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -19,7 +24,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
-use yigong_ecg::{FormatError, measure, read_upload, render};
+use yigong_ecg::{FormatError, measure, read_upload};
 use yigong_store::Page;
 use yigong_store::ecg::{NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter};
 
@@ -568,58 +573,6 @@ pub async fn act(
     Ok(Json(detail_from(&state, study).await?))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct TraceQuery {
-    /// `12` (3×4 with a rhythm strip, the default for 12-lead recordings) or a lead name
-    /// for that lead at full length.
-    pub lead: Option<String>,
-}
-
-/// The trace on standard ECG paper, as SVG.
-#[utoipa::path(get, path = "/api/v1/ecg/studies/{id}/trace.svg",
-    params(("id" = Uuid, Path), ("lead" = Option<String>, Query, description = "`12` or a lead name")),
-    responses((status = 200, content_type = "image/svg+xml", description = "25 mm/s, 10 mm/mV"), (status = 404)))]
-pub async fn trace(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    AppQuery(q): AppQuery<TraceQuery>,
-) -> ApiResult<Response> {
-    let study = load(&state, &user, id, "ecg.read").await?;
-    let files = state.store.study_files(state.community.id, id).await?;
-    let fs = study.sample_rate;
-    let measurements = state
-        .store
-        .study_measurements(state.community.id, id)
-        .await?;
-    let svg = tokio::task::spawn_blocking(move || {
-        let named: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        let (_, recording) = read_upload(&named, Some(fs))?;
-        let beats: Vec<usize> = serde_json::from_str::<serde_json::Value>(&measurements)
-            .ok()
-            .and_then(|m| serde_json::from_value(m["beats"].clone()).ok())
-            .unwrap_or_default();
-        let layout = match q.lead.as_deref() {
-            None | Some("12") if recording.is_twelve_lead() => render::Layout::TwelveLead,
-            None | Some("12") => render::Layout::Lead(recording.leads[0].name.clone()),
-            Some(name) => render::Layout::Lead(name.to_string()),
-        };
-        Ok::<_, FormatError>(render::svg(&recording, &layout, &beats))
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(format_error)?;
-    let svg = svg.ok_or_else(|| ApiError::field(StatusCode::NOT_FOUND, "lead", "not_found"))?;
-    Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        svg,
-    )
-        .into_response())
-}
-
 #[derive(Debug, Serialize)]
 pub struct FindingView {
     pub code: &'static str,
@@ -642,133 +595,4 @@ pub fn finding_list(lang: Lang) -> Vec<FindingView> {
             critical: f.critical,
         })
         .collect()
-}
-
-/// Turnaround of one group of studies.
-#[derive(Debug, Clone, Serialize)]
-pub struct Group {
-    pub name: String,
-    pub count: usize,
-    pub reported: usize,
-    pub median_minutes: Option<f64>,
-}
-
-/// Upload-to-report times over the last `days` days, and the critical reports still
-/// waiting for their sender's acknowledgement.
-#[derive(Debug, Clone, Serialize)]
-pub struct EcgStats {
-    pub days: i64,
-    pub by_urgency: Vec<Group>,
-    pub by_reader: Vec<Group>,
-    pub by_sender: Vec<Group>,
-    /// Share (0–1) of critical and urgent studies reported within 10 minutes.
-    pub urgent_within_10: Option<f64>,
-    pub unacknowledged: Vec<StudyView>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct StatsQuery {
-    pub days: Option<i64>,
-}
-
-fn groups(rows: &[(String, Option<f64>)]) -> Vec<Group> {
-    let mut names: Vec<&String> = rows.iter().map(|r| &r.0).collect();
-    names.sort();
-    names.dedup();
-    let mut out: Vec<Group> = names
-        .into_iter()
-        .map(|name| {
-            let t = rules::Turnaround::of(rows.iter().filter(|r| &r.0 == name).map(|r| r.1));
-            Group {
-                name: name.clone(),
-                count: t.count,
-                reported: t.reported,
-                median_minutes: t.median_minutes,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-    out
-}
-
-/// The turnaround figures for the office and the ECG centre; shared by the API and the page.
-pub async fn stats_for(
-    state: &AppState,
-    user: &CurrentUser,
-    days: Option<i64>,
-) -> ApiResult<EcgStats> {
-    let allowed = matches!(user.ecg, rules::EcgScope::All | rules::EcgScope::Reader);
-    user.require_audited(state, allowed, "ecg.stats", "ecg_study", None)
-        .await?;
-    let days = days.unwrap_or(30).clamp(1, 366);
-    let now = OffsetDateTime::now_utc();
-    let rows = state
-        .store
-        .study_timings(state.community.id, now - time::Duration::days(days))
-        .await?;
-    let minutes = |r: &yigong_store::ecg::Timing| {
-        r.reported_at
-            .map(|at| (at - r.created_at).as_seconds_f64() / 60.0)
-    };
-    let urgency_name = |rank: i32| Urgency::from_rank(rank).as_str().to_string();
-    let mut by_urgency = groups(
-        &rows
-            .iter()
-            .map(|r| (urgency_name(r.urgency_rank), minutes(r)))
-            .collect::<Vec<_>>(),
-    );
-    by_urgency.sort_by_key(|g| {
-        ["critical", "urgent", "routine"]
-            .iter()
-            .position(|u| *u == g.name)
-    });
-    let by_reader = groups(
-        &rows
-            .iter()
-            .filter_map(|r| Some((r.reader_name.clone()?, minutes(r))))
-            .collect::<Vec<_>>(),
-    );
-    let by_sender = groups(
-        &rows
-            .iter()
-            .map(|r| (r.from_institution_name.clone(), minutes(r)))
-            .collect::<Vec<_>>(),
-    );
-    let urgent: Vec<&yigong_store::ecg::Timing> =
-        rows.iter().filter(|r| r.urgency_rank < 2).collect();
-    let urgent_within_10 = rules::share_within(
-        &urgent.iter().map(|r| minutes(r)).collect::<Vec<_>>(),
-        &urgent
-            .iter()
-            .map(|r| (now - r.created_at).as_seconds_f64() / 60.0)
-            .collect::<Vec<_>>(),
-        10.0,
-    );
-    let unacknowledged = state
-        .store
-        .unacknowledged_criticals(state.community.id)
-        .await?
-        .into_iter()
-        .map(StudyView::of)
-        .collect::<Vec<_>>();
-    user.audit_list(state, "ecg.stats", "ecg_study", unacknowledged.len() as i64)
-        .await?;
-    Ok(EcgStats {
-        days,
-        by_urgency,
-        by_reader,
-        by_sender,
-        urgent_within_10,
-        unacknowledged,
-    })
-}
-
-#[utoipa::path(get, path = "/api/v1/ecg/stats", params(("days" = Option<i64>, Query)),
-    responses((status = 200, description = "Turnaround by urgency, reader and clinic; unacknowledged critical reports"), (status = 403)))]
-pub async fn stats(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    AppQuery(q): AppQuery<StatsQuery>,
-) -> ApiResult<Json<EcgStats>> {
-    Ok(Json(stats_for(&state, &user, q.days).await?))
 }
