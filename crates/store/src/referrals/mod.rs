@@ -2,17 +2,22 @@
 //! the expected status (so two people cannot both accept) plus an event row, in one
 //! transaction; timelines and counts are read back from the events.
 
+mod queries;
+pub use queries::{ReferralFact, ReferralFilter};
+
+mod history;
+mod lite;
+pub use history::HistoryStep;
+use lite::*;
+
 use crate::audit::{AuditEntry, INSERT_AUDIT, audit_row, insert_audit};
 use crate::lite::{execute, first, params};
-use crate::{
-    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
-};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use rusqlite::types::Value;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, QueryBuilder};
+use sqlx::AssertSqlSafe;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-use yigong_domain::access::ReferralScope;
 use yigong_domain::referral::{Direction, Milestone, Outcome, Pathway, Status, Urgency};
 
 /// What is needed to create a referral (validated by the caller).
@@ -195,19 +200,6 @@ pub struct PartiesProbe {
     pub parent: Option<Uuid>,
 }
 
-/// Filters of a referral list.
-#[derive(Debug, Clone, Default)]
-pub struct ReferralFilter {
-    /// Only referrals sent to this institution that are still open (the incoming worklist).
-    pub incoming_to: Option<Uuid>,
-    pub incoming_department: Option<Uuid>,
-    pub direction: Option<Direction>,
-    pub status: Option<Status>,
-    pub urgency: Option<Urgency>,
-    pub resident_id: Option<Uuid>,
-    pub open_only: bool,
-}
-
 const SELECT: &str = "SELECT f.id, f.resident_id, r.name AS resident_name, f.direction, f.urgency, f.status, f.pathway,
     f.from_institution_id, fi.name AS from_name, f.to_institution_id, ti.name AS to_name, f.to_department_id,
     d.name AS to_department_name, f.parent_id, f.reason, f.icd10_code, f.icd10_text, f.summary, f.instructions,
@@ -365,134 +357,6 @@ fn update_of(community: Uuid, id: Uuid, from: Status, change: &Change) -> (Strin
     (sql, values.to_vec())
 }
 
-fn referral_lite(c: &rusqlite::Connection, community: Uuid, id: Uuid) -> Result<Referral> {
-    first(c, &GET_REFERRAL, &params![community, id], referral_row)?.ok_or(StoreError::NotFound)
-}
-
-fn parties_lite(
-    c: &rusqlite::Connection,
-    community: Uuid,
-    p: &PartiesProbe,
-) -> Result<ReferralParties> {
-    let values = params![
-        community,
-        p.resident,
-        p.from,
-        p.to,
-        p.department,
-        true,
-        p.parent
-    ];
-    let parties = first(c, PARTIES, &values, |row| {
-        let mut c = crate::lite::Columns::new(row);
-        Ok(ReferralParties {
-            resident_institution: c.opt_uuid()?,
-            resident_name: c.opt_text()?,
-            from_kind: c.opt_text()?,
-            from_name: c.opt_text()?,
-            to_kind: c.opt_text()?,
-            to_name: c.opt_text()?,
-            department_active: c.opt_bool()?,
-            department_name: c.opt_text()?,
-            parent_resident: c.opt_uuid()?,
-            parent_direction: c.opt_text()?,
-        })
-    })?;
-    Ok(parties.unwrap_or_default())
-}
-
-fn insert_lite(
-    c: &rusqlite::Connection,
-    community: Uuid,
-    id: Uuid,
-    n: &NewReferral,
-    audit: Option<&[Value]>,
-) -> Result<()> {
-    execute(
-        c,
-        INSERT_REFERRAL,
-        &params![
-            id,
-            community,
-            n.resident_id,
-            n.direction.as_str(),
-            n.urgency.as_str(),
-            urgency_rank(n.urgency),
-            n.pathway.map(|p| p.as_str()),
-            n.from_institution_id,
-            n.to_institution_id,
-            n.to_department_id,
-            n.parent_id,
-            n.reason,
-            n.icd10_code,
-            n.icd10_text,
-            n.summary,
-            n.instructions,
-            n.preferred_date,
-            n.created_by,
-            n.created_at
-        ],
-    )?;
-    for (kind, status, milestone, at) in opening_events(n) {
-        execute(
-            c,
-            INSERT_EVENT,
-            &params![
-                new_id(),
-                community,
-                id,
-                at,
-                kind,
-                None::<&str>,
-                status,
-                milestone,
-                n.created_by,
-                ""
-            ],
-        )?;
-    }
-    if let Some(row) = audit {
-        execute(c, INSERT_AUDIT, row)?;
-    }
-    Ok(())
-}
-
-fn referral_row(row: &rusqlite::Row<'_>) -> Result<Referral> {
-    // The columns of SELECT, in order.
-    let mut c = crate::lite::Columns::new(row);
-    Ok(Referral {
-        id: c.uuid()?,
-        resident_id: c.uuid()?,
-        resident_name: c.text()?,
-        direction: c.text()?,
-        urgency: c.text()?,
-        status: c.text()?,
-        pathway: c.opt_text()?,
-        from_institution_id: c.uuid()?,
-        from_name: c.text()?,
-        to_institution_id: c.uuid()?,
-        to_name: c.text()?,
-        to_department_id: c.opt_uuid()?,
-        to_department_name: c.opt_text()?,
-        parent_id: c.opt_uuid()?,
-        reason: c.text()?,
-        icd10_code: c.text()?,
-        icd10_text: c.text()?,
-        summary: c.text()?,
-        instructions: c.text()?,
-        preferred_date: c.opt_date()?,
-        appointment_at: c.opt_time()?,
-        outcome: c.opt_text()?,
-        status_reason: c.text()?,
-        created_at: c.time()?,
-        updated_at: c.time()?,
-        accepted_at: c.opt_time()?,
-        arrived_at: c.opt_time()?,
-        completed_at: c.opt_time()?,
-        version: c.int()?,
-    })
-}
-
 static GET_REFERRAL: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!("{SELECT} WHERE f.community_id = $1 AND f.id = $2"));
 
@@ -501,80 +365,6 @@ fn urgency_rank(u: Urgency) -> i32 {
         Urgency::Emergency => 0,
         Urgency::Urgent => 1,
         Urgency::Routine => 2,
-    }
-}
-
-fn push_filters<DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    community: Uuid,
-    scope: &ReferralScope,
-    f: &ReferralFilter,
-) where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-    bool: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-{
-    qb.push(" WHERE f.community_id = ").push_bind(community);
-    match scope {
-        ReferralScope::All => {}
-        ReferralScope::Institutions(ids) => {
-            qb.push(" AND (f.from_institution_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
-            }
-            qb.push(") OR f.to_institution_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
-            }
-            qb.push("))");
-        }
-        ReferralScope::Receiving {
-            institution,
-            department,
-        } => {
-            qb.push(" AND (f.from_institution_id = ")
-                .push_bind(*institution);
-            qb.push(" OR (f.to_institution_id = ")
-                .push_bind(*institution);
-            if let Some(d) = department {
-                qb.push(" AND (f.to_department_id IS NULL OR f.to_department_id = ")
-                    .push_bind(*d)
-                    .push(")");
-            }
-            qb.push("))");
-        }
-        ReferralScope::None => {
-            qb.push(" AND 1 = 0");
-        }
-    }
-    if let Some(i) = f.incoming_to {
-        qb.push(" AND f.to_institution_id = ")
-            .push_bind(i)
-            .push(" AND f.open = ")
-            .push_bind(true);
-    }
-    if let Some(d) = f.incoming_department {
-        qb.push(" AND f.to_department_id = ").push_bind(d);
-    }
-    if let Some(d) = f.direction {
-        qb.push(" AND f.direction = ")
-            .push_bind(d.as_str().to_string());
-    }
-    if let Some(s) = f.status {
-        qb.push(" AND f.status = ")
-            .push_bind(s.as_str().to_string());
-    }
-    if let Some(u) = f.urgency {
-        qb.push(" AND f.urgency = ")
-            .push_bind(u.as_str().to_string());
-    }
-    if let Some(r) = f.resident_id {
-        qb.push(" AND f.resident_id = ").push_bind(r);
-    }
-    if f.open_only {
-        qb.push(" AND f.open = ").push_bind(true);
     }
 }
 
@@ -754,218 +544,6 @@ impl Store {
              FROM referral_events WHERE community_id = $1 AND referral_id = $2 ORDER BY at, id")
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
-
-    /// A page of referrals in scope: incoming worklists urgency first then oldest first;
-    /// other lists newest first.
-    pub async fn list_referrals(
-        &self,
-        community: Uuid,
-        scope: &ReferralScope,
-        filter: &ReferralFilter,
-        page: PageRequest,
-    ) -> Result<Page<Referral>> {
-        let order = if filter.incoming_to.is_some() {
-            " ORDER BY f.urgency_rank, f.created_at, f.id"
-        } else {
-            " ORDER BY f.created_at DESC, f.id DESC"
-        };
-        // Page the ids on `referrals` alone (an index walk in order), then join names for
-        // just that page: joining every candidate first is what made large worklists slow.
-        let (items, total) = on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("{SELECT} JOIN (SELECT f.id FROM referrals f"));
-            push_filters(&mut qb, community, scope, filter);
-            qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
-            qb.push(") page ON page.id = f.id").push(order);
-            let items = qb.build_query_as::<Referral>().fetch_all(pool).await.store()?;
-            let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
-                items.len() as i64
-            } else {
-                let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM referrals f");
-                push_filters(&mut qc, community, scope, filter);
-                qc.build_query_scalar().fetch_one(pool).await.store()?
-            };
-            (items, total)
-        });
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
-    }
-
-    /// Open referrals created before `requested_before` still waiting for acceptance, or
-    /// arrived before `arrived_before` with no outcome: the "needs attention" list.
-    pub async fn stalled_referrals(
-        &self,
-        community: Uuid,
-        requested_before: OffsetDateTime,
-        arrived_before: OffsetDateTime,
-        limit: i64,
-    ) -> Result<Vec<Referral>> {
-        let sql = format!(
-            "{SELECT} WHERE f.community_id = $1 AND f.open = $2 AND
-               ((f.status = 'requested' AND f.created_at < $3) OR (f.status = 'arrived' AND f.arrived_at < $4))
-             ORDER BY f.urgency_rank, f.created_at LIMIT $5"
-        );
-        on_db!(self, pool => sqlx::query_as::<_, Referral>(AssertSqlSafe(sql.as_str()))
-            .bind(community).bind(true).bind(requested_before).bind(arrived_before).bind(limit)
-            .fetch_all(pool).await.store())
-    }
-
-    /// Events (status changes and milestones) of referrals created in `[from, to)`, with
-    /// the referral's routing, for the counts page.
-    pub async fn referral_facts(
-        &self,
-        community: Uuid,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-    ) -> Result<Vec<ReferralFact>> {
-        on_db!(self, pool => sqlx::query_as::<_, ReferralFact>(
-            "SELECT f.id AS referral_id, f.direction, f.urgency, f.pathway, f.from_institution_id, f.to_institution_id,
-                    f.to_department_id, f.created_at, e.at, e.kind, e.status_to, e.milestone
-             FROM referrals f JOIN referral_events e ON e.referral_id = f.id
-             WHERE f.community_id = $1 AND f.created_at >= $2 AND f.created_at < $3
-             ORDER BY f.id, e.at")
-            .bind(community).bind(from).bind(to).fetch_all(pool).await.store())
-    }
-
-    /// Targets set for this community's pathways (others use the default).
-    pub async fn pathway_targets(&self, community: Uuid) -> Result<Vec<(String, i32)>> {
-        on_db!(self, pool => sqlx::query_as::<_, (String, i32)>(
-            "SELECT pathway, target_minutes FROM pathway_targets WHERE community_id = $1")
-            .bind(community).fetch_all(pool).await.store())
-    }
-
-    pub async fn set_pathway_target(
-        &self,
-        community: Uuid,
-        pathway: Pathway,
-        minutes: i32,
-    ) -> Result<()> {
-        on_db_write!(self, pool => sqlx::query(
-            "INSERT INTO pathway_targets (community_id, pathway, target_minutes) VALUES ($1, $2, $3)
-             ON CONFLICT (community_id, pathway) DO UPDATE SET target_minutes = excluded.target_minutes")
-            .bind(community).bind(pathway.as_str()).bind(minutes).execute(pool).await.store().map(|_| ()))?;
-        Ok(())
-    }
-
-    pub async fn count_referrals(&self, community: Uuid) -> Result<i64> {
-        on_db!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM referrals WHERE community_id = $1")
-            .bind(community).fetch_one(pool).await.store())
-    }
-
-    /// Loads many historical referrals with their events at once (demo and benchmark data),
-    /// then refreshes PostgreSQL's planner statistics.
-    pub async fn bulk_load_referrals(
-        &self,
-        community: Uuid,
-        rows: &[(NewReferral, Vec<HistoryStep>)],
-    ) -> Result<()> {
-        for chunk in rows.chunks(2000) {
-            on_db_write!(self, pool => {
-                let mut tx = pool.begin().await.store()?;
-                for part in chunk.chunks(200) {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open,
-                            pathway, from_institution_id, to_institution_id, to_department_id, parent_id, reason, icd10_code,
-                            icd10_text, summary, instructions, preferred_date, created_by, created_at, updated_at,
-                            accepted_at, arrived_at, completed_at, outcome, status_reason, version) ");
-                    let mut ids = Vec::with_capacity(part.len());
-                    qb.push_values(part, |mut b, (n, steps)| {
-                        let id = new_id();
-                        ids.push(id);
-                        let last = steps.iter().filter_map(|s| s.status).next_back().unwrap_or(Status::Requested);
-                        let when = |st: Status| steps.iter().find(|s| s.status == Some(st)).map(|s| s.at);
-                        let ended = [Status::Completed, Status::Rejected, Status::Cancelled].into_iter().find_map(when);
-                        let outcome = steps.iter().find_map(|s| s.outcome).map(|o| o.as_str());
-                        b.push_bind(id).push_bind(community).push_bind(n.resident_id).push_bind(n.direction.as_str())
-                            .push_bind(n.urgency.as_str()).push_bind(urgency_rank(n.urgency)).push_bind(last.as_str())
-                            .push_bind(!last.is_terminal()).push_bind(n.pathway.map(|p| p.as_str()))
-                            .push_bind(n.from_institution_id).push_bind(n.to_institution_id).push_bind(n.to_department_id)
-                            .push_bind(n.parent_id).push_bind(n.reason.clone()).push_bind(n.icd10_code.clone())
-                            .push_bind(n.icd10_text.clone()).push_bind(n.summary.clone()).push_bind(n.instructions.clone())
-                            .push_bind(n.preferred_date).push_bind(n.created_by).push_bind(n.created_at)
-                            .push_bind(steps.last().map_or(n.created_at, |s| s.at))
-                            .push_bind(when(Status::Accepted)).push_bind(when(Status::Arrived)).push_bind(ended)
-                            .push_bind(outcome).push_bind(steps.iter().find_map(|s| s.reason.clone()).unwrap_or_default())
-                            .push_bind(steps.len() as i64);
-                    });
-                    qb.build().execute(&mut *tx).await.store()?;
-                    let mut events = Vec::new();
-                    for ((n, steps), id) in part.iter().zip(&ids) {
-                        events.push((*id, n.created_at, Some(Status::Requested), None, None));
-                        let mut prev = Status::Requested;
-                        if n.urgency == Urgency::Emergency {
-                            if let Some(c) = n.first_contact_at {
-                                events.push((*id, c, None, Some(Milestone::FirstContact), None));
-                            }
-                            events.push((*id, n.created_at, None, Some(Milestone::ReferralSent), None));
-                        }
-                        for s in steps {
-                            if let Some(st) = s.status {
-                                events.push((*id, s.at, Some(st), None, Some(prev)));
-                                prev = st;
-                            }
-                            if let Some(m) = s.milestone {
-                                events.push((*id, s.at, None, Some(m), None));
-                            }
-                        }
-                    }
-                    for ev in events.chunks(500) {
-                        let mut qe = QueryBuilder::new(
-                            "INSERT INTO referral_events (id, community_id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail) ");
-                        qe.push_values(ev, |mut b, (rid, at, st, m, from)| {
-                            b.push_bind(new_id()).push_bind(community).push_bind(*rid).push_bind(*at)
-                                .push_bind(if st.is_some() { "status" } else { "milestone" })
-                                .push_bind(from.map(|s| s.as_str())).push_bind(st.map(|s| s.as_str()))
-                                .push_bind(m.map(|m| m.as_str())).push_bind(None::<Uuid>).push_bind("");
-                        });
-                        qe.build().execute(&mut *tx).await.store()?;
-                    }
-                }
-                tx.commit().await.store()?;
-            });
-        }
-        // PostgreSQL plans from statistics that a bulk load leaves stale. SQLite is left
-        // alone: with statistics it prefers the institution-wide worklist index, because
-        // downward referrals (no department) skew the department index's figures.
-        if let crate::Db::Postgres(pool) = &self.db {
-            // VACUUM also marks pages all-visible, so counts can be index-only.
-            // One statement per call: VACUUM cannot share an implicit transaction.
-            for sql in ["VACUUM ANALYZE referrals", "VACUUM ANALYZE referral_events"] {
-                sqlx::raw_sql(sql).execute(pool).await.store()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One step of a historical referral: a status change and/or a milestone at a time.
-#[derive(Debug, Clone)]
-pub struct HistoryStep {
-    pub at: OffsetDateTime,
-    pub status: Option<Status>,
-    pub milestone: Option<Milestone>,
-    pub outcome: Option<Outcome>,
-    pub reason: Option<String>,
-}
-
-/// An event row with its referral's routing, for computing counts.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReferralFact {
-    pub referral_id: Uuid,
-    pub direction: String,
-    pub urgency: String,
-    pub pathway: Option<String>,
-    pub from_institution_id: Uuid,
-    pub to_institution_id: Uuid,
-    pub to_department_id: Option<Uuid>,
-    pub created_at: OffsetDateTime,
-    pub at: OffsetDateTime,
-    pub kind: String,
-    pub status_to: Option<String>,
-    pub milestone: Option<String>,
 }
 
 /// Today's time, for callers that need the same clock as the store.
