@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod chronic;
+pub mod clock;
 pub mod ecg;
 pub mod family;
 pub mod icd10;

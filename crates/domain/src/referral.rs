@@ -135,6 +135,16 @@ impl Status {
             Status::Cancelled => "cancelled",
         }
     }
+
+    /// The FHIR R4 ServiceRequest.status code for this status: a referral is an active
+    /// request until it is completed, or revoked when rejected or cancelled.
+    pub fn fhir_request_status(self) -> &'static str {
+        match self {
+            Status::Requested | Status::Accepted | Status::Arrived => "active",
+            Status::Completed => "completed",
+            Status::Rejected | Status::Cancelled => "revoked",
+        }
+    }
 }
 
 /// The details an action carries, checked by [`transition`].

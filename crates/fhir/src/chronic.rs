@@ -5,6 +5,7 @@
 //! mmol/L).
 
 use crate::ecg::{LOINC, UCUM};
+use crate::search::observation::{BLOOD_PRESSURE, GLUCOSE, LABORATORY, VITAL_SIGNS};
 use serde_json::{Value, json};
 use time::Date;
 use uuid::Uuid;
@@ -35,7 +36,7 @@ fn vital(id: String, v: &Visit<'_>, code: Value) -> Value {
         "resourceType": "Observation",
         "id": id,
         "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs", "display": "Vital Signs"}]}],
+        "category": [{"coding": [{"system": VITAL_SIGNS.0, "code": VITAL_SIGNS.1, "display": "Vital Signs"}]}],
         "code": code,
         "subject": {"reference": format!("Patient/{}", v.resident_id), "display": v.resident_name},
         "effectiveDateTime": v.visit_on.to_string(),
@@ -50,7 +51,7 @@ pub fn visit_observations(v: &Visit<'_>) -> Vec<Value> {
         let mut o = vital(
             bp_id(v.id),
             v,
-            json!({"coding": [{"system": LOINC, "code": "85354-9", "display": "Blood pressure panel with all children optional"}], "text": "血压"}),
+            json!({"coding": [{"system": BLOOD_PRESSURE.0, "code": BLOOD_PRESSURE.1, "display": "Blood pressure panel with all children optional"}], "text": "血压"}),
         );
         let quantity =
             |value: i32| json!({"value": value, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"});
@@ -64,9 +65,9 @@ pub fn visit_observations(v: &Visit<'_>) -> Vec<Value> {
         let mut o = vital(
             glucose_id(v.id),
             v,
-            json!({"coding": [{"system": LOINC, "code": "1558-6", "display": "Fasting glucose [Mass/volume] in Serum or Plasma"}], "text": "空腹血糖"}),
+            json!({"coding": [{"system": GLUCOSE.0, "code": GLUCOSE.1, "display": "Fasting glucose [Mass/volume] in Serum or Plasma"}], "text": "空腹血糖"}),
         );
-        o["category"] = json!([{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory", "display": "Laboratory"}]}]);
+        o["category"] = json!([{"coding": [{"system": LABORATORY.0, "code": LABORATORY.1, "display": "Laboratory"}]}]);
         o["valueQuantity"] =
             json!({"value": g, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"});
         out.push(o);

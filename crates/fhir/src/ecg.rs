@@ -4,6 +4,7 @@
 //! as a DiagnosticReport (category EC) whose result is that Observation, with the
 //! reader's findings as coded conclusions.
 
+use crate::search::observation::{ECG, PROCEDURE};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -93,8 +94,8 @@ pub fn ecg_observation(o: &EcgObservation<'_>) -> Value {
         "resourceType": "Observation",
         "id": o.id.to_string(),
         "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "procedure", "display": "Procedure"}]}],
-        "code": {"coding": [{"system": LOINC, "code": "11524-6", "display": "EKG study"}], "text": "心电图"},
+        "category": [{"coding": [{"system": PROCEDURE.0, "code": PROCEDURE.1, "display": "Procedure"}]}],
+        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": "心电图"},
         "subject": {"reference": format!("Patient/{}", o.resident_id), "display": o.resident_name},
         "effectiveDateTime": instant(o.recorded_at),
         "performer": [{"reference": format!("Organization/{}", o.from_institution_id)}],
@@ -127,7 +128,7 @@ pub fn ecg_report(r: &EcgReport<'_>) -> Value {
         "id": r.id.to_string(),
         "status": status,
         "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "EC", "display": "Electrocardiac (e.g., EKG, EEC, Holter)"}]}],
-        "code": {"coding": [{"system": LOINC, "code": "11524-6", "display": "EKG study"}], "text": "心电图报告"},
+        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": "心电图报告"},
         "subject": {"reference": format!("Patient/{}", r.resident_id), "display": r.resident_name},
         "effectiveDateTime": instant(r.recorded_at),
         "result": [{"reference": format!("Observation/{}", r.id)}],

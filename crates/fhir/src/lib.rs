@@ -9,6 +9,7 @@ pub mod chronic;
 pub mod ecg;
 pub mod referral;
 pub mod resources;
+pub mod search;
 
 pub use chronic::*;
 pub use ecg::*;

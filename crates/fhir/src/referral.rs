@@ -21,6 +21,8 @@ pub struct ReferralData<'a> {
     pub status: &'a str,
     pub status_label: &'a str,
     pub task_status: &'a str,
+    /// Its FHIR ServiceRequest.status.
+    pub request_status: &'a str,
     pub status_reason: &'a str,
     pub resident_id: Uuid,
     pub resident_name: &'a str,
@@ -61,11 +63,6 @@ pub fn urgency_of(priority: &str) -> Option<&'static str> {
 }
 
 pub fn service_request(r: &ReferralData<'_>) -> Value {
-    let status = match r.status {
-        "completed" => "completed",
-        "rejected" | "cancelled" => "revoked",
-        _ => "active",
-    };
     let mut code = vec![
         json!({ "system": DIRECTION_SYSTEM, "code": r.direction, "display": r.direction_label }),
     ];
@@ -76,7 +73,7 @@ pub fn service_request(r: &ReferralData<'_>) -> Value {
         "resourceType": "ServiceRequest",
         "id": r.id.to_string(),
         "meta": { "lastUpdated": instant(r.updated_at) },
-        "status": status,
+        "status": r.request_status,
         "intent": "order",
         "category": [{
             "coding": [{ "system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral" }],

@@ -185,33 +185,29 @@ pub fn searchset(
     })
 }
 
-/// The server's CapabilityStatement.
+/// The server's CapabilityStatement, its resources and search parameters taken from
+/// [`crate::search::RESOURCES`].
 pub fn capability_statement(base_url: &str, software_version: &str, date: Date) -> Value {
-    let res = |ty: &str, params: &[(&str, &str)]| {
-        json!({
-            "type": ty,
-            "interaction": [{ "code": "read" }, { "code": "search-type" }],
-            "searchParam": params.iter().map(|(n, t)| json!({ "name": n, "type": t })).collect::<Vec<_>>(),
+    let resources: Vec<Value> = crate::search::RESOURCES
+        .iter()
+        .map(|r| {
+            let mut interaction = vec![json!({ "code": "read" }), json!({ "code": "search-type" })];
+            if r.create {
+                interaction.push(json!({ "code": "create" }));
+            }
+            let mut v = json!({
+                "type": r.name,
+                "interaction": interaction,
+                "searchParam": r.params.iter().chain(crate::search::PAGING).map(|p| json!({
+                    "name": p.name, "type": p.ty.code(), "documentation": p.doc,
+                })).collect::<Vec<_>>(),
+            });
+            if r.needs_patient {
+                v["documentation"] = json!("A search must name the patient.");
+            }
+            v
         })
-    };
-    // Observations: ECG recordings (read one at a time, found through their
-    // DiagnosticReport) and the blood pressure and glucose of follow-up visits (searchable
-    // by patient).
-    let observation = res(
-        "Observation",
-        &[("patient", "reference"), ("_count", "number")],
-    );
-    let mut service_request = res(
-        "ServiceRequest",
-        &[
-            ("patient", "reference"),
-            ("status", "token"),
-            ("_count", "number"),
-        ],
-    );
-    if let Some(a) = service_request["interaction"].as_array_mut() {
-        a.push(json!({ "code": "create" }));
-    }
+        .collect();
     json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -228,16 +224,7 @@ pub fn capability_statement(base_url: &str, software_version: &str, date: Date) 
                 "cors": false,
                 "description": "Bearer token from POST /api/v1/auth/login",
             },
-            "resource": [
-                res("Patient", &[("name", "string"), ("identifier", "token"), ("organization", "reference"), ("_count", "number")]),
-                res("Organization", &[("name", "string"), ("identifier", "token"), ("partof", "reference"), ("_count", "number")]),
-                res("Practitioner", &[("name", "string"), ("identifier", "token"), ("_count", "number")]),
-                service_request,
-                res("Task", &[("focus", "reference"), ("patient", "reference"), ("status", "token"), ("_count", "number")]),
-                observation,
-                res("DiagnosticReport", &[("_count", "number")]),
-                res("CarePlan", &[("patient", "reference")]),
-            ],
+            "resource": resources,
         }],
     })
 }

@@ -476,17 +476,12 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    /// A resident's visits, newest first (at most `limit`).
-    pub async fn visits_of(
-        &self,
-        community: Uuid,
-        resident: Uuid,
-        limit: i64,
-    ) -> Result<Vec<VisitRecord>> {
+    /// All of a resident's visits, newest first.
+    pub async fn visits_of(&self, community: Uuid, resident: Uuid) -> Result<Vec<VisitRecord>> {
         let sql = format!(
-            "{VISIT_SELECT} WHERE f.community_id = $1 AND g.resident_id = $2 ORDER BY f.visit_on DESC, f.id DESC LIMIT $3"
+            "{VISIT_SELECT} WHERE f.community_id = $1 AND g.resident_id = $2 ORDER BY f.visit_on DESC, f.id DESC"
         );
         on_db!(self, pool => sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(sql.as_str())).bind(community).bind(resident)
-            .bind(limit).fetch_all(pool).await.store())
+            .fetch_all(pool).await.store())
     }
 }

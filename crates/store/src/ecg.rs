@@ -141,8 +141,12 @@ const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.fro
     JOIN institutions i ON i.id = s.from_institution_id
     LEFT JOIN accounts a ON a.id = s.claimed_by";
 
-fn push_filter<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, filter: &StudyFilter)
-where
+fn push_filter<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    filter: &StudyFilter,
+    resident: Option<Uuid>,
+) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE s.community_id = ").push_bind(community);
@@ -154,6 +158,9 @@ where
             crate::push_in(qb, "s.from_institution_id", ids);
         }
         StudyFilter::All => {}
+    }
+    if let Some(r) = resident {
+        qb.push(" AND s.resident_id = ").push_bind(r);
     }
 }
 
@@ -195,10 +202,12 @@ impl Store {
         Ok(id)
     }
 
+    /// A page of the studies `filter` reaches (of one resident, when given).
     pub async fn list_studies(
         &self,
         community: Uuid,
         filter: &StudyFilter,
+        resident: Option<Uuid>,
         page: PageRequest,
     ) -> Result<Page<Study>> {
         let order = match filter {
@@ -207,11 +216,11 @@ impl Store {
         };
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(SELECT);
-            push_filter(&mut qb, community, filter);
+            push_filter(&mut qb, community, filter, resident);
             qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Study>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM ecg_studies s");
-            push_filter(&mut qc, community, filter);
+            push_filter(&mut qc, community, filter, resident);
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });

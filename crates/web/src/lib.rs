@@ -131,16 +131,17 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
     base-uri 'none'; object-src 'none'";
 
-/// Extractor rejections (a malformed id in a path, a wrong method) answer in plain
-/// text; under `/api` and `/fhir` they get the error shape every other error has.
+/// Extractor rejections (a malformed id in a path) answer in plain text and a wrong
+/// method with no body; under `/api` and `/fhir` they get the error shape every other error has.
 async fn error_shape(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let res = next.run(req).await;
+    // Plain text, or no body at all (the router's own 405).
     let plain = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain"));
+        .is_none_or(|v| v.starts_with("text/plain"));
     if !plain || !res.status().is_client_error() || res.extensions().get::<ApiError>().is_some() {
         return res;
     }

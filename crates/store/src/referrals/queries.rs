@@ -16,7 +16,8 @@ pub struct ReferralFilter {
     pub incoming_to: Option<Uuid>,
     pub incoming_department: Option<Uuid>,
     pub direction: Option<Direction>,
-    pub status: Option<Status>,
+    /// Any of these statuses (none: any status).
+    pub statuses: Vec<Status>,
     pub urgency: Option<Urgency>,
     pub resident_id: Option<Uuid>,
     pub open_only: bool,
@@ -80,9 +81,13 @@ fn push_filters<DB: sqlx::Database>(
         qb.push(" AND f.direction = ")
             .push_bind(d.as_str().to_string());
     }
-    if let Some(s) = f.status {
-        qb.push(" AND f.status = ")
-            .push_bind(s.as_str().to_string());
+    if !f.statuses.is_empty() {
+        qb.push(" AND f.status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &f.statuses {
+            sep.push_bind(s.as_str().to_string());
+        }
+        qb.push(")");
     }
     if let Some(u) = f.urgency {
         qb.push(" AND f.urgency = ")

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use time::{Duration, OffsetDateTime, UtcOffset};
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::referral::{Milestone, Pathway, median};
 use yigong_store::referrals::{Referral, ReferralFact};
@@ -21,10 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/referral-attention", get(attention))
 }
 
-const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(o) => o,
-    Err(_) => UtcOffset::UTC,
-};
+use yigong_domain::clock::CHINA;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

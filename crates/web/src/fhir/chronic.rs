@@ -1,6 +1,6 @@
 //! Chronic care over FHIR: `CarePlan/<register>` and `CarePlan?patient=`, and the
 //! blood-pressure and glucose Observations of follow-up visits
-//! (`Observation/<visit>-bp`, `Observation/<visit>-glu`, `Observation?patient=`).
+//! (`Observation/<visit>-bp`, `Observation/<visit>-glu`; searched in `observations.rs`).
 //! Access follows the resident's clinic, and every read is audited.
 
 use super::{FhirError, FhirResult, FhirSearch, FhirUser, SearchParams};
@@ -19,7 +19,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/CarePlan", get(search_plans))
         .route("/CarePlan/{id}", get(read_plan))
-        .route("/Observation", get(search_observations))
 }
 
 fn plan(r: &Register, lang: crate::i18n::Lang) -> Value {
@@ -36,7 +35,7 @@ fn plan(r: &Register, lang: crate::i18n::Lang) -> Value {
     })
 }
 
-fn visit(v: &VisitRecord) -> fhir::Visit<'_> {
+pub(super) fn visit(v: &VisitRecord) -> fhir::Visit<'_> {
     fhir::Visit {
         id: v.id,
         resident_id: v.resident_id,
@@ -61,13 +60,14 @@ async fn read_plan(
     Ok(super::Fhir(StatusCode::OK, plan(&r, user.lang)))
 }
 
-/// A resident the user may see, from `patient=Patient/<id>` (required).
-async fn patient(
+/// The resident `patient=` names (the query was refused without it) when the user may
+/// see them; the look-up is audited either way.
+pub(super) async fn patient(
     state: &AppState,
     user: &crate::auth::CurrentUser,
     p: &SearchParams,
 ) -> Result<Uuid, FhirError> {
-    let id = SearchParams::reference(&p.patient)?.ok_or_else(|| {
+    let id = p.reference("patient").ok_or_else(|| {
         FhirError::from(ApiError::new(StatusCode::BAD_REQUEST, "required").with_detail("patient"))
     })?;
     let resident = match state.store.get_resident(state.community.id, id).await {
@@ -96,50 +96,19 @@ async fn search_plans(
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let resident = patient(&state, &user, &p).await?;
-    let page = p.paging()?;
+    let page = p.page();
     let plans = state
         .store
         .registers_of(state.community.id, resident)
         .await?;
     let total = plans.len() as i64;
-    let entries = plans.iter().map(|r| (r.id, plan(r, user.lang))).collect();
-    Ok(super::bundle(&headers, "CarePlan", page, total, entries))
-}
-
-async fn search_observations(
-    State(state): State<AppState>,
-    FhirUser(user): FhirUser,
-    headers: HeaderMap,
-    FhirSearch(p): FhirSearch,
-) -> FhirResult {
-    let resident = patient(&state, &user, &p).await?;
-    let page = p.paging()?;
-    let visits = state
-        .store
-        .visits_of(state.community.id, resident, page.per_page)
-        .await?;
-    let observations: Vec<Value> = visits
+    let entries = plans
         .iter()
-        .flat_map(|v| fhir::visit_observations(&visit(v)))
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
+        .map(|r| plan(r, user.lang))
         .collect();
-    let base = super::base_url(&headers);
-    let entries = observations
-        .into_iter()
-        .map(|o| {
-            (
-                format!(
-                    "{base}/Observation/{}",
-                    o["id"].as_str().unwrap_or_default()
-                ),
-                o,
-            )
-        })
-        .collect::<Vec<_>>();
-    let total = entries.len() as i64;
-    Ok(super::Fhir(
-        StatusCode::OK,
-        fhir::searchset(&format!("{base}/Observation"), total, entries, None),
-    ))
+    Ok(super::bundle(&headers, &p, total, entries))
 }
 
 /// `Observation/<visit>-bp` or `-glu`: one reading of a follow-up visit.

@@ -3,7 +3,7 @@
 //! see. Reads are audited like the API's.
 
 use super::{FhirError, FhirResult, FhirSearch, FhirUser, bundle};
-use crate::api::ecg::{filter_for, load};
+use crate::api::ecg::load;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,9 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use serde_json::Value;
 use uuid::Uuid;
-use yigong_domain::ecg::finding;
+use yigong_domain::ecg::{EcgScope, finding};
 use yigong_fhir as fhir;
-use yigong_store::ecg::Study;
+use yigong_store::ecg::{Study, StudyFilter};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,6 +38,14 @@ async fn read_observation(
         return super::chronic::read_visit_observation(&state, &user, &id).await;
     }
     let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
+    Ok(super::Fhir(
+        StatusCode::OK,
+        observation(&state, &study).await?,
+    ))
+}
+
+/// The recording of a study as an Observation (the caller has checked access).
+pub(super) async fn observation(state: &AppState, study: &Study) -> Result<Value, FhirError> {
     let files = state
         .store
         .study_files(state.community.id, study.id)
@@ -67,7 +75,17 @@ async fn read_observation(
             .collect(),
         heart_rate: study.heart_rate,
     };
-    Ok(super::Fhir(StatusCode::OK, fhir::ecg_observation(&o)))
+    Ok(fhir::ecg_observation(&o))
+}
+
+/// The studies this user may read over FHIR: all of them for the ECG centre and the
+/// office, those sent from their clinics for the others, none for roles without ECG.
+pub(super) fn reach(user: &CurrentUser) -> Option<StudyFilter> {
+    match &user.ecg {
+        EcgScope::All | EcgScope::Reader => Some(StudyFilter::All),
+        EcgScope::Senders(ids) => Some(StudyFilter::Senders(ids.clone())),
+        EcgScope::None => None,
+    }
 }
 
 async fn report_of(state: &AppState, user: &CurrentUser, s: &Study) -> Result<Value, FhirError> {
@@ -128,23 +146,29 @@ async fn search_reports(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let filter = filter_for(&user, None)?;
-    let page = p.paging()?;
+    let filter = reach(&user).ok_or_else(ApiError::forbidden)?;
+    let resident = p.reference("patient");
     let found = state
         .store
-        .list_studies(state.community.id, &filter, page)
+        .list_studies(state.community.id, &filter, resident, p.page())
         .await?;
-    user.audit(&state, "ecg.search.fhir", "ecg_study", None, true, "")
-        .await?;
+    let entity = if resident.is_some() {
+        "resident"
+    } else {
+        "ecg_study"
+    };
+    user.audit(
+        &state,
+        "ecg.search.fhir",
+        entity,
+        resident,
+        true,
+        &format!("results={}", found.total),
+    )
+    .await?;
     let mut entries = Vec::with_capacity(found.items.len());
     for s in &found.items {
-        entries.push((s.id, report_of(&state, &user, s).await?));
+        entries.push(report_of(&state, &user, s).await?);
     }
-    Ok(bundle(
-        &headers,
-        "DiagnosticReport",
-        page,
-        found.total,
-        entries,
-    ))
+    Ok(bundle(&headers, &p, found.total, entries))
 }

@@ -10,18 +10,19 @@ use yigong_domain::access::PhoneUse;
 
 mod chronic;
 mod ecg;
+mod observations;
 mod referrals;
-use axum::extract::{FromRequestParts, Path, Query, State};
+mod search;
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
+pub(crate) use search::{FhirSearch, SearchParams, bundle};
 use serde_json::Value;
 use uuid::Uuid;
 use yigong_domain::identity::ResidentIdNumber;
 use yigong_fhir as fhir;
-use yigong_store::PageRequest;
 use yigong_store::institutions::Institution;
 use yigong_store::residents::{Resident, ResidentQuery};
 use yigong_store::staff::{StaffMember, StaffQuery};
@@ -38,6 +39,16 @@ pub fn router() -> Router<AppState> {
         .merge(referrals::router())
         .merge(ecg::router())
         .merge(chronic::router())
+        .merge(observations::router())
+        .fallback(unknown_resource)
+}
+
+/// A resource type (or path) this server does not serve: 404 with an OperationOutcome
+/// naming it, after the caller has been authenticated like on every other path.
+async fn unknown_resource(FhirUser(_): FhirUser, uri: axum::http::Uri) -> FhirError {
+    let name = uri.path().trim_start_matches('/');
+    let name = name.split('/').next().unwrap_or_default();
+    FhirError(ApiError::new(StatusCode::NOT_FOUND, "fhir_resource_unsupported").with_detail(name))
 }
 
 /// A FHIR response: `application/fhir+json`.
@@ -55,6 +66,7 @@ impl IntoResponse for Fhir {
 }
 
 /// An error rendered as OperationOutcome.
+#[derive(Debug)]
 pub struct FhirError(ApiError);
 
 impl From<ApiError> for FhirError {
@@ -81,6 +93,7 @@ impl FhirError {
             StatusCode::NOT_FOUND => "not-found",
             StatusCode::UNAUTHORIZED => "login",
             StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::METHOD_NOT_ALLOWED => "not-supported",
             s if s.is_server_error() => "exception",
             _ => "invalid",
         };
@@ -114,135 +127,6 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     format!("http://{host}/fhir/r4")
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct SearchParams {
-    pub(crate) patient: Option<String>,
-    focus: Option<String>,
-    status: Option<String>,
-    name: Option<String>,
-    identifier: Option<String>,
-    organization: Option<String>,
-    partof: Option<String>,
-    #[serde(rename = "_count")]
-    count: Option<String>,
-    #[serde(rename = "_offset")]
-    offset: Option<String>,
-}
-
-/// The search parameters this server reads; `_format` is taken when it asks for JSON.
-/// Anything else (`_include`, `_revinclude`, chained `subject.name`, modifiers such as
-/// `name:exact`, `_sort`) is refused with 400 and an OperationOutcome that names it,
-/// rather than ignored: an ignored filter would answer as if it had matched.
-const SEARCH_PARAMETERS: &[&str] = &[
-    "patient",
-    "focus",
-    "status",
-    "name",
-    "identifier",
-    "organization",
-    "partof",
-    "_count",
-    "_offset",
-];
-
-/// [`SearchParams`] from a query that holds only parameters this server supports.
-pub struct FhirSearch(pub SearchParams);
-
-impl<S: Send + Sync> FromRequestParts<S> for FhirSearch {
-    type Rejection = FhirError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, FhirError> {
-        let invalid = |code: &'static str, detail: String| {
-            FhirError(ApiError::new(StatusCode::BAD_REQUEST, code).with_detail(detail))
-        };
-        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-            .map_err(|e| invalid("invalid_field", e.body_text()))?
-            .0;
-        for (key, value) in &pairs {
-            let json_format = key == "_format" && value.contains("json");
-            if !json_format && !SEARCH_PARAMETERS.contains(&key.as_str()) {
-                return Err(invalid("fhir_parameter_unsupported", key.clone()));
-            }
-        }
-        let p = Query::<SearchParams>::try_from_uri(&parts.uri)
-            .map_err(|e| invalid("invalid_field", e.body_text()))?;
-        Ok(FhirSearch(p.0))
-    }
-}
-
-impl SearchParams {
-    pub(crate) fn paging(&self) -> Result<PageRequest, FhirError> {
-        let num = |v: &Option<String>, dflt: i64| -> Result<i64, FhirError> {
-            match v.as_deref() {
-                None => Ok(dflt),
-                Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                    FhirError(
-                        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field")
-                            .with_detail("_count/_offset"),
-                    )
-                }),
-            }
-        };
-        let count = num(&self.count, 20)?.clamp(1, PageRequest::MAX_PER_PAGE);
-        let offset = num(&self.offset, 0)?;
-        Ok(PageRequest::new(Some(offset / count + 1), Some(count)))
-    }
-
-    /// `system|value` or `value`; only the ID-card system is searchable.
-    fn identifier_value(&self, system: &str) -> Option<Option<String>> {
-        self.identifier
-            .as_deref()
-            .map(|raw| match raw.split_once('|') {
-                Some((s, v)) if s == system || s.is_empty() => Some(v.trim().to_string()),
-                Some(_) => None,
-                None => Some(raw.trim().to_string()),
-            })
-    }
-
-    /// `Type/<id>` or `<id>`.
-    pub(crate) fn reference(raw: &Option<String>) -> Result<Option<Uuid>, FhirError> {
-        match raw.as_deref() {
-            None => Ok(None),
-            Some(r) => r
-                .rsplit('/')
-                .next()
-                .unwrap_or(r)
-                .parse()
-                .map(Some)
-                .map_err(|_| {
-                    FhirError(
-                        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field")
-                            .with_detail("reference"),
-                    )
-                }),
-        }
-    }
-}
-
-pub(crate) fn bundle(
-    headers: &HeaderMap,
-    ty: &str,
-    page: PageRequest,
-    total: i64,
-    entries: Vec<(Uuid, Value)>,
-) -> Fhir {
-    let base = base_url(headers);
-    let next = (page.offset() + page.per_page < total).then(|| {
-        format!(
-            "{base}/{ty}?_count={}&_offset={}",
-            page.per_page,
-            page.offset() + page.per_page
-        )
-    });
-    let entries = entries
-        .into_iter()
-        .map(|(id, r)| (format!("{base}/{ty}/{id}"), r))
-        .collect();
-    Fhir(
-        StatusCode::OK,
-        fhir::searchset(&format!("{base}/{ty}"), total, entries, next),
-    )
 }
 
 async fn metadata(headers: HeaderMap) -> Fhir {
@@ -291,7 +175,7 @@ async fn search_patients(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let page = p.paging()?;
+    let page = p.page();
     let c = state.community.id;
     // An identifier matches whole numbers only; a name is vetted like any search term
     // (digits there would search ID numbers).
@@ -305,14 +189,14 @@ async fn search_patients(
             Err(_) => None,
         },
         Some(None) => None,
-        None => Some(crate::api::residents::vet_query(&state, &user, p.name.as_deref()).await?),
+        None => Some(crate::api::residents::vet_query(&state, &user, p.value("name")).await?),
     };
     let (items, total) = match term {
         None => (vec![], 0),
         Some(q) => {
             let q = ResidentQuery {
                 q,
-                institution: SearchParams::reference(&p.organization)?,
+                institution: p.reference("organization"),
                 include_inactive: false,
             };
             let page = state
@@ -331,11 +215,8 @@ async fn search_patients(
         &format!("results={total}"),
     )
     .await?;
-    let entries = items
-        .iter()
-        .map(|r| (r.id, patient_resource(&user, r)))
-        .collect();
-    Ok(bundle(&headers, "Patient", page, total, entries))
+    let entries = items.iter().map(|r| patient_resource(&user, r)).collect();
+    Ok(bundle(&headers, &p, total, entries))
 }
 
 fn organization_resource(lang: Lang, i: &Institution) -> Value {
@@ -367,15 +248,15 @@ async fn search_organizations(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let page = p.paging()?;
-    let parent = SearchParams::reference(&p.partof)?;
+    let page = p.page();
+    let parent = p.reference("partof");
     let code = p.identifier_value(fhir::INSTITUTION_CODE_SYSTEM);
     let all: Vec<Institution> = state
         .store
         .list_institutions(state.community.id)
         .await?
         .into_iter()
-        .filter(|i| p.name.as_deref().is_none_or(|n| i.name.contains(n.trim())))
+        .filter(|i| p.value("name").is_none_or(|n| i.name.contains(n)))
         .filter(|i| {
             code.as_ref()
                 .is_none_or(|c| c.as_deref() == Some(i.code.as_str()))
@@ -387,9 +268,9 @@ async fn search_organizations(
         .iter()
         .skip(page.offset() as usize)
         .take(page.per_page as usize)
-        .map(|i| (i.id, organization_resource(user.lang, i)))
+        .map(|i| organization_resource(user.lang, i))
         .collect();
-    Ok(bundle(&headers, "Organization", page, total, entries))
+    Ok(bundle(&headers, &p, total, entries))
 }
 
 fn practitioner_resource(user: &CurrentUser, s: &StaffMember) -> Value {
@@ -425,15 +306,15 @@ async fn search_practitioners(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let page = p.paging()?;
+    let page = p.page();
     let q = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
         Some(Some(v)) => Some(v.to_ascii_uppercase()),
-        Some(None) => return Ok(bundle(&headers, "Practitioner", page, 0, vec![])),
-        None => p.name.clone(),
+        Some(None) => return Ok(bundle(&headers, &p, 0, vec![])),
+        None => p.value("name").map(str::to_string),
     };
     let query = StaffQuery {
         q,
-        institution: SearchParams::reference(&p.organization)?,
+        institution: p.reference("organization"),
         include_inactive: false,
     };
     let found = state
@@ -443,7 +324,7 @@ async fn search_practitioners(
     let entries = found
         .items
         .iter()
-        .map(|s| (s.id, practitioner_resource(&user, s)))
+        .map(|s| practitioner_resource(&user, s))
         .collect();
-    Ok(bundle(&headers, "Practitioner", page, found.total, entries))
+    Ok(bundle(&headers, &p, found.total, entries))
 }

@@ -38,6 +38,7 @@ fn data<'a>(user: &CurrentUser, r: &'a Referral) -> fhir::ReferralData<'a> {
         status: &r.status,
         status_label: lang.t(&format!("referral.status.{}", r.status)),
         task_status: r.status().fhir_task_status(),
+        request_status: r.status().fhir_request_status(),
         status_reason: &r.status_reason,
         resident_id: r.resident_id,
         resident_name: &r.resident_name,
@@ -80,38 +81,61 @@ async fn read_task(
     Ok(Fhir(StatusCode::OK, fhir::task(&data(&user, &r))))
 }
 
-/// Our status for a FHIR Task.status code.
-fn status_of_task(code: &str) -> Option<Status> {
-    Status::ALL
-        .iter()
-        .copied()
-        .find(|s| s.fhir_task_status() == code)
+/// Our statuses for the FHIR status tokens of a Task (`task`) or a ServiceRequest; a code
+/// that names none of them is refused.
+fn statuses_of(p: &SearchParams, task: bool) -> Result<Vec<Status>, FhirError> {
+    let (system, fhir_status): (_, fn(Status) -> &'static str) = if task {
+        ("http://hl7.org/fhir/task-status", Status::fhir_task_status)
+    } else {
+        (
+            "http://hl7.org/fhir/request-status",
+            Status::fhir_request_status,
+        )
+    };
+    let mut statuses = Vec::new();
+    for token in p.tokens("status") {
+        let matching: Vec<Status> = Status::ALL
+            .iter()
+            .copied()
+            .filter(|s| token.matches((system, fhir_status(*s))))
+            .collect();
+        if matching.is_empty() {
+            return Err(FhirError(
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_field").with_detail("status"),
+            ));
+        }
+        statuses.extend(matching);
+    }
+    Ok(statuses)
 }
 
+/// The referrals in the user's reach that match the search, one page of them, and how
+/// many match in all.
 async fn search(
     state: &AppState,
     user: &CurrentUser,
     p: &SearchParams,
     task: bool,
 ) -> Result<(Vec<Referral>, i64), FhirError> {
-    let page = p.paging()?;
-    if task && p.focus.is_some() {
-        let id =
-            SearchParams::reference(&p.focus)?.ok_or_else(|| FhirError(ApiError::not_found()))?;
-        return Ok(match load(state, user, id, "referral.read.fhir").await {
-            Ok(r) => (vec![r], 1),
-            Err(_) => (vec![], 0),
-        });
+    let page = p.page();
+    let statuses = statuses_of(p, task)?;
+    let resident_id = p.reference("patient");
+    if let Some(id) = p.reference("focus") {
+        // One referral: it matches when the user may see it and the other filters agree.
+        let found = load(state, user, id, "referral.read.fhir")
+            .await
+            .ok()
+            .filter(|r| {
+                resident_id.is_none_or(|x| x == r.resident_id)
+                    && (statuses.is_empty() || statuses.contains(&r.status()))
+            });
+        let total = i64::from(found.is_some());
+        let items = found.into_iter().skip(page.offset() as usize).collect();
+        return Ok((items, total));
     }
-    let status = match (task, p.status.as_deref()) {
-        (true, Some(code)) => Some(status_of_task(code).ok_or_else(|| {
-            FhirError(ApiError::new(StatusCode::BAD_REQUEST, "invalid_field").with_detail("status"))
-        })?),
-        _ => None,
-    };
     let filter = ReferralFilter {
-        resident_id: SearchParams::reference(&p.patient)?,
-        status,
+        resident_id,
+        statuses,
         ..Default::default()
     };
     let found = state
@@ -132,15 +156,9 @@ async fn search_requests(
     let (items, total) = search(&state, &user, &p, false).await?;
     let entries = items
         .iter()
-        .map(|r| (r.id, fhir::service_request(&data(&user, r))))
+        .map(|r| fhir::service_request(&data(&user, r)))
         .collect();
-    Ok(bundle(
-        &headers,
-        "ServiceRequest",
-        p.paging()?,
-        total,
-        entries,
-    ))
+    Ok(bundle(&headers, &p, total, entries))
 }
 
 async fn search_tasks(
@@ -150,11 +168,8 @@ async fn search_tasks(
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let (items, total) = search(&state, &user, &p, true).await?;
-    let entries = items
-        .iter()
-        .map(|r| (r.id, fhir::task(&data(&user, r))))
-        .collect();
-    Ok(bundle(&headers, "Task", p.paging()?, total, entries))
+    let entries = items.iter().map(|r| fhir::task(&data(&user, r))).collect();
+    Ok(bundle(&headers, &p, total, entries))
 }
 
 fn invalid(detail: &str) -> FhirError {

@@ -410,9 +410,19 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "The study is not in a state for this; reload",
     ),
     (
+        "error.fhir_parameter_repeated",
+        "检索参数重复",
+        "Search parameter given more than once",
+    ),
+    (
         "error.fhir_parameter_unsupported",
         "不支持的检索参数",
         "Unsupported search parameter",
+    ),
+    (
+        "error.fhir_resource_unsupported",
+        "不支持的资源类型",
+        "Unsupported resource type",
     ),
     (
         "error.forbidden",

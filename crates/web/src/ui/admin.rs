@@ -127,7 +127,7 @@ async fn audit(
         &[("username", &username), ("outcome", &outcome)],
         (page.page, page.per_page, page.total),
     );
-    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let offset = yigong_domain::clock::CHINA;
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     let rows = page
         .items

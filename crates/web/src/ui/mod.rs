@@ -58,16 +58,12 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// China Standard Time: the pages show local times.
-const CHINA: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
-    Ok(o) => o,
-    Err(_) => time::UtcOffset::UTC,
-};
-
 /// `2026-11-22 08:50`, China time.
 pub fn local(t: time::OffsetDateTime) -> String {
     let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.to_offset(CHINA).format(&f).unwrap_or_default()
+    yigong_domain::clock::local(t)
+        .format(&f)
+        .unwrap_or_default()
 }
 
 /// A waiting time: `40 分钟`, `2 小时 5 分`, `3 天`.

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::access::{PhoneUse, ResidentScope};
 use yigong_domain::chronic::{ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD};
@@ -40,9 +40,7 @@ fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
 
 /// Today in China (dates of care are local dates).
 pub fn today() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
-        .date()
+    yigong_domain::clock::today()
 }
 
 /// The clinics whose registers the user keeps; only grassroots doctors keep them.

@@ -349,7 +349,7 @@ pub async fn studies_for(
     };
     let page = state
         .store
-        .list_studies(state.community.id, &filter, paging)
+        .list_studies(state.community.id, &filter, None, paging)
         .await?;
     user.audit_list(state, "ecg.list", "ecg_study", page.total)
         .await?;

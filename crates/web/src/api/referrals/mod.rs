@@ -325,12 +325,14 @@ pub fn filter_of(user: &CurrentUser, p: &ListParams) -> ApiResult<ReferralFilter
             .filter(|s| !s.is_empty())
             .map(|s| Direction::parse(s).ok_or(bad("direction")))
             .transpose()?,
-        status: p
+        statuses: p
             .status
             .as_deref()
             .filter(|s| !s.is_empty())
             .map(|s| Status::parse(s).ok_or(bad("status")))
-            .transpose()?,
+            .transpose()?
+            .into_iter()
+            .collect(),
         urgency: p
             .urgency
             .as_deref()

@@ -1,0 +1,41 @@
+//! China Standard Time: dates of care, due dates and the times the pages show are local
+//! (UTC+08:00; China keeps no daylight saving), while instants are stored in UTC.
+
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// UTC+08:00.
+pub const CHINA: UtcOffset = time::macros::offset!(+8);
+
+/// An instant in China time.
+pub fn local(t: OffsetDateTime) -> OffsetDateTime {
+    t.to_offset(CHINA)
+}
+
+/// The day an instant falls on in China.
+pub fn local_date(t: OffsetDateTime) -> Date {
+    local(t).date()
+}
+
+/// Today in China.
+pub fn today() -> Date {
+    local_date(OffsetDateTime::now_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn the_day_turns_at_sixteen_utc() {
+        assert_eq!(
+            local_date(datetime!(2026-11-28 15:59 UTC)),
+            date!(2026 - 11 - 28)
+        );
+        assert_eq!(
+            local_date(datetime!(2026-11-28 16:00 UTC)),
+            date!(2026 - 11 - 29)
+        );
+        assert_eq!(local(datetime!(2026-11-28 16:00 UTC)).hour(), 0);
+    }
+}
