@@ -85,6 +85,7 @@ impl Store {
 
     pub async fn create_session(
         &self,
+        community: Uuid,
         token_hash: &str,
         account: Uuid,
         csrf: &str,
@@ -92,14 +93,13 @@ impl Store {
         expires_at: OffsetDateTime,
     ) -> Result<()> {
         on_db_write!(self, pool => sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash).bind(account).bind(csrf).bind(created_at).bind(expires_at)
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at, community_id) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(token_hash).bind(account).bind(csrf).bind(created_at).bind(expires_at).bind(community)
             .execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
 
-    /// The session for a token hash, if it exists, has not expired and its account is active.
-    /// A live session of an active account of `community`.
+    /// The live session of a token hash in `community`, whose account is active.
     pub async fn find_session(&self, community: Uuid, token_hash: &str) -> Result<Option<Session>> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -110,8 +110,9 @@ impl Store {
             expires_at: OffsetDateTime,
         }
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.created_at, s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE AND a.community_id = $3"
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.created_at, s.expires_at FROM sessions s
+             JOIN accounts a ON a.community_id = s.community_id AND a.id = s.account_id
+             WHERE s.community_id = $3 AND s.token_hash = $1 AND s.expires_at > $2 AND a.active = TRUE"
         );
         let row = on_db!(self, pool => sqlx::query_as::<_, Row>(AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now()).bind(community)
             .fetch_optional(pool).await.store())?;
@@ -124,9 +125,14 @@ impl Store {
     }
 
     /// Moves a session's deadline (the idle timeout slides while it is used).
-    pub async fn extend_session(&self, token_hash: &str, expires_at: OffsetDateTime) -> Result<()> {
-        on_db_write!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
-            .bind(expires_at).bind(token_hash).execute(pool).await.store().map(|_| ()))?;
+    pub async fn extend_session(
+        &self,
+        community: Uuid,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
+        on_db_write!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE community_id = $3 AND token_hash = $2")
+            .bind(expires_at).bind(token_hash).bind(community).execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
 
@@ -144,15 +150,15 @@ impl Store {
     }
 
     /// Ends every session of an account.
-    pub async fn delete_account_sessions(&self, account: Uuid) -> Result<()> {
-        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-            .bind(account).execute(pool).await.store().map(|_| ()))?;
+    pub async fn delete_account_sessions(&self, community: Uuid, account: Uuid) -> Result<()> {
+        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE community_id = $2 AND account_id = $1")
+            .bind(account).bind(community).execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash).execute(pool).await.store().map(|_| ()))?;
+    pub async fn delete_session(&self, community: Uuid, token_hash: &str) -> Result<()> {
+        on_db_write!(self, pool => sqlx::query("DELETE FROM sessions WHERE community_id = $2 AND token_hash = $1")
+            .bind(token_hash).bind(community).execute(pool).await.store().map(|_| ()))?;
         Ok(())
     }
 }

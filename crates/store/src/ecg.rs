@@ -188,8 +188,8 @@ impl Store {
                 .bind(&n.alerts).bind(&n.measurements).bind(t)
                 .execute(&mut *tx).await.store()?;
             for (position, (name, content)) in n.files.iter().enumerate() {
-                sqlx::query("INSERT INTO ecg_files (study_id, position, name, content) VALUES ($1, $2, $3, $4)")
-                    .bind(id).bind(position as i32).bind(name).bind(content.as_slice())
+                sqlx::query("INSERT INTO ecg_files (study_id, position, name, content, community_id) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id).bind(position as i32).bind(name).bind(content.as_slice()).bind(community)
                     .execute(&mut *tx).await.store()?;
             }
             sqlx::query("INSERT INTO ecg_events (id, community_id, study_id, at, kind, account_id, detail)
@@ -373,8 +373,8 @@ impl Store {
                     .bind(h.created_at).bind(last).bind(1 + i64::from(h.claimed.is_some()) + i64::from(h.report.is_some()))
                     .execute(&mut *tx).await.store()?;
                 for (position, (name, content)) in n.files.iter().enumerate() {
-                    sqlx::query("INSERT INTO ecg_files (study_id, position, name, content) VALUES ($1, $2, $3, $4)")
-                        .bind(id).bind(position as i32).bind(name).bind(content.as_slice())
+                    sqlx::query("INSERT INTO ecg_files (study_id, position, name, content, community_id) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(id).bind(position as i32).bind(name).bind(content.as_slice()).bind(community)
                         .execute(&mut *tx).await.store()?;
                 }
                 let mut events = vec![("uploaded", h.created_at, n.uploaded_by)];

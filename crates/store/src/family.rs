@@ -128,12 +128,12 @@ impl Store {
                 .bind(id).bind(community).bind(&n.name).bind(n.institution_id).bind(n.leader_staff_id).bind(t)
                 .execute(&mut *tx).await.store()?;
             for (staff, role) in &n.members {
-                sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role) VALUES ($1, $2, $3)")
-                    .bind(id).bind(*staff).bind(*role).execute(&mut *tx).await.store()?;
+                sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role, community_id) VALUES ($1, $2, $3, $4)")
+                    .bind(id).bind(*staff).bind(*role).bind(community).execute(&mut *tx).await.store()?;
             }
             for village in &n.villages {
-                sqlx::query("INSERT INTO family_team_villages (team_id, institution_id) VALUES ($1, $2)")
-                    .bind(id).bind(*village).execute(&mut *tx).await.store()?;
+                sqlx::query("INSERT INTO family_team_villages (team_id, institution_id, community_id) VALUES ($1, $2, $3)")
+                    .bind(id).bind(*village).bind(community).execute(&mut *tx).await.store()?;
             }
             insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
             tx.commit().await.store()?;
@@ -373,12 +373,12 @@ impl Store {
                     .bind(*id).bind(community).bind(&team.name).bind(team.institution_id).bind(team.leader_staff_id).bind(t)
                     .execute(&mut *tx).await.store()?;
                 for (staff, role) in &team.members {
-                    sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role) VALUES ($1, $2, $3)")
-                        .bind(*id).bind(*staff).bind(*role).execute(&mut *tx).await.store()?;
+                    sqlx::query("INSERT INTO family_team_members (team_id, staff_id, role, community_id) VALUES ($1, $2, $3, $4)")
+                        .bind(*id).bind(*staff).bind(*role).bind(community).execute(&mut *tx).await.store()?;
                 }
                 for village in &team.villages {
-                    sqlx::query("INSERT INTO family_team_villages (team_id, institution_id) VALUES ($1, $2)")
-                        .bind(*id).bind(*village).execute(&mut *tx).await.store()?;
+                    sqlx::query("INSERT INTO family_team_villages (team_id, institution_id, community_id) VALUES ($1, $2, $3)")
+                        .bind(*id).bind(*village).bind(community).execute(&mut *tx).await.store()?;
                 }
             }
             tx.commit().await.store()?;

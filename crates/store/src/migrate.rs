@@ -1,7 +1,7 @@
 //! Forward-only migrations, embedded in the binary: one folder per engine with the
 //! same version numbers, applied in order, each in its own transaction.
 
-use crate::{Db, OrConflict, Result, Store, now, on_db, on_db_write};
+use crate::{Db, OrConflict, Result, Store, StoreError, now, on_db, on_db_write};
 
 /// One migration: its version, its name, and its SQL for each engine.
 pub struct Migration {
@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_family_chronic"),
     migration!(8, "0008_screening_risk"),
     migration!(9, "0009_audit_request"),
+    migration!(10, "0010_distribution_keys"),
 ];
 
 impl Store {
@@ -49,18 +50,19 @@ impl Store {
             .fetch_all(pool).await.store())?;
         let mut ran = 0;
         for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
-            let sql = match self.db {
-                Db::Sqlite(_) => m.sqlite,
-                Db::Postgres(_) => m.postgres,
-            };
-            on_db_write!(self, pool => {
-                let mut tx = pool.begin().await?;
-                sqlx::raw_sql(sql).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                    .bind(m.version).bind(m.name).bind(now().to_string())
-                    .execute(&mut *tx).await?;
-                tx.commit().await?;
-            });
+            let sql = m.postgres;
+            match &self.db {
+                Db::Sqlite(pool) => {
+                    let _gate = self.write_gate.lock().await;
+                    apply_sqlite(pool, m).await?;
+                }
+                Db::Postgres(pool) => {
+                    let mut tx = pool.begin().await?;
+                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    record(&mut tx, m).await?;
+                    tx.commit().await?;
+                }
+            }
             tracing::info!(version = m.version, name = m.name, "migration applied");
             ran += 1;
         }
@@ -72,4 +74,65 @@ impl Store {
         on_db!(self, pool => sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
             .fetch_all(pool).await.store())
     }
+}
+
+async fn record<'c, DB: sqlx::Database>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    m: &Migration,
+) -> Result<()>
+where
+    for<'e> &'e mut DB::Connection: sqlx::Executor<'e, Database = DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    &'static str: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+        .bind(m.version)
+        .bind(m.name)
+        .bind(now().to_string())
+        .execute(&mut **tx)
+        .await
+        .store()?;
+    Ok(())
+}
+
+/// A SQLite migration runs with foreign keys off, which lets it rebuild a table that
+/// others refer to (the procedure SQLite documents for changing a table), and checks
+/// them all before it commits: a migration that leaves a dangling reference fails and
+/// changes nothing.
+async fn apply_sqlite(pool: &sqlx::SqlitePool, m: &Migration) -> Result<()> {
+    let mut conn = pool.acquire().await.store()?;
+    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .store()?;
+    let applied = async {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.store()?;
+        sqlx::raw_sql(m.sqlite).execute(&mut *tx).await.store()?;
+        let dangling: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await
+                .store()?;
+        if let Some((table,)) = dangling.first() {
+            return Err(StoreError::Engine(format!(
+                "migration {} leaves {} dangling references (first in {table})",
+                m.name,
+                dangling.len()
+            )));
+        }
+        record(&mut tx, m).await?;
+        tx.commit().await.store()
+    }
+    .await;
+    let restored = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await
+        .store();
+    if restored.is_err() {
+        // Never hand a connection without foreign keys back to the pool.
+        conn.detach();
+    }
+    applied.and(restored.map(|_| ()))
 }

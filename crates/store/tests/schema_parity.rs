@@ -78,3 +78,156 @@ async fn both_engines_define_the_same_schema() {
         lite.len()
     );
 }
+
+/// Where a schema breaks the rule that lets PostgreSQL spread the data over nodes by
+/// community: every table but `communities` carries a NOT NULL `community_id`, and every
+/// primary key and unique index leads with it.
+fn distribution_breaches(
+    schema: &std::collections::BTreeMap<String, yigong_store::testing::TableShape>,
+) -> Vec<String> {
+    let mut out = vec![];
+    for (table, shape) in schema {
+        if table == "communities" || table == "schema_migrations" {
+            continue;
+        }
+        if shape.columns.get("community_id") != Some(&false) {
+            out.push(format!("{table}: no NOT NULL community_id"));
+        }
+        if !shape.indexes.iter().any(|(unique, _)| *unique) {
+            out.push(format!("{table}: no primary key"));
+        }
+        for (unique, columns) in &shape.indexes {
+            if *unique && columns.first().map(String::as_str) != Some("community_id") {
+                out.push(format!("{table}: unique {columns:?}"));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_key_leads_with_the_community() {
+    for store in yigong_store::testing::each_engine().await.expect("stores") {
+        let mut shapes = schema(&store).await.expect("schema");
+        let engine = format!("{:?}", store.engine());
+        assert_eq!(
+            distribution_breaches(&shapes),
+            Vec::<String>::new(),
+            "{engine}"
+        );
+        // The check can fail: a table keyed by its id alone is caught.
+        let sessions = shapes.get_mut("sessions").expect("sessions");
+        sessions.indexes.insert((true, vec!["token_hash".into()]));
+        sessions.columns.remove("community_id");
+        assert_eq!(
+            distribution_breaches(&shapes),
+            [
+                "sessions: no NOT NULL community_id",
+                "sessions: unique [\"token_hash\"]"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn usernames_and_sessions_belong_to_one_community() {
+    use yigong_domain::access::Role;
+    use yigong_store::accounts::NewAccount;
+    use yigong_store::institutions::NewInstitution;
+    for store in yigong_store::testing::each_engine().await.expect("stores") {
+        let mut homes = vec![];
+        for code in ["east", "west"] {
+            let c = store.create_community(code, code).await.expect("community");
+            let clinic = store
+                .insert_institution(
+                    c.id,
+                    &NewInstitution {
+                        parent_id: None,
+                        kind: yigong_domain::registry::InstitutionKind::Lead,
+                        code: "LEAD".into(),
+                        name: "县医院".into(),
+                        address: String::new(),
+                    },
+                )
+                .await
+                .expect("institution");
+            homes.push((c.id, clinic.id));
+        }
+        let account = |institution_id| NewAccount {
+            username: "admin",
+            display_name: "管理员",
+            password_hash: "x",
+            role: Role::Admin,
+            institution_id,
+            department_id: None,
+        };
+        let (east, west) = (homes[0], homes[1]);
+        let east_admin = store
+            .create_account(east.0, &account(east.1))
+            .await
+            .expect("east admin");
+        store
+            .create_account(west.0, &account(west.1))
+            .await
+            .expect("the same username in another community");
+        assert!(matches!(
+            store.create_account(east.0, &account(east.1)).await,
+            Err(yigong_store::StoreError::Conflict { constraint }) if constraint == "username"
+        ));
+        // An institution of another community is no home for an account.
+        assert!(matches!(
+            store
+                .create_account(
+                    east.0,
+                    &NewAccount {
+                        username: "x",
+                        ..account(west.1)
+                    }
+                )
+                .await,
+            Err(yigong_store::StoreError::MissingReference)
+        ));
+        let now = time::OffsetDateTime::now_utc();
+        store
+            .create_session(
+                east.0,
+                "hash",
+                east_admin,
+                "csrf",
+                now,
+                now + time::Duration::hours(1),
+            )
+            .await
+            .expect("session");
+        assert!(
+            store
+                .find_session(east.0, "hash")
+                .await
+                .expect("find")
+                .is_some()
+        );
+        assert!(
+            store
+                .find_session(west.0, "hash")
+                .await
+                .expect("find")
+                .is_none()
+        );
+        store.delete_session(west.0, "hash").await.expect("delete");
+        assert!(
+            store
+                .find_session(east.0, "hash")
+                .await
+                .expect("find")
+                .is_some(),
+            "another community cannot end it"
+        );
+        // A session for an account of another community is refused.
+        assert!(matches!(
+            store
+                .create_session(west.0, "h2", east_admin, "c", now, now)
+                .await,
+            Err(yigong_store::StoreError::MissingReference)
+        ));
+    }
+}

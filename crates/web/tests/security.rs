@@ -645,6 +645,7 @@ async fn logout_and_expiry_end_the_session_at_once_everywhere() {
         app.state
             .store
             .create_session(
+                app.state.community.id,
                 &yigong_web::auth::token_hash(token),
                 account.id,
                 "c",

@@ -161,7 +161,14 @@ pub async fn issue_session(
     purge_expired_sessions(state, now).await?;
     state
         .store
-        .create_session(&token_hash(&token), account.id, &csrf, now, expires)
+        .create_session(
+            state.community.id,
+            &token_hash(&token),
+            account.id,
+            &csrf,
+            now,
+            expires,
+        )
         .await?;
     Ok((token, csrf, expires))
 }

@@ -52,7 +52,10 @@ pub async fn end_session(state: &AppState, token_hash: &str) -> ApiResult<()> {
     if let Ok(mut cache) = state.sessions.lock() {
         cache.remove(token_hash);
     }
-    state.store.delete_session(token_hash).await?;
+    state
+        .store
+        .delete_session(state.community.id, token_hash)
+        .await?;
     let _ = state.ended.send(Ended::Session(token_hash.to_string()));
     Ok(())
 }
@@ -62,7 +65,10 @@ pub async fn end_account_sessions(state: &AppState, account: Uuid) -> ApiResult<
     if let Ok(mut cache) = state.sessions.lock() {
         cache.retain(|_, (_, u)| u.account_id != account);
     }
-    state.store.delete_account_sessions(account).await?;
+    state
+        .store
+        .delete_account_sessions(state.community.id, account)
+        .await?;
     let _ = state.ended.send(Ended::Account(account));
     Ok(())
 }
@@ -255,7 +261,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                 if let Some(later) =
                     slid_deadline(session.created_at, expires_at, OffsetDateTime::now_utc())
                 {
-                    state.store.extend_session(&hash, later).await?;
+                    state
+                        .store
+                        .extend_session(state.community.id, &hash, later)
+                        .await?;
                     expires_at = later;
                 }
                 let account = session.account;
