@@ -35,7 +35,10 @@ use state::AppState;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/api/v1", api::router().fallback(api_not_found))
+        .nest(
+            "/api/v1",
+            axum::Router::from(api::router()).fallback(api_not_found),
+        )
         .nest("/fhir/r4", fhir::router())
         .merge(ui::router())
         .layer(middleware::from_fn_with_state(
@@ -60,8 +63,9 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
+/// A path the API does not have (told apart from a record that does not exist).
 async fn api_not_found() -> ApiError {
-    ApiError::not_found()
+    ApiError::new(StatusCode::NOT_FOUND, "unknown_route")
 }
 
 /// Re-renders API error bodies in English when the request asked for English.

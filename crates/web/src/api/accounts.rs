@@ -5,26 +5,26 @@ use super::AppJson;
 use crate::auth::{CurrentUser, PASSWORD_MIN, hash_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::Role;
 use yigong_domain::registry::FieldError;
 use yigong_store::accounts::{Account, NewAccount};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accounts", get(list).post(create))
-        .route("/accounts/{id}/deactivate", post(deactivate))
-        .route("/accounts/{id}/reactivate", post(reactivate))
-        .route("/accounts/{id}/password", post(reset_password))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
+        .routes(routes!(reset_password))
 }
 
-#[utoipa::path(get, path = "/api/v1/accounts", responses((status = 200, body = [Object]), (status = 403)))]
+#[utoipa::path(get, path = "/accounts", responses((status = 200, body = [Object]), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -80,7 +80,7 @@ pub async fn create_account(state: &AppState, body: &AccountBody) -> ApiResult<U
     Ok(state.store.create_account(state.community.id, &new).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts", request_body = AccountBody,
+#[utoipa::path(post, path = "/accounts", request_body = AccountBody,
     responses((status = 201, body = Object), (status = 409), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -150,7 +150,7 @@ async fn set_active(
 }
 
 /// Deactivates an account: it can no longer log in, and its sessions end at once.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/deactivate", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/accounts/{id}/deactivate", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "one's own account")))]
 pub async fn deactivate(
     State(state): State<AppState>,
@@ -161,7 +161,7 @@ pub async fn deactivate(
 }
 
 /// Reactivates an account.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/reactivate", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/accounts/{id}/reactivate", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403), (status = 404)))]
 pub async fn reactivate(
     State(state): State<AppState>,
@@ -177,7 +177,7 @@ pub struct PasswordBody {
 }
 
 /// Sets a new password for an account and ends its sessions.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/password", params(("id" = Uuid, Path)), request_body = PasswordBody,
+#[utoipa::path(post, path = "/accounts/{id}/password", params(("id" = Uuid, Path)), request_body = PasswordBody,
     responses((status = 204), (status = 403), (status = 404), (status = 422)))]
 pub async fn reset_password(
     State(state): State<AppState>,

@@ -4,16 +4,16 @@ use super::AppQuery;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_store::audit::{AuditEvent, AuditQuery};
 use yigong_store::{Page, PageRequest};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -45,7 +45,7 @@ pub async fn search(
 }
 
 /// Audit events, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = Object), (status = 403)))]
+#[utoipa::path(get, path = "/audit", params(AuditParams), responses((status = 200, body = Object), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,

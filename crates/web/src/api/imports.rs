@@ -4,20 +4,18 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::import::{self, ImportKind, ImportSummary};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/imports/{kind}",
-            post(upload).layer(DefaultBodyLimit::max(import::MAX_BYTES)),
-        )
-        .route("/imports/reports/{id}/rejects.csv", get(rejects))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(import::MAX_BYTES))
+        .routes(routes!(rejects))
 }
 
 /// Reads the `file` part of a multipart upload: `(file name, bytes)`.
@@ -78,7 +76,7 @@ pub async fn import_file(
 }
 
 /// Imports `residents` or `staff` from the multipart field `file`.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}",
+#[utoipa::path(post, path = "/imports/{kind}",
     params(("kind" = String, Path, description = "`residents` or `staff`")),
     request_body(content_type = "multipart/form-data", description = "`file`: a CSV or .xlsx file (template on the import page)"),
     responses((status = 200, body = Object), (status = 422)))]
@@ -94,7 +92,7 @@ pub async fn upload(
 }
 
 /// The rejected rows of an import, as CSV.
-#[utoipa::path(get, path = "/api/v1/imports/reports/{id}/rejects.csv", responses((status = 200, content_type = "text/csv")))]
+#[utoipa::path(get, path = "/imports/reports/{id}/rejects.csv", responses((status = 200, content_type = "text/csv")))]
 pub async fn rejects(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -5,27 +5,24 @@ use super::{AppJson, AppQuery};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::registry::{FieldError, InstitutionKind, validate_institution};
 use yigong_store::Deactivatable;
 use yigong_store::institutions::{Department, Institution, NewInstitution};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/institutions", get(list).post(create))
-        .route("/institutions/{id}", get(detail).put(update))
-        .route("/institutions/{id}/deactivate", post(deactivate))
-        .route("/institutions/{id}/reactivate", post(reactivate))
-        .route(
-            "/institutions/{id}/departments",
-            get(departments).post(create_department),
-        )
-        .route("/departments/{id}/deactivate", post(deactivate_department))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail, update))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
+        .routes(routes!(departments, create_department))
+        .routes(routes!(deactivate_department))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -38,7 +35,7 @@ pub struct ListParams {
 }
 
 /// Every institution, filterable by kind, parent and a name or code fragment.
-#[utoipa::path(get, path = "/api/v1/institutions", params(ListParams), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/institutions", params(ListParams), responses((status = 200, body = [Object])))]
 pub async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -55,7 +52,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{id}", responses((status = 200, body = Object), (status = 404)))]
+#[utoipa::path(get, path = "/institutions/{id}", responses((status = 200, body = Object), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -107,7 +104,7 @@ pub async fn validated(state: &AppState, body: &InstitutionBody) -> ApiResult<Ne
 }
 
 /// Creates an institution under its parent.
-#[utoipa::path(post, path = "/api/v1/institutions", request_body = InstitutionBody,
+#[utoipa::path(post, path = "/institutions", request_body = InstitutionBody,
     responses((status = 201, body = Object), (status = 409), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -140,7 +137,7 @@ pub struct InstitutionPatch {
 }
 
 /// Renames an institution or changes its address.
-#[utoipa::path(put, path = "/api/v1/institutions/{id}", request_body = InstitutionPatch,
+#[utoipa::path(put, path = "/institutions/{id}", request_body = InstitutionPatch,
     responses((status = 200, body = Object), (status = 404), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -173,7 +170,7 @@ pub async fn update(
 }
 
 /// Deactivates an institution (never deleted).
-#[utoipa::path(post, path = "/api/v1/institutions/{id}/deactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/institutions/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -190,7 +187,7 @@ pub async fn deactivate(
     .await
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions/{id}/reactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/institutions/{id}/reactivate", responses((status = 204), (status = 404)))]
 pub async fn reactivate(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -208,7 +205,7 @@ pub async fn reactivate(
 }
 
 /// The departments of an institution.
-#[utoipa::path(get, path = "/api/v1/institutions/{id}/departments", responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/institutions/{id}/departments", responses((status = 200, body = [Object])))]
 pub async fn departments(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -226,7 +223,7 @@ pub struct DepartmentBody {
     pub name: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions/{id}/departments", request_body = DepartmentBody,
+#[utoipa::path(post, path = "/institutions/{id}/departments", request_body = DepartmentBody,
     responses((status = 201, body = Object), (status = 409), (status = 422)))]
 pub async fn create_department(
     State(state): State<AppState>,
@@ -253,7 +250,7 @@ pub async fn create_department(
     Ok((StatusCode::CREATED, Json(d)))
 }
 
-#[utoipa::path(post, path = "/api/v1/departments/{id}/deactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/departments/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate_department(
     State(state): State<AppState>,
     user: CurrentUser,

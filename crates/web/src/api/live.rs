@@ -4,22 +4,23 @@
 
 use crate::auth::{CurrentUser, Ended};
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
 use futures_util::stream::{self, Stream};
 use serde::Serialize;
 use std::convert::Infallible;
 use time::OffsetDateTime;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/referrals-live", get(stream_referrals))
-        .route("/ecg-live", get(stream_studies))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stream_referrals))
+        .routes(routes!(stream_studies))
 }
 
+#[utoipa::path(get, path = "/referrals-live", responses((status = 200, content_type = "text/event-stream",
+    description = "Server-sent events: a `referral` event (its id) whenever a referral in the user's reach changes")))]
 async fn stream_referrals(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -36,6 +37,8 @@ async fn stream_referrals(
 
 /// ECG studies in the user's reach: uploads for the reading worklist, claims, reports
 /// and acknowledgements for the sender's pages.
+#[utoipa::path(get, path = "/ecg-live", responses((status = 200, content_type = "text/event-stream",
+    description = "Server-sent events: an `ecg` event (its id) whenever a study in the user's reach changes")))]
 async fn stream_studies(
     State(state): State<AppState>,
     user: CurrentUser,

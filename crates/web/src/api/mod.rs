@@ -17,14 +17,16 @@ pub mod staff;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::{FromRequest, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use yigong_store::PageRequest;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every API route, each with its OpenAPI operation: a handler is mounted only through
+/// `routes!`, which takes its path from the handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(session::router())
         .merge(institutions::router())
         .merge(residents::router())
@@ -39,10 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(family::router())
         .merge(screening::router())
         .merge(live::router())
-        .route(
-            "/openapi.json",
-            axum::routing::get(crate::openapi::document),
-        )
+        .routes(routes!(crate::openapi::document))
 }
 
 /// JSON body extractor whose rejections use our error shape.

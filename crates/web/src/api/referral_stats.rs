@@ -5,20 +5,20 @@ use super::AppQuery;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use time::{Duration, OffsetDateTime};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::referral::{Milestone, Pathway, median};
 use yigong_store::referrals::{Referral, ReferralFact};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/referral-stats", get(stats))
-        .route("/referral-attention", get(attention))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(attention))
 }
 
 use yigong_domain::clock::CHINA;
@@ -173,7 +173,7 @@ pub async fn stats_for(
 }
 
 /// Counts for the community office and the health bureau.
-#[utoipa::path(get, path = "/api/v1/referral-stats", params(StatsParams), responses((status = 200, body = ReferralStats), (status = 403)))]
+#[utoipa::path(get, path = "/referral-stats", params(StatsParams), responses((status = 200, body = ReferralStats), (status = 403)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -222,7 +222,7 @@ pub async fn attention_for(
 }
 
 /// Stalled referrals: not accepted in time, or arrived long ago with no outcome.
-#[utoipa::path(get, path = "/api/v1/referral-attention", params(AttentionParams), responses((status = 200, body = [Object]), (status = 403)))]
+#[utoipa::path(get, path = "/referral-attention", params(AttentionParams), responses((status = 200, body = [Object]), (status = 403)))]
 pub async fn attention(
     State(state): State<AppState>,
     user: CurrentUser,

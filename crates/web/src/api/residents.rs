@@ -5,12 +5,12 @@ use super::{AppJson, AppQuery, Paging, opt_uuid};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::PhoneUse;
 use yigong_domain::identity::ResidentIdNumber;
@@ -18,12 +18,12 @@ use yigong_domain::registry::{FieldError, ResidentInput};
 use yigong_domain::text::SearchTerm;
 use yigong_store::residents::{COUNT_CAP, Resident, ResidentQuery};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/residents", get(list).post(create))
-        .route("/residents/{id}", get(detail).put(update))
-        .route("/residents/{id}/deactivate", post(deactivate))
-        .route("/residents/{id}/reactivate", post(reactivate))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail, update))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
 }
 
 /// A resident as the caller may see it: identifiers masked unless the role needs them.
@@ -138,7 +138,7 @@ pub struct ListParams {
 }
 
 /// Searches residents within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/residents", params(ListParams), responses((status = 200, body = ResidentPage)))]
+#[utoipa::path(get, path = "/residents", params(ListParams), responses((status = 200, body = ResidentPage)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -207,7 +207,7 @@ pub async fn load_in_scope(
 }
 
 /// Reads one resident (audited).
-#[utoipa::path(get, path = "/api/v1/residents/{id}", responses((status = 200, body = ResidentView), (status = 404)))]
+#[utoipa::path(get, path = "/residents/{id}", responses((status = 200, body = ResidentView), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -266,7 +266,7 @@ pub async fn check_home_institution(
 }
 
 /// Registers a resident.
-#[utoipa::path(post, path = "/api/v1/residents", request_body = ResidentBody,
+#[utoipa::path(post, path = "/residents", request_body = ResidentBody,
     responses((status = 201, body = ResidentView), (status = 409, description = "ID number exists"), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -304,7 +304,7 @@ pub async fn create_resident(
 }
 
 /// Corrects a resident's record.
-#[utoipa::path(put, path = "/api/v1/residents/{id}", request_body = ResidentBody,
+#[utoipa::path(put, path = "/residents/{id}", request_body = ResidentBody,
     responses((status = 200, body = ResidentView), (status = 404), (status = 409, description = "ID number exists"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -414,7 +414,7 @@ pub async fn set_resident_active(
 }
 
 /// Deactivates a resident (records are never deleted).
-#[utoipa::path(post, path = "/api/v1/residents/{id}/deactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/residents/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -424,7 +424,7 @@ pub async fn deactivate(
 }
 
 /// Reactivates a resident.
-#[utoipa::path(post, path = "/api/v1/residents/{id}/reactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/residents/{id}/reactivate", responses((status = 204), (status = 404)))]
 pub async fn reactivate(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -8,12 +8,12 @@ use crate::api::chronic::{check_measured, clinics, day_of_care, in_range, today}
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::PhoneUse;
 use yigong_domain::chronic::STANDARD;
@@ -25,11 +25,11 @@ use yigong_store::Page;
 use yigong_store::chronic::NewRegister;
 use yigong_store::screening::{Decision, NewScreening, Screening, Suspicion};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/screenings", get(of_resident).post(create))
-        .route("/screenings/pending", get(pending))
-        .route("/suspicions/{id}/{decision}", post(decide))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(of_resident, create))
+        .routes(routes!(pending))
+        .routes(routes!(decide))
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -176,7 +176,7 @@ pub async fn record(
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/screenings",
+#[utoipa::path(post, path = "/screenings",
     request_body = ScreeningBody,
     responses((status = 201, description = "Findings, COPD-SQ score, BMI and the suspicions opened"), (status = 403), (status = 422)))]
 pub async fn create(
@@ -265,7 +265,7 @@ pub struct OfResident {
     pub resident_id: Option<Uuid>,
 }
 
-#[utoipa::path(get, path = "/api/v1/screenings", params(("resident_id" = Uuid, Query)),
+#[utoipa::path(get, path = "/screenings", params(("resident_id" = Uuid, Query)),
     responses((status = 200, description = "The resident's screenings and suspicions with their support"), (status = 404)))]
 pub async fn of_resident(
     State(state): State<AppState>,
@@ -319,7 +319,7 @@ pub async fn pending_for(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/screenings/pending", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+#[utoipa::path(get, path = "/screenings/pending", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "Suspicions awaiting a decision at the user's clinics, the oldest first"), (status = 403)))]
 pub async fn pending(
     State(state): State<AppState>,
@@ -458,7 +458,7 @@ pub async fn decide_for(
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/suspicions/{id}/{decision}",
+#[utoipa::path(post, path = "/suspicions/{id}/{decision}",
     params(("id" = Uuid, Path), ("decision" = String, Path, description = "`confirm` or `exclude`")),
     request_body(content = Option<DecisionBody>, description = "For `confirm`: the basis, the date and the responsible doctor; may be empty for `exclude`"),
     responses((status = 200, description = "The suspicion and the register opened, if any"), (status = 404), (status = 409), (status = 422)))]

@@ -4,19 +4,19 @@ use super::AppJson;
 use crate::auth::{ConnectInfoIp, CurrentUser, issue_session};
 use crate::error::ApiResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -44,7 +44,7 @@ pub struct Me {
 }
 
 /// Exchanges a username and password for a bearer token.
-#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "wrong username or password"),
         (status = 429, description = "too many failed logins for this username or address")))]
 pub async fn login(
@@ -75,14 +75,14 @@ pub async fn login(
 }
 
 /// Ends the session of the presented token.
-#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204)))]
+#[utoipa::path(post, path = "/auth/logout", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
     crate::auth::end_session(&state, &user.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The account behind the token.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me)))]
+#[utoipa::path(get, path = "/me", responses((status = 200, body = Me)))]
 pub async fn me(user: CurrentUser) -> Json<Me> {
     Json(Me {
         id: user.account_id,

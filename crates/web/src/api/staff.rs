@@ -4,11 +4,11 @@ use super::{AppJson, AppQuery, opt_uuid};
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::PhoneUse;
 use yigong_domain::registry::{FieldError, StaffInput};
@@ -16,12 +16,12 @@ use yigong_store::Deactivatable;
 use yigong_store::PageRequest;
 use yigong_store::staff::{StaffMember, StaffQuery};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/staff", get(list).post(create))
-        .route("/staff/{id}", get(detail).put(update))
-        .route("/staff/{id}/deactivate", post(deactivate))
-        .route("/staff/{id}/reactivate", post(reactivate))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail, update))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -99,7 +99,7 @@ pub async fn search(state: &AppState, user: &CurrentUser, p: &ListParams) -> Api
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/staff", params(ListParams), responses((status = 200, body = StaffPage)))]
+#[utoipa::path(get, path = "/staff", params(ListParams), responses((status = 200, body = StaffPage)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -108,7 +108,7 @@ pub async fn list(
     Ok(Json(search(&state, &user, &p).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/staff/{id}", responses((status = 200, body = StaffView), (status = 404)))]
+#[utoipa::path(get, path = "/staff/{id}", responses((status = 200, body = StaffView), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -166,7 +166,7 @@ async fn check_placement(state: &AppState, body: &StaffBody) -> ApiResult<()> {
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/v1/staff", request_body = StaffBody,
+#[utoipa::path(post, path = "/staff", request_body = StaffBody,
     responses((status = 201, body = StaffView), (status = 409), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -191,7 +191,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(StaffView::of(&user, s))))
 }
 
-#[utoipa::path(put, path = "/api/v1/staff/{id}", request_body = StaffBody,
+#[utoipa::path(put, path = "/staff/{id}", request_body = StaffBody,
     responses((status = 200, body = StaffView), (status = 404), (status = 409, description = "ID number exists"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -221,7 +221,7 @@ pub async fn update(
     )))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/{id}/deactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/staff/{id}/deactivate", responses((status = 204), (status = 404)))]
 pub async fn deactivate(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -230,7 +230,7 @@ pub async fn deactivate(
     super::set_registry_active(&state, &user, Deactivatable::Staff, "staff", id, false).await
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/{id}/reactivate", responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/staff/{id}/reactivate", responses((status = 204), (status = 404)))]
 pub async fn reactivate(
     State(state): State<AppState>,
     user: CurrentUser,

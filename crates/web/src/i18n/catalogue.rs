@@ -693,6 +693,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "Too many failed logins: try again in 5 minutes",
     ),
     ("error.unauthenticated", "请先登录", "Please log in"),
+    ("error.unknown_route", "没有这个接口", "No such API route"),
     (
         "error.unsupported_media_type",
         "请求须为 application/json",

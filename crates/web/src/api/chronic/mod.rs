@@ -11,12 +11,12 @@ use super::AppQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::{PhoneUse, ResidentScope};
 use yigong_domain::chronic::{ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD};
@@ -25,13 +25,13 @@ use yigong_domain::registry::parse_date;
 use yigong_store::Page;
 use yigong_store::chronic::{DueRow, FollowUp, NewFollowUp, NewRegister, Register};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/follow-ups", get(worklist))
-        .route("/chronic/quality", get(quality))
-        .route("/registers", post(enrol))
-        .route("/registers/{id}", get(detail))
-        .route("/registers/{id}/follow-ups", post(follow_up))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(worklist))
+        .routes(routes!(quality))
+        .routes(routes!(enrol))
+        .routes(routes!(detail))
+        .routes(routes!(follow_up))
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -117,7 +117,7 @@ pub async fn worklist_for(
 }
 
 /// "My follow-ups": who is due within `within` days (default 7) or overdue.
-#[utoipa::path(get, path = "/api/v1/follow-ups",
+#[utoipa::path(get, path = "/follow-ups",
     params(("within" = Option<i64>, Query, description = "Due within this many days (default 7)"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "The overdue first, then those due; riskiest first within each"), (status = 403, description = "Not a grassroots doctor")))]
 pub async fn worklist(
@@ -158,7 +158,7 @@ pub struct RegisterDetail {
     pub follow_ups: Vec<FollowUp>,
 }
 
-#[utoipa::path(get, path = "/api/v1/registers/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/registers/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The register and its visits, newest first"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -184,7 +184,7 @@ pub struct EnrolBody {
 }
 
 /// Enrols a resident of the caller's clinics; the first follow-up is due in two weeks.
-#[utoipa::path(post, path = "/api/v1/registers",
+#[utoipa::path(post, path = "/registers",
     request_body = EnrolBody,
     responses((status = 201, description = "The register; the first follow-up is due in two weeks"), (status = 409, description = "Already on this register"), (status = 422)))]
 pub async fn enrol(
@@ -446,7 +446,7 @@ pub async fn record(
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/registers/{id}/follow-ups", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/registers/{id}/follow-ups", params(("id" = Uuid, Path)),
     request_body = FollowUpBody,
     responses((status = 201, description = "Controlled or not, the plan and the next due date the standard's rules decided"), (status = 409, description = "The register changed meanwhile"), (status = 422)))]
 pub async fn follow_up(

@@ -199,7 +199,7 @@ pub async fn quality_for(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/chronic/quality",
+#[utoipa::path(get, path = "/chronic/quality",
     params(("institution" = Option<Uuid>, Query, description = "A township (with its villages) or a village")),
     responses((status = 200, description = "Managed, standardised and controlled by disease, clinic, team, doctor and month"), (status = 404)))]
 pub async fn quality(

@@ -15,13 +15,13 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Lang;
 use crate::state::{AppState, LiveStudy};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
 use yigong_ecg::{FormatError, measure, read_upload};
@@ -34,19 +34,15 @@ pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 /// Recordings shorter than this cannot give a rate.
 const MIN_SECONDS: f64 = 2.0;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/ecg/studies",
-            get(list)
-                .post(upload)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route("/ecg/studies/{id}", get(detail))
-        .route("/ecg/studies/{id}/trace.svg", get(trace))
-        .route("/ecg/studies/{id}/{action}", post(act))
-        .route("/ecg/findings", get(findings))
-        .route("/ecg/stats", get(stats))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, upload))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .routes(routes!(detail))
+        .routes(routes!(trace))
+        .routes(routes!(act))
+        .routes(routes!(findings))
+        .routes(routes!(stats))
 }
 
 /// A study as lists and pages show it.
@@ -286,7 +282,7 @@ fn announce(state: &AppState, s: &Study) {
 /// Upload a recording (multipart: `file` once, or twice for a WFDB `.hea` and `.dat`;
 /// `resident_id`, `recorded_at`, `symptom_onset_at`, `symptoms`, `chest_pain`,
 /// `sample_rate` for a CSV without a time column).
-#[utoipa::path(post, path = "/api/v1/ecg/studies",
+#[utoipa::path(post, path = "/ecg/studies",
     request_body(content_type = "multipart/form-data", description = "`file` (once, or twice for a WFDB .hea and .dat), `resident_id`, `recorded_at`, `symptom_onset_at`, `symptoms`, `chest_pain`, `sample_rate`"),
     responses((status = 201, description = "The study with its automatic measurements"), (status = 422, description = "A field, or the file, is wrong: the message says what")))]
 pub async fn upload(
@@ -356,7 +352,7 @@ pub async fn studies_for(
     Ok((filter, page))
 }
 
-#[utoipa::path(get, path = "/api/v1/ecg/studies",
+#[utoipa::path(get, path = "/ecg/studies",
     params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "A page of studies"), (status = 403, description = "Not a view of this user's")))]
 pub async fn list(
@@ -418,7 +414,7 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
     detail_from(state, study).await
 }
 
-#[utoipa::path(get, path = "/api/v1/ecg/studies/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/ecg/studies/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The study, its measurements, report and timeline"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -557,7 +553,7 @@ fn report_of(body: &ReportBody) -> ApiResult<NewReport> {
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/ecg/studies/{id}/{action}",
+#[utoipa::path(post, path = "/ecg/studies/{id}/{action}",
     params(("id" = Uuid, Path), ("action" = String, Path, description = "`claim`, `release`, `report` or `acknowledge`")),
     request_body(content = Option<ReportBody>, description = "For `report`: the findings and the conclusion"),
     responses((status = 200, description = "The study as it now stands"), (status = 403), (status = 404), (status = 409, description = "Not possible as the study stands, or another reader has it"), (status = 422)))]
@@ -581,7 +577,7 @@ pub struct FindingView {
 }
 
 /// The coded findings a report is written from, labelled in the request's language.
-#[utoipa::path(get, path = "/api/v1/ecg/findings", responses((status = 200, description = "Code, label, critical")))]
+#[utoipa::path(get, path = "/ecg/findings", responses((status = 200, description = "Code, label, critical")))]
 pub async fn findings(user: CurrentUser) -> Json<Vec<FindingView>> {
     Json(finding_list(user.lang))
 }

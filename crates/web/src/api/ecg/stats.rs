@@ -130,7 +130,7 @@ pub async fn stats_for(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/ecg/stats", params(("days" = Option<i64>, Query)),
+#[utoipa::path(get, path = "/ecg/stats", params(("days" = Option<i64>, Query)),
     responses((status = 200, description = "Turnaround by urgency, reader and clinic; unacknowledged critical reports"), (status = 403)))]
 pub async fn stats(
     State(state): State<AppState>,

@@ -19,7 +19,7 @@ pub struct TraceQuery {
 }
 
 /// The trace on standard ECG paper, as SVG.
-#[utoipa::path(get, path = "/api/v1/ecg/studies/{id}/trace.svg",
+#[utoipa::path(get, path = "/ecg/studies/{id}/trace.svg",
     params(("id" = Uuid, Path), ("lead" = Option<String>, Query, description = "`12` or a lead name")),
     responses((status = 200, content_type = "image/svg+xml", description = "25 mm/s, 10 mm/mV"), (status = 404)))]
 pub async fn trace(

@@ -19,7 +19,7 @@ pub struct DueQuery {
 }
 
 /// Contracts of the user's teams that end within the window (or have ended unrenewed).
-#[utoipa::path(get, path = "/api/v1/contracts/due", params(("within" = Option<i64>, Query, description = "Days ahead, default 30")),
+#[utoipa::path(get, path = "/contracts/due", params(("within" = Option<i64>, Query, description = "Days ahead, default 30")),
     responses((status = 200, description = "Contracts of the user's teams due for renewal")))]
 pub async fn contracts_due(
     State(state): State<AppState>,
@@ -83,7 +83,7 @@ pub async fn rates_for(
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/contracts/rates",
+#[utoipa::path(get, path = "/contracts/rates",
     responses((status = 200, description = "Residents, contracted, key population and key population contracted by clinic")))]
 pub async fn contract_rates(
     State(state): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn groups_for(
         .await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/contracts/groups",
+#[utoipa::path(get, path = "/contracts/groups",
     responses((status = 200, description = "Contract coverage by key group")))]
 pub async fn contract_groups(
     State(state): State<AppState>,

@@ -10,30 +10,27 @@ use super::AppQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::Duration;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::ResidentScope;
 use yigong_domain::family::{MemberRole, TeamProblem, check_team};
 use yigong_store::family::{NewTeam, Team, TeamMember};
 use yigong_store::{Page, PageRequest};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/teams", get(list).post(create))
-        .route("/teams/{id}", get(detail))
-        .route("/contracts", axum::routing::post(create_contract))
-        .route("/contracts/due", get(contracts_due))
-        .route("/contracts/rates", get(contract_rates))
-        .route("/contracts/groups", get(contract_groups))
-        .route(
-            "/contracts/{id}/{action}",
-            axum::routing::post(contract_action),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(create_contract))
+        .routes(routes!(contracts_due))
+        .routes(routes!(contract_rates))
+        .routes(routes!(contract_groups))
+        .routes(routes!(contract_action))
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -83,7 +80,7 @@ pub async fn list_for(
         .await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/teams", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+#[utoipa::path(get, path = "/teams", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "The teams the user's work touches")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -131,7 +128,7 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/teams/{id}", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/teams/{id}", params(("id" = Uuid, Path)),
     responses((status = 200, description = "Members, villages, contracts and open follow-ups"), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -162,7 +159,7 @@ pub struct TeamBody {
 
 /// Creates a team (the community office); 422 says which part of "1+2+1" is missing or
 /// who works at the wrong level.
-#[utoipa::path(post, path = "/api/v1/teams",
+#[utoipa::path(post, path = "/teams",
     request_body = TeamBody,
     responses((status = 201, description = "The team"), (status = 403), (status = 422, description = "Which part of 1+2+1 is missing or at the wrong level")))]
 pub async fn create(
@@ -390,7 +387,7 @@ pub async fn sign(
     Ok(state.store.get_contract(c, id).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/contracts",
+#[utoipa::path(post, path = "/contracts",
     request_body = ContractBody,
     responses((status = 201, description = "The contract for a year"), (status = 409, description = "The resident has an active contract"), (status = 422)))]
 pub async fn create_contract(
@@ -409,7 +406,7 @@ pub struct ContractAction {
     pub reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/contracts/{id}/{action}",
+#[utoipa::path(post, path = "/contracts/{id}/{action}",
     params(("id" = Uuid, Path), ("action" = String, Path, description = "`renew`, `transfer` or `end`")),
     request_body(content = Option<ContractAction>, description = "`team_id` for `transfer`; `reason` for `end`; may be empty"),
     responses((status = 200, description = "The contract now in force (or the ended one)"), (status = 404), (status = 409), (status = 422)))]

@@ -116,7 +116,7 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
 }
 
 /// `accept`, `reject`, `cancel`, `arrive` or `complete`.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/{action}", request_body = ActionBody,
+#[utoipa::path(post, path = "/referrals/{id}/{action}", request_body = ActionBody,
     params(("id" = Uuid, Path), ("action" = String, Path, description = "`accept`, `reject`, `cancel`, `arrive` or `complete`")),
     responses((status = 200, body = Object), (status = 404), (status = 409, description = "the action does not fit the current status")))]
 pub async fn act(
@@ -192,7 +192,7 @@ pub async fn record_milestone(
 }
 
 /// Records a green-channel milestone.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/milestones", request_body = MilestoneBody,
+#[utoipa::path(post, path = "/referrals/{id}/milestones", request_body = MilestoneBody,
     responses((status = 204), (status = 404), (status = 422)))]
 pub async fn milestone(
     State(state): State<AppState>,
@@ -217,7 +217,7 @@ pub struct IcdCode {
 }
 
 /// Searches the ICD-10 list by code prefix or name fragment.
-#[utoipa::path(get, path = "/api/v1/icd10", params(IcdParams), responses((status = 200, body = [IcdCode])))]
+#[utoipa::path(get, path = "/icd10", params(IcdParams), responses((status = 200, body = [IcdCode])))]
 pub async fn icd10_search(
     _user: CurrentUser,
     AppQuery(p): AppQuery<IcdParams>,

@@ -9,13 +9,13 @@ use super::{AppJson, AppQuery};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, LiveReferral};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::icd10;
 use yigong_domain::referral::{self as rules, Direction, Milestone, Pathway, Status, Urgency};
@@ -25,13 +25,13 @@ use yigong_store::referrals::{
     NewReferral, PartiesProbe, Referral, ReferralEvent, ReferralFilter, ReferralParties,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/referrals", get(list).post(create))
-        .route("/referrals/{id}", get(detail))
-        .route("/referrals/{id}/milestones", post(milestone))
-        .route("/referrals/{id}/{action}", post(act))
-        .route("/icd10", get(icd10_search))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(milestone))
+        .routes(routes!(act))
+        .routes(routes!(icd10_search))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -277,7 +277,7 @@ pub async fn create_referral(
     Ok(r)
 }
 
-#[utoipa::path(post, path = "/api/v1/referrals", request_body = ReferralBody,
+#[utoipa::path(post, path = "/referrals", request_body = ReferralBody,
     responses((status = 201, body = Object), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -370,7 +370,7 @@ pub async fn search(
 }
 
 /// Referrals in the caller's reach; `view=incoming` is the receiving worklist.
-#[utoipa::path(get, path = "/api/v1/referrals", params(ListParams), responses((status = 200, body = ReferralPage)))]
+#[utoipa::path(get, path = "/referrals", params(ListParams), responses((status = 200, body = ReferralPage)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -486,7 +486,7 @@ pub async fn detail_of(
 }
 
 /// A referral with its timeline and, for the green channel, its clock.
-#[utoipa::path(get, path = "/api/v1/referrals/{id}", responses((status = 200, body = ReferralDetail), (status = 404)))]
+#[utoipa::path(get, path = "/referrals/{id}", responses((status = 200, body = ReferralDetail), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
