@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "registry/import.html")]
 struct ImportPage {
     chrome: Chrome,
     csrf: String,
@@ -103,7 +103,7 @@ struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     chrome: Chrome,
     username: String,

@@ -396,7 +396,7 @@ struct PendingRow {
 }
 
 #[derive(Template)]
-#[template(path = "screenings.html")]
+#[template(path = "screening/screenings.html")]
 struct PendingPage {
     chrome: Chrome,
     rows: Vec<PendingRow>,

@@ -41,7 +41,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "follow_ups.html")]
+#[template(path = "chronic/follow_ups.html")]
 struct ListPage {
     chrome: Chrome,
     overdue: Vec<Row>,
@@ -109,7 +109,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "follow_up_form.html")]
+#[template(path = "chronic/follow_up_form.html")]
 struct FormPage {
     chrome: Chrome,
     csrf: String,
@@ -335,7 +335,7 @@ struct FigureRow {
 }
 
 #[derive(Template)]
-#[template(path = "chronic_quality.html")]
+#[template(path = "chronic/quality.html")]
 struct QualityPage {
     chrome: Chrome,
     since: String,
@@ -422,7 +422,7 @@ async fn quality(
 }
 
 #[derive(Template)]
-#[template(path = "teams.html")]
+#[template(path = "family/teams.html")]
 struct TeamsPage {
     chrome: Chrome,
     can_create: bool,
@@ -457,7 +457,7 @@ async fn teams(
 }
 
 #[derive(Template)]
-#[template(path = "team.html")]
+#[template(path = "family/team.html")]
 struct TeamPage {
     chrome: Chrome,
     d: crate::api::family::TeamDetail,
@@ -509,7 +509,7 @@ struct GroupRow {
 }
 
 #[derive(Template)]
-#[template(path = "contracts.html")]
+#[template(path = "family/contracts.html")]
 struct ContractsPage {
     chrome: Chrome,
     due: Vec<(yigong_store::family::Contract, String)>,

@@ -87,7 +87,7 @@ fn row(lang: Lang, v: StudyView) -> Row {
 }
 
 #[derive(Template)]
-#[template(path = "ecg_list.html")]
+#[template(path = "ecg/list.html")]
 struct ListPage {
     chrome: Chrome,
     view: String,
@@ -144,7 +144,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "ecg_form.html")]
+#[template(path = "ecg/form.html")]
 struct FormPage {
     chrome: Chrome,
     csrf: String,
@@ -336,7 +336,7 @@ struct ReportView {
 }
 
 #[derive(Template)]
-#[template(path = "ecg_study.html")]
+#[template(path = "ecg/study.html")]
 struct StudyPage {
     chrome: Chrome,
     csrf: String,
@@ -508,7 +508,7 @@ struct Escalation {
 }
 
 #[derive(Template)]
-#[template(path = "ecg_stats.html")]
+#[template(path = "ecg/stats.html")]
 struct StatsPage {
     chrome: Chrome,
     days: i64,

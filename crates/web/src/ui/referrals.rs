@@ -63,7 +63,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "referrals.html")]
+#[template(path = "referral/list.html")]
 struct ListPage {
     chrome: Chrome,
     view: String,
@@ -146,7 +146,7 @@ struct ActionView {
 }
 
 #[derive(Template)]
-#[template(path = "referral.html")]
+#[template(path = "referral/detail.html")]
 struct DetailPage {
     chrome: Chrome,
     r: Referral,
@@ -373,7 +373,7 @@ struct ReferralForm {
 }
 
 #[derive(Template)]
-#[template(path = "referral_form.html")]
+#[template(path = "referral/form.html")]
 struct FormPage {
     chrome: Chrome,
     csrf: String,
@@ -643,7 +643,7 @@ async fn resident_options(
 }
 
 #[derive(Template)]
-#[template(path = "referral_stats.html")]
+#[template(path = "referral/stats.html")]
 struct StatsPage {
     chrome: Chrome,
     s: crate::api::referral_stats::ReferralStats,

@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "institutions.html")]
+#[template(path = "registry/institutions.html")]
 struct TreePage {
     chrome: Chrome,
     q: String,
@@ -120,7 +120,7 @@ async fn tree(
 }
 
 #[derive(Template)]
-#[template(path = "institution.html")]
+#[template(path = "registry/institution.html")]
 struct DetailPage {
     chrome: Chrome,
     i: Institution,
@@ -169,7 +169,7 @@ struct StaffRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff.html")]
+#[template(path = "registry/staff.html")]
 struct StaffPage {
     chrome: Chrome,
     q: String,

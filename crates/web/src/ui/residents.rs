@@ -38,7 +38,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "residents.html")]
+#[template(path = "registry/residents.html")]
 struct ListPage {
     chrome: Chrome,
     q: String,
@@ -123,7 +123,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "resident.html")]
+#[template(path = "registry/resident.html")]
 struct DetailPage {
     chrome: Chrome,
     r: ResidentView,
@@ -213,7 +213,7 @@ impl ResidentForm {
 }
 
 #[derive(Template)]
-#[template(path = "resident_form.html")]
+#[template(path = "registry/resident_form.html")]
 struct FormPage {
     chrome: Chrome,
     heading: String,

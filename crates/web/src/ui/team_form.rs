@@ -33,7 +33,7 @@ struct RoleSelect {
 }
 
 #[derive(Template)]
-#[template(path = "team_form.html")]
+#[template(path = "family/team_form.html")]
 struct FormPage {
     chrome: Chrome,
     csrf: String,
