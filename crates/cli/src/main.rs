@@ -61,8 +61,8 @@ async fn main() -> Result<()> {
         Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
         Command::Ecg(cli::EcgCommand::Measure { file, fs }) => ecg_measure(&file, fs),
         Command::Ecg(cli::EcgCommand::Excerpts { dir, out }) => {
-            let excerpts = yigong_web::demo_ecg::cut_excerpts(&dir, yigong_web::demo::DEMO_SEED)?;
-            yigong_web::demo_ecg::write_excerpts(&out, &excerpts)?;
+            let excerpts = yigong_demo::seed::ecg::cut_excerpts(&dir, yigong_web::demo::DEMO_SEED)?;
+            yigong_demo::seed::ecg::write_excerpts(&out, &excerpts)?;
             println!("{} excerpts written to {}", excerpts.len(), out.display());
             Ok(())
         }
@@ -266,7 +266,7 @@ async fn generate_demo(
     let referrals = yigong_web::demo::add_referral_history(store, community.id, seed).await?;
     println!("Added a year of referral history ({referrals} referrals).");
     let today = yigong_web::api::chronic::today();
-    let family = yigong_web::demo_family::add_history(store, community.id, seed, today).await?;
+    let family = yigong_demo::seed::family::add_history(store, community.id, seed, today).await?;
     println!(
         "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups, {} screenings ({} findings awaiting a decision).",
         family.teams,
@@ -276,10 +276,10 @@ async fn generate_demo(
         family.screenings,
         family.open_suspicions
     );
-    match yigong_web::demo_ecg::samples_dir() {
+    match yigong_demo::seed::ecg::samples_dir() {
         Some(dir) => {
             let studies =
-                yigong_web::demo_ecg::add_history(store, community.id, &dir, seed).await?;
+                yigong_demo::seed::ecg::add_history(store, community.id, &dir, seed).await?;
             println!(
                 "Added {studies} ECG studies from the sample recordings in {}.",
                 dir.display()

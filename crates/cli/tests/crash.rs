@@ -311,7 +311,7 @@ fn run(label: &str, database: Vec<String>, seconds: u64) -> Figures {
         base: base.clone(),
         lead,
         ecg: std::fs::read(
-            yigong_web::demo_ecg::samples_dir()
+            yigong_demo::seed::ecg::samples_dir()
                 .expect("sample recordings")
                 .join("formats/dicom/pydicom_waveform_ecg.dcm"),
         )

@@ -4,7 +4,7 @@
 //! 21 township health centres with about 200 village clinics, the county health
 //! bureau, their departments, about 1,500 staff and any number of residents. No I/O,
 //! no clock, no operating-system randomness: the same seed always gives the same
-//! community.
+//! community. [`seed`] stores such a community, and each context's history, in a store.
 
 mod departments;
 mod names;
@@ -12,6 +12,7 @@ mod people;
 mod places;
 mod residents;
 mod rng;
+pub mod seed;
 mod staff;
 #[cfg(test)]
 mod tests;

@@ -48,7 +48,7 @@ async fn run(store: Store, label: &str) {
         .await
         .expect("demo");
     let today = yigong_web::api::chronic::today();
-    let added = yigong_web::demo_family::add_history(&store, community.id, 3, today)
+    let added = yigong_demo::seed::family::add_history(&store, community.id, 3, today)
         .await
         .expect("history");
     // Earlier years of the same registers until the table holds the target.

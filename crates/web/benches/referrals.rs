@@ -251,7 +251,7 @@ async fn run(store: Store, label: &str) {
             departments.insert((i.id, d.code), d.id);
         }
     }
-    let dir = yigong_web::demo_referrals::Directory {
+    let dir = yigong_demo::seed::referrals::Directory {
         institutions_by_code: institutions.into_iter().map(|i| (i.code, i.id)).collect(),
         departments,
         residents: sample,
@@ -261,8 +261,12 @@ async fn run(store: Store, label: &str) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(BULK);
     for chunk in 0..10 {
-        let rows =
-            yigong_web::demo_referrals::history(100 + chunk, bulk / 10, yigong_store::now(), &dir);
+        let rows = yigong_demo::seed::referrals::history(
+            100 + chunk,
+            bulk / 10,
+            yigong_store::now(),
+            &dir,
+        );
         store
             .bulk_load_referrals(community.id, &rows)
             .await

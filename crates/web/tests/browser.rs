@@ -166,13 +166,13 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     }
     let srv = server::start(2000);
     let resident = first_resident_at(&srv, srv.places.township);
-    let dir = yigong_web::demo_ecg::samples_dir()
+    let dir = yigong_demo::seed::ecg::samples_dir()
         .expect("sample recordings")
         .canonicalize()
         .expect("the sample folder");
     let sample = dir.join("formats/dicom/pydicom_waveform_ecg.dcm");
     // Two months of history, so the worklist and the turnaround page look lived in.
-    srv.block(yigong_web::demo_ecg::add_history(
+    srv.block(yigong_demo::seed::ecg::add_history(
         &srv.state.store,
         srv.state.community.id,
         &dir,

@@ -9,7 +9,7 @@ use common::{TestApp, apps};
 use serde_json::{Value, json};
 
 fn sample(path: &str) -> Vec<u8> {
-    let dir = yigong_web::demo_ecg::samples_dir().expect("the ECG sample recordings (data/ecg)");
+    let dir = yigong_demo::seed::ecg::samples_dir().expect("the ECG sample recordings (data/ecg)");
     std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -434,9 +434,9 @@ async fn studies_are_seen_only_by_their_sender_and_the_ecg_centre() {
 #[tokio::test]
 async fn the_demo_history_fills_the_worklist_with_real_recordings_and_readings() {
     for app in apps(300).await {
-        let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
+        let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");
         let n =
-            yigong_web::demo_ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
+            yigong_demo::seed::ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
                 .await
                 .expect("history");
         assert!((250..=400).contains(&n), "{}: {n} studies", app.label);

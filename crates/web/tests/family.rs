@@ -577,7 +577,7 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
     for app in apps(4000).await {
         let (store, c) = (&app.state.store, app.state.community.id);
         let today = today();
-        let added = yigong_web::demo_family::add_history(store, c, 7, today)
+        let added = yigong_demo::seed::family::add_history(store, c, 7, today)
             .await
             .expect("history");
         assert_eq!(added.teams, 185, "{}", app.label);

@@ -263,7 +263,7 @@ async fn ecg_pages_render_for_who_may_see_them() {
         // A study to look at, uploaded through the API.
         let township = app.login("township").await;
         let resident = app.resident_at(app.places.township).await;
-        let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
+        let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");
         let xml = std::fs::read(dir.join("formats/hl7-aecg/hl7_2003-12_example_aecg.xml"))
             .expect("sample");
         let boundary = "uiecg";

@@ -120,7 +120,7 @@ impl TestApp {
 
     /// Uploads the shipped DICOM 12-lead sample for a resident; the study's id.
     pub async fn upload_dicom(&self, token: &str, resident: uuid::Uuid) -> uuid::Uuid {
-        let dir = yigong_web::demo_ecg::samples_dir().expect("sample recordings");
+        let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");
         let dcm =
             std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
         let boundary = "testecg";

@@ -4,7 +4,7 @@
 //! registers whose visits follow the national standard's rules, so the worklists and
 //! the quality figures look like a county's.
 
-use crate::demo_referrals::Lcg;
+use super::referrals::Lcg;
 use std::collections::HashMap;
 use time::{Date, Duration};
 use uuid::Uuid;

@@ -13,7 +13,7 @@ use yigong_ecg::{measure, read_upload, wfdb};
 use yigong_store::Store;
 use yigong_store::ecg::{HistoricStudy, NewReport, NewStudy};
 
-use crate::demo_referrals::Lcg;
+use super::referrals::Lcg;
 
 /// Stretches cut from each MIT-BIH record.
 const PER_RECORD: usize = 4;
