@@ -756,13 +756,27 @@ async fn lists_that_carry_resident_data_are_audited() {
     }
 }
 
-/// The UI routes that take POST, read from the routers' source: every `.route("…", …)`
-/// whose handlers include `post(`.
+/// The UI routes that take POST, read from the routers' source (every file under
+/// `src/ui`, folders included): every `.route("…", …)` whose handlers include `post(`.
 fn ui_post_routes() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("ui sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = vec![];
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+        &mut files,
+    );
     let mut out = vec![];
-    for entry in std::fs::read_dir(&dir).expect("ui sources") {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("source");
         for piece in text.split(".route(").skip(1) {
             let Some(path) = piece.split('"').nth(1) else {
                 continue;
