@@ -78,114 +78,135 @@ struct Sequence {
 pub fn read(bytes: &[u8]) -> Result<Recording, FormatError> {
     let text = std::str::from_utf8(bytes).map_err(|_| bad("the XML is not UTF-8"))?;
     let mut reader = Reader::from_str(text);
-    let mut stack: Vec<String> = Vec::new();
-    let mut seen_document = false;
-    // Inside the first rhythm series (depth of its <series> element), once its code says so.
-    let mut series_depth: Option<usize> = None;
-    let mut series_is_rhythm = false;
-    let mut series_done = false;
-    let mut sequence: Option<Sequence> = None;
-    let mut in_digits = false;
-    let mut interval: Option<f64> = None;
-    let mut out: Vec<Lead> = Vec::new();
+    let mut p = Parser::default();
     loop {
         let event = reader
             .read_event()
             .map_err(|e| bad(format!("XML at byte {}: {e}", reader.error_position())))?;
         match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(event, Event::Empty(_));
-                let local = e.local_name().as_ref().to_string();
-                if stack.is_empty() {
-                    if local != "AnnotatedECG" {
-                        return Err(bad("not an HL7 aECG document (no <AnnotatedECG>)"));
-                    }
-                    seen_document = true;
-                }
-                let depth = stack.len();
-                let parent = stack.last().map(String::as_str);
-                match local.as_str() {
-                    "series" if series_depth.is_none() && !series_done => {
-                        series_depth = Some(depth);
-                    }
-                    "derivedSeries" => {}
-                    "code" if series_depth == Some(depth.wrapping_sub(1)) => {
-                        series_is_rhythm = attr(e, "code").as_deref() == Some("RHYTHM");
-                    }
-                    "sequence" if series_is_rhythm && !inside(&stack, "derivedSeries") => {
-                        sequence = Some(Sequence::default());
-                    }
-                    "code" if parent == Some("sequence") => {
-                        if let Some(s) = sequence.as_mut() {
-                            s.code = attr(e, "code").unwrap_or_default();
-                        }
-                    }
-                    "origin" | "scale" | "increment" if parent == Some("value") => {
-                        if let Some(s) = sequence.as_mut() {
-                            let q = quantity(e)?;
-                            match local.as_str() {
-                                "origin" => s.origin = q,
-                                "scale" => s.scale = Some(q),
-                                _ => s.increment = Some(q),
-                            }
-                        }
-                    }
-                    "digits" if sequence.is_some() && !empty => in_digits = true,
-                    _ => {}
-                }
-                if !empty {
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(bad("elements nested too deeply"));
-                    }
-                    stack.push(local);
-                }
-            }
-            Event::Text(t) if in_digits => {
-                if let Some(s) = sequence.as_mut() {
+            Event::Start(ref e) => p.start(e, false)?,
+            Event::Empty(ref e) => p.start(e, true)?,
+            Event::Text(t) if p.in_digits => {
+                if let Some(s) = p.sequence.as_mut() {
                     digits(&t, &mut s.digits)?;
                 }
             }
-            Event::End(_) => {
-                let local = stack.pop().unwrap_or_default();
-                let depth = stack.len();
-                match local.as_str() {
-                    "digits" => in_digits = false,
-                    "sequence" => {
-                        in_digits = false;
-                        if let Some(s) = sequence.take() {
-                            finish(s, &mut interval, &mut out)?;
-                        }
-                    }
-                    "series" if series_depth == Some(depth) => {
-                        series_depth = None;
-                        if series_is_rhythm {
-                            series_done = true;
-                        }
-                        series_is_rhythm = false;
-                    }
-                    _ => {}
-                }
-            }
+            Event::End(_) => p.end()?,
             Event::Eof => break,
             _ => {}
         }
     }
-    if !seen_document {
-        return Err(bad("not an HL7 aECG document (no <AnnotatedECG>)"));
+    p.finish()
+}
+
+/// Where the reader is in the document, and what it has read so far.
+#[derive(Default)]
+struct Parser {
+    stack: Vec<String>,
+    seen_document: bool,
+    /// Inside the first rhythm series (depth of its <series> element), once its code
+    /// says so.
+    series_depth: Option<usize>,
+    series_is_rhythm: bool,
+    series_done: bool,
+    sequence: Option<Sequence>,
+    in_digits: bool,
+    interval: Option<f64>,
+    out: Vec<Lead>,
+}
+
+impl Parser {
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), FormatError> {
+        let local = e.local_name().as_ref().to_string();
+        if self.stack.is_empty() {
+            if local != "AnnotatedECG" {
+                return Err(bad("not an HL7 aECG document (no <AnnotatedECG>)"));
+            }
+            self.seen_document = true;
+        }
+        let depth = self.stack.len();
+        let parent = self.stack.last().map(String::as_str);
+        match local.as_str() {
+            "series" if self.series_depth.is_none() && !self.series_done => {
+                self.series_depth = Some(depth);
+            }
+            "derivedSeries" => {}
+            "code" if self.series_depth == Some(depth.wrapping_sub(1)) => {
+                self.series_is_rhythm = attr(e, "code").as_deref() == Some("RHYTHM");
+            }
+            "sequence" if self.series_is_rhythm && !inside(&self.stack, "derivedSeries") => {
+                self.sequence = Some(Sequence::default());
+            }
+            "code" if parent == Some("sequence") => {
+                if let Some(s) = self.sequence.as_mut() {
+                    s.code = attr(e, "code").unwrap_or_default();
+                }
+            }
+            "origin" | "scale" | "increment" if parent == Some("value") => {
+                if let Some(s) = self.sequence.as_mut() {
+                    let q = quantity(e)?;
+                    match local.as_str() {
+                        "origin" => s.origin = q,
+                        "scale" => s.scale = Some(q),
+                        _ => s.increment = Some(q),
+                    }
+                }
+            }
+            "digits" if self.sequence.is_some() && !empty => self.in_digits = true,
+            _ => {}
+        }
+        if !empty {
+            if self.stack.len() >= MAX_DEPTH {
+                return Err(bad("elements nested too deeply"));
+            }
+            self.stack.push(local);
+        }
+        Ok(())
     }
-    if !stack.is_empty() {
-        return Err(bad("the XML ends before the document does"));
+
+    fn end(&mut self) -> Result<(), FormatError> {
+        let local = self.stack.pop().unwrap_or_default();
+        let depth = self.stack.len();
+        match local.as_str() {
+            "digits" => self.in_digits = false,
+            "sequence" => {
+                self.in_digits = false;
+                if let Some(s) = self.sequence.take() {
+                    finish(s, &mut self.interval, &mut self.out)?;
+                }
+            }
+            "series" if self.series_depth == Some(depth) => {
+                self.series_depth = None;
+                if self.series_is_rhythm {
+                    self.series_done = true;
+                }
+                self.series_is_rhythm = false;
+            }
+            _ => {}
+        }
+        Ok(())
     }
-    if out.is_empty() {
-        return Err(FormatError::Data(
-            "the document holds no rhythm waveform (no MDC_ECG_LEAD_* sequence)".into(),
-        ));
+
+    fn finish(self) -> Result<Recording, FormatError> {
+        if !self.seen_document {
+            return Err(bad("not an HL7 aECG document (no <AnnotatedECG>)"));
+        }
+        if !self.stack.is_empty() {
+            return Err(bad("the XML ends before the document does"));
+        }
+        if self.out.is_empty() {
+            return Err(FormatError::Data(
+                "the document holds no rhythm waveform (no MDC_ECG_LEAD_* sequence)".into(),
+            ));
+        }
+        let step = self
+            .interval
+            .ok_or_else(|| bad("the rhythm series has no time increment"))?;
+        Ok(Recording {
+            fs: 1.0 / step,
+            leads: self.out,
+        })
     }
-    let step = interval.ok_or_else(|| bad("the rhythm series has no time increment"))?;
-    Ok(Recording {
-        fs: 1.0 / step,
-        leads: out,
-    })
 }
 
 fn inside(stack: &[String], element: &str) -> bool {
