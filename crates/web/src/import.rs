@@ -224,53 +224,15 @@ pub async fn run(
     table: &Table,
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ImportSummary, ApiError> {
-    let h = &table.headers;
-    let cell =
-        |row: &[String], i: Option<usize>| i.and_then(|i| row.get(i)).map(|s| s.trim().to_string());
-    let (c_name, c_id, c_inst) = (
-        required(h, H_NAME)?,
-        required(h, H_ID)?,
-        required(h, H_INST)?,
-    );
-    let (c_sex, c_birth, c_addr) = (
-        column_of(h, H_SEX),
-        column_of(h, H_BIRTH),
-        column_of(h, H_ADDR),
-    );
-    let c_phone = if kind == ImportKind::Residents {
-        Some(required(h, H_PHONE)?)
-    } else {
-        column_of(h, H_PHONE)
-    };
-    let c_title = if kind == ImportKind::Staff {
-        Some(required(h, H_TITLE)?)
-    } else {
-        None
-    };
-    let (c_spec, c_dept) = (column_of(h, H_SPEC), column_of(h, H_DEPT));
-
-    let institutions: HashMap<String, (Uuid, bool)> = store
-        .list_institutions(community)
-        .await?
-        .into_iter()
-        .map(|i| {
-            let ok = i.active
-                && (kind == ImportKind::Staff || i.kind().is_some_and(|k| k.holds_residents()));
-            (i.code, (i.id, ok))
-        })
-        .collect();
+    let cols = Columns::of(&table.headers, kind)?;
+    let institutions = institutions_for(store, community, kind).await?;
     let mut departments: HashMap<(Uuid, String), Uuid> = HashMap::new();
-
     let mut rejects = Rejects { lines: Vec::new() };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut residents: Vec<(Uuid, ValidResident)> = Vec::with_capacity(BATCH);
-    let mut staff: Vec<(Uuid, Option<Uuid>, ValidStaff)> = Vec::with_capacity(BATCH);
-    let (mut inserted, mut updated) = (0u64, 0u64);
-
+    let mut batch = Batch::default();
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let line = *line;
-        let get = |i: usize| cell(row, Some(i)).unwrap_or_default();
-        let inst = match institutions.get(&get(c_inst)) {
+        let inst = match institutions.get(&cols.get(row, cols.inst)) {
             Some((id, true)) => *id,
             Some((_, false)) => {
                 rejects.field(line, FieldError::new("institution", "institution_invalid"));
@@ -281,80 +243,43 @@ pub async fn run(
                 continue;
             }
         };
-        let id_key = get(c_id).to_ascii_uppercase();
         match kind {
-            ImportKind::Residents => {
-                let input = ResidentInput {
-                    name: get(c_name),
-                    id_number: id_key.clone(),
-                    sex: cell(row, c_sex),
-                    birth_date: cell(row, c_birth),
-                    phone: cell(row, c_phone).unwrap_or_default(),
-                    address: cell(row, c_addr),
-                };
-                match input.validate() {
-                    Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
-                        residents.push((inst, v))
-                    }
-                    Ok(_) => {}
-                    Err(e) => rejects.field(line, e),
+            ImportKind::Residents => match cols.resident(row).validate() {
+                Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
+                    batch.residents.push((inst, v))
                 }
-            }
+                Ok(_) => {}
+                Err(e) => rejects.field(line, e),
+            },
             ImportKind::Staff => {
-                let input = StaffInput {
-                    name: get(c_name),
-                    id_number: id_key.clone(),
-                    sex: cell(row, c_sex),
-                    title: title_code(&cell(row, c_title).unwrap_or_default()),
-                    specialty: cell(row, c_spec),
-                    phone: cell(row, c_phone),
-                };
-                let dept_code = cell(row, c_dept).filter(|d| !d.is_empty());
-                let dept = match dept_code {
+                let dept = match cols.cell(row, cols.dept).filter(|d| !d.is_empty()) {
                     None => None,
-                    Some(code) => {
-                        let key = (inst, code.clone());
-                        if let Some(d) = departments.get(&key) {
-                            Some(*d)
-                        } else if let Some(d) =
-                            store.find_department(community, inst, &code).await?
-                        {
-                            departments.insert(key, d.id);
-                            Some(d.id)
-                        } else {
+                    Some(code) => match department(store, community, &mut departments, inst, code)
+                        .await?
+                    {
+                        Some(d) => Some(d),
+                        None => {
                             rejects
                                 .field(line, FieldError::new("department", "department_invalid"));
                             continue;
                         }
-                    }
+                    },
                 };
-                match input.validate() {
+                match cols.staff(row).validate() {
                     Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
-                        staff.push((inst, dept, v))
+                        batch.staff.push((inst, dept, v))
                     }
                     Ok(_) => {}
                     Err(e) => rejects.field(line, e),
                 }
             }
         }
-        if residents.len() >= BATCH {
-            let (i, u) = store.upsert_residents(community, &residents).await?;
-            (inserted, updated) = (inserted + i, updated + u);
-            residents.clear();
-            progress(n + 1);
-        }
-        if staff.len() >= BATCH {
-            let (i, u) = store.upsert_staff(community, &staff).await?;
-            (inserted, updated) = (inserted + i, updated + u);
-            staff.clear();
+        if batch.flush(store, community, false).await? {
             progress(n + 1);
         }
     }
-    let (i, u) = store.upsert_residents(community, &residents).await?;
-    let (i2, u2) = store.upsert_staff(community, &staff).await?;
-    (inserted, updated) = (inserted + i + i2, updated + u + u2);
+    batch.flush(store, community, true).await?;
     progress(table.rows.len());
-
     let rejects_csv = rejects_csv(table, &rejects.lines);
     let report_id = store
         .save_import_report(
@@ -364,8 +289,8 @@ pub async fn run(
                 kind: kind.as_str(),
                 file_name,
                 total_rows: table.rows.len() as i64,
-                inserted: inserted as i64,
-                updated: updated as i64,
+                inserted: batch.inserted as i64,
+                updated: batch.updated as i64,
                 rejected: rejects.lines.len() as i64,
                 rejects_csv: &rejects_csv,
             },
@@ -374,10 +299,145 @@ pub async fn run(
     Ok(ImportSummary {
         report_id,
         total: table.rows.len(),
-        inserted,
-        updated,
+        inserted: batch.inserted,
+        updated: batch.updated,
         rejected: rejects.lines.len(),
     })
+}
+
+/// Where each field is in the file's columns (required ones checked).
+struct Columns {
+    name: usize,
+    id: usize,
+    inst: usize,
+    sex: Option<usize>,
+    birth: Option<usize>,
+    addr: Option<usize>,
+    phone: Option<usize>,
+    title: Option<usize>,
+    spec: Option<usize>,
+    dept: Option<usize>,
+}
+
+impl Columns {
+    fn of(h: &[String], kind: ImportKind) -> Result<Self, ApiError> {
+        Ok(Columns {
+            name: required(h, H_NAME)?,
+            id: required(h, H_ID)?,
+            inst: required(h, H_INST)?,
+            sex: column_of(h, H_SEX),
+            birth: column_of(h, H_BIRTH),
+            addr: column_of(h, H_ADDR),
+            phone: if kind == ImportKind::Residents {
+                Some(required(h, H_PHONE)?)
+            } else {
+                column_of(h, H_PHONE)
+            },
+            title: if kind == ImportKind::Staff {
+                Some(required(h, H_TITLE)?)
+            } else {
+                None
+            },
+            spec: column_of(h, H_SPEC),
+            dept: column_of(h, H_DEPT),
+        })
+    }
+
+    fn cell(&self, row: &[String], i: Option<usize>) -> Option<String> {
+        i.and_then(|i| row.get(i)).map(|s| s.trim().to_string())
+    }
+
+    fn get(&self, row: &[String], i: usize) -> String {
+        self.cell(row, Some(i)).unwrap_or_default()
+    }
+
+    fn resident(&self, row: &[String]) -> ResidentInput {
+        ResidentInput {
+            name: self.get(row, self.name),
+            id_number: self.get(row, self.id).to_ascii_uppercase(),
+            sex: self.cell(row, self.sex),
+            birth_date: self.cell(row, self.birth),
+            phone: self.cell(row, self.phone).unwrap_or_default(),
+            address: self.cell(row, self.addr),
+        }
+    }
+
+    fn staff(&self, row: &[String]) -> StaffInput {
+        StaffInput {
+            name: self.get(row, self.name),
+            id_number: self.get(row, self.id).to_ascii_uppercase(),
+            sex: self.cell(row, self.sex),
+            title: title_code(&self.cell(row, self.title).unwrap_or_default()),
+            specialty: self.cell(row, self.spec),
+            phone: self.cell(row, self.phone),
+        }
+    }
+}
+
+/// Institutions by code, each with whether rows of `kind` may name it.
+async fn institutions_for(
+    store: &Store,
+    community: Uuid,
+    kind: ImportKind,
+) -> Result<HashMap<String, (Uuid, bool)>, ApiError> {
+    Ok(store
+        .list_institutions(community)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let ok = i.active
+                && (kind == ImportKind::Staff || i.kind().is_some_and(|k| k.holds_residents()));
+            (i.code, (i.id, ok))
+        })
+        .collect())
+}
+
+/// The department `code` of `inst`, looked up once per file.
+async fn department(
+    store: &Store,
+    community: Uuid,
+    known: &mut HashMap<(Uuid, String), Uuid>,
+    inst: Uuid,
+    code: String,
+) -> Result<Option<Uuid>, ApiError> {
+    let key = (inst, code);
+    if let Some(d) = known.get(&key) {
+        return Ok(Some(*d));
+    }
+    let found = store.find_department(community, inst, &key.1).await?;
+    if let Some(d) = &found {
+        known.insert(key, d.id);
+    }
+    Ok(found.map(|d| d.id))
+}
+
+/// Rows waiting to be written, and what the written ones did.
+#[derive(Default)]
+struct Batch {
+    residents: Vec<(Uuid, ValidResident)>,
+    staff: Vec<(Uuid, Option<Uuid>, ValidStaff)>,
+    inserted: u64,
+    updated: u64,
+}
+
+impl Batch {
+    /// Writes the waiting rows when a batch is full (or `all` of them); whether it wrote.
+    async fn flush(&mut self, store: &Store, community: Uuid, all: bool) -> Result<bool, ApiError> {
+        let mut wrote = false;
+        if all || self.residents.len() >= BATCH {
+            let (i, u) = store.upsert_residents(community, &self.residents).await?;
+            (self.inserted, self.updated) = (self.inserted + i, self.updated + u);
+            self.residents.clear();
+            wrote = true;
+        }
+        if all || self.staff.len() >= BATCH {
+            let (i, u) = store.upsert_staff(community, &self.staff).await?;
+            (self.inserted, self.updated) = (self.inserted + i, self.updated + u);
+            self.staff.clear();
+            wrote = true;
+        }
+        Ok(wrote)
+    }
 }
 
 /// The rejected rows as CSV: line number, reason, then the row as it was.
