@@ -719,6 +719,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "家庭医生签约",
         "Family-doctor contracts",
     ),
+    (
+        "family.default_team_name",
+        "{township}家庭医生团队",
+        "{township} family doctor team",
+    ),
     ("family.done.end", "已解约", "Contract ended"),
     ("family.done.renew", "已续约一年", "Renewed for a year"),
     (

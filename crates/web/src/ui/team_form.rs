@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 use yigong_domain::family::MemberRole;
 use yigong_domain::registry::InstitutionKind;
+use yigong_store::institutions::Institution;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/teams/new", get(form).post(create))
@@ -62,10 +63,9 @@ async fn page(
 ) -> UiResult<Response> {
     let lang = user.lang;
     user.require(user.role.edits_registry()).ui(lang)?;
-    let c = state.community.id;
     let institutions = state
         .store
-        .list_institutions(c)
+        .list_institutions(state.community.id)
         .await
         .map_err(|e| UiError(e.into(), lang))?;
     let townships: Vec<(Uuid, String)> = institutions
@@ -78,89 +78,19 @@ async fn page(
     let mut villages = Vec::new();
     let mut name = f.get("name").cloned().unwrap_or_default();
     if let Some(t) = township {
-        villages = institutions
-            .iter()
-            .filter(|i| i.kind == "village" && i.parent_id == Some(t))
-            .map(|i| {
-                (
-                    i.id,
-                    i.name.clone(),
-                    f.contains_key(&format!("village_{}", i.id)),
-                )
-            })
-            .collect();
-        if !villages.iter().any(|v| v.2) && error.is_none() {
-            for v in &mut villages {
-                v.2 = true;
-            }
-        }
-        // The people each role may draw on: the county hospitals, the township and its
-        // villages, each as far as the role fits its level.
-        let places: Vec<(Uuid, String, InstitutionKind)> = institutions
-            .iter()
-            .filter(|i| {
-                i.id == t
-                    || i.parent_id == Some(t)
-                    || matches!(
-                        i.kind(),
-                        Some(InstitutionKind::Lead | InstitutionKind::Member)
-                    )
-            })
-            .filter_map(|i| Some((i.id, i.name.clone(), i.kind()?)))
-            .collect();
-        let mut staff: Vec<(Uuid, String, InstitutionKind)> = Vec::new();
-        for (id, place, kind) in &places {
-            let q = yigong_store::staff::StaffQuery {
-                institution: Some(*id),
-                ..Default::default()
-            };
-            let found = state
-                .store
-                .search_staff(
-                    c,
-                    &q,
-                    yigong_store::PageRequest::new(
-                        None,
-                        Some(yigong_store::PageRequest::MAX_PER_PAGE),
-                    ),
-                )
-                .await
-                .map_err(|e| UiError(e.into(), lang))?;
-            staff.extend(
-                found
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id, format!("{} · {place}", s.name), *kind)),
-            );
-        }
-        for role in MemberRole::ALL {
-            roles.push(RoleSelect {
-                role: role.as_str(),
-                label: lang.t(&format!("family.role.{}", role.as_str())),
-                required: matches!(
-                    role,
-                    MemberRole::Specialist
-                        | MemberRole::TownshipClinician
-                        | MemberRole::PublicHealth
-                        | MemberRole::VillageDoctor
-                ),
-                candidates: {
-                    let chosen = uuid_of(f, &format!("member_{}", role.as_str()));
-                    staff
-                        .iter()
-                        .filter(|s| role.fits(s.2))
-                        .map(|s| (s.0, s.1.clone(), chosen == Some(s.0)))
-                        .collect()
-                },
-            });
-        }
+        villages = village_choices(&institutions, t, f, error.is_none());
+        let staff = candidates(state, &institutions, t)
+            .await
+            .map_err(|e| UiError(e, lang))?;
+        roles = role_selects(lang, f, &staff);
         if name.is_empty() {
             let township_name = townships
                 .iter()
                 .find(|x| x.0 == t)
-                .map(|x| x.1.clone())
-                .unwrap_or_default();
-            name = format!("{township_name}家庭医生团队");
+                .map_or("", |x| x.1.as_str());
+            name = lang
+                .t("family.default_team_name")
+                .replace("{township}", township_name);
         }
     }
     let view = FormPage {
@@ -186,6 +116,101 @@ async fn page(
         StatusCode::OK
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// The township's village clinics, each with whether it is ticked: as submitted, or all
+/// of them on a fresh form.
+fn village_choices(
+    institutions: &[Institution],
+    township: Uuid,
+    f: &Fields,
+    fresh: bool,
+) -> Vec<(Uuid, String, bool)> {
+    let mut villages: Vec<(Uuid, String, bool)> = institutions
+        .iter()
+        .filter(|i| i.kind == "village" && i.parent_id == Some(township))
+        .map(|i| {
+            (
+                i.id,
+                i.name.clone(),
+                f.contains_key(&format!("village_{}", i.id)),
+            )
+        })
+        .collect();
+    if fresh && !villages.iter().any(|v| v.2) {
+        for v in &mut villages {
+            v.2 = true;
+        }
+    }
+    villages
+}
+
+/// The people a team of `township` may draw on: the county hospitals', the township's
+/// and its villages', each labelled with their place.
+async fn candidates(
+    state: &AppState,
+    institutions: &[Institution],
+    township: Uuid,
+) -> Result<Vec<(Uuid, String, InstitutionKind)>, ApiError> {
+    let places = institutions.iter().filter(|i| {
+        i.id == township
+            || i.parent_id == Some(township)
+            || matches!(
+                i.kind(),
+                Some(InstitutionKind::Lead | InstitutionKind::Member)
+            )
+    });
+    let mut staff = Vec::new();
+    for place in places {
+        let Some(kind) = place.kind() else { continue };
+        let q = yigong_store::staff::StaffQuery {
+            institution: Some(place.id),
+            ..Default::default()
+        };
+        let all =
+            yigong_store::PageRequest::new(None, Some(yigong_store::PageRequest::MAX_PER_PAGE));
+        let found = state
+            .store
+            .search_staff(state.community.id, &q, all)
+            .await?;
+        staff.extend(
+            found
+                .items
+                .into_iter()
+                .map(|s| (s.id, format!("{} · {}", s.name, place.name), kind)),
+        );
+    }
+    Ok(staff)
+}
+
+/// One select per team role, offering the people whose level fits it.
+fn role_selects(
+    lang: crate::i18n::Lang,
+    f: &Fields,
+    staff: &[(Uuid, String, InstitutionKind)],
+) -> Vec<RoleSelect> {
+    MemberRole::ALL
+        .iter()
+        .map(|role| {
+            let chosen = uuid_of(f, &format!("member_{}", role.as_str()));
+            RoleSelect {
+                role: role.as_str(),
+                label: lang.t(&format!("family.role.{}", role.as_str())),
+                required: matches!(
+                    role,
+                    MemberRole::Specialist
+                        | MemberRole::TownshipClinician
+                        | MemberRole::PublicHealth
+                        | MemberRole::VillageDoctor
+                ),
+                candidates: staff
+                    .iter()
+                    .filter(|s| role.fits(s.2))
+                    .map(|s| (s.0, s.1.clone(), chosen == Some(s.0)))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 async fn form(
