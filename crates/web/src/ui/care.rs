@@ -8,6 +8,7 @@ use super::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use crate::api::screening::{self as api, CopdBody, DecisionBody, ScreeningBody};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -119,32 +120,11 @@ pub async fn view(
             renewal_due: (k.end_date - today).whole_days() <= RENEWAL_WINDOW_DAYS,
             end: k.end_date.to_string(),
         });
-    let mut teams: Vec<(Uuid, String)> = Vec::new();
-    if manages {
-        let covering = state
-            .store
-            .teams_covering(c, &[r.institution_id])
-            .await
-            .map_err(err)?;
-        let based = state
-            .store
-            .list_teams(
-                c,
-                Some(&[r.institution_id]),
-                yigong_store::PageRequest::new(None, Some(100)),
-            )
-            .await
-            .map_err(err)?;
-        for (id, name) in covering
-            .into_iter()
-            .map(|t| (t.0, t.1))
-            .chain(based.items.into_iter().map(|t| (t.id, t.name)))
-        {
-            if !teams.iter().any(|t| t.0 == id) {
-                teams.push((id, name));
-            }
-        }
-    }
+    let teams = if manages {
+        team_choices(state, r.institution_id).await.map_err(err)?
+    } else {
+        vec![]
+    };
     let registers = state
         .store
         .registers_of(c, r.id)
@@ -166,41 +146,6 @@ pub async fn view(
         .collect();
     // The page has loaded the resident in the user's scope and audited the read.
     let s = api::resident_screenings(state, user, r.id).await.ui(lang)?;
-    let screenings = s
-        .screenings
-        .iter()
-        .map(|x| ScreeningLine {
-            on: x.screened_on.to_string(),
-            place: x.institution_name.clone(),
-            bp: match (x.systolic, x.diastolic) {
-                (Some(a), Some(b)) => format!("{a}/{b}"),
-                _ => "—".into(),
-            },
-            glucose: opt(x.glucose),
-            copd: opt(x.copd_score),
-            findings: lang.labels("screening.finding", &x.findings),
-        })
-        .collect();
-    let suspicions = s
-        .suspicions
-        .into_iter()
-        .map(|v| SuspicionLine {
-            id: v.suspicion.id,
-            condition: lang.t(&format!("screening.condition.{}", v.suspicion.condition)),
-            opened_on: v.suspicion.opened_on.to_string(),
-            open: v.suspicion.status == "open",
-            status: lang.t(&format!("screening.status.{}", v.suspicion.status)),
-            support: v
-                .raised_days
-                .zip(v.days_needed)
-                .map(|(d, n)| format!("{d}/{n}")),
-            met: v
-                .raised_days
-                .zip(v.days_needed)
-                .is_some_and(|(d, n)| d >= n),
-            registers: v.suspicion.condition != "copd",
-        })
-        .collect();
     Ok(Some(CareView {
         manages,
         contract,
@@ -216,10 +161,75 @@ pub async fn view(
             .map(|e| (e.as_str(), lang.t(&format!("family.end.{}", e.as_str()))))
             .collect(),
         registers,
-        screenings,
-        suspicions,
+        screenings: s
+            .screenings
+            .iter()
+            .map(|x| screening_line(lang, x))
+            .collect(),
+        suspicions: s
+            .suspicions
+            .into_iter()
+            .map(|v| suspicion_line(lang, v))
+            .collect(),
         today: today.to_string(),
     }))
+}
+
+/// The teams a resident of `clinic` may sign with: those covering the clinic, then those
+/// based there, each once.
+async fn team_choices(
+    state: &AppState,
+    clinic: Uuid,
+) -> Result<Vec<(Uuid, String)>, yigong_store::StoreError> {
+    let c = state.community.id;
+    let covering = state.store.teams_covering(c, &[clinic]).await?;
+    let based = state
+        .store
+        .list_teams(
+            c,
+            Some(&[clinic]),
+            yigong_store::PageRequest::new(None, Some(100)),
+        )
+        .await?;
+    let mut teams: Vec<(Uuid, String)> = Vec::new();
+    for (id, name) in covering
+        .into_iter()
+        .map(|t| (t.0, t.1))
+        .chain(based.items.into_iter().map(|t| (t.id, t.name)))
+    {
+        if !teams.iter().any(|t| t.0 == id) {
+            teams.push((id, name));
+        }
+    }
+    Ok(teams)
+}
+
+fn screening_line(lang: Lang, x: &yigong_store::screening::Screening) -> ScreeningLine {
+    ScreeningLine {
+        on: x.screened_on.to_string(),
+        place: x.institution_name.clone(),
+        bp: match (x.systolic, x.diastolic) {
+            (Some(a), Some(b)) => format!("{a}/{b}"),
+            _ => "—".into(),
+        },
+        glucose: opt(x.glucose),
+        copd: opt(x.copd_score),
+        findings: lang.labels("screening.finding", &x.findings),
+    }
+}
+
+fn suspicion_line(lang: Lang, v: api::SuspicionView) -> SuspicionLine {
+    let support = v.raised_days.zip(v.days_needed);
+    SuspicionLine {
+        id: v.suspicion.id,
+        condition: lang.t(&format!("screening.condition.{}", v.suspicion.condition)),
+        opened_on: v.suspicion.opened_on.to_string(),
+        open: v.suspicion.status == "open",
+        status: lang.t(&format!("screening.status.{}", v.suspicion.status)),
+        support: support.map(|(d, n)| format!("{d}/{n}")),
+        met: support.is_some_and(|(d, n)| d >= n),
+        registers: v.suspicion.condition != "copd",
+    }
 }
 
 /// After a care form: the page again, with what happened or what was wrong.
