@@ -329,19 +329,10 @@ pub fn day_of_care(raw: Option<&str>, field: &'static str, today: Date) -> ApiRe
     Ok(day)
 }
 
-/// Checks a visit, decides what follows by the standard's rules, and records both.
-pub async fn record(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    b: &FollowUpBody,
-) -> ApiResult<FollowUpOutcome> {
-    let clinics = clinics(user)?;
-    let register = load(state, user, id, "chronic.follow_up").await?;
-    if !clinics.contains(&register.institution_id) {
-        return Err(ApiError::not_found());
-    }
-    let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
+/// Checks a follow-up's body against the register's disease: the values measured are
+/// plausible, the disease's own reading is there, the notes fit, and the adherence and
+/// lifestyle codes are known. The day of the visit, and the lifestyle codes, each once.
+fn checked(b: &FollowUpBody, disease: Disease) -> ApiResult<(Date, Vec<&'static str>)> {
     check_measured(b.systolic, b.diastolic, b.glucose, b.weight_kg, b.height_cm)?;
     match disease {
         Disease::Hypertension if b.systolic.is_none() => {
@@ -366,7 +357,7 @@ pub async fn record(
     if !adherence.is_empty() && !ADHERENCE.contains(&adherence) {
         return Err(unprocessable("adherence", "invalid_field"));
     }
-    let mut lifestyle: Vec<&str> = Vec::new();
+    let mut lifestyle: Vec<&'static str> = Vec::new();
     for l in &b.lifestyle {
         let code = LIFESTYLE
             .iter()
@@ -376,6 +367,24 @@ pub async fn record(
             lifestyle.push(code);
         }
     }
+    Ok((visit_on, lifestyle))
+}
+
+/// Checks a visit, decides what follows by the standard's rules, and records both.
+pub async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    b: &FollowUpBody,
+) -> ApiResult<FollowUpOutcome> {
+    let clinics = clinics(user)?;
+    let register = load(state, user, id, "chronic.follow_up").await?;
+    if !clinics.contains(&register.institution_id) {
+        return Err(ApiError::not_found());
+    }
+    let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
+    let (visit_on, lifestyle) = checked(b, disease)?;
+    let adherence = b.adherence.trim();
     let reading = Reading {
         systolic: b.systolic,
         diastolic: b.diastolic,
