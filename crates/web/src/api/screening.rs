@@ -348,6 +348,76 @@ pub struct DecisionOutcome {
     pub register_id: Option<Uuid>,
 }
 
+/// The suspicion, when it is in one of the user's clinics and (if the request names one)
+/// of that resident; otherwise the refusal is audited and answered 404.
+async fn suspicion_in_reach(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    of_resident: Option<Uuid>,
+) -> ApiResult<Suspicion> {
+    let clinics = clinics(user)?;
+    match state.store.get_suspicion(state.community.id, id).await {
+        Ok(s)
+            if clinics.contains(&s.institution_id)
+                && of_resident.is_none_or(|r| r == s.resident_id) =>
+        {
+            Ok(s)
+        }
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            user.audit(
+                state,
+                "chronic.suspicion.decide",
+                "suspicion",
+                Some(id),
+                false,
+                "reach",
+            )
+            .await?;
+            Err(ApiError::not_found())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A confirmation's basis (screening readings must meet the criteria) and the register it
+/// opens, if the condition has one.
+async fn confirmation(
+    state: &AppState,
+    s: &Suspicion,
+    condition: Condition,
+    b: &DecisionBody,
+    today: Date,
+) -> ApiResult<(&'static str, Option<NewRegister>)> {
+    let basis = match b.basis.as_deref().unwrap_or("") {
+        "screening" => "screening",
+        "hospital" => "hospital",
+        "clinical" => "clinical",
+        _ => return Err(unprocessable("basis", "required")),
+    };
+    if basis == "screening" {
+        let screenings = state
+            .store
+            .screenings_of(state.community.id, s.resident_id)
+            .await?;
+        if let Some(sup) = support(&s.condition, &screenings).filter(|x| !x.met()) {
+            return Err(unprocessable("basis", "criteria_not_met")
+                .with_detail(format!("{}/{}", sup.days, sup.needed)));
+        }
+    }
+    let diagnosed_on = day_of_care(b.diagnosed_on.as_deref(), "diagnosed_on", today)?;
+    let register = condition.register().map(|d| NewRegister {
+        resident_id: s.resident_id,
+        disease: d.as_str(),
+        institution_id: s.institution_id,
+        responsible_staff_id: b.responsible_staff_id,
+        diagnosed_on,
+        enrolled_on: today,
+        next_due: today + Duration::days(i64::from(STANDARD.recheck_days)),
+    });
+    Ok((basis, register))
+}
+
 /// Confirms or excludes an open suspicion at one of the user's clinics.
 pub async fn decide_for(
     state: &AppState,
@@ -360,28 +430,7 @@ pub async fn decide_for(
     of_resident: Option<Uuid>,
 ) -> ApiResult<DecisionOutcome> {
     let c = state.community.id;
-    let clinics = clinics(user)?;
-    let s = match state.store.get_suspicion(c, id).await {
-        Ok(s)
-            if clinics.contains(&s.institution_id)
-                && of_resident.is_none_or(|r| r == s.resident_id) =>
-        {
-            s
-        }
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
-            user.audit(
-                state,
-                "chronic.suspicion.decide",
-                "suspicion",
-                Some(id),
-                false,
-                "reach",
-            )
-            .await?;
-            return Err(ApiError::not_found());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let s = suspicion_in_reach(state, user, id, of_resident).await?;
     if s.status != "open" {
         return Err(ApiError::new(StatusCode::CONFLICT, "suspicion_closed"));
     }
@@ -394,29 +443,7 @@ pub async fn decide_for(
     let (outcome, basis, register) = match decision {
         "exclude" => ("excluded", None, None),
         "confirm" => {
-            let basis = match b.basis.as_deref().unwrap_or("") {
-                "screening" => "screening",
-                "hospital" => "hospital",
-                "clinical" => "clinical",
-                _ => return Err(unprocessable("basis", "required")),
-            };
-            if basis == "screening" {
-                let screenings = state.store.screenings_of(c, s.resident_id).await?;
-                if let Some(sup) = support(&s.condition, &screenings).filter(|x| !x.met()) {
-                    return Err(unprocessable("basis", "criteria_not_met")
-                        .with_detail(format!("{}/{}", sup.days, sup.needed)));
-                }
-            }
-            let diagnosed_on = day_of_care(b.diagnosed_on.as_deref(), "diagnosed_on", today)?;
-            let register = condition.register().map(|d| NewRegister {
-                resident_id: s.resident_id,
-                disease: d.as_str(),
-                institution_id: s.institution_id,
-                responsible_staff_id: b.responsible_staff_id,
-                diagnosed_on,
-                enrolled_on: today,
-                next_due: today + Duration::days(i64::from(STANDARD.recheck_days)),
-            });
+            let (basis, register) = confirmation(state, &s, condition, b, today).await?;
             ("confirmed", Some(basis), register)
         }
         _ => return Err(ApiError::not_found()),
