@@ -420,18 +420,15 @@ pub async fn contract_action(
     Ok(Json(act(&state, &user, id, &action, &b, None).await?))
 }
 
-/// Renews, transfers or ends an active contract of a resident the user may sign.
-pub async fn act(
+/// The contract, when its resident is in one of the user's clinics and (if the request
+/// names one) is that resident; otherwise the refusal is audited and answered 404.
+async fn contract_in_reach(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     action: &str,
-    b: &ContractAction,
-    // The resident the request names (a page's URL): a contract of another is refused
-    // before anything is written.
     of_resident: Option<Uuid>,
 ) -> ApiResult<yigong_store::family::Contract> {
-    use yigong_domain::family::{EndReason, Term};
     let c = state.community.id;
     let clinics = crate::api::chronic::clinics(user)?;
     let old = match state.store.get_contract(c, id).await {
@@ -448,6 +445,23 @@ pub async fn act(
             .await?;
         return Err(ApiError::not_found());
     }
+    Ok(old)
+}
+
+/// Renews, transfers or ends an active contract of a resident the user may sign.
+pub async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+    b: &ContractAction,
+    // The resident the request names (a page's URL): a contract of another is refused
+    // before anything is written.
+    of_resident: Option<Uuid>,
+) -> ApiResult<yigong_store::family::Contract> {
+    use yigong_domain::family::{EndReason, Term};
+    let c = state.community.id;
+    let old = contract_in_reach(state, user, id, action, of_resident).await?;
     if old.status != "active" {
         return Err(ApiError::new(StatusCode::CONFLICT, "contract_not_active"));
     }
