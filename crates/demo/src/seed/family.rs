@@ -19,7 +19,7 @@ use yigong_store::screening::NewScreening;
 pub const TEAMS: usize = 185;
 
 /// What the history added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Added {
     pub teams: usize,
     pub contracts: usize,
@@ -163,44 +163,78 @@ pub async fn add_history(
         .collect();
     townships.retain(|t| !t.2.is_empty());
     let (Some(lead), false) = (lead, townships.is_empty()) else {
-        return Ok(Added {
-            teams: 0,
-            contracts: 0,
-            registers: 0,
-            visits: 0,
-            screenings: 0,
-            open_suspicions: 0,
-        });
+        return Ok(Added::default());
     };
-    let mut staff: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut staff = StaffByPlace::default();
     for (id, institution) in store.staff_places(community).await? {
-        staff.entry(institution).or_default().push(id);
+        staff.0.entry(institution).or_default().push(id);
     }
-    let pick = |place: Uuid, k: usize| {
-        staff
+    let teams = plan_teams(&townships, lead, &staff);
+    let residents = store.resident_births(community).await?;
+    let (registers, on_register) = plan_registers(&mut rng, &residents, &staff, today);
+    let (mut contracts, contract_team) =
+        plan_contracts(&mut rng, &residents, &teams, &on_register, today);
+    // The teams get their ids as they are stored; contracts refer to them by index until then.
+    let team_ids = store.bulk_load_teams(community, &teams.teams).await?;
+    for (c, team) in contracts.iter_mut().zip(&contract_team) {
+        c.team_id = team_ids[*team];
+    }
+    store.bulk_load_contracts(community, &contracts).await?;
+    store.bulk_load_chronic(community, &registers).await?;
+    let screenings = screenings(&mut rng, &residents, &on_register, today);
+    store.bulk_load_screenings(community, &screenings).await?;
+    Ok(Added {
+        teams: teams.teams.len(),
+        contracts: contracts.len(),
+        registers: registers.len(),
+        visits: registers.iter().map(|r| r.1.len()).sum(),
+        screenings: screenings.len(),
+        open_suspicions: screenings.iter().map(|s| s.suspect.len()).sum(),
+    })
+}
+
+/// The staff of each place, by id.
+#[derive(Default)]
+struct StaffByPlace(HashMap<Uuid, Vec<Uuid>>);
+
+impl StaffByPlace {
+    /// The `k`th of the place's staff (round the list), if it has any.
+    fn pick(&self, place: Uuid, k: usize) -> Option<Uuid> {
+        self.0
             .get(&place)
             .filter(|s| !s.is_empty())
             .map(|s| s[k % s.len()])
-    };
+    }
+}
 
-    // Teams: 185 over the townships by their villages; each covers a run of villages.
+/// The teams, and which team (by index) serves each village and each township.
+struct Teams {
+    teams: Vec<NewTeam>,
+    of_village: HashMap<Uuid, usize>,
+    first_of_township: HashMap<Uuid, usize>,
+}
+
+/// Teams: 185 over the townships by their villages; each covers a run of villages.
+fn plan_teams(townships: &[(Uuid, String, Vec<Uuid>)], lead: Uuid, staff: &StaffByPlace) -> Teams {
     let counts = apportion(
         TEAMS,
         &townships.iter().map(|t| t.2.len()).collect::<Vec<_>>(),
     );
-    let mut teams = Vec::new();
-    let mut team_of_village: HashMap<Uuid, usize> = HashMap::new();
-    let mut first_team_of: HashMap<Uuid, usize> = HashMap::new();
+    let mut out = Teams {
+        teams: Vec::new(),
+        of_village: HashMap::new(),
+        first_of_township: HashMap::new(),
+    };
     for ((town, name, villages), k) in townships.iter().zip(counts) {
         let k = k.clamp(1, villages.len());
         for j in 0..k {
             let (from, to) = (villages.len() * j / k, villages.len() * (j + 1) / k);
             let covered = villages[from..to].to_vec();
             let (Some(specialist), Some(clinician), Some(public_health), Some(village_doctor)) = (
-                pick(lead, teams.len()),
-                pick(*town, 3 * j),
-                pick(*town, 3 * j + 1),
-                covered.iter().find_map(|v| pick(*v, 0)),
+                staff.pick(lead, out.teams.len()),
+                staff.pick(*town, 3 * j),
+                staff.pick(*town, 3 * j + 1),
+                covered.iter().find_map(|v| staff.pick(*v, 0)),
             ) else {
                 continue;
             };
@@ -210,18 +244,19 @@ pub async fn add_history(
                 (public_health, MemberRole::PublicHealth.as_str()),
                 (village_doctor, MemberRole::VillageDoctor.as_str()),
             ];
-            if let Some(nurse) =
-                pick(*town, 3 * j + 2).filter(|n| members.iter().all(|(m, _)| m != n))
+            if let Some(nurse) = staff
+                .pick(*town, 3 * j + 2)
+                .filter(|n| members.iter().all(|(m, _)| m != n))
             {
                 members.push((nurse, MemberRole::Nurse.as_str()));
             }
             members.dedup_by_key(|m| m.0);
-            let index = teams.len();
-            first_team_of.entry(*town).or_insert(index);
+            let index = out.teams.len();
+            out.first_of_township.entry(*town).or_insert(index);
             for v in &covered {
-                team_of_village.insert(*v, index);
+                out.of_village.insert(*v, index);
             }
-            teams.push(NewTeam {
+            out.teams.push(NewTeam {
                 name: format!("{name}第{}家庭医生团队", j + 1),
                 institution_id: *town,
                 leader_staff_id: clinician,
@@ -230,12 +265,22 @@ pub async fn add_history(
             });
         }
     }
+    out
+}
 
-    // Registers with a year of visits; then contracts for the key population.
-    let residents = store.resident_births(community).await?;
+type Registers = Vec<(NewRegister, Vec<NewFollowUp>)>;
+
+/// Registers with a year of visits, at county prevalence by age; and each resident's
+/// diseases on a register.
+fn plan_registers(
+    rng: &mut Lcg,
+    residents: &[(Uuid, Uuid, Date)],
+    staff: &StaffByPlace,
+    today: Date,
+) -> (Registers, HashMap<Uuid, Vec<Disease>>) {
     let mut registers = Vec::new();
     let mut on_register: HashMap<Uuid, Vec<Disease>> = HashMap::new();
-    for (resident, place, birth) in &residents {
+    for (resident, place, birth) in residents {
         let age = age_on(*birth, today);
         for disease in Disease::ALL {
             if !rng.chance_per_mille(prevalence(disease, age)) {
@@ -250,13 +295,13 @@ pub async fn add_history(
                 Disease::Diabetes => 48,
             };
             let control = if rng.chance(well) { 92 } else { 8 };
-            let history = visits(&mut rng, disease, age, from, today, control);
+            let history = visits(rng, disease, age, from, today, control);
             registers.push((
                 NewRegister {
                     resident_id: *resident,
                     disease: disease.as_str(),
                     institution_id: *place,
-                    responsible_staff_id: pick(*place, 0),
+                    responsible_staff_id: staff.pick(*place, 0),
                     diagnosed_on: enrolled - Duration::days(rng.below(60) as i64),
                     enrolled_on: enrolled,
                     next_due: from,
@@ -266,12 +311,25 @@ pub async fn add_history(
             on_register.entry(*resident).or_default().push(disease);
         }
     }
+    (registers, on_register)
+}
+
+/// Contracts for about four in five of the key population and one in four of the others,
+/// each with the index of its team.
+fn plan_contracts(
+    rng: &mut Lcg,
+    residents: &[(Uuid, Uuid, Date)],
+    teams: &Teams,
+    on_register: &HashMap<Uuid, Vec<Disease>>,
+    today: Date,
+) -> (Vec<NewContract>, Vec<usize>) {
     let mut contracts = Vec::new();
     let mut contract_team: Vec<usize> = Vec::new();
-    for (resident, place, birth) in &residents {
-        let Some(&team) = team_of_village
+    for (resident, place, birth) in residents {
+        let Some(&team) = teams
+            .of_village
             .get(place)
-            .or_else(|| first_team_of.get(place))
+            .or_else(|| teams.first_of_township.get(place))
         else {
             continue;
         };
@@ -313,23 +371,7 @@ pub async fn add_history(
         });
         contract_team.push(team);
     }
-    // The teams get their ids as they are stored; contracts refer to them by index until then.
-    let team_ids = store.bulk_load_teams(community, &teams).await?;
-    for (c, team) in contracts.iter_mut().zip(&contract_team) {
-        c.team_id = team_ids[*team];
-    }
-    store.bulk_load_contracts(community, &contracts).await?;
-    store.bulk_load_chronic(community, &registers).await?;
-    let screenings = screenings(&mut rng, &residents, &on_register, today);
-    store.bulk_load_screenings(community, &screenings).await?;
-    Ok(Added {
-        teams: teams.len(),
-        contracts: contracts.len(),
-        registers: registers.len(),
-        visits: registers.iter().map(|r| r.1.len()).sum(),
-        screenings: screenings.len(),
-        open_suspicions: screenings.iter().map(|s| s.suspect.len()).sum(),
-    })
+    (contracts, contract_team)
 }
 
 /// Key groups set by hand, with how many residents in a thousand belong to them.
