@@ -245,142 +245,13 @@ pub async fn add_history(
 ) -> anyhow::Result<usize> {
     let mut rng = Lcg(seed ^ 0x00ec_6000);
     let samples = samples(dir)?;
-    let institutions = store.list_institutions(community).await?;
-    let grassroots: std::collections::HashSet<Uuid> = institutions
-        .iter()
-        .filter(|i| i.kind == "township" || i.kind == "village")
-        .map(|i| i.id)
-        .collect();
-    let residents: Vec<(Uuid, Uuid)> = store
-        .resident_sample(community, 5000)
-        .await?
-        .into_iter()
-        .filter(|(_, inst)| grassroots.contains(inst))
-        .collect();
-    if residents.is_empty() {
+    let Some(cast) = Cast::of(store, community).await? else {
         return Ok(0);
-    }
-    let mut accounts = std::collections::HashMap::new();
-    for name in ["ecg", "specialist", "township", "village"] {
-        if let Some(a) = store.find_account(community, name).await? {
-            accounts.insert(name, a);
-        }
-    }
-    let readers: Vec<Uuid> = ["ecg", "specialist"]
-        .iter()
-        .filter_map(|n| accounts.get(n))
-        .map(|a| a.id)
-        .collect();
-    let senders: Vec<(Uuid, Uuid)> = ["township", "village"]
-        .iter()
-        .filter_map(|n| accounts.get(n))
-        .map(|a| (a.institution_id, a.id))
-        .collect();
-    if readers.is_empty() {
-        return Ok(0);
-    }
+    };
     let now = OffsetDateTime::now_utc();
     let mut rows = Vec::with_capacity(samples.len());
     for (k, sample) in samples.into_iter().enumerate() {
-        let named: Vec<(&str, &[u8])> = sample
-            .files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        let (format, recording) = read_upload(&named, None)?;
-        let measured = measure::measure(&recording);
-        let alerts: Vec<&str> = measured.alerts.iter().map(|a| a.as_str()).collect();
-        let chest_pain = rng.chance(15);
-        let urgency = Urgency::assess(&alerts, chest_pain);
-        let (resident, institution) = residents[rng.below(residents.len() as u64) as usize];
-        // Spread over the period, oldest first; the last few arrived within the hour.
-        let age = if k % 40 == 0 {
-            rng.minutes(1, 50)
-        } else {
-            rng.minutes(60, DAYS * 24 * 60)
-        };
-        let created_at = now - age;
-        let mut findings = sample.findings.clone();
-        match measured.heart_rate_bpm {
-            Some(hr) if hr < 60.0 && findings == ["sinus_rhythm"] => {
-                findings.push("sinus_bradycardia")
-            }
-            Some(hr) if hr > 100.0 && findings == ["sinus_rhythm"] => {
-                findings.push("sinus_tachycardia")
-            }
-            _ => {}
-        }
-        let critical = findings
-            .iter()
-            .any(|f| finding(f).is_some_and(|f| f.critical));
-        let reader = readers[rng.below(readers.len() as u64) as usize];
-        let (lo, hi) = match urgency {
-            Urgency::Critical => (2, 12),
-            Urgency::Urgent => (3, 25),
-            Urgency::Routine => (8, 150),
-        };
-        let report_at = created_at + rng.minutes(lo, hi);
-        let claimed_at = created_at + (report_at - created_at) / 3;
-        let (claimed, report) = if report_at > now {
-            // Still on the worklist; one in three already claimed.
-            (
-                rng.chance(33)
-                    .then_some((reader, created_at + Duration::minutes(1))),
-                None,
-            )
-        } else {
-            let conclusion = findings
-                .iter()
-                .filter_map(|f| finding(f).map(|f| f.zh))
-                .collect::<Vec<_>>()
-                .join("，");
-            let report = NewReport {
-                findings: findings.join(","),
-                conclusion: format!("{conclusion}。请结合临床。"),
-                critical,
-            };
-            (Some((reader, claimed_at)), Some((report, report_at)))
-        };
-        let uploader = senders
-            .iter()
-            .find(|(i, _)| *i == institution)
-            .map(|(_, a)| *a);
-        let acknowledged = match (&report, critical) {
-            (Some((_, at)), true) => {
-                let ack_at = *at + rng.minutes(2, 30);
-                (ack_at < now && now - *at > Duration::hours(2))
-                    .then_some((uploader.unwrap_or(reader), ack_at))
-            }
-            _ => None,
-        };
-        rows.push(HistoricStudy {
-            study: NewStudy {
-                resident_id: resident,
-                from_institution_id: institution,
-                uploaded_by: uploader,
-                urgency_rank: urgency.rank(),
-                chest_pain,
-                symptoms: if chest_pain {
-                    "胸痛、胸闷".into()
-                } else {
-                    String::new()
-                },
-                symptom_onset_at: chest_pain.then(|| created_at - rng.minutes(20, 180)),
-                recorded_at: created_at - rng.minutes(2, 15),
-                format: format.as_str().to_string(),
-                sample_rate: recording.fs,
-                lead_count: recording.leads.len() as i32,
-                samples_per_lead: recording.len() as i64,
-                heart_rate: measured.heart_rate_bpm,
-                alerts: alerts.join(","),
-                measurements: serde_json::to_string(&measured)?,
-                files: sample.files,
-            },
-            created_at,
-            claimed,
-            report,
-            acknowledged,
-        });
+        rows.push(historic(&mut rng, k, sample, &cast, now)?);
     }
     rows.sort_by_key(|r| r.created_at);
     // The newest critical report is still waiting for its clinic's acknowledgement, so
@@ -394,4 +265,169 @@ pub async fn add_history(
     }
     store.bulk_load_studies(community, &rows).await?;
     Ok(rows.len())
+}
+
+/// Who takes part: grassroots residents (and their clinics), the demo readers, and the
+/// demo accounts that send from their clinics.
+struct Cast {
+    residents: Vec<(Uuid, Uuid)>,
+    readers: Vec<Uuid>,
+    senders: Vec<(Uuid, Uuid)>,
+}
+
+impl Cast {
+    /// `None` when the community has no grassroots residents or no reader.
+    async fn of(store: &Store, community: Uuid) -> anyhow::Result<Option<Cast>> {
+        let institutions = store.list_institutions(community).await?;
+        let grassroots: std::collections::HashSet<Uuid> = institutions
+            .iter()
+            .filter(|i| i.kind == "township" || i.kind == "village")
+            .map(|i| i.id)
+            .collect();
+        let residents: Vec<(Uuid, Uuid)> = store
+            .resident_sample(community, 5000)
+            .await?
+            .into_iter()
+            .filter(|(_, inst)| grassroots.contains(inst))
+            .collect();
+        if residents.is_empty() {
+            return Ok(None);
+        }
+        let mut accounts = std::collections::HashMap::new();
+        for name in ["ecg", "specialist", "township", "village"] {
+            if let Some(a) = store.find_account(community, name).await? {
+                accounts.insert(name, a);
+            }
+        }
+        let readers: Vec<Uuid> = ["ecg", "specialist"]
+            .iter()
+            .filter_map(|n| accounts.get(n))
+            .map(|a| a.id)
+            .collect();
+        let senders: Vec<(Uuid, Uuid)> = ["township", "village"]
+            .iter()
+            .filter_map(|n| accounts.get(n))
+            .map(|a| (a.institution_id, a.id))
+            .collect();
+        Ok((!readers.is_empty()).then_some(Cast {
+            residents,
+            readers,
+            senders,
+        }))
+    }
+}
+
+/// The `k`th study of the history: a sample recording sent for a resident some time in
+/// the period, read (or still waiting) and, when critical, acknowledged.
+fn historic(
+    rng: &mut Lcg,
+    k: usize,
+    sample: Sample,
+    cast: &Cast,
+    now: OffsetDateTime,
+) -> anyhow::Result<HistoricStudy> {
+    let named: Vec<(&str, &[u8])> = sample
+        .files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let (format, recording) = read_upload(&named, None)?;
+    let measured = measure::measure(&recording);
+    let alerts: Vec<&str> = measured.alerts.iter().map(|a| a.as_str()).collect();
+    let chest_pain = rng.chance(15);
+    let urgency = Urgency::assess(&alerts, chest_pain);
+    let (resident, institution) = cast.residents[rng.below(cast.residents.len() as u64) as usize];
+    // Spread over the period, oldest first; the last few arrived within the hour.
+    let age = if k % 40 == 0 {
+        rng.minutes(1, 50)
+    } else {
+        rng.minutes(60, DAYS * 24 * 60)
+    };
+    let created_at = now - age;
+    let findings = with_rate(sample.findings.clone(), measured.heart_rate_bpm);
+    let critical = findings
+        .iter()
+        .any(|f| finding(f).is_some_and(|f| f.critical));
+    let reader = cast.readers[rng.below(cast.readers.len() as u64) as usize];
+    let (lo, hi) = match urgency {
+        Urgency::Critical => (2, 12),
+        Urgency::Urgent => (3, 25),
+        Urgency::Routine => (8, 150),
+    };
+    let report_at = created_at + rng.minutes(lo, hi);
+    let claimed_at = created_at + (report_at - created_at) / 3;
+    let (claimed, report) = if report_at > now {
+        // Still on the worklist; one in three already claimed.
+        (
+            rng.chance(33)
+                .then_some((reader, created_at + Duration::minutes(1))),
+            None,
+        )
+    } else {
+        let conclusion = findings
+            .iter()
+            .filter_map(|f| finding(f).map(|f| f.zh))
+            .collect::<Vec<_>>()
+            .join("，");
+        let report = NewReport {
+            findings: findings.join(","),
+            conclusion: format!("{conclusion}。请结合临床。"),
+            critical,
+        };
+        (Some((reader, claimed_at)), Some((report, report_at)))
+    };
+    let uploader = cast
+        .senders
+        .iter()
+        .find(|(i, _)| *i == institution)
+        .map(|(_, a)| *a);
+    let acknowledged = match (&report, critical) {
+        (Some((_, at)), true) => {
+            let ack_at = *at + rng.minutes(2, 30);
+            (ack_at < now && now - *at > Duration::hours(2))
+                .then_some((uploader.unwrap_or(reader), ack_at))
+        }
+        _ => None,
+    };
+    Ok(HistoricStudy {
+        study: NewStudy {
+            resident_id: resident,
+            from_institution_id: institution,
+            uploaded_by: uploader,
+            urgency_rank: urgency.rank(),
+            chest_pain,
+            symptoms: if chest_pain {
+                "胸痛、胸闷".into()
+            } else {
+                String::new()
+            },
+            symptom_onset_at: chest_pain.then(|| created_at - rng.minutes(20, 180)),
+            recorded_at: created_at - rng.minutes(2, 15),
+            format: format.as_str().to_string(),
+            sample_rate: recording.fs,
+            lead_count: recording.leads.len() as i32,
+            samples_per_lead: recording.len() as i64,
+            heart_rate: measured.heart_rate_bpm,
+            alerts: alerts.join(","),
+            measurements: serde_json::to_string(&measured)?,
+            files: sample.files,
+        },
+        created_at,
+        claimed,
+        report,
+        acknowledged,
+    })
+}
+
+/// A sinus rhythm's reference findings with the rate's own finding added when it is
+/// slow or fast.
+fn with_rate(mut findings: Vec<&'static str>, heart_rate: Option<f64>) -> Vec<&'static str> {
+    match heart_rate {
+        Some(hr) if hr < 60.0 && findings == ["sinus_rhythm"] => findings.push("sinus_bradycardia"),
+        Some(hr) if hr > 100.0 && findings == ["sinus_rhythm"] => {
+            findings.push("sinus_tachycardia")
+        }
+        _ => {}
+    }
+    findings
 }
