@@ -235,103 +235,125 @@ pub fn history(
     dir: &Directory,
 ) -> Vec<(NewReferral, Vec<HistoryStep>)> {
     let mut rng = Lcg(seed);
-    let total_weight: u64 = UP.iter().map(|c| c.0).sum();
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let (resident, clinic) = dir.residents[rng.below(dir.residents.len() as u64) as usize];
         // Later months are busier: the programme grew during the year.
         let day = 365 - (rng.below(365 * 365) as f64).sqrt() as i64;
         let created = now - Duration::days(day) - rng.minutes(0, 24 * 60);
-        let up = rng.chance(67);
-        let (n, steps) = if up {
-            let mut w = rng.below(total_weight);
-            let case = UP
-                .iter()
-                .find(|c| {
-                    if w < c.0 {
-                        true
-                    } else {
-                        w -= c.0;
-                        false
-                    }
-                })
-                .unwrap_or(&UP[0]);
-            let (_, inst_code, dept_code, icd, reason, urgency, pathway) = *case;
-            let to = dir
-                .institutions_by_code
-                .get(inst_code)
-                .copied()
-                .unwrap_or_default();
-            let n = NewReferral {
-                resident_id: resident,
-                direction: Direction::Up,
-                urgency,
-                pathway,
-                from_institution_id: clinic,
-                to_institution_id: to,
-                to_department_id: dir.departments.get(&(to, dept_code.to_string())).copied(),
-                parent_id: None,
-                reason: reason.into(),
-                icd10_code: icd.into(),
-                icd10_text: yigong_domain::icd10::name_of(icd)
-                    .unwrap_or_default()
-                    .into(),
-                summary: String::new(),
-                instructions: String::new(),
-                preferred_date: None,
-                created_by: None,
-                created_at: created,
-                first_contact_at: pathway.map(|_| created - rng.minutes(5, 15)),
-            };
-            (n, up_steps(&mut rng, urgency, created, now))
+        let at = (resident, clinic, created, now);
+        out.push(if rng.chance(67) {
+            upward(&mut rng, dir, at)
         } else {
-            let (icd, reason, instructions) = DOWN[rng.below(DOWN.len() as u64) as usize];
-            let lead = dir
-                .institutions_by_code
-                .get("LEAD")
-                .copied()
-                .unwrap_or_default();
-            let n = NewReferral {
-                resident_id: resident,
-                direction: Direction::Down,
-                urgency: Urgency::Routine,
-                pathway: None,
-                from_institution_id: lead,
-                to_institution_id: clinic,
-                to_department_id: None,
-                parent_id: None,
-                reason: reason.into(),
-                icd10_code: icd.into(),
-                icd10_text: yigong_domain::icd10::name_of(icd)
-                    .unwrap_or_default()
-                    .into(),
-                summary: String::new(),
-                instructions: instructions.into(),
-                preferred_date: None,
-                created_by: None,
-                created_at: created,
-                first_contact_at: None,
-            };
-            let mut steps = Vec::new();
-            let acked = created + rng.minutes(30, 48 * 60);
-            if acked < now {
-                steps.push(step(acked, Some(Status::Accepted), None, None, None));
-                let done = acked + Duration::days(3 + rng.below(27) as i64);
-                if done < now {
-                    steps.push(step(
-                        done,
-                        Some(Status::Completed),
-                        None,
-                        Some(Outcome::FollowUpTaken),
-                        None,
-                    ));
-                }
-            }
-            (n, steps)
-        };
-        out.push((n, steps));
+            downward(&mut rng, dir, at)
+        });
     }
     out
+}
+
+/// (resident, their clinic, created at, now)
+type When = (Uuid, Uuid, OffsetDateTime, OffsetDateTime);
+
+/// A referral from the resident's clinic up to a county hospital, drawn by the weights of
+/// [`UP`], with what happened to it since.
+fn upward(
+    rng: &mut Lcg,
+    dir: &Directory,
+    (resident, clinic, created, now): When,
+) -> (NewReferral, Vec<HistoryStep>) {
+    let total_weight: u64 = UP.iter().map(|c| c.0).sum();
+    let mut w = rng.below(total_weight);
+    let case = UP
+        .iter()
+        .find(|c| {
+            if w < c.0 {
+                true
+            } else {
+                w -= c.0;
+                false
+            }
+        })
+        .unwrap_or(&UP[0]);
+    let (_, inst_code, dept_code, icd, reason, urgency, pathway) = *case;
+    let to = dir
+        .institutions_by_code
+        .get(inst_code)
+        .copied()
+        .unwrap_or_default();
+    let n = NewReferral {
+        resident_id: resident,
+        direction: Direction::Up,
+        urgency,
+        pathway,
+        from_institution_id: clinic,
+        to_institution_id: to,
+        to_department_id: dir.departments.get(&(to, dept_code.to_string())).copied(),
+        parent_id: None,
+        reason: reason.into(),
+        icd10_code: icd.into(),
+        icd10_text: yigong_domain::icd10::name_of(icd)
+            .unwrap_or_default()
+            .into(),
+        summary: String::new(),
+        instructions: String::new(),
+        preferred_date: None,
+        created_by: None,
+        created_at: created,
+        first_contact_at: pathway.map(|_| created - rng.minutes(5, 15)),
+    };
+    (n, up_steps(rng, urgency, created, now))
+}
+
+/// A referral from the lead hospital down to the resident's clinic, accepted and
+/// completed as time allows.
+fn downward(
+    rng: &mut Lcg,
+    dir: &Directory,
+    (resident, clinic, created, now): When,
+) -> (NewReferral, Vec<HistoryStep>) {
+    let (icd, reason, instructions) = DOWN[rng.below(DOWN.len() as u64) as usize];
+    let lead = dir
+        .institutions_by_code
+        .get("LEAD")
+        .copied()
+        .unwrap_or_default();
+    let n = NewReferral {
+        resident_id: resident,
+        direction: Direction::Down,
+        urgency: Urgency::Routine,
+        pathway: None,
+        from_institution_id: lead,
+        to_institution_id: clinic,
+        to_department_id: None,
+        parent_id: None,
+        reason: reason.into(),
+        icd10_code: icd.into(),
+        icd10_text: yigong_domain::icd10::name_of(icd)
+            .unwrap_or_default()
+            .into(),
+        summary: String::new(),
+        instructions: instructions.into(),
+        preferred_date: None,
+        created_by: None,
+        created_at: created,
+        first_contact_at: None,
+    };
+    let mut steps = Vec::new();
+    let acked = created + rng.minutes(30, 48 * 60);
+    if acked < now {
+        steps.push(step(acked, Some(Status::Accepted), None, None, None));
+        let done = acked + Duration::days(3 + rng.below(27) as i64);
+        if done < now {
+            steps.push(step(
+                done,
+                Some(Status::Completed),
+                None,
+                Some(Outcome::FollowUpTaken),
+                None,
+            ));
+        }
+    }
+    (n, steps)
 }
 
 fn step(
