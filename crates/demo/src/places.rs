@@ -141,48 +141,50 @@ fn push(
     out.0.len() - 1
 }
 
+/// The county hospitals: (plan, kind, code, name, town, street, staff).
+const COUNTY: [(Plan, InstitutionKind, &str, &str, &str, &str, usize); 4] = [
+    (
+        Plan::Lead,
+        InstitutionKind::Lead,
+        "LEAD",
+        "仁怀市人民医院",
+        "中枢街道",
+        "中枢街道人民路",
+        540,
+    ),
+    (
+        Plan::Tcm,
+        InstitutionKind::Member,
+        "M-TCM",
+        "仁怀市中医院",
+        "中枢街道",
+        "中枢街道中山路",
+        165,
+    ),
+    (
+        Plan::Mch,
+        InstitutionKind::Member,
+        "M-MCH",
+        "仁怀市妇幼保健院",
+        "盐津街道",
+        "盐津街道建设路",
+        120,
+    ),
+    (
+        Plan::Cdc,
+        InstitutionKind::Member,
+        "M-CDC",
+        "仁怀市疾病预防控制中心",
+        "苍龙街道",
+        "苍龙街道文化路",
+        60,
+    ),
+];
+
 /// Builds every institution in the required order, with its private site record.
 pub fn build(rng: &mut Rng) -> (Vec<DemoInstitution>, Vec<Site>) {
     let mut out = (Vec::new(), Vec::new());
-    let fixed = [
-        (
-            Plan::Lead,
-            InstitutionKind::Lead,
-            "LEAD",
-            "仁怀市人民医院",
-            "中枢街道",
-            "中枢街道人民路",
-            540,
-        ),
-        (
-            Plan::Tcm,
-            InstitutionKind::Member,
-            "M-TCM",
-            "仁怀市中医院",
-            "中枢街道",
-            "中枢街道中山路",
-            165,
-        ),
-        (
-            Plan::Mch,
-            InstitutionKind::Member,
-            "M-MCH",
-            "仁怀市妇幼保健院",
-            "盐津街道",
-            "盐津街道建设路",
-            120,
-        ),
-        (
-            Plan::Cdc,
-            InstitutionKind::Member,
-            "M-CDC",
-            "仁怀市疾病预防控制中心",
-            "苍龙街道",
-            "苍龙街道文化路",
-            60,
-        ),
-    ];
-    for (plan, kind, code, name, place, street, staff) in fixed {
+    for (plan, kind, code, name, place, street, staff) in COUNTY {
         let number = rng.range(1, 120);
         let parent = (kind == InstitutionKind::Member).then_some(0);
         push(
@@ -203,6 +205,29 @@ pub fn build(rng: &mut Rng) -> (Vec<DemoInstitution>, Vec<Site>) {
         );
     }
 
+    townships(rng, &mut out);
+
+    push(
+        &mut out,
+        DemoInstitution {
+            parent: None,
+            kind: InstitutionKind::Bureau,
+            code: "BUREAU".to_string(),
+            name: "仁怀市卫生健康局".to_string(),
+            address: format!("{CITY}中枢街道行政中心"),
+        },
+        Site {
+            plan: Plan::Bureau,
+            town: "中枢街道",
+            village: None,
+            staff: 8,
+        },
+    );
+    out
+}
+
+/// The township health centres, each with its village clinics.
+fn townships(rng: &mut Rng, out: &mut (Vec<DemoInstitution>, Vec<Site>)) {
     let mut names: Vec<&'static str> = VILLAGES.split_whitespace().collect();
     rng.shuffle(&mut names);
     let mut names = names.into_iter();
@@ -210,7 +235,7 @@ pub fn build(rng: &mut Rng) -> (Vec<DemoInstitution>, Vec<Site>) {
         let road = rng.pick(ROADS);
         let number = rng.range(1, 200);
         let township = push(
-            &mut out,
+            out,
             DemoInstitution {
                 parent: Some(0),
                 kind: InstitutionKind::Township,
@@ -231,7 +256,7 @@ pub fn build(rng: &mut Rng) -> (Vec<DemoInstitution>, Vec<Site>) {
             };
             let group = rng.range(1, 9);
             push(
-                &mut out,
+                out,
                 DemoInstitution {
                     parent: Some(township),
                     kind: InstitutionKind::Village,
@@ -248,24 +273,6 @@ pub fn build(rng: &mut Rng) -> (Vec<DemoInstitution>, Vec<Site>) {
             );
         }
     }
-
-    push(
-        &mut out,
-        DemoInstitution {
-            parent: None,
-            kind: InstitutionKind::Bureau,
-            code: "BUREAU".to_string(),
-            name: "仁怀市卫生健康局".to_string(),
-            address: format!("{CITY}中枢街道行政中心"),
-        },
-        Site {
-            plan: Plan::Bureau,
-            town: "中枢街道",
-            village: None,
-            staff: 8,
-        },
-    );
-    out
 }
 
 #[cfg(test)]
