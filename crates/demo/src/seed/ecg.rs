@@ -338,7 +338,7 @@ fn historic(
     let urgency = Urgency::assess(&alerts, chest_pain);
     let (resident, institution) = cast.residents[rng.below(cast.residents.len() as u64) as usize];
     // Spread over the period, oldest first; the last few arrived within the hour.
-    let age = if k % 40 == 0 {
+    let age = if k.is_multiple_of(40) {
         rng.minutes(1, 50)
     } else {
         rng.minutes(60, DAYS * 24 * 60)
