@@ -1,10 +1,16 @@
 //! The message catalogue: every user-facing string, Simplified Chinese by default and
 //! English on request (`?lang=en` or the `lang` cookie set by the language switch).
 //! Browser language headers are ignored: the platform is Chinese unless asked.
-
-mod catalogue;
+//!
+//! The messages are data: Fluent files, one per context and locale, under
+//! `locales/<locale>/<context>.ftl`, compiled into the binary. A message id is the key the
+//! code uses with `-` for `.` (`error.not_found` is `error-not_found`).
 
 use axum::http::HeaderMap;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -54,36 +60,188 @@ impl Lang {
             .join(if self == Lang::Zh { "、" } else { ", " })
     }
 
-    /// The catalogue text for `key`; the key itself if it is missing (a test forbids that).
+    /// The catalogue text for `key`; "?" if it is missing (tests forbid that).
     pub fn t(self, key: &str) -> &'static str {
-        match lookup(key) {
-            Some((zh, en)) => match self {
-                Lang::Zh => zh,
-                Lang::En => en,
-            },
-            None => "?",
+        catalogue(self).texts.get(key).copied().unwrap_or("?")
+    }
+
+    /// The text for `key` with its variables (`{ $name }`) filled in.
+    pub fn tr(self, key: &str, args: &[(&str, &str)]) -> String {
+        let c = catalogue(self);
+        let Some(pattern) = c
+            .bundle
+            .get_message(&key.replace('.', "-"))
+            .and_then(|m| m.value())
+        else {
+            return "?".into();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.to_string());
         }
+        let mut errors = vec![];
+        c.bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
     }
 }
 
-pub fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
-    CATALOGUE
-        .binary_search_by(|(k, _, _)| k.cmp(&key))
-        .ok()
-        .map(|i| (CATALOGUE[i].1, CATALOGUE[i].2))
+/// The message files: (context, Simplified Chinese, English). A new context adds its
+/// pair of files here.
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "shell",
+        include_str!("../../locales/zh-CN/shell.ftl"),
+        include_str!("../../locales/en/shell.ftl"),
+    ),
+    (
+        "errors",
+        include_str!("../../locales/zh-CN/errors.ftl"),
+        include_str!("../../locales/en/errors.ftl"),
+    ),
+    (
+        "fields",
+        include_str!("../../locales/zh-CN/fields.ftl"),
+        include_str!("../../locales/en/fields.ftl"),
+    ),
+    (
+        "registry",
+        include_str!("../../locales/zh-CN/registry.ftl"),
+        include_str!("../../locales/en/registry.ftl"),
+    ),
+    (
+        "referral",
+        include_str!("../../locales/zh-CN/referral.ftl"),
+        include_str!("../../locales/en/referral.ftl"),
+    ),
+    (
+        "ecg",
+        include_str!("../../locales/zh-CN/ecg.ftl"),
+        include_str!("../../locales/en/ecg.ftl"),
+    ),
+    (
+        "chronic",
+        include_str!("../../locales/zh-CN/chronic.ftl"),
+        include_str!("../../locales/en/chronic.ftl"),
+    ),
+    (
+        "family",
+        include_str!("../../locales/zh-CN/family.ftl"),
+        include_str!("../../locales/en/family.ftl"),
+    ),
+    (
+        "screening",
+        include_str!("../../locales/zh-CN/screening.ftl"),
+        include_str!("../../locales/en/screening.ftl"),
+    ),
+];
+
+/// One locale's messages: the Fluent bundle, and every message without variables
+/// formatted once.
+struct Catalogue {
+    bundle: FluentBundle<FluentResource>,
+    texts: HashMap<String, &'static str>,
 }
 
-pub use catalogue::CATALOGUE;
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static ZH: OnceLock<Catalogue> = OnceLock::new();
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    match lang {
+        Lang::Zh => ZH.get_or_init(|| load(lang, FILES.iter().map(|f| f.1))),
+        Lang::En => EN.get_or_init(|| load(lang, FILES.iter().map(|f| f.2))),
+    }
+}
+
+/// The message ids of a file, or what is wrong with it.
+fn parse(source: &'static str) -> Result<(FluentResource, Vec<String>), String> {
+    let resource =
+        FluentResource::try_new(source.to_string()).map_err(|(_, errors)| format!("{errors:?}"))?;
+    let ids = resource
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect::<Vec<String>>();
+    Ok((resource, ids))
+}
+
+fn load(lang: Lang, sources: impl Iterator<Item = &'static str>) -> Catalogue {
+    let locale = lang.code().parse().expect("a valid locale code");
+    let mut bundle = FluentBundle::new_concurrent(vec![locale]);
+    bundle.set_use_isolating(false);
+    let mut ids = vec![];
+    for source in sources {
+        // The files are compiled in, and a test parses every one of them.
+        let (resource, mut more) = parse(source).expect("the message files parse");
+        ids.append(&mut more);
+        bundle
+            .add_resource(resource)
+            .expect("no message id in two files");
+    }
+    let mut texts = HashMap::with_capacity(ids.len());
+    for id in ids {
+        let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
+            continue;
+        };
+        let mut errors = vec![];
+        let text = bundle
+            .format_pattern(pattern, None, &mut errors)
+            .into_owned();
+        texts.insert(id.replace('-', "."), &*Box::leak(text.into_boxed_str()));
+    }
+    Catalogue { bundle, texts }
+}
+
+/// The (Chinese, English) texts of `key`.
+pub fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    Some((
+        *catalogue(Lang::Zh).texts.get(key)?,
+        *catalogue(Lang::En).texts.get(key)?,
+    ))
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every message file parses, and each context's two files define the same messages,
+    /// no message in two contexts.
     #[test]
-    fn catalogue_is_sorted_and_unique() {
-        for w in CATALOGUE.windows(2) {
-            assert!(w[0].0 < w[1].0, "{} must sort before {}", w[0].0, w[1].0);
+    fn both_languages_have_the_same_messages() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (context, zh, en) in FILES {
+            let (_, mut zh_ids) = parse(zh).unwrap_or_else(|e| panic!("zh-CN/{context}.ftl: {e}"));
+            let (_, mut en_ids) = parse(en).unwrap_or_else(|e| panic!("en/{context}.ftl: {e}"));
+            zh_ids.sort();
+            en_ids.sort();
+            assert_eq!(
+                zh_ids, en_ids,
+                "{context}.ftl: the same ids in both languages"
+            );
+            assert!(zh_ids.len() > 5, "{context}");
+            for id in zh_ids {
+                assert!(seen.insert(id.clone()), "{id} in two files");
+            }
         }
+        assert!(seen.len() > 500, "{}", seen.len());
+        assert!(parse("x = {").is_err(), "a broken file is told");
+    }
+
+    #[test]
+    fn variables_are_filled_in() {
+        assert_eq!(Lang::Zh.tr("list.total", &[("n", "1,234")]), "共 1,234 条");
+        assert_eq!(Lang::En.tr("list.total", &[("n", "3")]), "3 in all");
+        assert_eq!(
+            Lang::Zh.tr("family.default_team_name", &[("township", "茅台镇")]),
+            "茅台镇家庭医生团队"
+        );
+        assert_eq!(
+            Lang::Zh.t("error.not_found"),
+            lookup("error.not_found").expect("there").0
+        );
+        assert_eq!(Lang::En.t("no.such.key"), "?");
+        assert_eq!(Lang::En.tr("no.such.key", &[]), "?");
     }
 
     #[test]

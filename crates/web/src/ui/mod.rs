@@ -257,7 +257,7 @@ impl Pager {
     ) -> Self {
         let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
         Self {
-            total_text: lang.t("list.total").replace("{n}", &total.to_string()),
+            total_text: lang.tr("list.total", &[("n", &total.to_string())]),
             page,
             pages,
             prev_url: (page > 1).then(|| page_url(path, params, page - 1)),

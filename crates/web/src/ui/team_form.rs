@@ -88,9 +88,7 @@ async fn page(
                 .iter()
                 .find(|x| x.0 == t)
                 .map_or("", |x| x.1.as_str());
-            name = lang
-                .t("family.default_team_name")
-                .replace("{township}", township_name);
+            name = lang.tr("family.default_team_name", &[("township", township_name)]);
         }
     }
     let view = FormPage {

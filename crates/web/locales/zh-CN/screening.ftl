@@ -1,0 +1,51 @@
+# Screening and suspicions awaiting a decision.
+# Message ids are the catalogue keys with "-" for ".".
+
+screening-awaiting_decision = 已列入待确诊
+screening-basis = 诊断依据
+screening-basis-clinical = 医生临床判断
+screening-basis-hospital = 上级医院诊断
+screening-basis-screening = 筛查达到诊断标准
+screening-biomass_fuel = 目前使用煤炉或柴草烹饪、取暖
+screening-breath-none = 没有气促
+screening-breath-on_exertion = 平地快走或爬小坡时气促
+screening-breath-walking = 平地正常行走时气促
+screening-breathlessness = 气促
+screening-condition = 疑似
+screening-condition-copd = 慢阻肺高危
+screening-condition-diabetes = 2 型糖尿病
+screening-condition-hypertension = 高血压
+screening-confirm = 确诊
+screening-confirm_enrol = 确诊并纳入管理
+screening-confirmed = 已确诊
+screening-copd_help = COPD-SQ 问卷：年龄和体质指数由档案和身高体重计算；总分 ≥16 分为慢阻肺高危，建议肺功能检查。
+screening-copd_sq = 慢阻肺筛查问卷（COPD-SQ）
+screening-cough = 没有感冒时经常咳嗽
+screening-date = 筛查日期
+screening-enrolled = 已确诊并纳入管理，首次随访在两周内
+screening-exclude = 排除
+screening-excluded = 已排除
+screening-family_history = 父母、兄弟姐妹或子女患有哮喘、慢支、肺气肿或慢阻肺
+screening-finding-copd_high_risk = 慢阻肺高危
+screening-finding-impaired_fasting_glucose = 空腹血糖受损
+screening-finding-suspected_diabetes = 空腹血糖升高
+screening-finding-suspected_hypertension = 血压升高
+screening-findings = 结果
+screening-history = 筛查记录
+screening-new = 新筛查
+screening-nothing_found = 未见异常
+screening-opened_on = 发现日期
+screening-pack_years = 吸烟量（包年 = 每天包数 × 年数）
+screening-pending = 待确诊
+screening-pending_help = 筛查发现异常、尚待本机构医生确诊或排除的居民，最早发现的在前。
+screening-recorded = 筛查已记录
+screening-refer_spirometry = 转诊肺功能检查
+screening-save = 保存筛查
+screening-spirometry = 需肺功能检查
+screening-status-confirmed = 已确诊
+screening-status-excluded = 已排除
+screening-status-open = 待确诊
+screening-support = 非同日升高次数
+screening-support_help = 高血压需非同日 3 次、糖尿病需非同日 2 次升高
+screening-title = 筛查
+screening-waiting = 已等待
