@@ -279,7 +279,7 @@ async fn generate_demo(
     match yigong_demo::seed::ecg::samples_dir() {
         Some(dir) => {
             let studies =
-                yigong_demo::seed::ecg::add_history(store, community.id, &dir, seed).await?;
+                yigong_web::demo::add_ecg_history(store, community.id, &dir, seed).await?;
             println!(
                 "Added {studies} ECG studies from the sample recordings in {}.",
                 dir.display()

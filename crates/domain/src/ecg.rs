@@ -244,135 +244,49 @@ impl Urgency {
     }
 }
 
-/// One entry of the coded list a reader picks findings from.
+/// One entry of the coded list a reader picks findings from; its label is the message
+/// `ecg.finding.<code>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
     /// A critical value (危急值): the sender must acknowledge the report.
     pub critical: bool,
 }
 
-const fn f(code: &'static str, zh: &'static str, en: &'static str, critical: bool) -> Finding {
-    Finding {
-        code,
-        zh,
-        en,
-        critical,
-    }
+const fn f(code: &'static str, critical: bool) -> Finding {
+    Finding { code, critical }
 }
 
 /// The coded findings, in the order a report lists them.
 pub const FINDINGS: &[Finding] = &[
-    f("normal", "正常心电图", "Normal ECG", false),
-    f("sinus_rhythm", "窦性心律", "Sinus rhythm", false),
-    f(
-        "sinus_tachycardia",
-        "窦性心动过速",
-        "Sinus tachycardia",
-        false,
-    ),
-    f(
-        "sinus_bradycardia",
-        "窦性心动过缓",
-        "Sinus bradycardia",
-        false,
-    ),
-    f(
-        "atrial_fibrillation",
-        "心房颤动",
-        "Atrial fibrillation",
-        false,
-    ),
-    f("atrial_flutter", "心房扑动", "Atrial flutter", false),
-    f(
-        "svt",
-        "阵发性室上性心动过速",
-        "Supraventricular tachycardia",
-        true,
-    ),
-    f(
-        "premature_atrial",
-        "房性期前收缩",
-        "Premature atrial contractions",
-        false,
-    ),
-    f(
-        "premature_ventricular",
-        "室性期前收缩",
-        "Premature ventricular contractions",
-        false,
-    ),
-    f("vt", "室性心动过速", "Ventricular tachycardia", true),
-    f(
-        "vf",
-        "心室颤动/扑动",
-        "Ventricular fibrillation or flutter",
-        true,
-    ),
-    f(
-        "av_block_1",
-        "一度房室传导阻滞",
-        "First-degree AV block",
-        false,
-    ),
-    f(
-        "av_block_2_1",
-        "二度Ⅰ型房室传导阻滞",
-        "Second-degree AV block, Mobitz I",
-        false,
-    ),
-    f(
-        "av_block_2_2",
-        "二度Ⅱ型房室传导阻滞",
-        "Second-degree AV block, Mobitz II",
-        true,
-    ),
-    f(
-        "av_block_3",
-        "三度房室传导阻滞",
-        "Third-degree AV block",
-        true,
-    ),
-    f("rbbb", "右束支传导阻滞", "Right bundle branch block", false),
-    f("lbbb", "左束支传导阻滞", "Left bundle branch block", false),
-    f("long_pause", "长间歇（>3 秒）", "Pause over 3 s", true),
-    f(
-        "stemi_inferior",
-        "下壁 ST 段抬高",
-        "ST elevation, inferior",
-        true,
-    ),
-    f(
-        "stemi_anterior",
-        "前壁 ST 段抬高",
-        "ST elevation, anterior",
-        true,
-    ),
-    f(
-        "stemi_septal",
-        "前间壁 ST 段抬高",
-        "ST elevation, septal",
-        true,
-    ),
-    f(
-        "stemi_lateral",
-        "侧壁 ST 段抬高",
-        "ST elevation, lateral",
-        true,
-    ),
-    f("st_depression", "ST 段压低", "ST depression", false),
-    f("t_wave_change", "T 波改变", "T-wave changes", false),
-    f("long_qt", "QT 间期延长", "Long QT interval", false),
-    f("lvh", "左心室肥厚", "Left ventricular hypertrophy", false),
-    f("paced", "起搏心律", "Paced rhythm", false),
-    f(
-        "artefact",
-        "干扰较大，建议复查",
-        "Too much artefact; repeat the recording",
-        false,
-    ),
+    f("normal", false),
+    f("sinus_rhythm", false),
+    f("sinus_tachycardia", false),
+    f("sinus_bradycardia", false),
+    f("atrial_fibrillation", false),
+    f("atrial_flutter", false),
+    f("svt", true),
+    f("premature_atrial", false),
+    f("premature_ventricular", false),
+    f("vt", true),
+    f("vf", true),
+    f("av_block_1", false),
+    f("av_block_2_1", false),
+    f("av_block_2_2", true),
+    f("av_block_3", true),
+    f("rbbb", false),
+    f("lbbb", false),
+    f("long_pause", true),
+    f("stemi_inferior", true),
+    f("stemi_anterior", true),
+    f("stemi_septal", true),
+    f("stemi_lateral", true),
+    f("st_depression", false),
+    f("t_wave_change", false),
+    f("long_qt", false),
+    f("lvh", false),
+    f("paced", false),
+    f("artefact", false),
 ];
 
 pub fn finding(code: &str) -> Option<&'static Finding> {

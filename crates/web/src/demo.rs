@@ -1,5 +1,6 @@
 //! The demo community (`yigong_demo::seed`), stored with this server's password hashing.
 
+use crate::i18n::Lang;
 pub use yigong_demo::seed::{
     DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SEED, DemoPlaces, add_referral_history,
 };
@@ -21,4 +22,16 @@ pub async fn load(
         progress,
     )
     .await
+}
+
+/// Adds the ECG network's history from the sample recordings in `dir`; the demo readers
+/// write their conclusions in Chinese.
+pub async fn add_ecg_history(
+    store: &Store,
+    community: uuid::Uuid,
+    dir: &std::path::Path,
+    seed: u64,
+) -> anyhow::Result<usize> {
+    let label = |code: &str| Lang::Zh.finding(code).to_string();
+    yigong_demo::seed::ecg::add_history(store, community, dir, seed, &label).await
 }

@@ -172,7 +172,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
         .expect("the sample folder");
     let sample = dir.join("formats/dicom/pydicom_waveform_ecg.dcm");
     // Two months of history, so the worklist and the turnaround page look lived in.
-    srv.block(yigong_demo::seed::ecg::add_history(
+    srv.block(yigong_web::demo::add_ecg_history(
         &srv.state.store,
         srv.state.community.id,
         &dir,

@@ -436,7 +436,7 @@ async fn the_demo_history_fills_the_worklist_with_real_recordings_and_readings()
     for app in apps(300).await {
         let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");
         let n =
-            yigong_demo::seed::ecg::add_history(&app.state.store, app.state.community.id, &dir, 7)
+            yigong_web::demo::add_ecg_history(&app.state.store, app.state.community.id, &dir, 7)
                 .await
                 .expect("history");
         assert!((250..=400).contains(&n), "{}: {n} studies", app.label);

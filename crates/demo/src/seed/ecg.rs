@@ -236,12 +236,16 @@ fn samples(dir: &Path) -> anyhow::Result<Vec<Sample>> {
     Ok(out)
 }
 
+/// The words a reader writes for a finding code, in the conclusion of a report.
+pub type Label<'a> = &'a (dyn Fn(&str) -> String + Sync);
+
 /// Adds the history; returns how many studies it stored.
 pub async fn add_history(
     store: &Store,
     community: Uuid,
     dir: &Path,
     seed: u64,
+    label: Label<'_>,
 ) -> anyhow::Result<usize> {
     let mut rng = Lcg(seed ^ 0x00ec_6000);
     let samples = samples(dir)?;
@@ -251,7 +255,7 @@ pub async fn add_history(
     let now = OffsetDateTime::now_utc();
     let mut rows = Vec::with_capacity(samples.len());
     for (k, sample) in samples.into_iter().enumerate() {
-        rows.push(historic(&mut rng, k, sample, &cast, now)?);
+        rows.push(historic(&mut rng, k, sample, &cast, now, label)?);
     }
     rows.sort_by_key(|r| r.created_at);
     // The newest critical report is still waiting for its clinic's acknowledgement, so
@@ -325,6 +329,7 @@ fn historic(
     sample: Sample,
     cast: &Cast,
     now: OffsetDateTime,
+    label: Label<'_>,
 ) -> anyhow::Result<HistoricStudy> {
     let named: Vec<(&str, &[u8])> = sample
         .files
@@ -366,7 +371,8 @@ fn historic(
     } else {
         let conclusion = findings
             .iter()
-            .filter_map(|f| finding(f).map(|f| f.zh))
+            .filter(|f| finding(f).is_some())
+            .map(|f| label(f))
             .collect::<Vec<_>>()
             .join("，");
         let report = NewReport {

@@ -97,17 +97,7 @@ async fn report_of(state: &AppState, user: &CurrentUser, s: &Study) -> Result<Va
             r.findings
                 .split(',')
                 .filter_map(|c| {
-                    finding(c).map(|f| {
-                        (
-                            c.to_string(),
-                            if lang == crate::i18n::Lang::Zh {
-                                f.zh
-                            } else {
-                                f.en
-                            }
-                            .to_string(),
-                        )
-                    })
+                    finding(c).map(|f| (c.to_string(), lang.finding(f.code).to_string()))
                 })
                 .collect()
         })

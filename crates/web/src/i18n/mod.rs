@@ -65,6 +65,11 @@ impl Lang {
         catalogue(self).texts.get(key).copied().unwrap_or("?")
     }
 
+    /// The label of an ECG finding code (`ecg.finding.<code>`).
+    pub fn finding(self, code: &str) -> &'static str {
+        self.t(&format!("ecg.finding.{code}"))
+    }
+
     /// The text for `key` with its variables (`{ $name }`) filled in.
     pub fn tr(self, key: &str, args: &[(&str, &str)]) -> String {
         let c = catalogue(self);
@@ -245,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn every_title_role_kind_and_field_error_has_both_languages() {
+    fn every_title_role_kind_and_finding_has_both_languages() {
         let mut keys: Vec<String> = yigong_domain::registry::TITLES
             .iter()
             .map(|t| format!("title.{t}"))
@@ -264,6 +269,11 @@ mod tests {
             yigong_domain::registry::InstitutionKind::ALL
                 .iter()
                 .map(|k| format!("kind.{}", k.as_str())),
+        );
+        keys.extend(
+            yigong_domain::ecg::FINDINGS
+                .iter()
+                .map(|f| format!("ecg.finding.{}", f.code)),
         );
         for k in keys {
             let (zh, en) = lookup(&k).unwrap_or_else(|| panic!("missing {k}"));

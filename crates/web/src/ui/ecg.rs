@@ -37,10 +37,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn finding_label(lang: Lang, code: &str) -> String {
-    finding(code).map_or_else(
-        || code.to_string(),
-        |f| if lang == Lang::Zh { f.zh } else { f.en }.to_string(),
-    )
+    finding(code).map_or_else(|| code.to_string(), |f| lang.finding(f.code).to_string())
 }
 
 struct Row {
@@ -421,13 +418,7 @@ async fn study_page(
         can_refer: user.ecg.sends() && user.referrals != yigong_domain::access::ReferralScope::None,
         findings: FINDINGS
             .iter()
-            .map(|f| {
-                (
-                    f.code,
-                    if lang == Lang::Zh { f.zh } else { f.en }.to_string(),
-                    f.critical,
-                )
-            })
+            .map(|f| (f.code, lang.finding(f.code).to_string(), f.critical))
             .collect(),
         error: error.map(|e| e.message(lang)),
         print,

@@ -407,7 +407,7 @@ pub fn finding_list(lang: Lang) -> Vec<FindingView> {
         .iter()
         .map(|f| FindingView {
             code: f.code,
-            label: if lang == Lang::Zh { f.zh } else { f.en },
+            label: lang.finding(f.code),
             critical: f.critical,
         })
         .collect()

@@ -184,7 +184,7 @@ async fn from_ecg(state: &AppState, user: &CurrentUser, study: Uuid) -> UiResult
     let labels: Vec<&str> = findings
         .split(',')
         .filter_map(yigong_domain::ecg::finding)
-        .map(|f| if lang == Lang::Zh { f.zh } else { f.en })
+        .map(|f| lang.finding(f.code))
         .collect();
     let infarction = findings.split(',').any(|f| f.starts_with("stemi_"));
     let mut to = String::new();
