@@ -4,6 +4,7 @@
 //! 8480-6 and diastolic 8462-4 components, mm[Hg]) and fasting glucose (LOINC 1558-6,
 //! mmol/L).
 
+use crate::Texts;
 use crate::ecg::{LOINC, UCUM};
 use crate::search::observation::{BLOOD_PRESSURE, GLUCOSE, LABORATORY, VITAL_SIGNS};
 use serde_json::{Value, json};
@@ -45,13 +46,13 @@ fn vital(id: String, v: &Visit<'_>, code: Value) -> Value {
 }
 
 /// The Observations of one visit: blood pressure and fasting glucose, as measured.
-pub fn visit_observations(v: &Visit<'_>) -> Vec<Value> {
+pub fn visit_observations(v: &Visit<'_>, t: Texts<'_>) -> Vec<Value> {
     let mut out = Vec::new();
     if let (Some(s), Some(d)) = (v.systolic, v.diastolic) {
         let mut o = vital(
             bp_id(v.id),
             v,
-            json!({"coding": [{"system": BLOOD_PRESSURE.0, "code": BLOOD_PRESSURE.1, "display": "Blood pressure panel with all children optional"}], "text": "血压"}),
+            json!({"coding": [{"system": BLOOD_PRESSURE.0, "code": BLOOD_PRESSURE.1, "display": "Blood pressure panel with all children optional"}], "text": t("fhir.blood_pressure")}),
         );
         let quantity =
             |value: i32| json!({"value": value, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"});
@@ -65,7 +66,7 @@ pub fn visit_observations(v: &Visit<'_>) -> Vec<Value> {
         let mut o = vital(
             glucose_id(v.id),
             v,
-            json!({"coding": [{"system": GLUCOSE.0, "code": GLUCOSE.1, "display": "Fasting glucose [Mass/volume] in Serum or Plasma"}], "text": "空腹血糖"}),
+            json!({"coding": [{"system": GLUCOSE.0, "code": GLUCOSE.1, "display": "Fasting glucose [Mass/volume] in Serum or Plasma"}], "text": t("fhir.fasting_glucose")}),
         );
         o["category"] = json!([{"coding": [{"system": LABORATORY.0, "code": LABORATORY.1, "display": "Laboratory"}]}]);
         o["valueQuantity"] =
@@ -90,11 +91,12 @@ pub struct Plan<'a> {
 }
 
 /// The management plan of one register.
-pub fn care_plan(p: &Plan<'_>) -> Value {
-    let (icd, icd_text) = match p.disease {
-        "hypertension" => ("I10", "原发性高血压"),
-        _ => ("E11", "2 型糖尿病"),
+pub fn care_plan(p: &Plan<'_>, t: Texts<'_>) -> Value {
+    let icd = match p.disease {
+        "hypertension" => "I10",
+        _ => "E11",
     };
+    let icd_text = yigong_domain::icd10::name_of(icd).unwrap_or_default();
     let mut v = json!({
         "resourceType": "CarePlan",
         "id": p.id.to_string(),
@@ -102,21 +104,21 @@ pub fn care_plan(p: &Plan<'_>) -> Value {
         "intent": "plan",
         "category": [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": icd, "display": icd_text}], "text": p.title}],
         "title": p.title,
-        "description": "国家基本公共卫生服务规范（第三版）慢性病患者健康管理",
+        "description": t("fhir.chronic_standard"),
         "subject": {"reference": format!("Patient/{}", p.resident_id), "display": p.resident_name},
         "period": {"start": p.enrolled_on.to_string()},
         "activity": [{
             "detail": {
                 "kind": "Appointment",
-                "code": {"text": "随访"},
+                "code": {"text": t("fhir.follow_up")},
                 "status": if p.status == "managed" { "scheduled" } else { "stopped" },
                 "scheduledPeriod": {"start": p.next_due.to_string()},
-                "description": "面对面随访",
+                "description": t("fhir.follow_up_in_person"),
             }
         }],
     });
     if let Some(controlled) = p.last_controlled {
-        v["note"] = json!([{"text": if controlled { "最近一次随访控制满意" } else { "最近一次随访控制不满意" }}]);
+        v["note"] = json!([{"text": t(if controlled { "fhir.last_controlled" } else { "fhir.last_uncontrolled" })}]);
     }
     v
 }
@@ -129,16 +131,19 @@ mod tests {
     #[test]
     fn a_visit_gives_a_blood_pressure_panel_and_a_glucose() {
         let id = Uuid::now_v7();
-        let obs = visit_observations(&Visit {
-            id,
-            resident_id: Uuid::now_v7(),
-            resident_name: "张三",
-            institution_id: Uuid::now_v7(),
-            visit_on: date!(2026 - 11 - 20),
-            systolic: Some(152),
-            diastolic: Some(96),
-            glucose: Some(7.4),
-        });
+        let obs = visit_observations(
+            &Visit {
+                id,
+                resident_id: Uuid::now_v7(),
+                resident_name: "张三",
+                institution_id: Uuid::now_v7(),
+                visit_on: date!(2026 - 11 - 20),
+                systolic: Some(152),
+                diastolic: Some(96),
+                glucose: Some(7.4),
+            },
+            &|k| k,
+        );
         assert_eq!(obs.len(), 2);
         assert_eq!(obs[0]["id"], format!("{id}-bp"));
         assert_eq!(obs[0]["code"]["coding"][0]["code"], "85354-9");
@@ -153,17 +158,20 @@ mod tests {
 
     #[test]
     fn the_plan_schedules_the_next_visit() {
-        let p = care_plan(&Plan {
-            id: Uuid::now_v7(),
-            status: "managed",
-            disease: "diabetes",
-            title: "2 型糖尿病患者健康管理",
-            resident_id: Uuid::now_v7(),
-            resident_name: "张三",
-            enrolled_on: date!(2025 - 03 - 01),
-            next_due: date!(2026 - 12 - 04),
-            last_controlled: Some(false),
-        });
+        let p = care_plan(
+            &Plan {
+                id: Uuid::now_v7(),
+                status: "managed",
+                disease: "diabetes",
+                title: "2 型糖尿病患者健康管理",
+                resident_id: Uuid::now_v7(),
+                resident_name: "张三",
+                enrolled_on: date!(2025 - 03 - 01),
+                next_due: date!(2026 - 12 - 04),
+                last_controlled: Some(false),
+            },
+            &|k| k,
+        );
         assert_eq!(p["status"], "active");
         assert_eq!(
             p["activity"][0]["detail"]["scheduledPeriod"]["start"],

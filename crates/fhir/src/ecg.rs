@@ -4,6 +4,7 @@
 //! as a DiagnosticReport (category EC) whose result is that Observation, with the
 //! reader's findings as coded conclusions.
 
+use crate::Texts;
 use crate::search::observation::{ECG, PROCEDURE};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -55,7 +56,7 @@ pub struct EcgObservation<'a> {
     pub heart_rate: Option<f64>,
 }
 
-pub fn ecg_observation(o: &EcgObservation<'_>) -> Value {
+pub fn ecg_observation(o: &EcgObservation<'_>, t: Texts<'_>) -> Value {
     let keep = ((MAX_SECONDS * o.fs) as usize).max(1);
     let mut components: Vec<Value> = o
         .leads
@@ -95,7 +96,7 @@ pub fn ecg_observation(o: &EcgObservation<'_>) -> Value {
         "id": o.id.to_string(),
         "status": "final",
         "category": [{"coding": [{"system": PROCEDURE.0, "code": PROCEDURE.1, "display": "Procedure"}]}],
-        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": "心电图"},
+        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": t("fhir.ecg")},
         "subject": {"reference": format!("Patient/{}", o.resident_id), "display": o.resident_name},
         "effectiveDateTime": instant(o.recorded_at),
         "performer": [{"reference": format!("Organization/{}", o.from_institution_id)}],
@@ -117,7 +118,7 @@ pub struct EcgReport<'a> {
     pub conclusion: &'a str,
 }
 
-pub fn ecg_report(r: &EcgReport<'_>) -> Value {
+pub fn ecg_report(r: &EcgReport<'_>, t: Texts<'_>) -> Value {
     let status = match r.status {
         "reported" => "final",
         "reading" => "partial",
@@ -128,7 +129,7 @@ pub fn ecg_report(r: &EcgReport<'_>) -> Value {
         "id": r.id.to_string(),
         "status": status,
         "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "EC", "display": "Electrocardiac (e.g., EKG, EEC, Holter)"}]}],
-        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": "心电图报告"},
+        "code": {"coding": [{"system": ECG.0, "code": ECG.1, "display": "EKG study"}], "text": t("fhir.ecg_report")},
         "subject": {"reference": format!("Patient/{}", r.resident_id), "display": r.resident_name},
         "effectiveDateTime": instant(r.recorded_at),
         "result": [{"reference": format!("Observation/{}", r.id)}],
@@ -159,16 +160,19 @@ mod tests {
     #[test]
     fn leads_become_sampled_data_in_microvolts() {
         let samples = [0.0f32, 1.0, -0.25];
-        let o = ecg_observation(&EcgObservation {
-            id: Uuid::now_v7(),
-            resident_id: Uuid::now_v7(),
-            resident_name: "张三",
-            from_institution_id: Uuid::now_v7(),
-            recorded_at: OffsetDateTime::UNIX_EPOCH,
-            fs: 500.0,
-            leads: vec![("aVF", &samples), ("Pleth", &samples)],
-            heart_rate: Some(72.04),
-        });
+        let o = ecg_observation(
+            &EcgObservation {
+                id: Uuid::now_v7(),
+                resident_id: Uuid::now_v7(),
+                resident_name: "张三",
+                from_institution_id: Uuid::now_v7(),
+                recorded_at: OffsetDateTime::UNIX_EPOCH,
+                fs: 500.0,
+                leads: vec![("aVF", &samples), ("Pleth", &samples)],
+                heart_rate: Some(72.04),
+            },
+            &|k| k,
+        );
         let c = &o["component"];
         assert_eq!(c[0]["code"]["coding"][0]["code"], "131392");
         assert_eq!(c[0]["valueSampledData"]["data"], "0 1000 -250");
@@ -191,7 +195,7 @@ mod tests {
             findings: vec![],
             conclusion: "",
         };
-        let v = ecg_report(&r);
+        let v = ecg_report(&r, &|k| k);
         assert_eq!(v["status"], "registered");
         assert_eq!(v["result"][0]["reference"], format!("Observation/{id}"));
         assert!(v.get("conclusionCode").is_none());
@@ -199,7 +203,7 @@ mod tests {
         r.findings = vec![("stemi_inferior", "下壁 ST 段抬高")];
         r.conclusion = "急性下壁心肌梗死";
         r.reported_at = Some(OffsetDateTime::UNIX_EPOCH);
-        let v = ecg_report(&r);
+        let v = ecg_report(&r, &|k| k);
         assert_eq!(v["status"], "final");
         assert_eq!(
             v["conclusionCode"][0]["coding"][0]["code"],

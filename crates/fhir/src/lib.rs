@@ -23,3 +23,7 @@ pub const INSTITUTION_CODE_SYSTEM: &str = "urn:yigong:institution-code";
 /// Our staff title codes.
 pub const TITLE_SYSTEM: &str = "urn:yigong:staff-title";
 pub const FHIR_VERSION: &str = "4.0.1";
+
+/// The human-readable texts of the resources, in the reader's language: the caller's
+/// message catalogue (`fhir.*` keys).
+pub type Texts<'a> = &'a dyn Fn(&'static str) -> &'static str;

@@ -2,6 +2,7 @@
 //! carries the workflow status (requested, accepted, rejected, in-progress, completed,
 //! cancelled) with the ServiceRequest as its focus.
 
+use crate::Texts;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -62,7 +63,7 @@ pub fn urgency_of(priority: &str) -> Option<&'static str> {
     }
 }
 
-pub fn service_request(r: &ReferralData<'_>) -> Value {
+pub fn service_request(r: &ReferralData<'_>, t: Texts<'_>) -> Value {
     let mut code = vec![
         json!({ "system": DIRECTION_SYSTEM, "code": r.direction, "display": r.direction_label }),
     ];
@@ -77,7 +78,7 @@ pub fn service_request(r: &ReferralData<'_>) -> Value {
         "intent": "order",
         "category": [{
             "coding": [{ "system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral" }],
-            "text": "转诊",
+            "text": t("fhir.referral"),
         }],
         "priority": priority(r.urgency),
         "code": { "coding": code, "text": r.direction_label },

@@ -1,6 +1,6 @@
 //! Builders of FHIR R4 resources as JSON values.
 
-use crate::{FHIR_VERSION, ID_CARD_SYSTEM, INSTITUTION_CODE_SYSTEM, TITLE_SYSTEM};
+use crate::{FHIR_VERSION, ID_CARD_SYSTEM, INSTITUTION_CODE_SYSTEM, TITLE_SYSTEM, Texts};
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -52,7 +52,7 @@ fn human_name(name: &str) -> Value {
     n
 }
 
-pub fn patient(p: &PatientData<'_>) -> Value {
+pub fn patient(p: &PatientData<'_>, t: Texts<'_>) -> Value {
     let mut v = json!({
         "resourceType": "Patient",
         "id": p.id.to_string(),
@@ -70,7 +70,7 @@ pub fn patient(p: &PatientData<'_>) -> Value {
     if let Some(id_number) = p.id_number {
         v["identifier"] = json!([{
             "use": "official",
-            "type": { "text": "居民身份证" },
+            "type": { "text": t("fhir.id_card") },
             "system": ID_CARD_SYSTEM,
             "value": id_number,
         }]);
@@ -135,10 +135,10 @@ pub struct PractitionerData<'a> {
     pub active: bool,
 }
 
-pub fn practitioner(p: &PractitionerData<'_>) -> Value {
+pub fn practitioner(p: &PractitionerData<'_>, t: Texts<'_>) -> Value {
     let identifier = p
         .id_number
-        .map(|id| json!([{ "use": "official", "system": ID_CARD_SYSTEM, "value": id }]));
+        .map(|id| json!([{ "use": "official", "type": { "text": t("fhir.id_card") }, "system": ID_CARD_SYSTEM, "value": id }]));
     let mut v = json!({
         "resourceType": "Practitioner",
         "id": p.id.to_string(),
@@ -244,19 +244,22 @@ mod tests {
     #[test]
     fn patient_shape() {
         let id = Uuid::now_v7();
-        let p = patient(&PatientData {
-            id,
-            name: "欧阳娜娜",
-            sex: "female",
-            birth_date: time::macros::date!(1990 - 01 - 02),
-            id_number: Some("11010519491231002X"),
-            phone: "13800138000",
-            address: "",
-            active: true,
-            organization_id: id,
-            organization_name: "卫生室",
-            updated_at: OffsetDateTime::UNIX_EPOCH,
-        });
+        let p = patient(
+            &PatientData {
+                id,
+                name: "欧阳娜娜",
+                sex: "female",
+                birth_date: time::macros::date!(1990 - 01 - 02),
+                id_number: Some("11010519491231002X"),
+                phone: "13800138000",
+                address: "",
+                active: true,
+                organization_id: id,
+                organization_name: "卫生室",
+                updated_at: OffsetDateTime::UNIX_EPOCH,
+            },
+            &|k| k,
+        );
         assert_eq!(p["name"][0]["family"], "欧阳");
         assert_eq!(p["name"][0]["given"][0], "娜娜");
         assert_eq!(p["identifier"][0]["system"], ID_CARD_SYSTEM);

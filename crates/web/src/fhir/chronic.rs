@@ -22,17 +22,20 @@ pub fn router() -> Router<AppState> {
 }
 
 fn plan(r: &Register, lang: crate::i18n::Lang) -> Value {
-    fhir::care_plan(&fhir::Plan {
-        id: r.id,
-        status: &r.status,
-        disease: &r.disease,
-        title: lang.t(&format!("chronic.plan_title.{}", r.disease)),
-        resident_id: r.resident_id,
-        resident_name: &r.resident_name,
-        enrolled_on: r.enrolled_on,
-        next_due: r.next_due,
-        last_controlled: r.last_controlled,
-    })
+    fhir::care_plan(
+        &fhir::Plan {
+            id: r.id,
+            status: &r.status,
+            disease: &r.disease,
+            title: lang.t(&format!("chronic.plan_title.{}", r.disease)),
+            resident_id: r.resident_id,
+            resident_name: &r.resident_name,
+            enrolled_on: r.enrolled_on,
+            next_due: r.next_due,
+            last_controlled: r.last_controlled,
+        },
+        &|k| lang.t(k),
+    )
 }
 
 pub(super) fn visit(v: &VisitRecord) -> fhir::Visit<'_> {
@@ -143,7 +146,7 @@ pub async fn read_visit_observation(
         "glu" => fhir::glucose_id(v.id),
         _ => return Err(ApiError::not_found().into()),
     };
-    fhir::visit_observations(&visit(&v))
+    fhir::visit_observations(&visit(&v), &|k| user.lang.t(k))
         .into_iter()
         .find(|o| o["id"] == wanted.as_str())
         .map(|o| super::Fhir(StatusCode::OK, o))

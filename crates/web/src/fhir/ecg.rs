@@ -40,12 +40,16 @@ async fn read_observation(
     let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
     Ok(super::Fhir(
         StatusCode::OK,
-        observation(&state, &study).await?,
+        observation(&state, &study, user.lang).await?,
     ))
 }
 
 /// The recording of a study as an Observation (the caller has checked access).
-pub(super) async fn observation(state: &AppState, study: &Study) -> Result<Value, FhirError> {
+pub(super) async fn observation(
+    state: &AppState,
+    study: &Study,
+    lang: crate::i18n::Lang,
+) -> Result<Value, FhirError> {
     let files = state
         .store
         .study_files(state.community.id, study.id)
@@ -75,7 +79,7 @@ pub(super) async fn observation(state: &AppState, study: &Study) -> Result<Value
             .collect(),
         heart_rate: study.heart_rate,
     };
-    Ok(fhir::ecg_observation(&o))
+    Ok(fhir::ecg_observation(&o, &|k| lang.t(k)))
 }
 
 /// The studies this user may read over FHIR: all of them for the ECG centre and the
@@ -102,20 +106,23 @@ async fn report_of(state: &AppState, user: &CurrentUser, s: &Study) -> Result<Va
                 .collect()
         })
         .unwrap_or_default();
-    Ok(fhir::ecg_report(&fhir::EcgReport {
-        id: s.id,
-        status: &s.status,
-        resident_id: s.resident_id,
-        resident_name: &s.resident_name,
-        recorded_at: s.recorded_at,
-        reported_at: s.reported_at,
-        reader_name: report.as_ref().map(|r| r.reader_name.as_str()),
-        findings: labels
-            .iter()
-            .map(|(c, l)| (c.as_str(), l.as_str()))
-            .collect(),
-        conclusion: report.as_ref().map_or("", |r| r.conclusion.as_str()),
-    }))
+    Ok(fhir::ecg_report(
+        &fhir::EcgReport {
+            id: s.id,
+            status: &s.status,
+            resident_id: s.resident_id,
+            resident_name: &s.resident_name,
+            recorded_at: s.recorded_at,
+            reported_at: s.reported_at,
+            reader_name: report.as_ref().map(|r| r.reader_name.as_str()),
+            findings: labels
+                .iter()
+                .map(|(c, l)| (c.as_str(), l.as_str()))
+                .collect(),
+            conclusion: report.as_ref().map_or("", |r| r.conclusion.as_str()),
+        },
+        &|k| user.lang.t(k),
+    ))
 }
 
 async fn read_report(

@@ -144,19 +144,22 @@ fn whole_id_number<'a>(user: &CurrentUser, id_number: &'a str) -> Option<&'a str
 
 pub fn patient_resource(user: &CurrentUser, r: &Resident) -> Value {
     let phone = user.shown_phone(PhoneUse::Record, &r.phone);
-    fhir::patient(&fhir::PatientData {
-        id: r.id,
-        name: &r.name,
-        sex: &r.sex,
-        birth_date: r.birth_date,
-        id_number: whole_id_number(user, &r.id_number),
-        phone: &phone,
-        address: &r.address,
-        active: r.active,
-        organization_id: r.institution_id,
-        organization_name: &r.institution_name,
-        updated_at: r.updated_at,
-    })
+    fhir::patient(
+        &fhir::PatientData {
+            id: r.id,
+            name: &r.name,
+            sex: &r.sex,
+            birth_date: r.birth_date,
+            id_number: whole_id_number(user, &r.id_number),
+            phone: &phone,
+            address: &r.address,
+            active: r.active,
+            organization_id: r.institution_id,
+            organization_name: &r.institution_name,
+            updated_at: r.updated_at,
+        },
+        &|k| user.lang.t(k),
+    )
 }
 
 async fn read_patient(
@@ -278,16 +281,19 @@ fn practitioner_resource(user: &CurrentUser, s: &StaffMember) -> Value {
         .phone
         .as_ref()
         .map(|p| user.shown_phone(PhoneUse::Record, p));
-    fhir::practitioner(&fhir::PractitionerData {
-        id: s.id,
-        name: &s.name,
-        sex: &s.sex,
-        id_number: whole_id_number(user, &s.id_number),
-        phone: phone.as_deref(),
-        title: &s.title,
-        title_label: user.lang.t(&format!("title.{}", s.title)),
-        active: s.active,
-    })
+    fhir::practitioner(
+        &fhir::PractitionerData {
+            id: s.id,
+            name: &s.name,
+            sex: &s.sex,
+            id_number: whole_id_number(user, &s.id_number),
+            phone: phone.as_deref(),
+            title: &s.title,
+            title_label: user.lang.t(&format!("title.{}", s.title)),
+            active: s.active,
+        },
+        &|k| user.lang.t(k),
+    )
 }
 
 async fn read_practitioner(

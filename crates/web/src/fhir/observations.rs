@@ -109,18 +109,22 @@ async fn search(
         .skip(page.offset() as usize)
         .take(page.per_page as usize)
     {
-        entries.push(build(&state, c).await?);
+        entries.push(build(&state, c, user.lang).await?);
     }
     Ok(bundle(&headers, &p, total, entries))
 }
 
-async fn build(state: &AppState, c: &Candidate<'_>) -> Result<serde_json::Value, super::FhirError> {
+async fn build(
+    state: &AppState,
+    c: &Candidate<'_>,
+    lang: crate::i18n::Lang,
+) -> Result<serde_json::Value, super::FhirError> {
     let (visit, id) = match c {
-        Candidate::Ecg(study) => return super::ecg::observation(state, study).await,
+        Candidate::Ecg(study) => return super::ecg::observation(state, study, lang).await,
         Candidate::BloodPressure(v) => (v, fhir::bp_id(v.id)),
         Candidate::Glucose(v) => (v, fhir::glucose_id(v.id)),
     };
-    fhir::visit_observations(&super::chronic::visit(visit))
+    fhir::visit_observations(&super::chronic::visit(visit), &|k| lang.t(k))
         .into_iter()
         .find(|o| o["id"] == id.as_str())
         .ok_or_else(|| crate::error::ApiError::internal().into())

@@ -68,7 +68,7 @@ async fn read_request(
     let r = load(&state, &user, id_of(&id)?, "referral.read.fhir").await?;
     Ok(Fhir(
         StatusCode::OK,
-        fhir::service_request(&data(&user, &r)),
+        fhir::service_request(&data(&user, &r), &|k| user.lang.t(k)),
     ))
 }
 
@@ -156,7 +156,7 @@ async fn search_requests(
     let (items, total) = search(&state, &user, &p, false).await?;
     let entries = items
         .iter()
-        .map(|r| fhir::service_request(&data(&user, r)))
+        .map(|r| fhir::service_request(&data(&user, r), &|k| user.lang.t(k)))
         .collect();
     Ok(bundle(&headers, &p, total, entries))
 }
@@ -252,8 +252,11 @@ async fn create(
     let b = body_of(&state, &sr).await?;
     let r = create_referral(&state, &user, &b).await?;
     let location = format!("{}/ServiceRequest/{}", super::base_url(&headers), r.id);
-    let mut res =
-        Fhir(StatusCode::CREATED, fhir::service_request(&data(&user, &r))).into_response();
+    let mut res = Fhir(
+        StatusCode::CREATED,
+        fhir::service_request(&data(&user, &r), &|k| user.lang.t(k)),
+    )
+    .into_response();
     if let Ok(v) = header::HeaderValue::from_str(&location) {
         res.headers_mut().insert(header::LOCATION, v);
     }

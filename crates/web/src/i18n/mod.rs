@@ -139,6 +139,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh-CN/screening.ftl"),
         include_str!("../../locales/en/screening.ftl"),
     ),
+    (
+        "fhir",
+        include_str!("../../locales/zh-CN/fhir.ftl"),
+        include_str!("../../locales/en/fhir.ftl"),
+    ),
 ];
 
 /// One locale's messages: the Fluent bundle, and every message without variables
