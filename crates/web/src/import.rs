@@ -444,7 +444,11 @@ impl Batch {
 fn rejects_csv(table: &Table, lines: &[(usize, String)]) -> String {
     let by_line: HashMap<usize, &Vec<String>> = table.rows.iter().map(|(l, r)| (*l, r)).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["行号".to_string(), "原因".to_string()];
+    // The file answers an import whose columns are named in Chinese: it speaks Chinese too.
+    let mut header = vec![
+        Lang::Zh.t("import.rejects_line").to_string(),
+        Lang::Zh.t("import.rejects_reason").to_string(),
+    ];
     header.extend(table.headers.iter().cloned());
     // Writing CSV into memory cannot fail.
     let _ = w.write_record(&header);

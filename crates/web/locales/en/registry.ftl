@@ -52,3 +52,5 @@ title-supervising_pharmacist = Supervising pharmacist
 title-supervising_technician = Supervising technician
 title-technician = Technician
 title-village_doctor = Village doctor
+import-rejects_line = Line
+import-rejects_reason = Reason

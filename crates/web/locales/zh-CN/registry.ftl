@@ -52,3 +52,5 @@ title-supervising_pharmacist = 主管药师
 title-supervising_technician = 主管技师
 title-technician = 技师
 title-village_doctor = 乡村医生
+import-rejects_line = 行号
+import-rejects_reason = 原因
