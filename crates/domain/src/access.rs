@@ -105,6 +105,13 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager)
     }
 
+    /// Whether the role sees the community's figures across every institution (coverage,
+    /// control, referral and contract figures): the office that runs the community and
+    /// the county health bureau that it reports to.
+    pub fn sees_figures(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::BureauViewer)
+    }
+
     pub fn reads_audit(self) -> bool {
         matches!(self, Role::Admin)
     }
@@ -255,6 +262,12 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn the_office_and_the_bureau_see_the_figures() {
+        let seeing: Vec<Role> = Role::ALL.into_iter().filter(|r| r.sees_figures()).collect();
+        assert_eq!(seeing, [Role::Admin, Role::Manager, Role::BureauViewer]);
     }
 
     #[test]

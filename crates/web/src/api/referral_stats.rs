@@ -153,9 +153,7 @@ pub async fn stats_for(
     user: &CurrentUser,
     days: i64,
 ) -> ApiResult<ReferralStats> {
-    user.require(
-        user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer,
-    )?;
+    user.require(user.role.sees_figures())?;
     let to = OffsetDateTime::now_utc() + Duration::minutes(1);
     let from = to - Duration::days(days.clamp(1, 3660));
     let facts = state

@@ -137,9 +137,7 @@ impl Chrome {
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
                 follow_ups: crate::api::chronic::clinics(u).is_ok(),
-                quality: crate::api::chronic::clinics(u).is_ok()
-                    || u.role.edits_registry()
-                    || u.role == yigong_domain::access::Role::BureauViewer,
+                quality: crate::api::chronic::clinics(u).is_ok() || u.role.sees_figures(),
             }),
             section,
         }

@@ -84,8 +84,7 @@ fn quality_scope(
     all: &[yigong_store::institutions::Institution],
     institution: Option<Uuid>,
 ) -> ApiResult<Vec<Uuid>> {
-    let office =
-        user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer;
+    let office = user.role.sees_figures();
     let mine = if office { None } else { Some(clinics(user)?) };
     let allowed = |id: &Uuid| mine.as_ref().is_none_or(|m| m.contains(id));
     Ok(match institution {

@@ -73,7 +73,7 @@ pub async fn rates_for(
         .store
         .contract_rates(state.community.id, crate::api::chronic::today())
         .await?;
-    if user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer {
+    if user.role.sees_figures() {
         return Ok(rates);
     }
     let clinics = crate::api::chronic::clinics(user)?;
@@ -97,8 +97,7 @@ pub async fn groups_for(
     state: &AppState,
     user: &CurrentUser,
 ) -> ApiResult<Vec<yigong_store::family::GroupRate>> {
-    let office =
-        user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer;
+    let office = user.role.sees_figures();
     let clinics = if office {
         None
     } else {

@@ -40,7 +40,7 @@ fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
 /// The townships whose teams the user sees: all for the office, their own (or their
 /// village's) for grassroots doctors.
 async fn township_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Option<Vec<Uuid>>> {
-    if user.role.edits_registry() || user.role == yigong_domain::access::Role::BureauViewer {
+    if user.role.sees_figures() {
         return Ok(None);
     }
     match &user.scope {
