@@ -50,7 +50,6 @@ impl Store {
             .fetch_all(pool).await.store())?;
         let mut ran = 0;
         for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
-            let sql = m.postgres;
             match &self.db {
                 Db::Sqlite(pool) => {
                     let _gate = self.write_gate.lock().await;
@@ -58,7 +57,7 @@ impl Store {
                 }
                 Db::Postgres(pool) => {
                     let mut tx = pool.begin().await?;
-                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    sqlx::raw_sql(m.postgres).execute(&mut *tx).await?;
                     record(&mut tx, m).await?;
                     tx.commit().await?;
                 }

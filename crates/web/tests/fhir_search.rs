@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, apps};
+use common::{TestApp, apps, encode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -239,24 +239,7 @@ async fn register_with_visits(
     disease: &'static str,
     visits: &[Value],
 ) -> Uuid {
-    let register = app
-        .state
-        .store
-        .enrol(
-            app.state.community.id,
-            &yigong_store::chronic::NewRegister {
-                resident_id: resident.id,
-                disease,
-                institution_id: resident.institution_id,
-                responsible_staff_id: None,
-                diagnosed_on: time::macros::date!(2025 - 01 - 10),
-                enrolled_on: time::macros::date!(2025 - 01 - 20),
-                next_due: time::macros::date!(2025 - 02 - 03),
-            },
-            &common::setup_entry("chronic.enrol"),
-        )
-        .await
-        .expect("enrolled");
+    let register = app.enrol(resident, disease).await;
     for body in visits {
         let r = app
             .post(
@@ -727,16 +710,4 @@ fn decode(s: &str) -> String {
         }
     }
     String::from_utf8(out).expect("utf-8")
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

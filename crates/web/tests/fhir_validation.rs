@@ -150,24 +150,7 @@ async fn fhir_output_validates_with_independent_validators() {
                 serde_json::json!({"glucose": 7.4, "systolic": 128, "diastolic": 82}),
             ),
         ] {
-            let register = app
-                .state
-                .store
-                .enrol(
-                    app.state.community.id,
-                    &yigong_store::chronic::NewRegister {
-                        resident_id: resident.id,
-                        disease,
-                        institution_id: resident.institution_id,
-                        responsible_staff_id: None,
-                        diagnosed_on: time::macros::date!(2025 - 01 - 10),
-                        enrolled_on: time::macros::date!(2025 - 01 - 20),
-                        next_due: time::macros::date!(2025 - 02 - 03),
-                    },
-                    &common::setup_entry("chronic.enrol"),
-                )
-                .await
-                .expect("enrolled");
+            let register = app.enrol(&resident, disease).await;
             let r = app
                 .post(
                     &format!("/api/v1/registers/{register}/follow-ups"),
@@ -399,7 +382,7 @@ async fn fhir_search_parameters() {
         let name: String = r.name.chars().take(2).collect();
         let b = app
             .get(
-                &format!("/fhir/r4/Patient?name={}&_count=5", common_encode(&name)),
+                &format!("/fhir/r4/Patient?name={}&_count=5", common::encode(&name)),
                 &t,
             )
             .await
@@ -461,8 +444,4 @@ async fn fhir_search_parameters() {
         assert_eq!(bad.status, axum::http::StatusCode::BAD_REQUEST);
         assert_eq!(bad.json()["resourceType"], "OperationOutcome");
     }
-}
-
-fn common_encode(s: &str) -> String {
-    s.bytes().map(|b| format!("%{b:02X}")).collect()
 }

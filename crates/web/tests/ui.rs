@@ -113,7 +113,7 @@ async fn village_doctor_ui_shows_own_residents_masked_and_hides_others() {
         let surname: String = other.name.chars().take(1).collect();
         let (_, html) = page(
             &app,
-            &format!("/residents?q={}", common_encode(&surname)),
+            &format!("/residents?q={}", common::encode(&surname)),
             &cookie,
         )
         .await;
@@ -251,10 +251,6 @@ async fn every_page_renders_for_every_role() {
             assert_eq!(page(&app, "/residents", &cookie).await.0, StatusCode::OK);
         }
     }
-}
-
-fn common_encode(s: &str) -> String {
-    s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
 #[tokio::test]

@@ -334,3 +334,44 @@ impl TestApp {
         (r.status, r.text())
     }
 }
+
+/// Percent-encodes a query value (every byte but ASCII letters, digits and `-._`).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// Enrols a resident in a register for `disease` at their clinic (diagnosed
+    /// 2025-01-10, enrolled 2025-01-20, first due 2025-02-03); the register's id.
+    pub async fn enrol(
+        &self,
+        resident: &yigong_store::residents::Resident,
+        disease: &'static str,
+    ) -> uuid::Uuid {
+        self.state
+            .store
+            .enrol(
+                self.state.community.id,
+                &yigong_store::chronic::NewRegister {
+                    resident_id: resident.id,
+                    disease,
+                    institution_id: resident.institution_id,
+                    responsible_staff_id: None,
+                    diagnosed_on: time::macros::date!(2025 - 01 - 10),
+                    enrolled_on: time::macros::date!(2025 - 01 - 20),
+                    next_due: time::macros::date!(2025 - 02 - 03),
+                },
+                &setup_entry("chronic.enrol"),
+            )
+            .await
+            .expect("enrolled")
+    }
+}
