@@ -84,14 +84,14 @@ async fn main() -> Result<()> {
                 .await?
                 .with_context(|| format!("no institution with code {institution}"))?;
             let state = AppState::new(store, community, false, false);
-            let body = yigong_web::api::accounts::AccountBody {
+            let body = yigong_web::admin::api::accounts::AccountBody {
                 username: username.clone(),
                 display_name: name.unwrap_or_else(|| username.clone()),
                 password,
                 role,
                 institution_id: inst.id,
             };
-            match yigong_web::api::accounts::create_account(&state, &body).await {
+            match yigong_web::admin::api::accounts::create_account(&state, &body).await {
                 Ok(id) => {
                     println!("Created account {username} ({id}).");
                     Ok(())
@@ -198,14 +198,14 @@ async fn init(a: cli::InitArgs) -> Result<()> {
     };
     let lead = store.insert_institution(community.id, &lead).await?;
     let state = AppState::new(store, community, false, false);
-    let body = yigong_web::api::accounts::AccountBody {
+    let body = yigong_web::admin::api::accounts::AccountBody {
         username: a.admin_username.clone(),
         display_name: "系统管理员".into(),
         password: a.admin_password,
         role: "admin".into(),
         institution_id: lead.id,
     };
-    yigong_web::api::accounts::create_account(&state, &body)
+    yigong_web::admin::api::accounts::create_account(&state, &body)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(yigong_web::i18n::Lang::Zh)))?;
     println!(
@@ -265,7 +265,7 @@ async fn generate_demo(
     pb.finish_and_clear();
     let referrals = yigong_web::demo::add_referral_history(store, community.id, seed).await?;
     println!("Added a year of referral history ({referrals} referrals).");
-    let today = yigong_web::api::chronic::today();
+    let today = yigong_web::chronic::api::today();
     let family = yigong_demo::seed::family::add_history(store, community.id, seed, today).await?;
     println!(
         "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups, {} screenings ({} findings awaiting a decision).",
@@ -341,16 +341,16 @@ async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let lang = yigong_web::i18n::Lang::Zh;
-    let table = yigong_web::import::read_table(&name, &bytes)
+    let table = yigong_web::registry::import::read_table(&name, &bytes)
         .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let kind = match kind {
-        ImportKindArg::Residents => yigong_web::import::ImportKind::Residents,
-        ImportKindArg::Staff => yigong_web::import::ImportKind::Staff,
+        ImportKindArg::Residents => yigong_web::registry::import::ImportKind::Residents,
+        ImportKindArg::Staff => yigong_web::registry::import::ImportKind::Staff,
     };
     let started = Instant::now();
     let pb = bar(table.rows.len() as u64, kind.as_str());
     let progress_bar = pb.clone();
-    let summary = yigong_web::import::run(
+    let summary = yigong_web::registry::import::run(
         &store,
         community.id,
         None,

@@ -47,7 +47,7 @@ async fn run(store: Store, label: &str) {
     let (community, _) = yigong_web::demo::load(&store, 3, RESIDENTS, &mut |_| {})
         .await
         .expect("demo");
-    let today = yigong_web::api::chronic::today();
+    let today = yigong_web::chronic::api::today();
     let added = yigong_demo::seed::family::add_history(&store, community.id, 3, today)
         .await
         .expect("history");

@@ -1,21 +1,25 @@
 //! Yigong over HTTP: the JSON API (`/api/v1`), FHIR R4 (`/fhir/r4`) and the HTML UI,
 //! served by one axum router.
 
+// The edges every context shares.
 pub mod api;
-pub mod auth;
-pub mod csrf;
+pub mod contexts;
 pub mod demo;
-pub mod error;
 pub mod fhir;
+pub mod http;
 pub mod i18n;
-pub mod import;
-pub mod import_xlsx;
 pub mod openapi;
-pub mod passwords;
-pub mod refusals;
 pub mod state;
-pub mod throttle;
 pub mod ui;
+
+// The contexts, each with its API, pages and FHIR routes; mounted in `contexts::CONTEXTS`.
+pub mod admin;
+pub mod chronic;
+pub mod ecg;
+pub mod family;
+pub mod referral;
+pub mod registry;
+pub mod screening;
 
 use axum::Router;
 use axum::body::Body;
@@ -24,7 +28,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use error::ApiError;
+use http::error::ApiError;
 use i18n::Lang;
 use state::AppState;
 
@@ -40,10 +44,13 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            refusals::layer,
+            http::refusals::layer,
         ))
         .layer(middleware::from_fn(error_shape))
-        .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::csrf::layer,
+        ))
         .layer(middleware::from_fn(localize))
         .layer(middleware::from_fn_with_state(
             state.clone(),

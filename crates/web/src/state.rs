@@ -19,17 +19,17 @@ pub struct Inner {
     /// sending clinic.
     pub ecg_live: tokio::sync::broadcast::Sender<LiveStudy>,
     /// Recently verified sessions (token hash → user), so a burst of requests costs one
-    /// session query; entries live [`crate::auth::SESSION_CACHE_SECONDS`] and go on logout.
+    /// session query; entries live [`crate::http::auth::SESSION_CACHE_SECONDS`] and go on logout.
     /// Failed logins and identifier look-ups, counted per key.
-    pub throttles: crate::throttle::Throttles,
+    pub throttles: crate::http::throttle::Throttles,
     /// The threads that check passwords, one per core.
-    pub passwords: crate::passwords::PasswordPool,
+    pub passwords: crate::http::passwords::PasswordPool,
     /// When expired sessions were last deleted (minutes since the epoch).
     pub sessions_purged: std::sync::atomic::AtomicI64,
     /// Sessions that ended (logout, deactivation): open live streams close at once.
-    pub ended: tokio::sync::broadcast::Sender<crate::auth::Ended>,
+    pub ended: tokio::sync::broadcast::Sender<crate::http::auth::Ended>,
     pub sessions: std::sync::Mutex<
-        std::collections::HashMap<String, (std::time::Instant, crate::auth::CurrentUser)>,
+        std::collections::HashMap<String, (std::time::Instant, crate::http::auth::CurrentUser)>,
     >,
 }
 
@@ -66,7 +66,7 @@ impl AppState {
             ended: tokio::sync::broadcast::channel(256).0,
             throttles: Default::default(),
             sessions_purged: Default::default(),
-            passwords: crate::passwords::PasswordPool::per_core(),
+            passwords: crate::http::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
         }))
     }

@@ -274,7 +274,7 @@ fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_ove
     }
     let srv = server::start(2000);
     let resident = first_resident_at(&srv, srv.places.village);
-    let today = yigong_web::api::chronic::today();
+    let today = yigong_web::chronic::api::today();
     let entry = yigong_store::audit::AuditEntry {
         account_id: None,
         username: "setup",

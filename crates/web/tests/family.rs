@@ -110,7 +110,7 @@ async fn enrol(
 }
 
 fn today() -> Date {
-    yigong_web::api::chronic::today()
+    yigong_web::chronic::api::today()
 }
 
 #[tokio::test]

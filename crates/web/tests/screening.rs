@@ -11,7 +11,7 @@ use serde_json::json;
 use time::Duration;
 
 fn today() -> time::Date {
-    yigong_web::api::chronic::today()
+    yigong_web::chronic::api::today()
 }
 
 /// A "1+2+1" team of the demo township covering the demo village, formed through the

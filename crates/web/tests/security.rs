@@ -174,7 +174,7 @@ async fn contracts_at_two_villages(app: &TestApp) -> (Uuid, Uuid) {
         )
         .await
         .expect("team");
-    let today = yigong_web::api::chronic::today();
+    let today = yigong_web::chronic::api::today();
     let mut ids = vec![];
     for inst in [app.places.village, app.places.other_village] {
         let resident = app.resident_at(inst).await.id;
@@ -641,12 +641,12 @@ async fn logout_and_expiry_end_the_session_at_once_everywhere() {
             .expect("village");
         let token = "short-lived-session-token";
         let expires = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
-        let login = expires - time::Duration::hours(yigong_web::auth::SESSION_HOURS);
+        let login = expires - time::Duration::hours(yigong_web::http::auth::SESSION_HOURS);
         app.state
             .store
             .create_session(
                 app.state.community.id,
-                &yigong_web::auth::token_hash(token),
+                &yigong_web::http::auth::token_hash(token),
                 account.id,
                 "c",
                 login,
@@ -756,11 +756,12 @@ async fn lists_that_carry_resident_data_are_audited() {
     }
 }
 
-/// The UI routes that take POST, read from the routers' source (every file under
-/// `src/ui`, folders included): every `.route("…", …)` whose handlers include `post(`.
+/// The UI routes that take POST, read from the routers' source (the page modules:
+/// `src/ui/` and each context's `pages.rs` or `pages/`): every `.route("…", …)` whose
+/// handlers include `post(`.
 fn ui_post_routes() -> Vec<String> {
     fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("ui sources") {
+        for entry in std::fs::read_dir(dir).expect("sources") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 sources(&path, out);
@@ -771,9 +772,14 @@ fn ui_post_routes() -> Vec<String> {
     }
     let mut files = vec![];
     sources(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut files,
     );
+    files.retain(|f| {
+        f.components()
+            .any(|c| c.as_os_str() == "ui" || c.as_os_str() == "pages")
+            || f.file_stem().is_some_and(|s| s == "pages")
+    });
     let mut out = vec![];
     for file in files {
         let text = std::fs::read_to_string(file).expect("source");
@@ -802,6 +808,8 @@ async fn every_ui_post_route_needs_the_session_csrf_token() {
         "/import",
         "/ecg/new",
         "/referrals/{id}/{action}",
+        "/residents/{id}/contract",
+        "/follow-ups/{id}",
     ] {
         assert!(routes.contains(&known.to_string()), "{known} in {routes:?}");
     }

@@ -2,7 +2,7 @@
 //! Only what the user may see is announced, and only ids and statuses are sent. A stream
 //! closes the moment its session ends: logout, deactivation or expiry.
 
-use crate::auth::{CurrentUser, Ended};
+use crate::http::auth::{CurrentUser, Ended};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};

@@ -1,21 +1,9 @@
 //! The JSON API under `/api/v1`: thin handlers that parse, call the store, and render.
 
-pub mod accounts;
-pub mod audit;
-pub mod chronic;
-pub mod ecg;
-pub mod family;
-pub mod imports;
-pub mod institutions;
 pub mod live;
-pub mod referral_stats;
-pub mod referrals;
-pub mod residents;
-pub mod screening;
 pub mod session;
-pub mod staff;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{FromRequest, Request};
 use serde::Deserialize;
@@ -26,22 +14,14 @@ use yigong_store::PageRequest;
 /// Every API route, each with its OpenAPI operation: a handler is mounted only through
 /// `routes!`, which takes its path from the handler's `#[utoipa::path]`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let mut api = OpenApiRouter::new()
         .merge(session::router())
-        .merge(institutions::router())
-        .merge(residents::router())
-        .merge(staff::router())
-        .merge(accounts::router())
-        .merge(audit::router())
-        .merge(imports::router())
-        .merge(referrals::router())
-        .merge(referral_stats::router())
-        .merge(ecg::router())
-        .merge(chronic::router())
-        .merge(family::router())
-        .merge(screening::router())
         .merge(live::router())
-        .routes(routes!(crate::openapi::document))
+        .routes(routes!(crate::openapi::document));
+    for context in crate::contexts::CONTEXTS {
+        api = api.merge((context.api)());
+    }
+    api
 }
 
 /// JSON body extractor whose rejections use our error shape.
@@ -106,30 +86,6 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
                     .with_detail(e.body_text())
             })
     }
-}
-
-/// Deactivates or reactivates an institution, department or staff member: registrars
-/// only, audited as `<entity>.deactivate` / `<entity>.reactivate`.
-pub async fn set_registry_active(
-    state: &crate::state::AppState,
-    user: &crate::auth::CurrentUser,
-    kind: yigong_store::Deactivatable,
-    entity: &str,
-    id: uuid::Uuid,
-    active: bool,
-) -> Result<axum::http::StatusCode, ApiError> {
-    user.require(user.role.edits_registry())?;
-    state
-        .store
-        .set_active(kind, state.community.id, id, active)
-        .await?;
-    let action = format!(
-        "{entity}.{}",
-        if active { "reactivate" } else { "deactivate" }
-    );
-    user.audit(state, &action, entity, Some(id), true, "")
-        .await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// Parses an optional UUID query value, naming the field when it is malformed.

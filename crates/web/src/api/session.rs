@@ -1,8 +1,8 @@
 //! Log in and out through the API, and who am I.
 
 use super::AppJson;
-use crate::auth::{ConnectInfoIp, CurrentUser, issue_session};
-use crate::error::ApiResult;
+use crate::http::auth::{ConnectInfoIp, CurrentUser, issue_session};
+use crate::http::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -52,7 +52,7 @@ pub async fn login(
     ConnectInfoIp(ip): ConnectInfoIp,
     AppJson(req): AppJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let account = crate::auth::login(
+    let account = crate::http::auth::login(
         &state,
         &req.username,
         &req.password,
@@ -77,7 +77,7 @@ pub async fn login(
 /// Ends the session of the presented token.
 #[utoipa::path(post, path = "/auth/logout", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<StatusCode> {
-    crate::auth::end_session(&state, &user.session).await?;
+    crate::http::auth::end_session(&state, &user.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,17 +1,14 @@
 //! FHIR R4 under `/fhir/r4`: metadata, and read and search of Patient, Organization and
 //! Practitioner. Errors are OperationOutcome; out-of-scope patients answer 404.
 
-use crate::auth::CurrentUser;
-use crate::error::ApiError;
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 use yigong_domain::access::PhoneUse;
 
-mod chronic;
-mod ecg;
 mod observations;
-mod referrals;
 mod search;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -28,7 +25,7 @@ use yigong_store::residents::{Resident, ResidentQuery};
 use yigong_store::staff::{StaffMember, StaffQuery};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let mut fhir = Router::new()
         .route("/metadata", get(metadata))
         .route("/Patient", get(search_patients))
         .route("/Patient/{id}", get(read_patient))
@@ -36,11 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/Organization/{id}", get(read_organization))
         .route("/Practitioner", get(search_practitioners))
         .route("/Practitioner/{id}", get(read_practitioner))
-        .merge(referrals::router())
-        .merge(ecg::router())
-        .merge(chronic::router())
-        .merge(observations::router())
-        .fallback(unknown_resource)
+        .merge(observations::router());
+    for context in crate::contexts::CONTEXTS {
+        fhir = fhir.merge((context.fhir)());
+    }
+    fhir.fallback(unknown_resource)
 }
 
 /// A resource type (or path) this server does not serve: 404 with an OperationOutcome
@@ -67,7 +64,7 @@ impl IntoResponse for Fhir {
 
 /// An error rendered as OperationOutcome.
 #[derive(Debug)]
-pub struct FhirError(ApiError);
+pub struct FhirError(pub ApiError);
 
 impl From<ApiError> for FhirError {
     fn from(e: ApiError) -> Self {
@@ -110,7 +107,7 @@ impl FhirError {
 pub(crate) type FhirResult = Result<Fhir, FhirError>;
 
 /// The authenticated user, with authentication failures as OperationOutcome.
-pub struct FhirUser(CurrentUser);
+pub struct FhirUser(pub CurrentUser);
 
 impl FromRequestParts<AppState> for FhirUser {
     type Rejection = FhirError;
@@ -168,7 +165,8 @@ async fn read_patient(
     Path(id): Path<String>,
 ) -> FhirResult {
     let id: Uuid = id.parse().map_err(|_| FhirError(ApiError::not_found()))?;
-    let r = crate::api::residents::load_in_scope(&state, &user, id, "resident.read.fhir").await?;
+    let r = crate::registry::api::residents::load_in_scope(&state, &user, id, "resident.read.fhir")
+        .await?;
     Ok(Fhir(StatusCode::OK, patient_resource(&user, &r)))
 }
 
@@ -185,14 +183,20 @@ async fn search_patients(
     let term = match p.identifier_value(fhir::ID_CARD_SYSTEM) {
         Some(Some(value)) => match ResidentIdNumber::parse(&value) {
             Ok(id) => {
-                crate::api::residents::identifier_probe(&state, &user, "resident.id_lookup.fhir")
-                    .await?;
+                crate::registry::api::residents::identifier_probe(
+                    &state,
+                    &user,
+                    "resident.id_lookup.fhir",
+                )
+                .await?;
                 Some(Some(id.as_str().to_string()))
             }
             Err(_) => None,
         },
         Some(None) => None,
-        None => Some(crate::api::residents::vet_query(&state, &user, p.value("name")).await?),
+        None => {
+            Some(crate::registry::api::residents::vet_query(&state, &user, p.value("name")).await?)
+        }
     };
     let (items, total) = match term {
         None => (vec![], 0),

@@ -5,7 +5,7 @@
 //! when it is on the page.
 
 use super::{FhirResult, FhirSearch, FhirUser, bundle};
-use crate::auth::CurrentUser;
+use crate::http::auth::CurrentUser;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
@@ -57,7 +57,7 @@ async fn studies_of(
     user: &CurrentUser,
     resident: Uuid,
 ) -> Result<Vec<Study>, super::FhirError> {
-    let Some(filter) = super::ecg::reach(user) else {
+    let Some(filter) = crate::ecg::fhir::reach(user) else {
         return Ok(vec![]);
     };
     let mut studies = Vec::new();
@@ -82,7 +82,7 @@ async fn search(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let resident = super::chronic::patient(&state, &user, &p).await?;
+    let resident = crate::chronic::fhir::patient(&state, &user, &p).await?;
     let visits = state.store.visits_of(state.community.id, resident).await?;
     let studies = studies_of(&state, &user, resident).await?;
     let (codes, categories) = (p.tokens("code"), p.tokens("category"));
@@ -120,12 +120,12 @@ async fn build(
     lang: crate::i18n::Lang,
 ) -> Result<serde_json::Value, super::FhirError> {
     let (visit, id) = match c {
-        Candidate::Ecg(study) => return super::ecg::observation(state, study, lang).await,
+        Candidate::Ecg(study) => return crate::ecg::fhir::observation(state, study, lang).await,
         Candidate::BloodPressure(v) => (v, fhir::bp_id(v.id)),
         Candidate::Glucose(v) => (v, fhir::glucose_id(v.id)),
     };
-    fhir::visit_observations(&super::chronic::visit(visit), &|k| lang.t(k))
+    fhir::visit_observations(&crate::chronic::fhir::visit(visit), &|k| lang.t(k))
         .into_iter()
         .find(|o| o["id"] == id.as_str())
-        .ok_or_else(|| crate::error::ApiError::internal().into())
+        .ok_or_else(|| crate::http::error::ApiError::internal().into())
 }

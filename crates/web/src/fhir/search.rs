@@ -3,7 +3,7 @@
 //! the searchset Bundle whose `self` and `next` links carry every filter of the query.
 
 use super::{Fhir, FhirError, base_url};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};

@@ -44,7 +44,7 @@ impl Lang {
         }) {
             return l;
         }
-        crate::auth::cookie(headers, "lang")
+        crate::http::auth::cookie(headers, "lang")
             .and_then(|v| Lang::parse(&v))
             .unwrap_or_default()
     }

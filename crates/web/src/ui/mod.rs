@@ -1,18 +1,10 @@
 //! The HTML UI: server-rendered askama pages in the request's language, with htmx for
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
-mod admin;
-mod care;
-mod chronic;
-mod ecg;
-mod pages;
-mod referrals;
-mod registry;
-mod residents;
-mod team_form;
+pub mod pages;
 
-use crate::auth::CurrentUser;
-use crate::error::ApiError;
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
@@ -24,38 +16,32 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(pages::router())
-        .merge(residents::router())
-        .merge(registry::router())
-        .merge(admin::router())
-        .merge(referrals::router())
-        .merge(ecg::router())
-        .merge(chronic::router())
-        .merge(care::router())
-        .merge(team_form::router())
-        .route(
-            "/static/app.css",
-            get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
-        )
-        .route(
-            "/static/js/app.js",
-            get(|| async {
-                asset(
-                    "text/javascript",
-                    include_str!("../../../../static/js/app.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/vendor/htmx.min.js",
-            get(|| async {
-                asset(
-                    "text/javascript",
-                    include_str!("../../../../static/vendor/htmx.min.js"),
-                )
-            }),
-        )
+    let mut ui = Router::new().merge(pages::router());
+    for context in crate::contexts::CONTEXTS {
+        ui = ui.merge((context.pages)());
+    }
+    ui.route(
+        "/static/app.css",
+        get(|| async { asset("text/css", include_str!("../../../../static/app.css")) }),
+    )
+    .route(
+        "/static/js/app.js",
+        get(|| async {
+            asset(
+                "text/javascript",
+                include_str!("../../../../static/js/app.js"),
+            )
+        }),
+    )
+    .route(
+        "/static/vendor/htmx.min.js",
+        get(|| async {
+            asset(
+                "text/javascript",
+                include_str!("../../../../static/vendor/htmx.min.js"),
+            )
+        }),
+    )
 }
 
 /// `2026-11-22 08:50`, China time.
@@ -136,8 +122,8 @@ impl Chrome {
                 audit: u.role.reads_audit(),
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
-                follow_ups: crate::api::chronic::clinics(u).is_ok(),
-                quality: crate::api::chronic::clinics(u).is_ok() || u.role.sees_figures(),
+                follow_ups: crate::chronic::api::clinics(u).is_ok(),
+                quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
             }),
             section,
         }

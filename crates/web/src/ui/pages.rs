@@ -1,8 +1,8 @@
 //! Login, logout, language switch and the home page of each role.
 
 use super::{Chrome, OrUi, UiResult, UiUser, local_path, render};
-use crate::auth::{self, ConnectInfoIp, clear_cookie, issue_session, session_cookie};
-use crate::error::ApiError;
+use crate::http::auth::{self, ConnectInfoIp, clear_cookie, issue_session, session_cookie};
+use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;

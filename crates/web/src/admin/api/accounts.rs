@@ -1,0 +1,210 @@
+//! Accounts, for administrators: list, create, deactivate or reactivate, and reset a
+//! password. Deactivating an account or resetting its password ends its sessions at once.
+
+use crate::api::AppJson;
+use crate::http::auth::{CurrentUser, PASSWORD_MIN, hash_password};
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use yigong_domain::access::Role;
+use yigong_domain::registry::FieldError;
+use yigong_store::accounts::{Account, NewAccount};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(deactivate))
+        .routes(routes!(reactivate))
+        .routes(routes!(reset_password))
+}
+
+#[utoipa::path(get, path = "/accounts", responses((status = 200, body = [Object]), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Account>>> {
+    user.require(user.role.manages_accounts())?;
+    Ok(Json(state.store.list_accounts(state.community.id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AccountBody {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: String,
+    pub institution_id: Uuid,
+}
+
+/// Validates and creates an account; shared with the CLI's `user add`.
+pub async fn create_account(state: &AppState, body: &AccountBody) -> ApiResult<Uuid> {
+    let username = body.username.trim();
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(FieldError::new("username", "invalid_characters").into());
+    }
+    let display = yigong_domain::registry::validate_name(&body.display_name)?;
+    check_password(&body.password)?;
+    let role = Role::parse(body.role.trim()).ok_or(FieldError::new("role", "role_invalid"))?;
+    let inst = state
+        .store
+        .get_institution(state.community.id, body.institution_id)
+        .await
+        .map_err(|_| crate::registry::api::institutions::unknown_institution())?;
+    if !inst.kind().is_some_and(|k| role.fits_institution(k)) {
+        return Err(FieldError::new("role", "role_invalid").into());
+    }
+    let password = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())?;
+    let new = NewAccount {
+        username,
+        display_name: &display,
+        password_hash: &hash,
+        role,
+        institution_id: inst.id,
+        department_id: None,
+    };
+    Ok(state.store.create_account(state.community.id, &new).await?)
+}
+
+#[utoipa::path(post, path = "/accounts", request_body = AccountBody,
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(body): AppJson<AccountBody>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    user.require(user.role.manages_accounts())?;
+    let id = create_account(&state, &body).await?;
+    user.audit(
+        &state,
+        "account.create",
+        "account",
+        Some(id),
+        true,
+        body.username.trim(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
+    ))
+}
+
+/// A new password, checked like one chosen at creation.
+fn check_password(password: &str) -> ApiResult<()> {
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(FieldError::new("password", "password_too_short").into());
+    }
+    if password.len() > 256 {
+        return Err(FieldError::new("password", "too_long").into());
+    }
+    Ok(())
+}
+
+async fn set_active(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    active: bool,
+) -> ApiResult<StatusCode> {
+    let action = if active {
+        "account.reactivate"
+    } else {
+        "account.deactivate"
+    };
+    user.require_audited(
+        state,
+        user.role.manages_accounts(),
+        action,
+        "account",
+        Some(id),
+    )
+    .await?;
+    if id == user.account_id && !active {
+        return Err(ApiError::new(StatusCode::CONFLICT, "own_account"));
+    }
+    state
+        .store
+        .set_account_active(state.community.id, id, active)
+        .await?;
+    if !active {
+        crate::http::auth::end_account_sessions(state, id).await?;
+    }
+    user.audit(state, action, "account", Some(id), true, "")
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivates an account: it can no longer log in, and its sessions end at once.
+#[utoipa::path(post, path = "/accounts/{id}/deactivate", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "one's own account")))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    set_active(&state, &user, id, false).await
+}
+
+/// Reactivates an account.
+#[utoipa::path(post, path = "/accounts/{id}/reactivate", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403), (status = 404)))]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    set_active(&state, &user, id, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordBody {
+    pub password: String,
+}
+
+/// Sets a new password for an account and ends its sessions.
+#[utoipa::path(post, path = "/accounts/{id}/password", params(("id" = Uuid, Path)), request_body = PasswordBody,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    user.require_audited(
+        &state,
+        user.role.manages_accounts(),
+        "account.password",
+        "account",
+        Some(id),
+    )
+    .await?;
+    check_password(&body.password)?;
+    let password = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())?;
+    state
+        .store
+        .set_password(state.community.id, id, &hash)
+        .await?;
+    crate::http::auth::end_account_sessions(&state, id).await?;
+    user.audit(&state, "account.password", "account", Some(id), true, "")
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

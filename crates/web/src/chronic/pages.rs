@@ -1,0 +1,419 @@
+//! "My follow-ups" (我的随访): the village or township doctor's list of who is overdue
+//! and who is due this week, printable for home visits, and the one-form visit record
+//! that says at once when the next visit is due (and proposes an emergency referral when
+//! a value calls for one).
+
+use crate::chronic::api::{self as api, FollowUpBody, FollowUpOutcome, WorklistQuery};
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/follow-ups", get(list))
+        .route("/follow-ups/{id}", get(form).post(record))
+        .route("/chronic/quality", get(quality))
+}
+
+struct Row {
+    register_id: Uuid,
+    resident_name: String,
+    phone: String,
+    address: String,
+    clinic: String,
+    disease: &'static str,
+    due: String,
+    overdue_days: i64,
+    last: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronic/follow_ups.html")]
+struct ListPage {
+    chrome: Chrome,
+    overdue: Vec<Row>,
+    due: Vec<Row>,
+    pager: Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    page: Option<i64>,
+}
+
+fn last_result(lang: Lang, controlled: Option<bool>) -> String {
+    match controlled {
+        Some(true) => lang.t("chronic.controlled").to_string(),
+        Some(false) => lang.t("chronic.uncontrolled").to_string(),
+        None => "—".into(),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let q = WorklistQuery {
+        within: Some(7),
+        page: p.page,
+        per_page: Some(100),
+    };
+    let page = api::worklist_for(&state, &user, &q).await.ui(lang)?;
+    let pager = Pager::new(
+        lang,
+        "/follow-ups",
+        &[],
+        (page.page, page.per_page, page.total),
+    );
+    let (mut overdue, mut due) = (Vec::new(), Vec::new());
+    for v in page.items {
+        let r = Row {
+            register_id: v.row.register_id,
+            resident_name: v.row.resident_name,
+            phone: v.row.phone,
+            address: v.row.address,
+            clinic: v.row.institution_name,
+            disease: lang.t(&format!("chronic.disease.{}", v.row.disease)),
+            due: v.row.next_due.to_string(),
+            overdue_days: v.overdue_days,
+            last: last_result(lang, v.row.last_controlled),
+        };
+        if v.overdue_days > 0 {
+            overdue.push(r)
+        } else {
+            due.push(r)
+        }
+    }
+    let page = ListPage {
+        chrome: Chrome::for_user(&user, "follow_ups"),
+        overdue,
+        due,
+        pager,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "chronic/follow_up_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    csrf: String,
+    register_id: Uuid,
+    resident_name: String,
+    disease: String,
+    disease_label: &'static str,
+    next_due: String,
+    today: String,
+    error: Option<String>,
+    outcome: Option<OutcomeView>,
+    referral_link: Option<String>,
+    /// Carried over from the last visit: height and medicines rarely change.
+    height: String,
+    medications: String,
+    /// (code, label) of the lifestyle advice offered.
+    lifestyle: Vec<(&'static str, &'static str)>,
+    history: Vec<VisitLine>,
+}
+
+struct OutcomeView {
+    result: String,
+    plan: &'static str,
+    next_due: String,
+    emergency: bool,
+    bmi: Option<f64>,
+}
+
+/// A past visit on the form page.
+struct VisitLine {
+    on: String,
+    value: String,
+    result: String,
+    plan: &'static str,
+    medications: String,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<ApiError>,
+    outcome: Option<FollowUpOutcome>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let reg = api::load(state, user, id, "chronic.read").await.ui(lang)?;
+    let visits = state
+        .store
+        .follow_ups(state.community.id, id)
+        .await
+        .map_err(|e| UiError(e.into(), lang))?;
+    let last = visits.first();
+    let fmt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+    let emergency = outcome
+        .as_ref()
+        .is_some_and(|o| o.plan == "emergency_referral");
+    let page = FormPage {
+        chrome: Chrome::for_user(user, "follow_ups"),
+        csrf: user.csrf.clone(),
+        register_id: reg.id,
+        resident_name: reg.resident_name.clone(),
+        disease_label: lang.t(&format!("chronic.disease.{}", reg.disease)),
+        disease: reg.disease.clone(),
+        next_due: reg.next_due.to_string(),
+        today: api::today().to_string(),
+        error: error.map(|e| e.message(lang)),
+        referral_link: (emergency || outcome.as_ref().is_some_and(|o| o.plan == "refer")).then(
+            || {
+                format!(
+                    "/referrals/new?resident_id={}&urgency={}",
+                    reg.resident_id,
+                    if emergency { "emergency" } else { "urgent" }
+                )
+            },
+        ),
+        outcome: outcome.map(|o| OutcomeView {
+            result: last_result(lang, o.controlled),
+            plan: lang.t(&format!("chronic.plan.{}", o.plan)),
+            next_due: o.next_due.to_string(),
+            emergency,
+            bmi: o.bmi,
+        }),
+        height: fmt(last.and_then(|v| v.height_cm)),
+        medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
+        lifestyle: yigong_domain::chronic::LIFESTYLE
+            .iter()
+            .map(|c| (*c, lang.t(&format!("chronic.lifestyle.{c}"))))
+            .collect(),
+        history: visits
+            .iter()
+            .take(8)
+            .map(|v| VisitLine {
+                on: v.visit_on.to_string(),
+                value: match (v.systolic, v.diastolic, v.glucose) {
+                    (Some(s), Some(d), Some(g)) => format!("{s}/{d} mmHg · {g} mmol/L"),
+                    (Some(s), Some(d), None) => format!("{s}/{d} mmHg"),
+                    (_, _, Some(g)) => format!("{g} mmol/L"),
+                    _ => "—".into(),
+                },
+                result: last_result(lang, v.controlled),
+                plan: lang.t(&format!("chronic.plan.{}", v.plan)),
+                medications: v.medications.clone(),
+            })
+            .collect(),
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn form(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    api::clinics(&user).ui(user.lang)?;
+    page(&state, &user, id, None, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct VisitForm {
+    #[serde(default)]
+    visit_on: String,
+    #[serde(default)]
+    systolic: String,
+    #[serde(default)]
+    diastolic: String,
+    #[serde(default)]
+    glucose: String,
+    #[serde(default)]
+    weight_kg: String,
+    #[serde(default)]
+    height_cm: String,
+    #[serde(default)]
+    symptoms: String,
+    #[serde(default)]
+    danger_symptoms: Option<String>,
+    #[serde(default)]
+    adverse_reaction: Option<String>,
+    #[serde(default)]
+    new_complication: Option<String>,
+    #[serde(default)]
+    medications: String,
+    #[serde(default)]
+    adherence: String,
+    #[serde(default)]
+    advice: String,
+    /// The lifestyle checkboxes, named `ls_<code>`.
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+/// A number from a form field: empty is none, anything else must parse.
+pub(crate) fn number<T: std::str::FromStr>(
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<T>, ApiError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "invalid_field"))
+}
+
+async fn record(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<VisitForm>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let body = (|| -> Result<FollowUpBody, ApiError> {
+        Ok(FollowUpBody {
+            visit_on: Some(f.visit_on.clone()),
+            systolic: number(&f.systolic, "systolic")?,
+            diastolic: number(&f.diastolic, "diastolic")?,
+            glucose: number(&f.glucose, "glucose")?,
+            weight_kg: number(&f.weight_kg, "weight_kg")?,
+            height_cm: number(&f.height_cm, "height_cm")?,
+            symptoms: f.symptoms.clone(),
+            danger_symptoms: f.danger_symptoms.is_some(),
+            adverse_reaction: f.adverse_reaction.is_some(),
+            new_complication: f.new_complication.is_some(),
+            medications: f.medications.clone(),
+            adherence: f.adherence.clone(),
+            lifestyle: yigong_domain::chronic::LIFESTYLE
+                .iter()
+                .filter(|c| f.rest.contains_key(&format!("ls_{c}")))
+                .map(|c| c.to_string())
+                .collect(),
+            advice: f.advice.clone(),
+        })
+    })();
+    let result = match body {
+        Ok(b) => api::record(&state, &user, id, &b).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(outcome) => page(&state, &user, id, None, Some(outcome)).await,
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            page(&state, &user, id, Some(e), None).await
+        }
+        Err(e) => Err(UiError(e, lang)),
+    }
+}
+
+struct FigureRow {
+    name: String,
+    disease: &'static str,
+    managed: i64,
+    standardised: String,
+    controlled: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronic/quality.html")]
+struct QualityPage {
+    chrome: Chrome,
+    since: String,
+    totals: Vec<FigureRow>,
+    /// (title, rows): by team, by clinic, by doctor.
+    sections: Vec<(&'static str, Vec<FigureRow>)>,
+    /// (disease label, colour, SVG points) of the monthly control rate.
+    lines: Vec<(&'static str, &'static str, String)>,
+    months: Vec<(f64, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct QualityParams {
+    institution: Option<Uuid>,
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+async fn quality(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<QualityParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let q = api::quality_for(
+        &state,
+        &user,
+        &api::QualityQuery {
+            institution: p.institution,
+        },
+    )
+    .await
+    .ui(lang)?;
+    let rows = |fs: &[api::Figures]| -> Vec<FigureRow> {
+        fs.iter()
+            .map(|f| FigureRow {
+                name: f.name.clone(),
+                disease: lang.t(&format!("chronic.disease.{}", f.disease)),
+                managed: f.managed,
+                standardised: percent(f.standardised_rate),
+                controlled: percent(f.control_rate),
+            })
+            .collect()
+    };
+    // The monthly control rate as lines: x by month, y 0–100 %.
+    let mut labels: Vec<String> = q.months.iter().map(|m| m.month.clone()).collect();
+    labels.sort();
+    labels.dedup();
+    let x = |month: &str| 40.0 + labels.iter().position(|l| l == month).unwrap_or(0) as f64 * 40.0;
+    let lines = [("hypertension", "#b42318"), ("diabetes", "#1f6feb")]
+        .into_iter()
+        .map(|(d, colour)| {
+            let points = q
+                .months
+                .iter()
+                .filter(|m| m.disease == d)
+                .filter_map(|m| {
+                    Some(format!(
+                        "{:.1},{:.1}",
+                        x(&m.month),
+                        170.0 - m.control_rate? * 150.0
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            (lang.t(&format!("chronic.disease.{d}")), colour, points)
+        })
+        .collect();
+    let page = QualityPage {
+        chrome: Chrome::for_user(&user, "quality"),
+        since: q.since.to_string(),
+        totals: rows(&q.totals),
+        sections: vec![
+            (lang.t("chronic.by_team"), rows(&q.by_team)),
+            (lang.t("chronic.by_clinic"), rows(&q.by_clinic)),
+            (lang.t("chronic.by_doctor"), rows(&q.by_doctor)),
+        ],
+        lines,
+        months: labels.iter().map(|l| (x(l), l[5..].to_string())).collect(),
+    };
+    Ok(render(&page).into_response())
+}

@@ -1,0 +1,414 @@
+//! The ECG network through the API: a clinic uploads a recording (multipart), the
+//! platform measures it at once and places it on the ECG centre's worklist; a reader
+//! claims it, reports it, and the report goes back; a critical report waits for the
+//! sender's acknowledgement. A study outside the caller's reach answers 404; an action
+//! that does not fit the study as it stands (or lost a race) answers 409.
+
+mod trace;
+pub use trace::*;
+
+mod stats;
+pub use stats::*;
+
+mod upload;
+pub use upload::*;
+
+use crate::api::AppQuery;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, ApiResult};
+use crate::i18n::Lang;
+use crate::state::{AppState, LiveStudy};
+use axum::Json;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
+use yigong_ecg::{FormatError, measure, read_upload};
+use yigong_store::Page;
+use yigong_store::ecg::{NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter};
+
+/// The largest upload: a 24-hour Holter in format 212 is about 60 MB, a 12-lead
+/// resting ECG well under 1 MB; the network takes resting and short rhythm recordings.
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+/// Recordings shorter than this cannot give a rate.
+const MIN_SECONDS: f64 = 2.0;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, upload))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .routes(routes!(detail))
+        .routes(routes!(trace))
+        .routes(routes!(act))
+        .routes(routes!(findings))
+        .routes(routes!(stats))
+}
+
+/// A study as lists and pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyView {
+    #[serde(flatten)]
+    pub study: Study,
+    /// `critical`, `urgent` or `routine`.
+    pub urgency: &'static str,
+    /// Minutes from upload to report (to now, while unreported).
+    pub waiting_minutes: i64,
+    pub alert_list: Vec<String>,
+}
+
+impl StudyView {
+    pub fn of(study: Study) -> Self {
+        let end = study.reported_at.unwrap_or_else(OffsetDateTime::now_utc);
+        let waiting_minutes = (end - study.created_at).whole_minutes().max(0);
+        let alert_list = study
+            .alerts
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+        StudyView {
+            urgency: Urgency::from_rank(study.urgency_rank).as_str(),
+            waiting_minutes,
+            alert_list,
+            study,
+        }
+    }
+}
+
+/// A study with its measurements, its report and its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyDetail {
+    pub study: StudyView,
+    pub measurements: serde_json::Value,
+    pub report: Option<Report>,
+    pub events: Vec<StudyEvent>,
+}
+
+fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
+}
+
+/// Why a file could not be read, in the catalogue's terms, with the reader's detail.
+fn format_error(e: FormatError) -> ApiError {
+    let code = match &e {
+        FormatError::Unsupported(_) => "ecg_unsupported",
+        FormatError::Header(_) => "ecg_header_invalid",
+        FormatError::Data(_) => "ecg_data_damaged",
+    };
+    let detail = match e {
+        FormatError::Unsupported(d) | FormatError::Header(d) | FormatError::Data(d) => d,
+    };
+    unprocessable("file", code).with_detail(detail)
+}
+
+fn announce(state: &AppState, s: &Study) {
+    let _ = state.ecg_live.send(LiveStudy {
+        id: s.id,
+        from_institution_id: s.from_institution_id,
+        status: s.status.clone(),
+        urgency: Urgency::from_rank(s.urgency_rank).as_str().to_string(),
+        critical: s.critical,
+    });
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// `worklist` (the ECG centre), `sent` (a clinic's own), `all` (the office)
+    pub view: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The filter a view stands for, for this user; 403 where the view is not theirs.
+pub fn filter_for(user: &CurrentUser, view: Option<&str>) -> ApiResult<StudyFilter> {
+    use rules::EcgScope;
+    let default = match &user.ecg {
+        EcgScope::Reader => "worklist",
+        EcgScope::Senders(_) => "sent",
+        EcgScope::All => "all",
+        EcgScope::None => return Err(ApiError::forbidden()),
+    };
+    match (view.unwrap_or(default), &user.ecg) {
+        ("worklist", EcgScope::Reader | EcgScope::All) => Ok(StudyFilter::Worklist),
+        ("all", EcgScope::Reader | EcgScope::All) => Ok(StudyFilter::All),
+        ("sent", EcgScope::Senders(ids)) => Ok(StudyFilter::Senders(ids.clone())),
+        ("worklist" | "all" | "sent", _) => Err(ApiError::forbidden()),
+        _ => Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "view",
+            "invalid_field",
+        )),
+    }
+}
+
+/// A page of the studies a view shows this user, the list audited (and a view the
+/// user may not have, refused and audited).
+pub async fn studies_for(
+    state: &AppState,
+    user: &CurrentUser,
+    view: Option<&str>,
+    paging: yigong_store::PageRequest,
+) -> ApiResult<(StudyFilter, yigong_store::Page<Study>)> {
+    let filter = match filter_for(user, view) {
+        Ok(f) => f,
+        Err(e) => {
+            if e.status == StatusCode::FORBIDDEN {
+                user.audit(state, "ecg.list", "ecg_study", None, false, "view")
+                    .await?;
+            }
+            return Err(e);
+        }
+    };
+    let page = state
+        .store
+        .list_studies(state.community.id, &filter, None, paging)
+        .await?;
+    user.audit_list(state, "ecg.list", "ecg_study", page.total)
+        .await?;
+    Ok((filter, page))
+}
+
+#[utoipa::path(get, path = "/ecg/studies",
+    params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of studies"), (status = 403, description = "Not a view of this user's")))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> ApiResult<Json<Page<StudyView>>> {
+    let (_, page) = studies_for(
+        &state,
+        &user,
+        q.view.as_deref(),
+        yigong_store::PageRequest::new(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(StudyView::of).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// The study if it exists and the user may see it; nothing is audited here.
+async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<Option<Study>> {
+    match state.store.get_study(state.community.id, id).await {
+        Ok(s) if user.ecg.sees(s.from_institution_id) => Ok(Some(s)),
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A study the user may see, with the read audited (allowed or denied).
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+) -> ApiResult<Study> {
+    let found = visible(state, user, id).await?;
+    user.audit(state, action, "ecg_study", Some(id), found.is_some(), "")
+        .await?;
+    found.ok_or_else(ApiError::not_found)
+}
+
+/// A study with its measurements, report and timeline (the caller has checked access).
+pub async fn detail_from(state: &AppState, study: Study) -> ApiResult<StudyDetail> {
+    let (c, id) = (state.community.id, study.id);
+    let measurements = state.store.study_measurements(c, id).await?;
+    Ok(StudyDetail {
+        measurements: serde_json::from_str(&measurements).unwrap_or(serde_json::Value::Null),
+        report: state.store.study_report(c, id).await?,
+        events: state.store.study_events(c, id).await?,
+        study: StudyView::of(study),
+    })
+}
+
+pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<StudyDetail> {
+    let study = load(state, user, id, "ecg.read").await?;
+    detail_from(state, study).await
+}
+
+#[utoipa::path(get, path = "/ecg/studies/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The study, its measurements, report and timeline"), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<StudyDetail>> {
+    Ok(Json(detail_of(&state, &user, id).await?))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReportBody {
+    /// Finding codes from `/api/v1/ecg/findings`.
+    #[serde(default)]
+    pub findings: Vec<String>,
+    #[serde(default)]
+    pub conclusion: String,
+}
+
+/// Applies an action for the user; shared by the API and the pages.
+pub async fn act_on(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+    body: &ReportBody,
+) -> ApiResult<Study> {
+    let action_name = format!("ecg.{}", action.as_str());
+    let Some(study) = visible(state, user, id).await? else {
+        user.audit(state, &action_name, "ecg_study", Some(id), false, "")
+            .await?;
+        return Err(ApiError::not_found());
+    };
+    let current = StudyState {
+        status: Status::parse(&study.status).ok_or_else(ApiError::internal)?,
+        claimed_by: study.claimed_by,
+        critical: study.critical,
+        acknowledged: study.acknowledged_at.is_some(),
+    };
+    let sent_it = user.ecg.sends() && user.ecg.sees(study.from_institution_id);
+    let refuse = |e: rules::Refusal| {
+        let status = match e {
+            rules::Refusal::NotReader | rules::Refusal::NotSender => StatusCode::FORBIDDEN,
+            _ => StatusCode::CONFLICT,
+        };
+        ApiError::new(status, e.code())
+    };
+    // A refused attempt is still an access to the record: audited with its reason. An
+    // allowed change writes its audit row in its own transaction.
+    let to = match rules::decide(current, action, user.account_id, user.ecg.reads(), sent_it) {
+        Ok(to) => to,
+        Err(e) => {
+            user.audit(state, &action_name, "ecg_study", Some(id), true, e.code())
+                .await?;
+            return Err(refuse(e));
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut change = StudyChange {
+        kind: action.as_str(),
+        status: to.as_str(),
+        claimed_by: study.claimed_by,
+        claimed_at: study.claimed_at,
+        reported_at: study.reported_at,
+        critical: study.critical,
+        acknowledged_at: study.acknowledged_at,
+        acknowledged_by: None,
+        report: None,
+        actor: user.account_id,
+    };
+    match action {
+        Action::Claim => {
+            change.claimed_by = Some(user.account_id);
+            change.claimed_at = Some(now);
+        }
+        Action::Release => {
+            change.claimed_by = None;
+            change.claimed_at = None;
+        }
+        Action::Report => {
+            let report = report_of(body)?;
+            change.reported_at = Some(now);
+            change.critical = report.critical;
+            change.report = Some(report);
+        }
+        Action::Acknowledge => {
+            change.acknowledged_at = Some(now);
+            change.acknowledged_by = Some(user.account_id);
+        }
+    }
+    let entry = user.audit_entry(&action_name, "ecg_study", Some(id), true, "");
+    if !state
+        .store
+        .change_study(state.community.id, id, study.version, &change, &entry)
+        .await?
+    {
+        // Someone changed it first: say what stands in the way now.
+        let now_study = state.store.get_study(state.community.id, id).await?;
+        let code = if now_study.claimed_by.is_some_and(|c| c != user.account_id) {
+            "ecg_claimed_by_other"
+        } else {
+            "ecg_wrong_status"
+        };
+        user.audit(state, &action_name, "ecg_study", Some(id), true, code)
+            .await?;
+        return Err(ApiError::new(StatusCode::CONFLICT, code));
+    }
+    let study = state.store.get_study(state.community.id, id).await?;
+    announce(state, &study);
+    Ok(study)
+}
+
+/// A report's findings, checked against the coded list; critical if any finding is.
+fn report_of(body: &ReportBody) -> ApiResult<NewReport> {
+    let mut codes: Vec<&str> = Vec::new();
+    for code in &body.findings {
+        let f = rules::finding(code.trim()).ok_or_else(|| {
+            unprocessable("findings", "ecg_finding_unknown").with_detail(code.clone())
+        })?;
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    if codes.is_empty() {
+        return Err(unprocessable("findings", "required"));
+    }
+    let conclusion = body.conclusion.trim();
+    if conclusion.chars().count() > 2000 {
+        return Err(unprocessable("conclusion", "too_long"));
+    }
+    Ok(NewReport {
+        critical: codes
+            .iter()
+            .any(|c| rules::finding(c).is_some_and(|f| f.critical)),
+        findings: codes.join(","),
+        conclusion: conclusion.to_string(),
+    })
+}
+
+#[utoipa::path(post, path = "/ecg/studies/{id}/{action}",
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "`claim`, `release`, `report` or `acknowledge`")),
+    request_body(content = Option<ReportBody>, description = "For `report`: the findings and the conclusion"),
+    responses((status = 200, description = "The study as it now stands"), (status = 403), (status = 404), (status = 409, description = "Not possible as the study stands, or another reader has it"), (status = 422)))]
+pub async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<StudyDetail>> {
+    let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
+    let body: ReportBody = crate::api::optional_json(&body)?;
+    let study = act_on(&state, &user, id, action, &body).await?;
+    Ok(Json(detail_from(&state, study).await?))
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub critical: bool,
+}
+
+/// The coded findings a report is written from, labelled in the request's language.
+#[utoipa::path(get, path = "/ecg/findings", responses((status = 200, description = "Code, label, critical")))]
+pub async fn findings(user: CurrentUser) -> Json<Vec<FindingView>> {
+    Json(finding_list(user.lang))
+}
+
+pub fn finding_list(lang: Lang) -> Vec<FindingView> {
+    rules::FINDINGS
+        .iter()
+        .map(|f| FindingView {
+            code: f.code,
+            label: lang.finding(f.code),
+            critical: f.critical,
+        })
+        .collect()
+}

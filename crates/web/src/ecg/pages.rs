@@ -1,0 +1,577 @@
+//! ECG network pages: the live reading worklist and the clinic's sent list, the upload
+//! form, the study page (trace on ECG paper with zoom and calipers, the computer's
+//! measurements, the reader's report form, the sender's acknowledgement), and the
+//! printable one-page report.
+
+use crate::ecg::api::{self as api, ReportBody, StudyView, UploadForm};
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::ui::pages::see_other;
+use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use yigong_domain::ecg::{Action, EcgScope, FINDINGS, finding};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ecg", get(list))
+        .route("/ecg/stats", get(stats))
+        .route(
+            "/ecg/new",
+            get(new_form)
+                .post(create)
+                .layer(DefaultBodyLimit::max(api::MAX_UPLOAD_BYTES)),
+        )
+        .route("/ecg/{id}", get(detail))
+        .route("/ecg/{id}/print", get(print))
+        .route("/ecg/{id}/{action}", post(act))
+}
+
+fn finding_label(lang: Lang, code: &str) -> String {
+    finding(code).map_or_else(|| code.to_string(), |f| lang.finding(f.code).to_string())
+}
+
+struct Row {
+    id: Uuid,
+    urgency: &'static str,
+    urgency_label: &'static str,
+    resident_name: String,
+    from_name: String,
+    status: String,
+    status_label: &'static str,
+    alerts: Vec<&'static str>,
+    heart_rate: String,
+    waiting: String,
+    reader: String,
+    ack_needed: bool,
+    acknowledged: bool,
+    recorded: String,
+}
+
+fn row(lang: Lang, v: StudyView) -> Row {
+    let s = v.study;
+    Row {
+        id: s.id,
+        urgency: v.urgency,
+        urgency_label: lang.t(&format!("ecg.urgency.{}", v.urgency)),
+        resident_name: s.resident_name,
+        from_name: s.from_institution_name,
+        status_label: lang.t(&format!("ecg.status.{}", s.status)),
+        status: s.status,
+        alerts: v
+            .alert_list
+            .iter()
+            .map(|a| lang.t(&format!("ecg.alert.{a}")))
+            .collect(),
+        heart_rate: s
+            .heart_rate
+            .map_or_else(|| "—".into(), |h| format!("{h:.0}")),
+        waiting: duration_text(lang, v.waiting_minutes),
+        reader: s.claimed_by_name.unwrap_or_default(),
+        ack_needed: s.critical && s.acknowledged_at.is_none(),
+        acknowledged: s.acknowledged_at.is_some(),
+        recorded: local(s.recorded_at),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ecg/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    view: String,
+    rows: Vec<Row>,
+    pager: Pager,
+    reads: bool,
+    sends: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    view: Option<String>,
+    page: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let (filter, page) = api::studies_for(
+        &state,
+        &user,
+        p.view.as_deref(),
+        yigong_store::PageRequest::new(p.page, Some(30)),
+    )
+    .await
+    .ui(lang)?;
+    let view = match filter {
+        yigong_store::ecg::StudyFilter::Worklist => "worklist",
+        yigong_store::ecg::StudyFilter::Senders(_) => "sent",
+        yigong_store::ecg::StudyFilter::All => "all",
+    };
+    let pager = Pager::new(
+        lang,
+        "/ecg",
+        &[("view", view)],
+        (page.page, page.per_page, page.total),
+    );
+    let page = ListPage {
+        chrome: Chrome::for_user(&user, "ecg"),
+        view: view.to_string(),
+        rows: page
+            .items
+            .into_iter()
+            .map(|s| row(lang, StudyView::of(s)))
+            .collect(),
+        pager,
+        reads: user.ecg.reads() || matches!(user.ecg, EcgScope::All),
+        sends: user.ecg.sends(),
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "ecg/form.html")]
+struct FormPage {
+    chrome: Chrome,
+    csrf: String,
+    resident: Option<(Uuid, String)>,
+    error: Option<String>,
+    max_mb: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NewParams {
+    resident_id: Option<Uuid>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    resident: Option<Uuid>,
+    error: Option<ApiError>,
+) -> UiResult<Response> {
+    user.require(user.ecg.sends()).ui(user.lang)?;
+    let resident = match resident {
+        Some(id) => match state.store.get_resident(state.community.id, id).await {
+            Ok(r) if user.scope.allows(r.institution_id) => Some((r.id, r.name)),
+            _ => None,
+        },
+        None => None,
+    };
+    let page = FormPage {
+        chrome: Chrome::for_user(user, "ecg"),
+        csrf: user.csrf.clone(),
+        resident,
+        error: error.map(|e| e.message(user.lang)),
+        max_mb: api::MAX_UPLOAD_BYTES >> 20,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<NewParams>,
+) -> UiResult<Response> {
+    form_page(&state, &user, p.resident_id, None).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    mp: Multipart,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let form: UploadForm = api::read_form(mp).await.ui(lang)?;
+    let resident = form
+        .resident_id
+        .as_deref()
+        .and_then(|r| Uuid::parse_str(r).ok());
+    match api::upload_study(&state, &user, form).await {
+        Ok(study) => Ok(see_other(&format!("/ecg/{}", study.id))),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            form_page(&state, &user, resident, Some(e)).await
+        }
+        Err(e) => Err(UiError(e, lang)),
+    }
+}
+
+struct Measured {
+    heart_rate: String,
+    rhythm_lead: String,
+    rr: String,
+    af: Option<String>,
+    pauses: Vec<String>,
+    qrs: Option<String>,
+    qt: Option<String>,
+    st: Vec<(String, String, bool)>,
+    territories: Vec<String>,
+    quality: Vec<String>,
+    alerts: Vec<&'static str>,
+}
+
+/// The computer's measurements, worded for the page.
+fn measured(lang: Lang, m: &serde_json::Value, alerts: &[String]) -> Measured {
+    let num = |v: &serde_json::Value| v.as_f64();
+    let rr = &m["rr"];
+    let iv = &m["intervals"];
+    let territory = |t: &str| lang.t(&format!("ecg.territory.{t}")).to_string();
+    Measured {
+        heart_rate: num(&m["heart_rate_bpm"])
+            .map_or_else(|| "—".into(), |h| format!("{h:.0} /min")),
+        rhythm_lead: m["rhythm_lead"].as_str().unwrap_or("—").to_string(),
+        rr: match (
+            num(&rr["median_ms"]),
+            num(&rr["min_ms"]),
+            num(&rr["max_ms"]),
+        ) {
+            (Some(med), Some(lo), Some(hi)) => format!("{med:.0} ms ({lo:.0}–{hi:.0})"),
+            _ => "—".into(),
+        },
+        af: m["irregularity"]["af_suspected"]
+            .as_bool()
+            .filter(|a| *a)
+            .map(|_| lang.t("ecg.alert.atrial_fibrillation").to_string()),
+        pauses: m["pauses"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| {
+                        Some(format!(
+                            "{:.1} s @ {:.0} s",
+                            num(&p["ms"])? / 1000.0,
+                            num(&p["at_s"])?
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        qrs: num(&iv["qrs_ms"]).map(|q| format!("{q:.0} ms")),
+        qt: match (num(&iv["qt_ms"]), num(&iv["qtc_ms"])) {
+            (Some(qt), Some(qtc)) => Some(format!("{qt:.0} / {qtc:.0} ms")),
+            _ => None,
+        },
+        st: iv["st"]
+            .as_array()
+            .map(|leads| {
+                leads
+                    .iter()
+                    .filter_map(|s| {
+                        let v = num(&s["j60_mv"])?;
+                        Some((
+                            s["lead"].as_str()?.to_string(),
+                            format!("{v:+.2}"),
+                            v.abs() >= 0.1,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        territories: iv["st_elevation"]
+            .as_array()
+            .map(|ts| {
+                ts.iter()
+                    .filter_map(|t| {
+                        let leads: Vec<&str> = t["leads"]
+                            .as_array()?
+                            .iter()
+                            .filter_map(|l| l.as_str())
+                            .collect();
+                        Some(format!(
+                            "{}（{}）",
+                            territory(t["territory"].as_str()?),
+                            leads.join(", ")
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        quality: m["quality"]
+            .as_array()
+            .map(|qs| {
+                qs.iter()
+                    .filter(|q| q["quality"] != "good")
+                    .filter_map(|q| {
+                        Some(format!(
+                            "{} {}",
+                            q["lead"].as_str()?,
+                            lang.t(&format!("ecg.quality.{}", q["quality"].as_str()?))
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        alerts: alerts
+            .iter()
+            .map(|a| lang.t(&format!("ecg.alert.{a}")))
+            .collect(),
+    }
+}
+
+struct ReportView {
+    findings: Vec<(String, bool)>,
+    conclusion: String,
+    reader: String,
+    signed: String,
+    critical: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ecg/study.html")]
+struct StudyPage {
+    chrome: Chrome,
+    csrf: String,
+    s: yigong_store::ecg::Study,
+    r: Row,
+    onset: Option<String>,
+    m: Measured,
+    report: Option<ReportView>,
+    leads: Vec<String>,
+    twelve: bool,
+    timeline: Vec<(String, &'static str, String)>,
+    can_claim: bool,
+    mine: bool,
+    can_ack: bool,
+    can_refer: bool,
+    findings: Vec<(&'static str, String, bool)>,
+    error: Option<String>,
+    print: bool,
+}
+
+async fn study_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<ApiError>,
+    print: bool,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let d = api::detail_of(state, user, id).await.ui(lang)?;
+    let s = d.study.study.clone();
+    let leads: Vec<String> = d.measurements["quality"]
+        .as_array()
+        .map(|qs| {
+            qs.iter()
+                .filter_map(|q| q["lead"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let twelve = yigong_ecg::leads::TWELVE
+        .iter()
+        .all(|l| leads.iter().any(|x| x == l));
+    let report = d.report.map(|r| ReportView {
+        findings: r
+            .findings
+            .split(',')
+            .map(|c| {
+                (
+                    finding_label(lang, c),
+                    finding(c).is_some_and(|f| f.critical),
+                )
+            })
+            .collect(),
+        conclusion: r.conclusion,
+        reader: r.reader_name,
+        signed: local(r.signed_at),
+        critical: r.critical,
+    });
+    let timeline = d
+        .events
+        .iter()
+        .map(|e| {
+            (
+                local(e.at),
+                lang.t(&format!("ecg.event.{}", e.kind)),
+                e.account_name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mine = s.status == "reading" && s.claimed_by == Some(user.account_id);
+    let page = StudyPage {
+        chrome: Chrome::for_user(user, "ecg"),
+        csrf: user.csrf.clone(),
+        onset: s.symptom_onset_at.map(local),
+        m: measured(lang, &d.measurements, &d.study.alert_list),
+        report,
+        leads,
+        twelve,
+        timeline,
+        can_claim: user.ecg.reads() && s.status == "awaiting",
+        mine,
+        can_ack: user.ecg.sends() && s.critical && s.acknowledged_at.is_none(),
+        can_refer: user.ecg.sends() && user.referrals != yigong_domain::access::ReferralScope::None,
+        findings: FINDINGS
+            .iter()
+            .map(|f| (f.code, lang.finding(f.code).to_string(), f.critical))
+            .collect(),
+        error: error.map(|e| e.message(lang)),
+        print,
+        r: row(lang, d.study),
+        s,
+    };
+    Ok(render(&page).into_response())
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    study_page(&state, &user, id, None, false).await
+}
+
+async fn print(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    study_page(&state, &user, id, None, true).await
+}
+
+/// The study page's forms: `_csrf`, and for a report `findings` (repeated) and
+/// `conclusion`.
+async fn act(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let action = Action::parse(&action).ok_or_else(|| UiError(ApiError::not_found(), lang))?;
+    let body = ReportBody {
+        findings: pairs
+            .iter()
+            .filter(|(k, _)| k == "findings")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        conclusion: field("conclusion"),
+    };
+    match api::act_on(&state, &user, id, action, &body).await {
+        Ok(_) => Ok(see_other(&format!("/ecg/{id}"))),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::FORBIDDEN
+            ) =>
+        {
+            study_page(&state, &user, id, Some(e), false).await
+        }
+        Err(e) => Err(UiError(e, lang)),
+    }
+}
+
+struct Bar {
+    label: &'static str,
+    minutes: String,
+    width: f64,
+    count: usize,
+}
+
+struct Escalation {
+    id: Uuid,
+    resident_name: String,
+    from_name: String,
+    since: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ecg/stats.html")]
+struct StatsPage {
+    chrome: Chrome,
+    days: i64,
+    within: String,
+    bars: Vec<Bar>,
+    readers: Vec<(String, usize, String)>,
+    senders: Vec<(String, usize, usize, String)>,
+    escalations: Vec<Escalation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StatsParams {
+    days: Option<i64>,
+}
+
+async fn stats(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<StatsParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let s = api::stats_for(&state, &user, p.days).await.ui(lang)?;
+    let fmt = |m: Option<f64>| m.map_or_else(|| "—".to_string(), |m| format!("{m:.0}"));
+    let longest = s
+        .by_urgency
+        .iter()
+        .filter_map(|g| g.median_minutes)
+        .fold(1.0, f64::max);
+    let now = OffsetDateTime::now_utc();
+    let page = StatsPage {
+        chrome: Chrome::for_user(&user, "ecg"),
+        days: s.days,
+        within: s
+            .urgent_within_10
+            .map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
+        bars: s
+            .by_urgency
+            .iter()
+            .map(|g| Bar {
+                label: lang.t(&format!("ecg.urgency.{}", g.name)),
+                minutes: fmt(g.median_minutes),
+                width: g.median_minutes.unwrap_or(0.0) / longest * 100.0,
+                count: g.count,
+            })
+            .collect(),
+        readers: s
+            .by_reader
+            .iter()
+            .map(|g| (g.name.clone(), g.reported, fmt(g.median_minutes)))
+            .collect(),
+        senders: s
+            .by_sender
+            .iter()
+            .map(|g| (g.name.clone(), g.count, g.reported, fmt(g.median_minutes)))
+            .collect(),
+        escalations: s
+            .unacknowledged
+            .into_iter()
+            .map(|v| {
+                let waited = v
+                    .study
+                    .reported_at
+                    .map_or(0, |at| (now - at).whole_minutes().max(0));
+                Escalation {
+                    id: v.study.id,
+                    resident_name: v.study.resident_name,
+                    from_name: v.study.from_institution_name,
+                    since: duration_text(lang, waited),
+                    overdue: waited > 15,
+                }
+            })
+            .collect(),
+    };
+    Ok(render(&page).into_response())
+}

@@ -1,0 +1,544 @@
+//! Family-doctor teams through the API: the office creates a "1+2+1+N" team for a
+//! township (the composition is checked against the members' workplaces), and anyone
+//! whose work touches the team's villages sees its members, villages, contracts and open
+//! follow-up work.
+
+mod coverage;
+pub use coverage::*;
+
+use crate::api::AppQuery;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::Duration;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use yigong_domain::access::ResidentScope;
+use yigong_domain::family::{MemberRole, TeamProblem, check_team};
+use yigong_store::family::{NewTeam, Team, TeamMember};
+use yigong_store::{Page, PageRequest};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(create_contract))
+        .routes(routes!(contracts_due))
+        .routes(routes!(contract_rates))
+        .routes(routes!(contract_groups))
+        .routes(routes!(contract_action))
+}
+
+fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
+}
+
+/// The townships whose teams the user sees: all for the office, their own (or their
+/// village's) for grassroots doctors.
+async fn township_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Option<Vec<Uuid>>> {
+    if user.role.sees_figures() {
+        return Ok(None);
+    }
+    match &user.scope {
+        ResidentScope::Institutions(ids) => {
+            let home = state
+                .store
+                .get_institution(state.community.id, user.institution_id)
+                .await?;
+            Ok(Some(match home.kind.as_str() {
+                "village" => home.parent_id.into_iter().collect(),
+                _ => ids.clone(),
+            }))
+        }
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn list_for(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &ListQuery,
+) -> ApiResult<Page<Team>> {
+    let scope = township_scope(state, user).await?;
+    Ok(state
+        .store
+        .list_teams(
+            state.community.id,
+            scope.as_deref(),
+            PageRequest::new(q.page, q.per_page),
+        )
+        .await?)
+}
+
+#[utoipa::path(get, path = "/teams", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, description = "The teams the user's work touches")))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> ApiResult<Json<Page<Team>>> {
+    Ok(Json(list_for(&state, &user, &q).await?))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamDetail {
+    pub team: Team,
+    pub members: Vec<TeamMember>,
+    pub villages: Vec<(Uuid, String)>,
+    /// Follow-ups due this week or overdue at the team's villages.
+    pub open_follow_ups: i64,
+}
+
+pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<TeamDetail> {
+    let c = state.community.id;
+    let scope = township_scope(state, user).await?;
+    let team = match state.store.get_team(c, id).await {
+        Ok(t) if scope.as_ref().is_none_or(|s| s.contains(&t.institution_id)) => t,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let villages = state.store.team_villages(c, id).await?;
+    let ids: Vec<Uuid> = villages.iter().map(|v| v.0).collect();
+    let today = crate::chronic::api::today();
+    let open = state
+        .store
+        .follow_up_worklist(
+            c,
+            &ids,
+            today,
+            today + Duration::days(7),
+            PageRequest::new(None, Some(1)),
+        )
+        .await?;
+    Ok(TeamDetail {
+        members: state.store.team_members(c, id).await?,
+        villages,
+        open_follow_ups: open.total,
+        team,
+    })
+}
+
+#[utoipa::path(get, path = "/teams/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Members, villages, contracts and open follow-ups"), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<TeamDetail>> {
+    Ok(Json(detail_of(&state, &user, id).await?))
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct MemberBody {
+    pub staff_id: Uuid,
+    /// `specialist`, `township_clinician`, `public_health`, `village_doctor`, `nurse`,
+    /// `pharmacist`, `lab`
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct TeamBody {
+    pub name: String,
+    /// The township health centre the team works from.
+    pub institution_id: Uuid,
+    pub leader_staff_id: Uuid,
+    pub members: Vec<MemberBody>,
+    /// Village clinics of that township.
+    pub villages: Vec<Uuid>,
+}
+
+/// Creates a team (the community office); 422 says which part of "1+2+1" is missing or
+/// who works at the wrong level.
+#[utoipa::path(post, path = "/teams",
+    request_body = TeamBody,
+    responses((status = 201, description = "The team"), (status = 403), (status = 422, description = "Which part of 1+2+1 is missing or at the wrong level")))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    crate::api::AppJson(b): crate::api::AppJson<TeamBody>,
+) -> ApiResult<(StatusCode, Json<TeamDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_for(&state, &user, &b).await?),
+    ))
+}
+
+/// Creates a team after checking its composition and villages.
+pub async fn create_for(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &TeamBody,
+) -> ApiResult<TeamDetail> {
+    user.require(user.role.edits_registry())?;
+    let c = state.community.id;
+    let name = b.name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(unprocessable(
+            "name",
+            if name.is_empty() {
+                "required"
+            } else {
+                "too_long"
+            },
+        ));
+    }
+    let institutions = state.store.list_institutions(c).await?;
+    let kind_of = |id: Uuid| {
+        institutions
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.kind())
+    };
+    if kind_of(b.institution_id) != Some(yigong_domain::registry::InstitutionKind::Township) {
+        return Err(unprocessable("institution", "team_not_township"));
+    }
+    for v in &b.villages {
+        let ok = institutions
+            .iter()
+            .any(|i| i.id == *v && i.kind == "village" && i.parent_id == Some(b.institution_id));
+        if !ok {
+            return Err(unprocessable("villages", "team_village_invalid"));
+        }
+    }
+    if b.villages.is_empty() {
+        return Err(unprocessable("villages", "required"));
+    }
+    let mut members = Vec::with_capacity(b.members.len());
+    let mut checked = Vec::with_capacity(b.members.len());
+    for m in &b.members {
+        let role =
+            MemberRole::parse(&m.role).ok_or_else(|| unprocessable("role", "role_invalid"))?;
+        let staff = match state.store.get_staff(c, m.staff_id).await {
+            Ok(s) => s,
+            Err(yigong_store::StoreError::NotFound) => {
+                return Err(unprocessable("members", "not_found"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let kind = kind_of(staff.institution_id).ok_or_else(ApiError::internal)?;
+        checked.push((role, kind));
+        members.push((m.staff_id, role.as_str()));
+    }
+    let leader = b
+        .members
+        .iter()
+        .position(|m| m.staff_id == b.leader_staff_id)
+        .unwrap_or(usize::MAX);
+    check_team(&checked, leader).map_err(|p| {
+        let e = unprocessable("members", p.code());
+        match p {
+            TeamProblem::Missing(r) | TeamProblem::WrongLevel(r) => e.with_detail(r.as_str()),
+            TeamProblem::LeaderNotMember => e,
+        }
+    })?;
+    let new = NewTeam {
+        name: name.to_string(),
+        institution_id: b.institution_id,
+        leader_staff_id: b.leader_staff_id,
+        members,
+        villages: b.villages.clone(),
+    };
+    let entry = user.audit_entry("family.team.create", "family_team", None, true, "");
+    let id = state.store.create_team(c, &new, &entry).await?;
+    detail_of(state, user, id).await
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ContractBody {
+    pub resident_id: Uuid,
+    pub team_id: Uuid,
+    /// `基础包`, `重点人群包`, … (free text, at most 40 characters)
+    #[serde(default)]
+    pub package: String,
+    /// Key groups the registry cannot know (`pregnant`, `severe_mental`,
+    /// `tuberculosis`, `disabled`, `low_income`); age and registers add theirs.
+    #[serde(default)]
+    pub key_groups: Vec<String>,
+    /// YYYY-MM-DD; defaults to today.
+    pub start_date: Option<String>,
+}
+
+/// The resident if the user may sign them, and the team if it serves their clinic.
+async fn parties(
+    state: &AppState,
+    user: &CurrentUser,
+    resident: Uuid,
+    team: Uuid,
+) -> ApiResult<(yigong_store::residents::Resident, Team)> {
+    let c = state.community.id;
+    let clinics = crate::chronic::api::clinics(user)?;
+    let resident = match state.store.get_resident(c, resident).await {
+        Ok(r) if clinics.contains(&r.institution_id) => r,
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            user.audit(
+                state,
+                "family.contract",
+                "resident",
+                Some(resident),
+                false,
+                "reach",
+            )
+            .await?;
+            return Err(unprocessable("resident", "not_found"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let team = match state.store.get_team(c, team).await {
+        Ok(t) => t,
+        // The same answer as a team that does not serve the resident: no oracle of ids.
+        Err(yigong_store::StoreError::NotFound) => {
+            return Err(unprocessable("team", "team_does_not_serve"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let covered = state.store.team_villages(c, team.id).await?;
+    if team.institution_id != resident.institution_id
+        && !covered.iter().any(|v| v.0 == resident.institution_id)
+    {
+        return Err(unprocessable("team", "team_does_not_serve"));
+    }
+    Ok((resident, team))
+}
+
+/// Signs a resident to a team for a year; key groups from age and registers are added.
+pub async fn sign(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &ContractBody,
+) -> ApiResult<yigong_store::family::Contract> {
+    use yigong_domain::family::{KeyGroup, Term, derived_groups};
+    let c = state.community.id;
+    let (resident, team) = parties(state, user, b.resident_id, b.team_id).await?;
+    let today = crate::chronic::api::today();
+    let start = match b.start_date.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(raw) => yigong_domain::registry::parse_date(raw)
+            .ok_or_else(|| unprocessable("start_date", "date_invalid"))?,
+        None => today,
+    };
+    let package = b.package.trim();
+    if package.chars().count() > 40 {
+        return Err(unprocessable("package", "too_long"));
+    }
+    let diseases: Vec<yigong_domain::chronic::Disease> = state
+        .store
+        .registers_of(c, resident.id)
+        .await?
+        .iter()
+        .filter(|r| r.status == "managed")
+        .filter_map(|r| yigong_domain::chronic::Disease::parse(&r.disease))
+        .collect();
+    let mut groups = derived_groups(resident.birth_date, today, &diseases);
+    for g in &b.key_groups {
+        let g = KeyGroup::parse(g.trim())
+            .ok_or_else(|| unprocessable("key_groups", "invalid_field").with_detail(g.clone()))?;
+        if g.derived() {
+            return Err(unprocessable("key_groups", "key_group_derived").with_detail(g.as_str()));
+        }
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    groups.sort();
+    let term = Term::year_from(start);
+    let new = yigong_store::family::NewContract {
+        resident_id: resident.id,
+        team_id: team.id,
+        package: if package.is_empty() {
+            if groups.is_empty() {
+                "基础包"
+            } else {
+                "重点人群包"
+            }
+        } else {
+            package
+        }
+        .to_string(),
+        key_groups: groups
+            .iter()
+            .map(|g| g.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        start_date: term.start,
+        end_date: term.end,
+        created_by: Some(user.account_id),
+    };
+    let entry = user.audit_entry("family.contract.sign", "family_contract", None, true, "");
+    let id = match state.store.sign_contract(c, &new, &entry).await {
+        Ok(id) => id,
+        Err(yigong_store::StoreError::Conflict { .. }) => {
+            return Err(ApiError::field(
+                StatusCode::CONFLICT,
+                "resident",
+                "contract_active",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(state.store.get_contract(c, id).await?)
+}
+
+#[utoipa::path(post, path = "/contracts",
+    request_body = ContractBody,
+    responses((status = 201, description = "The contract for a year"), (status = 409, description = "The resident has an active contract"), (status = 422)))]
+pub async fn create_contract(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    crate::api::AppJson(b): crate::api::AppJson<ContractBody>,
+) -> ApiResult<(StatusCode, Json<yigong_store::family::Contract>)> {
+    Ok((StatusCode::CREATED, Json(sign(&state, &user, &b).await?)))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ContractAction {
+    /// For `transfer`: the new team.
+    pub team_id: Option<Uuid>,
+    /// For `end`: `moved`, `deceased`, `declined`, `expired`.
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/contracts/{id}/{action}",
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "`renew`, `transfer` or `end`")),
+    request_body(content = Option<ContractAction>, description = "`team_id` for `transfer`; `reason` for `end`; may be empty"),
+    responses((status = 200, description = "The contract now in force (or the ended one)"), (status = 404), (status = 409), (status = 422)))]
+pub async fn contract_action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<yigong_store::family::Contract>> {
+    let b: ContractAction = crate::api::optional_json(&body)?;
+    Ok(Json(act(&state, &user, id, &action, &b, None).await?))
+}
+
+/// The contract, when its resident is in one of the user's clinics and (if the request
+/// names one) is that resident; otherwise the refusal is audited and answered 404.
+async fn contract_in_reach(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+    of_resident: Option<Uuid>,
+) -> ApiResult<yigong_store::family::Contract> {
+    let c = state.community.id;
+    let clinics = crate::chronic::api::clinics(user)?;
+    let old = match state.store.get_contract(c, id).await {
+        Ok(k) => k,
+        Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let resident = state.store.get_resident(c, old.resident_id).await?;
+    if !clinics.contains(&resident.institution_id)
+        || of_resident.is_some_and(|r| r != old.resident_id)
+    {
+        let action = format!("family.contract.{action}");
+        user.audit(state, &action, "family_contract", Some(id), false, "reach")
+            .await?;
+        return Err(ApiError::not_found());
+    }
+    Ok(old)
+}
+
+/// Renews, transfers or ends an active contract of a resident the user may sign.
+pub async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: &str,
+    b: &ContractAction,
+    // The resident the request names (a page's URL): a contract of another is refused
+    // before anything is written.
+    of_resident: Option<Uuid>,
+) -> ApiResult<yigong_store::family::Contract> {
+    use yigong_domain::family::{EndReason, Term};
+    let c = state.community.id;
+    let old = contract_in_reach(state, user, id, action, of_resident).await?;
+    if old.status != "active" {
+        return Err(ApiError::new(StatusCode::CONFLICT, "contract_not_active"));
+    }
+    let today = crate::chronic::api::today();
+    let not_active = |e: yigong_store::StoreError| match e {
+        yigong_store::StoreError::NotFound => {
+            ApiError::new(StatusCode::CONFLICT, "contract_not_active")
+        }
+        e => e.into(),
+    };
+    let new_id = match action {
+        "renew" => {
+            let term = Term {
+                start: old.start_date,
+                end: old.end_date,
+            }
+            .renewed();
+            let entry = user.audit_entry(
+                "family.contract.renew",
+                "family_contract",
+                Some(id),
+                true,
+                "",
+            );
+            state
+                .store
+                .renew_contract(c, &old, term, Some(user.account_id), &entry)
+                .await
+                .map_err(not_active)?
+        }
+        "transfer" => {
+            let team = b.team_id.ok_or_else(|| unprocessable("team", "required"))?;
+            parties(state, user, old.resident_id, team).await?;
+            let entry = user.audit_entry(
+                "family.contract.transfer",
+                "family_contract",
+                Some(id),
+                true,
+                "",
+            );
+            state
+                .store
+                .transfer_contract(
+                    c,
+                    &old,
+                    team,
+                    Term::year_from(today),
+                    Some(user.account_id),
+                    &entry,
+                )
+                .await
+                .map_err(not_active)?
+        }
+        "end" => {
+            let reason = b
+                .reason
+                .as_deref()
+                .and_then(EndReason::parse)
+                .filter(|r| *r != EndReason::Transferred)
+                .ok_or_else(|| unprocessable("reason", "required"))?;
+            let entry = user.audit_entry(
+                "family.contract.end",
+                "family_contract",
+                Some(id),
+                true,
+                reason.as_str(),
+            );
+            if !state
+                .store
+                .end_contract(c, id, reason.as_str(), today, &entry)
+                .await?
+            {
+                return Err(ApiError::new(StatusCode::CONFLICT, "contract_not_active"));
+            }
+            id
+        }
+        _ => return Err(ApiError::not_found()),
+    };
+    Ok(state.store.get_contract(c, new_id).await?)
+}

@@ -1,0 +1,11 @@
+//! Two-way referral (双向转诊) with the emergency green channel.
+
+pub mod api;
+pub mod fhir;
+pub mod pages;
+
+pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
+    api: api::router,
+    pages: pages::router,
+    fhir: fhir::router,
+};

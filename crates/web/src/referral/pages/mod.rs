@@ -1,0 +1,344 @@
+//! Referral pages: live worklist, sending form, detail with actions and the green-channel
+//! clock, and the counts page with its chart.
+
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::i18n::Lang;
+use crate::referral::api::stats::{AttentionParams, attention_for, stats_for};
+use crate::referral::api::{self as api, ActionBody, ListParams, MilestoneBody, ReferralBody};
+use crate::state::AppState;
+use crate::ui::pages::see_other;
+use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use yigong_domain::access::{ReferralScope, Role};
+use yigong_domain::referral::{
+    Action, Direction, Milestone, Outcome, Pathway, Urgency, transition,
+};
+use yigong_store::referrals::Referral;
+
+mod form;
+mod stats;
+use form::{create, new_form, resident_options};
+use stats::stats;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(list))
+        .route("/referrals/new", get(new_form).post(create))
+        .route("/referrals/stats", get(stats))
+        .route("/referrals/resident-options", get(resident_options))
+        .route("/referrals/{id}", get(detail))
+        .route("/referrals/{id}/milestone", post(milestone))
+        .route("/referrals/{id}/{action}", post(act))
+}
+
+fn label(lang: Lang, group: &str, code: &str) -> String {
+    lang.t(&format!("referral.{group}.{code}")).to_string()
+}
+
+fn waiting(lang: Lang, since: OffsetDateTime) -> String {
+    duration_text(
+        lang,
+        (OffsetDateTime::now_utc() - since).whole_minutes().max(0),
+    )
+}
+
+struct Row {
+    id: Uuid,
+    urgency: String,
+    urgency_label: String,
+    pathway_label: Option<String>,
+    resident_name: String,
+    icd10: String,
+    direction_label: String,
+    from_name: String,
+    to_name: String,
+    department: Option<String>,
+    status: String,
+    status_label: String,
+    waiting: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    view: String,
+    rows: Vec<Row>,
+    pager: Pager,
+    can_receive: bool,
+    can_send: bool,
+    can_stats: bool,
+}
+
+fn receives(user: &CurrentUser) -> bool {
+    !matches!(user.referrals, ReferralScope::None)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(mut p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    if p.view.is_none() && matches!(user.referrals, ReferralScope::Receiving { .. }) {
+        p.view = Some("incoming".into());
+    }
+    let page = api::search(&state, &user, &p).await.ui(lang)?;
+    let view = p.view.clone().unwrap_or_default();
+    let pager = Pager::new(
+        lang,
+        "/referrals",
+        &[("view", &view)],
+        (page.page, page.per_page, page.total),
+    );
+    let rows = page
+        .items
+        .into_iter()
+        .map(|r| Row {
+            urgency_label: label(lang, "urgency", &r.urgency),
+            pathway_label: r.pathway.as_deref().map(|p| label(lang, "pathway", p)),
+            direction_label: label(lang, "direction", &r.direction),
+            status_label: label(lang, "status", &r.status),
+            waiting: waiting(lang, r.created_at),
+            icd10: format!("{} {}", r.icd10_code, r.icd10_text),
+            id: r.id,
+            urgency: r.urgency,
+            resident_name: r.resident_name,
+            from_name: r.from_name,
+            to_name: r.to_name,
+            department: r.to_department_name,
+            status: r.status,
+        })
+        .collect();
+    let page = ListPage {
+        chrome: Chrome::for_user(&user, "referrals"),
+        view,
+        rows,
+        pager,
+        can_receive: matches!(
+            user.referrals,
+            ReferralScope::Receiving { .. } | ReferralScope::All
+        ) || user.role == Role::TownshipDoctor,
+        can_send: receives(&user) && user.role != Role::Admin,
+        can_stats: user.role.edits_registry(),
+    };
+    Ok(render(&page).into_response())
+}
+
+struct GreenView {
+    pathway_label: String,
+    target_minutes: i64,
+    started_ms: i64,
+    elapsed: String,
+    percent: i64,
+    breached: bool,
+    done: bool,
+}
+
+struct ActionView {
+    name: &'static str,
+    label: String,
+    needs_reason: bool,
+}
+
+#[derive(Template)]
+#[template(path = "referral/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    r: Referral,
+    direction_label: String,
+    status_label: String,
+    urgency_label: String,
+    outcome_label: Option<String>,
+    green: Option<GreenView>,
+    timeline: Vec<(String, String, String)>,
+    actions: Vec<ActionView>,
+    outcomes: Vec<(&'static str, String)>,
+    milestones: Vec<(&'static str, String)>,
+    csrf: String,
+    error: Option<String>,
+}
+
+/// The actions this user may take now: allowed by the state machine and by their side.
+fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
+    let acts_for = |institution: Uuid| {
+        user.role.edits_registry()
+            || institution == user.institution_id
+            || (user.role == Role::TownshipDoctor && user.scope.allows(institution))
+    };
+    let probe = yigong_domain::referral::ActionInput {
+        reason: Some("x"),
+        outcome: Some(Outcome::Closed),
+    };
+    Action::ALL
+        .iter()
+        .filter(|a| transition(r.direction(), r.status(), **a, &probe).is_ok())
+        .filter(|a| {
+            acts_for(if **a == Action::Cancel {
+                r.from_institution_id
+            } else {
+                r.to_institution_id
+            })
+        })
+        .map(|a| ActionView {
+            name: a.as_str(),
+            label: label(user.lang, "action", a.as_str()),
+            needs_reason: matches!(a, Action::Reject | Action::Cancel),
+        })
+        .collect()
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<ApiError>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let d = api::detail_of(state, user, id).await.ui(lang)?;
+    let r = d.referral;
+    let timeline = d
+        .events
+        .iter()
+        .map(|e| {
+            let what = match (&e.status_to, &e.milestone) {
+                (Some(s), _) => label(lang, "status", s),
+                (_, Some(m)) => format!(
+                    "{} · {}",
+                    lang.t("referral.green_channel"),
+                    label(lang, "milestone", m)
+                ),
+                _ => String::new(),
+            };
+            (local(e.at), what, e.detail.clone())
+        })
+        .collect();
+    let green = d.green_channel.map(|g| GreenView {
+        pathway_label: label(lang, "pathway", &g.pathway),
+        target_minutes: g.target_minutes,
+        started_ms: (g.started_at.unix_timestamp_nanos() / 1_000_000) as i64,
+        elapsed: format!("{:.1}", g.elapsed_minutes),
+        percent: ((g.elapsed_minutes / g.target_minutes.max(1) as f64) * 100.0).clamp(0.0, 100.0)
+            as i64,
+        breached: g.breached,
+        done: g.admitted_at.is_some(),
+    });
+    let outcomes: &[Outcome] = match r.direction() {
+        Direction::Up => &[
+            Outcome::ReferredDown,
+            Outcome::OutpatientDone,
+            Outcome::Closed,
+        ],
+        Direction::Down => &[Outcome::FollowUpTaken, Outcome::Closed],
+    };
+    let milestones = if r.pathway.is_some() && !r.status().is_terminal() {
+        [
+            Milestone::FirstEcg,
+            Milestone::AmbulanceDeparted,
+            Milestone::Admitted,
+        ]
+        .iter()
+        .map(|m| (m.as_str(), label(lang, "milestone", m.as_str())))
+        .collect()
+    } else {
+        vec![]
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let page = DetailPage {
+        chrome: Chrome::for_user(user, "referrals"),
+        direction_label: label(lang, "direction", &r.direction),
+        status_label: label(lang, "status", &r.status),
+        urgency_label: label(lang, "urgency", &r.urgency),
+        outcome_label: r.outcome.as_deref().map(|o| label(lang, "outcome", o)),
+        actions: possible_actions(user, &r),
+        outcomes: outcomes
+            .iter()
+            .map(|o| (o.as_str(), label(lang, "outcome", o.as_str())))
+            .collect(),
+        milestones,
+        green,
+        timeline,
+        csrf: user.csrf.clone(),
+        error: error.map(|e| e.message(lang)),
+        r,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    detail_page(&state, &user, id, None).await
+}
+
+#[derive(Deserialize, Default)]
+struct ActionForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    appointment_at: String,
+    #[serde(default)]
+    milestone: String,
+}
+
+/// `datetime-local` (China time) as RFC 3339.
+fn local_input(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| format!("{}:00+08:00", raw.chars().take(16).collect::<String>()))
+}
+
+async fn act(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path((id, action)): Path<(Uuid, String)>,
+    Form(f): Form<ActionForm>,
+) -> UiResult<Response> {
+    let action = Action::parse(&action).ok_or_else(|| UiError(ApiError::not_found(), user.lang))?;
+    let body = ActionBody {
+        reason: Some(f.reason.clone()).filter(|s| !s.trim().is_empty()),
+        outcome: Some(f.outcome.clone()).filter(|s| !s.is_empty()),
+        appointment_at: local_input(&f.appointment_at),
+    };
+    match api::act_on(&state, &user, id, action, &body).await {
+        Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
+        Err(e)
+            if e.status == StatusCode::CONFLICT || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
+        {
+            detail_page(&state, &user, id, Some(e)).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+async fn milestone(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> UiResult<Response> {
+    api::record_milestone(
+        &state,
+        &user,
+        id,
+        &MilestoneBody {
+            milestone: f.milestone,
+            at: None,
+        },
+    )
+    .await
+    .ui(user.lang)?;
+    Ok(see_other(&format!("/referrals/{id}")))
+}

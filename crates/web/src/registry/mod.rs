@@ -1,0 +1,12 @@
+//! The registry: institutions, departments, staff and residents, and the file import
+//! that fills it.
+
+pub mod api;
+pub mod import;
+pub mod pages;
+
+pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
+    api: api::router,
+    pages: pages::router,
+    fhir: crate::contexts::none,
+};

@@ -1,0 +1,220 @@
+//! Registry pages: the institution tree, an institution with its departments, staff.
+
+pub mod residents;
+
+use crate::i18n::Lang;
+use crate::registry::api::staff::{self as staff_api, ListParams};
+use crate::state::AppState;
+use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+use yigong_store::institutions::{Department, Institution};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/institutions", get(tree))
+        .route("/institutions/{id}", get(detail))
+        .route("/staff", get(staff))
+        .merge(residents::router())
+}
+
+#[derive(Template)]
+#[template(path = "registry/institutions.html")]
+struct TreePage {
+    chrome: Chrome,
+    q: String,
+    tree_html: String,
+}
+
+#[derive(Deserialize, Default)]
+struct TreeParams {
+    q: Option<String>,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Renders the hierarchy as nested lists; with a filter, only matches and their ancestors.
+fn tree_html(lang: Lang, all: &[Institution], q: &str) -> String {
+    let mut children: HashMap<Option<Uuid>, Vec<&Institution>> = HashMap::new();
+    for i in all {
+        children.entry(i.parent_id).or_default().push(i);
+    }
+    let by_id: HashMap<Uuid, &Institution> = all.iter().map(|i| (i.id, i)).collect();
+    let mut keep: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    for i in all
+        .iter()
+        .filter(|i| q.is_empty() || i.name.contains(q) || i.code.contains(q))
+    {
+        let mut cur = Some(i);
+        while let Some(c) = cur {
+            keep.insert(c.id);
+            cur = c.parent_id.and_then(|p| by_id.get(&p).copied());
+        }
+    }
+    fn walk(
+        out: &mut String,
+        lang: Lang,
+        parent: Option<Uuid>,
+        children: &HashMap<Option<Uuid>, Vec<&Institution>>,
+        keep: &std::collections::HashSet<Uuid>,
+    ) {
+        let Some(list) = children.get(&parent) else {
+            return;
+        };
+        let list: Vec<_> = list.iter().filter(|i| keep.contains(&i.id)).collect();
+        if list.is_empty() {
+            return;
+        }
+        out.push_str("<ul>");
+        for i in list {
+            let off = if i.active {
+                String::new()
+            } else {
+                format!(
+                    " <span class=\"tag off\">{}</span>",
+                    lang.t("status.inactive")
+                )
+            };
+            out.push_str(&format!(
+                "<li><a href=\"/institutions/{}\">{}</a> <span class=\"tag\">{}</span> <span class=\"muted\">{}</span>{off}",
+                i.id,
+                escape(&i.name),
+                lang.t(&format!("kind.{}", i.kind)),
+                escape(&i.code)
+            ));
+            walk(out, lang, Some(i.id), children, keep);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    let mut out = String::new();
+    walk(&mut out, lang, None, &children, &keep);
+    out
+}
+
+async fn tree(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<TreeParams>,
+) -> UiResult<Response> {
+    let all = state
+        .store
+        .list_institutions(state.community.id)
+        .await
+        .ui(user.lang)?;
+    let q: String = p.q.unwrap_or_default().trim().chars().take(40).collect();
+    let page = TreePage {
+        chrome: Chrome::for_user(&user, "institutions"),
+        tree_html: tree_html(user.lang, &all, &q),
+        q,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "registry/institution.html")]
+struct DetailPage {
+    chrome: Chrome,
+    i: Institution,
+    kind_label: String,
+    parent: Option<(Uuid, String)>,
+    departments: Vec<Department>,
+    sees_residents: bool,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let c = state.community.id;
+    let i = state.store.get_institution(c, id).await.ui(lang)?;
+    let parent = match i.parent_id {
+        Some(p) => state
+            .store
+            .get_institution(c, p)
+            .await
+            .ok()
+            .map(|p| (p.id, p.name)),
+        None => None,
+    };
+    let page = DetailPage {
+        chrome: Chrome::for_user(&user, "institutions"),
+        kind_label: lang.t(&format!("kind.{}", i.kind)).to_string(),
+        departments: state.store.list_departments(c, id).await.ui(lang)?,
+        sees_residents: user.scope.allows(i.id),
+        parent,
+        i,
+    };
+    Ok(render(&page).into_response())
+}
+
+struct StaffRow {
+    name: String,
+    title_label: String,
+    specialty: String,
+    institution_name: String,
+    department_name: String,
+    phone: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "registry/staff.html")]
+struct StaffPage {
+    chrome: Chrome,
+    q: String,
+    institution_id: String,
+    rows: Vec<StaffRow>,
+    pager: Pager,
+}
+
+async fn staff(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let page = staff_api::search(&state, &user, &p).await.ui(lang)?;
+    let q = p.q.clone().unwrap_or_default();
+    let inst = p.institution_id.clone().unwrap_or_default();
+    let pager = Pager::new(
+        lang,
+        "/staff",
+        &[("q", &q), ("institution_id", &inst)],
+        (page.page, page.per_page, page.total),
+    );
+    let rows = page
+        .items
+        .into_iter()
+        .map(|s| StaffRow {
+            title_label: lang.t(&format!("title.{}", s.title)).to_string(),
+            name: s.name,
+            specialty: s.specialty,
+            institution_name: s.institution_name,
+            department_name: s.department_name.unwrap_or_default(),
+            phone: s.phone.unwrap_or_default(),
+            active: s.active,
+        })
+        .collect();
+    let view = StaffPage {
+        chrome: Chrome::for_user(&user, "staff"),
+        q,
+        institution_id: inst,
+        rows,
+        pager,
+    };
+    Ok(render(&view).into_response())
+}
