@@ -2,11 +2,12 @@
 //! that fills it.
 
 pub mod api;
+pub mod fhir;
 pub mod import;
 pub mod pages;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
     pages: pages::router,
-    fhir: crate::contexts::none,
+    fhir: fhir::router,
 };
