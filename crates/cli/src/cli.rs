@@ -117,7 +117,7 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 100_000)]
     pub residents: usize,
     /// Generation seed: the same seed gives the same community.
-    #[arg(long, default_value_t = yigong_web::demo::DEMO_SEED)]
+    #[arg(long, default_value_t = yigong_app::demo::DEMO_SEED)]
     pub seed: u64,
 }
 

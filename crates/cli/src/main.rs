@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Instant;
+use yigong_app::i18n::Lang;
 use yigong_store::Store;
 use yigong_web::state::AppState;
 
@@ -61,7 +62,7 @@ async fn main() -> Result<()> {
         Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
         Command::Ecg(cli::EcgCommand::Measure { file, fs }) => ecg_measure(&file, fs),
         Command::Ecg(cli::EcgCommand::Excerpts { dir, out }) => {
-            let excerpts = yigong_demo::seed::ecg::cut_excerpts(&dir, yigong_web::demo::DEMO_SEED)?;
+            let excerpts = yigong_demo::seed::ecg::cut_excerpts(&dir, yigong_app::demo::DEMO_SEED)?;
             yigong_demo::seed::ecg::write_excerpts(&out, &excerpts)?;
             println!("{} excerpts written to {}", excerpts.len(), out.display());
             Ok(())
@@ -83,20 +84,19 @@ async fn main() -> Result<()> {
                 .find_institution_by_code(community.id, &institution)
                 .await?
                 .with_context(|| format!("no institution with code {institution}"))?;
-            let state = AppState::new(store, community, false, false);
-            let body = yigong_web::admin::api::accounts::AccountBody {
-                username: username.clone(),
-                display_name: name.unwrap_or_else(|| username.clone()),
-                password,
-                role,
+            let input = yigong_app::accounts::AccountInput {
+                username: &username,
+                display_name: name.as_deref().unwrap_or(&username),
+                password: &password,
+                role: &role,
                 institution_id: inst.id,
             };
-            match yigong_web::admin::api::accounts::create_account(&state, &body).await {
+            match yigong_app::accounts::create(&store, community.id, &input).await {
                 Ok(id) => {
                     println!("Created account {username} ({id}).");
                     Ok(())
                 }
-                Err(e) => anyhow::bail!("{}", e.message(yigong_web::i18n::Lang::Zh)),
+                Err(e) => anyhow::bail!("{}", e.message(Lang::Zh)),
             }
         }
     }
@@ -197,20 +197,19 @@ async fn init(a: cli::InitArgs) -> Result<()> {
         address: String::new(),
     };
     let lead = store.insert_institution(community.id, &lead).await?;
-    let state = AppState::new(store, community, false, false);
-    let body = yigong_web::admin::api::accounts::AccountBody {
-        username: a.admin_username.clone(),
-        display_name: "系统管理员".into(),
-        password: a.admin_password,
-        role: "admin".into(),
+    let input = yigong_app::accounts::AccountInput {
+        username: &a.admin_username,
+        display_name: Lang::Zh.t("role.admin"),
+        password: &a.admin_password,
+        role: "admin",
         institution_id: lead.id,
     };
-    yigong_web::admin::api::accounts::create_account(&state, &body)
+    yigong_app::accounts::create(&store, community.id, &input)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message(yigong_web::i18n::Lang::Zh)))?;
+        .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
     println!(
         "Community {} created with lead hospital {} and administrator {}.",
-        state.community.name, lead.name, a.admin_username
+        community.name, lead.name, a.admin_username
     );
     Ok(())
 }
@@ -258,14 +257,14 @@ async fn generate_demo(
     println!("Generating the demo community ({residents} residents) …");
     let pb = bar(residents as u64, "residents");
     let progress_bar = pb.clone();
-    let (community, _) = yigong_web::demo::load(store, seed, residents, &mut move |n| {
+    let (community, _) = yigong_app::demo::load(store, seed, residents, &mut move |n| {
         progress_bar.set_position(n as u64)
     })
     .await?;
     pb.finish_and_clear();
-    let referrals = yigong_web::demo::add_referral_history(store, community.id, seed).await?;
+    let referrals = yigong_app::demo::add_referral_history(store, community.id, seed).await?;
     println!("Added a year of referral history ({referrals} referrals).");
-    let today = yigong_web::chronic::api::today();
+    let today = yigong_domain::clock::today();
     let family = yigong_demo::seed::family::add_history(store, community.id, seed, today).await?;
     println!(
         "Added {} family-doctor teams, {} contracts, {} hypertension and diabetes registers with {} follow-ups, {} screenings ({} findings awaiting a decision).",
@@ -279,7 +278,7 @@ async fn generate_demo(
     match yigong_demo::seed::ecg::samples_dir() {
         Some(dir) => {
             let studies =
-                yigong_web::demo::add_ecg_history(store, community.id, &dir, seed).await?;
+                yigong_app::demo::add_ecg_history(store, community.id, &dir, seed).await?;
             println!(
                 "Added {studies} ECG studies from the sample recordings in {}.",
                 dir.display()
@@ -302,9 +301,9 @@ fn print_accounts(listen: &str) {
     println!("Yigong demo: http://{listen}");
     println!(
         "Demo accounts (password {}):",
-        yigong_web::demo::DEMO_PASSWORD
+        yigong_app::demo::DEMO_PASSWORD
     );
-    for (user, role, display) in yigong_web::demo::DEMO_ACCOUNTS {
+    for (user, role, display) in yigong_app::demo::DEMO_ACCOUNTS {
         println!("  {user:<11} {:<16} {display}", role.as_str());
     }
     println!();
@@ -340,17 +339,17 @@ async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let lang = yigong_web::i18n::Lang::Zh;
-    let table = yigong_web::registry::import::read_table(&name, &bytes)
+    let lang = Lang::Zh;
+    let table = yigong_app::import::read_table(&name, &bytes)
         .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let kind = match kind {
-        ImportKindArg::Residents => yigong_web::registry::import::ImportKind::Residents,
-        ImportKindArg::Staff => yigong_web::registry::import::ImportKind::Staff,
+        ImportKindArg::Residents => yigong_app::import::ImportKind::Residents,
+        ImportKindArg::Staff => yigong_app::import::ImportKind::Staff,
     };
     let started = Instant::now();
     let pb = bar(table.rows.len() as u64, kind.as_str());
     let progress_bar = pb.clone();
-    let summary = yigong_web::registry::import::run(
+    let summary = yigong_app::import::run(
         &store,
         community.id,
         None,

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 use yigong_store::Store;
-use yigong_web::registry::import::{self, ImportKind};
+use yigong_app::import::{self, ImportKind};
 use yigong_web::state::AppState;
 
 mod support;

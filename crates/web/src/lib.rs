@@ -2,12 +2,11 @@
 //! served by one axum router.
 
 // The edges every context shares.
+pub use yigong_app::{demo, i18n};
 pub mod api;
 pub mod contexts;
-pub mod demo;
 pub mod fhir;
 pub mod http;
-pub mod i18n;
 pub mod openapi;
 pub mod state;
 pub mod ui;
@@ -74,7 +73,7 @@ async fn api_not_found() -> ApiError {
 
 /// Re-renders API error bodies in English when the request asked for English.
 async fn localize(req: Request, next: Next) -> Response {
-    let lang = Lang::detect(req.uri().query(), req.headers());
+    let lang = crate::http::request_lang(req.uri().query(), req.headers());
     let res = next.run(req).await;
     if lang == Lang::Zh {
         return res;

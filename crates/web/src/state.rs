@@ -23,7 +23,7 @@ pub struct Inner {
     /// Failed logins and identifier look-ups, counted per key.
     pub throttles: crate::http::throttle::Throttles,
     /// The threads that check passwords, one per core.
-    pub passwords: crate::http::passwords::PasswordPool,
+    pub passwords: yigong_app::passwords::PasswordPool,
     /// When expired sessions were last deleted (minutes since the epoch).
     pub sessions_purged: std::sync::atomic::AtomicI64,
     /// Sessions that ended (logout, deactivation): open live streams close at once.
@@ -66,7 +66,7 @@ impl AppState {
             ended: tokio::sync::broadcast::channel(256).0,
             throttles: Default::default(),
             sessions_purged: Default::default(),
-            passwords: crate::http::passwords::PasswordPool::per_core(),
+            passwords: yigong_app::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
         }))
     }

@@ -152,7 +152,7 @@ fn the_import_reader_takes_any_bytes() {
         };
         let t = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            yigong_web::registry::import::read_table(name, &input).map(|t| t.rows.len())
+            yigong_app::import::read_table(name, &input).map(|t| t.rows.len())
         }));
         let took = t.elapsed();
         if outcome.is_err() || took > SLOW {

@@ -3,7 +3,6 @@
 use crate::admin::api::audit::{self as audit_api, AuditParams};
 use crate::http::error::ApiError;
 use crate::registry::api::imports::import_file;
-use crate::registry::import::{ImportKind, ImportSummary, MAX_BYTES};
 use crate::state::AppState;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -12,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use yigong_app::import::{ImportKind, ImportSummary, MAX_BYTES};
 
 pub fn router() -> Router<AppState> {
     Router::new()

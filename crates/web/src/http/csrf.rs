@@ -72,7 +72,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    let lang = Lang::detect(parts.uri.query(), &parts.headers);
+    let lang = crate::http::request_lang(parts.uri.query(), &parts.headers);
     let mut token = parts
         .headers
         .get("x-csrf-token")

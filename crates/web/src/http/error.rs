@@ -7,6 +7,7 @@ use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use yigong_app::{AppError, Kind};
 use yigong_domain::registry::FieldError;
 use yigong_store::StoreError;
 
@@ -61,21 +62,7 @@ impl ApiError {
 
     /// The human message: "身份证号：身份证号校验位不正确".
     pub fn message(&self, lang: Lang) -> String {
-        let text = lang.t(&format!("error.{}", self.code));
-        let mut m = match self.field {
-            Some(f) => {
-                let label = lang.t(&format!("field.{f}"));
-                let sep = if lang == Lang::Zh { "：" } else { ": " };
-                format!("{label}{sep}{text}")
-            }
-            None => text.to_string(),
-        };
-        if let Some(d) = &self.detail {
-            m.push_str(if lang == Lang::Zh { "（" } else { " (" });
-            m.push_str(d);
-            m.push_str(if lang == Lang::Zh { "）" } else { ")" });
-        }
-        m
+        yigong_app::error::message(lang, self.code, self.field, self.detail.as_deref())
     }
 
     pub fn body(&self, lang: Lang) -> serde_json::Value {
@@ -99,32 +86,35 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = match e.kind {
+            Kind::BadRequest => StatusCode::BAD_REQUEST,
+            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            code: e.code,
+            field: e.field,
+            detail: e.detail,
+        }
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, e.field, e.code)
+        AppError::from(e).into()
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict { constraint } => {
-                let field = match constraint.as_str() {
-                    "id_number" => "id_number",
-                    "username" => "username",
-                    _ => "code",
-                };
-                ApiError::field(StatusCode::CONFLICT, field, "duplicate")
-            }
-            StoreError::MissingReference => {
-                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "institution", "not_found")
-            }
-            err @ (StoreError::Other(_) | StoreError::Engine(_)) => {
-                tracing::error!(error = %err, "database error");
-                ApiError::internal()
-            }
-        }
+        AppError::from(e).into()
     }
 }
 

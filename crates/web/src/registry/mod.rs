@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod fhir;
-pub mod import;
 pub mod pages;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {

@@ -143,9 +143,11 @@ impl FromRequestParts<AppState> for UiUser {
                 let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
                 Err(Redirect::to(&format!("/login?next={}", encode(next))).into_response())
             }
-            Err(e) => {
-                Err(UiError(e, Lang::detect(parts.uri.query(), &parts.headers)).into_response())
-            }
+            Err(e) => Err(UiError(
+                e,
+                crate::http::request_lang(parts.uri.query(), &parts.headers),
+            )
+            .into_response()),
         }
     }
 }

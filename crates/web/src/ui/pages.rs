@@ -47,7 +47,7 @@ async fn login_page(
     headers: HeaderMap,
     Query(p): Query<NextParam>,
 ) -> Response {
-    let lang = Lang::detect(uri.query(), &headers);
+    let lang = crate::http::request_lang(uri.query(), &headers);
     let next = local_path(p.next.as_deref().unwrap_or("/")).to_string();
     let csrf = auth::login_csrf(&headers);
     (
@@ -81,7 +81,7 @@ async fn login(
     ConnectInfoIp(ip): ConnectInfoIp,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let lang = Lang::detect(uri.query(), &headers);
+    let lang = crate::http::request_lang(uri.query(), &headers);
     let next = local_path(&f.next).to_string();
     let fail = |state: &AppState, e: ApiError| {
         // A fresh token with every answer: the form stays usable.

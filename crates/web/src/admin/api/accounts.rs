@@ -2,7 +2,7 @@
 //! password. Deactivating an account or resetting its password ends its sessions at once.
 
 use crate::api::AppJson;
-use crate::http::auth::{CurrentUser, PASSWORD_MIN, hash_password};
+use crate::http::auth::{CurrentUser, hash_password};
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use yigong_domain::access::Role;
-use yigong_domain::registry::FieldError;
-use yigong_store::accounts::{Account, NewAccount};
+use yigong_store::accounts::Account;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,44 +40,6 @@ pub struct AccountBody {
     pub institution_id: Uuid,
 }
 
-/// Validates and creates an account; shared with the CLI's `user add`.
-pub async fn create_account(state: &AppState, body: &AccountBody) -> ApiResult<Uuid> {
-    let username = body.username.trim();
-    if username.is_empty()
-        || username.len() > 64
-        || !username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
-        return Err(FieldError::new("username", "invalid_characters").into());
-    }
-    let display = yigong_domain::registry::validate_name(&body.display_name)?;
-    check_password(&body.password)?;
-    let role = Role::parse(body.role.trim()).ok_or(FieldError::new("role", "role_invalid"))?;
-    let inst = state
-        .store
-        .get_institution(state.community.id, body.institution_id)
-        .await
-        .map_err(|_| crate::registry::api::institutions::unknown_institution())?;
-    if !inst.kind().is_some_and(|k| role.fits_institution(k)) {
-        return Err(FieldError::new("role", "role_invalid").into());
-    }
-    let password = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| ApiError::internal())?
-        .map_err(|_| ApiError::internal())?;
-    let new = NewAccount {
-        username,
-        display_name: &display,
-        password_hash: &hash,
-        role,
-        institution_id: inst.id,
-        department_id: None,
-    };
-    Ok(state.store.create_account(state.community.id, &new).await?)
-}
-
 #[utoipa::path(post, path = "/accounts", request_body = AccountBody,
     responses((status = 201, body = Object), (status = 409), (status = 422)))]
 pub async fn create(
@@ -88,7 +48,14 @@ pub async fn create(
     AppJson(body): AppJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     user.require(user.role.manages_accounts())?;
-    let id = create_account(&state, &body).await?;
+    let input = yigong_app::accounts::AccountInput {
+        username: &body.username,
+        display_name: &body.display_name,
+        password: &body.password,
+        role: &body.role,
+        institution_id: body.institution_id,
+    };
+    let id = yigong_app::accounts::create(&state.store, state.community.id, &input).await?;
     user.audit(
         &state,
         "account.create",
@@ -102,17 +69,6 @@ pub async fn create(
         StatusCode::CREATED,
         Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
     ))
-}
-
-/// A new password, checked like one chosen at creation.
-fn check_password(password: &str) -> ApiResult<()> {
-    if password.chars().count() < PASSWORD_MIN {
-        return Err(FieldError::new("password", "password_too_short").into());
-    }
-    if password.len() > 256 {
-        return Err(FieldError::new("password", "too_long").into());
-    }
-    Ok(())
 }
 
 async fn set_active(
@@ -193,7 +149,7 @@ pub async fn reset_password(
         Some(id),
     )
     .await?;
-    check_password(&body.password)?;
+    yigong_app::accounts::check_password(&body.password)?;
     let password = body.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await

@@ -24,7 +24,7 @@ pub const SESSION_IDLE_MINUTES: i64 = 120;
 const SESSION_SLIDE_MINUTES: i64 = 5;
 /// Expired sessions are deleted at most this often (on a login).
 const SESSION_PURGE_MINUTES: i64 = 60;
-pub const PASSWORD_MIN: usize = 8;
+pub use yigong_app::accounts::PASSWORD_MIN;
 
 /// The token of an `Authorization: Bearer …` header (the scheme in any case).
 pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
@@ -61,7 +61,7 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-pub use crate::http::passwords::{hash_password, verify_password};
+pub use yigong_app::passwords::{hash_password, verify_password};
 
 /// A hash to verify against when the username is unknown, so both paths cost the same.
 fn dummy_hash() -> &'static str {
@@ -237,7 +237,7 @@ pub fn login_csrf_cookie(state: &AppState, token: &str) -> String {
 pub fn login_csrf_matches(headers: &HeaderMap, form_token: &str) -> bool {
     cookie(headers, LOGIN_CSRF_COOKIE).is_some_and(|c| {
         !c.is_empty()
-            && crate::http::passwords::constant_time_eq(c.as_bytes(), form_token.as_bytes())
+            && yigong_app::passwords::constant_time_eq(c.as_bytes(), form_token.as_bytes())
     })
 }
 

@@ -179,7 +179,7 @@ impl CurrentUser {
 
     /// Whether a request's CSRF token is this session's (checked by [`crate::http::csrf`]).
     pub fn csrf_matches(&self, token: &str) -> bool {
-        crate::http::passwords::constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
+        yigong_app::passwords::constant_time_eq(token.as_bytes(), self.csrf.as_bytes())
     }
 
     /// The audit row for something this user did, to be written with the change itself.
@@ -242,7 +242,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .get::<OriginalUri>()
             .map_or(parts.uri.path(), |u| u.0.path())
             .to_string();
-        let lang = Lang::detect(parts.uri.query(), &parts.headers);
+        let lang = crate::http::request_lang(parts.uri.query(), &parts.headers);
         let user = match cached_user(state, &hash) {
             Some(mut user) => {
                 user.ip = client_ip(parts);

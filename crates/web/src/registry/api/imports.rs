@@ -2,7 +2,6 @@
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
-use crate::registry::import::{self, ImportKind, ImportSummary};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -10,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
+use yigong_app::import::{self, ImportKind, ImportSummary};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

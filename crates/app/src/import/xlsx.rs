@@ -6,9 +6,8 @@
 //! checked before opening, and cells are streamed into rows that exist, at most
 //! [`MAX_COLS`] wide and [`super::import::MAX_ROWS`] long.
 
-use crate::http::error::ApiError;
-use crate::registry::import::{MAX_ROWS, Table, cell_text, too_many_rows, unreadable};
-use axum::http::StatusCode;
+use crate::error::AppError;
+use crate::import::{MAX_ROWS, Table, cell_text, too_many_rows, unreadable};
 use calamine::{Data, Reader, Xlsx};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -20,12 +19,12 @@ pub const MAX_UNZIPPED: u64 = 512 * 1024 * 1024;
 /// The most shared strings a workbook may declare (one per cell at most).
 pub const MAX_SHARED_STRINGS: usize = MAX_ROWS * MAX_COLS as usize;
 
-fn too_large() -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_too_large")
+fn too_large() -> AppError {
+    AppError::invalid("import_too_large")
 }
 
 /// Checks what the zip declares before calamine opens it.
-fn check_parts(bytes: &[u8]) -> Result<(), ApiError> {
+fn check_parts(bytes: &[u8]) -> Result<(), AppError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -65,11 +64,11 @@ fn declared_count(head: &[u8]) -> Option<usize> {
 /// The first sheet as a header row and data rows with their line numbers. The reader
 /// is third-party code fed outside bytes: a panic in it (an arithmetic overflow on a
 /// malformed cell reference, found by fuzzing) is an unreadable file, not a crash.
-pub fn read(bytes: &[u8]) -> Result<Table, ApiError> {
+pub fn read(bytes: &[u8]) -> Result<Table, AppError> {
     std::panic::catch_unwind(|| read_unguarded(bytes)).unwrap_or_else(|_| Err(unreadable()))
 }
 
-fn read_unguarded(bytes: &[u8]) -> Result<Table, ApiError> {
+fn read_unguarded(bytes: &[u8]) -> Result<Table, AppError> {
     check_parts(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
     let first = book.sheet_names().first().cloned().ok_or_else(unreadable)?;

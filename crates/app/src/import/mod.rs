@@ -4,9 +4,8 @@
 
 pub mod xlsx;
 
-use crate::http::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
-use axum::http::StatusCode;
 use calamine::Data;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -52,24 +51,21 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-pub(crate) fn unreadable() -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_unreadable")
+pub fn unreadable() -> AppError {
+    AppError::invalid("import_unreadable")
 }
 
 /// Reads CSV (UTF-8, with or without BOM) or Excel (.xlsx, first sheet). The old binary
 /// formats (.xls, .ods) are refused with a request to save as .xlsx: their reader lays
 /// every sheet out densely, so a tiny file declaring far-apart cells would take all
 /// memory.
-pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, ApiError> {
+pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     let lower = file_name.to_ascii_lowercase();
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || lower.ends_with(".xls")
         || lower.ends_with(".ods")
     {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "import_old_format",
-        ));
+        return Err(AppError::invalid("import_old_format"));
     }
     let mut table = if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
         xlsx::read(bytes)?
@@ -80,10 +76,7 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, ApiError> {
         .rows
         .retain(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     if table.rows.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "import_empty",
-        ));
+        return Err(AppError::invalid("import_empty"));
     }
     if table.rows.len() > MAX_ROWS {
         return Err(too_many_rows());
@@ -94,12 +87,11 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, ApiError> {
 /// Most data rows one import takes: a county's residents come as one file per township.
 pub const MAX_ROWS: usize = 200_000;
 
-pub(crate) fn too_many_rows() -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_too_many_rows")
-        .with_detail(MAX_ROWS.to_string())
+pub fn too_many_rows() -> AppError {
+    AppError::invalid("import_too_many_rows").with_detail(MAX_ROWS.to_string())
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table, ApiError> {
+fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| unreadable().with_detail("UTF-8"))?;
     let mut reader = csv::ReaderBuilder::new()
@@ -119,7 +111,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ApiError> {
     Ok(Table { headers, rows })
 }
 
-pub(crate) fn cell_text(c: &Data) -> String {
+pub fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
@@ -162,11 +154,9 @@ const H_TITLE: &[&str] = &["title", "职称"];
 const H_SPEC: &[&str] = &["specialty", "专业"];
 const H_DEPT: &[&str] = &["department_code", "科室编码"];
 
-fn required(headers: &[String], names: &[&str]) -> Result<usize, ApiError> {
-    column_of(headers, names).ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_header_missing")
-            .with_detail(names[0])
-    })
+fn required(headers: &[String], names: &[&str]) -> Result<usize, AppError> {
+    column_of(headers, names)
+        .ok_or_else(|| AppError::invalid("import_header_missing").with_detail(names[0]))
 }
 
 /// A title given as a code or its Chinese label.
@@ -194,7 +184,7 @@ struct Rejects {
 
 impl Rejects {
     fn field(&mut self, line: usize, e: FieldError) {
-        self.lines.push((line, ApiError::from(e).message(Lang::Zh)));
+        self.lines.push((line, AppError::from(e).message(Lang::Zh)));
     }
 
     /// Whether this ID number is new to the file; a repeat is rejected naming the first line.
@@ -225,7 +215,7 @@ pub async fn run(
     file_name: &str,
     table: &Table,
     progress: &mut (dyn FnMut(usize) + Send),
-) -> Result<ImportSummary, ApiError> {
+) -> Result<ImportSummary, AppError> {
     let cols = Columns::of(&table.headers, kind)?;
     let institutions = institutions_for(store, community, kind).await?;
     let mut departments: HashMap<(Uuid, String), Uuid> = HashMap::new();
@@ -322,7 +312,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(h: &[String], kind: ImportKind) -> Result<Self, ApiError> {
+    fn of(h: &[String], kind: ImportKind) -> Result<Self, AppError> {
         Ok(Columns {
             name: required(h, H_NAME)?,
             id: required(h, H_ID)?,
@@ -381,7 +371,7 @@ async fn institutions_for(
     store: &Store,
     community: Uuid,
     kind: ImportKind,
-) -> Result<HashMap<String, (Uuid, bool)>, ApiError> {
+) -> Result<HashMap<String, (Uuid, bool)>, AppError> {
     Ok(store
         .list_institutions(community)
         .await?
@@ -401,7 +391,7 @@ async fn department(
     known: &mut HashMap<(Uuid, String), Uuid>,
     inst: Uuid,
     code: String,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<Uuid>, AppError> {
     let key = (inst, code);
     if let Some(d) = known.get(&key) {
         return Ok(Some(*d));
@@ -424,7 +414,7 @@ struct Batch {
 
 impl Batch {
     /// Writes the waiting rows when a batch is full (or `all` of them); whether it wrote.
-    async fn flush(&mut self, store: &Store, community: Uuid, all: bool) -> Result<bool, ApiError> {
+    async fn flush(&mut self, store: &Store, community: Uuid, all: bool) -> Result<bool, AppError> {
         let mut wrote = false;
         if all || self.residents.len() >= BATCH {
             let (i, u) = store.upsert_residents(community, &self.residents).await?;

@@ -18,7 +18,7 @@ pub async fn load(
         store,
         seed,
         residents,
-        &crate::http::passwords::hash_password,
+        &crate::passwords::hash_password,
         progress,
     )
     .await
