@@ -384,7 +384,7 @@ fn run(label: &str, database: Vec<String>, seconds: u64) -> Figures {
             let ids = |table: &'static str, column: &'static str| {
                 let store = store.clone();
                 async move {
-                    yigong_store::testing::ids_in(&store, table, column)
+                    yigong_testkit::db::ids_in(&store, table, column)
                         .await
                         .expect("ids")
                 }
@@ -408,9 +408,7 @@ fn run(label: &str, database: Vec<String>, seconds: u64) -> Figures {
                     lost.push(a.clone());
                 }
             }
-            let wrong = yigong_store::testing::inconsistencies(&store)
-                .await
-                .expect("checks");
+            let wrong = store.inconsistencies().await.expect("checks");
             assert!(wrong.is_empty(), "{label}: {wrong:?}");
         });
     lost.sort_by_key(|a| a.id);
@@ -447,9 +445,9 @@ fn every_acknowledged_write_survives_kill_9() {
         .enable_all()
         .build()
         .expect("runtime");
-    let pg = yigong_store::testing::postgres_url();
+    let pg = yigong_testkit::db::postgres_url();
     let pg_database = pg.as_ref().map(|pg| {
-        rt.block_on(yigong_store::testing::postgres_database(pg))
+        rt.block_on(yigong_testkit::db::postgres_database(pg))
             .expect("database")
     });
     if let Some(url) = &pg_database {
@@ -477,7 +475,7 @@ fn every_acknowledged_write_survives_kill_9() {
     }
     let _ = std::fs::remove_dir_all(dir);
     if let (Some(pg), Some(url)) = (pg, pg_database) {
-        rt.block_on(yigong_store::testing::drop_postgres_database(&pg, &url))
+        rt.block_on(yigong_testkit::db::drop_postgres_database(&pg, &url))
             .expect("drop the database");
     }
 }

@@ -11,13 +11,13 @@ pub mod ecg;
 pub mod family;
 pub mod imports;
 pub mod institutions;
+mod integrity;
 mod lite;
 pub mod migrate;
 pub mod referrals;
 pub mod residents;
 pub mod screening;
 pub mod staff;
-pub mod testing;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -32,6 +32,12 @@ use uuid::Uuid;
 pub enum Engine {
     Sqlite,
     Postgres,
+}
+
+/// A borrowed connection pool of either engine (see [`Store::pool`]).
+pub enum Pool<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
 }
 
 #[derive(Debug, Clone)]
@@ -304,6 +310,15 @@ impl Store {
             Err(StoreError::Other(sqlx::Error::Configuration(
                 "database URL must start with sqlite: or postgres:".into(),
             )))
+        }
+    }
+
+    /// The connection pool itself, for tools that read the schema (the test kit's
+    /// schema-parity check); the product's own queries live in this crate.
+    pub fn pool(&self) -> Pool<'_> {
+        match &self.db {
+            Db::Sqlite(p) => Pool::Sqlite(p),
+            Db::Postgres(p) => Pool::Postgres(p),
         }
     }
 

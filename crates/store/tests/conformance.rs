@@ -5,8 +5,8 @@ use yigong_domain::registry::{InstitutionKind, ResidentInput, StaffInput, ValidR
 use yigong_store::institutions::NewInstitution;
 use yigong_store::residents::ResidentQuery;
 use yigong_store::staff::StaffQuery;
-use yigong_store::testing::each_engine;
 use yigong_store::{PageRequest, Store, StoreError};
+use yigong_testkit::db::each_engine;
 
 fn resident(name: &str, body17: &str) -> ValidResident {
     let id = yigong_domain::identity::ResidentIdNumber::from_body(body17).expect("valid body");

@@ -2,7 +2,7 @@
 //! nullability, the same `CHECK` value lists and the same indexes (unique or not, on the
 //! same columns in the same order). Runs with `YIGONG_TEST_PG`.
 
-use yigong_store::testing::{check_lists, postgres, postgres_url, schema, sqlite};
+use yigong_testkit::db::{check_lists, postgres, postgres_url, schema, sqlite};
 
 #[test]
 fn check_lists_read_both_spellings() {
@@ -83,7 +83,7 @@ async fn both_engines_define_the_same_schema() {
 /// community: every table but `communities` carries a NOT NULL `community_id`, and every
 /// primary key and unique index leads with it.
 fn distribution_breaches(
-    schema: &std::collections::BTreeMap<String, yigong_store::testing::TableShape>,
+    schema: &std::collections::BTreeMap<String, yigong_testkit::db::TableShape>,
 ) -> Vec<String> {
     let mut out = vec![];
     for (table, shape) in schema {
@@ -107,7 +107,7 @@ fn distribution_breaches(
 
 #[tokio::test]
 async fn every_key_leads_with_the_community() {
-    for store in yigong_store::testing::each_engine().await.expect("stores") {
+    for store in yigong_testkit::db::each_engine().await.expect("stores") {
         let mut shapes = schema(&store).await.expect("schema");
         let engine = format!("{:?}", store.engine());
         assert_eq!(
@@ -134,7 +134,7 @@ async fn usernames_and_sessions_belong_to_one_community() {
     use yigong_domain::access::Role;
     use yigong_store::accounts::NewAccount;
     use yigong_store::institutions::NewInstitution;
-    for store in yigong_store::testing::each_engine().await.expect("stores") {
+    for store in yigong_testkit::db::each_engine().await.expect("stores") {
         let mut homes = vec![];
         for code in ["east", "west"] {
             let c = store.create_community(code, code).await.expect("community");

@@ -9,8 +9,8 @@ use yigong_store::Store;
 use yigong_store::chronic::NewFollowUp;
 use yigong_web::state::AppState;
 
-mod support;
 use support::{Conn, json_str};
+use yigong_testkit::bench as support;
 
 const RESIDENTS: usize = 100_000;
 /// Follow-up records in the database (`YIGONG_BENCH_FOLLOW_UPS` overrides).

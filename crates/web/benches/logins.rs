@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use yigong_web::state::AppState;
 
-mod support;
 use support::Conn;
+use yigong_testkit::bench as support;
 
 const CLIENTS: usize = 16;
 const PEAK_BUDGET_MB: f64 = 300.0;
@@ -41,7 +41,7 @@ fn main() {
         .build()
         .expect("runtime");
     let base = rt.block_on(async {
-        let store = yigong_store::testing::sqlite().await.expect("sqlite");
+        let store = yigong_testkit::db::sqlite().await.expect("sqlite");
         let (community, _) = yigong_web::demo::load(&store, 5, 200, &mut |_| {})
             .await
             .expect("demo");

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use yigong_store::Store;
 use yigong_web::state::AppState;
 
-mod support;
 use support::{Conn, json_str};
+use yigong_testkit::bench as support;
 
 /// Concurrent clients: a few users at once, and a busy hour.
 const CLIENT_COUNTS: [usize; 2] = [4, 16];

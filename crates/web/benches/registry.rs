@@ -7,11 +7,11 @@
 //! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
 use std::time::{Duration, Instant};
-use yigong_store::Store;
 use yigong_app::import::{self, ImportKind};
+use yigong_store::Store;
 use yigong_web::state::AppState;
 
-mod support;
+use yigong_testkit::bench as support;
 
 const RESIDENTS: usize = 100_000;
 const SEARCHES: usize = 2_000;
@@ -178,14 +178,14 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         let mut engines = vec![("sqlite", None)];
-        if let Some(url) = yigong_store::testing::postgres_url() {
+        if let Some(url) = yigong_testkit::db::postgres_url() {
             engines.push(("postgres", Some(url)));
         }
         for (label, url) in engines {
             let fresh = || async {
                 match &url {
-                    None => yigong_store::testing::sqlite().await.expect("sqlite"),
-                    Some(u) => yigong_store::testing::postgres(u).await.expect("postgres"),
+                    None => yigong_testkit::db::sqlite().await.expect("sqlite"),
+                    Some(u) => yigong_testkit::db::postgres(u).await.expect("postgres"),
                 }
             };
             search_bench(fresh().await, label).await;

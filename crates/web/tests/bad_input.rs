@@ -1,6 +1,6 @@
 //! Bad input gets a 4xx naming the problem, and nothing is written.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{apps, id_number};

@@ -1,10 +1,8 @@
 //! Browser tests in headless Chromium through the real UI (with `YIGONG_E2E=1`).
 //! Screenshots land in `target/e2e/`.
 
-#[path = "support/server.rs"]
-mod server;
-#[path = "support/webdriver.rs"]
-mod webdriver;
+use yigong_testkit::server;
+use yigong_testkit::webdriver;
 
 use std::path::PathBuf;
 use yigong_domain::access::ResidentScope;

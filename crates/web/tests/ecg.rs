@@ -2,7 +2,7 @@
 //! measurement → claim → report → acknowledgement; two readers cannot claim the same
 //! study; a damaged upload stores nothing; who may see and do what.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps};

@@ -3,7 +3,7 @@
 //! national standard's rules, and the worklist of exactly the due and overdue patients of
 //! the given clinics.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::StatusCode;
 use common::{TestApp, apps};

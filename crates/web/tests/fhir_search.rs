@@ -3,7 +3,7 @@
 //! page gives every match once, with every filter kept. Each test builds its own data
 //! and works out what must come back by hand.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps, encode};

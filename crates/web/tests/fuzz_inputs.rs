@@ -8,7 +8,7 @@
 //! runs); `YIGONG_FUZZ_SEED` replays a run. The long run:
 //! `YIGONG_FUZZ_SECONDS=600 cargo test --release -p yigong-web --test fuzz_inputs -- --nocapture`.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -224,7 +224,7 @@ fn queries_forms_and_bodies_never_make_a_server_error() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let store = yigong_store::testing::sqlite().await.expect("sqlite");
+        let store = yigong_testkit::db::sqlite().await.expect("sqlite");
         let app = common::app_on(store, 300).await;
         let manager = app.login("manager").await;
         let village = app.login("village").await;

@@ -1,7 +1,7 @@
 //! Imports from CSV and Excel: good rows kept, bad rows reported with line numbers,
 //! re-import creates no duplicates, corrupt files are refused with nothing written.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps, id_number};

@@ -3,7 +3,7 @@
 //! handler's `#[utoipa::path]`), and every operation the document lists answers from a
 //! handler, not from the router's "no such route".
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

@@ -4,7 +4,7 @@
 //! every attempt on the record is an audit row. Runs on SQLite, and on PostgreSQL with
 //! `YIGONG_TEST_PG`.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{Reply, TestApp, apps};

@@ -1,7 +1,7 @@
 //! Referrals through the API on SQLite and PostgreSQL: the closed loop, illegal actions,
 //! the accept race, role scoping, the green channel clock and the counts.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps};

@@ -15,8 +15,7 @@
 //! `YIGONG_SCHEMATHESIS_EXAMPLES` (default 8) and `YIGONG_SCHEMATHESIS_SEED` (default 1;
 //! `random` for a new one) make the longer run for the release note.
 
-#[path = "support/server.rs"]
-mod server;
+use yigong_testkit::server;
 
 use serde_json::Value;
 use std::path::PathBuf;

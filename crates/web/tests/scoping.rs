@@ -2,7 +2,7 @@
 //! allowed and denied read is audited, identifiers are masked for roles that need no
 //! full value. Runs on SQLite, and on PostgreSQL with `YIGONG_TEST_PG`.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::{Method, StatusCode};
 use common::apps;

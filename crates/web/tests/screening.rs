@@ -3,7 +3,7 @@
 //! basis) and enrols in the same step; COPD-SQ scores and opens its own suspicion; who
 //! may record and who may decide. Also contract coverage by key group.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::http::StatusCode;
 use common::apps;

@@ -2,7 +2,7 @@
 //! or let a session live on, and checks it is closed. Runs on SQLite, and on PostgreSQL
 //! with `YIGONG_TEST_PG`.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

@@ -1,6 +1,6 @@
 //! The HTML UI through a cookie session: login, scoped pages, CSRF on forms.
 
-mod common;
+use yigong_testkit::app as common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -343,7 +343,10 @@ mod tests {
                 }
             }
         }
-        assert!(named > 100, "only {named} names read: are the sources where the test looks?");
+        assert!(
+            named > 100,
+            "only {named} names read: are the sources where the test looks?"
+        );
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "no label for {missing:?}");

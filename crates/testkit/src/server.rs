@@ -1,6 +1,5 @@
 //! The real server on a random loopback port, on its own runtime and thread, with a
 //! fresh SQLite demo community; and the switches that turn optional test legs on.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use yigong_web::demo::DemoPlaces;
@@ -37,7 +36,7 @@ pub fn start(residents: usize) -> Server {
             .build()
             .expect("runtime");
         rt.block_on(async move {
-            let store = yigong_store::testing::sqlite().await.expect("store");
+            let store = crate::db::sqlite().await.expect("store");
             let (community, places) = yigong_web::demo::load(&store, 7, residents, &mut |_| {})
                 .await
                 .expect("demo");

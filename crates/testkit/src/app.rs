@@ -1,6 +1,5 @@
 //! Test harness: the real app on a fresh database with a small demo community,
 //! called in-process through `tower::ServiceExt::oneshot`.
-#![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -35,7 +34,7 @@ impl Reply {
 /// One app per engine under test, each with `residents` demo residents.
 pub async fn apps(residents: usize) -> Vec<TestApp> {
     let mut out = Vec::new();
-    for store in yigong_store::testing::each_engine().await.expect("stores") {
+    for store in crate::db::each_engine().await.expect("stores") {
         out.push(app_on(store, residents).await);
     }
     out

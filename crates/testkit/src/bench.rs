@@ -1,7 +1,6 @@
 //! What the benchmarks share: the app served on a local port, a run per engine, and a
 //! minimal keep-alive HTTP/1.1 client (the clients share the server's two cores, so they
 //! should take as little of them as they can).
-#![allow(dead_code)]
 
 use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -35,16 +34,10 @@ where
         .build()
         .expect("runtime");
     rt.block_on(async {
-        run(
-            yigong_store::testing::sqlite().await.expect("sqlite"),
-            "sqlite",
-        )
-        .await;
-        if let Some(url) = yigong_store::testing::postgres_url() {
+        run(crate::db::sqlite().await.expect("sqlite"), "sqlite").await;
+        if let Some(url) = crate::db::postgres_url() {
             run(
-                yigong_store::testing::postgres(&url)
-                    .await
-                    .expect("postgres"),
+                crate::db::postgres(&url).await.expect("postgres"),
                 "postgres",
             )
             .await;

@@ -1,9 +1,9 @@
 //! Fresh, isolated databases for tests: a new SQLite file each time, and — when
 //! `YIGONG_TEST_PG` names a PostgreSQL server — a new schema on it each time.
 
-use crate::{Db, Result, Store};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use std::str::FromStr;
+use yigong_store::{Pool, Result, Store};
 
 /// The PostgreSQL URL tests run against, if the PostgreSQL leg is on.
 pub fn postgres_url() -> Option<String> {
@@ -30,16 +30,9 @@ pub async fn postgres(url: &str) -> Result<Store> {
         .execute(&admin)
         .await?;
     admin.close().await;
-    let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(8)
-        .connect_with(opts)
-        .await?;
-    let store = Store {
-        db: Db::Postgres(pool),
-        write_gate: Default::default(),
-        lite: None,
-    };
+    // Every connection of the store's pool starts in the new schema.
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await?;
     store.migrate().await?;
     Ok(store)
 }
@@ -88,48 +81,6 @@ pub async fn drop_postgres_database(url: &str, database_url: &str) -> Result<()>
     Ok(())
 }
 
-/// Rows whose state disagrees with their history: a referral whose status is not its
-/// last status event's, an ECG study whose status does not follow from its last event
-/// or that has no upload event, a chronic register whose last visit is not its newest
-/// follow-up's. Empty when the database is consistent.
-pub async fn inconsistencies(store: &Store) -> Result<Vec<String>> {
-    const CHECKS: &[(&str, &str)] = &[
-        (
-            "referrals whose status is not their last status event's",
-            "SELECT COUNT(*) FROM referrals r
-             WHERE r.status IS DISTINCT FROM (SELECT e.status_to FROM referral_events e
-                 WHERE e.referral_id = r.id AND e.kind = 'status' ORDER BY e.at DESC, e.id DESC LIMIT 1)",
-        ),
-        (
-            "ECG studies without an upload event",
-            "SELECT COUNT(*) FROM ecg_studies s
-             WHERE NOT EXISTS (SELECT 1 FROM ecg_events e WHERE e.study_id = s.id AND e.kind = 'uploaded')",
-        ),
-        (
-            "ECG studies whose status does not follow from their last event",
-            "SELECT COUNT(*) FROM ecg_studies s
-             WHERE s.status <> (SELECT CASE e.kind WHEN 'claim' THEN 'reading' WHEN 'report' THEN 'reported'
-                     WHEN 'acknowledge' THEN 'reported' ELSE 'awaiting' END
-                 FROM ecg_events e WHERE e.study_id = s.id ORDER BY e.at DESC, e.id DESC LIMIT 1)",
-        ),
-        (
-            "chronic registers whose last visit is not their newest follow-up's",
-            "SELECT COUNT(*) FROM chronic_registers g
-             WHERE EXISTS (SELECT 1 FROM chronic_follow_ups f WHERE f.register_id = g.id)
-               AND g.last_visit_on IS DISTINCT FROM (SELECT f.visit_on FROM chronic_follow_ups f
-                 WHERE f.register_id = g.id ORDER BY f.created_at DESC, f.id DESC LIMIT 1)",
-        ),
-    ];
-    let mut found = vec![];
-    for (what, sql) in CHECKS {
-        let n: i64 = crate::on_db!(store, pool => sqlx::query_scalar(*sql).fetch_one(pool).await?);
-        if n > 0 {
-            found.push(format!("{n} {what}"));
-        }
-    }
-    Ok(found)
-}
-
 /// Every id in `table`'s `column` (`id` of a table, or `entity_id` of the audit
 /// events): for checks that hold a whole run's writes against the database at once.
 pub async fn ids_in(
@@ -144,7 +95,15 @@ pub async fn ids_in(
         "a table and a column name"
     );
     let sql = format!("SELECT {column} FROM {table} WHERE {column} IS NOT NULL");
-    let ids: Vec<uuid::Uuid> = crate::on_db!(store, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await?);
+    let query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()));
+    let ids: Vec<uuid::Uuid> = match store.pool() {
+        Pool::Sqlite(pool) => query.fetch_all(pool).await?,
+        Pool::Postgres(pool) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_all(pool)
+                .await?
+        }
+    };
     Ok(ids.into_iter().collect())
 }
 
@@ -210,8 +169,8 @@ pub fn check_lists(sql: &str) -> Vec<(String, std::collections::BTreeSet<String>
 pub async fn schema(store: &Store) -> Result<std::collections::BTreeMap<String, TableShape>> {
     use sqlx::Row;
     let mut tables = std::collections::BTreeMap::new();
-    match &store.db {
-        Db::Sqlite(pool) => {
+    match store.pool() {
+        Pool::Sqlite(pool) => {
             let rows = sqlx::query(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )
@@ -247,7 +206,7 @@ pub async fn schema(store: &Store) -> Result<std::collections::BTreeMap<String, 
                 tables.insert(name, shape);
             }
         }
-        Db::Postgres(pool) => {
+        Pool::Postgres(pool) => {
             let names: Vec<String> = sqlx::query_scalar(
                 "SELECT table_name::text FROM information_schema.tables
                  WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",

@@ -1,6 +1,5 @@
 //! A minimal W3C WebDriver client for browser tests: enough to drive Chromium through
 //! chromedriver (navigate, find, type, click, read, screenshot).
-#![allow(dead_code)]
 
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,16 @@
+//! What the tests and benchmarks of every crate share; a dev-dependency only, so none of
+//! it is in the product.
+//!
+//! - [`db`]: a fresh, migrated store per engine (SQLite always, PostgreSQL when
+//!   `YIGONG_TEST_PG` names a server), and the schema reader of the parity test;
+//! - [`app`]: the whole HTTP application in process, on each engine, with a demo
+//!   community and a session per demo role;
+//! - [`server`]: the real server on a loopback port, and the switches of optional legs;
+//! - [`webdriver`]: a minimal W3C WebDriver client for the browser tests;
+//! - [`bench`]: the benchmarks' raw HTTP/1.1 client and engine loop.
+
+pub mod app;
+pub mod bench;
+pub mod db;
+pub mod server;
+pub mod webdriver;
