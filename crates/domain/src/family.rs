@@ -170,15 +170,37 @@ pub fn age_on(birth: Date, on: Date) -> u32 {
     years.max(0) as u32
 }
 
+/// From this age on, a resident is in the elderly key group (老年人).
+pub const ELDERLY_FROM_AGE: u32 = 65;
+/// Below this age, a resident is in the children's key group (0–6 岁儿童).
+pub const CHILD_BELOW_AGE: u32 = 7;
+
+/// The same age rules as birth dates on a day, for queries that select by birth date:
+/// elderly when born on or before `elderly_born_by`, a child when born after
+/// `child_born_after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeBounds {
+    pub elderly_born_by: Date,
+    pub child_born_after: Date,
+}
+
+pub fn age_bounds(on: Date) -> AgeBounds {
+    let years_before = |n: u32| on.replace_year(on.year() - n as i32).unwrap_or(on);
+    AgeBounds {
+        elderly_born_by: years_before(ELDERLY_FROM_AGE),
+        child_born_after: years_before(CHILD_BELOW_AGE),
+    }
+}
+
 /// The groups the registry and the registers put a resident in: 65 and over, children
 /// under 7 (0–6), and the diseases on register.
 pub fn derived_groups(birth: Date, on: Date, registers: &[Disease]) -> Vec<KeyGroup> {
     let age = age_on(birth, on);
     let mut out = Vec::new();
-    if age >= 65 {
+    if age >= ELDERLY_FROM_AGE {
         out.push(KeyGroup::Elderly);
     }
-    if age <= 6 {
+    if age < CHILD_BELOW_AGE {
         out.push(KeyGroup::Child);
     }
     if registers.contains(&Disease::Hypertension) {
@@ -303,6 +325,35 @@ mod tests {
         for r in MemberRole::ALL {
             assert_eq!(MemberRole::parse(r.as_str()), Some(r));
             assert!(!r.fits(Bureau));
+        }
+    }
+
+    #[test]
+    fn birth_date_bounds_agree_with_ages() {
+        let on = date!(2026 - 11 - 29);
+        let b = age_bounds(on);
+        assert_eq!(b.elderly_born_by, date!(1961 - 11 - 29));
+        assert_eq!(b.child_born_after, date!(2019 - 11 - 29));
+        // A day either side of each bound: the dates say what the ages say.
+        for birth in [
+            date!(1961 - 11 - 28),
+            date!(1961 - 11 - 29),
+            date!(1961 - 11 - 30),
+            date!(2019 - 11 - 28),
+            date!(2019 - 11 - 29),
+            date!(2019 - 11 - 30),
+        ] {
+            let groups = derived_groups(birth, on, &[]);
+            assert_eq!(
+                birth <= b.elderly_born_by,
+                groups.contains(&KeyGroup::Elderly),
+                "{birth}"
+            );
+            assert_eq!(
+                birth > b.child_born_after,
+                groups.contains(&KeyGroup::Child),
+                "{birth}"
+            );
         }
     }
 

@@ -11,6 +11,7 @@ pub mod ecg;
 pub mod family;
 pub mod icd10;
 pub mod identity;
+pub mod measures;
 pub mod referral;
 pub mod registry;
 pub mod screening;

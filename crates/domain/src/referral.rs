@@ -2,6 +2,7 @@
 //! and their time targets. Pure rules; storage records every transition as an event.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// 上转 / 下转 — up to a hospital, or down to a township, village clinic or family doctor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -179,7 +180,7 @@ pub fn transition(
         (Direction::Down, Status::Accepted, Action::Complete) => Status::Completed,
         _ => return Err(TransitionError::WrongStatus),
     };
-    if matches!(action, Action::Reject | Action::Cancel) && !has_reason {
+    if action.needs_reason() && !has_reason {
         return Err(TransitionError::ReasonRequired);
     }
     if action == Action::Complete {
@@ -265,6 +266,32 @@ pub enum MilestoneTimeError {
     TooEarly,
 }
 
+impl Action {
+    /// Who takes this action: the sending side withdraws its referral; the receiving
+    /// side does everything else.
+    pub fn side(self) -> Side {
+        match self {
+            Action::Cancel => Side::Sender,
+            _ => Side::Receiver,
+        }
+    }
+
+    /// Whether the action must say why (a refusal, a withdrawal).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Action::Reject | Action::Cancel)
+    }
+}
+
+impl Side {
+    /// The institution that stands for this side of a referral from `from` to `to`.
+    pub fn institution(self, from: Uuid, to: Uuid) -> Uuid {
+        match self {
+            Side::Sender => from,
+            Side::Receiver => to,
+        }
+    }
+}
+
 impl Milestone {
     /// Who records this milestone.
     pub fn side(self) -> Side {
@@ -322,6 +349,27 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sender_withdraws_and_the_receiver_does_the_rest() {
+        let (from, to) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert_eq!(Action::Cancel.side().institution(from, to), from);
+        for a in [
+            Action::Accept,
+            Action::Reject,
+            Action::Arrive,
+            Action::Complete,
+        ] {
+            assert_eq!(a.side(), Side::Receiver, "{a:?}");
+            assert_eq!(a.side().institution(from, to), to);
+        }
+        let with_reason: Vec<Action> = Action::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.needs_reason())
+            .collect();
+        assert_eq!(with_reason, vec![Action::Reject, Action::Cancel]);
+    }
 
     #[test]
     fn milestones_belong_to_a_side_and_a_plausible_time() {

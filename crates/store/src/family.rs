@@ -427,8 +427,10 @@ pub struct ContractRate {
 impl Store {
     /// Contract coverage by clinic on `today` (key population by age and registers).
     pub async fn contract_rates(&self, community: Uuid, today: Date) -> Result<Vec<ContractRate>> {
-        let elderly_born_by = today.replace_year(today.year() - 65).unwrap_or(today);
-        let child_born_after = today.replace_year(today.year() - 7).unwrap_or(today);
+        let yigong_domain::family::AgeBounds {
+            elderly_born_by,
+            child_born_after,
+        } = yigong_domain::family::age_bounds(today);
         on_db!(self, pool => sqlx::query_as::<_, ContractRate>(
             "SELECT x.institution_id, i.name AS institution_name, COUNT(*) AS residents,
                 SUM(x.contracted) AS contracted, SUM(x.key_member) AS key_population,
@@ -467,8 +469,10 @@ impl Store {
         today: Date,
     ) -> Result<Vec<GroupRate>> {
         use yigong_domain::family::KeyGroup;
-        let elderly_born_by = today.replace_year(today.year() - 65).unwrap_or(today);
-        let child_born_after = today.replace_year(today.year() - 7).unwrap_or(today);
+        let yigong_domain::family::AgeBounds {
+            elderly_born_by,
+            child_born_after,
+        } = yigong_domain::family::age_bounds(today);
         let on_register = |d: &str| {
             format!(
                 "EXISTS (SELECT 1 FROM chronic_registers g WHERE g.resident_id = r.id AND g.disease = '{d}' AND g.status = 'managed')"

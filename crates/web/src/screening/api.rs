@@ -4,7 +4,7 @@
 //! hypertension and diabetes into their registers at once) or exclude it.
 
 use crate::api::AppQuery;
-use crate::chronic::api::{check_measured, clinics, day_of_care, in_range, today};
+use crate::chronic::api::{check_measured, clinics, day_of_care, today};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -103,7 +103,7 @@ pub async fn record(
     let copd = match &b.copd {
         None => None,
         Some(q) => {
-            in_range(Some(q.pack_years), 0.0, 200.0, "pack_years")?;
+            yigong_domain::measures::PACK_YEARS.check(Some(q.pack_years))?;
             let breathlessness =
                 Breathlessness::parse(q.breathlessness.as_deref().unwrap_or("none"))
                     .ok_or_else(|| unprocessable("breathlessness", "invalid_field"))?;

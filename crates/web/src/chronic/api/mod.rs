@@ -283,21 +283,7 @@ pub struct FollowUpOutcome {
     pub register: Register,
 }
 
-/// Refuses a value outside `lo..=hi` (a NaN included).
-pub fn in_range<T: PartialOrd + Copy>(
-    v: Option<T>,
-    lo: T,
-    hi: T,
-    field: &'static str,
-) -> ApiResult<()> {
-    match v {
-        Some(x) if !(x >= lo && x <= hi) => Err(unprocessable(field, "out_of_range")),
-        _ => Ok(()),
-    }
-}
-
-/// Checks what a visit or a screening measured: each value in its plausible range, and
-/// blood pressure as a pair.
+/// Checks what a visit or a screening measured (`domain::measures`).
 pub fn check_measured(
     systolic: Option<u16>,
     diastolic: Option<u16>,
@@ -305,16 +291,14 @@ pub fn check_measured(
     weight_kg: Option<f64>,
     height_cm: Option<f64>,
 ) -> ApiResult<()> {
-    in_range(systolic, 50, 300, "systolic")?;
-    in_range(diastolic, 30, 200, "diastolic")?;
-    in_range(glucose, 1.0, 40.0, "glucose")?;
-    in_range(weight_kg, 2.0, 300.0, "weight_kg")?;
-    in_range(height_cm, 40.0, 250.0, "height_cm")?;
-    match (systolic, diastolic) {
-        (Some(_), None) => Err(unprocessable("diastolic", "required")),
-        (None, Some(_)) => Err(unprocessable("systolic", "required")),
-        _ => Ok(()),
-    }
+    let measured = yigong_domain::measures::Measured {
+        systolic,
+        diastolic,
+        glucose,
+        weight_kg,
+        height_cm,
+    };
+    Ok(measured.check()?)
 }
 
 /// A day of care as given (YYYY-MM-DD), today when empty; a later day is refused.

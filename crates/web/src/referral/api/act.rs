@@ -14,7 +14,7 @@ use uuid::Uuid;
 use yigong_domain::access::acts_for;
 use yigong_domain::icd10;
 use yigong_domain::referral::{
-    self as rules, Action, ActionInput, Milestone, MilestoneTimeError, Outcome, Side,
+    self as rules, Action, ActionInput, Milestone, MilestoneTimeError, Outcome,
 };
 use yigong_domain::registry::FieldError;
 use yigong_store::referrals::{Change, Referral, Refused};
@@ -79,12 +79,9 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
     ) {
         return Err(ApiError::not_found());
     }
-    // The sending side withdraws; the receiving side does everything else.
-    let side = if action == Action::Cancel {
-        r.from_institution_id
-    } else {
-        r.to_institution_id
-    };
+    let side = action
+        .side()
+        .institution(r.from_institution_id, r.to_institution_id);
     user.require(acts_for(user.role, user.institution_id, &user.scope, side))?;
     let reason = b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
@@ -153,10 +150,9 @@ pub async fn record_milestone(
     }
     // Each side records what it saw: the clinic before the patient left, the hospital
     // from the referral's arrival on.
-    let side = match m.side() {
-        Side::Sender => r.from_institution_id,
-        Side::Receiver => r.to_institution_id,
-    };
+    let side = m
+        .side()
+        .institution(r.from_institution_id, r.to_institution_id);
     if !acts_for(user.role, user.institution_id, &user.scope, side) {
         user.audit(
             state,

@@ -187,7 +187,7 @@ async fn from_ecg(state: &AppState, user: &CurrentUser, study: Uuid) -> UiResult
         .filter_map(yigong_domain::ecg::finding)
         .map(|f| lang.finding(f.code))
         .collect();
-    let infarction = findings.split(',').any(|f| f.starts_with("stemi_"));
+    let defaults = yigong_domain::ecg::referral_defaults(&findings);
     let mut to = String::new();
     let institutions = state
         .store
@@ -200,18 +200,18 @@ async fn from_ecg(state: &AppState, user: &CurrentUser, study: Uuid) -> UiResult
             .list_departments(state.community.id, lead.id)
             .await
             .ui(lang)?;
-        to = match departments.iter().find(|d| d.code == "cardiology") {
+        to = match departments.iter().find(|d| d.code == defaults.department) {
             Some(d) => format!("{}/{}", lead.id, d.id),
             None => lead.id.to_string(),
         };
     }
     Ok(ReferralForm {
         resident_id: s.resident_id.to_string(),
-        direction: "up".into(),
-        urgency: if infarction { "emergency" } else { "urgent" }.into(),
-        pathway: if infarction { "chest_pain" } else { "" }.into(),
+        direction: defaults.direction.as_str().into(),
+        urgency: defaults.urgency.as_str().into(),
+        pathway: defaults.pathway.map_or("", |p| p.as_str()).into(),
         to,
-        icd10_code: if infarction { "I21.9" } else { "" }.into(),
+        icd10_code: defaults.icd10.unwrap_or_default().into(),
         reason: if conclusion.is_empty() {
             labels.join("，")
         } else {

@@ -18,7 +18,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
-use yigong_domain::access::{ReferralScope, Role};
+use yigong_domain::access::{ReferralScope, Role, acts_for};
 use yigong_domain::referral::{
     Action, Direction, Milestone, Outcome, Pathway, Urgency, transition,
 };
@@ -170,11 +170,6 @@ struct DetailPage {
 
 /// The actions this user may take now: allowed by the state machine and by their side.
 fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
-    let acts_for = |institution: Uuid| {
-        user.role.edits_registry()
-            || institution == user.institution_id
-            || (user.role == Role::TownshipDoctor && user.scope.allows(institution))
-    };
     let probe = yigong_domain::referral::ActionInput {
         reason: Some("x"),
         outcome: Some(Outcome::Closed),
@@ -183,16 +178,15 @@ fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
         .iter()
         .filter(|a| transition(r.direction(), r.status(), **a, &probe).is_ok())
         .filter(|a| {
-            acts_for(if **a == Action::Cancel {
-                r.from_institution_id
-            } else {
-                r.to_institution_id
-            })
+            let side = a
+                .side()
+                .institution(r.from_institution_id, r.to_institution_id);
+            acts_for(user.role, user.institution_id, &user.scope, side)
         })
         .map(|a| ActionView {
             name: a.as_str(),
             label: label(user.lang, "action", a.as_str()),
-            needs_reason: matches!(a, Action::Reject | Action::Cancel),
+            needs_reason: a.needs_reason(),
         })
         .collect()
 }
