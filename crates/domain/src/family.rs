@@ -161,6 +161,56 @@ impl KeyGroup {
     }
 }
 
+/// The service package a contract signs for (服务包). Stored and sent as its code; the
+/// label is in the message files (`family.package.<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Package {
+    /// 基础包: for residents in no key group.
+    Basic,
+    /// 重点人群包: for residents in any key group.
+    KeyPopulation,
+    /// 老年人健康包
+    Elderly,
+    /// 慢病管理包
+    Chronic,
+    /// 母婴健康包
+    MaternalChild,
+}
+
+impl Package {
+    pub const ALL: [Package; 5] = [
+        Package::Basic,
+        Package::KeyPopulation,
+        Package::Elderly,
+        Package::Chronic,
+        Package::MaternalChild,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Package::Basic => "basic",
+            Package::KeyPopulation => "key_population",
+            Package::Elderly => "elderly",
+            Package::Chronic => "chronic",
+            Package::MaternalChild => "maternal_child",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The package a contract gets when none is chosen: the key-population package for
+    /// a resident in any key group, the basic one otherwise.
+    pub fn default_for(groups: &[KeyGroup]) -> Self {
+        if groups.is_empty() {
+            Package::Basic
+        } else {
+            Package::KeyPopulation
+        }
+    }
+}
+
 /// Whole years from `birth` to `on`.
 pub fn age_on(birth: Date, on: Date) -> u32 {
     let mut years = on.year() - birth.year();
@@ -326,6 +376,19 @@ mod tests {
             assert_eq!(MemberRole::parse(r.as_str()), Some(r));
             assert!(!r.fits(Bureau));
         }
+    }
+
+    #[test]
+    fn a_key_group_chooses_the_key_population_package() {
+        assert_eq!(Package::default_for(&[]), Package::Basic);
+        assert_eq!(
+            Package::default_for(&[KeyGroup::Pregnant]),
+            Package::KeyPopulation
+        );
+        for p in Package::ALL {
+            assert_eq!(Package::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Package::parse("基础包"), None, "codes, not labels");
     }
 
     #[test]

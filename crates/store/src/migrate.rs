@@ -36,11 +36,18 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_screening_risk"),
     migration!(9, "0009_audit_request"),
     migration!(10, "0010_distribution_keys"),
+    migration!(11, "0011_package_codes"),
 ];
 
 impl Store {
     /// Applies the migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> Result<usize> {
+        self.migrate_up_to(i64::MAX).await
+    }
+
+    /// Applies the migrations not yet applied up to version `last` (to test what a
+    /// migration does to the data written before it); returns how many ran.
+    pub async fn migrate_up_to(&self, last: i64) -> Result<usize> {
         on_db_write!(self, pool => sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -49,7 +56,10 @@ impl Store {
             "SELECT version FROM schema_migrations ORDER BY version")
             .fetch_all(pool).await.store())?;
         let mut ran = 0;
-        for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        for m in MIGRATIONS
+            .iter()
+            .filter(|m| m.version <= last && !done.contains(&m.version))
+        {
             match &self.db {
                 Db::Sqlite(pool) => {
                     let _gate = self.write_gate.lock().await;

@@ -14,16 +14,28 @@ pub fn postgres_url() -> Option<String> {
 
 /// A migrated store on a new SQLite file in the temp directory.
 pub async fn sqlite() -> Result<Store> {
-    let dir = std::env::temp_dir().join("yigong-tests");
-    std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
-    let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
-    let store = Store::connect(&format!("sqlite:{}", path.display())).await?;
+    let store = empty_sqlite().await?;
     store.migrate().await?;
     Ok(store)
 }
 
+/// A store on a new SQLite file with no migration applied.
+pub async fn empty_sqlite() -> Result<Store> {
+    let dir = std::env::temp_dir().join("yigong-tests");
+    std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
+    let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
+    Store::connect(&format!("sqlite:{}", path.display())).await
+}
+
 /// A migrated store in a new schema of the `YIGONG_TEST_PG` server.
 pub async fn postgres(url: &str) -> Result<Store> {
+    let store = empty_postgres(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// A store in a new schema of the `url` server with no migration applied.
+pub async fn empty_postgres(url: &str) -> Result<Store> {
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
     let admin = sqlx::PgPool::connect(url).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
@@ -32,9 +44,7 @@ pub async fn postgres(url: &str) -> Result<Store> {
     admin.close().await;
     // Every connection of the store's pool starts in the new schema.
     let sep = if url.contains('?') { '&' } else { '?' };
-    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await?;
-    store.migrate().await?;
-    Ok(store)
+    Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await
 }
 
 /// One fresh store per engine under test: SQLite always, PostgreSQL when enabled.
@@ -42,6 +52,16 @@ pub async fn each_engine() -> Result<Vec<Store>> {
     let mut v = vec![sqlite().await?];
     if let Some(url) = postgres_url() {
         v.push(postgres(&url).await?);
+    }
+    Ok(v)
+}
+
+/// One store per engine under test with no migration applied (for tests of a
+/// migration's effect on the data before it).
+pub async fn each_empty_engine() -> Result<Vec<Store>> {
+    let mut v = vec![empty_sqlite().await?];
+    if let Some(url) = postgres_url() {
+        v.push(empty_postgres(&url).await?);
     }
     Ok(v)
 }

@@ -131,7 +131,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
         let new = NewContract {
             resident_id: resident,
             team_id: first,
-            package: "基础包".into(),
+            package: "basic".into(),
             key_groups: "elderly,hypertension".into(),
             start_date: term.start,
             end_date: term.end,
@@ -842,6 +842,12 @@ async fn contracts_through_the_api_sign_renew_transfer_and_end() {
             "{}",
             app.label
         );
+        // A package is named by its code; its Chinese name is a label, not a value.
+        let mut by_name = sign(serde_json::json!([]));
+        by_name["package"] = serde_json::json!("基础包");
+        let r = app.post("/api/v1/contracts", &township, by_name).await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["error"]["field"], "package", "{}", app.label);
         let r = app
             .post(
                 "/api/v1/contracts",
@@ -863,6 +869,8 @@ async fn contracts_through_the_api_sign_renew_transfer_and_end() {
                 .is_some_and(|g| g.contains("low_income"))
         );
         assert_eq!(k["start_date"], today().to_string());
+        // In a key group and no package chosen: the key-population package.
+        assert_eq!(k["package"], "key_population", "{}", app.label);
         let id = k["id"].as_str().expect("id").to_string();
         let again = app
             .post("/api/v1/contracts", &township, sign(serde_json::json!([])))

@@ -429,6 +429,11 @@ async fn a_village_doctor_signs_screens_and_enrols_from_the_resident_page() {
             "{l}"
         );
         assert!(html.contains("低收入人群"), "{l}");
+        // The package chosen by key group shows by its label, not its code.
+        assert!(
+            html.contains("重点人群包") && !html.contains("key_population"),
+            "{l}"
+        );
         // A second signature is refused in Chinese, the page kept.
         let (status, html) = form(
             &app,

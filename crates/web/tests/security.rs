@@ -184,7 +184,7 @@ async fn contracts_at_two_villages(app: &TestApp) -> (Uuid, Uuid) {
                 &NewContract {
                     resident_id: resident,
                     team_id: team,
-                    package: "基础包".into(),
+                    package: "basic".into(),
                     key_groups: "hypertension".into(),
                     start_date: today - time::Duration::days(350),
                     end_date: today + time::Duration::days(10),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::chronic::{Disease, Reading, STANDARD};
-use yigong_domain::family::{KeyGroup, MemberRole, Term, age_on, derived_groups};
+use yigong_domain::family::{KeyGroup, MemberRole, Package, Term, age_on, derived_groups};
 use yigong_store::Store;
 use yigong_store::chronic::{NewFollowUp, NewRegister};
 use yigong_store::family::{NewContract, NewTeam};
@@ -354,12 +354,7 @@ fn plan_contracts(
         contracts.push(NewContract {
             resident_id: *resident,
             team_id: Uuid::nil(),
-            package: if groups.is_empty() {
-                "基础包"
-            } else {
-                "重点人群包"
-            }
-            .into(),
+            package: Package::default_for(&groups).as_str().into(),
             key_groups: groups
                 .iter()
                 .map(|g: &KeyGroup| g.as_str())

@@ -18,7 +18,7 @@ use time::Duration;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::ResidentScope;
-use yigong_domain::family::{MemberRole, TeamProblem, check_team};
+use yigong_domain::family::{MemberRole, Package, TeamProblem, check_team};
 use yigong_store::family::{NewTeam, Team, TeamMember};
 use yigong_store::{Page, PageRequest};
 
@@ -257,7 +257,9 @@ pub async fn create_for(
 pub struct ContractBody {
     pub resident_id: Uuid,
     pub team_id: Uuid,
-    /// `基础包`, `重点人群包`, … (free text, at most 40 characters)
+    /// The package's code: `basic`, `key_population`, `elderly`, `chronic` or
+    /// `maternal_child`; empty chooses by key group (`key_population` for a resident in
+    /// any, `basic` otherwise).
     #[serde(default)]
     pub package: String,
     /// Key groups the registry cannot know (`pregnant`, `severe_mental`,
@@ -325,10 +327,12 @@ pub async fn sign(
             .ok_or_else(|| unprocessable("start_date", "date_invalid"))?,
         None => today,
     };
-    let package = b.package.trim();
-    if package.chars().count() > 40 {
-        return Err(unprocessable("package", "too_long"));
-    }
+    let package = match b.package.trim() {
+        "" => None,
+        code => {
+            Some(Package::parse(code).ok_or_else(|| unprocessable("package", "invalid_field"))?)
+        }
+    };
     let diseases: Vec<yigong_domain::chronic::Disease> = state
         .store
         .registers_of(c, resident.id)
@@ -353,16 +357,10 @@ pub async fn sign(
     let new = yigong_store::family::NewContract {
         resident_id: resident.id,
         team_id: team.id,
-        package: if package.is_empty() {
-            if groups.is_empty() {
-                "基础包"
-            } else {
-                "重点人群包"
-            }
-        } else {
-            package
-        }
-        .to_string(),
+        package: package
+            .unwrap_or_else(|| Package::default_for(&groups))
+            .as_str()
+            .to_string(),
         key_groups: groups
             .iter()
             .map(|g| g.as_str())

@@ -114,7 +114,7 @@ pub async fn view(
         .map(|k| ContractView {
             id: k.id,
             team: k.team_name,
-            package: k.package,
+            package: package_label(lang, &k.package),
             groups: lang.labels("family.group", &k.key_groups),
             start: k.start_date.to_string(),
             renewal_due: (k.end_date - today).whole_days() <= RENEWAL_WINDOW_DAYS,
@@ -461,4 +461,14 @@ async fn pending(
         pager,
     };
     Ok(render(&view).into_response())
+}
+
+/// A package's label; a package stored as text before packages had codes shows as it was.
+fn package_label(lang: Lang, package: &str) -> String {
+    match yigong_domain::family::Package::parse(package) {
+        Some(p) => lang
+            .t(&format!("family.package.{}", p.as_str()))
+            .to_string(),
+        None => package.to_string(),
+    }
 }
