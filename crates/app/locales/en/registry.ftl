@@ -54,3 +54,4 @@ title-technician = Technician
 title-village_doctor = Village doctor
 import-rejects_line = Line
 import-rejects_reason = Reason
+import-duplicate_in_file = ID number repeats line { $line }

@@ -51,3 +51,6 @@ sex-female = Female
 sex-male = Male
 status-active = Active
 status-inactive = Inactive
+duration-minutes = { $m } min
+duration-hours = { $h } h { $m } min
+duration-days = { $d } d

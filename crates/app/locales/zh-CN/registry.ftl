@@ -54,3 +54,4 @@ title-technician = 技师
 title-village_doctor = 乡村医生
 import-rejects_line = 行号
 import-rejects_reason = 原因
+import-duplicate_in_file = 身份证号与第 { $line } 行重复

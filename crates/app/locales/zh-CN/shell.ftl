@@ -51,3 +51,6 @@ sex-female = 女
 sex-male = 男
 status-active = 在用
 status-inactive = 已停用
+duration-minutes = { $m } 分钟
+duration-hours = { $h } 小时 { $m } 分
+duration-days = { $d } 天

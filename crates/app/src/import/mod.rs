@@ -198,8 +198,9 @@ impl Rejects {
             None => true,
             Some(first) => {
                 seen.insert(id_number.to_string(), first);
-                self.lines
-                    .push((line, format!("身份证号与第 {first} 行重复")));
+                let reason =
+                    Lang::Zh.tr("import.duplicate_in_file", &[("line", &first.to_string())]);
+                self.lines.push((line, reason));
                 false
             }
         }

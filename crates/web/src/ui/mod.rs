@@ -52,16 +52,18 @@ pub fn local(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// A waiting time: `40 分钟`, `2 小时 5 分`, `3 天`.
+/// A waiting time: `40 分钟`, `2 小时 5 分`, `3 天` (the `duration.*` messages).
 pub fn duration_text(lang: Lang, minutes: i64) -> String {
     let m = minutes.max(0);
-    match (m, lang) {
-        (0..=59, Lang::Zh) => format!("{m} 分钟"),
-        (60..=2879, Lang::Zh) => format!("{} 小时 {} 分", m / 60, m % 60),
-        (_, Lang::Zh) => format!("{} 天", m / 1440),
-        (0..=59, Lang::En) => format!("{m} min"),
-        (60..=2879, Lang::En) => format!("{} h {} min", m / 60, m % 60),
-        (_, Lang::En) => format!("{} d", m / 1440),
+    let (h, min, d) = (
+        (m / 60).to_string(),
+        (m % 60).to_string(),
+        (m / 1440).to_string(),
+    );
+    match m {
+        0..=59 => lang.tr("duration.minutes", &[("m", &min)]),
+        60..=2879 => lang.tr("duration.hours", &[("h", &h), ("m", &min)]),
+        _ => lang.tr("duration.days", &[("d", &d)]),
     }
 }
 
@@ -267,6 +269,18 @@ pub fn local_path(next: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_times_read_in_minutes_hours_or_days() {
+        assert_eq!(duration_text(Lang::Zh, 40), "40 分钟");
+        assert_eq!(duration_text(Lang::Zh, -5), "0 分钟");
+        assert_eq!(duration_text(Lang::Zh, 125), "2 小时 5 分");
+        assert_eq!(duration_text(Lang::Zh, 2879), "47 小时 59 分");
+        assert_eq!(duration_text(Lang::Zh, 4320), "3 天");
+        assert_eq!(duration_text(Lang::En, 59), "59 min");
+        assert_eq!(duration_text(Lang::En, 60), "1 h 0 min");
+        assert_eq!(duration_text(Lang::En, 2880), "2 d");
+    }
 
     #[test]
     fn redirects_stay_on_this_server() {
