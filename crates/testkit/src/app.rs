@@ -335,6 +335,36 @@ impl TestApp {
 }
 
 /// Percent-encodes a query value (every byte but ASCII letters, digits and `-._`).
+/// An ID number as roles that see masks are shown it: the region, then asterisks.
+pub fn masked_id(id_number: &str) -> String {
+    format!("{}************", &id_number[..6])
+}
+
+/// A phone number as masked: the first three and last four digits.
+pub fn masked_phone(phone: &str) -> String {
+    format!("{}****{}", &phone[..3], &phone[7..])
+}
+
+/// Every string anywhere in a JSON value.
+pub fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`) of these fields.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes everything but unreserved characters.
 pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
