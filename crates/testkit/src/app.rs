@@ -404,3 +404,95 @@ impl TestApp {
             .expect("enrolled")
     }
 }
+
+impl TestApp {
+    /// Up to `n` residents registered at `institution`.
+    pub async fn residents_at(
+        &self,
+        institution: uuid::Uuid,
+        n: i64,
+    ) -> Vec<yigong_store::residents::Resident> {
+        let q = yigong_store::residents::ResidentQuery {
+            institution: Some(institution),
+            ..Default::default()
+        };
+        self.state
+            .store
+            .search_residents(
+                self.state.community.id,
+                &yigong_domain::access::ResidentScope::All,
+                &q,
+                yigong_store::PageRequest::new(None, Some(n)),
+            )
+            .await
+            .expect("residents")
+            .items
+    }
+
+    /// The ids of up to `n` residents registered at `institution`.
+    pub async fn resident_ids_at(&self, institution: uuid::Uuid, n: i64) -> Vec<uuid::Uuid> {
+        let people = self.residents_at(institution, n).await;
+        people.into_iter().map(|r| r.id).collect()
+    }
+
+    /// The ids of `n` staff members of `institution` (there must be that many).
+    pub async fn staff_at(&self, institution: uuid::Uuid, n: usize) -> Vec<uuid::Uuid> {
+        let q = yigong_store::staff::StaffQuery {
+            institution: Some(institution),
+            ..Default::default()
+        };
+        let page = self
+            .state
+            .store
+            .search_staff(
+                self.state.community.id,
+                &q,
+                yigong_store::PageRequest::new(None, Some(20)),
+            )
+            .await
+            .expect("staff");
+        assert!(page.items.len() >= n, "{} staff there", page.items.len());
+        page.items.into_iter().take(n).map(|s| s.id).collect()
+    }
+
+    /// A "1+2+1" family-doctor team of the demo township covering `villages` (its
+    /// village doctor from the first).
+    pub async fn team(&self, name: &str, villages: &[uuid::Uuid]) -> uuid::Uuid {
+        self.team_at(self.places.township, name, villages).await
+    }
+
+    /// A "1+2+1" family-doctor team of `township` covering `villages` (its village
+    /// doctor from the first).
+    pub async fn team_at(
+        &self,
+        township: uuid::Uuid,
+        name: &str,
+        villages: &[uuid::Uuid],
+    ) -> uuid::Uuid {
+        use yigong_domain::family::MemberRole;
+        let lead = self.staff_at(self.places.lead, 1).await;
+        let town = self.staff_at(township, 2).await;
+        let village = self.staff_at(villages[0], 1).await;
+        let members = vec![
+            (lead[0], MemberRole::Specialist.as_str()),
+            (town[0], MemberRole::TownshipClinician.as_str()),
+            (town[1], MemberRole::PublicHealth.as_str()),
+            (village[0], MemberRole::VillageDoctor.as_str()),
+        ];
+        self.state
+            .store
+            .create_team(
+                self.state.community.id,
+                &yigong_store::family::NewTeam {
+                    name: name.into(),
+                    institution_id: township,
+                    leader_staff_id: town[0],
+                    members,
+                    villages: villages.to_vec(),
+                },
+                &setup_entry("family.team.create"),
+            )
+            .await
+            .expect("team")
+    }
+}

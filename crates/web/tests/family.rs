@@ -1,124 +1,24 @@
-//! Family-doctor teams, contracts and the chronic-disease registers on SQLite and
-//! PostgreSQL: the contract lifecycle, a follow-up setting the next due date by the
-//! national standard's rules, and the worklist of exactly the due and overdue patients of
-//! the given clinics.
+//! Family-doctor teams and contracts on SQLite and PostgreSQL: the contract lifecycle in
+//! the store and through the API, teams formed by the office and checked for "1+2+1",
+//! and the demo's coverage.
 
 use yigong_testkit::app as common;
 
 use axum::http::StatusCode;
-use common::{TestApp, apps};
-use time::{Date, Duration};
-use uuid::Uuid;
-use yigong_domain::chronic::{Disease, Plan, Reading, STANDARD};
-use yigong_domain::family::{MemberRole, Term};
-use yigong_store::chronic::{NewFollowUp, NewRegister};
-use yigong_store::family::{NewContract, NewTeam};
-use yigong_store::{PageRequest, StoreError};
-
-async fn staff_at(app: &TestApp, institution: Uuid, n: usize) -> Vec<Uuid> {
-    let q = yigong_store::staff::StaffQuery {
-        institution: Some(institution),
-        ..Default::default()
-    };
-    let page = app
-        .state
-        .store
-        .search_staff(app.state.community.id, &q, PageRequest::new(None, Some(20)))
-        .await
-        .expect("staff");
-    assert!(page.items.len() >= n, "{} staff there", page.items.len());
-    page.items.into_iter().take(n).map(|s| s.id).collect()
-}
-
-async fn residents_at(app: &TestApp, institution: Uuid, n: i64) -> Vec<Uuid> {
-    let q = yigong_store::residents::ResidentQuery {
-        institution: Some(institution),
-        ..Default::default()
-    };
-    app.state
-        .store
-        .search_residents(
-            app.state.community.id,
-            &yigong_domain::access::ResidentScope::All,
-            &q,
-            PageRequest::new(None, Some(n)),
-        )
-        .await
-        .expect("residents")
-        .items
-        .into_iter()
-        .map(|r| r.id)
-        .collect()
-}
-
-/// A "1+2+1" team of the demo township covering `villages`.
-async fn team(app: &TestApp, name: &str, villages: &[Uuid]) -> Uuid {
-    let lead = staff_at(app, app.places.lead, 1).await;
-    let town = staff_at(app, app.places.township, 2).await;
-    let village = staff_at(app, villages[0], 1).await;
-    let members = vec![
-        (lead[0], MemberRole::Specialist.as_str()),
-        (town[0], MemberRole::TownshipClinician.as_str()),
-        (town[1], MemberRole::PublicHealth.as_str()),
-        (village[0], MemberRole::VillageDoctor.as_str()),
-    ];
-    app.state
-        .store
-        .create_team(
-            app.state.community.id,
-            &NewTeam {
-                name: name.into(),
-                institution_id: app.places.township,
-                leader_staff_id: town[0],
-                members,
-                villages: villages.to_vec(),
-            },
-            &common::setup_entry("family.team.create"),
-        )
-        .await
-        .expect("team")
-}
-
-/// Enrols a resident on a register kept at `clinic`, enrolled `since` days ago, the next
-/// visit due `due` days from today (negative: overdue).
-async fn enrol(
-    app: &TestApp,
-    resident: Uuid,
-    clinic: Uuid,
-    disease: Disease,
-    since: i64,
-    due: i64,
-) -> Uuid {
-    let today = today();
-    app.state
-        .store
-        .enrol(
-            app.state.community.id,
-            &NewRegister {
-                resident_id: resident,
-                disease: disease.as_str(),
-                institution_id: clinic,
-                responsible_staff_id: None,
-                diagnosed_on: today - Duration::days(since),
-                enrolled_on: today - Duration::days(since),
-                next_due: today + Duration::days(due),
-            },
-            &common::setup_entry("chronic.enrol"),
-        )
-        .await
-        .expect("enrolled")
-}
-
-fn today() -> Date {
-    yigong_web::chronic::api::today()
-}
+use common::apps;
+use yigong_domain::clock::today;
+use yigong_domain::family::Term;
+use yigong_store::StoreError;
+use yigong_store::family::NewContract;
 
 #[tokio::test]
 async fn a_contract_is_signed_renewed_transferred_and_ended() {
     for app in apps(800).await {
         let (store, c) = (&app.state.store, app.state.community.id);
-        let first = team(&app, "茅台镇第一团队", &[app.places.village]).await;
-        let second = team(&app, "茅台镇第二团队", &[app.places.other_village]).await;
+        let first = app.team("茅台镇第一团队", &[app.places.village]).await;
+        let second = app
+            .team("茅台镇第二团队", &[app.places.other_village])
+            .await;
         let t = store.get_team(c, first).await.expect("team");
         assert_eq!(
             (t.members, t.villages, t.contracts),
@@ -126,7 +26,7 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
             "{}",
             app.label
         );
-        let resident = residents_at(&app, app.places.village, 1).await[0];
+        let resident = app.resident_ids_at(app.places.village, 1).await[0];
         let term = Term::year_from(today());
         let new = NewContract {
             resident_id: resident,
@@ -267,456 +167,12 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
 }
 
 #[tokio::test]
-async fn a_follow_up_sets_the_next_due_date_by_the_rules() {
-    for app in apps(800).await {
-        let (store, c) = (&app.state.store, app.state.community.id);
-        let resident = residents_at(&app, app.places.village, 1).await[0];
-        let start = today() - Duration::days(60);
-        let id = enrol(
-            &app,
-            resident,
-            app.places.village,
-            Disease::Hypertension,
-            60,
-            -46,
-        )
-        .await;
-        let visit = |day: Date, s: u16, d: u16| async move {
-            let reg = store.get_register(c, id).await.expect("register");
-            let reading = Reading {
-                systolic: Some(s),
-                diastolic: Some(d),
-                ..Default::default()
-            };
-            let decision = STANDARD.decide(
-                Disease::Hypertension,
-                50,
-                &reading,
-                reg.last_controlled == Some(false),
-            );
-            let f = NewFollowUp {
-                visit_on: Some(day),
-                systolic: Some(i32::from(s)),
-                diastolic: Some(i32::from(d)),
-                controlled: decision.controlled,
-                plan: decision.plan.as_str(),
-                next_due: Some(day + Duration::days(i64::from(decision.next_in_days))),
-                ..Default::default()
-            };
-            assert!(
-                store
-                    .record_follow_up(
-                        c,
-                        id,
-                        reg.version,
-                        &f,
-                        &common::setup_entry("chronic.follow_up")
-                    )
-                    .await
-                    .expect("recorded")
-                    .is_some()
-            );
-            (
-                decision.plan,
-                store.get_register(c, id).await.expect("register").next_due,
-            )
-        };
-        let d1 = start + Duration::days(14);
-        assert_eq!(
-            visit(d1, 152, 94).await,
-            (Plan::Recheck, d1 + Duration::days(14)),
-            "{}",
-            app.label
-        );
-        let d2 = d1 + Duration::days(14);
-        assert_eq!(
-            visit(d2, 148, 92).await,
-            (Plan::Refer, d2 + Duration::days(14)),
-            "{}",
-            app.label
-        );
-        let d3 = d2 + Duration::days(14);
-        assert_eq!(
-            visit(d3, 136, 84).await,
-            (Plan::Routine, d3 + Duration::days(90)),
-            "{}",
-            app.label
-        );
-        let history = store.follow_ups(c, id).await.expect("visits");
-        assert_eq!(history.len(), 3);
-        assert_eq!(history[0].controlled, Some(true));
-        // A visit decided on an old version of the register is refused, and writes nothing.
-        let stale = NewFollowUp {
-            visit_on: Some(d3),
-            plan: "routine",
-            next_due: Some(d3),
-            ..Default::default()
-        };
-        assert!(
-            store
-                .record_follow_up(c, id, 0, &stale, &common::setup_entry("chronic.follow_up"))
-                .await
-                .expect("refused")
-                .is_none()
-        );
-        assert_eq!(store.follow_ups(c, id).await.expect("visits").len(), 3);
-    }
-}
-
-#[tokio::test]
-async fn the_worklist_holds_exactly_the_due_and_overdue_of_the_given_clinics() {
-    for app in apps(1500).await {
-        let (store, c) = (&app.state.store, app.state.community.id);
-        let today = today();
-        let mine = residents_at(&app, app.places.village, 5).await;
-        let theirs = residents_at(&app, app.places.other_village, 2).await;
-        assert_eq!((mine.len(), theirs.len()), (5, 2), "{}", app.label);
-        // Overdue by 10 days, due in 3 days, due today, due in 30 days (not this week).
-        let offsets = [-10i64, 3, 0, 30];
-        let mut expected = Vec::new();
-        for (r, days) in mine.iter().zip(offsets) {
-            let id = enrol(&app, *r, app.places.village, Disease::Diabetes, 400, days).await;
-            if days <= 7 {
-                expected.push((id, days));
-            }
-        }
-        for r in &theirs {
-            enrol(
-                &app,
-                *r,
-                app.places.other_village,
-                Disease::Hypertension,
-                0,
-                -5,
-            )
-            .await;
-        }
-        expected.sort_by_key(|e| e.1);
-        // Referred upward at the last visit and due in five days: the riskiest of those
-        // not yet overdue, so first after the overdue.
-        let referred = NewRegister {
-            resident_id: mine[4],
-            disease: Disease::Hypertension.as_str(),
-            institution_id: app.places.village,
-            responsible_staff_id: None,
-            diagnosed_on: today - Duration::days(100),
-            enrolled_on: today - Duration::days(100),
-            next_due: today,
-        };
-        let visit = NewFollowUp {
-            visit_on: Some(today - Duration::days(9)),
-            systolic: Some(162),
-            diastolic: Some(98),
-            controlled: Some(false),
-            plan: "refer",
-            next_due: Some(today + Duration::days(5)),
-            ..Default::default()
-        };
-        store
-            .bulk_load_chronic(c, &[(referred, vec![visit])])
-            .await
-            .expect("loaded");
-        let referred = store.registers_of(c, mine[4]).await.expect("registers")[0].id;
-        expected.insert(1, (referred, 5));
-        let w = store
-            .follow_up_worklist(
-                c,
-                &[app.places.village],
-                today,
-                today + Duration::days(7),
-                PageRequest::new(None, Some(50)),
-            )
-            .await
-            .expect("worklist");
-        let got: Vec<Uuid> = w.items.iter().map(|r| r.register_id).collect();
-        let want: Vec<Uuid> = expected.iter().map(|e| e.0).collect();
-        assert_eq!(
-            got, want,
-            "{}: overdue first, then by risk and due date; no other clinic's",
-            app.label
-        );
-        assert_eq!(w.total, 4);
-        assert_eq!(w.items[1].last_plan.as_deref(), Some("refer"));
-        assert!(w.items.iter().all(|r| !r.phone.is_empty()));
-    }
-}
-
-#[tokio::test]
-async fn my_follow_ups_through_the_api_scope_record_and_reschedule() {
-    for app in apps(1500).await {
-        let village = app.login("village").await;
-        let today = today();
-        let mine = residents_at(&app, app.places.village, 2).await;
-        let other = residents_at(&app, app.places.other_village, 1).await[0];
-        let overdue = enrol(
-            &app,
-            mine[0],
-            app.places.village,
-            Disease::Hypertension,
-            300,
-            -5,
-        )
-        .await;
-        let diabetic = enrol(&app, mine[1], app.places.village, Disease::Diabetes, 300, 2).await;
-        let elsewhere = enrol(
-            &app,
-            other,
-            app.places.other_village,
-            Disease::Hypertension,
-            300,
-            -5,
-        )
-        .await;
-
-        let w = app.get("/api/v1/follow-ups", &village).await;
-        assert_eq!(w.status, axum::http::StatusCode::OK, "{}", w.text());
-        let ids: Vec<String> = w.json()["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|i| i["register_id"].as_str().expect("id").to_string())
-            .collect();
-        assert_eq!(
-            ids,
-            [overdue.to_string(), diabetic.to_string()],
-            "{}",
-            app.label
-        );
-        assert_eq!(w.json()["items"][0]["overdue_days"], 5);
-
-        // Bad readings are refused and say which field.
-        let path = format!("/api/v1/registers/{overdue}/follow-ups");
-        let r = app
-            .post(
-                &path,
-                &village,
-                serde_json::json!({"systolic": 400, "diastolic": 90}),
-            )
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.json()["error"]["field"], "systolic");
-        let r = app
-            .post(&path, &village, serde_json::json!({"glucose": 6.0}))
-            .await;
-        assert_eq!(
-            r.json()["error"]["field"],
-            "systolic",
-            "hypertension needs a blood pressure"
-        );
-        // An uncontrolled reading: two weeks, and the patient leaves the overdue list.
-        let r = app
-            .post(
-                &path,
-                &village,
-                serde_json::json!({"systolic": 152, "diastolic": 96, "adherence": "regular"}),
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            axum::http::StatusCode::CREATED,
-            "{}: {}",
-            app.label,
-            r.text()
-        );
-        let o = r.json();
-        assert_eq!(
-            (o["plan"].as_str(), o["controlled"].as_bool()),
-            (Some("recheck"), Some(false))
-        );
-        assert_eq!(o["next_due"], (today + Duration::days(14)).to_string());
-        let w = app.get("/api/v1/follow-ups", &village).await.json();
-        assert_eq!(
-            w["total"], 1,
-            "{}: only the diabetic is due this week",
-            app.label
-        );
-        // An emergency value proposes an emergency referral.
-        let r = app
-            .post(
-                &format!("/api/v1/registers/{diabetic}/follow-ups"),
-                &village,
-                serde_json::json!({"glucose": 17.2}),
-            )
-            .await;
-        assert_eq!(r.json()["plan"], "emergency_referral");
-        assert_eq!(r.json()["emergencies"][0], "high_glucose");
-        // Another village's register is not there; a bureau viewer keeps no list.
-        let r = app
-            .post(
-                &format!("/api/v1/registers/{elsewhere}/follow-ups"),
-                &village,
-                serde_json::json!({"systolic": 130, "diastolic": 80}),
-            )
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::NOT_FOUND);
-        let bureau = app.login("bureau").await;
-        assert_eq!(
-            app.get("/api/v1/follow-ups", &bureau).await.status,
-            axum::http::StatusCode::FORBIDDEN
-        );
-        // Enrolment through the API: the first visit is due in two weeks.
-        let fresh = residents_at(&app, app.places.village, 3).await[2];
-        let r = app
-            .post("/api/v1/registers", &village, serde_json::json!({"resident_id": fresh, "disease": "hypertension", "diagnosed_on": "2026-01-05"}))
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
-        assert_eq!(
-            r.json()["next_due"],
-            (today + Duration::days(14)).to_string()
-        );
-        let again = app
-            .post("/api/v1/registers", &village, serde_json::json!({"resident_id": fresh, "disease": "hypertension", "diagnosed_on": "2026-01-05"}))
-            .await;
-        assert_eq!(again.status, axum::http::StatusCode::CONFLICT);
-    }
-}
-
-#[tokio::test]
-async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contract_and_a_year_of_visits()
- {
-    for app in apps(4000).await {
-        let (store, c) = (&app.state.store, app.state.community.id);
-        let today = today();
-        let added = yigong_demo::seed::family::add_history(store, c, 7, today)
-            .await
-            .expect("history");
-        assert_eq!(added.teams, 185, "{}", app.label);
-        assert!(added.registers > 300, "{}: {added:?}", app.label);
-        assert!(
-            added.visits >= added.registers * 3,
-            "{}: {added:?}",
-            app.label
-        );
-        let teams = store
-            .list_teams(c, None, PageRequest::new(None, Some(200)))
-            .await
-            .expect("teams");
-        assert_eq!(teams.total, 185);
-        assert!(
-            teams
-                .items
-                .iter()
-                .all(|t| t.members >= 4 && t.villages >= 1)
-        );
-        let rates = store.contract_rates(c, today).await.expect("rates");
-        let key: i64 = rates.iter().map(|r| r.key_population).sum();
-        let key_signed: i64 = rates.iter().map(|r| r.key_contracted).sum();
-        let share = key_signed as f64 / key as f64;
-        assert!(
-            (0.75..=0.85).contains(&share),
-            "{}: key population coverage {share:.2}",
-            app.label
-        );
-        // The demo village doctor has patients due or overdue.
-        let village = app.login("village").await;
-        let w = app
-            .get("/api/v1/follow-ups?within=30", &village)
-            .await
-            .json();
-        assert!(
-            w["total"].as_i64().is_some_and(|n| n > 0),
-            "{}: {w}",
-            app.label
-        );
-
-        // Quality figures for the township: rates in a county's range, by clinic, team,
-        // doctor and month.
-        let township = app.login("township").await;
-        let q = app.get("/api/v1/chronic/quality", &township).await;
-        assert_eq!(q.status, axum::http::StatusCode::OK, "{}", q.text());
-        let q = q.json();
-        for disease in ["hypertension", "diabetes"] {
-            let t = q["totals"]
-                .as_array()
-                .expect("totals")
-                .iter()
-                .find(|t| t["disease"] == disease)
-                .expect(disease);
-            let control = t["control_rate"].as_f64().expect("control rate");
-            let standard = t["standardised_rate"].as_f64().expect("standardised rate");
-            assert!(
-                (0.35..=0.85).contains(&control),
-                "{}: {disease} control {control:.2}",
-                app.label
-            );
-            assert!(
-                (0.5..=1.0).contains(&standard),
-                "{}: {disease} standardised {standard:.2}",
-                app.label
-            );
-        }
-        assert!(q["by_team"].as_array().is_some_and(|t| !t.is_empty()));
-        assert!(q["by_doctor"].as_array().is_some_and(|d| !d.is_empty()));
-        assert!(
-            q["months"].as_array().is_some_and(|m| m.len() >= 20),
-            "{}: months {}",
-            app.label,
-            q["months"]
-        );
-        // The office may look at any township; a village doctor only at their own.
-        let manager = app.login("manager").await;
-        let m = app
-            .get(
-                &format!(
-                    "/api/v1/chronic/quality?institution={}",
-                    app.places.township
-                ),
-                &manager,
-            )
-            .await;
-        assert_eq!(m.status, axum::http::StatusCode::OK);
-        let v = app
-            .get(
-                &format!(
-                    "/api/v1/chronic/quality?institution={}",
-                    app.places.other_village
-                ),
-                &village,
-            )
-            .await;
-        assert_eq!(v.status, axum::http::StatusCode::NOT_FOUND);
-
-        // The pages: the township's quality figures with the monthly chart, the village's list.
-        let page = app.get("/chronic/quality", &township).await;
-        assert_eq!(page.status, axum::http::StatusCode::OK);
-        assert!(page.text().contains("控制率") && page.text().contains("<polyline"));
-        let page = app.get("/follow-ups", &village).await;
-        assert_eq!(page.status, axum::http::StatusCode::OK);
-        assert!(page.text().contains("我的随访"));
-        let bureau = app.login("bureau").await;
-        assert_eq!(
-            app.get("/follow-ups", &bureau).await.status,
-            axum::http::StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            app.get("/chronic/quality", &bureau).await.status,
-            axum::http::StatusCode::OK
-        );
-        // Contract coverage and renewals: the township sees its clinics.
-        let rates = app.get("/api/v1/contracts/rates", &township).await.json();
-        let rows = rates.as_array().expect("rates");
-        assert!(
-            !rows.is_empty()
-                && rows
-                    .iter()
-                    .all(|r| r["key_contracted"].as_i64() <= r["key_population"].as_i64())
-        );
-        let page = app.get("/contracts", &township).await;
-        assert!(
-            page.status.is_success() && page.text().contains("重点人群签约"),
-            "{}",
-            app.label
-        );
-    }
-}
-
-#[tokio::test]
 async fn the_office_creates_a_team_checked_for_one_two_one_and_its_villages_see_it() {
     for app in apps(800).await {
         let manager = app.login("manager").await;
-        let lead = staff_at(&app, app.places.lead, 1).await[0];
-        let town = staff_at(&app, app.places.township, 2).await;
-        let village = staff_at(&app, app.places.village, 1).await[0];
+        let lead = app.staff_at(app.places.lead, 1).await[0];
+        let town = app.staff_at(app.places.township, 2).await;
+        let village = app.staff_at(app.places.village, 1).await[0];
         let body = |members: serde_json::Value, villages: serde_json::Value| {
             serde_json::json!({
                 "name": "茅台镇示范团队", "institution_id": app.places.township, "leader_staff_id": town[0],
@@ -824,10 +280,10 @@ async fn the_office_creates_a_team_checked_for_one_two_one_and_its_villages_see_
 #[tokio::test]
 async fn contracts_through_the_api_sign_renew_transfer_and_end() {
     for app in apps(800).await {
-        let first = team(&app, "一队", &[app.places.village]).await;
-        let second = team(&app, "二队", &[app.places.village]).await;
+        let first = app.team("一队", &[app.places.village]).await;
+        let second = app.team("二队", &[app.places.village]).await;
         let township = app.login("township").await;
-        let resident = residents_at(&app, app.places.village, 1).await[0];
+        let resident = app.resident_ids_at(app.places.village, 1).await[0];
         let sign = |groups: serde_json::Value| serde_json::json!({"resident_id": resident, "team_id": first, "key_groups": groups});
         let r = app
             .post(
@@ -989,9 +445,9 @@ async fn the_office_forms_a_team_on_the_page_and_a_missing_role_is_named() {
             .and_then(|s| s.split('"').next())
             .expect("csrf")
             .to_string();
-        let lead = staff_at(&app, app.places.lead, 1).await;
-        let town = staff_at(&app, app.places.township, 2).await;
-        let village = staff_at(&app, app.places.village, 1).await;
+        let lead = app.staff_at(app.places.lead, 1).await;
+        let town = app.staff_at(app.places.township, 2).await;
+        let village = app.staff_at(app.places.village, 1).await;
         let post = |body: String| {
             let req = axum::http::Request::post("/teams/new")
                 .header("cookie", cookie.clone())

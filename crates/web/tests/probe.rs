@@ -373,52 +373,6 @@ fn denied_by(audit: &[(String, String, String)], who: &str) -> usize {
         .count()
 }
 
-/// A "1+2+1" team of the other township covering its first village.
-async fn other_township_team(app: &TestApp) -> Uuid {
-    let (c, store) = (app.state.community.id, &app.state.store);
-    let place = app.places.other_township;
-    let staff_at = |institution: Uuid| async move {
-        let q = yigong_store::staff::StaffQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        store
-            .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(2)))
-            .await
-            .expect("staff")
-            .items
-            .into_iter()
-            .map(|s| s.id)
-            .collect::<Vec<_>>()
-    };
-    let village = store.child_institutions(c, place).await.expect("villages")[0];
-    let (lead, town, doctor) = (
-        staff_at(app.places.lead).await,
-        staff_at(place).await,
-        staff_at(village).await,
-    );
-    use yigong_domain::family::MemberRole;
-    store
-        .create_team(
-            c,
-            &yigong_store::family::NewTeam {
-                name: "远端家庭医生团队".into(),
-                institution_id: place,
-                leader_staff_id: town[0],
-                members: vec![
-                    (lead[0], MemberRole::Specialist.as_str()),
-                    (town[0], MemberRole::TownshipClinician.as_str()),
-                    (town[1], MemberRole::PublicHealth.as_str()),
-                    (doctor[0], MemberRole::VillageDoctor.as_str()),
-                ],
-                villages: vec![village],
-            },
-            &common::setup_entry("family.team.create"),
-        )
-        .await
-        .expect("team")
-}
-
 #[tokio::test]
 async fn another_townships_ecgs_registers_and_contracts_stay_there() {
     for app in apps(1500).await {
@@ -427,7 +381,9 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
         // enrols a resident and signs a contract with the township's team (set up first).
         let admin = app.login("admin").await;
         let place = app.places.other_township;
-        let team = other_township_team(&app).await;
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let village = store.child_institutions(c, place).await.expect("villages")[0];
+        let team = app.team_at(place, "远端家庭医生团队", &[village]).await;
         let reply = app
             .post(
                 "/api/v1/accounts",

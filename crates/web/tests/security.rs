@@ -445,50 +445,12 @@ async fn every_refusal_is_one_audit_row() {
 
 /// A team covering both demo villages, and one contract ending soon at each village.
 async fn contracts_at_two_villages(app: &TestApp) -> (Uuid, Uuid) {
-    use yigong_domain::family::MemberRole;
-    use yigong_store::family::{NewContract, NewTeam};
+    use yigong_store::family::NewContract;
     let (store, c) = (&app.state.store, app.state.community.id);
-    let staff = |inst: Uuid| {
-        let q = yigong_store::staff::StaffQuery {
-            institution: Some(inst),
-            ..Default::default()
-        };
-        async move {
-            store
-                .search_staff(c, &q, yigong_store::PageRequest::new(None, Some(5)))
-                .await
-                .expect("staff")
-                .items
-                .into_iter()
-                .map(|s| s.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    let (lead, town, village) = (
-        staff(app.places.lead).await,
-        staff(app.places.township).await,
-        staff(app.places.village).await,
-    );
+    let team = app
+        .team("两村团队", &[app.places.village, app.places.other_village])
+        .await;
     let entry = common::setup_entry("setup");
-    let team = store
-        .create_team(
-            c,
-            &NewTeam {
-                name: "两村团队".into(),
-                institution_id: app.places.township,
-                leader_staff_id: town[0],
-                members: vec![
-                    (lead[0], MemberRole::Specialist.as_str()),
-                    (town[0], MemberRole::TownshipClinician.as_str()),
-                    (town[1], MemberRole::PublicHealth.as_str()),
-                    (village[0], MemberRole::VillageDoctor.as_str()),
-                ],
-                villages: vec![app.places.village, app.places.other_village],
-            },
-            &entry,
-        )
-        .await
-        .expect("team");
     let today = yigong_web::chronic::api::today();
     let mut ids = vec![];
     for inst in [app.places.village, app.places.other_village] {

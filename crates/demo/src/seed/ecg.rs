@@ -354,34 +354,7 @@ fn historic(
         .iter()
         .any(|f| finding(f).is_some_and(|f| f.critical));
     let reader = cast.readers[rng.below(cast.readers.len() as u64) as usize];
-    let (lo, hi) = match urgency {
-        Urgency::Critical => (2, 12),
-        Urgency::Urgent => (3, 25),
-        Urgency::Routine => (8, 150),
-    };
-    let report_at = created_at + rng.minutes(lo, hi);
-    let claimed_at = created_at + (report_at - created_at) / 3;
-    let (claimed, report) = if report_at > now {
-        // Still on the worklist; one in three already claimed.
-        (
-            rng.chance(33)
-                .then_some((reader, created_at + Duration::minutes(1))),
-            None,
-        )
-    } else {
-        let conclusion = findings
-            .iter()
-            .filter(|f| finding(f).is_some())
-            .map(|f| label(f))
-            .collect::<Vec<_>>()
-            .join("，");
-        let report = NewReport {
-            findings: findings.join(","),
-            conclusion: format!("{conclusion}。请结合临床。"),
-            critical,
-        };
-        (Some((reader, claimed_at)), Some((report, report_at)))
-    };
+    let (claimed, report) = reading(rng, urgency, (created_at, now), reader, &findings, label);
     let uploader = cast
         .senders
         .iter()
@@ -423,6 +396,51 @@ fn historic(
         report,
         acknowledged,
     })
+}
+
+/// Who claimed a study and its report, if the reader got to it by `now`: sooner the more
+/// urgent; one in three studies still waiting is already claimed.
+#[allow(clippy::type_complexity)]
+fn reading(
+    rng: &mut Lcg,
+    urgency: Urgency,
+    (created_at, now): (OffsetDateTime, OffsetDateTime),
+    reader: Uuid,
+    findings: &[&str],
+    label: Label<'_>,
+) -> (
+    Option<(Uuid, OffsetDateTime)>,
+    Option<(NewReport, OffsetDateTime)>,
+) {
+    let critical = findings
+        .iter()
+        .any(|f| finding(f).is_some_and(|f| f.critical));
+    let (lo, hi) = match urgency {
+        Urgency::Critical => (2, 12),
+        Urgency::Urgent => (3, 25),
+        Urgency::Routine => (8, 150),
+    };
+    let report_at = created_at + rng.minutes(lo, hi);
+    let claimed_at = created_at + (report_at - created_at) / 3;
+    if report_at > now {
+        return (
+            rng.chance(33)
+                .then_some((reader, created_at + Duration::minutes(1))),
+            None,
+        );
+    }
+    let conclusion = findings
+        .iter()
+        .filter(|f| finding(f).is_some())
+        .map(|f| label(f))
+        .collect::<Vec<_>>()
+        .join("，");
+    let report = NewReport {
+        findings: findings.join(","),
+        conclusion: format!("{conclusion}。请结合临床。"),
+        critical,
+    };
+    (Some((reader, claimed_at)), Some((report, report_at)))
 }
 
 /// A sinus rhythm's reference findings with the rate's own finding added when it is
