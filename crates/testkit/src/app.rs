@@ -166,22 +166,8 @@ impl TestApp {
 
     /// A resident registered to `institution` (any one).
     pub async fn resident_at(&self, institution: uuid::Uuid) -> yigong_store::residents::Resident {
-        let q = yigong_store::residents::ResidentQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        let page = self
-            .state
-            .store
-            .search_residents(
-                self.state.community.id,
-                &yigong_domain::access::ResidentScope::All,
-                &q,
-                yigong_store::PageRequest::new(None, Some(1)),
-            )
-            .await
-            .expect("search");
-        page.items.into_iter().next().expect("a resident there")
+        let people = self.residents_at(institution, 1).await;
+        people.into_iter().next().expect("a resident there")
     }
 
     pub async fn resident_count(&self) -> i64 {

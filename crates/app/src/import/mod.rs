@@ -51,7 +51,7 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-pub fn unreadable() -> AppError {
+pub(crate) fn unreadable() -> AppError {
     AppError::invalid("import_unreadable")
 }
 
@@ -87,7 +87,7 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
 /// Most data rows one import takes: a county's residents come as one file per township.
 pub const MAX_ROWS: usize = 200_000;
 
-pub fn too_many_rows() -> AppError {
+pub(crate) fn too_many_rows() -> AppError {
     AppError::invalid("import_too_many_rows").with_detail(MAX_ROWS.to_string())
 }
 
@@ -111,7 +111,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     Ok(Table { headers, rows })
 }
 
-pub fn cell_text(c: &Data) -> String {
+pub(crate) fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
