@@ -71,6 +71,16 @@ impl Rng {
         self.below(100) < u64::from(p)
     }
 
+    /// True with the given probability in thousandths.
+    pub fn per_mille(&mut self, p: u32) -> bool {
+        self.below(1000) < u64::from(p)
+    }
+
+    /// A span of `lo..hi` whole minutes (`lo` when the range is empty).
+    pub fn minutes(&mut self, lo: i64, hi: i64) -> time::Duration {
+        time::Duration::minutes(lo + self.below((hi - lo).max(0) as u64) as i64)
+    }
+
     /// One item of a non-empty slice.
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.index(items.len())]

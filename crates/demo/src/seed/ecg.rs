@@ -13,7 +13,7 @@ use yigong_ecg::{measure, read_upload, wfdb};
 use yigong_store::Store;
 use yigong_store::ecg::{HistoricStudy, NewReport, NewStudy};
 
-use super::referrals::Lcg;
+use crate::rng::Rng;
 
 /// Stretches cut from each MIT-BIH record.
 const PER_RECORD: usize = 4;
@@ -112,7 +112,7 @@ pub struct Excerpt {
 /// database in `full` (`mitdb/RECORDS`), at places drawn from `seed`; a record that
 /// holds ventricular flutter shows it in its first stretch.
 pub fn cut_excerpts(full: &Path, seed: u64) -> anyhow::Result<Vec<Excerpt>> {
-    let mut rng = Lcg(seed ^ 0x00ec_6000);
+    let mut rng = Rng::new(seed ^ 0x00ec_6000);
     let mut out = Vec::new();
     let list = std::fs::read_to_string(full.join("mitdb/RECORDS"))?;
     for record in list.split_whitespace() {
@@ -247,7 +247,7 @@ pub async fn add_history(
     seed: u64,
     label: Label<'_>,
 ) -> anyhow::Result<usize> {
-    let mut rng = Lcg(seed ^ 0x00ec_6000);
+    let mut rng = Rng::new(seed ^ 0x00ec_6000);
     let samples = samples(dir)?;
     let Some(cast) = Cast::of(store, community).await? else {
         return Ok(0);
@@ -324,7 +324,7 @@ impl Cast {
 /// The `k`th study of the history: a sample recording sent for a resident some time in
 /// the period, read (or still waiting) and, when critical, acknowledged.
 fn historic(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     k: usize,
     sample: Sample,
     cast: &Cast,
@@ -339,7 +339,7 @@ fn historic(
     let (format, recording) = read_upload(&named, None)?;
     let measured = measure::measure(&recording);
     let alerts: Vec<&str> = measured.alerts.iter().map(|a| a.as_str()).collect();
-    let chest_pain = rng.chance(15);
+    let chest_pain = rng.percent(15);
     let urgency = Urgency::assess(&alerts, chest_pain);
     let (resident, institution) = cast.residents[rng.below(cast.residents.len() as u64) as usize];
     // Spread over the period, oldest first; the last few arrived within the hour.
@@ -402,7 +402,7 @@ fn historic(
 /// urgent; one in three studies still waiting is already claimed.
 #[allow(clippy::type_complexity)]
 fn reading(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     urgency: Urgency,
     (created_at, now): (OffsetDateTime, OffsetDateTime),
     reader: Uuid,
@@ -424,7 +424,7 @@ fn reading(
     let claimed_at = created_at + (report_at - created_at) / 3;
     if report_at > now {
         return (
-            rng.chance(33)
+            rng.percent(33)
                 .then_some((reader, created_at + Duration::minutes(1))),
             None,
         );

@@ -4,7 +4,7 @@
 //! registers whose visits follow the national standard's rules, so the worklists and
 //! the quality figures look like a county's.
 
-use super::referrals::Lcg;
+use crate::rng::Rng;
 use std::collections::HashMap;
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -52,7 +52,7 @@ fn apportion(total: usize, weights: &[usize]) -> Vec<usize> {
 }
 
 /// Share (per thousand) of residents on the register by age, from rural registers.
-fn prevalence(disease: Disease, age: u32) -> u64 {
+fn prevalence(disease: Disease, age: u32) -> u32 {
     match (disease, age) {
         (_, 0..=34) => 0,
         (Disease::Hypertension, 35..=44) => 60,
@@ -69,19 +69,19 @@ fn prevalence(disease: Disease, age: u32) -> u64 {
 /// A year of visits for one register, each decided by the standard's rules; the patient
 /// keeps to the date mostly, and sometimes comes late.
 fn visits(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     disease: Disease,
     age: u32,
     from: Date,
     today: Date,
-    control_pct: u64,
+    control_pct: u32,
 ) -> Vec<NewFollowUp> {
     let mut out = Vec::new();
     let mut day = from + Duration::days(rng.below(20) as i64);
     let mut last_uncontrolled = false;
     while day <= today {
-        let controlled = rng.chance(control_pct);
-        let emergency = rng.chance(1);
+        let controlled = rng.percent(control_pct);
+        let emergency = rng.percent(1);
         let reading = match disease {
             Disease::Hypertension => {
                 let (s, d) = if emergency {
@@ -129,7 +129,7 @@ fn visits(
         // Mostly on time; one visit in eight a few weeks late, and after a poor result
         // one in three (often the reason the result was poor).
         let lateness = if last_uncontrolled { 33 } else { 12 };
-        let late = if rng.chance(lateness) {
+        let late = if rng.percent(lateness) {
             rng.below(45) as i64
         } else {
             rng.below(6) as i64 - 2
@@ -146,7 +146,7 @@ pub async fn add_history(
     seed: u64,
     today: Date,
 ) -> anyhow::Result<Added> {
-    let mut rng = Lcg(seed ^ 0x00fa_3117);
+    let mut rng = Rng::new(seed ^ 0x00fa_3117);
     let institutions = store.list_institutions(community).await?;
     let lead = institutions.iter().find(|i| i.kind == "lead").map(|i| i.id);
     let mut townships: Vec<(Uuid, String, Vec<Uuid>)> = institutions
@@ -273,7 +273,7 @@ type Registers = Vec<(NewRegister, Vec<NewFollowUp>)>;
 /// Registers with a year of visits, at county prevalence by age; and each resident's
 /// diseases on a register.
 fn plan_registers(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     residents: &[(Uuid, Uuid, Date)],
     staff: &StaffByPlace,
     today: Date,
@@ -283,7 +283,7 @@ fn plan_registers(
     for (resident, place, birth) in residents {
         let age = age_on(*birth, today);
         for disease in Disease::ALL {
-            if !rng.chance_per_mille(prevalence(disease, age)) {
+            if !rng.per_mille(prevalence(disease, age)) {
                 continue;
             }
             let enrolled = today - Duration::days(200 + rng.below(1400) as i64);
@@ -294,7 +294,7 @@ fn plan_registers(
                 Disease::Hypertension => 58,
                 Disease::Diabetes => 48,
             };
-            let control = if rng.chance(well) { 92 } else { 8 };
+            let control = if rng.percent(well) { 92 } else { 8 };
             let history = visits(rng, disease, age, from, today, control);
             registers.push((
                 NewRegister {
@@ -317,7 +317,7 @@ fn plan_registers(
 /// Contracts for about four in five of the key population and one in four of the others,
 /// each with the index of its team.
 fn plan_contracts(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     residents: &[(Uuid, Uuid, Date)],
     teams: &Teams,
     on_register: &HashMap<Uuid, Vec<Disease>>,
@@ -337,15 +337,15 @@ fn plan_contracts(
         let mut groups = derived_groups(*birth, today, diseases);
         // The groups only the family doctor knows, at roughly county rates.
         for (group, per_mille) in HAND_TAGGED {
-            if rng.chance_per_mille(per_mille) {
+            if rng.per_mille(per_mille) {
                 groups.push(group);
             }
         }
         groups.sort();
         let signs = if groups.is_empty() {
-            rng.chance(25)
+            rng.percent(25)
         } else {
-            rng.chance(80)
+            rng.percent(80)
         };
         if !signs {
             continue;
@@ -370,7 +370,7 @@ fn plan_contracts(
 }
 
 /// Key groups set by hand, with how many residents in a thousand belong to them.
-const HAND_TAGGED: [(KeyGroup, u64); 4] = [
+const HAND_TAGGED: [(KeyGroup, u32); 4] = [
     (KeyGroup::LowIncome, 20),
     (KeyGroup::Disabled, 15),
     (KeyGroup::SevereMental, 4),
@@ -382,7 +382,7 @@ const HAND_TAGGED: [(KeyGroup, u64); 4] = [
 /// over. Only the last two months' findings are still awaiting a decision; older ones
 /// were decided before the platform came.
 fn screenings(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     residents: &[(Uuid, Uuid, Date)],
     on_register: &HashMap<Uuid, Vec<Disease>>,
     today: Date,
@@ -391,36 +391,36 @@ fn screenings(
     let mut out = Vec::new();
     for (resident, place, birth) in residents {
         let age = age_on(*birth, today);
-        if age < 35 || on_register.contains_key(resident) || !rng.chance(10) {
+        if age < 35 || on_register.contains_key(resident) || !rng.percent(10) {
             continue;
         }
         let on = today - Duration::days(rng.below(365) as i64);
-        let raised = rng.chance(12);
+        let raised = rng.percent(12);
         let (systolic, diastolic) = if raised {
             (140 + rng.below(30) as u16, 85 + rng.below(15) as u16)
         } else {
             (105 + rng.below(34) as u16, 65 + rng.below(24) as u16)
         };
-        let glucose = rng.chance(40).then(|| {
-            let spread = if rng.chance(10) { 45 } else { 20 };
+        let glucose = rng.percent(40).then(|| {
+            let spread = if rng.percent(10) { 45 } else { 20 };
             4.4 + rng.below(spread) as f32 / 10.0
         });
         let (weight, height) = (45.0 + rng.below(40) as f64, 150.0 + rng.below(30) as f64);
-        let copd = (age >= 40 && rng.chance(33)).then(|| {
+        let copd = (age >= 40 && rng.percent(33)).then(|| {
             let answers = CopdAnswers {
-                pack_years: if rng.chance(35) {
+                pack_years: if rng.percent(35) {
                     rng.below(45) as f32
                 } else {
                     0.0
                 },
-                cough: rng.chance(15),
+                cough: rng.percent(15),
                 breathlessness: match rng.below(10) {
                     0 => Breathlessness::Walking,
                     1 | 2 => Breathlessness::OnExertion,
                     _ => Breathlessness::None,
                 },
-                biomass_fuel: rng.chance(40),
-                family_history: rng.chance(8),
+                biomass_fuel: rng.percent(40),
+                family_history: rng.percent(8),
             };
             let score = COPD_SQ.score(age, bmi(weight, height).unwrap_or(22.0), &answers);
             (score, answers)
@@ -479,7 +479,7 @@ mod tests {
 
     #[test]
     fn a_year_of_visits_follows_the_rules() {
-        let mut rng = Lcg(3);
+        let mut rng = Rng::new(3);
         let today = time::macros::date!(2026 - 11 - 22);
         let v = visits(
             &mut rng,

@@ -7,32 +7,9 @@ use uuid::Uuid;
 use yigong_domain::referral::{Direction, Milestone, Outcome, Pathway, Status, Urgency};
 use yigong_store::referrals::{HistoryStep, NewReferral};
 
+use crate::rng::Rng;
+
 pub const YEARLY_REFERRALS: usize = 1290;
-
-/// A tiny deterministic generator (64-bit LCG) so the history repeats for a seed.
-pub(crate) struct Lcg(pub(crate) u64);
-
-impl Lcg {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    pub(crate) fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
-        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
-    }
-    pub(crate) fn chance_per_mille(&mut self, per_mille: u64) -> bool {
-        self.below(1000) < per_mille
-    }
-    pub(crate) fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// (weight, institution code, department code, ICD-10, reason, urgency, pathway)
 type Case = (
@@ -234,7 +211,7 @@ pub fn history(
     now: OffsetDateTime,
     dir: &Directory,
 ) -> Vec<(NewReferral, Vec<HistoryStep>)> {
-    let mut rng = Lcg(seed);
+    let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let (resident, clinic) = dir.residents[rng.below(dir.residents.len() as u64) as usize];
@@ -242,7 +219,7 @@ pub fn history(
         let day = 365 - (rng.below(365 * 365) as f64).sqrt() as i64;
         let created = now - Duration::days(day) - rng.minutes(0, 24 * 60);
         let at = (resident, clinic, created, now);
-        out.push(if rng.chance(67) {
+        out.push(if rng.percent(67) {
             upward(&mut rng, dir, at)
         } else {
             downward(&mut rng, dir, at)
@@ -257,7 +234,7 @@ type When = (Uuid, Uuid, OffsetDateTime, OffsetDateTime);
 /// A referral from the resident's clinic up to a county hospital, drawn by the weights of
 /// [`UP`], with what happened to it since.
 fn upward(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     dir: &Directory,
     (resident, clinic, created, now): When,
 ) -> (NewReferral, Vec<HistoryStep>) {
@@ -307,7 +284,7 @@ fn upward(
 /// A referral from the lead hospital down to the resident's clinic, accepted and
 /// completed as time allows.
 fn downward(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     dir: &Directory,
     (resident, clinic, created, now): When,
 ) -> (NewReferral, Vec<HistoryStep>) {
@@ -374,13 +351,13 @@ fn step(
 
 /// The steps of an upward referral, cut off at `now`.
 fn up_steps(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     urgency: Urgency,
     created: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Vec<HistoryStep> {
     let mut steps = Vec::new();
-    if rng.chance(4) {
+    if rng.percent(4) {
         let at = created + rng.minutes(20, 240);
         if at < now {
             steps.push(step(
@@ -393,7 +370,7 @@ fn up_steps(
         }
         return steps;
     }
-    if rng.chance(2) {
+    if rng.percent(2) {
         let at = created + rng.minutes(10, 120);
         if at < now {
             steps.push(step(
@@ -447,7 +424,7 @@ fn up_steps(
     if emergency {
         // Mostly inside the hour from first contact; some breach it.
         let admitted = arrived
-            + if rng.chance(80) {
+            + if rng.percent(80) {
                 rng.minutes(3, 10)
             } else {
                 rng.minutes(25, 45)
