@@ -12,7 +12,8 @@ use crate::referral::{self, Direction, Pathway};
 use crate::registry::InstitutionKind;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 待读: uploaded and measured, waiting for a reader.
     Awaiting,
@@ -22,21 +23,7 @@ pub enum Status {
     Reported,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Awaiting => "awaiting",
-            Status::Reading => "reading",
-            Status::Reported => "reported",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Status::Awaiting, Status::Reading, Status::Reported]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
+crate::codes!(Status { Awaiting => "awaiting", Reading => "reading", Reported => "reported" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -46,27 +33,7 @@ pub enum Action {
     Acknowledge,
 }
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Claim => "claim",
-            Action::Release => "release",
-            Action::Report => "report",
-            Action::Acknowledge => "acknowledge",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Action::Claim,
-            Action::Release,
-            Action::Report,
-            Action::Acknowledge,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-}
+crate::codes!(Action { Claim => "claim", Release => "release", Report => "report", Acknowledge => "acknowledge" });
 
 /// Where a study stands, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

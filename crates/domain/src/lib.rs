@@ -7,10 +7,12 @@
 pub mod access;
 pub mod chronic;
 pub mod clock;
+pub mod code;
 pub mod ecg;
 pub mod family;
 pub mod icd10;
 pub mod identity;
+pub mod ids;
 pub mod measures;
 pub mod referral;
 pub mod registry;

@@ -67,28 +67,14 @@ pub enum Outcome {
     FollowUpTaken,
 }
 
-macro_rules! str_enum {
-    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$t>::$v => $s),+ }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(<$t>::$v),)+ _ => None }
-            }
-        }
-    };
-}
-
-str_enum!(Direction { Up => "up", Down => "down" });
-str_enum!(Urgency { Emergency => "emergency", Urgent => "urgent", Routine => "routine" });
-str_enum!(Status {
+crate::codes!(Direction { Up => "up", Down => "down" });
+crate::codes!(Urgency { Emergency => "emergency", Urgent => "urgent", Routine => "routine" });
+crate::codes!(Status {
     Requested => "requested", Accepted => "accepted", Rejected => "rejected",
     Arrived => "arrived", Completed => "completed", Cancelled => "cancelled",
 });
-str_enum!(Action { Accept => "accept", Reject => "reject", Cancel => "cancel", Arrive => "arrive", Complete => "complete" });
-str_enum!(Outcome {
+crate::codes!(Action { Accept => "accept", Reject => "reject", Cancel => "cancel", Arrive => "arrive", Complete => "complete" });
+crate::codes!(Outcome {
     ReferredDown => "referred_down", OutpatientDone => "outpatient_done", Closed => "closed",
     FollowUpTaken => "follow_up_taken",
 });
@@ -214,7 +200,7 @@ pub enum Pathway {
     CriticalNeonatal,
 }
 
-str_enum!(Pathway {
+crate::codes!(Pathway {
     ChestPain => "chest_pain", Stroke => "stroke", Trauma => "trauma",
     CriticalMaternal => "critical_maternal", CriticalNeonatal => "critical_neonatal",
 });
@@ -239,7 +225,7 @@ pub enum Milestone {
     Admitted,
 }
 
-str_enum!(Milestone {
+crate::codes!(Milestone {
     FirstContact => "first_contact", FirstEcg => "first_ecg", ReferralSent => "referral_sent",
     Accepted => "accepted", AmbulanceDeparted => "ambulance_departed", Arrived => "arrived",
     Admitted => "admitted",

@@ -11,6 +11,8 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
+use yigong_domain::ecg::Status;
+use yigong_domain::ids::StudyId;
 
 /// A study as uploaded, measured and triaged.
 #[derive(Debug, Clone)]
@@ -37,13 +39,15 @@ pub struct NewStudy {
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Study {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: StudyId,
     pub resident_id: Uuid,
     pub resident_name: String,
     pub from_institution_id: Uuid,
     pub from_institution_name: String,
     pub uploaded_by: Option<Uuid>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub urgency_rank: i32,
     pub chest_pain: bool,
     pub symptoms: String,
@@ -114,7 +118,7 @@ pub enum StudyFilter {
 pub struct StudyChange {
     /// The event: `claim`, `release`, `report` or `acknowledge`.
     pub kind: &'static str,
-    pub status: &'static str,
+    pub status: Status,
     pub claimed_by: Option<Uuid>,
     pub claimed_at: Option<OffsetDateTime>,
     pub reported_at: Option<OffsetDateTime>,
@@ -172,7 +176,7 @@ impl Store {
         community: Uuid,
         n: &NewStudy,
         audit: &AuditEntry<'_>,
-    ) -> Result<Uuid> {
+    ) -> Result<StudyId> {
         let id = new_id();
         let t = now();
         on_db_write!(self, pool => {
@@ -199,7 +203,7 @@ impl Store {
             insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
             tx.commit().await.store()?;
         });
-        Ok(id)
+        Ok(id.into())
     }
 
     /// A page of the studies `filter` reaches (of one resident, when given).
@@ -232,7 +236,8 @@ impl Store {
         })
     }
 
-    pub async fn get_study(&self, community: Uuid, id: Uuid) -> Result<Study> {
+    pub async fn get_study(&self, community: Uuid, id: StudyId) -> Result<Study> {
+        let id = id.uuid();
         let sql = format!("{SELECT} WHERE s.community_id = $1 AND s.id = $2");
         on_db!(self, pool => sqlx::query_as::<_, Study>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)
             .fetch_optional(pool).await.store())?
@@ -240,7 +245,8 @@ impl Store {
     }
 
     /// The automatic measurement of a study, as JSON.
-    pub async fn study_measurements(&self, community: Uuid, id: Uuid) -> Result<String> {
+    pub async fn study_measurements(&self, community: Uuid, id: StudyId) -> Result<String> {
+        let id = id.uuid();
         on_db!(self, pool => sqlx::query_scalar::<_, String>(
             "SELECT measurements FROM ecg_studies WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).fetch_optional(pool).await.store())?
@@ -248,14 +254,20 @@ impl Store {
     }
 
     /// The files of a study, in upload order.
-    pub async fn study_files(&self, community: Uuid, id: Uuid) -> Result<Vec<(String, Vec<u8>)>> {
+    pub async fn study_files(
+        &self,
+        community: Uuid,
+        id: StudyId,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, (String, Vec<u8>)>(
             "SELECT f.name, f.content FROM ecg_files f JOIN ecg_studies s ON s.id = f.study_id
              WHERE s.community_id = $1 AND f.study_id = $2 ORDER BY f.position")
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
 
-    pub async fn study_report(&self, community: Uuid, id: Uuid) -> Result<Option<Report>> {
+    pub async fn study_report(&self, community: Uuid, id: StudyId) -> Result<Option<Report>> {
+        let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, Report>(
             "SELECT r.reader_id, a.display_name AS reader_name, r.findings, r.conclusion, r.critical, r.signed_at
              FROM ecg_reports r JOIN accounts a ON a.id = r.reader_id
@@ -263,7 +275,8 @@ impl Store {
             .bind(community).bind(id).fetch_optional(pool).await.store())
     }
 
-    pub async fn study_events(&self, community: Uuid, id: Uuid) -> Result<Vec<StudyEvent>> {
+    pub async fn study_events(&self, community: Uuid, id: StudyId) -> Result<Vec<StudyEvent>> {
+        let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, StudyEvent>(
             "SELECT e.at, e.kind, e.account_id, a.display_name AS account_name, e.detail
              FROM ecg_events e LEFT JOIN accounts a ON a.id = e.account_id
@@ -277,20 +290,21 @@ impl Store {
     pub async fn change_study(
         &self,
         community: Uuid,
-        id: Uuid,
+        id: StudyId,
         version: i64,
         c: &StudyChange,
         audit: &AuditEntry<'_>,
     ) -> Result<bool> {
+        let id = id.uuid();
         let t = now();
-        let open = c.status != "reported";
+        let open = c.status != Status::Reported;
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let moved = sqlx::query(
                 "UPDATE ecg_studies SET status = $3, open = $4, claimed_by = $5, claimed_at = $6, reported_at = $7,
                     critical = $8, acknowledged_at = $9, acknowledged_by = $10, updated_at = $11, version = version + 1
                  WHERE community_id = $1 AND id = $2 AND version = $12")
-                .bind(community).bind(id).bind(c.status).bind(open).bind(c.claimed_by).bind(c.claimed_at)
+                .bind(community).bind(id).bind(c.status.as_str()).bind(open).bind(c.claimed_by).bind(c.claimed_at)
                 .bind(c.reported_at).bind(c.critical).bind(c.acknowledged_at).bind(c.acknowledged_by).bind(t)
                 .bind(version)
                 .execute(&mut *tx).await.store()?.rows_affected();
@@ -347,9 +361,9 @@ impl Store {
             for h in rows {
                 let (n, id) = (&h.study, new_id());
                 let status = match (&h.report, &h.claimed) {
-                    (Some(_), _) => "reported",
-                    (None, Some(_)) => "reading",
-                    (None, None) => "awaiting",
+                    (Some(_), _) => Status::Reported,
+                    (None, Some(_)) => Status::Reading,
+                    (None, None) => Status::Awaiting,
                 };
                 let critical = h.report.as_ref().is_some_and(|(r, _)| r.critical);
                 let last = [h.acknowledged.map(|a| a.1), h.report.as_ref().map(|r| r.1), h.claimed.map(|c| c.1)]
@@ -365,7 +379,7 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
                         $21, $22, $23, $24, $25, $26, $27, $28)")
                     .bind(id).bind(community).bind(n.resident_id).bind(n.from_institution_id).bind(n.uploaded_by)
-                    .bind(status).bind(status != "reported").bind(n.urgency_rank).bind(n.chest_pain).bind(&n.symptoms)
+                    .bind(status.as_str()).bind(status != Status::Reported).bind(n.urgency_rank).bind(n.chest_pain).bind(&n.symptoms)
                     .bind(n.symptom_onset_at).bind(n.recorded_at).bind(&n.format).bind(n.sample_rate).bind(n.lead_count)
                     .bind(n.samples_per_lead).bind(n.heart_rate).bind(&n.alerts).bind(&n.measurements)
                     .bind(h.claimed.map(|c| c.0)).bind(h.claimed.map(|c| c.1)).bind(h.report.as_ref().map(|r| r.1))

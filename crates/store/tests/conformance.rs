@@ -418,7 +418,7 @@ async fn concurrent_referral_writes_succeed_or_fail_alone() {
             tokio::spawn(async move {
                 store
                     .change_referral(c, id, None, |r| {
-                        if r.status() != Status::Requested {
+                        if r.status != Status::Requested {
                             return Err("already accepted");
                         }
                         Ok(Change {
@@ -443,7 +443,7 @@ async fn concurrent_referral_writes_succeed_or_fail_alone() {
             store.engine()
         );
         let now = store.get_referral(c, id).await.expect("get");
-        assert_eq!((now.status(), now.version), (Status::Accepted, 1));
+        assert_eq!((now.status, now.version), (Status::Accepted, 1));
         let winner = if let Ok(r) = &a {
             r
         } else {

@@ -570,8 +570,13 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
         assert!(tried >= 100, "{l}: {tried} probes");
 
         // Nothing landed.
-        let s = app.state.store.get_study(c, study).await.expect("study");
-        assert_eq!(s.status, "awaiting", "{l}: the study was touched");
+        let s = app
+            .state
+            .store
+            .get_study(c, study.into())
+            .await
+            .expect("study");
+        assert_eq!(s.status.as_str(), "awaiting", "{l}: the study was touched");
         assert_eq!(
             app.state
                 .store

@@ -330,6 +330,12 @@ impl<'a, 'r> Columns<'a, 'r> {
         self.opt_text()?.ok_or_else(|| self.fail("text"))
     }
 
+    /// A stored code read as its enum ([`yigong_domain::codes!`]); a word outside the
+    /// table fails the read.
+    pub(crate) fn code<T: TryFrom<String>>(&mut self) -> Result<T> {
+        T::try_from(self.text()?).map_err(|_| self.fail("known code"))
+    }
+
     pub(crate) fn opt_int(&mut self) -> Result<Option<i64>> {
         match self.value()? {
             ValueRef::Null => Ok(None),

@@ -111,12 +111,12 @@ pub(super) fn referral_row(row: &rusqlite::Row<'_>) -> Result<Referral> {
     // The columns of SELECT, in order.
     let mut c = crate::lite::Columns::new(row);
     Ok(Referral {
-        id: c.uuid()?,
+        id: c.uuid()?.into(),
         resident_id: c.uuid()?,
         resident_name: c.text()?,
-        direction: c.text()?,
-        urgency: c.text()?,
-        status: c.text()?,
+        direction: c.code()?,
+        urgency: c.code()?,
+        status: c.code()?,
         pathway: c.opt_text()?,
         from_institution_id: c.uuid()?,
         from_name: c.text()?,

@@ -18,6 +18,7 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+use yigong_domain::ids::ReferralId;
 use yigong_domain::referral::{Direction, Milestone, Outcome, Pathway, Status, Urgency};
 
 /// What is needed to create a referral (validated by the caller).
@@ -46,12 +47,16 @@ pub struct NewReferral {
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Referral {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: ReferralId,
     pub resident_id: Uuid,
     pub resident_name: String,
-    pub direction: String,
-    pub urgency: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub direction: Direction,
+    #[sqlx(try_from = "String")]
+    pub urgency: Urgency,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub pathway: Option<String>,
     pub from_institution_id: Uuid,
     pub from_name: String,
@@ -85,22 +90,15 @@ pub struct Referral {
 }
 
 impl Referral {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Requested)
-    }
-    pub fn direction(&self) -> Direction {
-        Direction::parse(&self.direction).unwrap_or(Direction::Up)
-    }
-
     /// A referral as [`INSERT_REFERRAL`] wrote it, named from its parties.
     fn created(id: Uuid, n: NewReferral, p: &ReferralParties) -> Referral {
         Referral {
-            id,
+            id: id.into(),
             resident_id: n.resident_id,
             resident_name: p.resident_name.clone().unwrap_or_default(),
-            direction: n.direction.as_str().into(),
-            urgency: n.urgency.as_str().into(),
-            status: Status::Requested.as_str().into(),
+            direction: n.direction,
+            urgency: n.urgency,
+            status: Status::Requested,
             pathway: n.pathway.map(|p| p.as_str().into()),
             from_institution_id: n.from_institution_id,
             from_name: p.from_name.clone().unwrap_or_default(),
@@ -130,7 +128,7 @@ impl Referral {
     /// The referral as `change` leaves it (what the UPDATE wrote), without reading it back.
     pub fn changed(&self, change: &Change) -> Referral {
         let mut r = self.clone();
-        r.status = change.to.as_str().into();
+        r.status = change.to;
         r.version += 1;
         r.updated_at = change.at;
         if let Some(reason) = &change.reason {
@@ -369,7 +367,8 @@ fn urgency_rank(u: Urgency) -> i32 {
 }
 
 impl Store {
-    pub async fn get_referral(&self, community: Uuid, id: Uuid) -> Result<Referral> {
+    pub async fn get_referral(&self, community: Uuid, id: ReferralId) -> Result<Referral> {
+        let id = id.uuid();
         if let Some(lite) = &self.lite {
             return lite.read(|c| referral_lite(c, community, id));
         }
@@ -447,7 +446,7 @@ impl Store {
     pub async fn change_referral<E, F>(
         &self,
         community: Uuid,
-        id: Uuid,
+        id: ReferralId,
         audit: Option<&AuditEntry<'_>>,
         decide: F,
     ) -> Result<std::result::Result<Referral, Refused<E>>>
@@ -455,6 +454,7 @@ impl Store {
         E: Send + 'static,
         F: FnOnce(&Referral) -> std::result::Result<Change, E> + Send + 'static,
     {
+        let id = id.uuid();
         if let Some(lite) = &self.lite {
             let audit = audit.map(|e| audit_row(community, e, Some(id)));
             return lite
@@ -467,14 +467,14 @@ impl Store {
                         Ok(change) => change,
                         Err(e) => return Ok(Err(Refused::Rejected(e))),
                     };
-                    let (sql, values) = update_of(community, id, r.status(), &change);
+                    let (sql, values) = update_of(community, id, r.status, &change);
                     let Some(urgency) = first(c, &sql, &values, |row| {
                         crate::lite::Columns::new(row).text()
                     })?
                     else {
                         return Ok(Err(Refused::Raced));
                     };
-                    for event in action_events(community, id, r.status(), &change, &urgency) {
+                    for event in action_events(community, id, r.status, &change, &urgency) {
                         execute(c, INSERT_EVENT, &event)?;
                     }
                     if let Some(row) = &audit {
@@ -484,7 +484,7 @@ impl Store {
                 })
                 .await;
         }
-        let r = match self.get_referral(community, id).await {
+        let r = match self.get_referral(community, id.into()).await {
             Ok(r) => r,
             Err(StoreError::NotFound) => return Ok(Err(Refused::NotFound)),
             Err(e) => return Err(e),
@@ -493,7 +493,7 @@ impl Store {
             Ok(change) => change,
             Err(e) => return Ok(Err(Refused::Rejected(e))),
         };
-        let (sql, _) = update_of(community, id, r.status(), &change);
+        let (sql, _) = update_of(community, id, r.status, &change);
         let moved = on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             let urgent: Option<String> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
@@ -503,7 +503,7 @@ impl Store {
                 .fetch_optional(&mut *tx).await.store()?;
             let moved = urgent.is_some();
             if let Some(urgency) = urgent {
-                for (kind, sf, st, m, d) in event_rows(r.status(), &change, &urgency) {
+                for (kind, sf, st, m, d) in event_rows(r.status, &change, &urgency) {
                     sqlx::query(INSERT_EVENT).bind(new_id()).bind(community).bind(id).bind(change.at).bind(kind)
                         .bind(sf).bind(st).bind(m).bind(change.account).bind(d)
                         .execute(&mut *tx).await.store()?;
@@ -525,11 +525,12 @@ impl Store {
     pub async fn record_milestone(
         &self,
         community: Uuid,
-        id: Uuid,
+        id: ReferralId,
         milestone: Milestone,
         at: OffsetDateTime,
         account: Option<Uuid>,
     ) -> Result<()> {
+        let id = id.uuid();
         on_db_write!(self, pool => sqlx::query(INSERT_EVENT)
             .bind(new_id()).bind(community).bind(id).bind(at).bind("milestone").bind(None::<&str>)
             .bind(None::<&str>).bind(milestone.as_str()).bind(account).bind("")
@@ -538,7 +539,12 @@ impl Store {
     }
 
     /// A referral's events, oldest first.
-    pub async fn referral_events(&self, community: Uuid, id: Uuid) -> Result<Vec<ReferralEvent>> {
+    pub async fn referral_events(
+        &self,
+        community: Uuid,
+        id: ReferralId,
+    ) -> Result<Vec<ReferralEvent>> {
+        let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, ReferralEvent>(
             "SELECT id, referral_id, at, kind, status_from, status_to, milestone, account_id, detail
              FROM referral_events WHERE community_id = $1 AND referral_id = $2 ORDER BY at, id")

@@ -37,7 +37,7 @@ async fn read_observation(
     if id.ends_with("-bp") || id.ends_with("-glu") {
         return crate::chronic::fhir::read_visit_observation(&state, &user, &id).await;
     }
-    let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
+    let study = load(&state, &user, id_of(&id)?.into(), "ecg.read.fhir").await?;
     Ok(crate::fhir::Fhir(
         StatusCode::OK,
         observation(&state, &study, user.lang).await?,
@@ -66,7 +66,7 @@ pub(crate) async fn observation(
     .map_err(|_| ApiError::internal())?
     .map_err(|_| ApiError::internal())?;
     let o = fhir::EcgObservation {
-        id: study.id,
+        id: study.id.uuid(),
         resident_id: study.resident_id,
         resident_name: &study.resident_name,
         from_institution_id: study.from_institution_id,
@@ -108,8 +108,8 @@ async fn report_of(state: &AppState, user: &CurrentUser, s: &Study) -> Result<Va
         .unwrap_or_default();
     Ok(fhir::ecg_report(
         &fhir::EcgReport {
-            id: s.id,
-            status: &s.status,
+            id: s.id.uuid(),
+            status: s.status.as_str(),
             resident_id: s.resident_id,
             resident_name: &s.resident_name,
             recorded_at: s.recorded_at,
@@ -130,7 +130,7 @@ async fn read_report(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
-    let study = load(&state, &user, id_of(&id)?, "ecg.read.fhir").await?;
+    let study = load(&state, &user, id_of(&id)?.into(), "ecg.read.fhir").await?;
     Ok(crate::fhir::Fhir(
         StatusCode::OK,
         report_of(&state, &user, &study).await?,

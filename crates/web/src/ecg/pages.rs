@@ -19,7 +19,8 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
-use yigong_domain::ecg::{Action, EcgScope, FINDINGS, finding};
+use yigong_domain::ecg::{Action, EcgScope, FINDINGS, Status, finding};
+use yigong_domain::ids::StudyId;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,7 +42,7 @@ fn finding_label(lang: Lang, code: &str) -> String {
 }
 
 struct Row {
-    id: Uuid,
+    id: StudyId,
     urgency: &'static str,
     urgency_label: &'static str,
     resident_name: String,
@@ -66,7 +67,7 @@ fn row(lang: Lang, v: StudyView) -> Row {
         resident_name: s.resident_name,
         from_name: s.from_institution_name,
         status_label: lang.t(&format!("ecg.status.{}", s.status)),
-        status: s.status,
+        status: s.status.to_string(),
         alerts: v
             .alert_list
             .iter()
@@ -357,7 +358,7 @@ struct StudyPage {
 async fn study_page(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: StudyId,
     error: Option<ApiError>,
     print: bool,
 ) -> UiResult<Response> {
@@ -402,7 +403,7 @@ async fn study_page(
             )
         })
         .collect();
-    let mine = s.status == "reading" && s.claimed_by == Some(user.account_id);
+    let mine = s.status == Status::Reading && s.claimed_by == Some(user.account_id);
     let page = StudyPage {
         chrome: Chrome::for_user(user, "ecg"),
         csrf: user.csrf.clone(),
@@ -412,7 +413,7 @@ async fn study_page(
         leads,
         twelve,
         timeline,
-        can_claim: user.ecg.reads() && s.status == "awaiting",
+        can_claim: user.ecg.reads() && s.status == Status::Awaiting,
         mine,
         can_ack: user.ecg.sends() && s.critical && s.acknowledged_at.is_none(),
         can_refer: user.ecg.sends() && user.referrals != yigong_domain::access::ReferralScope::None,
@@ -431,7 +432,7 @@ async fn study_page(
 async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<StudyId>,
 ) -> UiResult<Response> {
     study_page(&state, &user, id, None, false).await
 }
@@ -439,7 +440,7 @@ async fn detail(
 async fn print(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<StudyId>,
 ) -> UiResult<Response> {
     study_page(&state, &user, id, None, true).await
 }
@@ -449,7 +450,7 @@ async fn print(
 async fn act(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(StudyId, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     let lang = user.lang;
@@ -491,7 +492,7 @@ struct Bar {
 }
 
 struct Escalation {
-    id: Uuid,
+    id: StudyId,
     resident_name: String,
     from_name: String,
     since: String,

@@ -30,15 +30,15 @@ pub fn router() -> Router<AppState> {
 fn data<'a>(user: &CurrentUser, r: &'a Referral) -> fhir::ReferralData<'a> {
     let lang = user.lang;
     fhir::ReferralData {
-        id: r.id,
-        direction: &r.direction,
+        id: r.id.uuid(),
+        direction: r.direction.as_str(),
         direction_label: lang.t(&format!("referral.direction.{}", r.direction)),
-        urgency: &r.urgency,
+        urgency: r.urgency.as_str(),
         pathway: r.pathway.as_deref(),
-        status: &r.status,
+        status: r.status.as_str(),
         status_label: lang.t(&format!("referral.status.{}", r.status)),
-        task_status: r.status().fhir_task_status(),
-        request_status: r.status().fhir_request_status(),
+        task_status: r.status.fhir_task_status(),
+        request_status: r.status.fhir_request_status(),
         status_reason: &r.status_reason,
         resident_id: r.resident_id,
         resident_name: &r.resident_name,
@@ -65,7 +65,7 @@ async fn read_request(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
-    let r = load(&state, &user, id_of(&id)?, "referral.read.fhir").await?;
+    let r = load(&state, &user, id_of(&id)?.into(), "referral.read.fhir").await?;
     Ok(Fhir(
         StatusCode::OK,
         fhir::service_request(&data(&user, &r), &|k| user.lang.t(k)),
@@ -77,7 +77,7 @@ async fn read_task(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
-    let r = load(&state, &user, id_of(&id)?, "referral.read.fhir").await?;
+    let r = load(&state, &user, id_of(&id)?.into(), "referral.read.fhir").await?;
     Ok(Fhir(StatusCode::OK, fhir::task(&data(&user, &r))))
 }
 
@@ -122,12 +122,12 @@ async fn search(
     let resident_id = p.reference("patient");
     if let Some(id) = p.reference("focus") {
         // One referral: it matches when the user may see it and the other filters agree.
-        let found = load(state, user, id, "referral.read.fhir")
+        let found = load(state, user, id.into(), "referral.read.fhir")
             .await
             .ok()
             .filter(|r| {
                 resident_id.is_none_or(|x| x == r.resident_id)
-                    && (statuses.is_empty() || statuses.contains(&r.status()))
+                    && (statuses.is_empty() || statuses.contains(&r.status))
             });
         let total = i64::from(found.is_some());
         let items = found.into_iter().skip(page.offset() as usize).collect();

@@ -27,6 +27,7 @@ use time::format_description::well_known::Rfc3339;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
+use yigong_domain::ids::StudyId;
 use yigong_ecg::{FormatError, measure, read_upload};
 use yigong_store::Page;
 use yigong_store::ecg::{NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter};
@@ -107,9 +108,9 @@ fn format_error(e: FormatError) -> ApiError {
 
 fn announce(state: &AppState, s: &Study) {
     let _ = state.ecg_live.send(LiveStudy {
-        id: s.id,
+        id: s.id.uuid(),
         from_institution_id: s.from_institution_id,
-        status: s.status.clone(),
+        status: s.status.to_string(),
         urgency: Urgency::from_rank(s.urgency_rank).as_str().to_string(),
         critical: s.critical,
     });
@@ -196,7 +197,7 @@ pub async fn list(
 }
 
 /// The study if it exists and the user may see it; nothing is audited here.
-async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<Option<Study>> {
+async fn visible(state: &AppState, user: &CurrentUser, id: StudyId) -> ApiResult<Option<Study>> {
     match state.store.get_study(state.community.id, id).await {
         Ok(s) if user.ecg.sees(s.from_institution_id) => Ok(Some(s)),
         Ok(_) | Err(yigong_store::StoreError::NotFound) => Ok(None),
@@ -208,12 +209,19 @@ async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<Op
 pub async fn load(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: StudyId,
     action: &str,
 ) -> ApiResult<Study> {
     let found = visible(state, user, id).await?;
-    user.audit(state, action, "ecg_study", Some(id), found.is_some(), "")
-        .await?;
+    user.audit(
+        state,
+        action,
+        "ecg_study",
+        Some(id.uuid()),
+        found.is_some(),
+        "",
+    )
+    .await?;
     found.ok_or_else(ApiError::not_found)
 }
 
@@ -229,7 +237,11 @@ pub async fn detail_from(state: &AppState, study: Study) -> ApiResult<StudyDetai
     })
 }
 
-pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<StudyDetail> {
+pub async fn detail_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: StudyId,
+) -> ApiResult<StudyDetail> {
     let study = load(state, user, id, "ecg.read").await?;
     detail_from(state, study).await
 }
@@ -239,7 +251,7 @@ pub async fn detail_of(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiRes
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<StudyId>,
 ) -> ApiResult<Json<StudyDetail>> {
     Ok(Json(detail_of(&state, &user, id).await?))
 }
@@ -257,18 +269,18 @@ pub struct ReportBody {
 pub async fn act_on(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: StudyId,
     action: Action,
     body: &ReportBody,
 ) -> ApiResult<Study> {
     let action_name = format!("ecg.{}", action.as_str());
     let Some(study) = visible(state, user, id).await? else {
-        user.audit(state, &action_name, "ecg_study", Some(id), false, "")
+        user.audit(state, &action_name, "ecg_study", Some(id.uuid()), false, "")
             .await?;
         return Err(ApiError::not_found());
     };
     let current = StudyState {
-        status: Status::parse(&study.status).ok_or_else(ApiError::internal)?,
+        status: study.status,
         claimed_by: study.claimed_by,
         critical: study.critical,
         acknowledged: study.acknowledged_at.is_some(),
@@ -286,15 +298,61 @@ pub async fn act_on(
     let to = match rules::decide(current, action, user.account_id, user.ecg.reads(), sent_it) {
         Ok(to) => to,
         Err(e) => {
-            user.audit(state, &action_name, "ecg_study", Some(id), true, e.code())
-                .await?;
+            let code = e.code();
+            user.audit(
+                state,
+                &action_name,
+                "ecg_study",
+                Some(id.uuid()),
+                true,
+                code,
+            )
+            .await?;
             return Err(refuse(e));
         }
     };
+    let change = change_for(&study, action, to, user.account_id, body)?;
+    let entry = user.audit_entry(&action_name, "ecg_study", Some(id.uuid()), true, "");
+    if !state
+        .store
+        .change_study(state.community.id, id, study.version, &change, &entry)
+        .await?
+    {
+        // Someone changed it first: say what stands in the way now.
+        let now_study = state.store.get_study(state.community.id, id).await?;
+        let code = if now_study.claimed_by.is_some_and(|c| c != user.account_id) {
+            "ecg_claimed_by_other"
+        } else {
+            "ecg_wrong_status"
+        };
+        user.audit(
+            state,
+            &action_name,
+            "ecg_study",
+            Some(id.uuid()),
+            true,
+            code,
+        )
+        .await?;
+        return Err(ApiError::new(StatusCode::CONFLICT, code));
+    }
+    let study = state.store.get_study(state.community.id, id).await?;
+    announce(state, &study);
+    Ok(study)
+}
+
+/// The study's changing columns after `action` (moving it to `to`) by `actor`.
+fn change_for(
+    study: &Study,
+    action: Action,
+    to: Status,
+    actor: Uuid,
+    body: &ReportBody,
+) -> ApiResult<StudyChange> {
     let now = OffsetDateTime::now_utc();
     let mut change = StudyChange {
         kind: action.as_str(),
-        status: to.as_str(),
+        status: to,
         claimed_by: study.claimed_by,
         claimed_at: study.claimed_at,
         reported_at: study.reported_at,
@@ -302,11 +360,11 @@ pub async fn act_on(
         acknowledged_at: study.acknowledged_at,
         acknowledged_by: None,
         report: None,
-        actor: user.account_id,
+        actor,
     };
     match action {
         Action::Claim => {
-            change.claimed_by = Some(user.account_id);
+            change.claimed_by = Some(actor);
             change.claimed_at = Some(now);
         }
         Action::Release => {
@@ -321,29 +379,10 @@ pub async fn act_on(
         }
         Action::Acknowledge => {
             change.acknowledged_at = Some(now);
-            change.acknowledged_by = Some(user.account_id);
+            change.acknowledged_by = Some(actor);
         }
     }
-    let entry = user.audit_entry(&action_name, "ecg_study", Some(id), true, "");
-    if !state
-        .store
-        .change_study(state.community.id, id, study.version, &change, &entry)
-        .await?
-    {
-        // Someone changed it first: say what stands in the way now.
-        let now_study = state.store.get_study(state.community.id, id).await?;
-        let code = if now_study.claimed_by.is_some_and(|c| c != user.account_id) {
-            "ecg_claimed_by_other"
-        } else {
-            "ecg_wrong_status"
-        };
-        user.audit(state, &action_name, "ecg_study", Some(id), true, code)
-            .await?;
-        return Err(ApiError::new(StatusCode::CONFLICT, code));
-    }
-    let study = state.store.get_study(state.community.id, id).await?;
-    announce(state, &study);
-    Ok(study)
+    Ok(change)
 }
 
 /// A report's findings, checked against the coded list; critical if any finding is.
@@ -380,7 +419,7 @@ fn report_of(body: &ReportBody) -> ApiResult<NewReport> {
 pub async fn act(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(StudyId, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<StudyDetail>> {
     let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;

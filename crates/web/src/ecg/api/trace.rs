@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use uuid::Uuid;
+use yigong_domain::ids::StudyId;
 use yigong_ecg::{FormatError, read_upload, render};
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,7 +26,7 @@ pub struct TraceQuery {
 pub async fn trace(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<StudyId>,
     AppQuery(q): AppQuery<TraceQuery>,
 ) -> ApiResult<Response> {
     let study = load(&state, &user, id, "ecg.read").await?;

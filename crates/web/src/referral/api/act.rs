@@ -10,9 +10,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 use yigong_domain::access::acts_for;
 use yigong_domain::icd10;
+use yigong_domain::ids::ReferralId;
 use yigong_domain::referral::{
     self as rules, Action, ActionInput, Milestone, MilestoneTimeError, Outcome,
 };
@@ -36,13 +36,13 @@ fn conflict(code: &'static str) -> ApiError {
 pub async fn act_on(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: ReferralId,
     action: Action,
     b: &ActionBody,
 ) -> ApiResult<Referral> {
     let action_name = format!("referral.{}", action.as_str());
     // The allowed change writes its audit row in its own transaction.
-    let entry = user.audit_entry(&action_name, "referral", Some(id), true, "");
+    let entry = user.audit_entry(&action_name, "referral", Some(id.uuid()), true, "");
     let (caller, body) = (user.clone(), b.clone());
     let outcome = state
         .store
@@ -63,8 +63,15 @@ pub async fn act_on(
     // allowed but refused otherwise.
     let in_reach = refused.status != StatusCode::NOT_FOUND;
     let detail = if in_reach { refused.code } else { "" };
-    user.audit(state, &action_name, "referral", Some(id), in_reach, detail)
-        .await?;
+    user.audit(
+        state,
+        &action_name,
+        "referral",
+        Some(id.uuid()),
+        in_reach,
+        detail,
+    )
+    .await?;
     Err(refused)
 }
 
@@ -96,8 +103,8 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
         Some(s) => Some(instant(s, "appointment_at")?),
     };
     let to = rules::transition(
-        r.direction(),
-        r.status(),
+        r.direction,
+        r.status,
         action,
         &ActionInput { reason, outcome },
     )
@@ -119,7 +126,7 @@ fn decide(user: &CurrentUser, r: &Referral, action: Action, b: &ActionBody) -> A
 pub async fn act(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(ReferralId, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Referral>> {
     let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
@@ -139,7 +146,7 @@ pub struct MilestoneBody {
 pub async fn record_milestone(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: ReferralId,
     b: &MilestoneBody,
 ) -> ApiResult<()> {
     let r = load(state, user, id, "referral.milestone").await?;
@@ -158,7 +165,7 @@ pub async fn record_milestone(
             state,
             "referral.milestone",
             "referral",
-            Some(id),
+            Some(id.uuid()),
             false,
             "side",
         )
@@ -193,7 +200,7 @@ pub async fn record_milestone(
 pub async fn milestone(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ReferralId>,
     AppJson(b): AppJson<MilestoneBody>,
 ) -> ApiResult<StatusCode> {
     record_milestone(&state, &user, id, &b).await?;

@@ -19,6 +19,7 @@ use time::format_description::well_known::Rfc3339;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::icd10;
+use yigong_domain::ids::ReferralId;
 use yigong_domain::referral::{self as rules, Direction, Milestone, Pathway, Status, Urgency};
 use yigong_domain::registry::{FieldError, InstitutionKind};
 use yigong_store::PageRequest;
@@ -237,12 +238,12 @@ pub fn approve(
 pub fn announce(state: &AppState, r: &Referral) {
     // No receiver is not an error: nobody has a worklist open.
     let _ = state.live.send(LiveReferral {
-        id: r.id,
+        id: r.id.uuid(),
         from_institution_id: r.from_institution_id,
         to_institution_id: r.to_institution_id,
         to_department_id: r.to_department_id,
-        status: r.status.clone(),
-        urgency: r.urgency.clone(),
+        status: r.status.to_string(),
+        urgency: r.urgency.to_string(),
     });
 }
 
@@ -385,7 +386,7 @@ pub async fn list(
 pub async fn load(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: ReferralId,
     action: &str,
 ) -> ApiResult<Referral> {
     let found = match state.store.get_referral(state.community.id, id).await {
@@ -400,7 +401,7 @@ pub async fn load(
             r.to_department_id,
         )
     });
-    user.audit(state, action, "referral", Some(id), allowed, "")
+    user.audit(state, action, "referral", Some(id.uuid()), allowed, "")
         .await?;
     match found {
         Some(r) if allowed => Ok(r),
@@ -475,7 +476,7 @@ pub struct ReferralDetail {
 pub async fn detail_of(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: ReferralId,
 ) -> ApiResult<ReferralDetail> {
     let referral = load(state, user, id, "referral.read").await?;
     let events = state.store.referral_events(state.community.id, id).await?;
@@ -492,7 +493,7 @@ pub async fn detail_of(
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ReferralId>,
 ) -> ApiResult<Json<ReferralDetail>> {
     Ok(Json(detail_of(&state, &user, id).await?))
 }

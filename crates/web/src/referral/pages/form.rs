@@ -2,12 +2,13 @@
 //! green-channel referrals opened from a critical ECG report.
 
 use super::*;
+use yigong_domain::ids::StudyId;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct NewParams {
     resident_id: Option<Uuid>,
     /// An ECG study whose critical report opens this referral (green channel).
-    ecg: Option<Uuid>,
+    ecg: Option<StudyId>,
     /// A preset urgency (a follow-up's emergency value proposes `emergency`).
     urgency: Option<String>,
 }
@@ -169,7 +170,7 @@ pub(crate) async fn new_form(
 /// A referral form filled from an ECG study's report: an emergency to the lead
 /// hospital's cardiology, on the chest-pain green channel when the report finds an
 /// infarction, carrying the report and the study's number.
-async fn from_ecg(state: &AppState, user: &CurrentUser, study: Uuid) -> UiResult<ReferralForm> {
+async fn from_ecg(state: &AppState, user: &CurrentUser, study: StudyId) -> UiResult<ReferralForm> {
     let lang = user.lang;
     let s = crate::ecg::api::load(state, user, study, "ecg.read")
         .await

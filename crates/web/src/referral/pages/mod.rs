@@ -19,6 +19,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::access::{ReferralScope, Role, acts_for};
+use yigong_domain::ids::ReferralId;
 use yigong_domain::referral::{
     Action, Direction, Milestone, Outcome, Pathway, Urgency, transition,
 };
@@ -40,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/{action}", post(act))
 }
 
-fn label(lang: Lang, group: &str, code: &str) -> String {
+fn label(lang: Lang, group: &str, code: impl std::fmt::Display) -> String {
     lang.t(&format!("referral.{group}.{code}")).to_string()
 }
 
@@ -52,7 +53,7 @@ fn waiting(lang: Lang, since: OffsetDateTime) -> String {
 }
 
 struct Row {
-    id: Uuid,
+    id: ReferralId,
     urgency: String,
     urgency_label: String,
     pathway_label: Option<String>,
@@ -104,19 +105,19 @@ async fn list(
         .items
         .into_iter()
         .map(|r| Row {
-            urgency_label: label(lang, "urgency", &r.urgency),
+            urgency_label: label(lang, "urgency", r.urgency),
             pathway_label: r.pathway.as_deref().map(|p| label(lang, "pathway", p)),
-            direction_label: label(lang, "direction", &r.direction),
-            status_label: label(lang, "status", &r.status),
+            direction_label: label(lang, "direction", r.direction),
+            status_label: label(lang, "status", r.status),
             waiting: waiting(lang, r.created_at),
             icd10: format!("{} {}", r.icd10_code, r.icd10_text),
             id: r.id,
-            urgency: r.urgency,
+            urgency: r.urgency.to_string(),
             resident_name: r.resident_name,
             from_name: r.from_name,
             to_name: r.to_name,
             department: r.to_department_name,
-            status: r.status,
+            status: r.status.to_string(),
         })
         .collect();
     let page = ListPage {
@@ -176,7 +177,7 @@ fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
     };
     Action::ALL
         .iter()
-        .filter(|a| transition(r.direction(), r.status(), **a, &probe).is_ok())
+        .filter(|a| transition(r.direction, r.status, **a, &probe).is_ok())
         .filter(|a| {
             let side = a
                 .side()
@@ -194,7 +195,7 @@ fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
 async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: ReferralId,
     error: Option<ApiError>,
 ) -> UiResult<Response> {
     let lang = user.lang;
@@ -226,7 +227,7 @@ async fn detail_page(
         breached: g.breached,
         done: g.admitted_at.is_some(),
     });
-    let outcomes: &[Outcome] = match r.direction() {
+    let outcomes: &[Outcome] = match r.direction {
         Direction::Up => &[
             Outcome::ReferredDown,
             Outcome::OutpatientDone,
@@ -234,7 +235,7 @@ async fn detail_page(
         ],
         Direction::Down => &[Outcome::FollowUpTaken, Outcome::Closed],
     };
-    let milestones = if r.pathway.is_some() && !r.status().is_terminal() {
+    let milestones = if r.pathway.is_some() && !r.status.is_terminal() {
         [
             Milestone::FirstEcg,
             Milestone::AmbulanceDeparted,
@@ -249,9 +250,9 @@ async fn detail_page(
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = DetailPage {
         chrome: Chrome::for_user(user, "referrals"),
-        direction_label: label(lang, "direction", &r.direction),
-        status_label: label(lang, "status", &r.status),
-        urgency_label: label(lang, "urgency", &r.urgency),
+        direction_label: label(lang, "direction", r.direction),
+        status_label: label(lang, "status", r.status),
+        urgency_label: label(lang, "urgency", r.urgency),
         outcome_label: r.outcome.as_deref().map(|o| label(lang, "outcome", o)),
         actions: possible_actions(user, &r),
         outcomes: outcomes
@@ -271,7 +272,7 @@ async fn detail_page(
 async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ReferralId>,
 ) -> UiResult<Response> {
     detail_page(&state, &user, id, None).await
 }
@@ -297,7 +298,7 @@ fn local_input(raw: &str) -> Option<String> {
 async fn act(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(ReferralId, String)>,
     Form(f): Form<ActionForm>,
 ) -> UiResult<Response> {
     let action = Action::parse(&action).ok_or_else(|| UiError(ApiError::not_found(), user.lang))?;
@@ -320,7 +321,7 @@ async fn act(
 async fn milestone(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ReferralId>,
     Form(f): Form<ActionForm>,
 ) -> UiResult<Response> {
     api::record_milestone(

@@ -1,6 +1,7 @@
 //! The referral figures page: medians, the share within target and the monthly chart.
 
 use super::*;
+use yigong_domain::ids::ReferralId;
 
 #[derive(Template)]
 #[template(path = "referral/stats.html")]
@@ -11,7 +12,7 @@ struct StatsPage {
     median_door: String,
     share_within: String,
     chart: String,
-    attention: Vec<(Uuid, String)>,
+    attention: Vec<(ReferralId, String)>,
 }
 
 /// Stacked monthly bars (up and down) as inline SVG.
@@ -88,7 +89,7 @@ pub(crate) async fn stats(
             .map(|r| {
                 let text = format!(
                     "{} · {} · {} → {} · {}",
-                    label(lang, "status", &r.status),
+                    label(lang, "status", r.status),
                     r.resident_name,
                     r.from_name,
                     r.to_name,
