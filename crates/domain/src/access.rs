@@ -112,6 +112,16 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager | Role::BureauViewer)
     }
 
+    /// Whether the role's home shows the community's headline figures (referrals this
+    /// month, green-channel timeliness, ECG turnaround, contract coverage, control): the
+    /// office, the party secretary and the health bureau.
+    pub fn reads_headlines(self) -> bool {
+        matches!(
+            self,
+            Role::Manager | Role::PartySecretary | Role::BureauViewer
+        )
+    }
+
     pub fn reads_audit(self) -> bool {
         matches!(self, Role::Admin)
     }
@@ -268,6 +278,18 @@ mod tests {
     fn the_office_and_the_bureau_see_the_figures() {
         let seeing: Vec<Role> = Role::ALL.into_iter().filter(|r| r.sees_figures()).collect();
         assert_eq!(seeing, [Role::Admin, Role::Manager, Role::BureauViewer]);
+    }
+
+    #[test]
+    fn the_office_the_party_and_the_bureau_read_the_headlines() {
+        let reading: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.reads_headlines())
+            .collect();
+        assert_eq!(
+            reading,
+            [Role::Manager, Role::PartySecretary, Role::BureauViewer]
+        );
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub fn today() -> Date {
     local_date(OffsetDateTime::now_utc())
 }
 
+/// The instant a China day begins (its midnight, UTC+08:00).
+pub fn start_of(day: Date) -> OffsetDateTime {
+    day.midnight().assume_offset(CHINA)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +42,13 @@ mod tests {
             date!(2026 - 11 - 29)
         );
         assert_eq!(local(datetime!(2026-11-28 16:00 UTC)).hour(), 0);
+    }
+
+    #[test]
+    fn a_china_day_starts_at_sixteen_utc_the_day_before() {
+        assert_eq!(
+            start_of(date!(2026 - 11 - 01)),
+            datetime!(2026-10-31 16:00 UTC)
+        );
     }
 }

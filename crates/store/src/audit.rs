@@ -97,14 +97,20 @@ pub struct AuditQuery {
     pub username: Option<String>,
     pub entity_id: Option<Uuid>,
     pub outcome: Option<String>,
+    /// Only events at or after this instant.
+    pub since: Option<OffsetDateTime>,
 }
 
 fn push_filters<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, q: &AuditQuery)
 where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    OffsetDateTime: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE community_id = ").push_bind(community);
+    if let Some(t) = q.since {
+        qb.push(" AND at >= ").push_bind(t);
+    }
     if let Some(u) = q.username.as_deref().filter(|u| !u.is_empty()) {
         qb.push(" AND username = ").push_bind(u.to_string());
     }

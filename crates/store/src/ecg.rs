@@ -454,4 +454,29 @@ impl Store {
         on_db!(self, pool => sqlx::query_as::<_, Study>(AssertSqlSafe(sql.as_str())).bind(community)
             .fetch_all(pool).await.store())
     }
+
+    /// Open studies (waiting or being read) and, of them, those triaged critical
+    /// (`urgency_rank` 0): the ECG reader's home cards.
+    pub async fn open_study_counts(&self, community: Uuid) -> Result<(i64, i64)> {
+        on_db!(self, pool => sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN urgency_rank = 0 THEN 1 ELSE 0 END), 0)
+             FROM ecg_studies WHERE community_id = $1 AND open = TRUE")
+            .bind(community).fetch_one(pool).await.store())
+    }
+
+    /// Reports signed since `since` on studies sent from `senders`: the sending clinic's
+    /// "new reports" card.
+    pub async fn reports_since(
+        &self,
+        community: Uuid,
+        senders: &[Uuid],
+        since: OffsetDateTime,
+    ) -> Result<i64> {
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM ecg_studies s WHERE s.community_id = ");
+            qb.push_bind(community).push(" AND s.reported_at >= ").push_bind(since);
+            crate::push_in(&mut qb, "s.from_institution_id", senders);
+            qb.build_query_scalar::<i64>().fetch_one(pool).await.store()
+        })
+    }
 }

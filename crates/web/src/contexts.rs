@@ -12,6 +12,8 @@ pub struct Context {
     pub api: fn() -> OpenApiRouter<AppState>,
     pub pages: fn() -> Router<AppState>,
     pub fhir: fn() -> Router<AppState>,
+    /// The cards it adds to a user's home to-do list.
+    pub todo: crate::ui::todo::Cards,
 }
 
 /// Every context, in the order their routers are merged.

@@ -2,6 +2,7 @@
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
 pub mod pages;
+pub mod todo;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;

@@ -12,10 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use yigong_domain::registry::InstitutionKind;
-use yigong_store::PageRequest;
-use yigong_store::residents::ResidentQuery;
-use yigong_store::staff::StaffQuery;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -163,67 +159,57 @@ struct HomePage {
     display_name: String,
     institution_name: String,
     role_hint: String,
-    residents_total: i64,
-    institutions_total: usize,
-    staff_total: i64,
+    todo: Vec<CardView>,
+    figures: Vec<CardView>,
     sees_residents: bool,
-    by_kind: Vec<(String, usize, usize)>,
 }
 
+/// A home card as the page shows it.
+struct CardView {
+    id: String,
+    label: &'static str,
+    value: String,
+    href: String,
+    tone: &'static str,
+}
+
+/// The signed-in user's to-do list: every context's cards (see [`super::todo`]).
 async fn home(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
     let lang = user.lang;
-    let c = state.community.id;
-    let institutions = state.store.list_institutions(c).await.ui(lang)?;
-    let home_name = institutions
-        .iter()
-        .find(|i| i.id == user.institution_id)
-        .map(|i| i.name.clone())
-        .unwrap_or_default();
-    let one = PageRequest::new(Some(1), Some(1));
-    let sees_residents = user.scope != yigong_domain::access::ResidentScope::None;
-    let residents_total = if sees_residents {
-        state
-            .store
-            .search_residents(c, &user.scope, &ResidentQuery::default(), one)
-            .await
-            .ui(lang)?
-            .total
-    } else {
-        -1
-    };
-    let staff_total = state
+    let home_name = state
         .store
-        .search_staff(c, &StaffQuery::default(), one)
+        .list_institutions(state.community.id)
         .await
         .ui(lang)?
-        .total;
-    let max = InstitutionKind::ALL
-        .iter()
-        .map(|k| institutions.iter().filter(|i| i.kind == k.as_str()).count())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let by_kind = InstitutionKind::ALL
-        .iter()
-        .map(|k| {
-            let n = institutions.iter().filter(|i| i.kind == k.as_str()).count();
-            (
-                lang.t(&format!("kind.{}", k.as_str())).to_string(),
-                n,
-                n * 100 / max,
-            )
-        })
-        .collect();
+        .into_iter()
+        .find(|i| i.id == user.institution_id)
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let (figures, todo): (Vec<_>, Vec<_>) = super::todo::cards(&state, &user)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .partition(|c| c.headline);
+    let view = |cards: Vec<super::todo::Card>| {
+        cards
+            .into_iter()
+            .map(|c| CardView {
+                id: c.key.replace('.', "-"),
+                label: lang.t(c.key),
+                value: c.value,
+                href: c.href,
+                tone: c.tone.class(),
+            })
+            .collect()
+    };
     let page = HomePage {
         chrome: Chrome::for_user(&user, "home"),
         display_name: user.display_name.clone(),
         institution_name: home_name,
         role_hint: format!("home.{}", user.role.as_str()),
-        residents_total,
-        institutions_total: institutions.len(),
-        staff_total,
-        sees_residents,
-        by_kind,
+        todo: view(todo),
+        figures: view(figures),
+        sees_residents: user.scope != yigong_domain::access::ResidentScope::None,
     };
     Ok(render(&page).into_response())
 }

@@ -23,6 +23,8 @@ pub struct AuditParams {
     pub entity_id: Option<Uuid>,
     /// `allowed` or `denied`
     pub outcome: Option<String>,
+    /// Only the last this many days.
+    pub days: Option<i64>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -37,6 +39,9 @@ pub async fn search(
         username: p.username.clone(),
         entity_id: p.entity_id,
         outcome: p.outcome.clone(),
+        since: p
+            .days
+            .map(|d| time::OffsetDateTime::now_utc() - time::Duration::days(d.clamp(1, 3660))),
     };
     Ok(state
         .store
