@@ -28,9 +28,33 @@
     new EventSource(stream).addEventListener(b.dataset.liveEvent, function (ev) {
       var d = {};
       try { d = JSON.parse(ev.data); } catch (e) { d = {}; }
+      document.dispatchEvent(new CustomEvent('live-' + b.dataset.liveEvent, { detail: d }));
       if (id && d.id && d.id !== id) return;
       refresh(location.href, parts);
     });
+  }
+
+  // The navigation's badge of critical ECG reports to acknowledge: counted on load and
+  // again whenever a study in reach changes (from the page's own stream when it has
+  // one, else from a stream of its own).
+  function ecgBadge() {
+    var badge = document.getElementById('ecg-badge');
+    if (!badge || !window.fetch) return;
+    function update() {
+      fetch('/api/v1/ecg/alerts', { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d) return;
+          badge.textContent = String(d.unacknowledged);
+          badge.hidden = d.unacknowledged === 0;
+        });
+    }
+    update();
+    if (document.body.dataset.liveStream === '/api/v1/ecg-live') {
+      document.addEventListener('live-study', update);
+    } else if (window.EventSource) {
+      new EventSource('/api/v1/ecg-live').addEventListener('study', update);
+    }
   }
 
   // The green-channel clock ticks until admission.
@@ -114,6 +138,7 @@
 
   function start() {
     live();
+    ecgBadge();
     greenChannel();
     printButtons();
     ecgTrace();

@@ -326,3 +326,65 @@ fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_ove
     );
     assert_eq!(still.as_i64(), Some(0), "off the overdue list");
 }
+
+#[test]
+fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_reload() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let resident = first_resident_at(&srv, srv.places.village);
+    let sample = yigong_demo::seed::ecg::samples_dir()
+        .expect("sample recordings")
+        .join("formats/dicom/pydicom_waveform_ecg.dcm");
+    let driver = webdriver::Driver::start();
+    let township = driver.session();
+    let village = driver.session();
+    let reader = driver.session();
+
+    // The township doctor's home is open: nothing critical yet, the badge is hidden.
+    login(&township, &srv.base, "township", "/");
+    township.wait_text("#home-todo-ecg_critical .stat", "0", 5);
+    let hidden = township.execute(
+        "return document.getElementById('ecg-badge').hidden;",
+        serde_json::json!([]),
+    );
+    assert_eq!(hidden, serde_json::json!(true), "badge hidden at first");
+
+    // A village clinic under the township sends an ECG; the centre reads VT.
+    login(
+        &village,
+        &srv.base,
+        "village",
+        &format!("/residents/{}", resident.id),
+    );
+    village.click("#upload-ecg-for");
+    village.wait_url("/ecg/new", 10);
+    village.attach("#ecg-file", &sample);
+    village.type_into("#symptoms", "心悸、黑矇");
+    village.click("#upload-ecg");
+    village.wait_url("/ecg/0", 15);
+    let id = village
+        .current_url()
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .to_string();
+    login(&reader, &srv.base, "ecg", &format!("/ecg/{id}"));
+    reader.click("#action-claim");
+    reader.wait_text("#study-status", "阅图中", 5);
+    reader.click("#finding-vt");
+    reader.type_into("#conclusion", "室性心动过速");
+    reader.click("#action-report");
+    reader.wait_text("#study-status", "已报告", 5);
+
+    // Without a reload, the township's home counts it and the badge shows it.
+    township.wait_text("#home-todo-ecg_critical .stat", "1", 5);
+    township.wait_text("#ecg-badge", "1", 5);
+    township.screenshot(&shots().join("40-home-critical-ecg.png"));
+    let source = township.source();
+    assert!(
+        source.contains("card todo alert\" id=\"home-todo-ecg_critical\""),
+        "the card asks for attention"
+    );
+}

@@ -89,6 +89,8 @@ pub struct UserCtx {
     pub audit: bool,
     pub referrals: bool,
     pub ecg: bool,
+    /// The ECG link carries a live badge of critical reports to acknowledge.
+    pub ecg_alerts: bool,
     pub follow_ups: bool,
     pub quality: bool,
 }
@@ -125,6 +127,10 @@ impl Chrome {
                 audit: u.role.reads_audit(),
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
+                ecg_alerts: matches!(
+                    u.ecg,
+                    yigong_domain::ecg::EcgScope::Senders(_) | yigong_domain::ecg::EcgScope::All
+                ),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
             }),

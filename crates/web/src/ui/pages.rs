@@ -162,6 +162,8 @@ struct HomePage {
     todo: Vec<CardView>,
     figures: Vec<CardView>,
     sees_residents: bool,
+    /// The cards follow the ECG network live (its cards change with every report).
+    live_ecg: bool,
 }
 
 /// A home card as the page shows it.
@@ -210,6 +212,7 @@ async fn home(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<R
         todo: view(todo),
         figures: view(figures),
         sees_residents: user.scope != yigong_domain::access::ResidentScope::None,
+        live_ecg: user.ecg != yigong_domain::ecg::EcgScope::None,
     };
     Ok(render(&page).into_response())
 }

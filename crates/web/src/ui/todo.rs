@@ -1,5 +1,5 @@
 //! The home page as a to-do list. Each context names the cards it adds for the signed-in
-//! user (`Context::todo`), and the home shows them in the order of the contexts.
+//! user (`Context::todo`); the home shows the late and critical first.
 //!
 //! A card is a count and a link to the list behind it (or a headline figure and the
 //! page it comes from). A card shows only a number: no names and no rows. So building it
@@ -12,15 +12,15 @@ use crate::state::AppState;
 use std::future::Future;
 use std::pin::Pin;
 
-/// How loudly a card asks for attention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How loudly a card asks for attention; the home shows the loudest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tone {
-    /// A figure to know, nothing to do.
-    Plain,
-    /// Work that is due.
-    Due,
     /// Work that is late or critical.
     Alert,
+    /// Work that is due.
+    Due,
+    /// A figure to know, nothing to do.
+    Plain,
 }
 
 impl Tone {
@@ -102,12 +102,14 @@ pub fn no_cards<'a>(_: &'a AppState, _: &'a CurrentUser) -> CardsFuture<'a> {
     Box::pin(async { Ok(Vec::new()) })
 }
 
-/// Every context's cards for this user, in the order of the contexts.
+/// Every context's cards for this user: the late and critical first, then what is
+/// due, then the rest, each in the order of the contexts.
 pub async fn cards(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Card>> {
     let mut out = Vec::new();
     for context in crate::contexts::CONTEXTS {
         out.extend((context.todo)(state, user).await?);
     }
+    out.sort_by_key(|c| c.tone);
     Ok(out)
 }
 

@@ -46,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trace))
         .routes(routes!(act))
         .routes(routes!(findings))
+        .routes(routes!(alerts))
         .routes(routes!(stats))
 }
 
@@ -433,6 +434,28 @@ pub struct FindingView {
     pub code: &'static str,
     pub label: &'static str,
     pub critical: bool,
+}
+
+/// How many critical reports in the user's reach wait for acknowledgement (the
+/// navigation badge). A count only: no study is read, nothing is audited.
+#[derive(Debug, Serialize)]
+pub struct Alerts {
+    pub unacknowledged: usize,
+}
+
+#[utoipa::path(get, path = "/ecg/alerts", responses((status = 200, description = "`{\"unacknowledged\": n}`: critical reports in reach not yet acknowledged"), (status = 403)))]
+pub async fn alerts(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Alerts>> {
+    if user.ecg == rules::EcgScope::None {
+        return Err(ApiError::forbidden());
+    }
+    let unacknowledged = state
+        .store
+        .unacknowledged_criticals(state.community.id)
+        .await?
+        .iter()
+        .filter(|s| user.ecg.sees(s.from_institution_id))
+        .count();
+    Ok(Json(Alerts { unacknowledged }))
 }
 
 /// The coded findings a report is written from, labelled in the request's language.
