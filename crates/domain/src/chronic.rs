@@ -43,13 +43,13 @@ pub struct Standard {
     /// Control targets, by the age they start at (the last that applies wins).
     pub bp_targets: [BpTarget; 2],
     /// Fasting glucose below this (mmol/L) is controlled.
-    pub glucose_below: f32,
+    pub glucose_below: f64,
     /// Systolic at or above this, or diastolic at or above the next, is an emergency.
     pub emergency_systolic: u16,
     pub emergency_diastolic: u16,
     /// Fasting glucose at or above this, or at or below the next, is an emergency.
-    pub emergency_glucose_high: f32,
-    pub emergency_glucose_low: f32,
+    pub emergency_glucose_high: f64,
+    pub emergency_glucose_low: f64,
     /// Controlled, without adverse reaction or new complication: next visit within this.
     pub routine_days: u32,
     /// Anything else: next visit within this.
@@ -87,7 +87,7 @@ pub struct Reading {
     pub systolic: Option<u16>,
     pub diastolic: Option<u16>,
     /// Fasting glucose, mmol/L.
-    pub glucose: Option<f32>,
+    pub glucose: Option<f64>,
     /// Danger symptoms the standard lists (altered consciousness, severe headache,
     /// chest pain, ketotic breath, …).
     pub danger_symptoms: bool,
@@ -284,7 +284,7 @@ mod tests {
         }
     }
 
-    fn glucose(g: f32) -> Reading {
+    fn glucose(g: f64) -> Reading {
         Reading {
             glucose: Some(g),
             ..Default::default()

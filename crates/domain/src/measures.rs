@@ -22,7 +22,7 @@ pub const DIASTOLIC: Range<u16> = Range {
     hi: 200,
 };
 /// Venous plasma glucose, mmol/L.
-pub const GLUCOSE: Range<f32> = Range {
+pub const GLUCOSE: Range<f64> = Range {
     field: "glucose",
     lo: 1.0,
     hi: 40.0,
@@ -38,11 +38,34 @@ pub const HEIGHT_CM: Range<f64> = Range {
     hi: 250.0,
 };
 /// Cigarette pack-years in the COPD questionnaire.
-pub const PACK_YEARS: Range<f32> = Range {
+pub const PACK_YEARS: Range<f64> = Range {
     field: "pack_years",
     lo: 0.0,
     hi: 200.0,
 };
+
+/// Glucose, weight, height and pack-years are written to one decimal place: what is
+/// entered is kept to that resolution, so 8.6 is stored, sent and shown as 8.6.
+pub fn tenths(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A decimal as people type it: a point or a comma (also full-width) as the decimal
+/// mark, spaces around it ignored; kept to one decimal place. `None` for anything that
+/// is not a finite number.
+pub fn decimal(raw: &str) -> Option<f64> {
+    let normal: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ',' | '，' | '．' | '。' => '.',
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    let x: f64 = normal.parse().ok()?;
+    x.is_finite().then(|| tenths(x))
+}
 
 impl<T: PartialOrd + Copy> Range<T> {
     /// Refuses a value outside `lo..=hi` (a NaN included); no value is fine.
@@ -61,7 +84,7 @@ impl<T: PartialOrd + Copy> Range<T> {
 pub struct Measured {
     pub systolic: Option<u16>,
     pub diastolic: Option<u16>,
-    pub glucose: Option<f32>,
+    pub glucose: Option<f64>,
     pub weight_kg: Option<f64>,
     pub height_cm: Option<f64>,
 }
@@ -86,6 +109,22 @@ impl Measured {
 mod tests {
     use super::*;
 
+    #[test]
+    fn decimals_are_kept_as_written() {
+        assert_eq!(decimal("8.6"), Some(8.6));
+        assert_eq!(decimal(" 8,6 "), Some(8.6));
+        assert_eq!(decimal("１０．９"), Some(10.9));
+        assert_eq!(decimal("7"), Some(7.0));
+        assert_eq!(decimal("5.55"), Some(5.6));
+        assert_eq!(decimal("8.6.1"), None);
+        assert_eq!(decimal("NaN"), None);
+        assert_eq!(decimal("inf"), None);
+        assert_eq!(decimal(""), None);
+        // What an f32 made of 10.9 on its way in is put back to 10.9.
+        assert_eq!(tenths(f64::from(10.9f32)), 10.9);
+        assert_eq!(tenths(f64::from(8.6f32)).to_string(), "8.6");
+    }
+
     fn refused(m: Measured) -> (&'static str, &'static str) {
         let e = m.check().expect_err("refused");
         (e.field, e.code)
@@ -109,7 +148,7 @@ mod tests {
         };
         assert!(glucose(40.0).check().is_ok());
         assert_eq!(refused(glucose(40.1)), ("glucose", "out_of_range"));
-        assert_eq!(refused(glucose(f32::NAN)), ("glucose", "out_of_range"));
+        assert_eq!(refused(glucose(f64::NAN)), ("glucose", "out_of_range"));
         let body = |w, h| Measured {
             weight_kg: Some(w),
             height_cm: Some(h),

@@ -94,8 +94,8 @@ impl Condition {
 pub struct Criteria {
     pub suspect_systolic: u16,
     pub suspect_diastolic: u16,
-    pub suspect_glucose: f32,
-    pub impaired_glucose_from: f32,
+    pub suspect_glucose: f64,
+    pub impaired_glucose_from: f64,
     /// Hypertension: raised office readings on this many separate days.
     pub hypertension_days: u32,
     /// Diabetes: raised fasting glucose on this many separate days.
@@ -117,7 +117,7 @@ pub struct Measured {
     pub systolic: Option<u16>,
     pub diastolic: Option<u16>,
     /// Fasting glucose, mmol/L.
-    pub glucose: Option<f32>,
+    pub glucose: Option<f64>,
 }
 
 impl Criteria {
@@ -226,7 +226,7 @@ impl Breathlessness {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CopdAnswers {
     /// Packs a day times years smoked.
-    pub pack_years: f32,
+    pub pack_years: f64,
     /// Coughs often without a cold.
     pub cough: bool,
     pub breathlessness: Breathlessness,
@@ -258,7 +258,7 @@ pub struct CopdSq {
     /// (from this age, points): the last that applies wins.
     pub age: [(u32, u8); 4],
     /// (from these pack-years, points).
-    pub pack_years: [(f32, u8); 3],
+    pub pack_years: [(f64, u8); 3],
     /// (BMI below this, points); at or above the last bound, `bmi_above`.
     pub bmi: [(f64, u8); 3],
     pub bmi_above: u8,
@@ -333,7 +333,7 @@ mod tests {
         }
     }
 
-    fn fpg(g: f32) -> Measured {
+    fn fpg(g: f64) -> Measured {
         Measured {
             glucose: Some(g),
             ..Default::default()

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_audit_request"),
     migration!(10, "0010_distribution_keys"),
     migration!(11, "0011_package_codes"),
+    migration!(12, "0012_measures_to_one_decimal"),
 ];
 
 impl Store {

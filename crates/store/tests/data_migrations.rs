@@ -4,24 +4,37 @@
 use yigong_store::Pool;
 use yigong_testkit::db::each_empty_engine;
 
-/// Sets a contract's package directly, as an older version wrote it.
-async fn set_package(store: &yigong_store::Store, id: uuid::Uuid, package: &str) {
-    let sql = "UPDATE family_contracts SET package = $1 WHERE id = $2";
+/// Runs one statement with two parameters directly, as an older version wrote rows.
+async fn write_old<A, B>(store: &yigong_store::Store, sql: &str, a: A, b: B)
+where
+    A: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    A: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    B: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    B: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    A: Send + Clone + 'static,
+    B: Send + Clone + 'static,
+{
     match store.pool() {
-        Pool::Sqlite(p) => sqlx::query(sql)
-            .bind(package)
-            .bind(id)
+        Pool::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(a)
+            .bind(b)
             .execute(p)
             .await
             .map(|_| ()),
-        Pool::Postgres(p) => sqlx::query(sql)
-            .bind(package)
-            .bind(id)
+        Pool::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(a)
+            .bind(b)
             .execute(p)
             .await
             .map(|_| ()),
     }
     .expect("update");
+}
+
+/// Sets a contract's package directly, as an older version wrote it.
+async fn set_package(store: &yigong_store::Store, id: uuid::Uuid, package: &str) {
+    let sql = "UPDATE family_contracts SET package = $1 WHERE id = $2";
+    write_old(store, sql, package.to_string(), id).await;
 }
 
 /// 0011: contract packages stored as Chinese names become codes; a package typed as free
@@ -48,7 +61,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 and later"), 1);
+        assert_eq!(store.migrate().await.expect("0011 and later"), 2);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store
@@ -61,5 +74,40 @@ async fn package_names_become_codes() {
             packages,
             ["basic", "key_population", "maternal_child", "村里自定的包"]
         );
+    }
+}
+
+/// 0012: glucose (and weight, height) that went through a single-precision float on the
+/// way in is put back to the one decimal place it was typed with.
+#[tokio::test]
+async fn measured_values_return_to_one_decimal() {
+    for store in each_empty_engine().await.expect("stores") {
+        store.migrate_up_to(11).await.expect("up to 0011");
+        let (community, _) = yigong_app::demo::load(&store, 3, 300, &mut |_| {})
+            .await
+            .expect("demo");
+        let today = yigong_domain::clock::today();
+        yigong_demo::seed::family::add_history(&store, community.id, 3, today)
+            .await
+            .expect("registers and visits");
+        let visits = yigong_testkit::db::ids_in(&store, "chronic_follow_ups", "id")
+            .await
+            .expect("ids");
+        let mut visits: Vec<uuid::Uuid> = visits.into_iter().collect();
+        visits.sort();
+        assert!(visits.len() >= 2, "{} visits", visits.len());
+        // As the old API stored them: 10.9 and 8.6 typed, widened from f32.
+        let typed = [10.9f32, 8.6f32];
+        for (id, g) in visits.iter().zip(typed) {
+            let sql = "UPDATE chronic_follow_ups SET glucose = $1, weight_kg = $1 WHERE id = $2";
+            write_old(&store, sql, f64::from(g), *id).await;
+        }
+        assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
+        assert_eq!(store.migrate().await.expect("0012"), 1);
+        for (id, want) in visits.iter().zip([10.9, 8.6]) {
+            let visit = store.get_visit(community.id, *id).await.expect("visit");
+            assert_eq!(visit.glucose, Some(want), "{id}");
+            assert_eq!(visit.glucose.map(|g| g.to_string()), Some(want.to_string()));
+        }
     }
 }

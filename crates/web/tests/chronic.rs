@@ -486,3 +486,87 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
         );
     }
 }
+
+/// A glucose typed as 8.6 is stored, sent and shown as 8.6; a comma is a decimal mark in
+/// the API and on the visit form; a value that is not a number is refused at its field.
+#[tokio::test]
+async fn a_glucose_reads_back_as_it_was_typed() {
+    for app in apps(800).await {
+        let l = &app.label;
+        let village = app.login("village").await;
+        let resident = app.resident_ids_at(app.places.village, 1).await[0];
+        let id = enrol(
+            &app,
+            resident,
+            app.places.village,
+            Disease::Diabetes,
+            90,
+            -3,
+        )
+        .await;
+        let path = format!("/api/v1/registers/{id}/follow-ups");
+        for (typed, want) in [
+            (serde_json::json!(8.6), "8.6"),
+            (serde_json::json!("10,9"), "10.9"),
+        ] {
+            let r = app
+                .post(&path, &village, serde_json::json!({"glucose": typed}))
+                .await;
+            assert_eq!(
+                r.status,
+                axum::http::StatusCode::CREATED,
+                "{l}: {}",
+                r.text()
+            );
+            let detail = app.get(&format!("/api/v1/registers/{id}"), &village).await;
+            let text = detail.text();
+            assert!(
+                text.contains(&format!("\"glucose\":{want},")),
+                "{l}: {want} not in {text}"
+            );
+        }
+        let bad = app
+            .post(&path, &village, serde_json::json!({"glucose": "8.6.1"}))
+            .await;
+        assert_eq!(bad.status.as_u16() / 100, 4, "{l}: {}", bad.text());
+
+        // The visit form takes "7,2" and the record page shows 7.2, never float noise.
+        let (cookie, csrf) = app.ui_session("village").await;
+        let posted = app
+            .post_form(
+                &format!("/follow-ups/{id}"),
+                &cookie,
+                &common::form(&[("_csrf", &csrf), ("glucose", "7,2")]),
+            )
+            .await;
+        assert_eq!(posted.status, axum::http::StatusCode::OK, "{l}");
+        assert!(
+            posted.text().contains("7.2 mmol/L"),
+            "{l}: the outcome lists 7.2"
+        );
+        let visits = app.state.store.follow_ups(app.state.community.id, id).await;
+        let glucoses: Vec<Option<f64>> =
+            visits.expect("visits").iter().map(|v| v.glucose).collect();
+        assert_eq!(
+            glucoses,
+            [Some(7.2), Some(10.9), Some(8.6)],
+            "{l}: newest first"
+        );
+        let (_, record) = app.page(&format!("/follow-ups/{id}"), &cookie).await;
+        for want in ["7.2 mmol/L", "10.9 mmol/L", "8.6 mmol/L"] {
+            assert!(record.contains(want), "{l}: the visit history shows {want}");
+        }
+        let noise = float_noise(&record);
+        assert!(noise.is_none(), "{l}: float noise {noise:?}");
+    }
+}
+
+/// A number with six or more decimals (`10.899999618530273`) in a page, if any.
+fn float_noise(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    (1..b.len()).find_map(|i| {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        (b[i] == b'.' && b[i - 1].is_ascii_digit() && digits >= 6)
+            .then(|| String::from_utf8_lossy(&b[i - 1..i + 1 + digits]).into_owned())
+    })
+}

@@ -99,11 +99,11 @@ fn visits(
             }
             Disease::Diabetes => {
                 let g = if emergency {
-                    17.0 + rng.below(30) as f32 / 10.0
+                    17.0 + rng.below(30) as f64 / 10.0
                 } else if controlled {
-                    5.0 + rng.below(19) as f32 / 10.0
+                    5.0 + rng.below(19) as f64 / 10.0
                 } else {
-                    7.1 + rng.below(40) as f32 / 10.0
+                    7.1 + rng.below(40) as f64 / 10.0
                 };
                 Reading {
                     glucose: Some(g),
@@ -120,7 +120,7 @@ fn visits(
             diastolic: reading.diastolic.map(i32::from),
             glucose: reading
                 .glucose
-                .map(|g| f64::from((g * 10.0).round() / 10.0)),
+                .map(yigong_domain::measures::tenths),
             controlled: d.controlled,
             plan: d.plan.as_str(),
             next_due: Some(next_due),
@@ -403,13 +403,13 @@ fn screenings(
         };
         let glucose = rng.percent(40).then(|| {
             let spread = if rng.percent(10) { 45 } else { 20 };
-            4.4 + rng.below(spread) as f32 / 10.0
+            4.4 + rng.below(spread) as f64 / 10.0
         });
         let (weight, height) = (45.0 + rng.below(40) as f64, 150.0 + rng.below(30) as f64);
         let copd = (age >= 40 && rng.percent(33)).then(|| {
             let answers = CopdAnswers {
                 pack_years: if rng.percent(35) {
-                    rng.below(45) as f32
+                    rng.below(45) as f64
                 } else {
                     0.0
                 },
@@ -439,7 +439,7 @@ fn screenings(
             screened_on: Some(on),
             systolic: Some(i32::from(systolic)),
             diastolic: Some(i32::from(diastolic)),
-            glucose: glucose.map(|g| f64::from((g * 10.0).round() / 10.0)),
+            glucose: glucose.map(yigong_domain::measures::tenths),
             weight_kg: Some(weight),
             height_cm: Some(height),
             copd_score: copd.map(|c| i32::from(c.0)),

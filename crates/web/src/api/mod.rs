@@ -97,3 +97,24 @@ pub fn opt_uuid(raw: &Option<String>, field: &'static str) -> Result<Option<uuid
         }),
     }
 }
+
+/// Serde: a measured decimal (glucose, weight, height) as a JSON number or as a string
+/// with a point or a comma, kept to one decimal place ([`yigong_domain::measures`]).
+/// Use with `#[serde(default, deserialize_with = "crate::api::tenths")]`.
+pub fn tenths<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    use yigong_domain::measures::{decimal, tenths};
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(f64),
+        Text(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Number(x)) => Ok(Some(tenths(x))),
+        Some(Raw::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(Raw::Text(t)) => decimal(&t)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("not a number")),
+    }
+}

@@ -276,6 +276,17 @@ pub(crate) fn number<T: std::str::FromStr>(
         .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "invalid_field"))
 }
 
+/// A decimal from a form field (glucose, weight, height): empty is none; a point or a
+/// comma as the decimal mark; kept to one decimal place.
+pub(crate) fn decimal(raw: &str, field: &'static str) -> Result<Option<f64>, ApiError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    yigong_domain::measures::decimal(raw)
+        .map(Some)
+        .ok_or_else(|| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "invalid_field"))
+}
+
 async fn record(
     State(state): State<AppState>,
     UiUser(user): UiUser,
@@ -288,9 +299,9 @@ async fn record(
             visit_on: Some(f.visit_on.clone()),
             systolic: number(&f.systolic, "systolic")?,
             diastolic: number(&f.diastolic, "diastolic")?,
-            glucose: number(&f.glucose, "glucose")?,
-            weight_kg: number(&f.weight_kg, "weight_kg")?,
-            height_cm: number(&f.height_cm, "height_cm")?,
+            glucose: decimal(&f.glucose, "glucose")?,
+            weight_kg: decimal(&f.weight_kg, "weight_kg")?,
+            height_cm: decimal(&f.height_cm, "height_cm")?,
             symptoms: f.symptoms.clone(),
             danger_symptoms: f.danger_symptoms.is_some(),
             adverse_reaction: f.adverse_reaction.is_some(),

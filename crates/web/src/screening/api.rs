@@ -39,7 +39,7 @@ fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CopdBody {
     #[serde(default)]
-    pub pack_years: f32,
+    pub pack_years: f64,
     #[serde(default)]
     pub cough: bool,
     /// `none`, `on_exertion`, `walking`
@@ -58,9 +58,12 @@ pub struct ScreeningBody {
     pub screened_on: Option<String>,
     pub systolic: Option<u16>,
     pub diastolic: Option<u16>,
-    /// Fasting glucose, mmol/L.
-    pub glucose: Option<f32>,
+    /// Fasting glucose, mmol/L, to one decimal place (a comma is a decimal mark too).
+    #[serde(default, deserialize_with = "crate::api::tenths")]
+    pub glucose: Option<f64>,
+    #[serde(default, deserialize_with = "crate::api::tenths")]
     pub weight_kg: Option<f64>,
+    #[serde(default, deserialize_with = "crate::api::tenths")]
     pub height_cm: Option<f64>,
     /// The COPD-SQ answers; weight and height are then required (BMI is one item).
     pub copd: Option<CopdBody>,
@@ -108,7 +111,7 @@ pub async fn record(
                 Breathlessness::parse(q.breathlessness.as_deref().unwrap_or("none"))
                     .ok_or_else(|| unprocessable("breathlessness", "invalid_field"))?;
             let answers = CopdAnswers {
-                pack_years: q.pack_years,
+                pack_years: yigong_domain::measures::tenths(q.pack_years),
                 cough: q.cough,
                 breathlessness,
                 biomass_fuel: q.biomass_fuel,
@@ -146,7 +149,7 @@ pub async fn record(
         screened_on: Some(on),
         systolic: b.systolic.map(i32::from),
         diastolic: b.diastolic.map(i32::from),
-        glucose: b.glucose.map(f64::from),
+        glucose: b.glucose,
         weight_kg: b.weight_kg,
         height_cm: b.height_cm,
         copd_score: copd.map(|c| i32::from(c.0)),
@@ -209,7 +212,7 @@ pub fn support(condition: &str, screenings: &[Screening]) -> Option<Support> {
                 Measured {
                     systolic: s.systolic.and_then(|v| u16::try_from(v).ok()),
                     diastolic: s.diastolic.and_then(|v| u16::try_from(v).ok()),
-                    glucose: s.glucose.map(|g| g as f32),
+                    glucose: s.glucose,
                 },
             )
         })

@@ -241,9 +241,12 @@ pub struct FollowUpBody {
     pub visit_on: Option<String>,
     pub systolic: Option<u16>,
     pub diastolic: Option<u16>,
-    /// Fasting glucose, mmol/L.
-    pub glucose: Option<f32>,
+    /// Fasting glucose, mmol/L, to one decimal place (a comma is a decimal mark too).
+    #[serde(default, deserialize_with = "crate::api::tenths")]
+    pub glucose: Option<f64>,
+    #[serde(default, deserialize_with = "crate::api::tenths")]
     pub weight_kg: Option<f64>,
+    #[serde(default, deserialize_with = "crate::api::tenths")]
     pub height_cm: Option<f64>,
     #[serde(default)]
     pub symptoms: String,
@@ -287,7 +290,7 @@ pub struct FollowUpOutcome {
 pub fn check_measured(
     systolic: Option<u16>,
     diastolic: Option<u16>,
-    glucose: Option<f32>,
+    glucose: Option<f64>,
     weight_kg: Option<f64>,
     height_cm: Option<f64>,
 ) -> ApiResult<()> {
@@ -394,7 +397,7 @@ pub async fn record(
         visit_on: Some(visit_on),
         systolic: b.systolic.map(i32::from),
         diastolic: b.diastolic.map(i32::from),
-        glucose: b.glucose.map(f64::from),
+        glucose: b.glucose,
         weight_kg: b.weight_kg,
         height_cm: b.height_cm,
         symptoms: b.symptoms.trim().to_string(),

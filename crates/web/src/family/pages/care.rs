@@ -264,6 +264,10 @@ fn number<T: std::str::FromStr>(f: &Fields, name: &'static str) -> Result<Option
     crate::chronic::pages::number(field(f, name), name)
 }
 
+fn decimal(f: &Fields, name: &'static str) -> Result<Option<f64>, ApiError> {
+    crate::chronic::pages::decimal(field(f, name), name)
+}
+
 fn uuid_field(f: &Fields, name: &'static str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(field(f, name))
         .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, name, "required"))
@@ -328,14 +332,14 @@ async fn screen(
             screened_on: Some(field(&f, "screened_on").to_string()),
             systolic: number(&f, "systolic")?,
             diastolic: number(&f, "diastolic")?,
-            glucose: number(&f, "glucose")?,
-            weight_kg: number(&f, "weight_kg")?,
-            height_cm: number(&f, "height_cm")?,
+            glucose: decimal(&f, "glucose")?,
+            weight_kg: decimal(&f, "weight_kg")?,
+            height_cm: decimal(&f, "height_cm")?,
             copd: f
                 .contains_key("copd")
                 .then(|| -> Result<CopdBody, ApiError> {
                     Ok(CopdBody {
-                        pack_years: number(&f, "pack_years")?.unwrap_or(0.0),
+                        pack_years: decimal(&f, "pack_years")?.unwrap_or(0.0),
                         cough: f.contains_key("cough"),
                         breathlessness: Some(field(&f, "breathlessness").to_string())
                             .filter(|b| !b.is_empty()),
