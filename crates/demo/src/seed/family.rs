@@ -118,9 +118,7 @@ fn visits(
             visit_on: Some(day),
             systolic: reading.systolic.map(i32::from),
             diastolic: reading.diastolic.map(i32::from),
-            glucose: reading
-                .glucose
-                .map(yigong_domain::measures::tenths),
+            glucose: reading.glucose.map(yigong_domain::measures::tenths),
             controlled: d.controlled,
             plan: d.plan.as_str(),
             next_due: Some(next_due),
