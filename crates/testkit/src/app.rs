@@ -283,6 +283,22 @@ impl TestApp {
         self.request(req).await
     }
 
+    /// Posts a form as a browser does: a `303 See Other` is followed with a GET of its
+    /// `Location`. The final reply, and where the redirect led (none: the POST answered
+    /// itself, as a form sent back with its errors does).
+    pub async fn submit(&self, path: &str, cookie: &str, form: &str) -> (Reply, Option<String>) {
+        let posted = self.post_form(path, cookie, form).await;
+        if posted.status != StatusCode::SEE_OTHER {
+            return (posted, None);
+        }
+        let to = posted.headers["location"]
+            .to_str()
+            .expect("location")
+            .to_string();
+        assert!(to.starts_with('/'), "redirected off the site: {to}");
+        (self.page_reply(&to, cookie).await, Some(to))
+    }
+
     /// The audit rows of one user, newest first: (action, outcome, method, path, detail).
     pub async fn audit_by(&self, username: &str) -> Vec<(String, String, String, String, String)> {
         let q = yigong_store::audit::AuditQuery {

@@ -532,18 +532,25 @@ async fn a_glucose_reads_back_as_it_was_typed() {
 
         // The visit form takes "7,2" and the record page shows 7.2, never float noise.
         let (cookie, csrf) = app.ui_session("village").await;
-        let posted = app
-            .post_form(
+        let (shown, to) = app
+            .submit(
                 &format!("/follow-ups/{id}"),
                 &cookie,
                 &common::form(&[("_csrf", &csrf), ("glucose", "7,2")]),
             )
             .await;
-        assert_eq!(posted.status, axum::http::StatusCode::OK, "{l}");
+        let to = to.expect("the visit form redirects");
         assert!(
-            posted.text().contains("7.2 mmol/L"),
-            "{l}: the outcome lists 7.2"
+            to.starts_with(&format!("/follow-ups/{id}?recorded=")),
+            "{l}: {to}"
         );
+        assert!(
+            shown.text().contains("id=\"visit-outcome\""),
+            "{l}: the outcome"
+        );
+        // A reload of where it landed shows the outcome again and records nothing.
+        let (_, again) = app.page(&to, &cookie).await;
+        assert!(again.contains("id=\"visit-outcome\""), "{l}");
         let visits = app.state.store.follow_ups(app.state.community.id, id).await;
         let glucoses: Vec<Option<f64>> =
             visits.expect("visits").iter().map(|v| v.glucose).collect();

@@ -375,13 +375,9 @@ async fn coverage_by_key_group_counts_the_registry_and_the_tags() {
 }
 
 /// Posts a form with the session cookie: (status, html).
+/// Submits a form as a browser does (following a redirect); the page it ends on.
 async fn form(app: &common::TestApp, path: &str, cookie: &str, body: &str) -> (StatusCode, String) {
-    let req = axum::http::Request::post(path)
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from(body.to_string()))
-        .expect("request");
-    let r = app.request(req).await;
+    let (r, _) = app.submit(path, cookie, body).await;
     (r.status, r.text())
 }
 
@@ -445,17 +441,33 @@ async fn a_village_doctor_signs_screens_and_enrols_from_the_resident_page() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(html.contains("id=\"care-error\""), "{l}");
 
-        // A screening with a raised pressure opens a suspicion shown on the page.
-        let (status, html) = form(
-            &app,
-            &format!("{path}/screenings"),
-            &cookie,
-            &format!(
-                "_csrf={csrf}&screened_on=&systolic=150&diastolic=96&glucose=&weight_kg=&height_cm="
-            ),
-        )
-        .await;
+        // A screening with a raised pressure opens a suspicion shown on the page. The
+        // form redirects to the resident's page, so a reload there writes nothing.
+        let (reply, to) = app
+            .submit(
+                &format!("{path}/screenings"),
+                &cookie,
+                &format!(
+                    "_csrf={csrf}&screened_on=&systolic=150&diastolic=96&glucose=&weight_kg=&height_cm="
+                ),
+            )
+            .await;
+        let (status, html) = (reply.status, reply.text());
         assert_eq!(status, StatusCode::OK, "{l}: {html}");
+        let to = to.expect("the screening form redirects");
+        assert!(to.starts_with(&format!("{path}?screened=")), "{l}: {to}");
+        let screened = |app: &common::TestApp| {
+            let (store, id) = (app.state.store.clone(), resident.id);
+            async move { store.screenings_of(c, id).await.expect("screenings").len() }
+        };
+        let before = screened(&app).await;
+        let (again, reloaded) = app.page(&to, &cookie).await;
+        assert_eq!(again, StatusCode::OK, "{l}");
+        assert!(
+            reloaded.contains("筛查已记录"),
+            "{l}: the reload says it again"
+        );
+        assert_eq!(screened(&app).await, before, "{l}: a reload writes nothing");
         assert!(
             html.contains("筛查已记录") && html.contains("血压升高"),
             "{l}"

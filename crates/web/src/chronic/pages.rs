@@ -3,11 +3,12 @@
 //! that says at once when the next visit is due (and proposes an emergency referral when
 //! a value calls for one).
 
-use crate::chronic::api::{self as api, FollowUpBody, FollowUpOutcome, WorklistQuery};
+use crate::chronic::api::{self as api, FollowUpBody, WorklistQuery};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -149,7 +150,7 @@ async fn page(
     user: &CurrentUser,
     id: Uuid,
     error: Option<ApiError>,
-    outcome: Option<FollowUpOutcome>,
+    recorded: Option<Uuid>,
 ) -> UiResult<Response> {
     let lang = user.lang;
     let reg = api::load(state, user, id, "chronic.read").await.ui(lang)?;
@@ -160,9 +161,9 @@ async fn page(
         .map_err(|e| UiError(e.into(), lang))?;
     let last = visits.first();
     let fmt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
-    let emergency = outcome
-        .as_ref()
-        .is_some_and(|o| o.plan == "emergency_referral");
+    // The visit just recorded (post/redirect/get): what it decided, from what was stored.
+    let outcome = recorded.and_then(|r| visits.iter().find(|v| v.id == r));
+    let emergency = outcome.is_some_and(|o| o.plan == "emergency_referral");
     let page = FormPage {
         chrome: Chrome::for_user(user, "follow_ups"),
         csrf: user.csrf.clone(),
@@ -173,21 +174,22 @@ async fn page(
         next_due: reg.next_due.to_string(),
         today: api::today().to_string(),
         error: error.map(|e| e.message(lang)),
-        referral_link: (emergency || outcome.as_ref().is_some_and(|o| o.plan == "refer")).then(
-            || {
-                format!(
-                    "/referrals/new?resident_id={}&urgency={}",
-                    reg.resident_id,
-                    if emergency { "emergency" } else { "urgent" }
-                )
-            },
-        ),
+        referral_link: (emergency || outcome.is_some_and(|o| o.plan == "refer")).then(|| {
+            format!(
+                "/referrals/new?resident_id={}&urgency={}",
+                reg.resident_id,
+                if emergency { "emergency" } else { "urgent" }
+            )
+        }),
         outcome: outcome.map(|o| OutcomeView {
             result: last_result(lang, o.controlled),
             plan: lang.t(&format!("chronic.plan.{}", o.plan)),
             next_due: o.next_due.to_string(),
             emergency,
-            bmi: o.bmi,
+            bmi: o
+                .weight_kg
+                .zip(o.height_cm)
+                .and_then(|(w, h)| yigong_domain::screening::bmi(w, h)),
         }),
         height: fmt(last.and_then(|v| v.height_cm)),
         medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
@@ -220,13 +222,20 @@ async fn page(
     Ok((status, render(&page)).into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct FormParams {
+    /// The visit just recorded, whose outcome the page shows.
+    recorded: Option<Uuid>,
+}
+
 async fn form(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
+    Query(p): Query<FormParams>,
 ) -> UiResult<Response> {
     api::clinics(&user).ui(user.lang)?;
-    page(&state, &user, id, None, None).await
+    page(&state, &user, id, None, p.recorded).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,7 +330,12 @@ async fn record(
         Err(e) => Err(e),
     };
     match result {
-        Ok(outcome) => page(&state, &user, id, None, Some(outcome)).await,
+        // Post/redirect/get: a reload of the page shows the outcome, it does not record
+        // the visit again.
+        Ok(outcome) => Ok(see_other(&format!(
+            "/follow-ups/{id}?recorded={}",
+            outcome.follow_up_id
+        ))),
         Err(e)
             if matches!(
                 e.status,

@@ -6,9 +6,10 @@
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
-use crate::registry::pages::residents::show;
+use crate::registry::pages::residents::{Notice, show};
 use crate::screening::api::{self as api, CopdBody, DecisionBody, ScreeningBody};
 use crate::state::AppState;
+use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -240,14 +241,14 @@ async fn answer(
     result: Result<String, ApiError>,
 ) -> UiResult<Response> {
     match result {
-        Ok(notice) => show(state, user, id, Some(notice), None).await,
+        Ok(notice) => show(state, user, id, Notice::Text(notice), None).await,
         Err(e)
             if matches!(
                 e.status,
                 StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST
             ) =>
         {
-            show(state, user, id, None, Some(e.message(user.lang))).await
+            show(state, user, id, Notice::None, Some(e.message(user.lang))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }
@@ -325,7 +326,6 @@ async fn screen(
     Path(id): Path<Uuid>,
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
-    let lang = user.lang;
     let result = async {
         let body = ScreeningBody {
             resident_id: id,
@@ -349,26 +349,17 @@ async fn screen(
                 })
                 .transpose()?,
         };
-        let o = api::record(&state, &user, &body).await?;
-        let mut notice = lang.t("screening.recorded").to_string();
-        if let Some(s) = o.copd_score {
-            notice.push_str(&format!(" · COPD-SQ {s}"));
-        }
-        if o.findings.is_empty() {
-            notice.push_str(&format!(" · {}", lang.t("screening.nothing_found")));
-        } else {
-            notice.push_str(&format!(
-                " · {}",
-                lang.labels("screening.finding", &o.findings.join(","))
-            ));
-        }
-        if !o.opened.is_empty() {
-            notice.push_str(&format!(" · {}", lang.t("screening.awaiting_decision")));
-        }
-        Ok(notice)
+        api::record(&state, &user, &body).await
     }
     .await;
-    answer(&state, &user, id, result).await
+    // Post/redirect/get: the resident's page says what the screening found.
+    match result {
+        Ok(o) => Ok(see_other(&format!(
+            "/residents/{id}?screened={}",
+            o.screening_id
+        ))),
+        Err(e) => answer(&state, &user, id, Err(e)).await,
+    }
 }
 
 async fn decide(
@@ -377,26 +368,74 @@ async fn decide(
     Path((id, sid, decision)): Path<(Uuid, Uuid, String)>,
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
-    let lang = user.lang;
     let b = DecisionBody {
         basis: Some(field(&f, "basis").to_string()).filter(|b| !b.is_empty()),
         diagnosed_on: Some(field(&f, "diagnosed_on").to_string()),
         responsible_staff_id: None,
         note: field(&f, "note").to_string(),
     };
-    let result = api::decide_for(&state, &user, sid, &decision, &b, Some(id))
-        .await
-        .map(|o| {
-            lang.t(if o.register_id.is_some() {
-                "screening.enrolled"
-            } else if o.suspicion.status == "confirmed" {
-                "screening.confirmed"
-            } else {
-                "screening.excluded"
-            })
-            .to_string()
-        });
-    answer(&state, &user, id, result).await
+    match api::decide_for(&state, &user, sid, &decision, &b, Some(id)).await {
+        Ok(_) => Ok(see_other(&format!("/residents/{id}?decided={sid}"))),
+        Err(e) => answer(&state, &user, id, Err(e)).await,
+    }
+}
+
+/// What a care form just did, named in the address it redirected to
+/// (`?screened=<screening>` or `?decided=<suspicion>`), told from what was stored. Asked
+/// only after the resident's page has checked reach, and only the resident's own records
+/// are looked at, so an address cannot show another's.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    screened: Option<Uuid>,
+    decided: Option<Uuid>,
+}
+
+pub async fn notice(
+    state: &AppState,
+    user: &CurrentUser,
+    resident: Uuid,
+    done: &Done,
+) -> UiResult<Option<String>> {
+    let (lang, c) = (user.lang, state.community.id);
+    if let Some(sid) = done.screened {
+        let screenings = state.store.screenings_of(c, resident).await;
+        let Some(s) = screenings.ui(lang)?.into_iter().find(|s| s.id == sid) else {
+            return Ok(None);
+        };
+        let suspicions = state.store.suspicions_of(c, resident).await.ui(lang)?;
+        let mut notice = lang.t("screening.recorded").to_string();
+        if let Some(score) = s.copd_score {
+            notice.push_str(&format!(" · COPD-SQ {score}"));
+        }
+        if s.findings.is_empty() {
+            notice.push_str(&format!(" · {}", lang.t("screening.nothing_found")));
+        } else {
+            let found = lang.labels("screening.finding", &s.findings);
+            notice.push_str(&format!(" · {found}"));
+        }
+        if suspicions
+            .iter()
+            .any(|x| x.screening_id == sid && x.status == "open")
+        {
+            notice.push_str(&format!(" · {}", lang.t("screening.awaiting_decision")));
+        }
+        return Ok(Some(notice));
+    }
+    if let Some(sid) = done.decided {
+        let suspicions = state.store.suspicions_of(c, resident).await.ui(lang)?;
+        let Some(x) = suspicions.into_iter().find(|x| x.id == sid) else {
+            return Ok(None);
+        };
+        let key = if x.register_id.is_some() {
+            "screening.enrolled"
+        } else if x.status == "confirmed" {
+            "screening.confirmed"
+        } else {
+            "screening.excluded"
+        };
+        return Ok(Some(lang.t(key).to_string()));
+    }
+    Ok(None)
 }
 
 struct PendingRow {

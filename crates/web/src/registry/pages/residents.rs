@@ -140,8 +140,17 @@ async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
+    Query(done): Query<crate::family::pages::care::Done>,
 ) -> UiResult<Response> {
-    show(&state, &user, id, None, None).await
+    show(&state, &user, id, Notice::Done(&done), None).await
+}
+
+/// What the resident's page says a form did.
+pub enum Notice<'a> {
+    None,
+    Text(String),
+    /// Told from the records a care form named in its redirect, once reach is checked.
+    Done(&'a crate::family::pages::care::Done),
 }
 
 /// The resident's page (the read audited), with a notice or an error from a form on it.
@@ -149,12 +158,17 @@ pub async fn show(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    notice: Option<String>,
+    notice: Notice<'_>,
     error: Option<String>,
 ) -> UiResult<Response> {
     let r = api::load_in_scope(state, user, id, "resident.read")
         .await
         .ui(user.lang)?;
+    let notice = match notice {
+        Notice::None => None,
+        Notice::Text(t) => Some(t),
+        Notice::Done(done) => crate::family::pages::care::notice(state, user, id, done).await?,
+    };
     let care = crate::family::pages::care::view(state, user, &r).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
