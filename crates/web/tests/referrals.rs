@@ -509,6 +509,23 @@ async fn referral_pages_render_for_each_side() {
         assert!(html.contains("下转") && html.contains("村卫生室"));
         let (status, _) = app.page("/referrals/stats", &township).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // The bureau reads the same figures, without the office's list of stalled
+        // referrals (which names patients); the office's list is there for the office.
+        let (status, bureau_html) = app
+            .page("/referrals/stats", &app.ui_cookie("bureau").await)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(bureau_html.contains("<svg") && bureau_html.contains("转诊统计"));
+        let (_, office_html) = app.page("/referrals/stats", &manager).await;
+        let stalled_list = "<h2>需关注</h2>";
+        assert!(
+            office_html.contains(stalled_list),
+            "the office's stalled list"
+        );
+        assert!(
+            !bureau_html.contains(stalled_list),
+            "no stalled list for the bureau"
+        );
         let (status, html) = app
             .page("/referrals", &app.ui_cookie("specialist").await)
             .await;

@@ -33,6 +33,7 @@ ecg-minutes = min
 ecg-none_unacknowledged = No critical report awaits acknowledgement
 ecg-open_green_channel = Open an emergency green-channel referral
 ecg-pauses = Pauses
+ecg-per_minute = { $n } /min
 ecg-print = Print report
 ecg-qrs = QRS duration
 ecg-qt = QT/QTc

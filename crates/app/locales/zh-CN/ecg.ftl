@@ -33,6 +33,7 @@ ecg-minutes = 分钟
 ecg-none_unacknowledged = 没有未确认的危急值
 ecg-open_green_channel = 一键发起急诊绿色通道转诊
 ecg-pauses = 长间歇
+ecg-per_minute = { $n } 次/分
 ecg-print = 打印报告
 ecg-qrs = QRS 时限
 ecg-qt = QT/QTc

@@ -234,8 +234,10 @@ fn measured(lang: Lang, m: &serde_json::Value, alerts: &[String]) -> Measured {
     let iv = &m["intervals"];
     let territory = |t: &str| lang.t(&format!("ecg.territory.{t}")).to_string();
     Measured {
-        heart_rate: num(&m["heart_rate_bpm"])
-            .map_or_else(|| "—".into(), |h| format!("{h:.0} /min")),
+        heart_rate: num(&m["heart_rate_bpm"]).map_or_else(
+            || "—".into(),
+            |h| lang.tr("ecg.per_minute", &[("n", &format!("{h:.0}"))]),
+        ),
         rhythm_lead: m["rhythm_lead"].as_str().unwrap_or("—").to_string(),
         rr: match (
             num(&rr["median_ms"]),

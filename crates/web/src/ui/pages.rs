@@ -192,6 +192,8 @@ async fn home(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<R
         .ui(lang)?
         .into_iter()
         .partition(|c| c.headline);
+    // The party secretary reads the headlines but does not open the pages behind them.
+    let opens_figures = user.role.sees_figures();
     let view = |cards: Vec<super::todo::Card>| {
         cards
             .into_iter()
@@ -199,7 +201,11 @@ async fn home(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<R
                 id: c.key.replace('.', "-"),
                 label: lang.t(c.key),
                 value: c.value,
-                href: c.href,
+                href: if c.headline && !opens_figures {
+                    String::new()
+                } else {
+                    c.href
+                },
                 tone: c.tone.class(),
             })
             .collect()

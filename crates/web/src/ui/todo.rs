@@ -56,7 +56,8 @@ impl Card {
         }
     }
 
-    /// A headline figure (a share, a median), already written out.
+    /// A headline figure (a share, a median), already written out; `href` is the page
+    /// behind it, or empty where the role does not open that page.
     pub fn figure(key: &'static str, value: String, href: &str) -> Self {
         Self {
             key,

@@ -65,7 +65,10 @@ pub async fn stats_for(
     user: &CurrentUser,
     days: Option<i64>,
 ) -> ApiResult<EcgStats> {
-    let allowed = matches!(user.ecg, rules::EcgScope::All | rules::EcgScope::Reader);
+    // The ECG centre and the office see the figures and the critical reports waiting
+    // for acknowledgement (which name patients); the bureau sees the figures only.
+    let names_patients = matches!(user.ecg, rules::EcgScope::All | rules::EcgScope::Reader);
+    let allowed = names_patients || user.role.sees_figures();
     user.require_audited(state, allowed, "ecg.stats", "ecg_study", None)
         .await?;
     let days = days.unwrap_or(30).clamp(1, 366);
@@ -112,13 +115,12 @@ pub async fn stats_for(
             .collect::<Vec<_>>(),
         10.0,
     );
-    let unacknowledged = state
-        .store
-        .unacknowledged_criticals(state.community.id)
-        .await?
-        .into_iter()
-        .map(StudyView::of)
-        .collect::<Vec<_>>();
+    let unacknowledged = if names_patients {
+        let waiting = state.store.unacknowledged_criticals(state.community.id);
+        waiting.await?.into_iter().map(StudyView::of).collect()
+    } else {
+        Vec::new()
+    };
     user.audit_list(state, "ecg.stats", "ecg_study", unacknowledged.len() as i64)
         .await?;
     Ok(EcgStats {

@@ -71,9 +71,14 @@ pub(crate) async fn stats(
 ) -> UiResult<Response> {
     let lang = user.lang;
     let s = stats_for(&state, &user, 365).await.ui(lang)?;
-    let stalled = attention_for(&state, &user, &AttentionParams::default())
-        .await
-        .ui(lang)?;
+    // The stalled referrals name patients: the office's list, not the bureau's.
+    let stalled = if user.role.edits_registry() {
+        attention_for(&state, &user, &AttentionParams::default())
+            .await
+            .ui(lang)?
+    } else {
+        Vec::new()
+    };
     let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |m| format!("{m:.1}"));
     let page = StatsPage {
         chrome: Chrome::for_user(&user, "referrals"),

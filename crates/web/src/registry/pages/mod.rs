@@ -87,11 +87,10 @@ fn tree_html(lang: Lang, all: &[Institution], q: &str) -> String {
                 )
             };
             out.push_str(&format!(
-                "<li><a href=\"/institutions/{}\">{}</a> <span class=\"tag\">{}</span> <span class=\"muted\">{}</span>{off}",
+                "<li><a href=\"/institutions/{}\">{}</a> <span class=\"tag\">{}</span>{off}",
                 i.id,
                 escape(&i.name),
                 lang.t(&format!("kind.{}", i.kind)),
-                escape(&i.code)
             ));
             walk(out, lang, Some(i.id), children, keep);
             out.push_str("</li>");
