@@ -412,4 +412,20 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
         source.contains("card todo alert\" id=\"home-todo-ecg_critical\""),
         "the card asks for attention"
     );
+
+    // From the critical VT report, one click opens an emergency on the chest-pain
+    // green channel with I47.2 filled in.
+    township.goto(&format!("{}/ecg/{id}", srv.base));
+    township.click("#green-channel");
+    township.wait_url("/referrals/new", 10);
+    let value = |css: &str| {
+        township.execute(
+            "return document.querySelector(arguments[0]).value;",
+            serde_json::json!([css]),
+        )
+    };
+    assert_eq!(value("#urgency"), serde_json::json!("emergency"));
+    assert_eq!(value("#pathway"), serde_json::json!("chest_pain"));
+    assert_eq!(value("#icd10_code"), serde_json::json!("I47.2"));
+    township.screenshot(&shots().join("41-vt-green-channel-form.png"));
 }

@@ -7,8 +7,11 @@
 //!    └─────release───────┘
 //! ```
 
+mod referral_rules;
+
+pub use referral_rules::{RULES, ReferralDefaults, Rule, referral_defaults};
+
 use crate::access::Role;
-use crate::referral::{self, Direction, Pathway};
 use crate::registry::InstitutionKind;
 use uuid::Uuid;
 
@@ -261,35 +264,6 @@ pub fn finding(code: &str) -> Option<&'static Finding> {
     FINDINGS.iter().find(|f| f.code == code)
 }
 
-/// What a referral opened from an ECG report starts with: up to the lead hospital's
-/// cardiology; an infarction (any `stemi_*` finding) goes on the chest-pain green
-/// channel as an emergency with its ICD-10 code, anything else as urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReferralDefaults {
-    pub direction: Direction,
-    pub urgency: referral::Urgency,
-    pub pathway: Option<Pathway>,
-    pub icd10: Option<&'static str>,
-    /// The lead hospital's department that receives it, by code.
-    pub department: &'static str,
-}
-
-/// The defaults for a report with these comma-separated finding codes.
-pub fn referral_defaults(findings: &str) -> ReferralDefaults {
-    let infarction = findings.split(',').any(|f| f.trim().starts_with("stemi_"));
-    ReferralDefaults {
-        direction: Direction::Up,
-        urgency: if infarction {
-            referral::Urgency::Emergency
-        } else {
-            referral::Urgency::Urgent
-        },
-        pathway: infarction.then_some(Pathway::ChestPain),
-        icd10: infarction.then_some("I21.9"),
-        department: "cardiology",
-    }
-}
-
 /// Turnaround of a set of studies: upload to report, in minutes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Turnaround {
@@ -336,21 +310,6 @@ pub fn share_within(minutes: &[Option<f64>], waited: &[f64], limit: f64) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_infarction_opens_an_emergency_on_the_chest_pain_channel() {
-        let stemi = referral_defaults("sinus_tachycardia,stemi_anterior");
-        assert_eq!(stemi.urgency, referral::Urgency::Emergency);
-        assert_eq!(stemi.pathway, Some(Pathway::ChestPain));
-        assert_eq!(stemi.icd10, Some("I21.9"));
-        assert_eq!(stemi.direction, Direction::Up);
-        assert_eq!(stemi.department, "cardiology");
-        let af = referral_defaults("atrial_fibrillation");
-        assert_eq!(af.urgency, referral::Urgency::Urgent);
-        assert_eq!(af.pathway, None);
-        assert_eq!(af.icd10, None);
-        assert_eq!(referral_defaults("").urgency, referral::Urgency::Urgent);
-    }
 
     fn state(status: Status, claimed_by: Option<Uuid>) -> StudyState {
         StudyState {
