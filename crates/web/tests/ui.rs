@@ -82,6 +82,21 @@ async fn anonymous_visitors_are_sent_to_login_and_bad_passwords_say_so() {
             )
             .await;
         assert!(r.text().contains("Log in"));
+        // The login page names the icon every tab shows, and the icon is there.
+        assert!(
+            r.text()
+                .contains("rel=\"icon\" href=\"/static/favicon.svg\"")
+        );
+        let icon = app
+            .request(
+                Request::get("/static/favicon.svg")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(icon.status, StatusCode::OK);
+        assert_eq!(icon.headers[header::CONTENT_TYPE], "image/svg+xml");
+        assert!(icon.text().starts_with("<svg"));
     }
 }
 

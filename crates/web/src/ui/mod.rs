@@ -35,6 +35,15 @@ pub fn router() -> Router<AppState> {
         }),
     )
     .route(
+        "/static/favicon.svg",
+        get(|| async {
+            asset(
+                "image/svg+xml",
+                include_str!("../../../../static/favicon.svg"),
+            )
+        }),
+    )
+    .route(
         "/static/vendor/htmx.min.js",
         get(|| async {
             asset(
