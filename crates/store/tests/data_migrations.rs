@@ -37,24 +37,35 @@ async fn set_package(store: &yigong_store::Store, id: uuid::Uuid, package: &str)
     write_old(store, sql, package.to_string(), id).await;
 }
 
+/// A store at migration `version` holding a small demo community with its family-doctor
+/// history (contracts, registers, visits), and the sorted ids of `table`.
+async fn old_store_with_history(
+    store: &yigong_store::Store,
+    version: i64,
+    table: &str,
+) -> (uuid::Uuid, Vec<uuid::Uuid>) {
+    store.migrate_up_to(version).await.expect("older version");
+    let (community, _) = yigong_app::demo::load(store, 3, 300, &mut |_| {})
+        .await
+        .expect("demo");
+    let today = yigong_domain::clock::today();
+    yigong_demo::seed::family::add_history(store, community.id, 3, today)
+        .await
+        .expect("family history");
+    let ids = yigong_testkit::db::ids_in(store, table, "id")
+        .await
+        .expect("ids");
+    let mut ids: Vec<uuid::Uuid> = ids.into_iter().collect();
+    ids.sort();
+    (community.id, ids)
+}
+
 /// 0011: contract packages stored as Chinese names become codes; a package typed as free
 /// text before codes existed stays as it was.
 #[tokio::test]
 async fn package_names_become_codes() {
     for store in each_empty_engine().await.expect("stores") {
-        store.migrate_up_to(10).await.expect("up to 0010");
-        let (community, _) = yigong_app::demo::load(&store, 3, 300, &mut |_| {})
-            .await
-            .expect("demo");
-        let today = yigong_domain::clock::today();
-        yigong_demo::seed::family::add_history(&store, community.id, 3, today)
-            .await
-            .expect("contracts");
-        let ids = yigong_testkit::db::ids_in(&store, "family_contracts", "id")
-            .await
-            .expect("ids");
-        let mut ids: Vec<uuid::Uuid> = ids.into_iter().collect();
-        ids.sort();
+        let (community, ids) = old_store_with_history(&store, 10, "family_contracts").await;
         assert!(ids.len() >= 4, "{} contracts", ids.len());
         // Written the old way: as the names the pages used to offer.
         let old = ["基础包", "重点人群包", "母婴健康包", "村里自定的包"];
@@ -64,10 +75,7 @@ async fn package_names_become_codes() {
         assert_eq!(store.migrate().await.expect("0011 and later"), 2);
         let mut packages = vec![];
         for id in &ids[..4] {
-            let contract = store
-                .get_contract(community.id, *id)
-                .await
-                .expect("contract");
+            let contract = store.get_contract(community, *id).await.expect("contract");
             packages.push(contract.package);
         }
         assert_eq!(
@@ -82,19 +90,7 @@ async fn package_names_become_codes() {
 #[tokio::test]
 async fn measured_values_return_to_one_decimal() {
     for store in each_empty_engine().await.expect("stores") {
-        store.migrate_up_to(11).await.expect("up to 0011");
-        let (community, _) = yigong_app::demo::load(&store, 3, 300, &mut |_| {})
-            .await
-            .expect("demo");
-        let today = yigong_domain::clock::today();
-        yigong_demo::seed::family::add_history(&store, community.id, 3, today)
-            .await
-            .expect("registers and visits");
-        let visits = yigong_testkit::db::ids_in(&store, "chronic_follow_ups", "id")
-            .await
-            .expect("ids");
-        let mut visits: Vec<uuid::Uuid> = visits.into_iter().collect();
-        visits.sort();
+        let (community, visits) = old_store_with_history(&store, 11, "chronic_follow_ups").await;
         assert!(visits.len() >= 2, "{} visits", visits.len());
         // As the old API stored them: 10.9 and 8.6 typed, widened from f32.
         let typed = [10.9f32, 8.6f32];
@@ -105,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
         assert_eq!(store.migrate().await.expect("0012"), 1);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
-            let visit = store.get_visit(community.id, *id).await.expect("visit");
+            let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
             assert_eq!(visit.glucose.map(|g| g.to_string()), Some(want.to_string()));
         }

@@ -2,7 +2,7 @@
 //! incoming referrals and emergencies, the office's stalled referrals; this month's
 //! referrals and the green channel's timeliness among the headline figures.
 
-use super::api::stats::compute;
+use super::api::stats::between;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiResult;
 use crate::i18n::Lang;
@@ -97,26 +97,11 @@ async fn cards_for(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Card>>
 /// Referrals up and down since the first of this month (China time), and the share of
 /// green-channel admissions within their target over the last 30 days.
 async fn headlines(state: &AppState, lang: Lang) -> ApiResult<Vec<Card>> {
-    let c = state.community.id;
     let now = OffsetDateTime::now_utc() + Duration::minutes(1);
     let today = yigong_domain::clock::today();
-    let month_start = today.replace_day(1).unwrap_or(today);
-    let from = yigong_domain::clock::start_of(month_start);
-    let targets: std::collections::HashMap<String, i64> = state
-        .store
-        .pathway_targets(c)
-        .await?
-        .into_iter()
-        .map(|(p, m)| (p, i64::from(m)))
-        .collect();
-    let month = compute(&state.store.referral_facts(c, from, now).await?, &targets);
-    let recent = compute(
-        &state
-            .store
-            .referral_facts(c, now - Duration::days(30), now)
-            .await?,
-        &targets,
-    );
+    let month_start = yigong_domain::clock::start_of(today.replace_day(1).unwrap_or(today));
+    let month = between(state, month_start, now).await?;
+    let recent = between(state, now - Duration::days(30), now).await?;
     let up_down = lang.tr(
         "home.figure.up_down",
         &[

@@ -156,13 +156,21 @@ pub async fn stats_for(
     user.require(user.role.sees_figures())?;
     let to = OffsetDateTime::now_utc() + Duration::minutes(1);
     let from = to - Duration::days(days.clamp(1, 3660));
-    let facts = state
-        .store
-        .referral_facts(state.community.id, from, to)
-        .await?;
+    between(state, from, to).await
+}
+
+/// The counts of the referrals created in `[from, to)`, against the community's
+/// green-channel targets. No reach check: callers show figures only to whom they may.
+pub async fn between(
+    state: &AppState,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> ApiResult<ReferralStats> {
+    let c = state.community.id;
+    let facts = state.store.referral_facts(c, from, to).await?;
     let targets = state
         .store
-        .pathway_targets(state.community.id)
+        .pathway_targets(c)
         .await?
         .into_iter()
         .map(|(p, m)| (p, i64::from(m)))
