@@ -136,6 +136,107 @@
     });
   }
 
+  // Searchable pickers (web/src/ui/picker.rs): typing filters the choices (on the page,
+  // or fetched from data-source), arrows move, Enter or a tap chooses, Escape closes.
+  function pickers() {
+    document.querySelectorAll('[data-picker]').forEach(function (p) {
+      var box = p.querySelector('[role=combobox]'), picked = p.querySelector('[data-picked]');
+      var list = p.querySelector('[role=listbox]'), source = p.dataset.source, timer = null;
+      var free = p.hasAttribute('data-free'), show = p.querySelector('[data-picked-show]');
+      function options() {
+        return Array.prototype.filter.call(list.querySelectorAll('[role=option]'), function (o) { return !o.hidden; });
+      }
+      function open(on) { list.hidden = !on; box.setAttribute('aria-expanded', on ? 'true' : 'false'); }
+      function mark(o) {
+        list.querySelectorAll('[role=option]').forEach(function (x) { x.classList.remove('active'); x.setAttribute('aria-selected', 'false'); });
+        if (!o) return;
+        o.classList.add('active');
+        o.setAttribute('aria-selected', 'true');
+        o.scrollIntoView({ block: 'nearest' });
+      }
+      function filter() {
+        var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+        list.querySelectorAll('[role=option]').forEach(function (o) {
+          var keys = (o.dataset.keys || o.textContent).toLowerCase();
+          // A source has searched already (by ID fragment, too): all it sends is shown.
+          var hit = shown < 30 && (source || words.every(function (w) { return keys.indexOf(w) >= 0; }));
+          o.hidden = !hit;
+          if (hit) shown++;
+        });
+        mark(options()[0]);
+        open(shown > 0);
+      }
+      function fetchChoices() {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          fetch(source + (source.indexOf('?') < 0 ? '?' : '&') + 'q=' + encodeURIComponent(box.value.trim()), { credentials: 'same-origin' })
+            .then(function (r) { return r.ok ? r.text() : ''; })
+            .then(function (html) { list.innerHTML = html; filter(); });
+        }, 200);
+      }
+      function choose(o) {
+        picked.value = o.dataset.value;
+        box.value = o.dataset.label;
+        if (show) show.textContent = o.dataset.value;
+        box.setCustomValidity('');
+        open(false);
+        picked.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+      box.addEventListener('input', function () {
+        // Free text keeps its suggested value while the words are refined.
+        if (!free) picked.value = '';
+        if (source) fetchChoices(); else filter();
+      });
+      box.addEventListener('focus', function () { if (!source) filter(); });
+      box.addEventListener('keydown', function (e) {
+        var all = options(), at = all.indexOf(list.querySelector('.active'));
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          if (list.hidden) { filter(); return; }
+          mark(all[Math.max(0, Math.min(all.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))]);
+        } else if (e.key === 'Enter' && !list.hidden && at >= 0) {
+          e.preventDefault();
+          choose(all[at]);
+        } else if (e.key === 'Escape') {
+          open(false);
+        }
+      });
+      list.addEventListener('mousedown', function (e) {
+        var o = e.target.closest('[role=option]');
+        if (o) { e.preventDefault(); choose(o); }
+      });
+      box.addEventListener('blur', function () { setTimeout(function () { open(false); }, 150); });
+      // A name typed but not chosen is not a choice: the form says so before it posts.
+      box.form && box.form.addEventListener('submit', function (e) {
+        if (!free && box.value.trim() && !picked.value) {
+          box.setCustomValidity(box.dataset.unchosen || '');
+          box.reportValidity();
+          e.preventDefault();
+        }
+      });
+    });
+  }
+
+  // Specialty first, then hospital: <select data-destination="to"> narrows the
+  // destination select to the hospitals offering the specialty chosen.
+  function destinations() {
+    document.querySelectorAll('select[data-destination]').forEach(function (sp) {
+      var to = document.getElementById(sp.dataset.destination);
+      function narrow() {
+        var first = null;
+        Array.prototype.forEach.call(to.options, function (o) {
+          var fits = !o.value || !sp.value || o.dataset.specialty === sp.value;
+          o.hidden = !fits;
+          if (fits && o.value && !first) first = o;
+        });
+        var current = to.options[to.selectedIndex];
+        if (!current || current.hidden || !current.value) to.value = first ? first.value : '';
+      }
+      sp.addEventListener('change', narrow);
+      if (sp.value) narrow();
+    });
+  }
+
   function start() {
     live();
     ecgBadge();
@@ -143,6 +244,8 @@
     printButtons();
     ecgTrace();
     ecgUpload();
+    pickers();
+    destinations();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

@@ -70,6 +70,8 @@ pub enum TeamProblem {
     WrongLevel(MemberRole),
     /// The leader is not one of the members.
     LeaderNotMember,
+    /// One person proposed for a second role (the role named is the second).
+    Twice(MemberRole),
 }
 
 impl TeamProblem {
@@ -78,17 +80,23 @@ impl TeamProblem {
             TeamProblem::Missing(_) => "team_role_missing",
             TeamProblem::WrongLevel(_) => "team_role_wrong_level",
             TeamProblem::LeaderNotMember => "team_leader_not_member",
+            TeamProblem::Twice(_) => "team_member_twice",
         }
     }
 }
 
-/// Checks a proposed team: members as (role, kind of their institution), and the index
-/// of the leader among them.
+/// Checks a proposed team: members as (role, kind of their institution, person), and the
+/// index of the leader among them. Each person holds one role.
 pub fn check_team(
-    members: &[(MemberRole, InstitutionKind)],
+    members: &[(MemberRole, InstitutionKind, uuid::Uuid)],
     leader: usize,
 ) -> Result<(), TeamProblem> {
-    if let Some((role, _)) = members.iter().find(|(r, k)| !r.fits(*k)) {
+    for (i, (role, _, person)) in members.iter().enumerate() {
+        if members[..i].iter().any(|m| m.2 == *person) {
+            return Err(TeamProblem::Twice(*role));
+        }
+    }
+    if let Some((role, _, _)) = members.iter().find(|(r, k, _)| !r.fits(*k)) {
         return Err(TeamProblem::WrongLevel(*role));
     }
     for required in [
@@ -97,7 +105,7 @@ pub fn check_team(
         MemberRole::PublicHealth,
         MemberRole::VillageDoctor,
     ] {
-        if !members.iter().any(|(r, _)| *r == required) {
+        if !members.iter().any(|(r, _, _)| *r == required) {
             return Err(TeamProblem::Missing(required));
         }
     }
@@ -343,13 +351,17 @@ mod tests {
     use InstitutionKind::*;
     use time::macros::date;
 
-    fn full_team() -> Vec<(MemberRole, InstitutionKind)> {
+    fn person(n: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(n)
+    }
+
+    fn full_team() -> Vec<(MemberRole, InstitutionKind, uuid::Uuid)> {
         vec![
-            (MemberRole::Specialist, Lead),
-            (MemberRole::TownshipClinician, Township),
-            (MemberRole::PublicHealth, Township),
-            (MemberRole::VillageDoctor, Village),
-            (MemberRole::Nurse, Township),
+            (MemberRole::Specialist, Lead, person(1)),
+            (MemberRole::TownshipClinician, Township, person(2)),
+            (MemberRole::PublicHealth, Township, person(3)),
+            (MemberRole::VillageDoctor, Village, person(4)),
+            (MemberRole::Nurse, Township, person(5)),
         ]
     }
 
@@ -357,16 +369,23 @@ mod tests {
     fn a_team_is_one_two_one_and_n_at_the_right_levels() {
         assert_eq!(check_team(&full_team(), 1), Ok(()));
         let mut no_village = full_team();
-        no_village.retain(|(r, _)| *r != MemberRole::VillageDoctor);
+        no_village.retain(|(r, _, _)| *r != MemberRole::VillageDoctor);
         assert_eq!(
             check_team(&no_village, 0),
             Err(TeamProblem::Missing(MemberRole::VillageDoctor))
         );
         let mut wrong = full_team();
-        wrong[0] = (MemberRole::Specialist, Village);
+        wrong[0] = (MemberRole::Specialist, Village, person(1));
         assert_eq!(
             check_team(&wrong, 0),
             Err(TeamProblem::WrongLevel(MemberRole::Specialist))
+        );
+        // The township clinician proposed again as the team's nurse.
+        let mut twice = full_team();
+        twice[4].2 = person(2);
+        assert_eq!(
+            check_team(&twice, 0),
+            Err(TeamProblem::Twice(MemberRole::Nurse))
         );
         assert_eq!(
             check_team(&full_team(), 9),

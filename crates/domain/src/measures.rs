@@ -90,18 +90,32 @@ pub struct Measured {
 }
 
 impl Measured {
-    /// Each value in its plausible range, and blood pressure as a pair.
+    /// Each value in its plausible range, and blood pressure as a pair: the first problem.
     pub fn check(&self) -> Result<(), FieldError> {
-        SYSTOLIC.check(self.systolic)?;
-        DIASTOLIC.check(self.diastolic)?;
-        GLUCOSE.check(self.glucose)?;
-        WEIGHT_KG.check(self.weight_kg)?;
-        HEIGHT_CM.check(self.height_cm)?;
-        match (self.systolic, self.diastolic) {
-            (Some(_), None) => Err(FieldError::new("diastolic", "required")),
-            (None, Some(_)) => Err(FieldError::new("systolic", "required")),
-            _ => Ok(()),
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
+    }
+
+    /// Every problem, one per field, in the order of the form.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut out: Vec<FieldError> = [
+            SYSTOLIC.check(self.systolic),
+            DIASTOLIC.check(self.diastolic),
+            GLUCOSE.check(self.glucose),
+            WEIGHT_KG.check(self.weight_kg),
+            HEIGHT_CM.check(self.height_cm),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        match (self.systolic, self.diastolic) {
+            (Some(_), None) => out.push(FieldError::new("diastolic", "required")),
+            (None, Some(_)) => out.push(FieldError::new("systolic", "required")),
+            _ => {}
+        }
+        out
     }
 }
 
@@ -123,6 +137,27 @@ mod tests {
         // What an f32 made of 10.9 on its way in is put back to 10.9.
         assert_eq!(tenths(f64::from(10.9f32)), 10.9);
         assert_eq!(tenths(f64::from(8.6f32)).to_string(), "8.6");
+    }
+
+    #[test]
+    fn every_implausible_value_is_named() {
+        let m = Measured {
+            systolic: Some(400),
+            diastolic: None,
+            glucose: Some(99.0),
+            weight_kg: Some(1.0),
+            height_cm: Some(170.0),
+        };
+        let named: Vec<(&str, &str)> = m.problems().iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            named,
+            [
+                ("systolic", "out_of_range"),
+                ("glucose", "out_of_range"),
+                ("weight_kg", "out_of_range"),
+                ("diastolic", "required"),
+            ]
+        );
     }
 
     fn refused(m: Measured) -> (&'static str, &'static str) {

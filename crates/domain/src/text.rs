@@ -16,6 +16,27 @@ pub fn pinyin_initials(name: &str) -> String {
     out
 }
 
+/// Full pinyin of a name without tones or spaces, ü as v (`张小明` → `zhangxiaoming`); Latin
+/// letters are kept, other characters dropped.
+pub fn pinyin_full(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for c in name.chars() {
+        if c.is_ascii_alphabetic() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(p) = c.to_pinyin() {
+            // ü is typed as v on a keyboard (lǚ → lv).
+            out.extend(p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
+        }
+    }
+    out
+}
+
+/// What a picker matches a typed query against: the name, its pinyin initials and its
+/// full pinyin (`张小明 zxm zhangxiaoming`).
+pub fn search_keys(name: &str) -> String {
+    format!("{name} {} {}", pinyin_initials(name), pinyin_full(name))
+}
+
 /// The given name: the name without its surname (two characters for a compound surname).
 pub fn given_name(name: &str) -> String {
     const COMPOUND: [&str; 12] = [
@@ -81,6 +102,13 @@ mod tests {
         assert_eq!(pinyin_initials("张小明"), "zxm");
         assert_eq!(pinyin_initials("欧阳娜娜"), "oynn");
         assert_eq!(pinyin_initials("Li 雷"), "lil");
+    }
+
+    #[test]
+    fn full_pinyin_and_keys() {
+        assert_eq!(pinyin_full("张小明"), "zhangxiaoming");
+        assert_eq!(pinyin_full("心内科"), "xinneike");
+        assert_eq!(search_keys("吕雷"), "吕雷 ll lvlei");
     }
 
     #[test]

@@ -154,6 +154,17 @@ impl Session {
         );
     }
 
+    /// Sends keys to an element without clearing it first (`\u{E015}` is the down
+    /// arrow, `\u{E007}` Enter).
+    pub fn send_keys(&self, css: &str, keys: &str) {
+        let id = self.find(css, 10);
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": keys })),
+        );
+    }
+
     /// Chooses a local file in an `<input type="file">`.
     #[allow(dead_code)]
     pub fn attach(&self, css: &str, path: &std::path::Path) {
@@ -216,6 +227,23 @@ impl Session {
         }
     }
 
+    /// Signs in as a demo account (password `demo1234`) and lands on `next`.
+    pub fn login(&self, base: &str, user: &str, next: &str) {
+        self.goto(&format!("{base}/login?next={next}"));
+        self.type_into("#username", user);
+        self.type_into("#password", "demo1234");
+        self.click("#login");
+        self.wait_url(next, 10);
+    }
+
+    /// The value of a form control.
+    pub fn value(&self, css: &str) -> Value {
+        self.execute(
+            "var e = document.querySelector(arguments[0]); return e ? e.value : null;",
+            json!([css]),
+        )
+    }
+
     /// Saves a PNG screenshot.
     pub fn screenshot(&self, path: &std::path::Path) {
         let b64 = self.cmd("GET", "/screenshot", None);
@@ -224,6 +252,13 @@ impl Session {
         std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
         std::fs::write(path, bytes).expect("write screenshot");
     }
+}
+
+/// Where browser tests save their screenshots: `target/e2e/`.
+pub fn shot(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/e2e")
+        .join(name)
 }
 
 impl Drop for Session {

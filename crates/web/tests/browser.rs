@@ -4,54 +4,20 @@
 use yigong_testkit::server;
 use yigong_testkit::webdriver;
 
-use std::path::PathBuf;
-use yigong_domain::access::ResidentScope;
-use yigong_store::PageRequest;
-use yigong_store::residents::ResidentQuery;
-
-/// The first resident registered to an institution.
-fn first_resident_at(
-    srv: &server::Server,
-    institution: uuid::Uuid,
-) -> yigong_store::residents::Resident {
-    srv.block(async {
-        let q = ResidentQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        let page = srv
-            .state
-            .store
-            .search_residents(
-                srv.state.community.id,
-                &ResidentScope::All,
-                &q,
-                PageRequest::new(None, Some(1)),
-            )
-            .await
-            .expect("search");
-        page.items.into_iter().next().expect("a resident there")
-    })
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e")
-}
-
 #[test]
 fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
     if !server::leg("YIGONG_E2E") {
         return;
     }
     let srv = server::start(3000);
-    let resident = first_resident_at(&srv, srv.places.village);
+    let resident = srv.first_resident_at(srv.places.village);
     let driver = webdriver::Driver::start();
     let b = driver.session();
 
     b.goto(&format!("{}/residents", srv.base));
     b.wait_url("/login", 10);
     b.find("#username", 10);
-    b.screenshot(&shots().join("01-login.png"));
+    b.screenshot(&webdriver::shot("01-login.png"));
     b.type_into("#username", "village");
     b.type_into("#password", "demo1234");
     b.click("#login");
@@ -62,7 +28,7 @@ fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
     b.wait_url("q=", 10);
     let link = format!("a.resident-link[href='/residents/{}']", resident.id);
     b.find(&link, 10);
-    b.screenshot(&shots().join("02-search.png"));
+    b.screenshot(&webdriver::shot("02-search.png"));
 
     b.click(&link);
     b.wait_url(&format!("/residents/{}", resident.id), 10);
@@ -78,15 +44,7 @@ fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
         !b.source().contains(&resident.id_number),
         "the full ID number never reaches the page"
     );
-    b.screenshot(&shots().join("03-record.png"));
-}
-
-fn login(b: &webdriver::Session, base: &str, user: &str, next: &str) {
-    b.goto(&format!("{base}/login?next={next}"));
-    b.type_into("#username", user);
-    b.type_into("#password", "demo1234");
-    b.click("#login");
-    b.wait_url(next, 10);
+    b.screenshot(&webdriver::shot("03-record.png"));
 }
 
 #[test]
@@ -95,18 +53,17 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
         return;
     }
     let srv = server::start(2000);
-    let resident = first_resident_at(&srv, srv.places.township);
+    let resident = srv.first_resident_at(srv.places.township);
     let driver = webdriver::Driver::start();
     let cardiology = driver.session();
     let township = driver.session();
 
     // The lead hospital's cardiology worklist is open, waiting.
-    login(&cardiology, &srv.base, "specialist", "/referrals");
+    cardiology.login(&srv.base, "specialist", "/referrals");
     cardiology.find("#results", 10);
 
     // The township doctor sends an emergency chest-pain referral from the resident's record.
-    login(
-        &township,
+    township.login(
         &srv.base,
         "township",
         &format!("/residents/{}", resident.id),
@@ -125,7 +82,7 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
     );
     township.type_into("#icd10_code", "I21.9");
     township.type_into("#reason", "胸痛 1 小时，心电图 ST 段抬高");
-    township.screenshot(&shots().join("10-referral-form.png"));
+    township.screenshot(&webdriver::shot("10-referral-form.png"));
     township.click("#send-referral");
     let sent = std::time::Instant::now();
     township.wait_url("/referrals/0", 10);
@@ -145,7 +102,7 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
         live < std::time::Duration::from_secs(2),
         "shown after {live:?}"
     );
-    cardiology.screenshot(&shots().join("11-worklist-live.png"));
+    cardiology.screenshot(&webdriver::shot("11-worklist-live.png"));
 
     // Cardiology accepts it; the township's open page shows the new status by itself.
     cardiology.click(&format!("{row} a"));
@@ -153,7 +110,7 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
     cardiology.click("#action-accept");
     cardiology.wait_text("#referral-status", "已接收", 5);
     township.wait_text("#referral-status", "已接收", 5);
-    township.screenshot(&shots().join("12-accepted-live.png"));
+    township.screenshot(&webdriver::shot("12-accepted-live.png"));
     eprintln!("worklist showed the referral {live:?} after it was sent");
 }
 
@@ -163,7 +120,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
         return;
     }
     let srv = server::start(2000);
-    let resident = first_resident_at(&srv, srv.places.township);
+    let resident = srv.first_resident_at(srv.places.township);
     let dir = yigong_demo::seed::ecg::samples_dir()
         .expect("sample recordings")
         .canonicalize()
@@ -182,12 +139,11 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     let township = driver.session();
 
     // The ECG centre's worklist is open, waiting.
-    login(&reader, &srv.base, "ecg", "/ecg");
+    reader.login(&srv.base, "ecg", "/ecg");
     reader.find("#results", 10);
 
     // The township uploads a chest-pain ECG from the resident's record.
-    login(
-        &township,
+    township.login(
         &srv.base,
         "township",
         &format!("/residents/{}", resident.id),
@@ -197,7 +153,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     township.attach("#ecg-file", &sample);
     township.click("#chest_pain");
     township.type_into("#symptoms", "胸痛 40 分钟，大汗");
-    township.screenshot(&shots().join("20-ecg-upload.png"));
+    township.screenshot(&webdriver::shot("20-ecg-upload.png"));
     township.click("#upload-ecg");
     let sent = std::time::Instant::now();
     township.wait_url("/ecg/0", 15);
@@ -213,7 +169,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     let row = format!("tr.ecg-row[data-id='{id}']");
     reader.find(&row, 3);
     let live = sent.elapsed();
-    reader.screenshot(&shots().join("21-ecg-worklist-live.png"));
+    reader.screenshot(&webdriver::shot("21-ecg-worklist-live.png"));
 
     // The reader opens it: the trace is drawn on ECG paper.
     reader.click(&format!("{row} a"));
@@ -231,7 +187,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     reader.click("#finding-sinus_rhythm");
     reader.click("#finding-stemi_inferior");
     reader.type_into("#conclusion", "急性下壁心肌梗死，请立即启动胸痛绿色通道");
-    reader.screenshot(&shots().join("22-ecg-reading.png"));
+    reader.screenshot(&webdriver::shot("22-ecg-reading.png"));
     reader.click("#action-report");
     reader.wait_text("#study-status", "已报告", 5);
 
@@ -239,14 +195,14 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     township.wait_text("#ack-state", "危急值待确认", 5);
     let findings = township.text("#report-findings");
     assert!(findings.contains("下壁 ST 段抬高"), "{findings}");
-    township.screenshot(&shots().join("23-ecg-report-back.png"));
+    township.screenshot(&webdriver::shot("23-ecg-report-back.png"));
     township.click("#action-acknowledge");
     township.wait_text("#ack-state", "危急值已确认", 5);
 
     // One click from the critical report opens the green-channel referral, filled in.
     township.click("#green-channel");
     township.wait_url("/referrals/new", 10);
-    township.screenshot(&shots().join("24-ecg-green-channel-form.png"));
+    township.screenshot(&webdriver::shot("24-ecg-green-channel-form.png"));
     township.click("#send-referral");
     township.wait_url("/referrals/0", 10);
     township.wait_text("#referral-status", "待接收", 5);
@@ -258,10 +214,10 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     // The office sees turnaround, and the critical report that waited for acknowledgement
     // in the history is on its escalation list.
     let office = driver.session();
-    login(&office, &srv.base, "manager", "/ecg/stats");
+    office.login(&srv.base, "manager", "/ecg/stats");
     office.find("#escalations tr.escalation", 5);
     office.find("#urgent-within-10", 5);
-    office.screenshot(&shots().join("25-ecg-turnaround.png"));
+    office.screenshot(&webdriver::shot("25-ecg-turnaround.png"));
     eprintln!("worklist showed the ECG {live:?} after upload");
 }
 
@@ -271,52 +227,26 @@ fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_ove
         return;
     }
     let srv = server::start(2000);
-    let resident = first_resident_at(&srv, srv.places.village);
+    let resident = srv.first_resident_at(srv.places.village);
     let today = yigong_web::chronic::api::today();
-    let entry = yigong_store::audit::AuditEntry {
-        account_id: None,
-        username: "setup",
-        action: "chronic.enrol",
-        entity: "chronic_register",
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    };
-    let register = srv
-        .block(srv.state.store.enrol(
-            srv.state.community.id,
-            &yigong_store::chronic::NewRegister {
-                resident_id: resident.id,
-                disease: "hypertension",
-                institution_id: srv.places.village,
-                responsible_staff_id: None,
-                diagnosed_on: today - time::Duration::days(200),
-                enrolled_on: today - time::Duration::days(200),
-                next_due: today - time::Duration::days(3),
-            },
-            &entry,
-        ))
-        .expect("enrolled");
+    let register = srv.enrol(resident.id, "hypertension", srv.places.village, -3);
     let driver = webdriver::Driver::start();
     let b = driver.session();
-    login(&b, &srv.base, "village", "/follow-ups");
+    b.login(&srv.base, "village", "/follow-ups");
     let row = format!("tr.due-row.overdue[data-register='{register}']");
     b.find(&row, 5);
-    b.screenshot(&shots().join("30-my-follow-ups.png"));
+    b.screenshot(&webdriver::shot("30-my-follow-ups.png"));
     b.click(&format!("{row} a"));
     b.wait_url(&format!("/follow-ups/{register}"), 10);
     b.type_into("#systolic", "152");
     b.type_into("#diastolic", "96");
     b.type_into("#medications", "氨氯地平 5mg qd");
-    b.screenshot(&shots().join("31-visit-form.png"));
+    b.screenshot(&webdriver::shot("31-visit-form.png"));
     b.click("#save-visit");
     let two_weeks = (today + time::Duration::days(14)).to_string();
     b.wait_text("#next-due", &two_weeks, 5);
     b.wait_text("#visit-result", "控制不满意", 5);
-    b.screenshot(&shots().join("32-visit-recorded.png"));
+    b.screenshot(&webdriver::shot("32-visit-recorded.png"));
     // The address bar rests on a page, not on the POST: a reload writes nothing.
     assert!(
         b.current_url().contains("?recorded="),
@@ -358,7 +288,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
         return;
     }
     let srv = server::start(1500);
-    let resident = first_resident_at(&srv, srv.places.village);
+    let resident = srv.first_resident_at(srv.places.village);
     let sample = yigong_demo::seed::ecg::samples_dir()
         .expect("sample recordings")
         .join("formats/dicom/pydicom_waveform_ecg.dcm");
@@ -368,7 +298,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
     let reader = driver.session();
 
     // The township doctor's home is open: nothing critical yet, the badge is hidden.
-    login(&township, &srv.base, "township", "/");
+    township.login(&srv.base, "township", "/");
     township.wait_text("#home-todo-ecg_critical .stat", "0", 5);
     let hidden = township.execute(
         "return document.getElementById('ecg-badge').hidden;",
@@ -377,12 +307,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
     assert_eq!(hidden, serde_json::json!(true), "badge hidden at first");
 
     // A village clinic under the township sends an ECG; the centre reads VT.
-    login(
-        &village,
-        &srv.base,
-        "village",
-        &format!("/residents/{}", resident.id),
-    );
+    village.login(&srv.base, "village", &format!("/residents/{}", resident.id));
     village.click("#upload-ecg-for");
     village.wait_url("/ecg/new", 10);
     village.attach("#ecg-file", &sample);
@@ -395,7 +320,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
         .next()
         .expect("id")
         .to_string();
-    login(&reader, &srv.base, "ecg", &format!("/ecg/{id}"));
+    reader.login(&srv.base, "ecg", &format!("/ecg/{id}"));
     reader.click("#action-claim");
     reader.wait_text("#study-status", "阅图中", 5);
     reader.click("#finding-vt");
@@ -406,7 +331,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
     // Without a reload, the township's home counts it and the badge shows it.
     township.wait_text("#home-todo-ecg_critical .stat", "1", 5);
     township.wait_text("#ecg-badge", "1", 5);
-    township.screenshot(&shots().join("40-home-critical-ecg.png"));
+    township.screenshot(&webdriver::shot("40-home-critical-ecg.png"));
     let source = township.source();
     assert!(
         source.contains("card todo alert\" id=\"home-todo-ecg_critical\""),
@@ -426,6 +351,6 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
     };
     assert_eq!(value("#urgency"), serde_json::json!("emergency"));
     assert_eq!(value("#pathway"), serde_json::json!("chest_pain"));
-    assert_eq!(value("#icd10_code"), serde_json::json!("I47.2"));
-    township.screenshot(&shots().join("41-vt-green-channel-form.png"));
+    assert_eq!(value("input[name=icd10_code]"), serde_json::json!("I47.2"));
+    township.screenshot(&webdriver::shot("41-vt-green-channel-form.png"));
 }

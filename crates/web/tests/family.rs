@@ -471,7 +471,23 @@ async fn the_office_forms_a_team_on_the_page_and_a_missing_role_is_named() {
             "{l}: {html}"
         );
         assert!(
-            html.contains(&format!("value=\"{}\" selected", lead[0])),
+            html.contains(&format!("name=\"member_specialist\" value=\"{}\"", lead[0])),
+            "{l}: the specialist chosen is kept"
+        );
+        // The township clinician proposed again as the nurse: refused by name, kept.
+        let r = post(format!(
+            "{base}&member_village_doctor={}&member_nurse={}",
+            village[0], town[0]
+        ))
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let html = r.text();
+        assert!(
+            html.contains("同一人只能担任团队中的一个角色（护士）"),
+            "{l}: {html}"
+        );
+        assert!(
+            html.contains(&format!("name=\"member_nurse\" value=\"{}\"", town[0])),
             "{l}"
         );
         let r = post(format!("{base}&member_village_doctor={}", village[0])).await;

@@ -88,3 +88,5 @@ error-too_many_logins = Too many failed logins: try again in 5 minutes
 error-unauthenticated = Please log in
 error-unknown_route = No such API route
 error-unsupported_media_type = The request must be application/json
+error-team_member_twice = One person can hold only one role in a team
+error-milestone_recorded = This step is already recorded

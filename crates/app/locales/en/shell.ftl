@@ -79,3 +79,6 @@ sex-female = Female
 sex-male = Male
 status-active = Active
 status-inactive = Inactive
+form-problems = { $n } fields need correcting, each marked below; everything typed is kept.
+picker-placeholder = Type a name, pinyin or initials
+picker-unchosen = Choose one from the list

@@ -88,3 +88,5 @@ error-too_many_logins = 登录失败次数过多，请 5 分钟后再试
 error-unauthenticated = 请先登录
 error-unknown_route = 没有这个接口
 error-unsupported_media_type = 请求须为 application/json
+error-team_member_twice = 同一人只能担任团队中的一个角色
+error-milestone_recorded = 该节点已记录过，不能重复记录

@@ -79,3 +79,6 @@ sex-female = 女
 sex-male = 男
 status-active = 在用
 status-inactive = 已停用
+form-problems = 有 { $n } 处需要改正，已在各栏下方注明；填写的内容都已保留。
+picker-placeholder = 输入姓名、拼音或首字母
+picker-unchosen = 请在列表中选一项

@@ -8,6 +8,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::ui::form::{Problems, noted};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -117,14 +118,16 @@ struct FormPage {
     disease_label: &'static str,
     next_due: String,
     today: String,
-    error: Option<String>,
+    problems: Problems,
     outcome: Option<OutcomeView>,
     referral_link: Option<String>,
-    /// Carried over from the last visit: height and medicines rarely change.
-    height: String,
-    medications: String,
-    /// (code, label) of the lifestyle advice offered.
-    lifestyle: Vec<(&'static str, &'static str)>,
+    /// What the form holds: as submitted after a refusal, else the height and medicines
+    /// of the last visit (they rarely change) and today's date.
+    v: VisitForm,
+    /// (code, label, ticked) of the lifestyle advice offered.
+    lifestyle: Vec<(&'static str, &'static str, bool)>,
+    /// (code, label, chosen) of the adherence answers.
+    adherence: Vec<(&'static str, &'static str, bool)>,
     history: Vec<VisitLine>,
 }
 
@@ -149,7 +152,7 @@ async fn page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    error: Option<ApiError>,
+    refused: Option<(ApiError, VisitForm)>,
     recorded: Option<Uuid>,
 ) -> UiResult<Response> {
     let lang = user.lang;
@@ -164,6 +167,19 @@ async fn page(
     // The visit just recorded (post/redirect/get): what it decided, from what was stored.
     let outcome = recorded.and_then(|r| visits.iter().find(|v| v.id == r));
     let emergency = outcome.is_some_and(|o| o.plan == "emergency_referral");
+    let (error, v) = match refused {
+        Some((e, typed)) => (Some(e), typed),
+        None => (
+            None,
+            VisitForm {
+                visit_on: api::today().to_string(),
+                height_cm: fmt(last.and_then(|v| v.height_cm)),
+                medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
+                adherence: "regular".into(),
+                ..Default::default()
+            },
+        ),
+    };
     let page = FormPage {
         chrome: Chrome::for_user(user, "follow_ups"),
         csrf: user.csrf.clone(),
@@ -173,7 +189,7 @@ async fn page(
         disease: reg.disease.clone(),
         next_due: reg.next_due.to_string(),
         today: api::today().to_string(),
-        error: error.map(|e| e.message(lang)),
+        problems: Problems::of(lang, error.as_ref()),
         referral_link: (emergency || outcome.is_some_and(|o| o.plan == "refer")).then(|| {
             format!(
                 "/referrals/new?resident_id={}&urgency={}",
@@ -191,12 +207,21 @@ async fn page(
                 .zip(o.height_cm)
                 .and_then(|(w, h)| yigong_domain::screening::bmi(w, h)),
         }),
-        height: fmt(last.and_then(|v| v.height_cm)),
-        medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
         lifestyle: yigong_domain::chronic::LIFESTYLE
             .iter()
-            .map(|c| (*c, lang.t(&format!("chronic.lifestyle.{c}"))))
+            .map(|c| {
+                let ticked = v.rest.contains_key(&format!("ls_{c}"));
+                (*c, lang.t(&format!("chronic.lifestyle.{c}")), ticked)
+            })
             .collect(),
+        adherence: yigong_domain::chronic::ADHERENCE
+            .iter()
+            .map(|c| {
+                let label = lang.t(&format!("chronic.adherence.{c}"));
+                (*c, label, v.adherence == *c)
+            })
+            .collect(),
+        v,
         history: visits
             .iter()
             .take(8)
@@ -214,7 +239,7 @@ async fn page(
             })
             .collect(),
     };
-    let status = if page.error.is_some() {
+    let status = if !page.problems.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -238,7 +263,7 @@ async fn form(
     page(&state, &user, id, None, p.recorded).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 struct VisitForm {
     #[serde(default)]
     visit_on: String,
@@ -303,33 +328,29 @@ async fn record(
     Form(f): Form<VisitForm>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let body = (|| -> Result<FollowUpBody, ApiError> {
-        Ok(FollowUpBody {
-            visit_on: Some(f.visit_on.clone()),
-            systolic: number(&f.systolic, "systolic")?,
-            diastolic: number(&f.diastolic, "diastolic")?,
-            glucose: decimal(&f.glucose, "glucose")?,
-            weight_kg: decimal(&f.weight_kg, "weight_kg")?,
-            height_cm: decimal(&f.height_cm, "height_cm")?,
-            symptoms: f.symptoms.clone(),
-            danger_symptoms: f.danger_symptoms.is_some(),
-            adverse_reaction: f.adverse_reaction.is_some(),
-            new_complication: f.new_complication.is_some(),
-            medications: f.medications.clone(),
-            adherence: f.adherence.clone(),
-            lifestyle: yigong_domain::chronic::LIFESTYLE
-                .iter()
-                .filter(|c| f.rest.contains_key(&format!("ls_{c}")))
-                .map(|c| c.to_string())
-                .collect(),
-            advice: f.advice.clone(),
-        })
-    })();
-    let result = match body {
-        Ok(b) => api::record(&state, &user, id, &b).await,
-        Err(e) => Err(e),
+    // A number that does not parse is a problem of its own; the others are still checked.
+    let mut problems = Vec::new();
+    let body = FollowUpBody {
+        visit_on: Some(f.visit_on.clone()),
+        systolic: noted(&mut problems, number(&f.systolic, "systolic")),
+        diastolic: noted(&mut problems, number(&f.diastolic, "diastolic")),
+        glucose: noted(&mut problems, decimal(&f.glucose, "glucose")),
+        weight_kg: noted(&mut problems, decimal(&f.weight_kg, "weight_kg")),
+        height_cm: noted(&mut problems, decimal(&f.height_cm, "height_cm")),
+        symptoms: f.symptoms.clone(),
+        danger_symptoms: f.danger_symptoms.is_some(),
+        adverse_reaction: f.adverse_reaction.is_some(),
+        new_complication: f.new_complication.is_some(),
+        medications: f.medications.clone(),
+        adherence: f.adherence.clone(),
+        lifestyle: yigong_domain::chronic::LIFESTYLE
+            .iter()
+            .filter(|c| f.rest.contains_key(&format!("ls_{c}")))
+            .map(|c| c.to_string())
+            .collect(),
+        advice: f.advice.clone(),
     };
-    match result {
+    match api::record(&state, &user, id, &body, problems).await {
         // Post/redirect/get: a reload of the page shows the outcome, it does not record
         // the visit again.
         Ok(outcome) => Ok(see_other(&format!(
@@ -342,7 +363,7 @@ async fn record(
                 StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
             ) =>
         {
-            page(&state, &user, id, Some(e), None).await
+            page(&state, &user, id, Some((e, f)), None).await
         }
         Err(e) => Err(UiError(e, lang)),
     }

@@ -18,6 +18,9 @@ pub struct ApiError {
     pub field: Option<&'static str>,
     /// Extra detail appended to the message (e.g. which JSON field had a wrong type).
     pub detail: Option<String>,
+    /// The other problems found in the same request, each at its own field: a form
+    /// names every one at once, not only the first.
+    pub more: Vec<ApiError>,
 }
 
 impl ApiError {
@@ -27,6 +30,7 @@ impl ApiError {
             code,
             field: None,
             detail: None,
+            more: Vec::new(),
         }
     }
 
@@ -36,6 +40,7 @@ impl ApiError {
             code,
             field: Some(field),
             detail: None,
+            more: Vec::new(),
         }
     }
 
@@ -60,6 +65,26 @@ impl ApiError {
         self
     }
 
+    /// Every problem of a request as one error: the first, carrying the others (one per
+    /// field: a field's first problem is the one it shows). `None` when there are none.
+    pub fn all(problems: Vec<ApiError>) -> Option<ApiError> {
+        let mut kept: Vec<ApiError> = Vec::new();
+        for p in problems {
+            if p.field.is_none() || !kept.iter().any(|k| k.field == p.field) {
+                kept.push(p);
+            }
+        }
+        let mut it = kept.into_iter();
+        let mut first = it.next()?;
+        first.more.extend(it);
+        Some(first)
+    }
+
+    /// This problem and the others carried with it.
+    pub fn problems(&self) -> impl Iterator<Item = &ApiError> {
+        std::iter::once(self).chain(self.more.iter())
+    }
+
     /// The human message: "身份证号：身份证号校验位不正确".
     pub fn message(&self, lang: Lang) -> String {
         yigong_app::error::message(lang, self.code, self.field, self.detail.as_deref())
@@ -69,6 +94,12 @@ impl ApiError {
         let mut e = json!({ "code": self.code, "message": self.message(lang) });
         if let Some(f) = self.field {
             e["field"] = json!(f);
+        }
+        if !self.more.is_empty() {
+            e["problems"] = self
+                .problems()
+                .map(|p| json!({ "field": p.field, "code": p.code, "message": p.message(lang) }))
+                .collect();
         }
         json!({ "error": e })
     }
@@ -102,6 +133,7 @@ impl From<AppError> for ApiError {
             code: e.code,
             field: e.field,
             detail: e.detail,
+            more: Vec::new(),
         }
     }
 }

@@ -318,43 +318,62 @@ pub fn day_of_care(raw: Option<&str>, field: &'static str, today: Date) -> ApiRe
 
 /// Checks a follow-up's body against the register's disease: the values measured are
 /// plausible, the disease's own reading is there, the notes fit, and the adherence and
-/// lifestyle codes are known. The day of the visit, and the lifestyle codes, each once.
-fn checked(b: &FollowUpBody, disease: Disease) -> ApiResult<(Date, Vec<&'static str>)> {
-    check_measured(b.systolic, b.diastolic, b.glucose, b.weight_kg, b.height_cm)?;
+/// lifestyle codes are known. `earlier` holds what the edge already found wrong (a number
+/// that did not parse); every problem is reported at once. The day of the visit, and the
+/// lifestyle codes, each once.
+fn checked(
+    b: &FollowUpBody,
+    disease: Disease,
+    earlier: Vec<ApiError>,
+) -> ApiResult<(Date, Vec<&'static str>)> {
+    let mut problems = earlier;
+    let measured = yigong_domain::measures::Measured {
+        systolic: b.systolic,
+        diastolic: b.diastolic,
+        glucose: b.glucose,
+        weight_kg: b.weight_kg,
+        height_cm: b.height_cm,
+    };
+    problems.extend(measured.problems().into_iter().map(ApiError::from));
     match disease {
         Disease::Hypertension if b.systolic.is_none() => {
-            return Err(unprocessable("systolic", "required"));
+            problems.push(unprocessable("systolic", "required"));
         }
         Disease::Diabetes if b.glucose.is_none() => {
-            return Err(unprocessable("glucose", "required"));
+            problems.push(unprocessable("glucose", "required"));
         }
         _ => {}
     }
-    let visit_on = day_of_care(b.visit_on.as_deref(), "visit_on", today())?;
+    let visit_on = day_of_care(b.visit_on.as_deref(), "visit_on", today())
+        .map_err(|e| problems.push(e))
+        .ok();
     for (text, field) in [
         (&b.symptoms, "symptoms"),
         (&b.medications, "medications"),
         (&b.advice, "advice"),
     ] {
         if text.chars().count() > 500 {
-            return Err(unprocessable(field, "too_long"));
+            problems.push(unprocessable(field, "too_long"));
         }
     }
     let adherence = b.adherence.trim();
     if !adherence.is_empty() && !ADHERENCE.contains(&adherence) {
-        return Err(unprocessable("adherence", "invalid_field"));
+        problems.push(unprocessable("adherence", "invalid_field"));
     }
     let mut lifestyle: Vec<&'static str> = Vec::new();
     for l in &b.lifestyle {
-        let code = LIFESTYLE
-            .iter()
-            .find(|c| **c == l.trim())
-            .ok_or_else(|| unprocessable("lifestyle", "invalid_field").with_detail(l.clone()))?;
-        if !lifestyle.contains(code) {
-            lifestyle.push(code);
+        match LIFESTYLE.iter().find(|c| **c == l.trim()) {
+            Some(code) if !lifestyle.contains(code) => lifestyle.push(code),
+            Some(_) => {}
+            None => {
+                problems.push(unprocessable("lifestyle", "invalid_field").with_detail(l.clone()))
+            }
         }
     }
-    Ok((visit_on, lifestyle))
+    match (ApiError::all(problems), visit_on) {
+        (Some(e), _) => Err(e),
+        (None, day) => Ok((day.ok_or_else(ApiError::internal)?, lifestyle)),
+    }
 }
 
 /// Checks a visit, decides what follows by the standard's rules, and records both.
@@ -363,6 +382,7 @@ pub async fn record(
     user: &CurrentUser,
     id: Uuid,
     b: &FollowUpBody,
+    earlier: Vec<ApiError>,
 ) -> ApiResult<FollowUpOutcome> {
     let clinics = clinics(user)?;
     let register = load(state, user, id, "chronic.follow_up").await?;
@@ -370,7 +390,7 @@ pub async fn record(
         return Err(ApiError::not_found());
     }
     let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
-    let (visit_on, lifestyle) = checked(b, disease)?;
+    let (visit_on, lifestyle) = checked(b, disease, earlier)?;
     let adherence = b.adherence.trim();
     let reading = Reading {
         systolic: b.systolic,
@@ -453,6 +473,6 @@ pub async fn follow_up(
 ) -> ApiResult<(StatusCode, Json<FollowUpOutcome>)> {
     Ok((
         StatusCode::CREATED,
-        Json(record(&state, &user, id, &b).await?),
+        Json(record(&state, &user, id, &b, Vec::new()).await?),
     ))
 }

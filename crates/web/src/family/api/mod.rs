@@ -226,7 +226,7 @@ pub async fn create_for(
             Err(e) => return Err(e.into()),
         };
         let kind = kind_of(staff.institution_id).ok_or_else(ApiError::internal)?;
-        checked.push((role, kind));
+        checked.push((role, kind, m.staff_id));
         members.push((m.staff_id, role.as_str()));
     }
     let leader = b
@@ -237,7 +237,9 @@ pub async fn create_for(
     check_team(&checked, leader).map_err(|p| {
         let e = unprocessable("members", p.code());
         match p {
-            TeamProblem::Missing(r) | TeamProblem::WrongLevel(r) => e.with_detail(r.as_str()),
+            TeamProblem::Missing(r) | TeamProblem::WrongLevel(r) | TeamProblem::Twice(r) => {
+                e.with_detail(r.as_str())
+            }
             TeamProblem::LeaderNotMember => e,
         }
     })?;

@@ -8,6 +8,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::ui::pages::see_other;
+use crate::ui::picker::{Choice, Picker};
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -25,12 +26,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/teams/new", get(form).post(create))
 }
 
-/// One role's select; candidates are (id, name · place, chosen).
+/// One role's row: a searchable picker over the people whose level fits it.
 struct RoleSelect {
     role: &'static str,
     label: &'static str,
     required: bool,
-    candidates: Vec<(Uuid, String, bool)>,
+    picker: String,
 }
 
 #[derive(Template)]
@@ -79,7 +80,7 @@ async fn page(
     let mut name = f.get("name").cloned().unwrap_or_default();
     if let Some(t) = township {
         villages = village_choices(&institutions, t, f, error.is_none());
-        let staff = candidates(state, &institutions, t)
+        let staff = candidates(state, lang, &institutions, t)
             .await
             .map_err(|e| UiError(e, lang))?;
         roles = role_selects(lang, f, &staff);
@@ -144,12 +145,13 @@ fn village_choices(
 }
 
 /// The people a team of `township` may draw on: the county hospitals', the township's
-/// and its villages', each labelled with their place.
+/// and its villages', each with department, title and place.
 async fn candidates(
     state: &AppState,
+    lang: crate::i18n::Lang,
     institutions: &[Institution],
     township: Uuid,
-) -> Result<Vec<(Uuid, String, InstitutionKind)>, ApiError> {
+) -> Result<Vec<(Choice, InstitutionKind)>, ApiError> {
     let places = institutions.iter().filter(|i| {
         i.id == township
             || i.parent_id == Some(township)
@@ -171,41 +173,55 @@ async fn candidates(
             .store
             .search_staff(state.community.id, &q, all)
             .await?;
-        staff.extend(
-            found
-                .items
-                .into_iter()
-                .map(|s| (s.id, format!("{} · {}", s.name, place.name), kind)),
-        );
+        staff.extend(found.items.into_iter().map(|s| {
+            let title = lang.t(&format!("title.{}", s.title));
+            let detail = [
+                s.department_name.as_deref().unwrap_or(""),
+                title,
+                &place.name,
+            ]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+            (Choice::new(s.id, &s.name, &detail), kind)
+        }));
     }
     Ok(staff)
 }
 
-/// One select per team role, offering the people whose level fits it.
+/// One picker per team role, offering the people whose level fits it.
 fn role_selects(
     lang: crate::i18n::Lang,
     f: &Fields,
-    staff: &[(Uuid, String, InstitutionKind)],
+    staff: &[(Choice, InstitutionKind)],
 ) -> Vec<RoleSelect> {
     MemberRole::ALL
         .iter()
         .map(|role| {
-            let chosen = uuid_of(f, &format!("member_{}", role.as_str()));
+            let name = format!("member_{}", role.as_str());
+            let label = lang.t(&format!("family.role.{}", role.as_str()));
+            let required = matches!(
+                role,
+                MemberRole::Specialist
+                    | MemberRole::TownshipClinician
+                    | MemberRole::PublicHealth
+                    | MemberRole::VillageDoctor
+            );
+            let choices = staff
+                .iter()
+                .filter(|s| role.fits(s.1))
+                .map(|s| s.0.clone())
+                .collect();
+            let chosen = f.get(&name).map_or("", |v| v.trim());
             RoleSelect {
                 role: role.as_str(),
-                label: lang.t(&format!("family.role.{}", role.as_str())),
-                required: matches!(
-                    role,
-                    MemberRole::Specialist
-                        | MemberRole::TownshipClinician
-                        | MemberRole::PublicHealth
-                        | MemberRole::VillageDoctor
-                ),
-                candidates: staff
-                    .iter()
-                    .filter(|s| role.fits(s.2))
-                    .map(|s| (s.0, s.1.clone(), chosen == Some(s.0)))
-                    .collect(),
+                label,
+                required,
+                picker: Picker::new(lang, &name, label, choices)
+                    .required(required)
+                    .chosen(chosen)
+                    .html(),
             }
         })
         .collect()

@@ -2,6 +2,8 @@
 //! green-channel referrals opened from a critical ECG report.
 
 use super::*;
+use crate::ui::form::Problems;
+use crate::ui::picker::{Choice, Picker};
 use yigong_domain::ids::StudyId;
 
 #[derive(Deserialize, Default)]
@@ -28,6 +30,9 @@ pub(crate) struct ReferralForm {
     to: String,
     #[serde(default)]
     icd10_code: String,
+    /// The diagnosis as written; the ICD-10 code is chosen from the suggestions.
+    #[serde(default)]
+    icd10_text: String,
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -45,13 +50,27 @@ struct FormPage {
     csrf: String,
     direction: String,
     direction_label: String,
+    /// The resident named by the link that opened the form, or a picker to find one.
     resident: Option<(Uuid, String)>,
+    resident_picker: String,
     urgencies: Vec<(String, String)>,
     pathways: Vec<(String, String)>,
-    destinations: Vec<(String, String)>,
-    icd10: &'static [(&'static str, &'static str)],
+    /// Upward: (code, label) of the clinical specialties the hospitals offer; the
+    /// destination is then chosen among the hospitals offering the one chosen.
+    specialties: Vec<(String, String)>,
+    specialty: String,
+    destinations: Vec<Destination>,
+    diagnosis: String,
     f: ReferralForm,
-    error: Option<String>,
+    problems: Problems,
+}
+
+/// Where a referral may go: `institution` or `institution/department`, its name, and the
+/// specialty it offers (upward only).
+struct Destination {
+    value: String,
+    label: String,
+    specialty: String,
 }
 
 /// Grassroots users send up; hospital users send down.
@@ -67,12 +86,15 @@ async fn direction_of(state: &AppState, user: &CurrentUser) -> Result<Direction,
     })
 }
 
-/// Destinations: hospital departments for upward referrals, clinics for downward ones.
+/// Destinations: the clinical departments of the hospitals for upward referrals (with
+/// the specialties among them, as the catalogue names them), clinics for downward ones.
 async fn destinations(
     state: &AppState,
+    lang: Lang,
     direction: Direction,
-) -> Result<Vec<(String, String)>, ApiError> {
+) -> Result<(Vec<(String, String)>, Vec<Destination>), ApiError> {
     let c = state.community.id;
+    let mut specialties: Vec<(String, String)> = Vec::new();
     let mut out = Vec::new();
     for i in state
         .store
@@ -89,21 +111,53 @@ async fn destinations(
                     .list_departments(c, i.id)
                     .await?
                     .into_iter()
-                    .filter(|d| d.active)
+                    .filter(|d| d.active && yigong_domain::referral::receives_referrals(&d.code))
                 {
-                    out.push((
-                        format!("{}/{}", i.id, d.id),
-                        format!("{} · {}", i.name, d.name),
-                    ));
+                    if !specialties.iter().any(|s| s.0 == d.code) {
+                        let named = lang.t(&format!("specialty.{}", d.code));
+                        let label = if named == "?" { &d.name } else { named };
+                        specialties.push((d.code.clone(), label.to_string()));
+                    }
+                    out.push(Destination {
+                        value: format!("{}/{}", i.id, d.id),
+                        label: format!("{} · {}", i.name, d.name),
+                        specialty: d.code,
+                    });
                 }
             }
             Direction::Down if i.kind().is_some_and(|k| k.holds_residents()) => {
-                out.push((i.id.to_string(), i.name))
+                out.push(Destination {
+                    value: i.id.to_string(),
+                    label: i.name,
+                    specialty: String::new(),
+                })
             }
             _ => {}
         }
     }
-    Ok(out)
+    Ok((specialties, out))
+}
+
+/// The ICD-10 suggestions: the code chosen is posted, the diagnosis box keeps what was
+/// written.
+fn diagnosis_picker(lang: Lang, f: &ReferralForm) -> String {
+    let choices = yigong_domain::icd10::CODES
+        .iter()
+        .map(|(code, name)| Choice::new(code, name, code))
+        .collect();
+    let code = f.icd10_code.trim();
+    let mut p = Picker::new(lang, "icd10_code", lang.t("field.icd10"), choices)
+        .required(true)
+        .free_text("icd10_text");
+    if !code.is_empty() {
+        let written = if f.icd10_text.trim().is_empty() {
+            yigong_domain::icd10::name_of(code).unwrap_or(code)
+        } else {
+            f.icd10_text.trim()
+        };
+        p = p.chosen_as(code, written);
+    }
+    p.html()
 }
 
 async fn form_page(
@@ -126,12 +180,27 @@ async fn form_page(
         None => None,
     };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let (specialties, destinations) = destinations(state, lang, direction).await.ui(lang)?;
+    let specialty = destinations
+        .iter()
+        .find(|d| d.value == f.to)
+        .map(|d| d.specialty.clone())
+        .unwrap_or_default();
+    let resident_picker = Picker::remote(
+        lang,
+        "resident_id",
+        lang.t("field.resident"),
+        "/referrals/resident-options",
+    )
+    .required(true)
+    .html();
     let page = FormPage {
         chrome: Chrome::for_user(user, "referrals"),
         csrf: user.csrf.clone(),
         direction: direction.as_str().into(),
         direction_label: label(lang, "direction", direction.as_str()),
         resident,
+        resident_picker,
         urgencies: [Urgency::Routine, Urgency::Urgent, Urgency::Emergency]
             .iter()
             .map(|u| (u.as_str().to_string(), label(lang, "urgency", u.as_str())))
@@ -140,10 +209,12 @@ async fn form_page(
             .iter()
             .map(|p| (p.as_str().to_string(), label(lang, "pathway", p.as_str())))
             .collect(),
-        destinations: destinations(state, direction).await.ui(lang)?,
-        icd10: yigong_domain::icd10::CODES,
+        specialties,
+        specialty,
+        destinations,
+        diagnosis: diagnosis_picker(lang, &f),
         f,
-        error: error.map(|e| e.message(lang)),
+        problems: Problems::of(lang, error.as_ref()),
     };
     Ok((status, render(&page)).into_response())
 }
@@ -239,6 +310,7 @@ pub(crate) async fn create(
         None => (f.to.parse().ok(), None),
     };
     let resident: Option<Uuid> = f.resident_id.trim().parse().ok();
+    let diagnosis = diagnosis(&f);
     let body = match (resident, to) {
         (Some(resident_id), Some(to_institution_id)) => Ok(ReferralBody {
             resident_id,
@@ -249,8 +321,8 @@ pub(crate) async fn create(
             to_department_id: dept,
             parent_id: None,
             reason: f.reason.clone(),
-            icd10_code: f.icd10_code.clone(),
-            icd10_text: None,
+            icd10_code: diagnosis.0.clone(),
+            icd10_text: diagnosis.1.clone(),
             summary: f.summary.clone(),
             instructions: f.instructions.clone(),
             preferred_date: Some(f.preferred_date.clone()),
@@ -280,31 +352,53 @@ pub(crate) async fn create(
     }
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct OptionParams {
-    resident_id: Option<String>,
+/// The ICD-10 code and the diagnosis as written: the code chosen among the suggestions;
+/// when none was, the code typed in the box, or the code whose name was written (typing
+/// 胸痛 and sending finds R07.4).
+fn diagnosis(f: &ReferralForm) -> (String, Option<String>) {
+    let written = f.icd10_text.trim();
+    let chosen = f.icd10_code.trim();
+    if !chosen.is_empty() {
+        return (chosen.to_string(), Some(written.to_string()));
+    }
+    let typed = written.to_ascii_uppercase();
+    if yigong_domain::icd10::is_well_formed(&typed) {
+        return (typed, None);
+    }
+    let named = yigong_domain::icd10::CODES
+        .iter()
+        .find(|(_, name)| *name == written)
+        .map(|(code, _)| code.to_string());
+    (named.unwrap_or_default(), Some(written.to_string()))
 }
 
-/// `<datalist>` options for the resident picker (searched within the user's scope).
+#[derive(Deserialize, Default)]
+pub(crate) struct OptionParams {
+    q: Option<String>,
+}
+
+/// The resident picker's choices (searched within the user's scope, ID numbers masked).
 pub(crate) async fn resident_options(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Query(p): Query<OptionParams>,
 ) -> UiResult<Response> {
     let params = crate::registry::api::residents::ListParams {
-        q: p.resident_id,
+        q: p.q,
         per_page: Some(20),
         ..Default::default()
     };
     let page = crate::registry::api::residents::search(&state, &user, &params)
         .await
         .ui(user.lang)?;
-    let mut html = String::from("<datalist id=\"resident-options\">");
-    for r in page.items {
-        let text = format!("{} {} {}", r.name, r.id_number, r.institution_name)
-            .replace(['<', '>', '"', '&'], "");
-        html.push_str(&format!("<option value=\"{}\">{text}</option>", r.id));
-    }
-    html.push_str("</datalist>");
-    Ok(axum::response::Html(html).into_response())
+    let choices: Vec<Choice> = page
+        .items
+        .into_iter()
+        .map(|r| {
+            let detail = format!("{} · {}", r.id_number, r.institution_name);
+            Choice::new(r.id, &r.name, &detail)
+        })
+        .collect();
+    let options = crate::ui::picker::Options { choices };
+    Ok(render(&options).into_response())
 }

@@ -1,0 +1,230 @@
+//! Browser tests of the UI kit's forms in headless Chromium (with `YIGONG_E2E=1`): a
+//! refused form keeps what was typed and names every problem at its field; the
+//! searchable pickers; the referral chosen by specialty with ICD-10 suggestions.
+//! Screenshots land in `target/e2e/`.
+
+use serde_json::json;
+use yigong_testkit::server;
+use yigong_testkit::webdriver::{self, shot};
+
+/// How many elements match a CSS selector.
+fn count(b: &webdriver::Session, css: &str) -> i64 {
+    b.execute(
+        "return document.querySelectorAll(arguments[0]).length;",
+        json!([css]),
+    )
+    .as_i64()
+    .unwrap_or(-1)
+}
+
+#[test]
+fn a_visit_with_three_wrong_fields_keeps_every_value_and_names_each_problem() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let resident = srv.first_resident_at(srv.places.village);
+    let register = srv.enrol(resident.id, "hypertension", srv.places.village, -3);
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    b.login(&srv.base, "village", &format!("/follow-ups/{register}"));
+    // A letter in the systolic value, a glucose no one lives with, a weight of 1 kg.
+    b.type_into("#systolic", "15O");
+    b.type_into("#diastolic", "96");
+    b.type_into("#glucose", "99,5");
+    b.type_into("#weight_kg", "1");
+    b.type_into("#symptoms", "头晕两天");
+    b.type_into("#medications", "氨氯地平 5mg qd");
+    b.click("#danger_symptoms");
+    b.click("#save-visit");
+    b.find("#visit-error", 10);
+    b.screenshot(&shot("50-visit-three-problems.png"));
+    assert_eq!(count(&b, ".field-error"), 3, "three messages");
+    for field in ["systolic", "glucose", "weight_kg"] {
+        assert!(
+            !b.text(&format!("#error-{field}")).is_empty(),
+            "a message at {field}"
+        );
+        assert_eq!(
+            b.execute(
+                "return document.getElementById(arguments[0]).getAttribute('aria-invalid');",
+                json!([field])
+            ),
+            json!("true")
+        );
+    }
+    assert!(
+        b.text("#visit-error").contains('3'),
+        "{}",
+        b.text("#visit-error")
+    );
+    for (css, typed) in [
+        ("#systolic", "15O"),
+        ("#diastolic", "96"),
+        ("#glucose", "99,5"),
+        ("#weight_kg", "1"),
+        ("#symptoms", "头晕两天"),
+        ("#medications", "氨氯地平 5mg qd"),
+    ] {
+        assert_eq!(b.value(css), json!(typed), "{css} kept");
+    }
+    assert_eq!(
+        b.execute(
+            "return document.getElementById('danger_symptoms').checked;",
+            json!([])
+        ),
+        json!(true),
+        "the ticked box stays ticked"
+    );
+    let visits = || {
+        srv.block(srv.state.store.follow_ups(srv.state.community.id, register))
+            .expect("visits")
+            .len()
+    };
+    assert_eq!(visits(), 0, "nothing saved");
+    // Corrected, it saves; the decimal comma is accepted.
+    b.type_into("#systolic", "150");
+    b.type_into("#glucose", "6,1");
+    b.type_into("#weight_kg", "62,5");
+    b.click("#save-visit");
+    b.wait_url("?recorded=", 10);
+    assert_eq!(visits(), 1);
+    let saved = srv
+        .block(srv.state.store.follow_ups(srv.state.community.id, register))
+        .expect("visits");
+    assert_eq!(
+        (saved[0].glucose, saved[0].weight_kg),
+        (Some(6.1), Some(62.5))
+    );
+}
+
+#[test]
+fn the_office_forms_a_team_with_the_searchable_pickers() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let lead = srv.staff_at(srv.places.lead);
+    let town = srv.staff_at(srv.places.township);
+    let village = srv.staff_at(srv.places.village);
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    b.login(
+        &srv.base,
+        "manager",
+        &format!("/teams/new?township={}", srv.places.township),
+    );
+    b.type_into("#team-name", "茅台镇测试团队");
+    // By full pinyin, by initials and by Chinese name, each chosen by a tap.
+    let pick = |role: &str, query: &str, id: uuid::Uuid| {
+        b.type_into(&format!("#member_{role}"), query);
+        let option = format!("#member_{role}-options li[data-value='{id}']:not([hidden])");
+        b.click(&option);
+        assert_eq!(
+            b.value(&format!("input[name=member_{role}]")),
+            json!(id.to_string()),
+            "{role} chosen"
+        );
+    };
+    let specialist = &lead[0];
+    pick(
+        "specialist",
+        &yigong_domain::text::pinyin_full(&specialist.name),
+        specialist.id,
+    );
+    b.screenshot(&shot("51-team-picker.png"));
+    // The box shows the name chosen, not an id.
+    assert_eq!(b.value("#member_specialist"), json!(specialist.name));
+    pick(
+        "township_clinician",
+        &yigong_domain::text::pinyin_initials(&town[0].name),
+        town[0].id,
+    );
+    pick("public_health", &town[1].name, town[1].id);
+    // By keyboard: the name typed, the first match taken with the arrow and Enter.
+    b.type_into("#member_village_doctor", &village[0].name);
+    b.find("#member_village_doctor-options li.active", 5);
+    b.send_keys("#member_village_doctor", "\u{E007}");
+    assert_eq!(b.value("#member_village_doctor"), json!(village[0].name));
+    let chosen = b.value("input[name=member_village_doctor]");
+    assert!(
+        village
+            .iter()
+            .any(|s| json!(s.id.to_string()) == chosen && s.name == village[0].name),
+        "a village doctor of that name: {chosen}"
+    );
+    b.click("#leader_township_clinician");
+    b.screenshot(&shot("52-team-form-filled.png"));
+    b.click("#create-team");
+    b.wait_url("/teams/", 10);
+    assert!(!b.current_url().ends_with("/new"), "{}", b.current_url());
+    assert!(b.source().contains("茅台镇测试团队"));
+    b.screenshot(&shot("53-team-created.png"));
+}
+
+#[test]
+fn a_village_doctor_refers_by_typing_chest_pain_and_choosing_cardiology() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let resident = srv.first_resident_at(srv.places.village);
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    b.login(&srv.base, "village", "/referrals/new");
+    // The resident found by name and chosen.
+    b.type_into("#resident_id", &resident.name);
+    b.click(&format!(
+        "#resident_id-options li[data-value='{}']",
+        resident.id
+    ));
+    assert_eq!(b.value("#resident_id"), json!(resident.name));
+    // Specialty first: 心内科, then the hospitals that offer it.
+    let label = b.execute(
+        "return document.querySelector('#specialty option[value=cardiology]').textContent;",
+        json!([]),
+    );
+    assert_eq!(label, json!("心内科"));
+    assert_eq!(
+        count(&b, "#specialty option[value=anesthesiology]")
+            + count(&b, "#specialty option[value=sterile-supply]"),
+        0,
+        "no anaesthesia, no sterile supply"
+    );
+    b.execute(
+        "var s = document.getElementById('specialty'); s.value = 'cardiology'; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    let cardiology = format!("{}/{}", srv.places.lead, srv.places.cardiology);
+    assert_eq!(b.value("#to"), json!(cardiology));
+    assert_eq!(
+        count(
+            &b,
+            "#to option:not([hidden]):not([data-specialty=cardiology]):not([value=''])"
+        ),
+        0,
+        "only hospitals offering cardiology"
+    );
+    // The diagnosis as written, with the ICD-10 code suggested.
+    b.type_into("#icd10_code", "胸痛");
+    b.click("#icd10_code-options li[data-value='R07.4']:not([hidden])");
+    assert_eq!(b.value("input[name=icd10_code]"), json!("R07.4"));
+    b.type_into("#reason", "活动后胸痛 2 天");
+    b.screenshot(&shot("54-referral-by-specialty.png"));
+    b.click("#send-referral");
+    b.wait_url("/referrals/0", 10);
+    let id: uuid::Uuid = b
+        .current_url()
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let r = srv
+        .block(srv.state.store.get_referral(srv.state.community.id, id.into()))
+        .expect("referral");
+    assert_eq!(r.icd10_code, "R07.4");
+    assert_eq!(r.icd10_text, "胸痛");
+    assert_eq!(r.to_department_id, Some(srv.places.cardiology));
+    assert_eq!(r.resident_id, resident.id);
+    b.screenshot(&shot("55-referral-sent.png"));
+}
