@@ -403,16 +403,31 @@ mod tests {
     fn the_green_clock_stops_at_admission_or_when_the_case_ends() {
         // Admitted 80 minutes after contact against a 90-minute target: within, stopped.
         let c = green_clock(0.0, Some(80.0), Some(300.0), 1000.0, 90);
-        assert_eq!((c.elapsed_minutes, c.running, c.within_target), (80.0, false, Some(true)));
+        assert_eq!(
+            (c.elapsed_minutes, c.running, c.within_target),
+            (80.0, false, Some(true))
+        );
         // Admitted at 95: a breach, and it stays one.
-        assert_eq!(green_clock(0.0, Some(95.0), None, 1000.0, 90).within_target, Some(false));
+        assert_eq!(
+            green_clock(0.0, Some(95.0), None, 1000.0, 90).within_target,
+            Some(false)
+        );
         // Completed at 120 without an admission recorded: stopped there, no breach shown.
         let c = green_clock(0.0, None, Some(120.0), 1000.0, 90);
-        assert_eq!((c.elapsed_minutes, c.running, c.within_target), (120.0, false, None));
+        assert_eq!(
+            (c.elapsed_minutes, c.running, c.within_target),
+            (120.0, false, None)
+        );
         // Still open: runs to now, a breach once past target, nothing before.
         let c = green_clock(0.0, None, None, 60.0, 90);
-        assert_eq!((c.elapsed_minutes, c.running, c.within_target), (60.0, true, None));
-        assert_eq!(green_clock(0.0, None, None, 91.0, 90).within_target, Some(false));
+        assert_eq!(
+            (c.elapsed_minutes, c.running, c.within_target),
+            (60.0, true, None)
+        );
+        assert_eq!(
+            green_clock(0.0, None, None, 91.0, 90).within_target,
+            Some(false)
+        );
     }
 
     #[test]

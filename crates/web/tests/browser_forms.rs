@@ -1,6 +1,7 @@
 //! Browser tests of the UI kit's forms in headless Chromium (with `YIGONG_E2E=1`): a
 //! refused form keeps what was typed and names every problem at its field; the
-//! searchable pickers; the referral chosen by specialty with ICD-10 suggestions.
+//! searchable pickers; the referral chosen by specialty with ICD-10 suggestions; the
+//! green-channel clock that stops when the case ends.
 //! Screenshots land in `target/e2e/`.
 
 use serde_json::json;
@@ -220,11 +221,91 @@ fn a_village_doctor_refers_by_typing_chest_pain_and_choosing_cardiology() {
         .and_then(|s| s.parse().ok())
         .expect("id");
     let r = srv
-        .block(srv.state.store.get_referral(srv.state.community.id, id.into()))
+        .block(
+            srv.state
+                .store
+                .get_referral(srv.state.community.id, id.into()),
+        )
         .expect("referral");
     assert_eq!(r.icd10_code, "R07.4");
     assert_eq!(r.icd10_text, "胸痛");
     assert_eq!(r.to_department_id, Some(srv.places.cardiology));
     assert_eq!(r.resident_id, resident.id);
     b.screenshot(&shot("55-referral-sent.png"));
+}
+
+#[test]
+fn a_completed_emergency_referrals_clock_is_stopped() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let resident = srv.first_resident_at(srv.places.township);
+    let driver = webdriver::Driver::start();
+    let township = driver.session();
+    let cardiology = driver.session();
+    township.login(
+        &srv.base,
+        "township",
+        &format!(
+            "/referrals/new?resident_id={}&urgency=emergency",
+            resident.id
+        ),
+    );
+    township.execute(
+        "document.getElementById('pathway').value = 'chest_pain';\
+         var s = document.getElementById('specialty'); s.value = 'cardiology'; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    township.type_into("#icd10_code", "I21.9");
+    township.type_into("#reason", "胸痛 1 小时");
+    township.click("#send-referral");
+    township.wait_url("/referrals/0", 10);
+    let page = township.current_url();
+    // The township records the first ECG at the time it was taken, ten minutes ago.
+    let china = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let taken = time::OffsetDateTime::now_utc().to_offset(china) - time::Duration::minutes(10);
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let taken_text = taken.format(&f).expect("format");
+    township.execute(
+        "document.getElementById('milestone').value = 'first_ecg';\
+         document.getElementById('milestone-at').value = arguments[0];",
+        json!([taken_text]),
+    );
+    township.click("#record-milestone");
+    township.find("#timeline", 10);
+    assert_eq!(
+        count(&township, "#milestone option[value=first_ecg]"),
+        0,
+        "a step is offered once"
+    );
+    assert_eq!(count(&township, "#timeline tr.milestone-first_ecg"), 1);
+    let when = township.text("#timeline tr.milestone-first_ecg td:first-child");
+    assert_eq!(when, taken_text.replace('T', " "), "the time it happened");
+    let recorder = township.text("#timeline tr.milestone-first_ecg td.who");
+    assert!(!recorder.is_empty(), "who recorded it");
+    // Cardiology accepts, receives and completes the case.
+    cardiology.login(&srv.base, "specialist", &page.replace(&srv.base, ""));
+    for (action, status) in [
+        ("accept", "已接收"),
+        ("arrive", "已到院"),
+        ("complete", "已完成"),
+    ] {
+        cardiology.click(&format!("#action-{action}"));
+        cardiology.wait_text("#referral-status", status, 10);
+    }
+    let clock = cardiology.execute(
+        "return document.getElementById('green-channel').dataset.done;",
+        json!([]),
+    );
+    assert_eq!(clock, json!("true"), "the clock stopped");
+    let before = cardiology.text("#elapsed");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(cardiology.text("#elapsed"), before, "and does not tick");
+    assert_eq!(
+        cardiology.text("#green-verdict"),
+        "已结案，计时已停止（未记录入院）",
+        "no breach on a closed case"
+    );
+    cardiology.screenshot(&shot("56-green-channel-stopped.png"));
 }

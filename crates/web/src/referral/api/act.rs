@@ -155,6 +155,18 @@ pub async fn record_milestone(
     if r.pathway.is_none() {
         return Err(FieldError::new("milestone", "pathway_required").into());
     }
+    // A step happens once: the first record of it stands.
+    let events = state.store.referral_events(state.community.id, id).await?;
+    if events
+        .iter()
+        .any(|e| e.milestone.as_deref() == Some(m.as_str()))
+    {
+        return Err(ApiError::field(
+            StatusCode::CONFLICT,
+            "milestone",
+            "milestone_recorded",
+        ));
+    }
     // Each side records what it saw: the clinic before the patient left, the hospital
     // from the referral's arrival on.
     let side = m

@@ -420,8 +420,14 @@ pub struct GreenChannel {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>)]
     pub admitted_at: Option<OffsetDateTime>,
-    /// Minutes so far, or to admission once admitted.
+    /// When the clock stopped: at admission, or when the case ended without one.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub stopped_at: Option<OffsetDateTime>,
+    /// Minutes so far, or to where the clock stopped.
     pub elapsed_minutes: f64,
+    /// Admitted after the target, or still open past it; never on a case closed
+    /// without an admission.
     pub breached: bool,
 }
 
@@ -451,16 +457,37 @@ pub async fn green_channel(
         .or(at(Milestone::ReferralSent))
         .unwrap_or(r.created_at);
     let admitted = at(Milestone::Admitted);
-    let end = admitted.unwrap_or_else(OffsetDateTime::now_utc);
-    let elapsed = (end - started).as_seconds_f64() / 60.0;
+    let ended = events
+        .iter()
+        .filter(|e| {
+            e.status_to
+                .as_deref()
+                .and_then(Status::parse)
+                .is_some_and(Status::is_terminal)
+        })
+        .map(|e| e.at)
+        .next();
     let target = target_minutes(state, pathway).await?;
+    let minutes = |t: OffsetDateTime| (t - started).as_seconds_f64() / 60.0;
+    let clock = rules::green_clock(
+        0.0,
+        admitted.map(minutes),
+        ended.map(minutes),
+        minutes(OffsetDateTime::now_utc()),
+        target,
+    );
     Ok(Some(GreenChannel {
         pathway: pathway.as_str().into(),
         target_minutes: target,
         started_at: started,
         admitted_at: admitted,
-        elapsed_minutes: (elapsed * 10.0).round() / 10.0,
-        breached: !rules::green_channel_result(elapsed, target),
+        stopped_at: if clock.running {
+            None
+        } else {
+            admitted.or(ended)
+        },
+        elapsed_minutes: (clock.elapsed_minutes * 10.0).round() / 10.0,
+        breached: clock.within_target == Some(false),
     }))
 }
 

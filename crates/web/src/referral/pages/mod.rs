@@ -143,6 +143,7 @@ struct GreenView {
     percent: i64,
     breached: bool,
     done: bool,
+    admitted: bool,
 }
 
 struct ActionView {
@@ -161,7 +162,8 @@ struct DetailPage {
     urgency_label: String,
     outcome_label: Option<String>,
     green: Option<GreenView>,
-    timeline: Vec<(String, String, String)>,
+    /// (when, what, who recorded it, detail, row class)
+    timeline: Vec<(String, String, String, String, String)>,
     actions: Vec<ActionView>,
     outcomes: Vec<(&'static str, String)>,
     milestones: Vec<(&'static str, String)>,
@@ -201,6 +203,18 @@ async fn detail_page(
     let lang = user.lang;
     let d = api::detail_of(state, user, id).await.ui(lang)?;
     let r = d.referral;
+    let accounts = state
+        .store
+        .list_accounts(state.community.id)
+        .await
+        .ui(lang)?;
+    let who = |id: Option<Uuid>| {
+        accounts
+            .iter()
+            .find(|a| Some(a.id) == id)
+            .map(|a| a.display_name.clone())
+            .unwrap_or_default()
+    };
     let timeline = d
         .events
         .iter()
@@ -214,7 +228,18 @@ async fn detail_page(
                 ),
                 _ => String::new(),
             };
-            (local(e.at), what, e.detail.clone())
+            let class = match (&e.status_to, &e.milestone) {
+                (Some(s), _) => format!("status-{s}"),
+                (_, Some(m)) => format!("milestone-{m}"),
+                _ => String::new(),
+            };
+            (
+                local(e.at),
+                what,
+                who(e.account_id),
+                e.detail.clone(),
+                class,
+            )
         })
         .collect();
     let green = d.green_channel.map(|g| GreenView {
@@ -225,7 +250,8 @@ async fn detail_page(
         percent: ((g.elapsed_minutes / g.target_minutes.max(1) as f64) * 100.0).clamp(0.0, 100.0)
             as i64,
         breached: g.breached,
-        done: g.admitted_at.is_some(),
+        done: g.stopped_at.is_some(),
+        admitted: g.admitted_at.is_some(),
     });
     let outcomes: &[Outcome] = match r.direction {
         Direction::Up => &[
@@ -242,6 +268,18 @@ async fn detail_page(
             Milestone::Admitted,
         ]
         .iter()
+        // Each step is offered to the side that sees it, until it is recorded, once.
+        .filter(|m| {
+            let side = m
+                .side()
+                .institution(r.from_institution_id, r.to_institution_id);
+            acts_for(user.role, user.institution_id, &user.scope, side)
+        })
+        .filter(|m| {
+            !d.events
+                .iter()
+                .any(|e| e.milestone.as_deref() == Some(m.as_str()))
+        })
         .map(|m| (m.as_str(), label(lang, "milestone", m.as_str())))
         .collect()
     } else {
@@ -287,6 +325,9 @@ struct ActionForm {
     appointment_at: String,
     #[serde(default)]
     milestone: String,
+    /// When the step happened (`datetime-local`, China time); empty is now.
+    #[serde(default)]
+    at: String,
 }
 
 /// `datetime-local` (China time) as RFC 3339.
@@ -324,16 +365,17 @@ async fn milestone(
     Path(id): Path<ReferralId>,
     Form(f): Form<ActionForm>,
 ) -> UiResult<Response> {
-    api::record_milestone(
-        &state,
-        &user,
-        id,
-        &MilestoneBody {
-            milestone: f.milestone,
-            at: None,
-        },
-    )
-    .await
-    .ui(user.lang)?;
-    Ok(see_other(&format!("/referrals/{id}")))
+    let body = MilestoneBody {
+        milestone: f.milestone,
+        at: local_input(&f.at),
+    };
+    match api::record_milestone(&state, &user, id, &body).await {
+        Ok(()) => Ok(see_other(&format!("/referrals/{id}"))),
+        Err(e)
+            if e.status == StatusCode::CONFLICT || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
+        {
+            detail_page(&state, &user, id, Some(e)).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
 }
