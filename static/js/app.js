@@ -237,6 +237,15 @@
     });
   }
 
+  // Confirmation before anything that ends or deactivates: <form data-confirm="…">.
+  function confirmations() {
+    document.querySelectorAll('form[data-confirm]').forEach(function (f) {
+      f.addEventListener('submit', function (e) {
+        if (!window.confirm(f.dataset.confirm)) e.preventDefault();
+      });
+    });
+  }
+
   function start() {
     live();
     ecgBadge();
@@ -246,6 +255,7 @@
     ecgUpload();
     pickers();
     destinations();
+    confirmations();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

@@ -229,7 +229,10 @@ impl Session {
 
     /// Signs in as a demo account (password `demo1234`) and lands on `next`.
     pub fn login(&self, base: &str, user: &str, next: &str) {
-        let encoded = next.replace('%', "%25").replace('&', "%26").replace('?', "%3F");
+        let encoded = next
+            .replace('%', "%25")
+            .replace('&', "%26")
+            .replace('?', "%3F");
         self.goto(&format!("{base}/login?next={encoded}"));
         self.type_into("#username", user);
         self.type_into("#password", "demo1234");

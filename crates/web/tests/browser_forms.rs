@@ -309,3 +309,67 @@ fn a_completed_emergency_referrals_clock_is_stopped() {
     );
     cardiology.screenshot(&shot("56-green-channel-stopped.png"));
 }
+
+#[test]
+fn the_admin_creates_an_account_and_the_new_user_logs_in() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(300);
+    let village = srv
+        .block(
+            srv.state
+                .store
+                .get_institution(srv.state.community.id, srv.places.village),
+        )
+        .expect("village");
+    let driver = webdriver::Driver::start();
+    let admin = driver.session();
+    admin.login(&srv.base, "admin", "/accounts");
+    let fill = |username: &str, password: &str| {
+        admin.type_into("#new-username", username);
+        admin.type_into("#new-display_name", "王芳");
+        admin.type_into("#new-password", password);
+        admin.execute(
+            "document.getElementById('new-role').value = 'village_doctor';",
+            json!([]),
+        );
+    };
+    // A username with a space is refused at its field; what was typed stays.
+    fill("wang fang", "cunyi-2026");
+    admin.type_into("#institution_id", &village.name);
+    admin.click(&format!(
+        "#institution_id-options li[data-value='{}']",
+        village.id
+    ));
+    admin.click("#create-account");
+    admin.find("#error-username", 10);
+    assert_eq!(admin.value("#new-display_name"), json!("王芳"));
+    assert_eq!(admin.value("#new-role"), json!("village_doctor"));
+    assert_eq!(admin.value("#institution_id"), json!(village.name));
+    assert_eq!(
+        admin.value("#new-password"),
+        json!(""),
+        "a password is never sent back"
+    );
+    admin.screenshot(&shot("57-account-refused.png"));
+    // Corrected, it is created and listed.
+    fill("wangfang", "cunyi-2026");
+    admin.click("#create-account");
+    admin.wait_url("done=created", 10);
+    assert!(admin.text("#notice").contains("wangfang"));
+    admin.find("tr.account-row[data-username='wangfang']", 5);
+    admin.screenshot(&shot("58-account-created.png"));
+    // The new village doctor signs in and sees their own home.
+    let user = driver.session();
+    user.goto(&format!("{}/login", srv.base));
+    user.type_into("#username", "wangfang");
+    user.type_into("#password", "cunyi-2026");
+    user.click("#login");
+    user.find("#todo", 10);
+    assert!(
+        user.source().contains("王芳"),
+        "signed in as the new account"
+    );
+    user.screenshot(&shot("59-new-user-home.png"));
+}

@@ -394,3 +394,56 @@ async fn ecg_pages_render_for_who_may_see_them() {
         }
     }
 }
+
+#[tokio::test]
+async fn accounts_are_managed_in_the_ui_by_administrators_only() {
+    for app in apps(300).await {
+        let l = &app.label;
+        // Others may neither open the page nor create an account through it.
+        let (village, village_csrf) = app.ui_session("village").await;
+        assert_eq!(
+            app.page("/accounts", &village).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let body = format!(
+            "_csrf={village_csrf}&username=sneaky&display_name=x&password=12345678&role=admin&institution_id={}",
+            app.places.lead
+        );
+        let r = app.post_form("/accounts", &village, &body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        // The administrator creates one: a notice names it, the list holds it, the audit
+        // records it, and the new account signs in.
+        let (admin, csrf) = app.ui_session("admin").await;
+        let body = format!(
+            "_csrf={csrf}&username=lihua&display_name=%E6%9D%8E%E5%8D%8E&password=cunyi-2026&role=village_doctor&institution_id={}",
+            app.places.village
+        );
+        let (reply, to) = app.submit("/accounts", &admin, &body).await;
+        let to = to.unwrap_or_else(|| panic!("{l}: {} {}", reply.status, reply.text()));
+        assert!(
+            to.starts_with("/accounts?done=created&who=lihua"),
+            "{l}: {to}"
+        );
+        let (_, html) = app.page(&to, &admin).await;
+        assert!(html.contains("已创建账号 lihua"), "{l}");
+        assert!(html.contains("data-username=\"lihua\""), "{l}");
+        let created: Vec<_> = app
+            .audit_by("admin")
+            .await
+            .into_iter()
+            .filter(|e| e.0 == "account.create")
+            .collect();
+        assert_eq!(created.len(), 1, "{l}");
+        assert_eq!(created[0].4, "lihua", "{l}");
+        let signed_in = app.login_form("username=lihua&password=cunyi-2026").await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(signed_in.headers.contains_key("set-cookie"), "{l}");
+        // The same username again: refused at its field, the form kept, no password back.
+        let r = app.post_form("/accounts", &admin, &body).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        let html = r.text();
+        assert!(html.contains("value=\"lihua\""), "{l}");
+        assert!(!html.contains("cunyi-2026"), "{l}");
+    }
+}

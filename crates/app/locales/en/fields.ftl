@@ -67,3 +67,4 @@ field-view = View
 field-villages = Villages
 field-visit_on = Visit date
 field-weight_kg = Weight
+field-display_name = Name

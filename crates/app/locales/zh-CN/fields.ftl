@@ -67,3 +67,4 @@ field-view = 视图
 field-villages = 服务村
 field-visit_on = 随访日期
 field-weight_kg = 体重
+field-display_name = 姓名

@@ -1,4 +1,5 @@
-//! Administration's home card: refusals written to the audit log in the last week.
+//! Administration's home cards: refusals written to the audit log in the last week, and
+//! the accounts in use.
 
 use crate::http::auth::CurrentUser;
 use crate::state::AppState;
@@ -22,11 +23,22 @@ pub fn cards<'a>(state: &'a AppState, user: &'a CurrentUser) -> CardsFuture<'a> 
             .list_audit(state.community.id, &q, PageRequest::new(Some(1), Some(1)))
             .await?
             .total;
-        Ok(vec![Card::count(
+        let mut cards = vec![Card::count(
             "home.todo.audit_refusals",
             denied,
             "/audit?outcome=denied&days=7",
             Tone::Due,
-        )])
+        )];
+        if user.role.manages_accounts() {
+            let accounts = state.store.list_accounts(state.community.id).await?;
+            let active = accounts.iter().filter(|a| a.active).count() as i64;
+            cards.push(Card::count(
+                "home.todo.accounts",
+                active,
+                "/accounts",
+                Tone::Plain,
+            ));
+        }
+        Ok(cards)
     })
 }

@@ -98,6 +98,7 @@ pub struct UserCtx {
     pub sees_residents: bool,
     pub imports: bool,
     pub audit: bool,
+    pub accounts: bool,
     pub referrals: bool,
     pub ecg: bool,
     /// The ECG link carries a live badge of critical reports to acknowledge.
@@ -136,6 +137,7 @@ impl Chrome {
                 sees_residents: u.scope != yigong_domain::access::ResidentScope::None,
                 imports: u.role.edits_registry(),
                 audit: u.role.reads_audit(),
+                accounts: u.role.manages_accounts(),
                 referrals: u.referrals != yigong_domain::access::ReferralScope::None,
                 ecg: u.ecg != yigong_domain::ecg::EcgScope::None,
                 ecg_alerts: matches!(

@@ -31,7 +31,7 @@ pub async fn list(
     Ok(Json(state.store.list_accounts(state.community.id).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AccountBody {
     pub username: String,
     pub display_name: String,
@@ -47,6 +47,19 @@ pub async fn create(
     user: CurrentUser,
     AppJson(body): AppJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let id = create_for(&state, &user, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
+    ))
+}
+
+/// Validates and creates an account, audited; its id.
+pub async fn create_for(
+    state: &AppState,
+    user: &CurrentUser,
+    body: &AccountBody,
+) -> ApiResult<Uuid> {
     user.require(user.role.manages_accounts())?;
     let input = yigong_app::accounts::AccountInput {
         username: &body.username,
@@ -57,7 +70,7 @@ pub async fn create(
     };
     let id = yigong_app::accounts::create(&state.store, state.community.id, &input).await?;
     user.audit(
-        &state,
+        state,
         "account.create",
         "account",
         Some(id),
@@ -65,13 +78,10 @@ pub async fn create(
         body.username.trim(),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "id": id, "username": body.username.trim() })),
-    ))
+    Ok(id)
 }
 
-async fn set_active(
+pub async fn set_active(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
@@ -141,16 +151,26 @@ pub async fn reset_password(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
+    set_password_for(&state, &user, id, &body.password).await
+}
+
+/// Sets a new password for an account, audited, and ends its sessions.
+pub async fn set_password_for(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    password: &str,
+) -> ApiResult<StatusCode> {
     user.require_audited(
-        &state,
+        state,
         user.role.manages_accounts(),
         "account.password",
         "account",
         Some(id),
     )
     .await?;
-    yigong_app::accounts::check_password(&body.password)?;
-    let password = body.password.clone();
+    yigong_app::accounts::check_password(password)?;
+    let password = password.to_string();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|_| ApiError::internal())?
@@ -159,8 +179,8 @@ pub async fn reset_password(
         .store
         .set_password(state.community.id, id, &hash)
         .await?;
-    crate::http::auth::end_account_sessions(&state, id).await?;
-    user.audit(&state, "account.password", "account", Some(id), true, "")
+    crate::http::auth::end_account_sessions(state, id).await?;
+    user.audit(state, "account.password", "account", Some(id), true, "")
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,4 @@
-//! Administration pages: file import with its report, and the audit log.
+//! Administration pages: accounts, file import with its report, and the audit log.
 
 use crate::admin::api::audit::{self as audit_api, AuditParams};
 use crate::http::error::ApiError;
@@ -13,8 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use yigong_app::import::{ImportKind, ImportSummary, MAX_BYTES};
 
+mod accounts;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(accounts::router())
         .route(
             "/import",
             get(import_page)

@@ -4,6 +4,8 @@
 //! when the next visit is due. The thresholds are data ([`STANDARD`]); the functions
 //! only apply them.
 
+pub mod calls;
+
 /// The diseases under register management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Disease {
