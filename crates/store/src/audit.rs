@@ -97,6 +97,8 @@ pub struct AuditQuery {
     pub username: Option<String>,
     pub entity_id: Option<Uuid>,
     pub outcome: Option<String>,
+    /// One action code (`resident.read`, …).
+    pub action: Option<String>,
     /// Only events at or after this instant.
     pub since: Option<OffsetDateTime>,
 }
@@ -119,6 +121,9 @@ where
     }
     if let Some(o) = q.outcome.as_deref().filter(|o| !o.is_empty()) {
         qb.push(" AND outcome = ").push_bind(o.to_string());
+    }
+    if let Some(a) = q.action.as_deref().filter(|a| !a.is_empty()) {
+        qb.push(" AND action = ").push_bind(a.to_string());
     }
 }
 

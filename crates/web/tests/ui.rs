@@ -447,3 +447,79 @@ async fn accounts_are_managed_in_the_ui_by_administrators_only() {
         assert!(!html.contains("cunyi-2026"), "{l}");
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_reads_as_words_links_the_resident_and_exports_what_it_shows() {
+    for app in apps(2000).await {
+        let l = &app.label;
+        // The village doctor opens a record; the administrator reads that in the log.
+        let resident = app.resident_at(app.places.village).await;
+        let village = app.ui_cookie("village").await;
+        let (status, _) = app
+            .page(&format!("/residents/{}", resident.id), &village)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let admin = app.ui_cookie("admin").await;
+        let (status, html) = app
+            .page(
+                "/audit?username=village&action=resident.read&days=1",
+                &admin,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            html.contains("<td>查看居民档案</td>"),
+            "{l}: the action by name"
+        );
+        assert!(
+            html.contains(&format!(
+                "居民 <a href=\"/residents/{}\">{}</a>",
+                resident.id, resident.name
+            )),
+            "{l}: the resident named and linked"
+        );
+        assert!(!html.contains("resident.read</td>"), "{l}: no raw code");
+        let shown = html.matches("<tr><td>").count();
+        assert!(shown >= 1, "{l}");
+        // The export holds the rows the filters select, and says so in its name.
+        let reply = app
+            .page_reply(
+                "/audit/export?username=village&action=resident.read&days=1",
+                &admin,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let disposition = reply.headers["content-disposition"]
+            .to_str()
+            .expect("ascii");
+        for part in ["审计日志_查看居民档案_", "_village.xlsx"] {
+            assert!(
+                disposition.contains(&common::encode(part)),
+                "{l}: {disposition}"
+            );
+        }
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        assert_eq!(table.headers[..3], ["时间", "用户", "操作"], "{l}");
+        assert_eq!(table.rows.len(), shown, "{l}: exactly what the page shows");
+        for (_, row) in &table.rows {
+            assert_eq!(
+                (row[1].as_str(), row[2].as_str()),
+                ("village", "查看居民档案"),
+                "{l}"
+            );
+        }
+        assert!(
+            table
+                .rows
+                .iter()
+                .any(|(_, r)| r[3] == format!("居民 {}", resident.name)),
+            "{l}"
+        );
+        // Others may not read or export it.
+        assert_eq!(
+            app.page("/audit/export", &village).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}

@@ -141,6 +141,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh-CN/fhir.ftl"),
         include_str!("../../locales/en/fhir.ftl"),
     ),
+    (
+        "admin",
+        include_str!("../../locales/zh-CN/admin.ftl"),
+        include_str!("../../locales/en/admin.ftl"),
+    ),
 ];
 
 /// One locale's messages: the Fluent bundle, and every message without variables
@@ -200,6 +205,18 @@ fn load(lang: Lang, sources: impl Iterator<Item = &'static str>) -> Catalogue {
     Catalogue { bundle, texts }
 }
 
+/// The keys under `prefix`, without it (`audit.action.` → `resident.read`, …), sorted.
+pub fn keys_under(prefix: &str) -> Vec<String> {
+    let mut keys: Vec<String> = catalogue(Lang::Zh)
+        .texts
+        .keys()
+        .filter_map(|k| k.strip_prefix(prefix))
+        .map(str::to_string)
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// The (Chinese, English) texts of `key`.
 pub fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     Some((
@@ -211,6 +228,76 @@ pub fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text of every Rust source under `dir`.
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).expect("source"));
+            }
+        }
+    }
+
+    /// Every action the audit log records reads as words: each dotted code in the web
+    /// sources that names a record (`resident.read`, …) and is not a message id itself,
+    /// and the actions whose codes are built (`referral.<action>`, `ecg.<action>`,
+    /// `<kind>.import`).
+    #[test]
+    fn every_audit_action_has_a_label() {
+        const RECORDS: [&str; 10] = [
+            "account",
+            "chronic",
+            "department",
+            "ecg",
+            "family",
+            "institution",
+            "referral",
+            "resident",
+            "staff",
+            "screening",
+        ];
+        let mut texts = vec![];
+        let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
+        sources(&web, &mut texts);
+        let mut codes: Vec<String> = vec!["login".into(), "request.refused".into()];
+        for text in &texts {
+            for literal in text.split('"').skip(1).step_by(2) {
+                let dotted = literal.contains('.')
+                    && literal
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_');
+                let first = literal.split('.').next().unwrap_or("");
+                // A message id, or the prefix of a family of them, is not an action.
+                let message =
+                    lookup(literal).is_some() || !keys_under(&format!("{literal}.")).is_empty();
+                if dotted && RECORDS.contains(&first) && !message {
+                    codes.push(literal.to_string());
+                }
+            }
+        }
+        let built = yigong_domain::referral::Action::ALL
+            .iter()
+            .map(|a| format!("referral.{}", a.as_str()))
+            .chain(
+                yigong_domain::ecg::Action::ALL
+                    .iter()
+                    .map(|a| format!("ecg.{}", a.as_str())),
+            )
+            .chain(["residents.import".to_string(), "staff.import".to_string()]);
+        codes.extend(built);
+        assert!(codes.len() > 40, "only {} codes found", codes.len());
+        let missing: Vec<&String> = codes
+            .iter()
+            .filter(|c| lookup(&format!("audit.action.{c}")).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "audit actions without a label: {missing:?}"
+        );
+    }
 
     /// Every message file parses, and each context's two files define the same messages,
     /// no message in two contexts.
@@ -288,16 +375,6 @@ mod tests {
     /// message.
     #[test]
     fn every_field_and_error_code_in_the_sources_has_a_label() {
-        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).expect("source folder") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    sources(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(std::fs::read_to_string(&path).expect("source"));
-                }
-            }
-        }
         /// The string literal (if any) at argument `arg` of each `call(`.
         fn literals<'a>(text: &'a str, call: &str, arg: usize) -> Vec<&'a str> {
             text.match_indices(call)

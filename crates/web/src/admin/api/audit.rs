@@ -23,6 +23,8 @@ pub struct AuditParams {
     pub entity_id: Option<Uuid>,
     /// `allowed` or `denied`
     pub outcome: Option<String>,
+    /// One action code (`resident.read`, …).
+    pub action: Option<String>,
     /// Only the last this many days.
     pub days: Option<i64>,
     pub page: Option<i64>,
@@ -39,6 +41,7 @@ pub async fn search(
         username: p.username.clone(),
         entity_id: p.entity_id,
         outcome: p.outcome.clone(),
+        action: p.action.clone(),
         since: p
             .days
             .map(|d| time::OffsetDateTime::now_utc() - time::Duration::days(d.clamp(1, 3660))),

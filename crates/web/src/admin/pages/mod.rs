@@ -1,19 +1,19 @@
 //! Administration pages: accounts, file import with its report, and the audit log.
 
-use crate::admin::api::audit::{self as audit_api, AuditParams};
 use crate::http::error::ApiError;
 use crate::registry::api::imports::import_file;
 use crate::state::AppState;
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use yigong_app::import::{ImportKind, ImportSummary, MAX_BYTES};
 
 mod accounts;
+mod audit;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
                 .post(upload)
                 .layer(DefaultBodyLimit::max(MAX_BYTES)),
         )
-        .route("/audit", get(audit))
+        .merge(audit::router())
 }
 
 #[derive(Template)]
@@ -92,66 +92,4 @@ async fn upload(
         error,
     };
     Ok((status, render(&page)).into_response())
-}
-
-struct AuditRow {
-    at: String,
-    username: String,
-    action: String,
-    entity: String,
-    entity_id: String,
-    denied: bool,
-    ip: String,
-    detail: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/audit.html")]
-struct AuditPage {
-    chrome: Chrome,
-    username: String,
-    outcome: String,
-    rows: Vec<AuditRow>,
-    pager: Pager,
-}
-
-async fn audit(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<AuditParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let page = audit_api::search(&state, &user, &p).await.ui(lang)?;
-    let username = p.username.clone().unwrap_or_default();
-    let outcome = p.outcome.clone().unwrap_or_default();
-    let pager = Pager::new(
-        lang,
-        "/audit",
-        &[("username", &username), ("outcome", &outcome)],
-        (page.page, page.per_page, page.total),
-    );
-    let offset = yigong_domain::clock::CHINA;
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    let rows = page
-        .items
-        .into_iter()
-        .map(|e| AuditRow {
-            at: e.at.to_offset(offset).format(&fmt).unwrap_or_default(),
-            username: e.username,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-            denied: e.outcome == "denied",
-            ip: e.ip,
-            detail: e.detail,
-        })
-        .collect();
-    let view = AuditPage {
-        chrome: Chrome::for_user(&user, "audit"),
-        username,
-        outcome,
-        rows,
-        pager,
-    };
-    Ok(render(&view).into_response())
 }

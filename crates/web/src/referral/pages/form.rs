@@ -114,7 +114,8 @@ async fn destinations(
                     .filter(|d| d.active && yigong_domain::referral::receives_referrals(&d.code))
                 {
                     if !specialties.iter().any(|s| s.0 == d.code) {
-                        let named = lang.t(&format!("specialty.{}", d.code));
+                        // Message ids spell a code's hyphens as dots.
+                        let named = lang.t(&format!("specialty.{}", d.code.replace('-', ".")));
                         let label = if named == "?" { &d.name } else { named };
                         specialties.push((d.code.clone(), label.to_string()));
                     }
