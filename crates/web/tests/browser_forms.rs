@@ -97,6 +97,26 @@ fn a_visit_with_three_wrong_fields_keeps_every_value_and_names_each_problem() {
         (saved[0].glucose, saved[0].weight_kg),
         (Some(6.1), Some(62.5))
     );
+
+    // Deactivating the record asks first: declined, nothing changes; confirmed, it does.
+    let active = || {
+        srv.block(
+            srv.state
+                .store
+                .get_resident(srv.state.community.id, resident.id),
+        )
+        .expect("resident")
+        .active
+    };
+    b.goto(&format!("{}/residents/{}", srv.base, resident.id));
+    b.execute("window.confirm = function () { return false; };", json!([]));
+    b.click("#resident-active");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(active(), "declined: still active");
+    b.execute("window.confirm = function () { return true; };", json!([]));
+    b.click("#resident-active");
+    b.wait_text("#resident-active", "启用", 10);
+    assert!(!active(), "confirmed: deactivated");
 }
 
 #[test]

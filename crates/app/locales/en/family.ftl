@@ -69,3 +69,4 @@ family-teams = Family-doctor teams
 family-term = Term
 family-township = Township health centre
 family-transfer = Transfer
+family-confirm_end = The resident will no longer be served under this contract. End it?

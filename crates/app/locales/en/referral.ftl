@@ -80,3 +80,4 @@ specialty-child-health = Child health
 specialty-women-health = Women's health
 referral-clock_stopped = Case closed; the clock stopped (no admission recorded)
 referral-milestone_at = When it happened (empty: now)
+referral-confirm_end = This ends the referral. Go on?

@@ -55,3 +55,4 @@ title-village_doctor = Village doctor
 import-rejects_line = Line
 import-rejects_reason = Reason
 import-duplicate_in_file = ID number repeats line { $line }
+residents-confirm_deactivate = The record leaves the lists and follow-ups (it can be reactivated). Deactivate it?

@@ -69,3 +69,4 @@ family-teams = 家庭医生团队
 family-term = 服务期
 family-township = 所属乡镇卫生院
 family-transfer = 转签
+family-confirm_end = 解约后该居民不再由本团队签约服务，确定解约吗？

@@ -80,3 +80,4 @@ specialty-child-health = 儿童保健科
 specialty-women-health = 妇女保健科
 referral-clock_stopped = 已结案，计时已停止（未记录入院）
 referral-milestone_at = 发生时间（不填为现在）
+referral-confirm_end = 此操作将结束这份转诊，确定吗？
