@@ -147,20 +147,23 @@ async fn a_contract_is_signed_renewed_transferred_and_ended() {
                 &[first],
                 &yigong_domain::access::ResidentScope::All,
                 term.end,
+                yigong_store::PageRequest::new(None, None),
             )
             .await
             .expect("due");
-        assert_eq!(due.len(), 1, "{}", app.label);
+        assert_eq!((due.items.len(), due.total), (1, 1), "{}", app.label);
         assert!(
             store
                 .contracts_due(
                     c,
                     &[first],
                     &yigong_domain::access::ResidentScope::All,
-                    term.start
+                    term.start,
+                    yigong_store::PageRequest::new(None, None),
                 )
                 .await
                 .expect("due")
+                .items
                 .is_empty()
         );
     }
@@ -506,5 +509,47 @@ async fn the_office_forms_a_team_on_the_page_and_a_missing_role_is_named() {
             StatusCode::FORBIDDEN,
             "{l}"
         );
+    }
+}
+
+/// The renewal list is paged by 50 and holds only the residents the user reaches.
+#[tokio::test]
+async fn the_renewal_list_is_paged_and_scoped_to_the_users_residents() {
+    for app in apps(4000).await {
+        let l = &app.label;
+        let (store, c) = (&app.state.store, app.state.community.id);
+        yigong_demo::seed::family::add_history(store, c, 7, today())
+            .await
+            .expect("history");
+        let manager = app.ui_cookie("manager").await;
+        let (status, html) = app.page("/contracts", &manager).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(html.contains("<title>"), "{l}");
+        let first = html.matches("class=\"renewal-row\"").count();
+        let api = app
+            .get(
+                "/api/v1/contracts/due?per_page=200",
+                &app.login("manager").await,
+            )
+            .await
+            .json();
+        let all = api.as_array().expect("due").len();
+        assert!(all > 50, "{l}: {all} due, enough for two pages");
+        assert_eq!(first, 50, "{l}");
+        let (_, second) = app.page("/contracts?page=2", &manager).await;
+        let rows = second.matches("class=\"renewal-row\"").count();
+        assert_eq!(rows, (all - 50).min(50), "{l}");
+        // The village doctor's list: only residents of the own village.
+        let village = app.ui_cookie("village").await;
+        let (_, html) = app.page("/contracts", &village).await;
+        for id in html
+            .split("href=\"/residents/")
+            .skip(1)
+            .filter_map(|s| s.split('#').next())
+        {
+            let id: uuid::Uuid = id.parse().expect("id");
+            let r = store.get_resident(c, id).await.expect("resident");
+            assert_eq!(r.institution_id, app.places.village, "{l}");
+        }
     }
 }

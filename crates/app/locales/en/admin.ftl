@@ -91,3 +91,4 @@ action-export = Export to Excel
 audit-entity-chronic_follow_up = Follow-up
 audit-open = Open
 audit-action-resident-duplicate_id = Duplicate check by ID number
+audit-action-contract-due = Contracts due for renewal viewed

@@ -17,24 +17,33 @@ use yigong_store::PageRequest;
 pub struct DueQuery {
     /// Days ahead (default 30, the renewal window).
     pub within: Option<i64>,
+    pub page: Option<i64>,
+    /// Up to 200 (default 200).
+    pub per_page: Option<i64>,
 }
 
 /// Contracts of the user's teams that end within the window (or have ended unrenewed).
-#[utoipa::path(get, path = "/contracts/due", params(("within" = Option<i64>, Query, description = "Days ahead, default 30")),
+#[utoipa::path(get, path = "/contracts/due", params(("within" = Option<i64>, Query, description = "Days ahead, default 30"),
+        ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "Up to 200")),
     responses((status = 200, description = "Contracts of the user's teams due for renewal")))]
 pub async fn contracts_due(
     State(state): State<AppState>,
     user: CurrentUser,
     AppQuery(q): AppQuery<DueQuery>,
 ) -> ApiResult<Json<Vec<yigong_store::family::Contract>>> {
-    Ok(Json(due_for(&state, &user, q.within).await?))
+    let page = PageRequest::new(
+        q.page,
+        Some(q.per_page.unwrap_or(PageRequest::MAX_PER_PAGE)),
+    );
+    Ok(Json(due_for(&state, &user, q.within, page).await?.items))
 }
 
 pub async fn due_for(
     state: &AppState,
     user: &CurrentUser,
     within: Option<i64>,
-) -> ApiResult<Vec<yigong_store::family::Contract>> {
+    page: PageRequest,
+) -> ApiResult<yigong_store::Page<yigong_store::family::Contract>> {
     let all = ListQuery {
         page: None,
         per_page: Some(PageRequest::MAX_PER_PAGE),
@@ -51,7 +60,7 @@ pub async fn due_for(
     let by = crate::chronic::api::today() + Duration::days(window);
     let due = state
         .store
-        .contracts_due(state.community.id, &ids, &user.scope, by)
+        .contracts_due(state.community.id, &ids, &user.scope, by, page)
         .await?;
     user.audit(
         state,
@@ -59,7 +68,7 @@ pub async fn due_for(
         "resident",
         None,
         true,
-        &format!("results={}", due.len()),
+        &format!("results={}", due.items.len()),
     )
     .await?;
     Ok(due)

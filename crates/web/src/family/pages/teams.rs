@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use uuid::Uuid;
+use yigong_store::PageRequest;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -115,14 +116,27 @@ struct GroupRow {
 struct ContractsPage {
     chrome: Chrome,
     due: Vec<(yigong_store::family::Contract, String)>,
+    pager: Pager,
     total: RateRow,
     rates: Vec<RateRow>,
     groups: Vec<GroupRow>,
 }
 
-async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+struct ContractsParams {
+    page: Option<i64>,
+}
+
+async fn contracts(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ContractsParams>,
+) -> UiResult<Response> {
     let lang = user.lang;
-    let due = api::due_for(&state, &user, None).await.ui(lang)?;
+    let due = api::due_for(&state, &user, None, PageRequest::new(p.page, Some(50)))
+        .await
+        .ui(lang)?;
+    let pager = Pager::new(lang, "/contracts", &[], (due.page, due.per_page, due.total));
     let rates = api::rates_for(&state, &user).await.ui(lang)?;
     let groups = api::groups_for(&state, &user)
         .await
@@ -162,7 +176,9 @@ async fn contracts(State(state): State<AppState>, UiUser(user): UiUser) -> UiRes
     });
     let page = ContractsPage {
         chrome: Chrome::for_user(&user, "contracts"),
+        pager,
         due: due
+            .items
             .into_iter()
             .map(|c| {
                 let groups = lang.labels("family.group", &c.key_groups);
