@@ -194,20 +194,13 @@ fn possible_actions(user: &CurrentUser, r: &Referral) -> Vec<ActionView> {
         .collect()
 }
 
-async fn detail_page(
+/// The referral's history, each step once: when, what, who recorded it, and detail.
+async fn timeline(
     state: &AppState,
-    user: &CurrentUser,
-    id: ReferralId,
-    error: Option<ApiError>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let d = api::detail_of(state, user, id).await.ui(lang)?;
-    let r = d.referral;
-    let accounts = state
-        .store
-        .list_accounts(state.community.id)
-        .await
-        .ui(lang)?;
+    lang: Lang,
+    events: &[yigong_store::referrals::ReferralEvent],
+) -> Result<Vec<(String, String, String, String, String)>, ApiError> {
+    let accounts = state.store.list_accounts(state.community.id).await?;
     let who = |id: Option<Uuid>| {
         accounts
             .iter()
@@ -215,8 +208,7 @@ async fn detail_page(
             .map(|a| a.display_name.clone())
             .unwrap_or_default()
     };
-    let timeline = d
-        .events
+    let rows = events
         .iter()
         .map(|e| {
             let what = match (&e.status_to, &e.milestone) {
@@ -242,7 +234,12 @@ async fn detail_page(
             )
         })
         .collect();
-    let green = d.green_channel.map(|g| GreenView {
+    Ok(rows)
+}
+
+/// The green-channel card: the clock as far as it ran, and its verdict.
+fn green_view(lang: Lang, g: api::GreenChannel) -> GreenView {
+    GreenView {
         pathway_label: label(lang, "pathway", &g.pathway),
         target_minutes: g.target_minutes,
         started_ms: (g.started_at.unix_timestamp_nanos() / 1_000_000) as i64,
@@ -252,7 +249,20 @@ async fn detail_page(
         breached: g.breached,
         done: g.stopped_at.is_some(),
         admitted: g.admitted_at.is_some(),
-    });
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ReferralId,
+    error: Option<ApiError>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let d = api::detail_of(state, user, id).await.ui(lang)?;
+    let r = d.referral;
+    let timeline = timeline(state, lang, &d.events).await.ui(lang)?;
+    let green = d.green_channel.map(|g| green_view(lang, g));
     let outcomes: &[Outcome] = match r.direction {
         Direction::Up => &[
             Outcome::ReferredDown,

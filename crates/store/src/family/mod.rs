@@ -2,6 +2,8 @@
 //! year, renewed, transferred to another team, or ended with a reason. A resident has at
 //! most one active contract; the database holds that line (a unique partial index).
 
+mod renewals;
+
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{
     OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
@@ -10,7 +12,6 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-use yigong_domain::access::ResidentScope;
 use yigong_domain::family::Term;
 
 #[derive(Debug, Clone)]
@@ -99,28 +100,6 @@ fn push_team_filter<DB: sqlx::Database>(
     qb.push(" WHERE t.community_id = ").push_bind(community);
     if let Some(ids) = institutions {
         crate::push_in(qb, "t.institution_id", ids);
-    }
-}
-
-/// The filters of the contracts due: active, ending by `by`, of `teams`, and (for a
-/// caller who reaches only some clinics) of their residents.
-fn push_due_filters<DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    community: Uuid,
-    by: Date,
-    teams: &[Uuid],
-    reach: Option<&[Uuid]>,
-) where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-    Date: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-{
-    qb.push(" WHERE c.community_id = ")
-        .push_bind(community)
-        .push(" AND c.status = 'active' AND c.end_date <= ")
-        .push_bind(by);
-    crate::push_in(qb, "c.team_id", teams);
-    if let Some(ids) = reach {
-        crate::push_in(qb, "r.institution_id", ids);
     }
 }
 
@@ -350,50 +329,6 @@ impl Store {
         );
         on_db!(self, pool => sqlx::query_as::<_, Contract>(AssertSqlSafe(sql.as_str())).bind(community).bind(resident)
             .fetch_all(pool).await.store())
-    }
-
-    /// Active contracts of `teams` that end on or before `by` (due for renewal).
-    /// Active contracts of `teams` ending by `by`, soonest first, one page of them with
-    /// the count of all.
-    pub async fn contracts_due(
-        &self,
-        community: Uuid,
-        teams: &[Uuid],
-        residents: &ResidentScope,
-        by: Date,
-        page: PageRequest,
-    ) -> Result<Page<Contract>> {
-        // A team serves several villages: only the residents the caller reaches.
-        let reach: Option<&[Uuid]> = match residents {
-            ResidentScope::None => {
-                return Ok(Page {
-                    items: vec![],
-                    total: 0,
-                    page: page.page,
-                    per_page: page.per_page,
-                });
-            }
-            ResidentScope::All => None,
-            ResidentScope::Institutions(ids) => Some(ids),
-        };
-        let (items, total) = on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(CONTRACT_SELECT);
-            push_due_filters(&mut qb, community, by, teams, reach);
-            qb.push(" ORDER BY c.end_date, c.id LIMIT ").push_bind(page.per_page)
-                .push(" OFFSET ").push_bind(page.offset());
-            let items = qb.build_query_as::<Contract>().fetch_all(pool).await.store()?;
-            let mut qc = QueryBuilder::new(
-                "SELECT COUNT(*) FROM family_contracts c JOIN residents r ON r.id = c.resident_id");
-            push_due_filters(&mut qc, community, by, teams, reach);
-            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
-            (items, total)
-        });
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
     }
 }
 
