@@ -241,6 +241,12 @@
   function confirmations() {
     document.querySelectorAll('form[data-confirm]').forEach(function (f) {
       f.addEventListener('submit', function (e) {
+        // data-confirm-ends: ask only when the option chosen ends something.
+        if (f.hasAttribute('data-confirm-ends')) {
+          var sel = f.querySelector('select');
+          var chosen = sel && sel.options[sel.selectedIndex];
+          if (!chosen || !chosen.hasAttribute('data-ends')) return;
+        }
         if (!window.confirm(f.dataset.confirm)) e.preventDefault();
       });
     });

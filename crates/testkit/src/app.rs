@@ -408,6 +408,37 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Enrols a resident in a register at `clinic`, diagnosed `since` days ago, the next
+    /// visit due in `due` days (negative: overdue).
+    pub async fn enrol_due(
+        &self,
+        resident: uuid::Uuid,
+        clinic: uuid::Uuid,
+        disease: &'static str,
+        since: i64,
+        due: i64,
+    ) -> uuid::Uuid {
+        let today = yigong_domain::clock::today();
+        let register = yigong_store::chronic::NewRegister {
+            resident_id: resident,
+            disease,
+            institution_id: clinic,
+            responsible_staff_id: None,
+            diagnosed_on: today - time::Duration::days(since),
+            enrolled_on: today - time::Duration::days(since),
+            next_due: today + time::Duration::days(due),
+        };
+        self.state
+            .store
+            .enrol(
+                self.state.community.id,
+                &register,
+                &setup_entry("chronic.enrol"),
+            )
+            .await
+            .expect("enrolled")
+    }
+
     /// Up to `n` residents registered at `institution`.
     pub async fn residents_at(
         &self,

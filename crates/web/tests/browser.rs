@@ -236,7 +236,7 @@ fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_ove
     let row = format!("tr.due-row.overdue[data-register='{register}']");
     b.find(&row, 5);
     b.screenshot(&webdriver::shot("30-my-follow-ups.png"));
-    b.click(&format!("{row} a"));
+    b.click(&format!("{row} a.button"));
     b.wait_url(&format!("/follow-ups/{register}"), 10);
     b.type_into("#systolic", "152");
     b.type_into("#diastolic", "96");

@@ -23,24 +23,8 @@ async fn enrol(
     since: i64,
     due: i64,
 ) -> Uuid {
-    let today = today();
-    app.state
-        .store
-        .enrol(
-            app.state.community.id,
-            &NewRegister {
-                resident_id: resident,
-                disease: disease.as_str(),
-                institution_id: clinic,
-                responsible_staff_id: None,
-                diagnosed_on: today - Duration::days(since),
-                enrolled_on: today - Duration::days(since),
-                next_due: today + Duration::days(due),
-            },
-            &common::setup_entry("chronic.enrol"),
-        )
+    app.enrol_due(resident, clinic, disease.as_str(), since, due)
         .await
-        .expect("enrolled")
 }
 
 #[tokio::test]

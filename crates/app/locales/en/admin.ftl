@@ -92,3 +92,4 @@ audit-entity-chronic_follow_up = Follow-up
 audit-open = Open
 audit-action-resident-duplicate_id = Duplicate check by ID number
 audit-action-contract-due = Contracts due for renewal viewed
+audit-action-chronic-call = Call recorded

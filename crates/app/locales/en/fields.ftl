@@ -68,3 +68,6 @@ field-villages = Villages
 field-visit_on = Visit date
 field-weight_kg = Weight
 field-display_name = Name
+field-next_due = Next visit
+field-visit_type = Visit type
+field-called_on = Call date

@@ -92,3 +92,4 @@ audit-entity-chronic_follow_up = 随访记录
 audit-open = 打开
 audit-action-resident-duplicate_id = 建档查重（身份证号）
 audit-action-contract-due = 查看待续约签约
+audit-action-chronic-call = 记录随访通话

@@ -68,3 +68,6 @@ field-villages = 服务村
 field-visit_on = 随访日期
 field-weight_kg = 体重
 field-display_name = 姓名
+field-next_due = 下次随访日期
+field-visit_type = 随访方式
+field-called_on = 通话日期

@@ -178,6 +178,9 @@ impl Plan {
 /// How regularly the patient takes the medicines (服药依从性), as the visit form asks.
 pub const ADHERENCE: [&str; 3] = ["regular", "intermittent", "none"];
 
+/// How a follow-up was made: at the clinic, at the patient's home, or by phone.
+pub const VISIT_TYPES: [&str; 3] = ["clinic", "home", "phone"];
+
 /// Lifestyle advice the visit form offers (生活方式指导): salt, smoking, alcohol,
 /// exercise, diet, weight, mood.
 pub const LIFESTYLE: [&str; 7] = [

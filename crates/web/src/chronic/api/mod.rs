@@ -4,7 +4,9 @@
 //! The caller's clinics are those whose residents they may see and edit (a village
 //! doctor's village, a township's centre and villages).
 
+mod calls;
 mod quality;
+pub use calls::*;
 pub use quality::*;
 
 use crate::api::AppQuery;
@@ -19,7 +21,9 @@ use time::{Date, Duration};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::{PhoneUse, ResidentScope};
-use yigong_domain::chronic::{ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD};
+use yigong_domain::chronic::{
+    ADHERENCE, Decision, Disease, LIFESTYLE, Reading, STANDARD, VISIT_TYPES,
+};
 use yigong_domain::family::age_on;
 use yigong_domain::registry::parse_date;
 use yigong_store::Page;
@@ -32,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrol))
         .routes(routes!(detail))
         .routes(routes!(follow_up))
+        .routes(routes!(calls::call))
 }
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -267,6 +272,13 @@ pub struct FollowUpBody {
     pub lifestyle: Vec<String>,
     #[serde(default)]
     pub advice: String,
+    /// `clinic` (default), `home` or `phone`.
+    #[serde(default)]
+    pub visit_type: Option<String>,
+    /// YYYY-MM-DD: a next visit sooner than the rules' date (never later); the rules'
+    /// date when empty.
+    #[serde(default)]
+    pub next_due: Option<String>,
 }
 
 /// What a visit decided, for the page that recorded it.
@@ -321,11 +333,16 @@ pub fn day_of_care(raw: Option<&str>, field: &'static str, today: Date) -> ApiRe
 /// lifestyle codes are known. `earlier` holds what the edge already found wrong (a number
 /// that did not parse); every problem is reported at once. The day of the visit, and the
 /// lifestyle codes, each once.
-fn checked(
-    b: &FollowUpBody,
-    disease: Disease,
-    earlier: Vec<ApiError>,
-) -> ApiResult<(Date, Vec<&'static str>)> {
+/// A visit's body, checked.
+struct Checked {
+    visit_on: Date,
+    lifestyle: Vec<&'static str>,
+    visit_type: &'static str,
+    /// The next visit the doctor chose, if any.
+    next_due: Option<Date>,
+}
+
+fn checked(b: &FollowUpBody, disease: Disease, earlier: Vec<ApiError>) -> ApiResult<Checked> {
     let mut problems = earlier;
     let measured = yigong_domain::measures::Measured {
         systolic: b.systolic,
@@ -370,9 +387,42 @@ fn checked(
             }
         }
     }
+    let visit_type = match b
+        .visit_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => "clinic",
+        Some(t) => VISIT_TYPES
+            .iter()
+            .find(|v| **v == t)
+            .copied()
+            .unwrap_or_else(|| {
+                problems.push(unprocessable("visit_type", "invalid_field"));
+                "clinic"
+            }),
+    };
+    let next_due = match b
+        .next_due
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(raw) => parse_date(raw).or_else(|| {
+            problems.push(unprocessable("next_due", "date_invalid"));
+            None
+        }),
+    };
     match (ApiError::all(problems), visit_on) {
         (Some(e), _) => Err(e),
-        (None, day) => Ok((day.ok_or_else(ApiError::internal)?, lifestyle)),
+        (None, day) => Ok(Checked {
+            visit_on: day.ok_or_else(ApiError::internal)?,
+            lifestyle,
+            visit_type,
+            next_due,
+        }),
     }
 }
 
@@ -390,7 +440,12 @@ pub async fn record(
         return Err(ApiError::not_found());
     }
     let disease = Disease::parse(&register.disease).ok_or_else(ApiError::internal)?;
-    let (visit_on, lifestyle) = checked(b, disease, earlier)?;
+    let Checked {
+        visit_on,
+        lifestyle,
+        visit_type,
+        next_due: chosen,
+    } = checked(b, disease, earlier)?;
     let adherence = b.adherence.trim();
     let reading = Reading {
         systolic: b.systolic,
@@ -412,7 +467,16 @@ pub async fn record(
         &reading,
         register.last_controlled == Some(false),
     );
-    let next_due = visit_on + Duration::days(i64::from(next_in_days));
+    let by_rules = visit_on + Duration::days(i64::from(next_in_days));
+    // The doctor may see the patient sooner than the rules ask, never later.
+    let next_due = match chosen {
+        Some(d) if d <= visit_on || d > by_rules => {
+            return Err(unprocessable("next_due", "next_due_out_of_bounds")
+                .with_detail(format!("{} – {by_rules}", visit_on + Duration::days(1))));
+        }
+        Some(d) => d,
+        None => by_rules,
+    };
     let f = NewFollowUp {
         visit_on: Some(visit_on),
         systolic: b.systolic.map(i32::from),
@@ -430,6 +494,7 @@ pub async fn record(
         lifestyle: lifestyle.join(","),
         controlled,
         plan: plan.as_str(),
+        visit_type,
         next_due: Some(next_due),
         recorded_by: Some(user.account_id),
     };

@@ -3,56 +3,27 @@
 //! that says at once when the next visit is due (and proposes an emergency referral when
 //! a value calls for one).
 
-use crate::chronic::api::{self as api, FollowUpBody, WorklistQuery};
+mod list;
+
+use crate::chronic::api::{self as api, FollowUpBody};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::form::{Problems, noted};
 use crate::ui::pages::see_other;
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use uuid::Uuid;
+use yigong_domain::chronic::{ADHERENCE, LIFESTYLE, VISIT_TYPES};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/follow-ups", get(list))
-        .route("/follow-ups/{id}", get(form).post(record))
-        .route("/chronic/quality", get(quality))
-}
-
-struct Row {
-    register_id: Uuid,
-    resident_name: String,
-    phone: String,
-    address: String,
-    clinic: String,
-    disease: &'static str,
-    due: String,
-    overdue_days: i64,
-    last: String,
-}
-
-#[derive(Template)]
-#[template(path = "chronic/follow_ups.html")]
-struct ListPage {
-    chrome: Chrome,
-    overdue: Vec<Row>,
-    due: Vec<Row>,
-    pager: Pager,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ListParams {
-    page: Option<i64>,
-}
-
+/// "控制满意" / "控制不满意" / "—".
 fn last_result(lang: Lang, controlled: Option<bool>) -> String {
     match controlled {
         Some(true) => lang.t("chronic.controlled").to_string(),
@@ -61,50 +32,12 @@ fn last_result(lang: Lang, controlled: Option<bool>) -> String {
     }
 }
 
-async fn list(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<ListParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let q = WorklistQuery {
-        within: Some(7),
-        page: p.page,
-        per_page: Some(100),
-    };
-    let page = api::worklist_for(&state, &user, &q).await.ui(lang)?;
-    let pager = Pager::new(
-        lang,
-        "/follow-ups",
-        &[],
-        (page.page, page.per_page, page.total),
-    );
-    let (mut overdue, mut due) = (Vec::new(), Vec::new());
-    for v in page.items {
-        let r = Row {
-            register_id: v.row.register_id,
-            resident_name: v.row.resident_name,
-            phone: v.row.phone,
-            address: v.row.address,
-            clinic: v.row.institution_name,
-            disease: lang.t(&format!("chronic.disease.{}", v.row.disease)),
-            due: v.row.next_due.to_string(),
-            overdue_days: v.overdue_days,
-            last: last_result(lang, v.row.last_controlled),
-        };
-        if v.overdue_days > 0 {
-            overdue.push(r)
-        } else {
-            due.push(r)
-        }
-    }
-    let page = ListPage {
-        chrome: Chrome::for_user(&user, "follow_ups"),
-        overdue,
-        due,
-        pager,
-    };
-    Ok(render(&page).into_response())
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/follow-ups", get(list::list))
+        .route("/follow-ups/{id}", get(form).post(record))
+        .route("/follow-ups/{id}/call", post(list::call))
+        .route("/chronic/quality", get(quality))
 }
 
 #[derive(Template)]
@@ -128,6 +61,10 @@ struct FormPage {
     lifestyle: Vec<(&'static str, &'static str, bool)>,
     /// (code, label, chosen) of the adherence answers.
     adherence: Vec<(&'static str, &'static str, bool)>,
+    /// (code, label, chosen) of the ways a visit is made.
+    visit_types: Vec<(&'static str, &'static str, bool)>,
+    /// A visit is already recorded today: a second one is likely a slip.
+    visited_today: bool,
     history: Vec<VisitLine>,
 }
 
@@ -145,7 +82,38 @@ struct VisitLine {
     value: String,
     result: String,
     plan: &'static str,
+    visit_type: &'static str,
     medications: String,
+}
+
+/// (code, label, chosen) of each code under `prefix` in the catalogue.
+fn choices(
+    lang: Lang,
+    prefix: &str,
+    codes: &[&'static str],
+    chosen: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, &'static str, bool)> {
+    codes
+        .iter()
+        .map(|c| (*c, lang.t(&format!("{prefix}.{c}")), chosen(c)))
+        .collect()
+}
+
+/// A past visit as the form's history shows it.
+fn visit_line(lang: Lang, v: &yigong_store::chronic::FollowUp) -> VisitLine {
+    VisitLine {
+        on: v.visit_on.to_string(),
+        value: match (v.systolic, v.diastolic, v.glucose) {
+            (Some(s), Some(d), Some(g)) => format!("{s}/{d} mmHg · {g} mmol/L"),
+            (Some(s), Some(d), None) => format!("{s}/{d} mmHg"),
+            (_, _, Some(g)) => format!("{g} mmol/L"),
+            _ => "—".into(),
+        },
+        result: last_result(lang, v.controlled),
+        plan: lang.t(&format!("chronic.plan.{}", v.plan)),
+        visit_type: lang.t(&format!("chronic.visit_type.{}", v.visit_type)),
+        medications: v.medications.clone(),
+    }
 }
 
 async fn page(
@@ -176,6 +144,7 @@ async fn page(
                 height_cm: fmt(last.and_then(|v| v.height_cm)),
                 medications: last.map(|v| v.medications.clone()).unwrap_or_default(),
                 adherence: "regular".into(),
+                visit_type: "clinic".into(),
                 ..Default::default()
             },
         ),
@@ -207,37 +176,16 @@ async fn page(
                 .zip(o.height_cm)
                 .and_then(|(w, h)| yigong_domain::screening::bmi(w, h)),
         }),
-        lifestyle: yigong_domain::chronic::LIFESTYLE
-            .iter()
-            .map(|c| {
-                let ticked = v.rest.contains_key(&format!("ls_{c}"));
-                (*c, lang.t(&format!("chronic.lifestyle.{c}")), ticked)
-            })
-            .collect(),
-        adherence: yigong_domain::chronic::ADHERENCE
-            .iter()
-            .map(|c| {
-                let label = lang.t(&format!("chronic.adherence.{c}"));
-                (*c, label, v.adherence == *c)
-            })
-            .collect(),
+        lifestyle: choices(lang, "chronic.lifestyle", &LIFESTYLE, |c| {
+            v.rest.contains_key(&format!("ls_{c}"))
+        }),
+        adherence: choices(lang, "chronic.adherence", &ADHERENCE, |c| v.adherence == c),
+        visit_types: choices(lang, "chronic.visit_type", &VISIT_TYPES, |c| {
+            v.visit_type == c
+        }),
+        visited_today: outcome.is_none() && last.is_some_and(|l| l.visit_on == api::today()),
         v,
-        history: visits
-            .iter()
-            .take(8)
-            .map(|v| VisitLine {
-                on: v.visit_on.to_string(),
-                value: match (v.systolic, v.diastolic, v.glucose) {
-                    (Some(s), Some(d), Some(g)) => format!("{s}/{d} mmHg · {g} mmol/L"),
-                    (Some(s), Some(d), None) => format!("{s}/{d} mmHg"),
-                    (_, _, Some(g)) => format!("{g} mmol/L"),
-                    _ => "—".into(),
-                },
-                result: last_result(lang, v.controlled),
-                plan: lang.t(&format!("chronic.plan.{}", v.plan)),
-                medications: v.medications.clone(),
-            })
-            .collect(),
+        history: visits.iter().take(8).map(|v| visit_line(lang, v)).collect(),
     };
     let status = if !page.problems.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -291,6 +239,10 @@ struct VisitForm {
     adherence: String,
     #[serde(default)]
     advice: String,
+    #[serde(default)]
+    visit_type: String,
+    #[serde(default)]
+    next_due: String,
     /// The lifestyle checkboxes, named `ls_<code>`.
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
@@ -343,12 +295,14 @@ async fn record(
         new_complication: f.new_complication.is_some(),
         medications: f.medications.clone(),
         adherence: f.adherence.clone(),
-        lifestyle: yigong_domain::chronic::LIFESTYLE
+        lifestyle: LIFESTYLE
             .iter()
             .filter(|c| f.rest.contains_key(&format!("ls_{c}")))
             .map(|c| c.to_string())
             .collect(),
         advice: f.advice.clone(),
+        visit_type: Some(f.visit_type.clone()),
+        next_due: Some(f.next_due.clone()),
     };
     match api::record(&state, &user, id, &body, problems).await {
         // Post/redirect/get: a reload of the page shows the outcome, it does not record

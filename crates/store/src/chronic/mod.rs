@@ -2,6 +2,8 @@
 //! follow-up visits (each sets the next due date the rules decided), and the worklist of
 //! who is due or overdue at a set of clinics.
 
+pub mod calls;
+
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{
     OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
@@ -70,6 +72,8 @@ pub struct NewFollowUp {
     pub controlled: Option<bool>,
     /// `Plan::as_str`
     pub plan: &'static str,
+    /// `clinic`, `home` or `phone` (empty: `clinic`).
+    pub visit_type: &'static str,
     pub next_due: Option<Date>,
     pub recorded_by: Option<Uuid>,
 }
@@ -92,6 +96,7 @@ pub struct FollowUp {
     pub plan: String,
     #[serde(serialize_with = "crate::iso_date")]
     pub next_due: Date,
+    pub visit_type: String,
 }
 
 /// One line of the follow-up worklist.
@@ -111,6 +116,8 @@ pub struct DueRow {
     pub last_controlled: Option<bool>,
     /// What the last visit decided (`Plan::as_str`), none before the first.
     pub last_plan: Option<String>,
+    /// A call found a wrong number: the next step is a home visit.
+    pub visit_at_home: bool,
 }
 
 /// The worklist's risk order as SQL, from the domain's [`Plan::risk`].
@@ -134,10 +141,13 @@ const REGISTER_SELECT: &str = "SELECT g.id, g.resident_id, r.name AS resident_na
     g.next_due, g.version
     FROM chronic_registers g JOIN residents r ON r.id = g.resident_id";
 
+/// Managed registers of `institutions` due by `due_by`, except those a call has given
+/// grace until after `today`.
 fn push_due_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
     institutions: &[Uuid],
+    today: Date,
     due_by: Date,
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -146,6 +156,9 @@ fn push_due_filter<DB: sqlx::Database>(
     qb.push(" WHERE g.community_id = ").push_bind(community);
     qb.push(" AND g.status = 'managed' AND g.next_due <= ")
         .push_bind(due_by);
+    qb.push(" AND (g.quiet_until IS NULL OR g.quiet_until <= ")
+        .push_bind(today)
+        .push(")");
     crate::push_in(qb, "g.institution_id", institutions);
 }
 
@@ -211,7 +224,7 @@ impl Store {
             let mut tx = pool.begin().await.store()?;
             let moved = sqlx::query(
                 "UPDATE chronic_registers SET last_visit_on = $3, last_controlled = $4, next_due = $5, updated_at = $6,
-                    version = version + 1, last_plan = $8
+                    version = version + 1, last_plan = $8, quiet_until = NULL, visit_at_home = FALSE
                  WHERE community_id = $1 AND id = $2 AND version = $7 AND status = 'managed'")
                 .bind(community).bind(register).bind(visit_on).bind(f.controlled).bind(next_due).bind(t).bind(version)
                 .bind(f.plan)
@@ -222,13 +235,14 @@ impl Store {
             sqlx::query(
                 "INSERT INTO chronic_follow_ups (id, community_id, register_id, institution_id, disease, visit_on, systolic,
                     diastolic, glucose, weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication,
-                    medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at, lifestyle)
+                    medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at, lifestyle, visit_type)
                  SELECT $1, $2, $3, g.institution_id, g.disease, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19, $20, $21, $22 FROM chronic_registers g WHERE g.id = $3")
+                    $16, $17, $18, $19, $20, $21, $22, $23 FROM chronic_registers g WHERE g.id = $3")
                 .bind(id).bind(community).bind(register).bind(visit_on).bind(f.systolic).bind(f.diastolic).bind(f.glucose)
                 .bind(f.weight_kg).bind(f.height_cm).bind(&f.symptoms).bind(f.danger_symptoms).bind(f.adverse_reaction)
                 .bind(f.new_complication).bind(&f.medications).bind(&f.adherence).bind(&f.advice).bind(f.controlled)
                 .bind(f.plan).bind(next_due).bind(f.recorded_by).bind(t).bind(&f.lifestyle)
+                .bind(if f.visit_type.is_empty() { "clinic" } else { f.visit_type })
                 .execute(&mut *tx).await.store()?;
             insert_audit!(&mut *tx, community, audit, Some(register)).await.store()?;
             tx.commit().await.store()?;
@@ -240,7 +254,7 @@ impl Store {
     pub async fn follow_ups(&self, community: Uuid, register: Uuid) -> Result<Vec<FollowUp>> {
         on_db!(self, pool => sqlx::query_as::<_, FollowUp>(
             "SELECT id, visit_on, systolic, diastolic, glucose, weight_kg, height_cm, medications, adherence, lifestyle, advice,
-                controlled, plan, next_due FROM chronic_follow_ups
+                controlled, plan, next_due, visit_type FROM chronic_follow_ups
              WHERE community_id = $1 AND register_id = $2 ORDER BY visit_on DESC, id DESC")
             .bind(community).bind(register).fetch_all(pool).await.store())
     }
@@ -259,16 +273,17 @@ impl Store {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
                 "SELECT g.id AS register_id, g.resident_id, r.name AS resident_name, r.phone, r.address,
-                    i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled, g.last_plan
+                    i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled, g.last_plan,
+                    g.visit_at_home
                  FROM chronic_registers g JOIN residents r ON r.id = g.resident_id
                  JOIN institutions i ON i.id = g.institution_id");
-            push_due_filter(&mut qb, community, institutions, due_by);
+            push_due_filter(&mut qb, community, institutions, today, due_by);
             qb.push(" ORDER BY CASE WHEN g.next_due < ").push_bind(today).push(" THEN 0 ELSE 1 END, ")
                 .push(risk_order()).push(", g.next_due, g.id LIMIT ").push_bind(page.per_page)
                 .push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<DueRow>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM chronic_registers g");
-            push_due_filter(&mut qc, community, institutions, due_by);
+            push_due_filter(&mut qc, community, institutions, today, due_by);
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });
