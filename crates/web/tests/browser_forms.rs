@@ -311,6 +311,14 @@ fn a_completed_emergency_referrals_clock_is_stopped() {
         ("arrive", "已到院"),
         ("complete", "已完成"),
     ] {
+        if action == "complete" {
+            // Treated as an outpatient: the case ends here (a discharge to be referred
+            // down would open the down-referral instead).
+            cardiology.execute(
+                "document.querySelector('form[action$=\"/complete\"] select[name=outcome]').value = 'outpatient_done';",
+                json!([]),
+            );
+        }
         cardiology.click(&format!("#action-{action}"));
         cardiology.wait_text("#referral-status", status, 10);
     }

@@ -13,6 +13,9 @@ pub(crate) struct NewParams {
     ecg: Option<StudyId>,
     /// A preset urgency (a follow-up's emergency value proposes `emergency`).
     urgency: Option<String>,
+    /// A completed upward referral whose patient goes back down: the down-referral
+    /// opens filled from it.
+    parent: Option<ReferralId>,
 }
 
 #[derive(Deserialize, Default)]
@@ -41,6 +44,9 @@ pub(crate) struct ReferralForm {
     instructions: String,
     #[serde(default)]
     preferred_date: String,
+    /// The upward referral this one sends the patient back from.
+    #[serde(default)]
+    parent_id: String,
 }
 
 #[derive(Template)]
@@ -226,9 +232,10 @@ pub(crate) async fn new_form(
     Query(p): Query<NewParams>,
 ) -> UiResult<Response> {
     user.require(receives(&user)).ui(user.lang)?;
-    let form = match p.ecg {
-        Some(study) => from_ecg(&state, &user, study).await?,
-        None => ReferralForm {
+    let form = match (p.ecg, p.parent) {
+        (Some(study), _) => from_ecg(&state, &user, study).await?,
+        (None, Some(parent)) => from_parent(&state, &user, parent).await?,
+        (None, None) => ReferralForm {
             urgency: match p.urgency.as_deref() {
                 Some(u @ ("emergency" | "urgent")) => u.to_string(),
                 _ => "routine".into(),
@@ -236,7 +243,31 @@ pub(crate) async fn new_form(
             ..Default::default()
         },
     };
-    form_page(&state, &user, p.resident_id, form, None).await
+    let resident = p.resident_id.or_else(|| form.resident_id.parse().ok());
+    form_page(&state, &user, resident, form, None).await
+}
+
+/// A down-referral filled from the upward one it follows: the same patient and
+/// diagnosis, back to the clinic that sent them.
+async fn from_parent(
+    state: &AppState,
+    user: &CurrentUser,
+    parent: ReferralId,
+) -> UiResult<ReferralForm> {
+    let lang = user.lang;
+    let d = api::detail_of(state, user, parent).await.ui(lang)?;
+    let up = d.referral;
+    Ok(ReferralForm {
+        resident_id: up.resident_id.to_string(),
+        direction: Direction::Down.as_str().into(),
+        urgency: Urgency::Routine.as_str().into(),
+        to: up.from_institution_id.to_string(),
+        icd10_code: up.icd10_code.clone(),
+        icd10_text: up.icd10_text.clone(),
+        reason: lang.t("referral.back_down_reason").into(),
+        parent_id: up.id.to_string(),
+        ..Default::default()
+    })
 }
 
 /// A referral form filled from an ECG study's report: an emergency to the lead
@@ -320,7 +351,7 @@ pub(crate) async fn create(
             pathway: Some(f.pathway.clone()),
             to_institution_id,
             to_department_id: dept,
-            parent_id: None,
+            parent_id: f.parent_id.trim().parse().ok(),
             reason: f.reason.clone(),
             icd10_code: diagnosis.0.clone(),
             icd10_text: diagnosis.1.clone(),

@@ -25,6 +25,7 @@ use yigong_domain::referral::{
 };
 use yigong_store::referrals::Referral;
 
+mod context;
 mod form;
 mod stats;
 use form::{create, new_form, resident_options};
@@ -169,6 +170,7 @@ struct DetailPage {
     milestones: Vec<(&'static str, String)>,
     csrf: String,
     error: Option<String>,
+    around: context::Around,
 }
 
 /// The actions this user may take now: allowed by the state machine and by their side.
@@ -262,6 +264,7 @@ async fn detail_page(
     let d = api::detail_of(state, user, id).await.ui(lang)?;
     let r = d.referral;
     let timeline = timeline(state, lang, &d.events).await.ui(lang)?;
+    let around = context::around(state, user, &r, &timeline).await.ui(lang)?;
     let green = d.green_channel.map(|g| green_view(lang, g));
     let outcomes: &[Outcome] = match r.direction {
         Direction::Up => &[
@@ -312,6 +315,7 @@ async fn detail_page(
         timeline,
         csrf: user.csrf.clone(),
         error: error.map(|e| e.message(lang)),
+        around,
         r,
     };
     Ok((status, render(&page)).into_response())
@@ -358,7 +362,10 @@ async fn act(
         outcome: Some(f.outcome.clone()).filter(|s| !s.is_empty()),
         appointment_at: local_input(&f.appointment_at),
     };
+    let referred_down = action == Action::Complete && f.outcome == Outcome::ReferredDown.as_str();
     match api::act_on(&state, &user, id, action, &body).await {
+        // Discharged to be referred down: the down-referral opens, filled in.
+        Ok(_) if referred_down => Ok(see_other(&format!("/referrals/new?parent={id}"))),
         Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
         Err(e)
             if e.status == StatusCode::CONFLICT || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
