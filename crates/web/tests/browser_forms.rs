@@ -109,6 +109,9 @@ fn a_visit_with_three_wrong_fields_keeps_every_value_and_names_each_problem() {
         .active
     };
     b.goto(&format!("{}/residents/{}", srv.base, resident.id));
+    b.find("#bp-chart svg", 5);
+    b.execute("document.getElementById('trends').scrollIntoView();", json!([]));
+    b.screenshot(&shot("60-record-trends.png"));
     b.execute("window.confirm = function () { return false; };", json!([]));
     b.click("#resident-active");
     std::thread::sleep(std::time::Duration::from_millis(500));

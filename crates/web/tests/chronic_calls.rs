@@ -224,5 +224,31 @@ async fn a_visit_records_how_it_was_made_and_a_next_date_within_the_rules() {
         let cookie = app.ui_cookie("village").await;
         let (_, html) = app.page(&format!("/follow-ups/{register}"), &cookie).await;
         assert!(html.contains("id=\"visited-today\""), "{l}");
+        // The record: a banner with age and condition, and the reading on the chart.
+        let resident = app
+            .state
+            .store
+            .get_resident(app.state.community.id, person)
+            .await
+            .expect("resident");
+        let b = resident.birth_date;
+        let birthday_to_come = (today.month() as u8, today.day()) < (b.month() as u8, b.day());
+        let age = today.year() - b.year() - i32::from(birthday_to_come);
+        let (_, html) = app.page(&format!("/residents/{person}"), &cookie).await;
+        let banner = html
+            .split("id=\"patient-banner\"")
+            .nth(1)
+            .and_then(|s| s.split("</p>").next())
+            .expect("banner");
+        assert!(banner.contains(&format!("{age} 岁")), "{l}: {banner}");
+        assert!(banner.contains("高血压"), "{l}: {banner}");
+        assert!(
+            html.contains(&format!("<title>收缩压 {today} 128</title>")),
+            "{l}: the reading on the chart"
+        );
+        assert!(
+            html.contains(&format!("<td>{today}</td><td>128/78</td>")),
+            "{l}: and in the table"
+        );
     }
 }

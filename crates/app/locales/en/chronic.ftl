@@ -75,3 +75,7 @@ chronic-signature = Signature
 chronic-print_heading = Follow-up and home-visit list
 chronic-doctor = Doctor
 chronic-print_date = Date
+chronic-trends = Blood pressure and glucose over time
+chronic-bp_trend = Blood pressure
+chronic-glucose_trend = Fasting glucose
+chronic-readings_table = Show the readings as a table

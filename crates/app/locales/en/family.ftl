@@ -70,3 +70,5 @@ family-term = Term
 family-township = Township health centre
 family-transfer = Transfer
 family-confirm_end = The resident will no longer be served under this contract. End it?
+family-contracted_with = Contracted
+family-not_signed = No contract

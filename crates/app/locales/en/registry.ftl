@@ -56,3 +56,4 @@ import-rejects_line = Line
 import-rejects_reason = Reason
 import-duplicate_in_file = ID number repeats line { $line }
 residents-confirm_deactivate = The record leaves the lists and follow-ups (it can be reactivated). Deactivate it?
+residents-age = { $n } years

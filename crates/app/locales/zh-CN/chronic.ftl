@@ -75,3 +75,7 @@ chronic-signature = 签名
 chronic-print_heading = 随访/上门名单
 chronic-doctor = 医生
 chronic-print_date = 日期
+chronic-trends = 血压与血糖趋势
+chronic-bp_trend = 血压趋势
+chronic-glucose_trend = 空腹血糖趋势
+chronic-readings_table = 查看数值表

@@ -70,3 +70,5 @@ family-term = 服务期
 family-township = 所属乡镇卫生院
 family-transfer = 转签
 family-confirm_end = 解约后该居民不再由本团队签约服务，确定解约吗？
+family-contracted_with = 已签约
+family-not_signed = 未签约

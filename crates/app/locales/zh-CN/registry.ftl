@@ -56,3 +56,4 @@ import-rejects_line = 行号
 import-rejects_reason = 原因
 import-duplicate_in_file = 身份证号与第 { $line } 行重复
 residents-confirm_deactivate = 停用后该居民档案不再出现在列表和随访中（可重新启用），确定停用吗？
+residents-age = { $n } 岁

@@ -1,6 +1,7 @@
 //! The HTML UI: server-rendered askama pages in the request's language, with htmx for
 //! live search. Cookie sessions; every form carries the session's CSRF token.
 
+pub mod chart;
 pub mod export;
 pub mod form;
 pub mod pages;

@@ -4,6 +4,7 @@
 //! a value calls for one).
 
 mod list;
+pub mod trends;
 
 use crate::chronic::api::{self as api, FollowUpBody};
 use crate::http::auth::CurrentUser;

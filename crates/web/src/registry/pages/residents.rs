@@ -134,6 +134,9 @@ struct DetailPage {
     notice: Option<String>,
     error: Option<String>,
     care: Option<crate::family::pages::care::CareView>,
+    /// "68 岁", for the banner beside sex, chronic conditions and contract.
+    age: String,
+    trends: Option<crate::chronic::pages::trends::Trends>,
 }
 
 async fn detail(
@@ -170,6 +173,15 @@ pub async fn show(
         Notice::Done(done) => crate::family::pages::care::notice(state, user, id, done).await?,
     };
     let care = crate::family::pages::care::view(state, user, &r).await?;
+    let lang = user.lang;
+    let years = yigong_domain::family::age_on(r.birth_date, crate::chronic::api::today());
+    // Readings are clinical data: shown to those who see the care section.
+    let trends = match care {
+        Some(_) => crate::chronic::pages::trends::of(state, lang, r.id, years)
+            .await
+            .map_err(|e| UiError(e.into(), lang))?,
+        None => None,
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -185,6 +197,8 @@ pub async fn show(
         notice,
         error,
         care,
+        age: lang.tr("residents.age", &[("n", &years.to_string())]),
+        trends,
     };
     Ok((status, render(&view)).into_response())
 }
