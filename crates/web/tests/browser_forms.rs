@@ -110,7 +110,10 @@ fn a_visit_with_three_wrong_fields_keeps_every_value_and_names_each_problem() {
     };
     b.goto(&format!("{}/residents/{}", srv.base, resident.id));
     b.find("#bp-chart svg", 5);
-    b.execute("document.getElementById('trends').scrollIntoView();", json!([]));
+    b.execute(
+        "document.getElementById('trends').scrollIntoView();",
+        json!([]),
+    );
     b.screenshot(&shot("60-record-trends.png"));
     b.execute("window.confirm = function () { return false; };", json!([]));
     b.click("#resident-active");

@@ -20,6 +20,25 @@ const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 36.0;
 
+/// Where values and days fall on the drawing.
+struct Frame {
+    first: Date,
+    days: f64,
+    lo: f64,
+    hi: f64,
+    step: f64,
+}
+
+impl Frame {
+    fn x(&self, d: Date) -> f64 {
+        LEFT + (d - self.first).whole_days() as f64 / self.days * (W - LEFT - RIGHT)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        TOP + (self.hi - v) / (self.hi - self.lo) * (H - TOP - BOTTOM)
+    }
+}
+
 /// The chart, or `None` when there is nothing to draw. `targets` are dashed horizontal
 /// lines (a blood-pressure or glucose goal), each with its label.
 pub fn line_chart(
@@ -37,29 +56,53 @@ pub fn line_chart(
     let values = all.iter().map(|p| p.1).chain(targets.iter().map(|t| t.0));
     let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi, step) = nice_range(lo, hi);
-    let days = ((last - first).whole_days()).max(1) as f64;
-    let x = |d: Date| LEFT + (d - first).whole_days() as f64 / days * (W - LEFT - RIGHT);
-    let y = |v: f64| TOP + (hi - v) / (hi - lo) * (H - TOP - BOTTOM);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
+    let f = Frame {
+        first,
+        days: ((last - first).whole_days()).max(1) as f64,
+        lo,
+        hi,
+        step,
+    };
+    let mut svg = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
         escape(title)
     );
-    // Value axis: a line and a label at each step.
-    let mut v = lo;
-    while v <= hi + step / 2.0 {
+    value_axis(&mut svg, &f, unit);
+    for (value, label) in targets {
+        let y = f.y(*value);
+        let _ = write!(
+            svg,
+            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#b42318\" stroke-dasharray=\"4 3\"/>\
+             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#b42318\">{}</text>",
+            W - RIGHT,
+            W - RIGHT,
+            y - 3.0,
+            escape(label),
+        );
+    }
+    time_axis(&mut svg, &f, &all);
+    for s in series {
+        line(&mut svg, &f, s);
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// A line and a label at each step of the value axis, and the unit on top.
+fn value_axis(svg: &mut String, f: &Frame, unit: &str) {
+    let mut v = f.lo;
+    while v <= f.hi + f.step / 2.0 {
+        let y = f.y(v);
         let _ = write!(
             svg,
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e3e8ef\"/>\
              <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#5d6b7a\">{}</text>",
             W - RIGHT,
             LEFT - 4.0,
-            y(v) + 4.0,
+            y + 4.0,
             trim(v),
-            y = y(v)
         );
-        v += step;
+        v += f.step;
     }
     let _ = write!(
         svg,
@@ -67,19 +110,11 @@ pub fn line_chart(
         TOP - 2.0,
         escape(unit)
     );
-    for (value, label) in targets {
-        let _ = write!(
-            svg,
-            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#b42318\" stroke-dasharray=\"4 3\"/>\
-             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#b42318\">{}</text>",
-            W - RIGHT,
-            W - RIGHT,
-            y(*value) - 3.0,
-            escape(label),
-            y = y(*value)
-        );
-    }
-    // Time axis: the first and last day, and the days in between where they fit.
+}
+
+/// The days of the points where they fit (about six), the year written where it starts
+/// and where it changes.
+fn time_axis(svg: &mut String, f: &Frame, all: &[(Date, f64)]) {
     let mut ticks: Vec<Date> = all.iter().map(|p| p.0).collect();
     ticks.sort();
     ticks.dedup();
@@ -98,37 +133,37 @@ pub fn line_chart(
         let _ = write!(
             svg,
             "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5d6b7a\">{label}</text>",
-            x(*d),
+            f.x(*d),
             H - BOTTOM + 16.0
         );
     }
-    for s in series {
-        let mut points = s.points.clone();
-        points.sort_by_key(|p| p.0);
-        let path: Vec<String> = points
-            .iter()
-            .map(|(d, v)| format!("{:.1},{:.1}", x(*d), y(*v)))
-            .collect();
+}
+
+/// One series: its line, and each point titled with its day and value.
+fn line(svg: &mut String, f: &Frame, s: &Series) {
+    let mut points = s.points.clone();
+    points.sort_by_key(|p| p.0);
+    let path: Vec<String> = points
+        .iter()
+        .map(|(d, v)| format!("{:.1},{:.1}", f.x(*d), f.y(*v)))
+        .collect();
+    let _ = write!(
+        svg,
+        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+        s.colour,
+        path.join(" ")
+    );
+    for (d, v) in &points {
         let _ = write!(
             svg,
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{} {d} {}</title></circle>",
+            f.x(*d),
+            f.y(*v),
             s.colour,
-            path.join(" ")
+            escape(s.label),
+            trim(*v)
         );
-        for (d, v) in &points {
-            let _ = write!(
-                svg,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{} {d} {}</title></circle>",
-                x(*d),
-                y(*v),
-                s.colour,
-                escape(s.label),
-                trim(*v)
-            );
-        }
     }
-    svg.push_str("</svg>");
-    Some(svg)
 }
 
 /// A range around `lo..hi` with round ends and a round step (about five lines).
