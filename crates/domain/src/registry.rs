@@ -190,44 +190,85 @@ fn validate_optional_text(
     Ok(s.to_string())
 }
 
+/// The value, or none with its problem noted.
+fn noted<T>(problems: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|e| problems.push(e)).ok()
+}
+
+/// Sex as given (or read from the ID number), and agreeing with it.
+fn checked_sex(raw: Option<&str>, id: &ResidentIdNumber) -> Result<Sex, FieldError> {
+    let sex = match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => id.sex(),
+        Some(s) => Sex::parse(s).ok_or(FieldError::new("sex", "sex_invalid"))?,
+    };
+    if sex != id.sex() {
+        return Err(FieldError::new("sex", "sex_disagrees_with_id_number"));
+    }
+    Ok(sex)
+}
+
 impl ResidentInput {
     /// Applies every rule; the first failure names its field.
     /// Sex and birth date may be left out: they are then read from the ID number.
     pub fn validate(&self) -> Result<ValidResident, FieldError> {
-        let name = validate_name(&self.name)?;
-        let id_number = validate_id_number(&self.id_number)?;
-        let sex = match self.sex.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => id_number.sex(),
-            Some(s) => Sex::parse(s).ok_or(FieldError::new("sex", "sex_invalid"))?,
-        };
-        if sex != id_number.sex() {
-            return Err(FieldError::new("sex", "sex_disagrees_with_id_number"));
+        self.checked().map_err(|mut all| all.remove(0))
+    }
+
+    /// Applies every rule and names every field that breaks one (sex and birth date are
+    /// checked against the ID number once it is valid).
+    pub fn checked(&self) -> Result<ValidResident, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let p = &mut problems;
+        let name = noted(p, validate_name(&self.name));
+        let id_number = noted(p, validate_id_number(&self.id_number));
+        let sex = id_number
+            .as_ref()
+            .and_then(|id| noted(p, checked_sex(self.sex.as_deref(), id)));
+        let birth_date = id_number.as_ref().and_then(|id| {
+            let given = self
+                .birth_date
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            let date = match given {
+                None => id.birth_date(),
+                Some(s) => noted(
+                    p,
+                    parse_date(s).ok_or(FieldError::new("birth_date", "date_invalid")),
+                )?,
+            };
+            if date != id.birth_date() {
+                p.push(FieldError::new(
+                    "birth_date",
+                    "birth_date_disagrees_with_id_number",
+                ));
+                return None;
+            }
+            Some(date)
+        });
+        let phone = noted(p, validate_phone(&self.phone));
+        let address = noted(
+            p,
+            validate_optional_text(self.address.as_deref(), "address", ADDRESS_MAX),
+        );
+        match (name, id_number, sex, birth_date, phone, address) {
+            (
+                Some(name),
+                Some(id_number),
+                Some(sex),
+                Some(birth_date),
+                Some(phone),
+                Some(address),
+            ) if problems.is_empty() => Ok(ValidResident {
+                name,
+                id_number,
+                sex,
+                birth_date,
+                phone,
+                address,
+            }),
+            _ => Err(problems),
         }
-        let birth_date = match self
-            .birth_date
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => id_number.birth_date(),
-            Some(s) => parse_date(s).ok_or(FieldError::new("birth_date", "date_invalid"))?,
-        };
-        if birth_date != id_number.birth_date() {
-            return Err(FieldError::new(
-                "birth_date",
-                "birth_date_disagrees_with_id_number",
-            ));
-        }
-        let phone = validate_phone(&self.phone)?;
-        let address = validate_optional_text(self.address.as_deref(), "address", ADDRESS_MAX)?;
-        Ok(ValidResident {
-            name,
-            id_number,
-            sex,
-            birth_date,
-            phone,
-            address,
-        })
     }
 }
 
@@ -257,38 +298,54 @@ pub struct ValidStaff {
 
 impl StaffInput {
     pub fn validate(&self) -> Result<ValidStaff, FieldError> {
-        let name = validate_name(&self.name)?;
-        let id_number = validate_id_number(&self.id_number)?;
-        let sex = match self.sex.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => id_number.sex(),
-            Some(s) => Sex::parse(s).ok_or(FieldError::new("sex", "sex_invalid"))?,
-        };
-        if sex != id_number.sex() {
-            return Err(FieldError::new("sex", "sex_disagrees_with_id_number"));
-        }
-        let title = TITLES
-            .iter()
-            .find(|t| **t == self.title.trim())
-            .copied()
-            .ok_or(FieldError::new("title", "title_invalid"))?;
-        let specialty = validate_optional_text(self.specialty.as_deref(), "specialty", 50)?;
+        self.checked().map_err(|mut all| all.remove(0))
+    }
+
+    /// Applies every rule and names every field that breaks one.
+    pub fn checked(&self) -> Result<ValidStaff, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let p = &mut problems;
+        let name = noted(p, validate_name(&self.name));
+        let id_number = noted(p, validate_id_number(&self.id_number));
+        let sex = id_number
+            .as_ref()
+            .and_then(|id| noted(p, checked_sex(self.sex.as_deref(), id)));
+        let title = noted(
+            p,
+            TITLES
+                .iter()
+                .find(|t| **t == self.title.trim())
+                .copied()
+                .ok_or(FieldError::new("title", "title_invalid")),
+        );
+        let specialty = noted(
+            p,
+            validate_optional_text(self.specialty.as_deref(), "specialty", 50),
+        );
         let phone = match self
             .phone
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            None => None,
-            Some(p) => Some(validate_phone(p)?),
+            None => Some(None),
+            Some(raw) => noted(p, validate_phone(raw)).map(Some),
         };
-        Ok(ValidStaff {
-            name,
-            id_number,
-            sex,
-            title,
-            specialty,
-            phone,
-        })
+        match (name, id_number, sex, title, specialty, phone) {
+            (Some(name), Some(id_number), Some(sex), Some(title), Some(specialty), Some(phone))
+                if problems.is_empty() =>
+            {
+                Ok(ValidStaff {
+                    name,
+                    id_number,
+                    sex,
+                    title,
+                    specialty,
+                    phone,
+                })
+            }
+            _ => Err(problems),
+        }
     }
 }
 
@@ -314,6 +371,35 @@ pub fn validate_institution(name: &str, code: &str) -> Result<(String, String), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_broken_rule_of_a_resident_is_named() {
+        let input = ResidentInput {
+            name: "张3".into(),
+            id_number: "11010519491231002X".into(),
+            sex: Some("M".into()),
+            birth_date: Some("1950-01-01".into()),
+            phone: "123".into(),
+            address: None,
+        };
+        let fields: Vec<(&str, &str)> = input
+            .checked()
+            .expect_err("refused")
+            .iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "invalid_characters"),
+                ("sex", "sex_disagrees_with_id_number"),
+                ("birth_date", "birth_date_disagrees_with_id_number"),
+                ("phone", "phone_invalid"),
+            ]
+        );
+        // The first of them is what `validate` names.
+        assert_eq!(input.validate().expect_err("refused").field, "name");
+    }
 
     fn input() -> ResidentInput {
         ResidentInput {

@@ -197,3 +197,44 @@ async fn staff_import_by_chinese_title() {
         );
     }
 }
+
+/// A row broken three ways is refused with all three reasons, in the answer (the page
+/// shows it) as in the report file; the template's header row imports.
+#[tokio::test]
+async fn every_reason_a_row_is_refused_is_named_and_the_template_imports() {
+    for app in apps(20).await {
+        let l = &app.label;
+        let t = app.login("manager").await;
+        let csv = format!(
+            "姓名,身份证号,性别,出生日期,手机号,机构编码,地址\n张3,{},,,12345,NO-SUCH,\n",
+            id_number("1970-01-01", 9)
+        );
+        let r = upload(&app, &t, "residents", "bad.csv", csv.as_bytes()).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+        let rejects = &r.json()["rejects"];
+        assert_eq!(rejects[0][0], 2, "{l}: line 2");
+        let why = rejects[0][1].as_str().expect("reasons");
+        for reason in ["所属机构", "姓名", "手机号"] {
+            assert!(why.contains(reason), "{l}: {why}");
+        }
+        assert_eq!(why.matches('；').count(), 2, "{l}: three reasons: {why}");
+        // The template: its header row is what the importer reads.
+        let cookie = app.ui_cookie("manager").await;
+        let reply = app
+            .page_reply("/import/template/residents.csv", &cookie)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let template = String::from_utf8(reply.body.clone()).expect("utf-8");
+        assert!(template.starts_with('\u{feff}'), "{l}: a BOM for Excel");
+        let filled = format!(
+            "{}张三,{},,,13912345678,T01-V01,\n",
+            template.trim_start_matches('\u{feff}'),
+            id_number("1970-01-01", 10)
+        );
+        let r = upload(&app, &t, "residents", "template.csv", filled.as_bytes()).await;
+        assert_eq!(r.json()["rejected"], 0, "{l}: {}", r.text());
+        // The page lists the codes a file may use.
+        let (_, html) = app.page("/import", &cookie).await;
+        assert!(html.contains(">T01-V01</td>"), "{l}");
+    }
+}

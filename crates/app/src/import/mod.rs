@@ -176,6 +176,37 @@ pub struct ImportSummary {
     pub inserted: u64,
     pub updated: u64,
     pub rejected: usize,
+    /// (line, every reason) of the first refused rows, for the page; the report file
+    /// holds them all.
+    pub rejects: Vec<(usize, String)>,
+}
+
+/// How many refused rows the page lists.
+pub const REJECTS_SHOWN: usize = 200;
+
+/// The header row of an import file for `kind`, in the names the importer reads.
+pub fn template_headers(kind: ImportKind) -> &'static [&'static str] {
+    match kind {
+        ImportKind::Residents => &[
+            "姓名",
+            "身份证号",
+            "性别",
+            "出生日期",
+            "手机号",
+            "机构编码",
+            "地址",
+        ],
+        ImportKind::Staff => &[
+            "姓名",
+            "身份证号",
+            "性别",
+            "职称",
+            "专业",
+            "手机号",
+            "机构编码",
+            "科室编码",
+        ],
+    }
 }
 
 struct Rejects {
@@ -183,8 +214,16 @@ struct Rejects {
 }
 
 impl Rejects {
-    fn field(&mut self, line: usize, e: FieldError) {
-        self.lines.push((line, AppError::from(e).message(Lang::Zh)));
+    /// A refused row with all its reasons (nothing when there are none).
+    fn fields(&mut self, line: usize, problems: Vec<FieldError>) {
+        if problems.is_empty() {
+            return;
+        }
+        let reasons: Vec<String> = problems
+            .into_iter()
+            .map(|e| AppError::from(e).message(Lang::Zh))
+            .collect();
+        self.lines.push((line, reasons.join("；")));
     }
 
     /// Whether this ID number is new to the file; a repeat is rejected naming the first line.
@@ -225,48 +264,54 @@ pub async fn run(
     let mut batch = Batch::default();
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let line = *line;
+        // Every reason a row is refused, said at once.
+        let mut problems: Vec<FieldError> = Vec::new();
         let inst = match institutions.get(&cols.get(row, cols.inst)) {
-            Some((id, true)) => *id,
+            Some((id, true)) => Some(*id),
             Some((_, false)) => {
-                rejects.field(line, FieldError::new("institution", "institution_invalid"));
-                continue;
+                problems.push(FieldError::new("institution", "institution_invalid"));
+                None
             }
             None => {
-                rejects.field(line, FieldError::new("institution", "not_found"));
-                continue;
+                problems.push(FieldError::new("institution", "not_found"));
+                None
             }
         };
         match kind {
-            ImportKind::Residents => match cols.resident(row).validate() {
-                Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
-                    batch.residents.push((inst, v))
+            ImportKind::Residents => match (cols.resident(row).checked(), inst) {
+                (Ok(v), Some(inst)) if problems.is_empty() => {
+                    if rejects.first_time(&mut seen, v.id_number.as_str(), line) {
+                        batch.residents.push((inst, v))
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => rejects.field(line, e),
+                (Ok(_), _) => {}
+                (Err(more), _) => problems.extend(more),
             },
             ImportKind::Staff => {
-                let dept = match cols.cell(row, cols.dept).filter(|d| !d.is_empty()) {
-                    None => None,
-                    Some(code) => match department(store, community, &mut departments, inst, code)
-                        .await?
-                    {
-                        Some(d) => Some(d),
-                        None => {
-                            rejects
-                                .field(line, FieldError::new("department", "department_invalid"));
-                            continue;
+                let dept = match (cols.cell(row, cols.dept).filter(|d| !d.is_empty()), inst) {
+                    (Some(code), Some(inst)) => {
+                        match department(store, community, &mut departments, inst, code).await? {
+                            Some(d) => Some(d),
+                            None => {
+                                problems.push(FieldError::new("department", "department_invalid"));
+                                None
+                            }
                         }
-                    },
-                };
-                match cols.staff(row).validate() {
-                    Ok(v) if rejects.first_time(&mut seen, v.id_number.as_str(), line) => {
-                        batch.staff.push((inst, dept, v))
                     }
-                    Ok(_) => {}
-                    Err(e) => rejects.field(line, e),
+                    _ => None,
+                };
+                match (cols.staff(row).checked(), inst) {
+                    (Ok(v), Some(inst)) if problems.is_empty() => {
+                        if rejects.first_time(&mut seen, v.id_number.as_str(), line) {
+                            batch.staff.push((inst, dept, v))
+                        }
+                    }
+                    (Ok(_), _) => {}
+                    (Err(more), _) => problems.extend(more),
                 }
             }
         }
+        rejects.fields(line, problems);
         if batch.flush(store, community, false).await? {
             progress(n + 1);
         }
@@ -295,6 +340,7 @@ pub async fn run(
         inserted: batch.inserted,
         updated: batch.updated,
         rejected: rejects.lines.len(),
+        rejects: rejects.lines.into_iter().take(REJECTS_SHOWN).collect(),
     })
 }
 
@@ -459,6 +505,18 @@ fn rejects_csv(table: &Table, lines: &[(usize, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_is_what_the_importer_reads() {
+        for kind in [ImportKind::Residents, ImportKind::Staff] {
+            let headers: Vec<String> = template_headers(kind)
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
+            let cols = Columns::of(&headers, kind).expect("the template's headers are read");
+            assert!(cols.phone.is_some() && cols.sex.is_some(), "{kind:?}");
+        }
+    }
 
     #[test]
     fn csv_with_bom_and_chinese_headers() {

@@ -6,8 +6,9 @@ use crate::state::AppState;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use yigong_app::import::{ImportKind, ImportSummary, MAX_BYTES};
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_BYTES)),
         )
         .merge(audit::router())
+        .route("/import/template/{kind}", get(template))
 }
 
 #[derive(Template)]
@@ -34,15 +36,61 @@ struct ImportPage {
     csrf: String,
     summary: Option<ImportSummary>,
     error: Option<String>,
+    /// (code, name, kind) of the institutions a file may name.
+    codes: Vec<(String, String, &'static str)>,
 }
 
-async fn import_page(UiUser(user): UiUser) -> UiResult<Response> {
+/// The institution codes an import file may use, with their names.
+async fn codes(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+) -> UiResult<Vec<(String, String, &'static str)>> {
+    Ok(state
+        .store
+        .list_institutions(state.community.id)
+        .await
+        .map_err(|e| UiError(e.into(), lang))?
+        .into_iter()
+        .filter(|i| i.active)
+        .map(|i| {
+            let kind = lang.t(&format!("kind.{}", i.kind));
+            (i.code, i.name, kind)
+        })
+        .collect())
+}
+
+/// An empty file with the header row the importer reads (UTF-8 with a BOM, so that
+/// Excel opens the Chinese headers as such).
+async fn template(UiUser(user): UiUser, Path(kind): Path<String>) -> UiResult<Response> {
+    user.require(user.role.edits_registry()).ui(user.lang)?;
+    let kind = ImportKind::parse(kind.trim_end_matches(".csv"))
+        .ok_or_else(|| UiError(ApiError::not_found(), user.lang))?;
+    let body = format!(
+        "\u{feff}{}\r\n",
+        yigong_app::import::template_headers(kind).join(",")
+    );
+    let name = format!("{}_template.csv", kind.as_str());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn import_page(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
     user.require(user.role.edits_registry()).ui(user.lang)?;
     let page = ImportPage {
         chrome: Chrome::for_user(&user, "import"),
         csrf: user.csrf.clone(),
         summary: None,
         error: None,
+        codes: codes(&state, user.lang).await?,
     };
     Ok(render(&page).into_response())
 }
@@ -90,6 +138,7 @@ async fn upload(
         csrf: user.csrf.clone(),
         summary,
         error,
+        codes: codes(&state, lang).await?,
     };
     Ok((status, render(&page)).into_response())
 }
