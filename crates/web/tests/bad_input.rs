@@ -305,3 +305,44 @@ async fn openapi_document_lists_the_api() {
         }
     }
 }
+
+/// A resident with three wrong fields: the API names all three, and the form comes back
+/// with what was typed and a message at each.
+#[tokio::test]
+async fn every_wrong_field_of_a_resident_is_named_at_once() {
+    for app in apps(20).await {
+        let l = &app.label;
+        let token = app.login("village").await;
+        let body = json!({
+            "name": "张3", "id_number": "11010519491231002X", "sex": "male",
+            "phone": "123", "institution_id": app.places.village,
+        });
+        let r = app.post("/api/v1/residents", &token, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let named: Vec<String> = r.json()["error"]["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .map(|p| p["field"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(named, ["name", "sex", "phone"], "{l}");
+        let (cookie, csrf) = app.ui_session("village").await;
+        let form = format!(
+            "_csrf={csrf}&name=%E5%BC%A03&id_number=11010519491231002X&sex=male&phone=123&address=&institution_id={}",
+            app.places.village
+        );
+        let r = app.post_form("/residents/new", &cookie, &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let html = r.text();
+        for field in ["name", "sex", "phone"] {
+            assert!(
+                html.contains(&format!("id=\"error-{field}\"")),
+                "{l}: {field}"
+            );
+        }
+        assert!(
+            html.contains("value=\"张3\"") && html.contains("value=\"123\""),
+            "{l}: kept"
+        );
+    }
+}

@@ -144,6 +144,14 @@ impl From<FieldError> for ApiError {
     }
 }
 
+/// Every problem of a form or body, one error carrying the others.
+impl From<Vec<FieldError>> for ApiError {
+    fn from(all: Vec<FieldError>) -> Self {
+        ApiError::all(all.into_iter().map(ApiError::from).collect())
+            .unwrap_or_else(ApiError::internal)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         AppError::from(e).into()

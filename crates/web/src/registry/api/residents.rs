@@ -291,7 +291,7 @@ pub async fn create_resident(
         None,
     )
     .await?;
-    let valid = body.input().validate()?;
+    let valid = body.input().checked()?;
     check_home_institution(state, user, body.institution_id).await?;
     let inserted = state
         .store
@@ -341,7 +341,7 @@ pub async fn update_resident(
     if input.phone.trim() == user.shown_phone(PhoneUse::Record, &stored.phone) {
         input.phone = stored.phone;
     }
-    let valid = input.validate()?;
+    let valid = input.checked()?;
     check_home_institution(state, user, body.institution_id).await?;
     let updated = state
         .store

@@ -250,7 +250,7 @@ struct FormPage {
     csrf: String,
     f: ResidentForm,
     institutions: Vec<(String, String)>,
-    error: Option<String>,
+    problems: crate::ui::form::Problems,
 }
 
 async fn form_page(
@@ -282,7 +282,7 @@ async fn form_page(
         csrf: user.csrf.clone(),
         f,
         institutions: clinics(state, user).await.ui(lang)?,
-        error: error.map(|e| e.message(lang)),
+        problems: crate::ui::form::Problems::of(lang, error.as_ref()),
     };
     Ok((status, render(&view)).into_response())
 }
