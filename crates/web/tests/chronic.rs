@@ -414,6 +414,25 @@ async fn the_demo_has_185_teams_four_in_five_of_the_key_population_under_contrac
             app.label,
             q["months"]
         );
+        // The chart and the table measure the same thing: this month's point is the
+        // table's figure (the year it looks back over starts a few days apart).
+        for disease in ["hypertension", "diabetes"] {
+            let table = q["totals"]
+                .as_array()
+                .and_then(|t| t.iter().find(|x| x["disease"] == disease))
+                .and_then(|t| t["control_rate"].as_f64())
+                .expect("table");
+            let chart = q["months"]
+                .as_array()
+                .and_then(|m| m.iter().rev().find(|x| x["disease"] == disease))
+                .and_then(|m| m["control_rate"].as_f64())
+                .expect("chart");
+            assert!(
+                (table - chart).abs() < 0.03,
+                "{}: {disease} table {table:.3} chart {chart:.3}",
+                app.label
+            );
+        }
         // The office may look at any township; a village doctor only at their own.
         let manager = app.login("manager").await;
         let m = app

@@ -366,12 +366,14 @@ pub struct QualityRow {
     pub controlled: i64,
 }
 
-/// Visits and controlled visits of one month (index into the month boundaries).
+/// The control figure at the end of one month (index into the month boundaries): the
+/// patients under management by then, and those whose last visit of the year before
+/// was controlled — the measure the quality table uses, so that chart and table agree.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct MonthRow {
     pub month: i32,
     pub disease: String,
-    pub visits: i64,
+    pub managed: i64,
     pub controlled: i64,
 }
 
@@ -400,29 +402,42 @@ impl Store {
         })
     }
 
-    /// Visits and controlled visits per month at `institutions`; `bounds` are the first
-    /// days of consecutive months (13 bounds give 12 months).
+    /// The control figure at each month's end at `institutions`; `bounds` are the first
+    /// days of consecutive months (13 bounds give 12 months). For the month ending before
+    /// `end`: registers enrolled before `end`, and of them those whose last visit in the
+    /// year before `end` was controlled.
     pub async fn chronic_months(
         &self,
         community: Uuid,
         institutions: &[Uuid],
         bounds: &[Date],
     ) -> Result<Vec<MonthRow>> {
-        if bounds.len() < 2 {
-            return Ok(Vec::new());
+        let mut out = Vec::new();
+        for (k, end) in bounds.iter().enumerate().skip(1) {
+            let start = end.replace_year(end.year() - 1).unwrap_or(*end);
+            let rows: Vec<(String, i64, i64)> = on_db!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT g.disease, COUNT(*), SUM(CASE WHEN (SELECT f.controlled FROM chronic_follow_ups f
+                        WHERE f.register_id = g.id AND f.visit_on >= ");
+                qb.push_bind(start).push(" AND f.visit_on < ").push_bind(*end)
+                    .push(" ORDER BY f.visit_on DESC, f.id DESC LIMIT 1) = TRUE THEN 1 ELSE 0 END)
+                    FROM chronic_registers g WHERE g.community_id = ").push_bind(community)
+                    .push(" AND g.status = 'managed' AND g.enrolled_on < ").push_bind(*end);
+                crate::push_in(&mut qb, "g.institution_id", institutions);
+                qb.push(" GROUP BY g.disease ORDER BY g.disease");
+                qb.build_query_as::<(String, i64, i64)>().fetch_all(pool).await.store()?
+            });
+            out.extend(
+                rows.into_iter()
+                    .map(|(disease, managed, controlled)| MonthRow {
+                        month: k as i32 - 1,
+                        disease,
+                        managed,
+                        controlled,
+                    }),
+            );
         }
-        on_db!(self, pool => {
-            let mut qb = QueryBuilder::new("SELECT CASE");
-            for (k, b) in bounds[1..].iter().enumerate() {
-                qb.push(" WHEN f.visit_on < ").push_bind(*b).push(format!(" THEN {k}"));
-            }
-            qb.push(" END AS month, f.disease, COUNT(*) AS visits, SUM(CASE WHEN f.controlled = TRUE THEN 1 ELSE 0 END) AS controlled
-                FROM chronic_follow_ups f WHERE f.community_id = ").push_bind(community);
-            crate::push_in(&mut qb, "f.institution_id", institutions);
-            qb.push(" AND f.visit_on >= ").push_bind(bounds[0]).push(" AND f.visit_on < ").push_bind(bounds[bounds.len() - 1])
-                .push(" GROUP BY 1, f.disease ORDER BY 1, f.disease");
-            qb.build_query_as::<MonthRow>().fetch_all(pool).await.store()
-        })
+        Ok(out)
     }
 }
 

@@ -54,7 +54,9 @@ pub struct Month {
     /// `YYYY-MM`
     pub month: String,
     pub disease: String,
-    pub visits: i64,
+    /// Patients under management at the month's end.
+    pub managed: i64,
+    /// Of them, those whose last visit of the year before was controlled.
     pub controlled: i64,
     pub control_rate: Option<f64>,
 }
@@ -174,9 +176,9 @@ pub async fn quality_for(
                 .get(m.month as usize)
                 .map(|d| format!("{}-{:02}", d.year(), d.month() as u8))
                 .unwrap_or_default(),
-            control_rate: (m.visits > 0).then(|| m.controlled as f64 / m.visits as f64),
+            control_rate: (m.managed > 0).then(|| m.controlled as f64 / m.managed as f64),
             disease: m.disease,
-            visits: m.visits,
+            managed: m.managed,
             controlled: m.controlled,
         })
         .collect();

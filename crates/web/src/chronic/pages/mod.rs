@@ -11,6 +11,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::ui::chart::{Series, line_chart};
 use crate::ui::form::{Problems, noted};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
@@ -340,9 +341,9 @@ struct QualityPage {
     totals: Vec<FigureRow>,
     /// (title, rows): by team, by clinic, by doctor.
     sections: Vec<(&'static str, Vec<FigureRow>)>,
-    /// (disease label, colour, SVG points) of the monthly control rate.
-    lines: Vec<(&'static str, &'static str, String)>,
-    months: Vec<(f64, String)>,
+    /// The monthly control rate (none before the first visit), and its legend.
+    chart: Option<String>,
+    legend: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -380,30 +381,25 @@ async fn quality(
             })
             .collect()
     };
-    // The monthly control rate as lines: x by month, y 0–100 %.
-    let mut labels: Vec<String> = q.months.iter().map(|m| m.month.clone()).collect();
-    labels.sort();
-    labels.dedup();
-    let x = |month: &str| 40.0 + labels.iter().position(|l| l == month).unwrap_or(0) as f64 * 40.0;
-    let lines = [("hypertension", "#b42318"), ("diabetes", "#1f6feb")]
+    // The monthly control rate, per disease, as the table measures it.
+    let series: Vec<Series> = [("hypertension", "#b42318"), ("diabetes", "#1f6feb")]
         .into_iter()
-        .map(|(d, colour)| {
-            let points = q
+        .map(|(d, colour)| Series {
+            label: lang.t(&format!("chronic.disease.{d}")),
+            colour,
+            points: q
                 .months
                 .iter()
                 .filter(|m| m.disease == d)
                 .filter_map(|m| {
-                    Some(format!(
-                        "{:.1},{:.1}",
-                        x(&m.month),
-                        170.0 - m.control_rate? * 150.0
-                    ))
+                    let day = yigong_domain::registry::parse_date(&format!("{}-01", m.month))?;
+                    Some((day, (m.control_rate? * 1000.0).round() / 10.0))
                 })
-                .collect::<Vec<_>>()
-                .join(" ");
-            (lang.t(&format!("chronic.disease.{d}")), colour, points)
+                .collect(),
         })
         .collect();
+    let legend = series.iter().map(|s| (s.label, s.colour)).collect();
+    let chart = line_chart(lang.t("chronic.control_by_month"), "%", &series, &[]);
     let page = QualityPage {
         chrome: Chrome::for_user(&user, "quality"),
         since: q.since.to_string(),
@@ -413,8 +409,8 @@ async fn quality(
             (lang.t("chronic.by_clinic"), rows(&q.by_clinic)),
             (lang.t("chronic.by_doctor"), rows(&q.by_doctor)),
         ],
-        lines,
-        months: labels.iter().map(|l| (x(l), l[5..].to_string())).collect(),
+        chart,
+        legend,
     };
     Ok(render(&page).into_response())
 }
