@@ -141,9 +141,9 @@ const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.fro
     s.symptom_onset_at, s.recorded_at, s.format, s.sample_rate, s.lead_count, s.samples_per_lead,
     s.heart_rate, s.alerts, s.claimed_by, a.display_name AS claimed_by_name, s.claimed_at,
     s.reported_at, s.critical, s.acknowledged_at, s.created_at, s.updated_at, s.version
-    FROM ecg_studies s JOIN residents r ON r.id = s.resident_id
-    JOIN institutions i ON i.id = s.from_institution_id
-    LEFT JOIN accounts a ON a.id = s.claimed_by";
+    FROM ecg_studies s JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
+    JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
+    LEFT JOIN accounts a ON a.community_id = s.community_id AND a.id = s.claimed_by";
 
 fn push_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
@@ -261,7 +261,7 @@ impl Store {
     ) -> Result<Vec<(String, Vec<u8>)>> {
         let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, (String, Vec<u8>)>(
-            "SELECT f.name, f.content FROM ecg_files f JOIN ecg_studies s ON s.id = f.study_id
+            "SELECT f.name, f.content FROM ecg_files f JOIN ecg_studies s ON s.community_id = f.community_id AND s.id = f.study_id
              WHERE s.community_id = $1 AND f.study_id = $2 ORDER BY f.position")
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
@@ -270,7 +270,7 @@ impl Store {
         let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, Report>(
             "SELECT r.reader_id, a.display_name AS reader_name, r.findings, r.conclusion, r.critical, r.signed_at
-             FROM ecg_reports r JOIN accounts a ON a.id = r.reader_id
+             FROM ecg_reports r JOIN accounts a ON a.community_id = r.community_id AND a.id = r.reader_id
              WHERE r.community_id = $1 AND r.study_id = $2")
             .bind(community).bind(id).fetch_optional(pool).await.store())
     }
@@ -279,7 +279,7 @@ impl Store {
         let id = id.uuid();
         on_db!(self, pool => sqlx::query_as::<_, StudyEvent>(
             "SELECT e.at, e.kind, e.account_id, a.display_name AS account_name, e.detail
-             FROM ecg_events e LEFT JOIN accounts a ON a.id = e.account_id
+             FROM ecg_events e LEFT JOIN accounts a ON a.community_id = e.community_id AND a.id = e.account_id
              WHERE e.community_id = $1 AND e.study_id = $2 ORDER BY e.at, e.id")
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
@@ -335,7 +335,7 @@ impl Store {
             let studies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ecg_studies WHERE community_id = $1")
                 .bind(community).fetch_one(pool).await.store()?;
             let files: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM ecg_files f JOIN ecg_studies s ON s.id = f.study_id WHERE s.community_id = $1")
+                "SELECT COUNT(*) FROM ecg_files f JOIN ecg_studies s ON s.community_id = f.community_id AND s.id = f.study_id WHERE s.community_id = $1")
                 .bind(community).fetch_one(pool).await.store()?;
             Ok((studies, files))
         })
@@ -439,8 +439,8 @@ impl Store {
         on_db!(self, pool => sqlx::query_as::<_, Timing>(
             "SELECT s.urgency_rank, s.created_at, s.reported_at, a.display_name AS reader_name,
                 i.name AS from_institution_name
-             FROM ecg_studies s JOIN institutions i ON i.id = s.from_institution_id
-             LEFT JOIN ecg_reports r ON r.study_id = s.id LEFT JOIN accounts a ON a.id = r.reader_id
+             FROM ecg_studies s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
+             LEFT JOIN ecg_reports r ON r.community_id = s.community_id AND r.study_id = s.id LEFT JOIN accounts a ON a.community_id = r.community_id AND a.id = r.reader_id
              WHERE s.community_id = $1 AND s.created_at >= $2")
             .bind(community).bind(since).fetch_all(pool).await.store())
     }

@@ -55,7 +55,7 @@ pub const STATEMENT_ROWS: usize = 500;
 const SELECT: &str =
     "SELECT r.id, r.institution_id, i.name AS institution_name, r.name, r.sex, r.birth_date,
     r.id_number, r.phone, r.address, r.active, r.created_at, r.updated_at
-    FROM residents r JOIN institutions i ON i.id = r.institution_id";
+    FROM residents r JOIN institutions i ON i.community_id = r.community_id AND i.id = r.institution_id";
 
 /// How a search term is answered: index ranges (`column` starts with `prefix`) and the
 /// order of results, which each range's index can deliver without sorting.

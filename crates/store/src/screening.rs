@@ -94,12 +94,12 @@ pub struct Decision<'a> {
 
 const SCREENING_SELECT: &str = "SELECT s.id, s.resident_id, s.institution_id, i.name AS institution_name, s.screened_on,
     s.systolic, s.diastolic, s.glucose, s.weight_kg, s.height_cm, s.copd_score, s.copd_answers, s.findings
-    FROM chronic_screenings s JOIN institutions i ON i.id = s.institution_id";
+    FROM chronic_screenings s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.institution_id";
 
 const SUSPICION_SELECT: &str = "SELECT u.id, u.resident_id, r.name AS resident_name, r.birth_date, r.phone, r.address,
     u.condition, u.institution_id, i.name AS institution_name, u.screening_id, u.opened_on, u.status, u.closed_on,
     u.basis, u.note, u.register_id
-    FROM chronic_suspicions u JOIN residents r ON r.id = u.resident_id JOIN institutions i ON i.id = u.institution_id";
+    FROM chronic_suspicions u JOIN residents r ON r.community_id = u.community_id AND r.id = u.resident_id JOIN institutions i ON i.community_id = u.community_id AND i.id = u.institution_id";
 
 /// Opens a suspicion unless one is open already or the disease is on register.
 const OPEN_SUSPICION: &str = "INSERT INTO chronic_suspicions (id, community_id, resident_id, condition,

@@ -36,7 +36,7 @@ pub struct StaffQuery {
 
 const SELECT: &str = "SELECT s.id, s.institution_id, i.name AS institution_name, s.department_id,
     d.name AS department_name, s.name, s.sex, s.id_number, s.title, s.specialty, s.phone, s.active
-    FROM staff s JOIN institutions i ON i.id = s.institution_id LEFT JOIN departments d ON d.id = s.department_id";
+    FROM staff s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.institution_id LEFT JOIN departments d ON d.community_id = s.community_id AND d.id = s.department_id";
 
 fn push_filters<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, query: &StaffQuery)
 where

@@ -240,6 +240,21 @@ impl Session {
         self.wait_url(next, 10);
     }
 
+    /// Reloads the page as the browser's reload button does, and waits for the new one.
+    pub fn reload(&self) {
+        self.execute("window.beforeReload = true; location.reload();", json!([]));
+        let reloaded =
+            "return window.beforeReload === undefined && document.readyState === 'complete';";
+        let start = Instant::now();
+        while self.execute(reloaded, json!([])) != json!(true) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "the page reloaded"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The value of a form control.
     pub fn value(&self, css: &str) -> Value {
         self.execute(

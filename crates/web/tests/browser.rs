@@ -259,17 +259,7 @@ fn a_village_doctor_records_an_uncontrolled_visit_and_the_patient_leaves_the_ove
             .len()
     };
     assert_eq!(visits(), 1, "one visit saved");
-    b.execute(
-        "window.beforeReload = true; location.reload();",
-        serde_json::json!([]),
-    );
-    let reloaded =
-        "return window.beforeReload === undefined && document.readyState === 'complete';";
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while b.execute(reloaded, serde_json::json!([])) != serde_json::json!(true) {
-        assert!(std::time::Instant::now() < deadline, "the page reloaded");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    b.reload();
     b.wait_text("#visit-result", "控制不满意", 5);
     assert_eq!(visits(), 1, "the reload saved nothing");
     b.click("#back-to-list");

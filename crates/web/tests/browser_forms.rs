@@ -407,3 +407,36 @@ fn the_admin_creates_an_account_and_the_new_user_logs_in() {
     );
     user.screenshot(&shot("59-new-user-home.png"));
 }
+
+#[test]
+fn a_reload_after_saving_a_screening_writes_nothing() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let resident = srv.first_resident_at(srv.places.village);
+    let screenings = || {
+        srv.block(
+            srv.state
+                .store
+                .screenings_of(srv.state.community.id, resident.id),
+        )
+        .expect("screenings")
+        .len()
+    };
+    let before = screenings();
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    b.login(&srv.base, "village", &format!("/residents/{}", resident.id));
+    b.type_into("#s-systolic", "128");
+    b.type_into("#s-diastolic", "80");
+    b.type_into("#s-glucose", "5,4");
+    b.click("#save-screening");
+    b.wait_url("?screened=", 10);
+    assert_eq!(screenings(), before + 1, "one screening saved");
+    b.screenshot(&shot("61-screening-saved.png"));
+    // The address bar rests on the record, not on the POST: a reload writes nothing.
+    b.reload();
+    b.find("#notice", 5);
+    assert_eq!(screenings(), before + 1, "the reload saved nothing");
+}

@@ -5,6 +5,7 @@
 //! only apply them.
 
 pub mod calls;
+pub mod figures;
 
 /// The diseases under register management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -139,7 +139,7 @@ pub(crate) const INSERT_REGISTER: &str = "INSERT INTO chronic_registers (id, com
 const REGISTER_SELECT: &str = "SELECT g.id, g.resident_id, r.name AS resident_name, r.birth_date, g.disease, g.status,
     g.institution_id, g.responsible_staff_id, g.diagnosed_on, g.enrolled_on, g.last_visit_on, g.last_controlled,
     g.next_due, g.version
-    FROM chronic_registers g JOIN residents r ON r.id = g.resident_id";
+    FROM chronic_registers g JOIN residents r ON r.community_id = g.community_id AND r.id = g.resident_id";
 
 /// Managed registers of `institutions` due by `due_by`, except those a call has given
 /// grace until after `today`.
@@ -237,7 +237,7 @@ impl Store {
                     diastolic, glucose, weight_kg, height_cm, symptoms, danger_symptoms, adverse_reaction, new_complication,
                     medications, adherence, advice, controlled, plan, next_due, recorded_by, created_at, lifestyle, visit_type)
                  SELECT $1, $2, $3, g.institution_id, g.disease, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19, $20, $21, $22, $23 FROM chronic_registers g WHERE g.id = $3")
+                    $16, $17, $18, $19, $20, $21, $22, $23 FROM chronic_registers g WHERE g.community_id = $2 AND g.id = $3")
                 .bind(id).bind(community).bind(register).bind(visit_on).bind(f.systolic).bind(f.diastolic).bind(f.glucose)
                 .bind(f.weight_kg).bind(f.height_cm).bind(&f.symptoms).bind(f.danger_symptoms).bind(f.adverse_reaction)
                 .bind(f.new_complication).bind(&f.medications).bind(&f.adherence).bind(&f.advice).bind(f.controlled)
@@ -275,8 +275,8 @@ impl Store {
                 "SELECT g.id AS register_id, g.resident_id, r.name AS resident_name, r.phone, r.address,
                     i.name AS institution_name, g.disease, g.next_due, g.last_visit_on, g.last_controlled, g.last_plan,
                     g.visit_at_home
-                 FROM chronic_registers g JOIN residents r ON r.id = g.resident_id
-                 JOIN institutions i ON i.id = g.institution_id");
+                 FROM chronic_registers g JOIN residents r ON r.community_id = g.community_id AND r.id = g.resident_id
+                 JOIN institutions i ON i.community_id = g.community_id AND i.id = g.institution_id");
             push_due_filter(&mut qb, community, institutions, today, due_by);
             qb.push(" ORDER BY CASE WHEN g.next_due < ").push_bind(today).push(" THEN 0 ELSE 1 END, ")
                 .push(risk_order()).push(", g.next_due, g.id LIMIT ").push_bind(page.per_page)
@@ -366,15 +366,14 @@ pub struct QualityRow {
     pub controlled: i64,
 }
 
-/// The control figure at the end of one month (index into the month boundaries): the
-/// patients under management by then, and those whose last visit of the year before
-/// was controlled — the measure the quality table uses, so that chart and table agree.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
-pub struct MonthRow {
-    pub month: i32,
-    pub disease: String,
-    pub managed: i64,
-    pub controlled: i64,
+/// What the monthly control figure is counted from (`domain::chronic::figures`): the
+/// managed registers at some clinics, and their visits over a span.
+#[derive(Debug, Clone, Default)]
+pub struct ControlHistory {
+    /// (register, disease, enrolled on)
+    pub registers: Vec<(Uuid, String, Date)>,
+    /// (register, visited on, controlled)
+    pub visits: Vec<(Uuid, Date, Option<bool>)>,
 }
 
 impl Store {
@@ -402,42 +401,29 @@ impl Store {
         })
     }
 
-    /// The control figure at each month's end at `institutions`; `bounds` are the first
-    /// days of consecutive months (13 bounds give 12 months). For the month ending before
-    /// `end`: registers enrolled before `end`, and of them those whose last visit in the
-    /// year before `end` was controlled.
-    pub async fn chronic_months(
+    /// The managed registers at `institutions` and their visits from `from` until before
+    /// `to` (two index range reads; the counting is the domain's).
+    pub async fn control_history(
         &self,
         community: Uuid,
         institutions: &[Uuid],
-        bounds: &[Date],
-    ) -> Result<Vec<MonthRow>> {
-        let mut out = Vec::new();
-        for (k, end) in bounds.iter().enumerate().skip(1) {
-            let start = end.replace_year(end.year() - 1).unwrap_or(*end);
-            let rows: Vec<(String, i64, i64)> = on_db!(self, pool => {
-                let mut qb = QueryBuilder::new(
-                    "SELECT g.disease, COUNT(*), SUM(CASE WHEN (SELECT f.controlled FROM chronic_follow_ups f
-                        WHERE f.register_id = g.id AND f.visit_on >= ");
-                qb.push_bind(start).push(" AND f.visit_on < ").push_bind(*end)
-                    .push(" ORDER BY f.visit_on DESC, f.id DESC LIMIT 1) = TRUE THEN 1 ELSE 0 END)
-                    FROM chronic_registers g WHERE g.community_id = ").push_bind(community)
-                    .push(" AND g.status = 'managed' AND g.enrolled_on < ").push_bind(*end);
-                crate::push_in(&mut qb, "g.institution_id", institutions);
-                qb.push(" GROUP BY g.disease ORDER BY g.disease");
-                qb.build_query_as::<(String, i64, i64)>().fetch_all(pool).await.store()?
-            });
-            out.extend(
-                rows.into_iter()
-                    .map(|(disease, managed, controlled)| MonthRow {
-                        month: k as i32 - 1,
-                        disease,
-                        managed,
-                        controlled,
-                    }),
-            );
-        }
-        Ok(out)
+        from: Date,
+        to: Date,
+    ) -> Result<ControlHistory> {
+        on_db!(self, pool => {
+            let mut qb = QueryBuilder::new(
+                "SELECT g.id, g.disease, g.enrolled_on FROM chronic_registers g WHERE g.community_id = ");
+            qb.push_bind(community).push(" AND g.status = 'managed'");
+            crate::push_in(&mut qb, "g.institution_id", institutions);
+            let registers = qb.build_query_as::<(Uuid, String, Date)>().fetch_all(pool).await.store()?;
+            let mut qv = QueryBuilder::new(
+                "SELECT f.register_id, f.visit_on, f.controlled FROM chronic_follow_ups f WHERE f.community_id = ");
+            qv.push_bind(community);
+            crate::push_in(&mut qv, "f.institution_id", institutions);
+            qv.push(" AND f.visit_on >= ").push_bind(from).push(" AND f.visit_on < ").push_bind(to);
+            let visits = qv.build_query_as::<(Uuid, Date, Option<bool>)>().fetch_all(pool).await.store()?;
+            Ok(ControlHistory { registers, visits })
+        })
     }
 }
 
@@ -496,7 +482,7 @@ pub struct VisitRecord {
 
 const VISIT_SELECT: &str = "SELECT f.id, f.register_id, g.resident_id, r.name AS resident_name, f.institution_id, f.disease,
     f.visit_on, f.systolic, f.diastolic, f.glucose
-    FROM chronic_follow_ups f JOIN chronic_registers g ON g.id = f.register_id JOIN residents r ON r.id = g.resident_id";
+    FROM chronic_follow_ups f JOIN chronic_registers g ON g.community_id = f.community_id AND g.id = f.register_id JOIN residents r ON r.community_id = g.community_id AND r.id = g.resident_id";
 
 impl Store {
     pub async fn get_visit(&self, community: Uuid, id: Uuid) -> Result<VisitRecord> {

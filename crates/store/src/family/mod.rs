@@ -81,14 +81,14 @@ pub struct Contract {
 
 const TEAM_SELECT: &str = "SELECT t.id, t.name, t.institution_id, i.name AS institution_name, t.leader_staff_id,
     s.name AS leader_name, t.active,
-    (SELECT COUNT(*) FROM family_team_members m WHERE m.team_id = t.id) AS members,
-    (SELECT COUNT(*) FROM family_team_villages v WHERE v.team_id = t.id) AS villages,
-    (SELECT COUNT(*) FROM family_contracts c WHERE c.team_id = t.id AND c.status = 'active') AS contracts
-    FROM family_teams t JOIN institutions i ON i.id = t.institution_id JOIN staff s ON s.id = t.leader_staff_id";
+    (SELECT COUNT(*) FROM family_team_members m WHERE m.community_id = t.community_id AND m.team_id = t.id) AS members,
+    (SELECT COUNT(*) FROM family_team_villages v WHERE v.community_id = t.community_id AND v.team_id = t.id) AS villages,
+    (SELECT COUNT(*) FROM family_contracts c WHERE c.community_id = t.community_id AND c.team_id = t.id AND c.status = 'active') AS contracts
+    FROM family_teams t JOIN institutions i ON i.community_id = t.community_id AND i.id = t.institution_id JOIN staff s ON s.community_id = t.community_id AND s.id = t.leader_staff_id";
 
 const CONTRACT_SELECT: &str = "SELECT c.id, c.resident_id, r.name AS resident_name, c.team_id, t.name AS team_name,
     c.package, c.key_groups, c.start_date, c.end_date, c.status, c.end_reason, c.ended_on, c.previous_id
-    FROM family_contracts c JOIN residents r ON r.id = c.resident_id JOIN family_teams t ON t.id = c.team_id";
+    FROM family_contracts c JOIN residents r ON r.community_id = c.community_id AND r.id = c.resident_id JOIN family_teams t ON t.community_id = c.community_id AND t.id = c.team_id";
 
 fn push_team_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
@@ -177,8 +177,8 @@ impl Store {
     pub async fn team_members(&self, community: Uuid, team: Uuid) -> Result<Vec<TeamMember>> {
         on_db!(self, pool => sqlx::query_as::<_, TeamMember>(
             "SELECT m.staff_id, s.name, m.role, i.name AS institution_name
-             FROM family_team_members m JOIN staff s ON s.id = m.staff_id JOIN institutions i ON i.id = s.institution_id
-             JOIN family_teams t ON t.id = m.team_id
+             FROM family_team_members m JOIN staff s ON s.community_id = m.community_id AND s.id = m.staff_id JOIN institutions i ON i.community_id = s.community_id AND i.id = s.institution_id
+             JOIN family_teams t ON t.community_id = m.community_id AND t.id = m.team_id
              WHERE t.community_id = $1 AND m.team_id = $2 ORDER BY m.role, s.name")
             .bind(community).bind(team).fetch_all(pool).await.store())
     }
@@ -186,7 +186,7 @@ impl Store {
     /// The villages a team covers: (institution id, name).
     pub async fn team_villages(&self, community: Uuid, team: Uuid) -> Result<Vec<(Uuid, String)>> {
         on_db!(self, pool => sqlx::query_as::<_, (Uuid, String)>(
-            "SELECT i.id, i.name FROM family_team_villages v JOIN institutions i ON i.id = v.institution_id
+            "SELECT i.id, i.name FROM family_team_villages v JOIN institutions i ON i.community_id = v.community_id AND i.id = v.institution_id
              WHERE i.community_id = $1 AND v.team_id = $2 ORDER BY i.code")
             .bind(community).bind(team).fetch_all(pool).await.store())
     }
@@ -408,13 +408,13 @@ impl Store {
             "SELECT x.institution_id, i.name AS institution_name, COUNT(*) AS residents,
                 SUM(x.contracted) AS contracted, SUM(x.key_member) AS key_population,
                 SUM(x.key_member * x.contracted) AS key_contracted
-             FROM (SELECT r.institution_id,
-                    CASE WHEN EXISTS (SELECT 1 FROM family_contracts c WHERE c.resident_id = r.id AND c.status = 'active')
+             FROM (SELECT r.community_id, r.institution_id,
+                    CASE WHEN EXISTS (SELECT 1 FROM family_contracts c WHERE c.community_id = r.community_id AND c.resident_id = r.id AND c.status = 'active')
                         THEN 1 ELSE 0 END AS contracted,
                     CASE WHEN r.birth_date <= $2 OR r.birth_date > $3 OR EXISTS (SELECT 1 FROM chronic_registers g
-                        WHERE g.resident_id = r.id AND g.status = 'managed') THEN 1 ELSE 0 END AS key_member
+                        WHERE g.community_id = r.community_id AND g.resident_id = r.id AND g.status = 'managed') THEN 1 ELSE 0 END AS key_member
                    FROM residents r WHERE r.community_id = $1 AND r.active = TRUE) x
-             JOIN institutions i ON i.id = x.institution_id
+             JOIN institutions i ON i.community_id = x.community_id AND i.id = x.institution_id
              GROUP BY x.institution_id, i.name ORDER BY i.name")
             .bind(community).bind(elderly_born_by).bind(child_born_after).fetch_all(pool).await.store())
     }
@@ -448,7 +448,7 @@ impl Store {
         } = yigong_domain::family::age_bounds(today);
         let on_register = |d: &str| {
             format!(
-                "EXISTS (SELECT 1 FROM chronic_registers g WHERE g.resident_id = r.id AND g.disease = '{d}' AND g.status = 'managed')"
+                "EXISTS (SELECT 1 FROM chronic_registers g WHERE g.community_id = r.community_id AND g.resident_id = r.id AND g.disease = '{d}' AND g.status = 'managed')"
             )
         };
         let mut qb = String::from("SELECT ");
@@ -473,7 +473,7 @@ impl Store {
             derived.push(g.derived());
         }
         qb.push_str(
-            "COUNT(*) FROM residents r LEFT JOIN family_contracts c ON c.resident_id = r.id AND c.status = 'active'
+            "COUNT(*) FROM residents r LEFT JOIN family_contracts c ON c.community_id = r.community_id AND c.resident_id = r.id AND c.status = 'active'
              WHERE r.community_id = $1 AND r.active = TRUE",
         );
         if let Some(ids) = clinics {
@@ -521,7 +521,7 @@ impl Store {
     ) -> Result<Vec<(Uuid, String, Uuid)>> {
         on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
-                "SELECT t.id, t.name, v.institution_id FROM family_team_villages v JOIN family_teams t ON t.id = v.team_id
+                "SELECT t.id, t.name, v.institution_id FROM family_team_villages v JOIN family_teams t ON t.community_id = v.community_id AND t.id = v.team_id
                  WHERE t.community_id = ");
             qb.push_bind(community);
             crate::push_in(&mut qb, "v.institution_id", villages);

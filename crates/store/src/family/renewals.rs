@@ -60,7 +60,7 @@ impl Store {
                 .push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Contract>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new(
-                "SELECT COUNT(*) FROM family_contracts c JOIN residents r ON r.id = c.resident_id");
+                "SELECT COUNT(*) FROM family_contracts c JOIN residents r ON r.community_id = c.community_id AND r.id = c.resident_id");
             push_due_filters(&mut qc, community, by, teams, reach);
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)

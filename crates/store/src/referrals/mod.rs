@@ -203,9 +203,9 @@ const SELECT: &str = "SELECT f.id, f.resident_id, r.name AS resident_name, f.dir
     d.name AS to_department_name, f.parent_id, f.reason, f.icd10_code, f.icd10_text, f.summary, f.instructions,
     f.preferred_date, f.appointment_at, f.outcome, f.status_reason, f.created_at, f.updated_at, f.accepted_at,
     f.arrived_at, f.completed_at, f.version
-    FROM referrals f JOIN residents r ON r.id = f.resident_id
-    JOIN institutions fi ON fi.id = f.from_institution_id JOIN institutions ti ON ti.id = f.to_institution_id
-    LEFT JOIN departments d ON d.id = f.to_department_id";
+    FROM referrals f JOIN residents r ON r.community_id = f.community_id AND r.id = f.resident_id
+    JOIN institutions fi ON fi.community_id = f.community_id AND fi.id = f.from_institution_id JOIN institutions ti ON ti.community_id = f.community_id AND ti.id = f.to_institution_id
+    LEFT JOIN departments d ON d.community_id = f.community_id AND d.id = f.to_department_id";
 
 const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open, pathway,
         from_institution_id, to_institution_id, to_department_id, parent_id, reason, icd10_code, icd10_text,

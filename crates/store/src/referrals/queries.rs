@@ -119,10 +119,10 @@ impl Store {
         // Page the ids on `referrals` alone (an index walk in order), then join names for
         // just that page: joining every candidate first is what made large worklists slow.
         let (items, total) = on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("{SELECT} JOIN (SELECT f.id FROM referrals f"));
+            let mut qb = QueryBuilder::new(format!("{SELECT} JOIN (SELECT f.community_id, f.id FROM referrals f"));
             push_filters(&mut qb, community, scope, filter);
             qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
-            qb.push(") page ON page.id = f.id").push(order);
+            qb.push(") page ON page.community_id = f.community_id AND page.id = f.id").push(order);
             let items = qb.build_query_as::<Referral>().fetch_all(pool).await.store()?;
             let total: i64 = if page.page == 1 && (items.len() as i64) < page.per_page {
                 items.len() as i64
