@@ -92,6 +92,32 @@ fn plan(q: Option<&str>) -> Plan {
     }
 }
 
+/// `column IN (residents whose name or pinyin initials start with text)`: two index
+/// ranges, so a list of referrals or studies can be searched by the patient cheaply.
+pub(crate) fn push_named<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    column: &str,
+    community: Uuid,
+    text: &str,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    let initials = text.to_ascii_lowercase();
+    qb.push(column)
+        .push(" IN (SELECT r.id FROM residents r WHERE r.community_id = ")
+        .push_bind(community)
+        .push(" AND ((r.name >= ")
+        .push_bind(text.to_string())
+        .push(" AND r.name < ")
+        .push_bind(prefix_upper_bound(text))
+        .push(") OR (r.initials >= ")
+        .push_bind(initials.clone())
+        .push(" AND r.initials < ")
+        .push_bind(prefix_upper_bound(&initials))
+        .push(")))");
+}
+
 /// Pushes the conditions every branch shares: community, scope, institution, status.
 fn push_common<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,

@@ -71,3 +71,4 @@ field-display_name = Name
 field-next_due = Next visit
 field-visit_type = Visit type
 field-called_on = Call date
+field-from_institution = Sending institution

@@ -100,3 +100,7 @@ accounts-done-reactivated = Account { $who } reactivated
 accounts-done-password = New password set for { $who }; their sessions have ended
 nav-accounts = Accounts
 home-todo-accounts = Accounts in use
+list-period = { $from } to { $to }
+list-from = From
+list-to = To
+list-search = Search

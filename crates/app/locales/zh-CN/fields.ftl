@@ -71,3 +71,4 @@ field-display_name = 姓名
 field-next_due = 下次随访日期
 field-visit_type = 随访方式
 field-called_on = 通话日期
+field-from_institution = 发起机构

@@ -100,3 +100,7 @@ accounts-done-reactivated = 已重新启用账号 { $who }
 accounts-done-password = 已为 { $who } 重设密码，其登录已全部退出
 nav-accounts = 账号
 home-todo-accounts = 启用中的账号
+list-period = { $from }至{ $to }
+list-from = 起始日期
+list-to = 截止日期
+list-search = 搜索

@@ -35,6 +35,18 @@ impl PageRequest {
         }
     }
 
+    /// The rows an Excel export takes at most, in one read.
+    pub const EXPORT_ROWS: i64 = 50_000;
+
+    /// The first [`Self::EXPORT_ROWS`] rows of a list, for an export of what it shows.
+    pub fn export() -> Self {
+        Self {
+            page: 1,
+            per_page: Self::EXPORT_ROWS,
+            skip: 0,
+        }
+    }
+
     /// `count` rows after skipping `offset` (which need not be a whole number of pages).
     pub fn at_offset(offset: i64, count: i64) -> Self {
         let per_page = count.clamp(1, Self::MAX_PER_PAGE);

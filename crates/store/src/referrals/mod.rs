@@ -3,7 +3,7 @@
 //! transaction; timelines and counts are read back from the events.
 
 mod queries;
-pub use queries::{ReferralFact, ReferralFilter};
+pub use queries::{ReferralFact, ReferralFilter, ReferralSort};
 
 mod history;
 mod lite;

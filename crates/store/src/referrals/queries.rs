@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::access::ReferralScope;
 use yigong_domain::referral::{Direction, Pathway, Status, Urgency};
+use yigong_domain::text::prefix_upper_bound;
 
 /// Filters of a referral list.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,38 @@ pub struct ReferralFilter {
     pub urgency: Option<Urgency>,
     pub resident_id: Option<Uuid>,
     pub open_only: bool,
+    /// Sent at or after this instant.
+    pub created_from: Option<OffsetDateTime>,
+    /// Sent before this instant.
+    pub created_before: Option<OffsetDateTime>,
+    /// The start of the resident's name or pinyin initials, or of the ICD-10 code.
+    pub text: Option<String>,
+    /// The order asked for; `None`: the list's own (worklists urgency then oldest).
+    pub sort: Option<ReferralSort>,
+}
+
+/// Orders a referral list may be sorted by, each ascending unless `desc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralSort {
+    /// Shortest waiting first (newest sent first); `desc`: longest waiting first.
+    Waiting { desc: bool },
+    /// Emergencies first; `desc`: routine first.
+    Urgency { desc: bool },
+}
+
+impl ReferralSort {
+    fn sql(self) -> &'static str {
+        match self {
+            ReferralSort::Waiting { desc: false } => " ORDER BY f.created_at DESC, f.id DESC",
+            ReferralSort::Waiting { desc: true } => " ORDER BY f.created_at, f.id",
+            ReferralSort::Urgency { desc: false } => {
+                " ORDER BY f.urgency_rank, f.created_at DESC, f.id DESC"
+            }
+            ReferralSort::Urgency { desc: true } => {
+                " ORDER BY f.urgency_rank DESC, f.created_at DESC, f.id DESC"
+            }
+        }
+    }
 }
 
 fn push_filters<DB: sqlx::Database>(
@@ -32,6 +65,7 @@ fn push_filters<DB: sqlx::Database>(
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     bool: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    OffsetDateTime: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE f.community_id = ").push_bind(community);
     match scope {
@@ -99,6 +133,31 @@ fn push_filters<DB: sqlx::Database>(
     if f.open_only {
         qb.push(" AND f.open = ").push_bind(true);
     }
+    if let Some(t) = f.created_from {
+        qb.push(" AND f.created_at >= ").push_bind(t);
+    }
+    if let Some(t) = f.created_before {
+        qb.push(" AND f.created_at < ").push_bind(t);
+    }
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        push_text(qb, community, text);
+    }
+}
+
+/// An ICD-10 code that starts with `text`, or a resident whose name or initials do.
+fn push_text<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, text: &str)
+where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    let code = text.to_ascii_uppercase();
+    qb.push(" AND (f.icd10_code >= ")
+        .push_bind(code.clone())
+        .push(" AND f.icd10_code < ")
+        .push_bind(prefix_upper_bound(&code))
+        .push(" OR ");
+    crate::residents::push_named(qb, "f.resident_id", community, text);
+    qb.push(")");
 }
 
 impl Store {
@@ -111,7 +170,9 @@ impl Store {
         filter: &ReferralFilter,
         page: PageRequest,
     ) -> Result<Page<Referral>> {
-        let order = if filter.incoming_to.is_some() {
+        let order = if let Some(sort) = filter.sort {
+            sort.sql()
+        } else if filter.incoming_to.is_some() {
             " ORDER BY f.urgency_rank, f.created_at, f.id"
         } else {
             " ORDER BY f.created_at DESC, f.id DESC"

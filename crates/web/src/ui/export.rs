@@ -30,7 +30,7 @@ impl From<i64> for Cell {
 }
 
 /// Rows beyond this are not exported (a county's week of audit fits well within it).
-pub const MAX_ROWS: usize = 50_000;
+pub const MAX_ROWS: usize = yigong_store::PageRequest::EXPORT_ROWS as usize;
 
 /// The workbook's bytes: one sheet, a bold header row, columns sized to their text.
 pub fn workbook(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {

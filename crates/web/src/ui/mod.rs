@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod export;
 pub mod form;
+pub mod list;
 pub mod pages;
 pub mod picker;
 pub mod todo;
@@ -267,7 +268,7 @@ impl Pager {
     ) -> Self {
         let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
         Self {
-            total_text: lang.tr("list.total", &[("n", &total.to_string())]),
+            total_text: lang.tr("list.total", &[("n", &list::count(total))]),
             page,
             pages,
             prev_url: (page > 1).then(|| page_url(path, params, page - 1)),

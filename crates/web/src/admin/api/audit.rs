@@ -35,6 +35,7 @@ pub async fn search(
     state: &AppState,
     user: &CurrentUser,
     p: &AuditParams,
+    paging: PageRequest,
 ) -> ApiResult<Page<AuditEvent>> {
     user.require(user.role.reads_audit())?;
     let q = AuditQuery {
@@ -48,7 +49,7 @@ pub async fn search(
     };
     Ok(state
         .store
-        .list_audit(state.community.id, &q, PageRequest::new(p.page, p.per_page))
+        .list_audit(state.community.id, &q, paging)
         .await?)
 }
 
@@ -59,5 +60,7 @@ pub async fn list(
     user: CurrentUser,
     AppQuery(p): AppQuery<AuditParams>,
 ) -> ApiResult<Json<Page<AuditEvent>>> {
-    Ok(Json(search(&state, &user, &p).await?))
+    Ok(Json(
+        search(&state, &user, &p, PageRequest::new(p.page, p.per_page)).await?,
+    ))
 }

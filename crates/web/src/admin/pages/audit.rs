@@ -141,7 +141,10 @@ async fn audit(
     Query(p): Query<AuditParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let page = audit_api::search(&state, &user, &p).await.ui(lang)?;
+    let paging = yigong_store::PageRequest::new(p.page, p.per_page);
+    let page = audit_api::search(&state, &user, &p, paging)
+        .await
+        .ui(lang)?;
     let pairs = filters(&p);
     let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let pager = Pager::new(
@@ -181,12 +184,10 @@ async fn export_xlsx(
     Query(p): Query<AuditParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let all = AuditParams {
-        page: Some(1),
-        per_page: Some(export::MAX_ROWS as i64),
-        ..p
-    };
-    let page = audit_api::search(&state, &user, &all).await.ui(lang)?;
+    let all = p;
+    let page = audit_api::search(&state, &user, &all, yigong_store::PageRequest::export())
+        .await
+        .ui(lang)?;
     let headers = [
         lang.t("audit.at"),
         lang.t("audit.user"),

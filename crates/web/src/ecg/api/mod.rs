@@ -30,7 +30,10 @@ use yigong_domain::ecg::{self as rules, Action, Status, StudyState, Urgency};
 use yigong_domain::ids::StudyId;
 use yigong_ecg::{FormatError, measure, read_upload};
 use yigong_store::Page;
-use yigong_store::ecg::{NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter};
+use yigong_store::ecg::{
+    NewReport, NewStudy, Report, Study, StudyChange, StudyEvent, StudyFilter, StudyNarrowing,
+    StudySort,
+};
 
 /// The largest upload: a 24-hour Holter in format 212 is about 60 MB, a 12-lead
 /// resting ECG well under 1 MB; the network takes resting and short rhythm recordings.
@@ -121,8 +124,59 @@ fn announce(state: &AppState, s: &Study) {
 pub struct ListQuery {
     /// `worklist` (the ECG centre), `sent` (a clinic's own), `all` (the office)
     pub view: Option<String>,
+    /// `awaiting`, `reading` or `reported`.
+    pub status: Option<String>,
+    /// `1`: only studies reported critical.
+    pub critical: Option<String>,
+    /// Uploaded on or after this day (`2026-11-01`, China time).
+    pub from: Option<String>,
+    /// Uploaded on or before this day.
+    pub to: Option<String>,
+    /// The start of the resident's name or pinyin initials.
+    pub q: Option<String>,
+    /// `waiting` or `urgency`; `dir=desc` reverses.
+    pub sort: Option<String>,
+    pub dir: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// The columns a study list sorts by.
+pub const SORTS: [&str; 2] = ["waiting", "urgency"];
+
+/// What narrows the list, checked field by field.
+pub fn narrowing_of(q: &ListQuery) -> ApiResult<StudyNarrowing> {
+    let set = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let day = |v: &Option<String>, field: &'static str| -> ApiResult<Option<time::Date>> {
+        set(v)
+            .map(|s| {
+                crate::ui::list::date(Some(&s))
+                    .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, field, "date_invalid"))
+            })
+            .transpose()
+    };
+    Ok(StudyNarrowing {
+        resident: None,
+        status: set(&q.status)
+            .map(|s| {
+                rules::Status::parse(&s).ok_or_else(|| {
+                    ApiError::field(StatusCode::BAD_REQUEST, "status", "invalid_field")
+                })
+            })
+            .transpose()?,
+        critical: set(&q.critical).is_some_and(|c| c == "1" || c == "true"),
+        from: day(&q.from, "from")?.map(yigong_domain::clock::start_of),
+        before: day(&q.to, "to")?
+            .and_then(|d| d.next_day())
+            .map(yigong_domain::clock::start_of),
+        text: set(&q.q),
+        sort: crate::ui::list::Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &SORTS).map(|s| {
+            match s.key {
+                "urgency" => StudySort::Urgency { desc: s.desc },
+                _ => StudySort::Waiting { desc: s.desc },
+            }
+        }),
+    })
 }
 
 /// The filter a view stands for, for this user; 403 where the view is not theirs.
@@ -152,10 +206,19 @@ pub fn filter_for(user: &CurrentUser, view: Option<&str>) -> ApiResult<StudyFilt
 pub async fn studies_for(
     state: &AppState,
     user: &CurrentUser,
-    view: Option<&str>,
-    paging: yigong_store::PageRequest,
+    q: &ListQuery,
+    export: bool,
 ) -> ApiResult<(StudyFilter, yigong_store::Page<Study>)> {
-    let filter = match filter_for(user, view) {
+    let narrowing = narrowing_of(q)?;
+    let (paging, action) = if export {
+        (yigong_store::PageRequest::export(), "ecg.export")
+    } else {
+        (
+            yigong_store::PageRequest::new(q.page, q.per_page),
+            "ecg.list",
+        )
+    };
+    let filter = match filter_for(user, q.view.as_deref()) {
         Ok(f) => f,
         Err(e) => {
             if e.status == StatusCode::FORBIDDEN {
@@ -167,28 +230,30 @@ pub async fn studies_for(
     };
     let page = state
         .store
-        .list_studies(state.community.id, &filter, None, paging)
+        .find_studies(state.community.id, &filter, &narrowing, paging)
         .await?;
-    user.audit_list(state, "ecg.list", "ecg_study", page.total)
+    user.audit_list(state, action, "ecg_study", page.total)
         .await?;
     Ok((filter, page))
 }
 
 #[utoipa::path(get, path = "/ecg/studies",
-    params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    params(("view" = Option<String>, Query, description = "`worklist`, `sent` or `all`"),
+        ("status" = Option<String>, Query, description = "`awaiting`, `reading` or `reported`"),
+        ("critical" = Option<String>, Query, description = "`1`: reported critical only"),
+        ("from" = Option<String>, Query, description = "uploaded on or after (YYYY-MM-DD)"),
+        ("to" = Option<String>, Query, description = "uploaded on or before (YYYY-MM-DD)"),
+        ("q" = Option<String>, Query, description = "start of the resident's name or initials"),
+        ("sort" = Option<String>, Query, description = "`waiting` or `urgency`"),
+        ("dir" = Option<String>, Query, description = "`desc` reverses"),
+        ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "A page of studies"), (status = 403, description = "Not a view of this user's")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<Page<StudyView>>> {
-    let (_, page) = studies_for(
-        &state,
-        &user,
-        q.view.as_deref(),
-        yigong_store::PageRequest::new(q.page, q.per_page),
-    )
-    .await?;
+    let (_, page) = studies_for(&state, &user, &q, false).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(StudyView::of).collect(),
         total: page.total,

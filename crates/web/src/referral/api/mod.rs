@@ -18,13 +18,14 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use yigong_domain::icd10;
 use yigong_domain::ids::ReferralId;
 use yigong_domain::referral::{self as rules, Direction, Milestone, Pathway, Status, Urgency};
 use yigong_domain::registry::{FieldError, InstitutionKind};
+use yigong_domain::{clock, icd10};
 use yigong_store::PageRequest;
 use yigong_store::referrals::{
     NewReferral, PartiesProbe, Referral, ReferralEvent, ReferralFilter, ReferralParties,
+    ReferralSort,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -303,8 +304,31 @@ pub struct ListParams {
     pub status: Option<String>,
     pub urgency: Option<String>,
     pub resident_id: Option<Uuid>,
+    /// The start of the resident's name or pinyin initials, or of the ICD-10 code.
+    pub q: Option<String>,
+    /// Sent on or after this day (`2026-11-01`, China time).
+    pub from: Option<String>,
+    /// Sent on or before this day.
+    pub to: Option<String>,
+    /// `waiting` or `urgency`.
+    pub sort: Option<String>,
+    /// `desc` reverses the sort.
+    pub dir: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// The columns a referral list sorts by.
+pub const SORTS: [&str; 2] = ["waiting", "urgency"];
+
+/// A day filter: empty is none; anything but `YYYY-MM-DD` is refused by field.
+fn day(v: Option<&str>, field: &'static str) -> ApiResult<Option<time::Date>> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => crate::ui::list::date(Some(s))
+            .map(Some)
+            .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, field, "date_invalid")),
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -344,6 +368,16 @@ pub fn filter_of(user: &CurrentUser, p: &ListParams) -> ApiResult<ReferralFilter
             .transpose()?,
         resident_id: p.resident_id,
         open_only: false,
+        created_from: day(p.from.as_deref(), "from")?.map(clock::start_of),
+        created_before: day(p.to.as_deref(), "to")?
+            .and_then(|d| d.next_day())
+            .map(clock::start_of),
+        text: p.q.clone().filter(|q| !q.trim().is_empty()),
+        sort: match crate::ui::list::Sort::parse(p.sort.as_deref(), p.dir.as_deref(), &SORTS) {
+            Some(s) if s.key == "urgency" => Some(ReferralSort::Urgency { desc: s.desc }),
+            Some(s) => Some(ReferralSort::Waiting { desc: s.desc }),
+            None => None,
+        },
     })
 }
 
@@ -351,18 +385,19 @@ pub async fn search(
     state: &AppState,
     user: &CurrentUser,
     p: &ListParams,
+    export: bool,
 ) -> ApiResult<ReferralPage> {
     let filter = filter_of(user, p)?;
+    let (paging, action) = if export {
+        (PageRequest::export(), "referral.export")
+    } else {
+        (PageRequest::new(p.page, p.per_page), "referral.list")
+    };
     let page = state
         .store
-        .list_referrals(
-            state.community.id,
-            &user.referrals,
-            &filter,
-            PageRequest::new(p.page, p.per_page),
-        )
+        .list_referrals(state.community.id, &user.referrals, &filter, paging)
         .await?;
-    user.audit_list(state, "referral.list", "referral", page.total)
+    user.audit_list(state, action, "referral", page.total)
         .await?;
     Ok(ReferralPage {
         items: page.items,
@@ -379,7 +414,7 @@ pub async fn list(
     user: CurrentUser,
     AppQuery(p): AppQuery<ListParams>,
 ) -> ApiResult<Json<ReferralPage>> {
-    Ok(Json(search(&state, &user, &p).await?))
+    Ok(Json(search(&state, &user, &p, false).await?))
 }
 
 /// A referral the caller may see (404 otherwise), audited either way.

@@ -4,15 +4,16 @@
 //! a study: the second finds the version moved and is told so.
 
 use crate::audit::{AuditEntry, insert_audit};
-use crate::{
-    OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
-};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::ecg::Status;
 use yigong_domain::ids::StudyId;
+
+mod lists;
+pub use lists::{StudyFilter, StudyNarrowing, StudySort};
 
 /// A study as uploaded, measured and triaged.
 #[derive(Debug, Clone)]
@@ -100,18 +101,6 @@ pub struct StudyEvent {
     pub detail: String,
 }
 
-/// Which studies a list holds.
-#[derive(Debug, Clone)]
-pub enum StudyFilter {
-    /// The reading worklist: studies not yet reported, most urgent first, then the
-    /// longest waiting.
-    Worklist,
-    /// Studies sent from these institutions, newest first.
-    Senders(Vec<Uuid>),
-    /// Every study, newest first.
-    All,
-}
-
 /// The new values of a study's changing columns, decided by the caller from the study
 /// at `version`.
 #[derive(Debug, Clone)]
@@ -136,7 +125,7 @@ pub struct NewReport {
     pub critical: bool,
 }
 
-const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.from_institution_id,
+pub(crate) const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.from_institution_id,
     i.name AS from_institution_name, s.uploaded_by, s.status, s.urgency_rank, s.chest_pain, s.symptoms,
     s.symptom_onset_at, s.recorded_at, s.format, s.sample_rate, s.lead_count, s.samples_per_lead,
     s.heart_rate, s.alerts, s.claimed_by, a.display_name AS claimed_by_name, s.claimed_at,
@@ -144,29 +133,6 @@ const SELECT: &str = "SELECT s.id, s.resident_id, r.name AS resident_name, s.fro
     FROM ecg_studies s JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
     JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
     LEFT JOIN accounts a ON a.community_id = s.community_id AND a.id = s.claimed_by";
-
-fn push_filter<DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    community: Uuid,
-    filter: &StudyFilter,
-    resident: Option<Uuid>,
-) where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-{
-    qb.push(" WHERE s.community_id = ").push_bind(community);
-    match filter {
-        StudyFilter::Worklist => {
-            qb.push(" AND s.open = TRUE");
-        }
-        StudyFilter::Senders(ids) => {
-            crate::push_in(qb, "s.from_institution_id", ids);
-        }
-        StudyFilter::All => {}
-    }
-    if let Some(r) = resident {
-        qb.push(" AND s.resident_id = ").push_bind(r);
-    }
-}
 
 impl Store {
     /// Stores a study, its files and its upload event, with the audit row, in one
@@ -207,35 +173,6 @@ impl Store {
     }
 
     /// A page of the studies `filter` reaches (of one resident, when given).
-    pub async fn list_studies(
-        &self,
-        community: Uuid,
-        filter: &StudyFilter,
-        resident: Option<Uuid>,
-        page: PageRequest,
-    ) -> Result<Page<Study>> {
-        let order = match filter {
-            StudyFilter::Worklist => " ORDER BY s.urgency_rank, s.created_at, s.id",
-            _ => " ORDER BY s.created_at DESC, s.id DESC",
-        };
-        let (items, total) = on_db!(self, pool => {
-            let mut qb = QueryBuilder::new(SELECT);
-            push_filter(&mut qb, community, filter, resident);
-            qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
-            let items = qb.build_query_as::<Study>().fetch_all(pool).await.store()?;
-            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM ecg_studies s");
-            push_filter(&mut qc, community, filter, resident);
-            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
-            (items, total)
-        });
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
-    }
-
     pub async fn get_study(&self, community: Uuid, id: StudyId) -> Result<Study> {
         let id = id.uuid();
         let sql = format!("{SELECT} WHERE s.community_id = $1 AND s.id = $2");

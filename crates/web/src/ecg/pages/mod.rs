@@ -3,13 +3,13 @@
 //! measurements, the reader's report form, the sender's acknowledgement), and the
 //! printable one-page report.
 
-use crate::ecg::api::{self as api, ReportBody, StudyView, UploadForm};
+use crate::ecg::api::{self as api, ReportBody, UploadForm};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::pages::see_other;
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
+use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, duration_text, local, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -19,12 +19,16 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
-use yigong_domain::ecg::{Action, EcgScope, FINDINGS, Status, finding};
+use yigong_domain::ecg::{Action, FINDINGS, Status, finding};
 use yigong_domain::ids::StudyId;
+
+mod list;
+use list::{Row, row};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/ecg", get(list))
+        .route("/ecg", get(list::list))
+        .route("/ecg/export", get(list::export_xlsx))
         .route("/ecg/stats", get(stats))
         .route(
             "/ecg/new",
@@ -39,106 +43,6 @@ pub fn router() -> Router<AppState> {
 
 fn finding_label(lang: Lang, code: &str) -> String {
     finding(code).map_or_else(|| code.to_string(), |f| lang.finding(f.code).to_string())
-}
-
-struct Row {
-    id: StudyId,
-    urgency: &'static str,
-    urgency_label: &'static str,
-    resident_name: String,
-    from_name: String,
-    status: String,
-    status_label: &'static str,
-    alerts: Vec<&'static str>,
-    heart_rate: String,
-    waiting: String,
-    reader: String,
-    ack_needed: bool,
-    acknowledged: bool,
-    recorded: String,
-}
-
-fn row(lang: Lang, v: StudyView) -> Row {
-    let s = v.study;
-    Row {
-        id: s.id,
-        urgency: v.urgency,
-        urgency_label: lang.t(&format!("ecg.urgency.{}", v.urgency)),
-        resident_name: s.resident_name,
-        from_name: s.from_institution_name,
-        status_label: lang.t(&format!("ecg.status.{}", s.status)),
-        status: s.status.to_string(),
-        alerts: v
-            .alert_list
-            .iter()
-            .map(|a| lang.t(&format!("ecg.alert.{a}")))
-            .collect(),
-        heart_rate: s
-            .heart_rate
-            .map_or_else(|| "—".into(), |h| format!("{h:.0}")),
-        waiting: duration_text(lang, v.waiting_minutes),
-        reader: s.claimed_by_name.unwrap_or_default(),
-        ack_needed: s.critical && s.acknowledged_at.is_none(),
-        acknowledged: s.acknowledged_at.is_some(),
-        recorded: local(s.recorded_at),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "ecg/list.html")]
-struct ListPage {
-    chrome: Chrome,
-    view: String,
-    rows: Vec<Row>,
-    pager: Pager,
-    reads: bool,
-    sends: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ListParams {
-    view: Option<String>,
-    page: Option<i64>,
-}
-
-async fn list(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<ListParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let (filter, page) = api::studies_for(
-        &state,
-        &user,
-        p.view.as_deref(),
-        yigong_store::PageRequest::new(p.page, Some(30)),
-    )
-    .await
-    .ui(lang)?;
-    let view = match filter {
-        yigong_store::ecg::StudyFilter::Worklist => "worklist",
-        yigong_store::ecg::StudyFilter::Senders(_) => "sent",
-        yigong_store::ecg::StudyFilter::All => "all",
-    };
-    let pager = Pager::new(
-        lang,
-        "/ecg",
-        &[("view", view)],
-        (page.page, page.per_page, page.total),
-    );
-    let page = ListPage {
-        chrome: Chrome::for_user(&user, "ecg"),
-        view: view.to_string(),
-        rows: page
-            .items
-            .into_iter()
-            .map(|s| row(lang, StudyView::of(s)))
-            .collect(),
-        pager,
-        reads: user.ecg.reads() || matches!(user.ecg, EcgScope::All),
-        sends: user.ecg.sends(),
-    };
-    Ok(render(&page).into_response())
 }
 
 #[derive(Template)]
