@@ -300,3 +300,81 @@ async fn the_ecg_list_filters_searches_sorts_and_exports_what_it_shows() {
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{l}");
     }
 }
+
+#[tokio::test]
+async fn resident_and_staff_lists_export_what_they_show_masked_as_shown() {
+    for app in apps(600).await {
+        let l = &app.label;
+        let village = app.ui_cookie("village").await;
+        let people = app.residents_at(app.places.village, 200).await;
+        let family = people[0].name.chars().next().expect("a name").to_string();
+        let path = format!("residents?q={}", common::encode(&family));
+        let (status, html) = app.page(&format!("/{path}"), &village).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            html.contains(&format!(
+                "href=\"/residents/export?q={}\"",
+                common::encode(&family)
+            )),
+            "{l}"
+        );
+        let reply = app
+            .page_reply(
+                &format!("/residents/export?q={}", common::encode(&family)),
+                &village,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        let expected: Vec<&yigong_store::residents::Resident> = people
+            .iter()
+            .filter(|p| p.name.starts_with(&family))
+            .collect();
+        assert_eq!(
+            table.rows.len(),
+            expected.len(),
+            "{l}: the village's residents of that name"
+        );
+        for (_, row) in &table.rows {
+            assert!(row[0].starts_with(&family), "{l}: {row:?}");
+            let person = expected
+                .iter()
+                .find(|p| p.name == row[0])
+                .expect("one of ours");
+            assert_eq!(
+                row[3],
+                common::masked_id(&person.id_number),
+                "{l}: masked as on the page"
+            );
+            assert!(
+                !row.iter().any(|c| c == &person.id_number),
+                "{l}: never the full number"
+            );
+        }
+        // Staff: the institution filter and the export agree.
+        let office = app.ui_cookie("manager").await;
+        let inst = app.places.township;
+        let (_, html) = app
+            .page(&format!("/staff?institution_id={inst}&per_page=200"), &office)
+            .await;
+        let shown = html.matches("<tr><td>").count();
+        assert!(shown > 0, "{l}");
+        let reply = app
+            .page_reply(&format!("/staff/export?institution_id={inst}"), &office)
+            .await;
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        assert_eq!(table.rows.len(), shown, "{l}");
+        let name = &table.rows[0].1[3];
+        assert!(
+            table.rows.iter().all(|(_, r)| &r[3] == name),
+            "{l}: one institution"
+        );
+        let disposition = reply.headers["content-disposition"]
+            .to_str()
+            .expect("ascii");
+        assert!(
+            disposition.contains(&common::encode(name)),
+            "{l}: {disposition}"
+        );
+    }
+}

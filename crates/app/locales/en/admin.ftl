@@ -59,6 +59,7 @@ audit-action-resident-read = Resident record viewed
 audit-action-resident-read-fhir = Resident read (FHIR)
 audit-action-resident-screenings = Screenings viewed
 audit-action-resident-search = Residents searched
+audit-action-resident-export = Resident list exported
 audit-action-resident-search-fhir = Residents searched (FHIR)
 audit-action-resident-update = Resident record changed
 audit-action-residents-import = Residents imported

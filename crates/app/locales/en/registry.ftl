@@ -62,3 +62,4 @@ import-templates = Download a template
 import-codes = Institution codes a file may use
 import-code = Code
 import-kind = Kind
+staff-search_placeholder = Name, pinyin initials or start of the ID number

@@ -59,6 +59,7 @@ audit-action-resident-read = 查看居民档案
 audit-action-resident-read-fhir = FHIR 读取居民档案
 audit-action-resident-screenings = 查看筛查记录
 audit-action-resident-search = 检索居民
+audit-action-resident-export = 导出居民名单
 audit-action-resident-search-fhir = FHIR 检索居民
 audit-action-resident-update = 修改居民档案
 audit-action-residents-import = 导入居民

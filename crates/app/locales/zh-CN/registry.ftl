@@ -62,3 +62,4 @@ import-templates = 下载模板
 import-codes = 可用的机构编码
 import-code = 机构编码
 import-kind = 机构类型
+staff-search_placeholder = 姓名、拼音首字母或身份证号开头

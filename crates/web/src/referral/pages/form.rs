@@ -420,7 +420,7 @@ pub(crate) async fn resident_options(
         per_page: Some(20),
         ..Default::default()
     };
-    let page = crate::registry::api::residents::search(&state, &user, &params)
+    let page = crate::registry::api::residents::search(&state, &user, &params, false)
         .await
         .ui(user.lang)?;
     let choices: Vec<Choice> = page

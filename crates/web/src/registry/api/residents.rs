@@ -144,7 +144,7 @@ pub async fn list(
     user: CurrentUser,
     AppQuery(p): AppQuery<ListParams>,
 ) -> ApiResult<Json<ResidentPage>> {
-    let page = search(&state, &user, &p).await?;
+    let page = search(&state, &user, &p, false).await?;
     Ok(Json(page))
 }
 
@@ -153,24 +153,33 @@ pub async fn search(
     state: &AppState,
     user: &CurrentUser,
     p: &ListParams,
+    export: bool,
 ) -> ApiResult<ResidentPage> {
     let query = ResidentQuery {
         q: vet_query(state, user, p.q.as_deref()).await?,
         institution: opt_uuid(&p.institution_id, "institution")?,
         include_inactive: p.include_inactive.unwrap_or(false),
     };
-    let paging = Paging {
-        page: p.page,
-        per_page: p.per_page,
-    }
-    .request();
+    let paging = if export {
+        yigong_store::PageRequest::export()
+    } else {
+        Paging {
+            page: p.page,
+            per_page: p.per_page,
+        }
+        .request()
+    };
     let page = state
         .store
         .search_residents(state.community.id, &user.scope, &query, paging)
         .await?;
     user.audit(
         state,
-        "resident.search",
+        if export {
+            "resident.export"
+        } else {
+            "resident.search"
+        },
         "resident",
         None,
         true,

@@ -77,7 +77,12 @@ pub struct ListParams {
     pub per_page: Option<i64>,
 }
 
-pub async fn search(state: &AppState, user: &CurrentUser, p: &ListParams) -> ApiResult<StaffPage> {
+pub async fn search(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ListParams,
+    paging: PageRequest,
+) -> ApiResult<StaffPage> {
     let q = StaffQuery {
         q: p.q.clone().filter(|q| q.chars().count() <= 40),
         institution: opt_uuid(&p.institution_id, "institution")?,
@@ -85,7 +90,7 @@ pub async fn search(state: &AppState, user: &CurrentUser, p: &ListParams) -> Api
     };
     let page = state
         .store
-        .search_staff(state.community.id, &q, PageRequest::new(p.page, p.per_page))
+        .search_staff(state.community.id, &q, paging)
         .await?;
     Ok(StaffPage {
         items: page
@@ -105,7 +110,8 @@ pub async fn list(
     user: CurrentUser,
     AppQuery(p): AppQuery<ListParams>,
 ) -> ApiResult<Json<StaffPage>> {
-    Ok(Json(search(&state, &user, &p).await?))
+    let paging = PageRequest::new(p.page, p.per_page);
+    Ok(Json(search(&state, &user, &p, paging).await?))
 }
 
 #[utoipa::path(get, path = "/staff/{id}", responses((status = 200, body = StaffView), (status = 404)))]

@@ -2,10 +2,13 @@
 
 pub mod residents;
 
+use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::registry::api::staff::{self as staff_api, ListParams};
 use crate::state::AppState;
-use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
+use crate::ui::export::{self, Cell};
+use crate::ui::list::ListQuery;
+use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -21,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/institutions", get(tree))
         .route("/institutions/{id}", get(detail))
         .route("/staff", get(staff))
+        .route("/staff/export", get(staff_export))
         .merge(residents::router())
 }
 
@@ -176,27 +180,14 @@ struct StaffPage {
     chrome: Chrome,
     q: String,
     institution_id: String,
+    institutions: Vec<(String, String)>,
     rows: Vec<StaffRow>,
     pager: Pager,
+    export_url: String,
 }
 
-async fn staff(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<ListParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let page = staff_api::search(&state, &user, &p).await.ui(lang)?;
-    let q = p.q.clone().unwrap_or_default();
-    let inst = p.institution_id.clone().unwrap_or_default();
-    let pager = Pager::new(
-        lang,
-        "/staff",
-        &[("q", &q), ("institution_id", &inst)],
-        (page.page, page.per_page, page.total),
-    );
-    let rows = page
-        .items
+fn staff_rows(lang: Lang, items: Vec<staff_api::StaffView>) -> Vec<StaffRow> {
+    items
         .into_iter()
         .map(|s| StaffRow {
             title_label: lang.t(&format!("title.{}", s.title)).to_string(),
@@ -207,13 +198,101 @@ async fn staff(
             phone: s.phone.unwrap_or_default(),
             active: s.active,
         })
-        .collect();
+        .collect()
+}
+
+/// Active institutions by id and name, for the filter.
+async fn institution_names(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    let all = state.store.list_institutions(state.community.id).await?;
+    Ok(all
+        .into_iter()
+        .filter(|i| i.active)
+        .map(|i| (i.id.to_string(), i.name))
+        .collect())
+}
+
+async fn staff(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let paging = yigong_store::PageRequest::new(p.page, p.per_page);
+    let page = staff_api::search(&state, &user, &p, paging)
+        .await
+        .ui(lang)?;
+    let q = p.q.clone().unwrap_or_default();
+    let inst = p.institution_id.clone().unwrap_or_default();
+    let query = ListQuery::new(
+        "/staff",
+        vec![("q", q.clone()), ("institution_id", inst.clone())],
+        None,
+    );
     let view = StaffPage {
         chrome: Chrome::for_user(&user, "staff"),
+        pager: query.pager(lang, (page.page, page.per_page, page.total)),
+        export_url: query.export_url(),
+        institutions: institution_names(&state).await.ui(lang)?,
         q,
         institution_id: inst,
-        rows,
-        pager,
+        rows: staff_rows(lang, page.items),
     };
     Ok(render(&view).into_response())
+}
+
+/// The staff the search selects, as an Excel file named after the search.
+async fn staff_export(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let paging = yigong_store::PageRequest::export();
+    let page = staff_api::search(&state, &user, &p, paging)
+        .await
+        .ui(lang)?;
+    let t = |k: &str| lang.t(k);
+    let headers = [
+        t("field.name"),
+        t("field.title"),
+        t("field.specialty"),
+        t("field.institution"),
+        t("field.department"),
+        t("field.phone"),
+        t("field.status"),
+    ];
+    let table: Vec<Vec<Cell>> = staff_rows(lang, page.items)
+        .into_iter()
+        .map(|s| {
+            let status = if s.active {
+                "status.active"
+            } else {
+                "status.inactive"
+            };
+            vec![
+                s.name.into(),
+                s.title_label.into(),
+                s.specialty.into(),
+                s.institution_name.into(),
+                s.department_name.into(),
+                s.phone.into(),
+                t(status).into(),
+            ]
+        })
+        .collect();
+    let title = t("staff.title");
+    let bytes = export::workbook(title, &headers, &table)
+        .map_err(|_| UiError(ApiError::internal(), lang))?;
+    let institution = institution_names(&state)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .find(|(id, _)| Some(id) == p.institution_id.as_ref())
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    Ok(export::download(
+        title,
+        &[&institution, p.q.as_deref().unwrap_or("")],
+        bytes,
+    ))
 }

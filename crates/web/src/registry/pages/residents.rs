@@ -4,6 +4,8 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::registry::api::residents::{self as api, ListParams, ResidentBody, ResidentView};
 use crate::state::AppState;
+use crate::ui::export::{self, Cell};
+use crate::ui::list::ListQuery;
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/residents", get(list))
         .route("/residents/new", get(new_form).post(create))
+        .route("/residents/export", get(export_xlsx))
         .route("/residents/{id}", get(detail))
         .route("/residents/{id}/edit", get(edit_form).post(update))
         .route("/residents/{id}/deactivate", post(deactivate))
@@ -51,6 +54,7 @@ struct ListPage {
     error: Option<String>,
     /// More matches than were counted.
     capped: bool,
+    export_url: String,
 }
 
 /// The clinics whose residents the user may see, for the filter and the form.
@@ -71,7 +75,7 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let (status, page, error) = match api::search(&state, &user, &p).await {
+    let (status, page, error) = match api::search(&state, &user, &p, false).await {
         Ok(page) => (StatusCode::OK, page, None),
         Err(e) if e.status.is_client_error() => {
             let empty = api::ResidentPage {
@@ -88,12 +92,12 @@ async fn list(
     let capped = page.total_capped;
     let q = p.q.clone().unwrap_or_default();
     let inst = p.institution_id.clone().unwrap_or_default();
-    let pager = Pager::new(
-        lang,
+    let query = ListQuery::new(
         "/residents",
-        &[("q", &q), ("institution_id", &inst)],
-        (page.page, page.per_page, page.total),
+        vec![("q", q.clone()), ("institution_id", inst.clone())],
+        None,
     );
+    let pager = query.pager(lang, (page.page, page.per_page, page.total));
     let rows = page
         .items
         .into_iter()
@@ -118,8 +122,65 @@ async fn list(
         can_create: user.role.edits_residents(),
         error,
         capped,
+        export_url: query.export_url(),
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// The residents the search selects, as shown (ID numbers and phones masked as on the
+/// page), as an Excel file named after the search.
+async fn export_xlsx(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let page = api::search(&state, &user, &p, true).await.ui(lang)?;
+    let t = |k: &str| lang.t(k);
+    let headers = [
+        t("field.name"),
+        t("field.sex"),
+        t("field.birth_date"),
+        t("field.id_number"),
+        t("field.phone"),
+        t("field.institution"),
+        t("field.status"),
+    ];
+    let table: Vec<Vec<Cell>> = page
+        .items
+        .into_iter()
+        .map(|r| {
+            let status = if r.active {
+                "status.active"
+            } else {
+                "status.inactive"
+            };
+            vec![
+                r.name.into(),
+                t(&format!("sex.{}", r.sex)).into(),
+                r.birth_date.into(),
+                r.id_number.into(),
+                r.phone.into(),
+                r.institution_name.into(),
+                t(status).into(),
+            ]
+        })
+        .collect();
+    let title = t("residents.title");
+    let bytes = export::workbook(title, &headers, &table)
+        .map_err(|_| UiError(ApiError::internal(), lang))?;
+    let institution = clinics(&state, &user)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .find(|(id, _)| Some(id) == p.institution_id.as_ref())
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    Ok(export::download(
+        title,
+        &[&institution, p.q.as_deref().unwrap_or("")],
+        bytes,
+    ))
 }
 
 #[derive(Template)]
