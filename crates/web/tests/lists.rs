@@ -355,7 +355,10 @@ async fn resident_and_staff_lists_export_what_they_show_masked_as_shown() {
         let office = app.ui_cookie("manager").await;
         let inst = app.places.township;
         let (_, html) = app
-            .page(&format!("/staff?institution_id={inst}&per_page=200"), &office)
+            .page(
+                &format!("/staff?institution_id={inst}&per_page=200"),
+                &office,
+            )
             .await;
         let shown = html.matches("<tr><td>").count();
         assert!(shown > 0, "{l}");

@@ -91,3 +91,4 @@ error-unsupported_media_type = The request must be application/json
 error-team_member_twice = One person can hold only one role in a team
 error-milestone_recorded = This step is already recorded
 error-next_due_out_of_bounds = The next visit must fall within the dates the standard allows
+error-period_invalid = must not be before the start, and the span may not exceed ten years

@@ -91,3 +91,4 @@ error-unsupported_media_type = 请求须为 application/json
 error-team_member_twice = 同一人只能担任团队中的一个角色
 error-milestone_recorded = 该节点已记录过，不能重复记录
 error-next_due_out_of_bounds = 下次随访日期须在规范允许的范围内
+error-period_invalid = 截止日期不能早于起始日期，且跨度不超过十年

@@ -30,6 +30,10 @@ pub struct ReferralFilter {
     pub text: Option<String>,
     /// The order asked for; `None`: the list's own (worklists urgency then oldest).
     pub sort: Option<ReferralSort>,
+    /// Sent by this institution.
+    pub from_institution: Option<Uuid>,
+    /// Sent to this institution.
+    pub to_institution: Option<Uuid>,
 }
 
 /// Orders a referral list may be sorted by, each ascending unless `desc`.
@@ -132,6 +136,12 @@ fn push_filters<DB: sqlx::Database>(
     }
     if f.open_only {
         qb.push(" AND f.open = ").push_bind(true);
+    }
+    if let Some(i) = f.from_institution {
+        qb.push(" AND f.from_institution_id = ").push_bind(i);
+    }
+    if let Some(i) = f.to_institution {
+        qb.push(" AND f.to_institution_id = ").push_bind(i);
     }
     if let Some(t) = f.created_from {
         qb.push(" AND f.created_at >= ").push_bind(t);

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod export;
+pub mod figures;
 pub mod form;
 pub mod list;
 pub mod pages;

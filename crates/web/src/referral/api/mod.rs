@@ -310,6 +310,10 @@ pub struct ListParams {
     pub from: Option<String>,
     /// Sent on or before this day.
     pub to: Option<String>,
+    /// Sent by this institution.
+    pub from_institution: Option<Uuid>,
+    /// Sent to this institution.
+    pub to_institution: Option<Uuid>,
     /// `waiting` or `urgency`.
     pub sort: Option<String>,
     /// `desc` reverses the sort.
@@ -373,6 +377,8 @@ pub fn filter_of(user: &CurrentUser, p: &ListParams) -> ApiResult<ReferralFilter
             .and_then(|d| d.next_day())
             .map(clock::start_of),
         text: p.q.clone().filter(|q| !q.trim().is_empty()),
+        from_institution: p.from_institution,
+        to_institution: p.to_institution,
         sort: match crate::ui::list::Sort::parse(p.sort.as_deref(), p.dir.as_deref(), &SORTS) {
             Some(s) if s.key == "urgency" => Some(ReferralSort::Urgency { desc: s.desc }),
             Some(s) => Some(ReferralSort::Waiting { desc: s.desc }),

@@ -36,6 +36,33 @@ pub struct Counts {
     pub down: u64,
 }
 
+/// The referrals an institution took part in, by side.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Flows {
+    pub up_sent: u64,
+    pub up_received: u64,
+    pub down_sent: u64,
+    pub down_received: u64,
+}
+
+impl Flows {
+    /// The share of patients who went up that came back down: down referrals sent per
+    /// up referral received for a hospital, received per sent for a clinic.
+    pub fn return_rate(&self) -> Option<f64> {
+        let (back, up) = if self.up_received >= self.up_sent {
+            (self.down_sent, self.up_received)
+        } else {
+            (self.down_received, self.up_sent)
+        };
+        (up > 0).then(|| back as f64 / up as f64)
+    }
+
+    /// The cases the return rate rests on.
+    pub fn up(&self) -> u64 {
+        self.up_sent.max(self.up_received)
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GreenChannelStats {
     pub cases: u64,
@@ -57,6 +84,8 @@ pub struct ReferralStats {
     pub by_department: HashMap<Uuid, u64>,
     pub median_minutes_to_acceptance: Option<f64>,
     pub green_channel: GreenChannelStats,
+    /// institution → the referrals it sent and received, by direction
+    pub flows: HashMap<Uuid, Flows>,
 }
 
 /// Folds event rows into the figures; pure, so it is tested directly.
@@ -78,6 +107,7 @@ pub fn compute(facts: &[ReferralFact], targets: &HashMap<String, i64>) -> Referr
             within_target: 0,
             share_within_target: None,
         },
+        flows: HashMap::new(),
     };
     let mut to_accept = Vec::new();
     let mut door = Vec::new();
@@ -102,6 +132,18 @@ pub fn compute(facts: &[ReferralFact], targets: &HashMap<String, i64>) -> Referr
             first.to_institution_id
         };
         bump(s.by_institution.entry(place).or_default());
+        let sender = s.flows.entry(first.from_institution_id).or_default();
+        if up {
+            sender.up_sent += 1
+        } else {
+            sender.down_sent += 1
+        }
+        let receiver = s.flows.entry(first.to_institution_id).or_default();
+        if up {
+            receiver.up_received += 1
+        } else {
+            receiver.down_received += 1
+        }
         if let (true, Some(d)) = (up, first.to_department_id) {
             *s.by_department.entry(d).or_default() += 1;
         }
@@ -168,14 +210,35 @@ pub async fn between(
 ) -> ApiResult<ReferralStats> {
     let c = state.community.id;
     let facts = state.store.referral_facts(c, from, to).await?;
-    let targets = state
+    Ok(compute(&facts, &targets(state).await?))
+}
+
+/// The community's green-channel targets by pathway.
+async fn targets(state: &AppState) -> ApiResult<HashMap<String, i64>> {
+    Ok(state
         .store
-        .pathway_targets(c)
+        .pathway_targets(state.community.id)
         .await?
         .into_iter()
         .map(|(p, m)| (p, i64::from(m)))
-        .collect();
-    Ok(compute(&facts, &targets))
+        .collect())
+}
+
+/// The counts of a figures page's period and area: referrals created in the period
+/// with either party in the area.
+pub async fn within(
+    state: &AppState,
+    user: &CurrentUser,
+    scope: &crate::ui::figures::Scope,
+) -> ApiResult<ReferralStats> {
+    user.require(user.role.sees_figures())?;
+    let c = state.community.id;
+    let mut facts = state
+        .store
+        .referral_facts(c, scope.start(), scope.end())
+        .await?;
+    facts.retain(|f| scope.covers(f.from_institution_id) || scope.covers(f.to_institution_id));
+    Ok(compute(&facts, &targets(state).await?))
 }
 
 /// Counts for the community office and the health bureau.
@@ -357,5 +420,54 @@ mod tests {
         assert_eq!(s.green_channel.share_within_target, Some(0.5));
         let relaxed = HashMap::from([("stroke".to_string(), 90)]);
         assert_eq!(compute(&facts, &relaxed).green_channel.within_target, 2);
+    }
+
+    #[test]
+    fn flows_count_each_side_and_the_return_rate_reads_from_either() {
+        let (clinic, hospital) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut facts = Vec::new();
+        let mut referral = |direction: &str, from: Uuid, to: Uuid| {
+            let mut f = fact(
+                Uuid::now_v7(),
+                direction,
+                None,
+                0,
+                "status",
+                Some("requested"),
+                None,
+            );
+            f.from_institution_id = from;
+            f.to_institution_id = to;
+            facts.push(f);
+        };
+        for _ in 0..4 {
+            referral("up", clinic, hospital);
+        }
+        referral("down", hospital, clinic);
+        let s = compute(&facts, &HashMap::new());
+        let at_clinic = s.flows[&clinic];
+        let at_hospital = s.flows[&hospital];
+        assert_eq!(
+            at_clinic,
+            Flows {
+                up_sent: 4,
+                up_received: 0,
+                down_sent: 0,
+                down_received: 1
+            }
+        );
+        assert_eq!(
+            at_hospital,
+            Flows {
+                up_sent: 0,
+                up_received: 4,
+                down_sent: 1,
+                down_received: 0
+            }
+        );
+        // One patient in four came back, seen from either end.
+        assert_eq!(at_clinic.return_rate(), Some(0.25));
+        assert_eq!(at_hospital.return_rate(), Some(0.25));
+        assert_eq!(Flows::default().return_rate(), None);
     }
 }

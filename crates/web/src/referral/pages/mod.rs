@@ -4,7 +4,7 @@
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
-use crate::referral::api::stats::{AttentionParams, attention_for, stats_for};
+use crate::referral::api::stats::{AttentionParams, attention_for};
 use crate::referral::api::{self as api, ActionBody, ListParams, MilestoneBody, ReferralBody};
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
@@ -31,7 +31,7 @@ mod context;
 mod form;
 mod stats;
 use form::{create, new_form, resident_options};
-use stats::stats;
+use stats::{stats, stats_export};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/new", get(new_form).post(create))
         .route("/referrals/export", get(export_xlsx))
         .route("/referrals/stats", get(stats))
+        .route("/referrals/stats/export", get(stats_export))
         .route("/referrals/resident-options", get(resident_options))
         .route("/referrals/{id}", get(detail))
         .route("/referrals/{id}/milestone", post(milestone))
@@ -102,6 +103,7 @@ fn asked(user: &CurrentUser, mut p: ListParams) -> (ListParams, ListQuery) {
         p.view = Some("incoming".into());
     }
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let id = |v: Option<Uuid>| v.map(|i| i.to_string()).unwrap_or_default();
     let query = ListQuery::new(
         "/referrals",
         vec![
@@ -112,6 +114,8 @@ fn asked(user: &CurrentUser, mut p: ListParams) -> (ListParams, ListQuery) {
             ("from", text(&p.from)),
             ("to", text(&p.to)),
             ("q", text(&p.q)),
+            ("from_institution", id(p.from_institution)),
+            ("to_institution", id(p.to_institution)),
         ],
         Sort::parse(p.sort.as_deref(), p.dir.as_deref(), &api::SORTS),
     );

@@ -1,18 +1,92 @@
-//! The referral figures page: medians, the share within target and the monthly chart.
+//! The referral figures page for a period and an area: totals, medians, the share within
+//! target, the monthly chart, and each institution's referrals in township order with
+//! links to the referrals behind each number, the low return rates marked, and an export.
 
 use super::*;
+use crate::referral::api::stats::{Flows, ReferralStats, within};
+use crate::ui::figures::{FigureParams, Filters, Scope, low, township_order};
+use crate::ui::list::count;
 use yigong_domain::ids::ReferralId;
 
 #[derive(Template)]
 #[template(path = "referral/stats.html")]
 struct StatsPage {
     chrome: Chrome,
-    s: crate::referral::api::stats::ReferralStats,
+    filters: Filters,
+    up: String,
+    down: String,
     median_acceptance: String,
     median_door: String,
     share_within: String,
     chart: String,
+    rows: Vec<FlowRow>,
+    return_help: String,
     attention: Vec<(ReferralId, String)>,
+}
+
+/// One institution's line: its name, four counts with their drill-down links, the
+/// return rate, and whether it is low.
+struct FlowRow {
+    name: String,
+    depth: usize,
+    cells: Vec<(String, String)>,
+    rate: String,
+    low: bool,
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// The community's return rate: down referrals per up referral.
+fn community_rate(s: &ReferralStats) -> Option<f64> {
+    (s.total.up > 0).then(|| s.total.down as f64 / s.total.up as f64)
+}
+
+/// Rows for every institution in the area, in township order. Low: a return rate under
+/// half the community's with at least five patients sent or received up.
+fn flow_rows(
+    s: &ReferralStats,
+    scope: &Scope,
+    institutions: &[yigong_store::institutions::Institution],
+) -> Vec<FlowRow> {
+    let benchmark = community_rate(s).map_or(0.0, |r| r / 2.0);
+    township_order(institutions)
+        .into_iter()
+        .filter(|(i, _)| scope.covers(i.id))
+        .map(|(i, depth)| {
+            let f = s.flows.get(&i.id).copied().unwrap_or_default();
+            let id = i.id.to_string();
+            let link = |direction: &str, side: &'static str| {
+                let mut extra = vec![("view", "all".to_string()), ("direction", direction.into())];
+                extra.extend(scope.list_days());
+                extra.push((side, id.clone()));
+                let q: Vec<String> = extra
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", crate::ui::encode(v)))
+                    .collect();
+                format!("/referrals?{}", q.join("&"))
+            };
+            let Flows {
+                up_sent,
+                up_received,
+                down_sent,
+                down_received,
+            } = f;
+            FlowRow {
+                name: i.name.clone(),
+                depth,
+                cells: vec![
+                    (count(up_sent as i64), link("up", "from_institution")),
+                    (count(up_received as i64), link("up", "to_institution")),
+                    (count(down_sent as i64), link("down", "from_institution")),
+                    (count(down_received as i64), link("down", "to_institution")),
+                ],
+                rate: percent(f.return_rate()),
+                low: low(f.return_rate(), f.up(), benchmark, 5),
+            }
+        })
+        .collect()
 }
 
 /// Stacked monthly bars (up and down) as inline SVG.
@@ -65,12 +139,29 @@ fn month_chart(lang: Lang, s: &crate::referral::api::stats::ReferralStats) -> St
     svg
 }
 
+async fn scope_of(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &FigureParams,
+) -> UiResult<(Scope, Vec<yigong_store::institutions::Institution>)> {
+    let lang = user.lang;
+    let institutions = state
+        .store
+        .list_institutions(state.community.id)
+        .await
+        .ui(lang)?;
+    let scope = Scope::of(p, &institutions, "365").ui(lang)?;
+    Ok((scope, institutions))
+}
+
 pub(crate) async fn stats(
     State(state): State<AppState>,
     UiUser(user): UiUser,
+    Query(p): Query<FigureParams>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let s = stats_for(&state, &user, 365).await.ui(lang)?;
+    let (scope, institutions) = scope_of(&state, &user, &p).await?;
+    let s = within(&state, &user, &scope).await.ui(lang)?;
     // The stalled referrals name patients: the office's list, not the bureau's.
     let stalled = if user.role.edits_registry() {
         attention_for(&state, &user, &AttentionParams::default())
@@ -82,13 +173,18 @@ pub(crate) async fn stats(
     let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |m| format!("{m:.1}"));
     let page = StatsPage {
         chrome: Chrome::for_user(&user, "referrals"),
+        filters: Filters::new(lang, "/referrals/stats", &scope, &institutions),
+        up: count(s.total.up as i64),
+        down: count(s.total.down as i64),
         median_acceptance: fmt(s.median_minutes_to_acceptance),
         median_door: fmt(s.green_channel.median_contact_to_admission_minutes),
-        share_within: s
-            .green_channel
-            .share_within_target
-            .map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
+        share_within: percent(s.green_channel.share_within_target),
         chart: month_chart(lang, &s),
+        rows: flow_rows(&s, &scope, &institutions),
+        return_help: lang.tr(
+            "referral.return_help",
+            &[("rate", &percent(community_rate(&s)))],
+        ),
         attention: stalled
             .into_iter()
             .map(|r| {
@@ -103,7 +199,47 @@ pub(crate) async fn stats(
                 (r.id, text)
             })
             .collect(),
-        s,
     };
     Ok(render(&page).into_response())
+}
+
+/// The institution table of the page, as an Excel file named after its period and area.
+pub(crate) async fn stats_export(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<FigureParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let (scope, institutions) = scope_of(&state, &user, &p).await?;
+    let s = within(&state, &user, &scope).await.ui(lang)?;
+    let t = |k: &str| lang.t(k);
+    let headers = [
+        t("figures.institution"),
+        t("referral.up_sent"),
+        t("referral.up_received"),
+        t("referral.down_sent"),
+        t("referral.down_received"),
+        t("referral.return_rate"),
+    ];
+    let table: Vec<Vec<Cell>> = township_order(&institutions)
+        .into_iter()
+        .filter(|(i, _)| scope.covers(i.id))
+        .map(|(i, _)| {
+            let f = s.flows.get(&i.id).copied().unwrap_or_default();
+            vec![
+                i.name.clone().into(),
+                (f.up_sent as i64).into(),
+                (f.up_received as i64).into(),
+                (f.down_sent as i64).into(),
+                (f.down_received as i64).into(),
+                percent(f.return_rate()).into(),
+            ]
+        })
+        .collect();
+    let title = t("referral.stats");
+    let bytes = export::workbook(title, &headers, &table)
+        .map_err(|_| UiError(ApiError::internal(), lang))?;
+    let words = scope.words(lang);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    Ok(export::download(title, &words, bytes))
 }

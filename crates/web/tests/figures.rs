@@ -1,0 +1,162 @@
+//! The figures pages on SQLite and PostgreSQL: a period and an area chosen once, numbers
+//! that open the records behind them, low performers marked, and an export of the table.
+
+use yigong_testkit::app as common;
+
+use axum::http::StatusCode;
+use common::{TestApp, apps};
+use serde_json::json;
+
+/// The four counts and the drill-down links of an institution's row.
+fn row_of(html: &str, name: &str) -> Vec<(i64, Option<String>)> {
+    let table = &html[html.find("id=\"by-institution\"").expect("the table")..];
+    let start = table.find(&format!(">{name}</td>")).expect("the row");
+    let row = &table[start..table[start..].find("</tr>").expect("row end") + start];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .take(4)
+        .map(|cell| {
+            let cell = &cell[..cell.find("</td>").expect("cell end")];
+            match cell.find("href=\"") {
+                Some(h) => {
+                    let rest = &cell[h + 6..];
+                    let href = rest[..rest.find('"').expect("href end")].replace("&#38;", "&");
+                    let n = rest[rest.find('>').expect(">") + 1..rest.find("</a>").expect("</a>")]
+                        .replace(',', "");
+                    (n.parse().expect("a count"), Some(href))
+                }
+                None => (cell.replace(',', "").parse().expect("a count"), None),
+            }
+        })
+        .collect()
+}
+
+async fn institution_name(app: &TestApp, id: uuid::Uuid) -> String {
+    app.state
+        .store
+        .list_institutions(app.state.community.id)
+        .await
+        .expect("institutions")
+        .into_iter()
+        .find(|i| i.id == id)
+        .expect("the institution")
+        .name
+}
+
+#[tokio::test]
+async fn referral_figures_cover_a_period_and_an_area_and_open_the_referrals_behind_them() {
+    for app in apps(600).await {
+        let l = &app.label;
+        let office = app.ui_cookie("manager").await;
+        let village_name = institution_name(&app, app.places.village).await;
+        let today = yigong_domain::clock::today();
+        let page = format!(
+            "/referrals/stats?from={today}&to={today}&area={}",
+            app.places.township
+        );
+        let (status, before) = app.page(&page, &office).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let before = row_of(&before, &village_name);
+        // Three patients of the village go up today, and one comes back down to it.
+        let village_doctor = app.login("village").await;
+        let people = app.residents_at(app.places.village, 3).await;
+        for p in &people {
+            let r = app
+                .post(
+                    "/api/v1/referrals",
+                    &village_doctor,
+                    json!({"resident_id": p.id, "direction": "up", "urgency": "routine",
+                        "to_institution_id": app.places.lead, "to_department_id": app.places.cardiology,
+                        "reason": "胸闷", "icd10_code": "I20.0"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+        }
+        let specialist = app.login("specialist").await;
+        let down = app
+            .post(
+                "/api/v1/referrals",
+                &specialist,
+                json!({"resident_id": people[0].id, "direction": "down", "urgency": "routine",
+                    "to_institution_id": app.places.village, "reason": "康复随访", "icd10_code": "I20.0"}),
+            )
+            .await;
+        assert_eq!(down.status, StatusCode::CREATED, "{l}: {}", down.text());
+        let (_, html) = app.page(&page, &office).await;
+        let after = row_of(&html, &village_name);
+        assert_eq!(after[0].0, before[0].0 + 3, "{l}: up, sent");
+        assert_eq!(after[3].0, before[3].0 + 1, "{l}: down, received");
+        // Each number opens the referrals behind it, as many as it says.
+        for (n, href) in &after {
+            let Some(href) = href else { continue };
+            let (status, list) = app.page(&format!("{href}&per_page=200"), &office).await;
+            assert_eq!(status, StatusCode::OK, "{l}: {href}");
+            assert_eq!(
+                list.matches("class=\"referral-row\"").count() as i64,
+                *n,
+                "{l}: {href}"
+            );
+        }
+        // The area keeps only the township and its villages.
+        assert!(
+            !html.contains(&format!(
+                ">{}</td>",
+                institution_name(&app, app.places.other_township).await
+            )),
+            "{l}"
+        );
+        // The export holds the same table, named by period and area.
+        let reply = app
+            .page_reply(
+                &format!(
+                    "/referrals/stats/export?from={today}&to={today}&area={}",
+                    app.places.township
+                ),
+                &office,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let disposition = reply.headers["content-disposition"]
+            .to_str()
+            .expect("ascii");
+        let township_name = institution_name(&app, app.places.township).await;
+        assert!(
+            disposition.contains(&common::encode(&township_name)),
+            "{l}: {disposition}"
+        );
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        let line = table
+            .rows
+            .iter()
+            .find(|(_, r)| r[0] == village_name)
+            .expect("the village");
+        assert_eq!(line.1[1], after[0].0.to_string(), "{l}");
+        assert_eq!(line.1[4], after[3].0.to_string(), "{l}");
+        // A span the wrong way round is refused with a reason; the bureau may look.
+        let (status, html) = app
+            .page(
+                &format!("/referrals/stats?from={today}&to=2020-01-01"),
+                &office,
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(html.contains("截止日期不能早于起始日期"), "{l}");
+        let bureau = app.ui_cookie("bureau").await;
+        assert_eq!(
+            app.page("/referrals/stats?period=year", &bureau).await.0,
+            StatusCode::OK,
+            "{l}"
+        );
+        assert_eq!(
+            app.page("/ecg/stats", &bureau).await.0,
+            StatusCode::OK,
+            "{l}"
+        );
+        let village = app.ui_cookie("village").await;
+        assert_eq!(
+            app.page("/referrals/stats", &village).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}
