@@ -160,3 +160,79 @@ async fn referral_figures_cover_a_period_and_an_area_and_open_the_referrals_behi
         );
     }
 }
+
+/// The studies count and its link on an institution's row of the ECG figures.
+fn sender_of(html: &str, name: &str) -> (i64, Option<String>) {
+    let table = &html[html.find("id=\"by-institution\"").expect("the table")..];
+    let start = table.find(&format!(">{name}</td>")).expect("the row");
+    let cell = &table[start..]
+        .split("<td class=\"num\">")
+        .nth(1)
+        .expect("a cell");
+    let cell = &cell[..cell.find("</td>").expect("cell end")];
+    match cell.find("href=\"") {
+        Some(h) => {
+            let rest = &cell[h + 6..];
+            let href = rest[..rest.find('"').expect("end")].replace("&#38;", "&");
+            let n = &rest[rest.find('>').expect(">") + 1..rest.find("</a>").expect("</a>")];
+            (n.replace(',', "").parse().expect("a count"), Some(href))
+        }
+        None => (cell.replace(',', "").parse().expect("a count"), None),
+    }
+}
+
+#[tokio::test]
+async fn ecg_figures_cover_a_period_and_an_area_and_open_the_studies_behind_them() {
+    for app in apps(600).await {
+        let l = &app.label;
+        let office = app.ui_cookie("manager").await;
+        let name = institution_name(&app, app.places.township).await;
+        let today = yigong_domain::clock::today();
+        let page = format!(
+            "/ecg/stats?from={today}&to={today}&area={}",
+            app.places.township
+        );
+        let (status, html) = app.page(&page, &office).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let (before, _) = sender_of(&html, &name);
+        let township = app.login("township").await;
+        for p in app.residents_at(app.places.township, 2).await {
+            app.upload_dicom(&township, p.id).await;
+        }
+        let (_, html) = app.page(&page, &office).await;
+        let (after, href) = sender_of(&html, &name);
+        assert_eq!(after, before + 2, "{l}");
+        let href = href.expect("a link");
+        let (_, list) = app.page(&format!("{href}&per_page=200"), &office).await;
+        assert_eq!(
+            list.matches("class=\"ecg-row").count() as i64,
+            after,
+            "{l}: {href}"
+        );
+        assert!(
+            !html.contains(&format!(
+                ">{}</td>",
+                institution_name(&app, app.places.other_township).await
+            )),
+            "{l}: only the township and its villages"
+        );
+        let reply = app
+            .page_reply(
+                &format!(
+                    "/ecg/stats/export?from={today}&to={today}&area={}",
+                    app.places.township
+                ),
+                &office,
+            )
+            .await;
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        let line = table
+            .rows
+            .iter()
+            .find(|(_, r)| r[0] == name)
+            .expect("the township");
+        assert_eq!(line.1[1], after.to_string(), "{l}");
+        let (status, _) = app.page("/ecg/stats?period=fortnight", &office).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{l}");
+    }
+}

@@ -111,3 +111,4 @@ ecg-reader = Reader
 ecg-critical_only = Critical only
 ecg-any_status = Any status
 ecg-search = Resident name or pinyin initials
+ecg-slow_help = Marked in red: a median above 30 minutes over at least 5 reports

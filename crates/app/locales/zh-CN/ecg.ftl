@@ -111,3 +111,4 @@ ecg-reader = 阅图医生
 ecg-critical_only = 仅危急
 ecg-any_status = 全部状态
 ecg-search = 居民姓名或拼音首字母
+ecg-slow_help = 报告中位时间超过 30 分钟（且已报告不少于 5 例）的标红

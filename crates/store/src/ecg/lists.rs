@@ -24,6 +24,8 @@ pub enum StudyFilter {
 #[derive(Debug, Clone, Default)]
 pub struct StudyNarrowing {
     pub resident: Option<Uuid>,
+    /// Sent by this institution.
+    pub institution: Option<Uuid>,
     pub status: Option<Status>,
     /// Only studies reported critical.
     pub critical: bool,
@@ -84,6 +86,9 @@ fn push_filter<DB: sqlx::Database>(
     }
     if let Some(r) = n.resident {
         qb.push(" AND s.resident_id = ").push_bind(r);
+    }
+    if let Some(i) = n.institution {
+        qb.push(" AND s.from_institution_id = ").push_bind(i);
     }
     if let Some(st) = n.status {
         qb.push(" AND s.status = ")

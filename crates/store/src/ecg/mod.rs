@@ -363,23 +363,25 @@ pub struct Timing {
     pub created_at: OffsetDateTime,
     pub reported_at: Option<OffsetDateTime>,
     pub reader_name: Option<String>,
+    pub from_institution_id: Uuid,
     pub from_institution_name: String,
 }
 
 impl Store {
-    /// Timings of the studies uploaded since `since`.
+    /// Timings of the studies uploaded in `[since, before)`.
     pub async fn study_timings(
         &self,
         community: Uuid,
         since: OffsetDateTime,
+        before: OffsetDateTime,
     ) -> Result<Vec<Timing>> {
         on_db!(self, pool => sqlx::query_as::<_, Timing>(
             "SELECT s.urgency_rank, s.created_at, s.reported_at, a.display_name AS reader_name,
-                i.name AS from_institution_name
+                s.from_institution_id, i.name AS from_institution_name
              FROM ecg_studies s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
              LEFT JOIN ecg_reports r ON r.community_id = s.community_id AND r.study_id = s.id LEFT JOIN accounts a ON a.community_id = r.community_id AND a.id = r.reader_id
-             WHERE s.community_id = $1 AND s.created_at >= $2")
-            .bind(community).bind(since).fetch_all(pool).await.store())
+             WHERE s.community_id = $1 AND s.created_at >= $2 AND s.created_at < $3")
+            .bind(community).bind(since).bind(before).fetch_all(pool).await.store())
     }
 
     /// Critical reports the sending clinic has not acknowledged, oldest first.

@@ -74,7 +74,7 @@ async fn cards_for(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Card>>
     if user.role.reads_headlines() {
         let rows = state
             .store
-            .study_timings(c, now - Duration::days(30))
+            .study_timings(c, now - Duration::days(30), now + Duration::minutes(1))
             .await?;
         let t = Turnaround::of(rows.iter().map(|r| {
             r.reported_at

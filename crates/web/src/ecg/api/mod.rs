@@ -7,7 +7,7 @@
 mod trace;
 pub use trace::*;
 
-mod stats;
+pub mod stats;
 pub use stats::*;
 
 mod upload;
@@ -134,6 +134,8 @@ pub struct ListQuery {
     pub to: Option<String>,
     /// The start of the resident's name or pinyin initials.
     pub q: Option<String>,
+    /// Sent by this institution.
+    pub institution: Option<Uuid>,
     /// `waiting` or `urgency`; `dir=desc` reverses.
     pub sort: Option<String>,
     pub dir: Option<String>,
@@ -157,6 +159,7 @@ pub fn narrowing_of(q: &ListQuery) -> ApiResult<StudyNarrowing> {
     };
     Ok(StudyNarrowing {
         resident: None,
+        institution: q.institution,
         status: set(&q.status)
             .map(|s| {
                 rules::Status::parse(&s).ok_or_else(|| {
@@ -244,6 +247,7 @@ pub async fn studies_for(
         ("from" = Option<String>, Query, description = "uploaded on or after (YYYY-MM-DD)"),
         ("to" = Option<String>, Query, description = "uploaded on or before (YYYY-MM-DD)"),
         ("q" = Option<String>, Query, description = "start of the resident's name or initials"),
+        ("institution" = Option<String>, Query, description = "sent by this institution (id)"),
         ("sort" = Option<String>, Query, description = "`waiting` or `urgency`"),
         ("dir" = Option<String>, Query, description = "`desc` reverses"),
         ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),

@@ -29,6 +29,9 @@ pub struct EcgStats {
     pub by_urgency: Vec<Group>,
     pub by_reader: Vec<Group>,
     pub by_sender: Vec<Group>,
+    /// The same, named by the sender's id, for the page's township-ordered table.
+    #[serde(skip)]
+    pub by_sender_id: Vec<Group>,
     /// Share (0–1) of critical and urgent studies reported within 10 minutes.
     pub urgent_within_10: Option<f64>,
     pub unacknowledged: Vec<StudyView>,
@@ -63,7 +66,8 @@ fn groups(rows: &[(String, Option<f64>)]) -> Vec<Group> {
 pub async fn stats_for(
     state: &AppState,
     user: &CurrentUser,
-    days: Option<i64>,
+    (from, to): (OffsetDateTime, OffsetDateTime),
+    senders: Option<&[uuid::Uuid]>,
 ) -> ApiResult<EcgStats> {
     // The ECG centre and the office see the figures and the critical reports waiting
     // for acknowledgement (which name patients); the bureau sees the figures only.
@@ -71,12 +75,15 @@ pub async fn stats_for(
     let allowed = names_patients || user.role.sees_figures();
     user.require_audited(state, allowed, "ecg.stats", "ecg_study", None)
         .await?;
-    let days = days.unwrap_or(30).clamp(1, 366);
     let now = OffsetDateTime::now_utc();
-    let rows = state
+    let days = (to - from).whole_days().max(1);
+    let mut rows = state
         .store
-        .study_timings(state.community.id, now - time::Duration::days(days))
+        .study_timings(state.community.id, from, to)
         .await?;
+    if let Some(keep) = senders {
+        rows.retain(|r| keep.contains(&r.from_institution_id));
+    }
     let minutes = |r: &yigong_store::ecg::Timing| {
         r.reported_at
             .map(|at| (at - r.created_at).as_seconds_f64() / 60.0)
@@ -105,6 +112,12 @@ pub async fn stats_for(
             .map(|r| (r.from_institution_name.clone(), minutes(r)))
             .collect::<Vec<_>>(),
     );
+    let by_sender_id = groups(
+        &rows
+            .iter()
+            .map(|r| (r.from_institution_id.to_string(), minutes(r)))
+            .collect::<Vec<_>>(),
+    );
     let urgent: Vec<&yigong_store::ecg::Timing> =
         rows.iter().filter(|r| r.urgency_rank < 2).collect();
     let urgent_within_10 = rules::share_within(
@@ -128,6 +141,7 @@ pub async fn stats_for(
         by_urgency,
         by_reader,
         by_sender,
+        by_sender_id,
         urgent_within_10,
         unacknowledged,
     })
@@ -140,5 +154,7 @@ pub async fn stats(
     user: CurrentUser,
     AppQuery(q): AppQuery<StatsQuery>,
 ) -> ApiResult<Json<EcgStats>> {
-    Ok(Json(stats_for(&state, &user, q.days).await?))
+    let to = OffsetDateTime::now_utc() + time::Duration::minutes(1);
+    let from = to - time::Duration::days(q.days.unwrap_or(30).clamp(1, 366));
+    Ok(Json(stats_for(&state, &user, (from, to), None).await?))
 }

@@ -92,6 +92,10 @@ fn query_of(view: &str, p: &api::ListQuery) -> ListQuery {
             ("from", text(&p.from)),
             ("to", text(&p.to)),
             ("q", text(&p.q)),
+            (
+                "institution",
+                p.institution.map(|i| i.to_string()).unwrap_or_default(),
+            ),
         ],
         Sort::parse(p.sort.as_deref(), p.dir.as_deref(), &api::SORTS),
     )

@@ -9,7 +9,7 @@ use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::pages::see_other;
-use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, duration_text, local, render};
+use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, local, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -17,19 +17,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::ecg::{Action, FINDINGS, Status, finding};
 use yigong_domain::ids::StudyId;
 
 mod list;
+mod stats;
 use list::{Row, row};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ecg", get(list::list))
         .route("/ecg/export", get(list::export_xlsx))
-        .route("/ecg/stats", get(stats))
+        .route("/ecg/stats", get(stats::stats))
+        .route("/ecg/stats/export", get(stats::export_xlsx))
         .route(
             "/ecg/new",
             get(new_form)
@@ -388,97 +389,4 @@ async fn act(
         }
         Err(e) => Err(UiError(e, lang)),
     }
-}
-
-struct Bar {
-    label: &'static str,
-    minutes: String,
-    width: f64,
-    count: usize,
-}
-
-struct Escalation {
-    id: StudyId,
-    resident_name: String,
-    from_name: String,
-    since: String,
-    overdue: bool,
-}
-
-#[derive(Template)]
-#[template(path = "ecg/stats.html")]
-struct StatsPage {
-    chrome: Chrome,
-    days: i64,
-    within: String,
-    bars: Vec<Bar>,
-    readers: Vec<(String, usize, String)>,
-    senders: Vec<(String, usize, usize, String)>,
-    escalations: Vec<Escalation>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct StatsParams {
-    days: Option<i64>,
-}
-
-async fn stats(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<StatsParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let s = api::stats_for(&state, &user, p.days).await.ui(lang)?;
-    let fmt = |m: Option<f64>| m.map_or_else(|| "—".to_string(), |m| format!("{m:.0}"));
-    let longest = s
-        .by_urgency
-        .iter()
-        .filter_map(|g| g.median_minutes)
-        .fold(1.0, f64::max);
-    let now = OffsetDateTime::now_utc();
-    let page = StatsPage {
-        chrome: Chrome::for_user(&user, "ecg"),
-        days: s.days,
-        within: s
-            .urgent_within_10
-            .map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0)),
-        bars: s
-            .by_urgency
-            .iter()
-            .map(|g| Bar {
-                label: lang.t(&format!("ecg.urgency.{}", g.name)),
-                minutes: fmt(g.median_minutes),
-                width: g.median_minutes.unwrap_or(0.0) / longest * 100.0,
-                count: g.count,
-            })
-            .collect(),
-        readers: s
-            .by_reader
-            .iter()
-            .map(|g| (g.name.clone(), g.reported, fmt(g.median_minutes)))
-            .collect(),
-        senders: s
-            .by_sender
-            .iter()
-            .map(|g| (g.name.clone(), g.count, g.reported, fmt(g.median_minutes)))
-            .collect(),
-        escalations: s
-            .unacknowledged
-            .into_iter()
-            .map(|v| {
-                let waited = v
-                    .study
-                    .reported_at
-                    .map_or(0, |at| (now - at).whole_minutes().max(0));
-                Escalation {
-                    id: v.study.id,
-                    resident_name: v.study.resident_name,
-                    from_name: v.study.from_institution_name,
-                    since: duration_text(lang, waited),
-                    overdue: waited > 15,
-                }
-            })
-            .collect(),
-    };
-    Ok(render(&page).into_response())
 }
