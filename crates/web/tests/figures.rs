@@ -236,3 +236,135 @@ async fn ecg_figures_cover_a_period_and_an_area_and_open_the_studies_behind_them
         assert_eq!(status, StatusCode::BAD_REQUEST, "{l}");
     }
 }
+
+/// Every `<a href="prefix…">text</a>` of a page, the href unescaped.
+fn links(html: &str, prefix: &str) -> Vec<(String, String)> {
+    html.split(&format!("<a href=\"{prefix}"))
+        .skip(1)
+        .map(|rest| {
+            let href =
+                format!("{prefix}{}", &rest[..rest.find('"').expect("end")]).replace("&#38;", "&");
+            let text = &rest[rest.find('>').expect(">") + 1..rest.find("</a>").expect("</a>")];
+            (href, text.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn quality_figures_open_the_patients_behind_them() {
+    for app in apps(2000).await {
+        let l = &app.label;
+        // Five hypertensive patients of the village: three seen controlled, one not.
+        let village = app.login("village").await;
+        let people = app.residents_at(app.places.village, 5).await;
+        assert_eq!(people.len(), 5, "{l}");
+        for (n, p) in people.iter().enumerate() {
+            let register = app
+                .enrol_due(p.id, app.places.village, "hypertension", 60, 1)
+                .await;
+            let reading = match n {
+                0..=2 => json!({"systolic": 124, "diastolic": 78}),
+                3 => json!({"systolic": 156, "diastolic": 98}),
+                _ => continue,
+            };
+            let r = app
+                .post(
+                    &format!("/api/v1/registers/{register}/follow-ups"),
+                    &village,
+                    reading,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+        }
+        let township = app.ui_cookie("township").await;
+        let (status, html) = app.page("/chronic/quality", &township).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let managed: Vec<(String, String)> = links(&html, "/chronic/patients?")
+            .into_iter()
+            .filter(|(h, _)| h.ends_with("counted=managed"))
+            .collect();
+        assert!(!managed.is_empty(), "{l}: clinic rows link their patients");
+        let village_row = managed
+            .iter()
+            .find(|(h, _)| {
+                h.contains(&app.places.village.to_string()) && h.contains("hypertension")
+            })
+            .expect("the village's hypertension row");
+        assert_eq!(village_row.1, "5", "{l}");
+        for (href, n) in &managed {
+            let (status, list) = app.page(href, &township).await;
+            assert_eq!(status, StatusCode::OK, "{l}: {href}");
+            assert!(
+                list.contains(&format!("共 {n} 条")),
+                "{l}: {href} holds {n}"
+            );
+            // The controlled share of the same row is the share of these patients.
+            let controlled_href = href.replace("counted=managed", "counted=controlled");
+            let (_, controlled) = app.page(&controlled_href, &township).await;
+            let total = |page: &str| -> f64 {
+                let at = page.find("共 ").expect("a count") + "共 ".len();
+                page[at..at + page[at..].find(' ').expect("space")]
+                    .replace(',', "")
+                    .parse()
+                    .expect("n")
+            };
+            let share = format!("{:.0}%", total(&controlled) / total(&list) * 100.0);
+            assert!(
+                html.contains(&format!(
+                    "href=\"{}\">{share}</a>",
+                    controlled_href.replace('&', "&#38;")
+                )),
+                "{l}: {share}"
+            );
+        }
+        // The bureau sees the figures, never the patients.
+        let bureau = app.ui_cookie("bureau").await;
+        assert_eq!(
+            app.page(&managed[0].0, &bureau).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let reply = app.page_reply("/chronic/quality/export", &township).await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        assert_eq!(
+            table.rows.len(),
+            managed.len(),
+            "{l}: one line per clinic and disease"
+        );
+    }
+}
+
+#[tokio::test]
+async fn contract_coverage_covers_an_area_and_exports_its_table() {
+    for app in apps(600).await {
+        let l = &app.label;
+        let office = app.ui_cookie("manager").await;
+        let area = app.places.township;
+        let (status, html) = app.page(&format!("/contracts?area={area}"), &office).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let table = &html[html.find("id=\"by-institution\"").expect("the table")..];
+        let table = &table[..table.find("</table>").expect("end")];
+        let other = institution_name(&app, app.places.other_township).await;
+        assert!(
+            !table.contains(&format!(">{other}</td>")),
+            "{l}: not another township"
+        );
+        let village = institution_name(&app, app.places.village).await;
+        assert!(
+            table.contains(&format!(">{village}</td>")),
+            "{l}: its village"
+        );
+        let shown =
+            table.matches("<tr class=\"").count() - table.matches("<tr class=\"total\"").count();
+        let reply = app
+            .page_reply(&format!("/contracts/export?area={area}"), &office)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let xlsx = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        assert_eq!(xlsx.rows.len(), shown, "{l}: the clinics shown");
+        assert!(xlsx.rows.iter().any(|(_, r)| r[0] == village), "{l}");
+        let (status, _) = app.page("/contracts?area=somewhere", &office).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{l}");
+    }
+}

@@ -96,3 +96,4 @@ audit-open = Open
 audit-action-resident-duplicate_id = Duplicate check by ID number
 audit-action-contract-due = Contracts due for renewal viewed
 audit-action-chronic-call = Call recorded
+audit-action-chronic-patients = Patients behind a figure viewed

@@ -72,3 +72,4 @@ family-transfer = Transfer
 family-confirm_end = The resident will no longer be served under this contract. End it?
 family-contracted_with = Contracted
 family-not_signed = No contract
+family-low_help = Clinics whose key-population coverage is under 60% (with at least 20 people) are marked in red

@@ -96,3 +96,4 @@ audit-open = 打开
 audit-action-resident-duplicate_id = 建档查重（身份证号）
 audit-action-contract-due = 查看待续约签约
 audit-action-chronic-call = 记录随访通话
+audit-action-chronic-patients = 查看指标对应患者

@@ -72,3 +72,4 @@ family-transfer = 转签
 family-confirm_end = 解约后该居民不再由本团队签约服务，确定解约吗？
 family-contracted_with = 已签约
 family-not_signed = 未签约
+family-low_help = 重点人群签约率低于 60%（且重点人群不少于 20 人）的机构标红

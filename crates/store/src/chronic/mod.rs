@@ -3,6 +3,7 @@
 //! who is due or overdue at a set of clinics.
 
 pub mod calls;
+pub mod managed;
 
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{

@@ -187,6 +187,49 @@ pub async fn quality_for(
     })
 }
 
+/// The patients behind one clinic's figure (all managed, standardised or controlled for
+/// one disease over the quality page's year), for those who may see its residents;
+/// reach is checked before anything is read, and the list audited.
+pub async fn figure_patients_for(
+    state: &AppState,
+    user: &CurrentUser,
+    clinic: Uuid,
+    disease: &str,
+    counted: yigong_store::chronic::managed::Counted,
+    page: yigong_store::PageRequest,
+) -> ApiResult<yigong_store::Page<yigong_store::chronic::DueRow>> {
+    let c = state.community.id;
+    let sees = user.scope.allows(clinic);
+    user.require_audited(
+        state,
+        sees,
+        "chronic.patients",
+        "chronic_register",
+        Some(clinic),
+    )
+    .await?;
+    let institutions = state.store.list_institutions(c).await?;
+    quality_scope(user, &institutions, Some(clinic))?;
+    if yigong_domain::chronic::Disease::parse(disease).is_none() {
+        return Err(ApiError::field(
+            axum::http::StatusCode::BAD_REQUEST,
+            "disease",
+            "invalid_field",
+        ));
+    }
+    let figure = yigong_store::chronic::managed::FigureOf {
+        institutions: &[clinic],
+        disease,
+        counted,
+        since: today() - Duration::days(365),
+        visits_needed: i64::from(STANDARD.visits_per_year),
+    };
+    let rows = state.store.figure_patients(c, &figure, page).await?;
+    user.audit_list(state, "chronic.patients", "chronic_register", rows.total)
+        .await?;
+    Ok(rows)
+}
+
 #[utoipa::path(get, path = "/chronic/quality",
     params(("institution" = Option<Uuid>, Query, description = "A township (with its villages) or a village")),
     responses((status = 200, description = "Managed, standardised and controlled by disease, clinic, team, doctor and month"), (status = 404)))]

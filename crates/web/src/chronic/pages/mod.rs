@@ -4,6 +4,7 @@
 //! a value calls for one).
 
 mod list;
+mod quality;
 pub mod trends;
 
 use crate::chronic::api::{self as api, FollowUpBody};
@@ -11,7 +12,6 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::ui::chart::{Series, line_chart};
 use crate::ui::form::{Problems, noted};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
@@ -39,7 +39,9 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups", get(list::list))
         .route("/follow-ups/{id}", get(form).post(record))
         .route("/follow-ups/{id}/call", post(list::call))
-        .route("/chronic/quality", get(quality))
+        .route("/chronic/quality", get(quality::quality))
+        .route("/chronic/quality/export", get(quality::export_xlsx))
+        .route("/chronic/patients", get(quality::patients))
 }
 
 #[derive(Template)]
@@ -323,94 +325,4 @@ async fn record(
         }
         Err(e) => Err(UiError(e, lang)),
     }
-}
-
-struct FigureRow {
-    name: String,
-    disease: &'static str,
-    managed: i64,
-    standardised: String,
-    controlled: String,
-}
-
-#[derive(Template)]
-#[template(path = "chronic/quality.html")]
-struct QualityPage {
-    chrome: Chrome,
-    since: String,
-    totals: Vec<FigureRow>,
-    /// (title, rows): by team, by clinic, by doctor.
-    sections: Vec<(&'static str, Vec<FigureRow>)>,
-    /// The monthly control rate (none before the first visit), and its legend.
-    chart: Option<String>,
-    legend: Vec<(&'static str, &'static str)>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct QualityParams {
-    institution: Option<Uuid>,
-}
-
-fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
-}
-
-async fn quality(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(p): Query<QualityParams>,
-) -> UiResult<Response> {
-    let lang = user.lang;
-    let q = api::quality_for(
-        &state,
-        &user,
-        &api::QualityQuery {
-            institution: p.institution,
-        },
-    )
-    .await
-    .ui(lang)?;
-    let rows = |fs: &[api::Figures]| -> Vec<FigureRow> {
-        fs.iter()
-            .map(|f| FigureRow {
-                name: f.name.clone(),
-                disease: lang.t(&format!("chronic.disease.{}", f.disease)),
-                managed: f.managed,
-                standardised: percent(f.standardised_rate),
-                controlled: percent(f.control_rate),
-            })
-            .collect()
-    };
-    // The monthly control rate, per disease, as the table measures it.
-    let series: Vec<Series> = [("hypertension", "#b42318"), ("diabetes", "#1f6feb")]
-        .into_iter()
-        .map(|(d, colour)| Series {
-            label: lang.t(&format!("chronic.disease.{d}")),
-            colour,
-            points: q
-                .months
-                .iter()
-                .filter(|m| m.disease == d)
-                .filter_map(|m| {
-                    let day = yigong_domain::registry::parse_date(&format!("{}-01", m.month))?;
-                    Some((day, (m.control_rate? * 1000.0).round() / 10.0))
-                })
-                .collect(),
-        })
-        .collect();
-    let legend = series.iter().map(|s| (s.label, s.colour)).collect();
-    let chart = line_chart(lang.t("chronic.control_by_month"), "%", &series, &[]);
-    let page = QualityPage {
-        chrome: Chrome::for_user(&user, "quality"),
-        since: q.since.to_string(),
-        totals: rows(&q.totals),
-        sections: vec![
-            (lang.t("chronic.by_team"), rows(&q.by_team)),
-            (lang.t("chronic.by_clinic"), rows(&q.by_clinic)),
-            (lang.t("chronic.by_doctor"), rows(&q.by_doctor)),
-        ],
-        chart,
-        legend,
-    };
-    Ok(render(&page).into_response())
 }

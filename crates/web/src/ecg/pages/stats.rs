@@ -39,7 +39,8 @@ struct SenderRow {
     name: String,
     depth: usize,
     uploaded: String,
-    href: String,
+    /// The studies behind the count, for those who may open the whole list.
+    href: Option<String>,
     reported: String,
     median: String,
     slow: bool,
@@ -90,6 +91,7 @@ async fn figures(
 
 /// Every sending institution in the area, in township order, with its figures.
 fn sender_rows(
+    links: bool,
     s: &api::stats::EcgStats,
     scope: &Scope,
     institutions: &[Institution],
@@ -112,7 +114,7 @@ fn sender_rows(
                 name: i.name.clone(),
                 depth,
                 uploaded: count(g.map_or(0, |g| g.count as i64)),
-                href: format!("/ecg?{}", q.join("&")),
+                href: links.then(|| format!("/ecg?{}", q.join("&"))),
                 reported: count(g.map_or(0, |g| g.reported as i64)),
                 median: minutes(g.and_then(|g| g.median_minutes)),
                 slow: g.is_some_and(slow),
@@ -158,7 +160,12 @@ pub(super) async fn stats(
                 (g.name.clone(), n, minutes(g.median_minutes), slow(g))
             })
             .collect(),
-        senders: sender_rows(&s, &scope, &institutions),
+        senders: sender_rows(
+            matches!(user.ecg, yigong_domain::ecg::EcgScope::All),
+            &s,
+            &scope,
+            &institutions,
+        ),
         escalations: s
             .unacknowledged
             .into_iter()

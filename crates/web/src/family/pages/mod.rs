@@ -2,6 +2,7 @@
 //! part of a resident's page.
 
 pub mod care;
+mod contracts;
 mod team_form;
 mod teams;
 
@@ -11,6 +12,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(care::router())
+        .merge(contracts::router())
         .merge(team_form::router())
         .merge(teams::router())
 }

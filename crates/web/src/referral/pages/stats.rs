@@ -29,7 +29,8 @@ struct StatsPage {
 struct FlowRow {
     name: String,
     depth: usize,
-    cells: Vec<(String, String)>,
+    /// Each count, and the referrals behind it for those who may open the whole list.
+    cells: Vec<(String, Option<String>)>,
     rate: String,
     low: bool,
 }
@@ -46,6 +47,7 @@ fn community_rate(s: &ReferralStats) -> Option<f64> {
 /// Rows for every institution in the area, in township order. Low: a return rate under
 /// half the community's with at least five patients sent or received up.
 fn flow_rows(
+    links: bool,
     s: &ReferralStats,
     scope: &Scope,
     institutions: &[yigong_store::institutions::Institution],
@@ -65,7 +67,7 @@ fn flow_rows(
                     .iter()
                     .map(|(k, v)| format!("{k}={}", crate::ui::encode(v)))
                     .collect();
-                format!("/referrals?{}", q.join("&"))
+                links.then(|| format!("/referrals?{}", q.join("&")))
             };
             let Flows {
                 up_sent,
@@ -180,7 +182,12 @@ pub(crate) async fn stats(
         median_door: fmt(s.green_channel.median_contact_to_admission_minutes),
         share_within: percent(s.green_channel.share_within_target),
         chart: month_chart(lang, &s),
-        rows: flow_rows(&s, &scope, &institutions),
+        rows: flow_rows(
+            user.referrals == ReferralScope::All,
+            &s,
+            &scope,
+            &institutions,
+        ),
         return_help: lang.tr(
             "referral.return_help",
             &[("rate", &percent(community_rate(&s)))],
