@@ -165,4 +165,12 @@ impl Store {
              WHERE community_id = $1 AND institution_id = $2 AND code = $3")
             .bind(community).bind(institution).bind(code).fetch_optional(pool).await.store())
     }
+
+    /// The institution a department belongs to.
+    pub async fn department_institution(&self, community: Uuid, department: Uuid) -> Result<Uuid> {
+        on_db!(self, pool => sqlx::query_scalar::<_, Uuid>(
+            "SELECT institution_id FROM departments WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(department).fetch_optional(pool).await.store())?
+        .ok_or(crate::StoreError::NotFound)
+    }
 }

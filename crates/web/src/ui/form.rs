@@ -5,6 +5,22 @@
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 
+/// The notice a page shows after a save redirected to it (`?done=saved`): the message
+/// `done.<code>`, and nothing for a code the catalogue does not know.
+pub fn flash(lang: Lang, code: Option<&str>) -> Option<String> {
+    let code = code?;
+    yigong_app::i18n::keys_under("done.")
+        .iter()
+        .any(|k| k == code)
+        .then(|| lang.t(&format!("done.{code}")).to_string())
+}
+
+/// The `?done=` of a page reached after a save.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct Problems {
     /// (field, message), one per field.

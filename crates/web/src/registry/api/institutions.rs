@@ -103,6 +103,30 @@ pub async fn validated(state: &AppState, body: &InstitutionBody) -> ApiResult<Ne
     })
 }
 
+/// Creates an institution under its parent, audited.
+pub async fn create_institution(
+    state: &AppState,
+    user: &CurrentUser,
+    body: &InstitutionBody,
+) -> ApiResult<Institution> {
+    user.require(user.role.edits_registry())?;
+    let new = validated(state, body).await?;
+    let inst = state
+        .store
+        .insert_institution(state.community.id, &new)
+        .await?;
+    user.audit(
+        state,
+        "institution.create",
+        "institution",
+        Some(inst.id),
+        true,
+        &inst.code,
+    )
+    .await?;
+    Ok(inst)
+}
+
 /// Creates an institution under its parent.
 #[utoipa::path(post, path = "/institutions", request_body = InstitutionBody,
     responses((status = 201, body = Object), (status = 409), (status = 422)))]
@@ -111,22 +135,10 @@ pub async fn create(
     user: CurrentUser,
     AppJson(body): AppJson<InstitutionBody>,
 ) -> ApiResult<(StatusCode, Json<Institution>)> {
-    user.require(user.role.edits_registry())?;
-    let new = validated(&state, &body).await?;
-    let inst = state
-        .store
-        .insert_institution(state.community.id, &new)
-        .await?;
-    user.audit(
-        &state,
-        "institution.create",
-        "institution",
-        Some(inst.id),
-        true,
-        &inst.code,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(inst)))
+    Ok((
+        StatusCode::CREATED,
+        Json(create_institution(&state, &user, &body).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -136,15 +148,13 @@ pub struct InstitutionPatch {
     pub address: String,
 }
 
-/// Renames an institution or changes its address.
-#[utoipa::path(put, path = "/institutions/{id}", request_body = InstitutionPatch,
-    responses((status = 200, body = Object), (status = 404), (status = 422)))]
-pub async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    AppJson(body): AppJson<InstitutionPatch>,
-) -> ApiResult<Json<Institution>> {
+/// Renames an institution or changes its address, audited.
+pub async fn update_institution(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    body: &InstitutionPatch,
+) -> ApiResult<()> {
     user.require(user.role.edits_registry())?;
     let current = state.store.get_institution(state.community.id, id).await?;
     let (name, _) = validate_institution(&body.name, &current.code)?;
@@ -156,14 +166,26 @@ pub async fn update(
         .update_institution(state.community.id, id, &name, body.address.trim())
         .await?;
     user.audit(
-        &state,
+        state,
         "institution.update",
         "institution",
         Some(id),
         true,
         "",
     )
-    .await?;
+    .await
+}
+
+/// Renames an institution or changes its address.
+#[utoipa::path(put, path = "/institutions/{id}", request_body = InstitutionPatch,
+    responses((status = 200, body = Object), (status = 404), (status = 422)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<InstitutionPatch>,
+) -> ApiResult<Json<Institution>> {
+    update_institution(&state, &user, id, &body).await?;
     Ok(Json(
         state.store.get_institution(state.community.id, id).await?,
     ))
@@ -223,14 +245,13 @@ pub struct DepartmentBody {
     pub name: String,
 }
 
-#[utoipa::path(post, path = "/institutions/{id}/departments", request_body = DepartmentBody,
-    responses((status = 201, body = Object), (status = 409), (status = 422)))]
-pub async fn create_department(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    AppJson(body): AppJson<DepartmentBody>,
-) -> ApiResult<(StatusCode, Json<Department>)> {
+/// Adds a department to an institution, audited.
+pub async fn add_department(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    body: &DepartmentBody,
+) -> ApiResult<Department> {
     user.require(user.role.edits_registry())?;
     state.store.get_institution(state.community.id, id).await?;
     let (name, code) = validate_institution(&body.name, &body.code)?;
@@ -239,7 +260,7 @@ pub async fn create_department(
         .insert_department(state.community.id, id, &code, &name)
         .await?;
     user.audit(
-        &state,
+        state,
         "department.create",
         "department",
         Some(d.id),
@@ -247,7 +268,21 @@ pub async fn create_department(
         &d.code,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(d)))
+    Ok(d)
+}
+
+#[utoipa::path(post, path = "/institutions/{id}/departments", request_body = DepartmentBody,
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn create_department(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(body): AppJson<DepartmentBody>,
+) -> ApiResult<(StatusCode, Json<Department>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(add_department(&state, &user, id, &body).await?),
+    ))
 }
 
 #[utoipa::path(post, path = "/departments/{id}/deactivate", responses((status = 204), (status = 404)))]

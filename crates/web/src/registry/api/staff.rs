@@ -2,7 +2,7 @@
 
 use crate::api::{AppJson, AppQuery, opt_uuid};
 use crate::http::auth::CurrentUser;
-use crate::http::error::ApiResult;
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -172,16 +172,15 @@ async fn check_placement(state: &AppState, body: &StaffBody) -> ApiResult<()> {
     Ok(())
 }
 
-#[utoipa::path(post, path = "/staff", request_body = StaffBody,
-    responses((status = 201, body = StaffView), (status = 409), (status = 422)))]
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    AppJson(body): AppJson<StaffBody>,
-) -> ApiResult<(StatusCode, Json<StaffView>)> {
+/// Creates a staff member: every field checked at once, the placement checked, audited.
+pub async fn create_staff(
+    state: &AppState,
+    user: &CurrentUser,
+    body: &StaffBody,
+) -> ApiResult<Uuid> {
     user.require(user.role.edits_registry())?;
-    let valid = body.input().validate()?;
-    check_placement(&state, &body).await?;
+    let valid = body.input().checked().map_err(ApiError::from)?;
+    check_placement(state, body).await?;
     let id = state
         .store
         .insert_staff(
@@ -191,8 +190,50 @@ pub async fn create(
             &valid,
         )
         .await?;
-    user.audit(&state, "staff.create", "staff", Some(id), true, "")
+    user.audit(state, "staff.create", "staff", Some(id), true, "")
         .await?;
+    Ok(id)
+}
+
+/// Changes a staff member. An ID number sent back as it was shown (masked) keeps the
+/// stored one.
+pub async fn update_staff(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    body: &StaffBody,
+) -> ApiResult<()> {
+    user.require(user.role.edits_registry())?;
+    let current = state.store.get_staff(state.community.id, id).await?;
+    let mut input = body.input();
+    if input.id_number.trim() == user.shown_id_number(&current.id_number) {
+        input.id_number = current.id_number;
+    }
+    let valid = input.checked().map_err(ApiError::from)?;
+    check_placement(state, body).await?;
+    state
+        .store
+        .update_staff(
+            state.community.id,
+            id,
+            body.institution_id,
+            body.department_id,
+            &valid,
+        )
+        .await?;
+    user.audit(state, "staff.update", "staff", Some(id), true, "")
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/staff", request_body = StaffBody,
+    responses((status = 201, body = StaffView), (status = 409), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(body): AppJson<StaffBody>,
+) -> ApiResult<(StatusCode, Json<StaffView>)> {
+    let id = create_staff(&state, &user, &body).await?;
     let s = state.store.get_staff(state.community.id, id).await?;
     Ok((StatusCode::CREATED, Json(StaffView::of(&user, s))))
 }
@@ -205,22 +246,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     AppJson(body): AppJson<StaffBody>,
 ) -> ApiResult<Json<StaffView>> {
-    user.require(user.role.edits_registry())?;
-    state.store.get_staff(state.community.id, id).await?;
-    let valid = body.input().validate()?;
-    check_placement(&state, &body).await?;
-    state
-        .store
-        .update_staff(
-            state.community.id,
-            id,
-            body.institution_id,
-            body.department_id,
-            &valid,
-        )
-        .await?;
-    user.audit(&state, "staff.update", "staff", Some(id), true, "")
-        .await?;
+    update_staff(&state, &user, id, &body).await?;
     Ok(Json(StaffView::of(
         &user,
         state.store.get_staff(state.community.id, id).await?,

@@ -1,17 +1,21 @@
 //! Registry pages: the institution tree, an institution with its departments, staff.
 
+mod admin;
 pub mod residents;
 
+use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::registry::api::staff::{self as staff_api, ListParams};
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
+use crate::ui::form::{Done, Problems, flash};
 use crate::ui::list::ListQuery;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -26,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff", get(staff))
         .route("/staff/export", get(staff_export))
         .merge(residents::router())
+        .merge(admin::router())
 }
 
 #[derive(Template)]
@@ -34,6 +39,7 @@ struct TreePage {
     chrome: Chrome,
     q: String,
     tree_html: String,
+    can_edit: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,6 +127,7 @@ async fn tree(
         chrome: Chrome::for_user(&user, "institutions"),
         tree_html: tree_html(user.lang, &all, &q),
         q,
+        can_edit: user.role.edits_registry(),
     };
     Ok(render(&page).into_response())
 }
@@ -134,12 +141,31 @@ struct DetailPage {
     parent: Option<(Uuid, String)>,
     departments: Vec<Department>,
     sees_residents: bool,
+    can_edit: bool,
+    csrf: String,
+    notice: Option<String>,
+    /// The department form as submitted, with what was wrong with it.
+    department: admin::DepartmentForm,
+    problems: Problems,
 }
 
 async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
+    Query(done): Query<Done>,
+) -> UiResult<Response> {
+    let notice = flash(user.lang, done.done.as_deref());
+    detail_page(&state, &user, id, notice, None).await
+}
+
+/// An institution's page; `refused` a department form to show again with its problems.
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    notice: Option<String>,
+    refused: Option<(admin::DepartmentForm, ApiError)>,
 ) -> UiResult<Response> {
     let lang = user.lang;
     let c = state.community.id;
@@ -153,18 +179,29 @@ async fn detail(
             .map(|p| (p.id, p.name)),
         None => None,
     };
+    let (department, error) = match refused {
+        Some((f, e)) => (f, Some(e)),
+        None => (admin::DepartmentForm::default(), None),
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = DetailPage {
-        chrome: Chrome::for_user(&user, "institutions"),
+        chrome: Chrome::for_user(user, "institutions"),
         kind_label: lang.t(&format!("kind.{}", i.kind)).to_string(),
         departments: state.store.list_departments(c, id).await.ui(lang)?,
         sees_residents: user.scope.allows(i.id),
+        can_edit: user.role.edits_registry(),
+        csrf: user.csrf.clone(),
+        notice,
+        department,
+        problems: Problems::of(lang, error.as_ref()),
         parent,
         i,
     };
-    Ok(render(&page).into_response())
+    Ok((status, render(&page)).into_response())
 }
 
 struct StaffRow {
+    id: Uuid,
     name: String,
     title_label: String,
     specialty: String,
@@ -184,12 +221,14 @@ struct StaffPage {
     rows: Vec<StaffRow>,
     pager: Pager,
     export_url: String,
+    can_edit: bool,
 }
 
 fn staff_rows(lang: Lang, items: Vec<staff_api::StaffView>) -> Vec<StaffRow> {
     items
         .into_iter()
         .map(|s| StaffRow {
+            id: s.id,
             title_label: lang.t(&format!("title.{}", s.title)).to_string(),
             name: s.name,
             specialty: s.specialty,
@@ -236,6 +275,7 @@ async fn staff(
         q,
         institution_id: inst,
         rows: staff_rows(lang, page.items),
+        can_edit: user.role.edits_registry(),
     };
     Ok(render(&view).into_response())
 }
