@@ -181,6 +181,16 @@ fn the_office_forms_a_team_with_the_searchable_pickers() {
         "a village doctor of that name: {chosen}"
     );
     b.click("#leader_township_clinician");
+    // Villages are chosen one by one: none is ticked on a fresh form.
+    let village_box = format!("input[name=village_{}]", srv.places.village);
+    assert_eq!(
+        b.execute(
+            &format!("return document.querySelector('{village_box}').checked"),
+            json!([])
+        ),
+        json!(false)
+    );
+    b.click(&village_box);
     b.screenshot(&shot("52-team-form-filled.png"));
     b.click("#create-team");
     b.wait_url("/teams/", 10);

@@ -331,6 +331,17 @@ async fn contracts_through_the_api_sign_renew_transfer_and_end() {
         // In a key group and no package chosen: the key-population package.
         assert_eq!(k["package"], "key_population", "{}", app.label);
         let id = k["id"].as_str().expect("id").to_string();
+        // A team holding a contract is not disbanded: its contracts move first.
+        let manager = app.login("manager").await;
+        let r = app
+            .post(
+                &format!("/api/v1/teams/{first}/disband"),
+                &manager,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::CONFLICT, "{}", app.label);
+        assert_eq!(r.json()["error"]["code"], "team_has_contracts");
         let again = app
             .post("/api/v1/contracts", &township, sign(serde_json::json!([])))
             .await;
@@ -502,6 +513,66 @@ async fn the_office_forms_a_team_on_the_page_and_a_missing_role_is_named() {
         let (status, html) = app.page(&to, &cookie).await;
         assert_eq!(status, StatusCode::OK, "{l}");
         assert!(html.contains("茅台镇第九团队"), "{l}");
+        assert!(html.contains("id=\"notice\">已创建"), "{l}: said");
+        let team = to
+            .trim_start_matches("/teams/")
+            .trim_end_matches("?done=created")
+            .to_string();
+        // Changed through the same form, filled in from the team; renamed and saved.
+        let (_, edit) = app.page(&format!("/teams/{team}/edit"), &cookie).await;
+        assert!(
+            edit.contains(&format!(
+                "name=\"member_village_doctor\" value=\"{}\"",
+                village[0]
+            )) && edit.contains(&format!(
+                "name=\"village_{}\" value=\"on\" checked",
+                app.places.village
+            )),
+            "{l}: the form holds the team"
+        );
+        let renamed = format!("{base}&member_village_doctor={}", village[0]).replace(
+            "name=%E8%8C%85%E5%8F%B0%E9%95%87%E7%AC%AC%E4%B9%9D%E5%9B%A2%E9%98%9F",
+            "name=%E6%94%B9%E5%90%8D%E5%9B%A2%E9%98%9F",
+        );
+        let (page, _) = app
+            .submit(&format!("/teams/{team}/edit"), &cookie, &renamed)
+            .await;
+        assert!(
+            page.text().contains("改名团队") && page.text().contains("已保存"),
+            "{l}"
+        );
+        // No village ticked: refused, nothing changed.
+        let no_village = renamed.replace(&format!("&village_{}=on", app.places.village), "");
+        let r = app
+            .post_form(&format!("/teams/{team}/edit"), &cookie, &no_village)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        // Disbanded (it holds no contract), then no longer changed or offered.
+        let (page, _) = app
+            .submit(
+                &format!("/teams/{team}/disband"),
+                &cookie,
+                &format!("_csrf={csrf}"),
+            )
+            .await;
+        assert!(
+            page.text().contains("团队已解散") && page.text().contains("id=\"team-disbanded\""),
+            "{l}"
+        );
+        let r = app
+            .post_form(&format!("/teams/{team}/edit"), &cookie, &renamed)
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        let covering = app
+            .state
+            .store
+            .teams_covering(app.state.community.id, &[app.places.village])
+            .await
+            .expect("teams");
+        assert!(
+            covering.iter().all(|t| t.0.to_string() != team),
+            "{l}: not offered"
+        );
         // A village doctor may not form teams.
         let village_cookie = app.ui_cookie("village").await;
         assert_eq!(

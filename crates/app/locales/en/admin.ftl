@@ -97,3 +97,5 @@ audit-action-resident-duplicate_id = Duplicate check by ID number
 audit-action-contract-due = Contracts due for renewal viewed
 audit-action-chronic-call = Call recorded
 audit-action-chronic-patients = Patients behind a figure viewed
+audit-action-family-team-update = Family-doctor team changed
+audit-action-family-team-disband = Family-doctor team disbanded

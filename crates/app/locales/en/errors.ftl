@@ -92,3 +92,6 @@ error-team_member_twice = One person can hold only one role in a team
 error-milestone_recorded = This step is already recorded
 error-next_due_out_of_bounds = The next visit must fall within the dates the standard allows
 error-period_invalid = must not be before the start, and the span may not exceed ten years
+error-team_has_contracts = The team still holds active contracts: transfer or end them before disbanding it
+error-team_disbanded = The team has been disbanded and can no longer be changed
+error-team_township_fixed = A team's township cannot change; disband it and form a new one instead

@@ -121,3 +121,4 @@ done-deactivated = Deactivated
 done-reactivated = Reactivated
 done-department_added = Department added
 done-department_deactivated = Department deactivated
+done-disbanded = Team disbanded

@@ -97,3 +97,5 @@ audit-action-resident-duplicate_id = 建档查重（身份证号）
 audit-action-contract-due = 查看待续约签约
 audit-action-chronic-call = 记录随访通话
 audit-action-chronic-patients = 查看指标对应患者
+audit-action-family-team-update = 修改家医团队
+audit-action-family-team-disband = 解散家医团队

@@ -92,3 +92,6 @@ error-team_member_twice = 同一人只能担任团队中的一个角色
 error-milestone_recorded = 该节点已记录过，不能重复记录
 error-next_due_out_of_bounds = 下次随访日期须在规范允许的范围内
 error-period_invalid = 截止日期不能早于起始日期，且跨度不超过十年
+error-team_has_contracts = 该团队仍有有效签约，请先将签约转给其他团队或终止后再解散
+error-team_disbanded = 该团队已解散，不能再修改
+error-team_township_fixed = 团队所属乡镇卫生院不能更改；如需调整请解散后重新组建

@@ -121,3 +121,4 @@ done-deactivated = 已停用
 done-reactivated = 已启用
 done-department_added = 科室已添加
 done-department_deactivated = 科室已停用
+done-disbanded = 团队已解散

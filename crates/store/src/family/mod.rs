@@ -3,6 +3,7 @@
 //! most one active contract; the database holds that line (a unique partial index).
 
 mod renewals;
+mod teams;
 
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{
@@ -513,7 +514,7 @@ impl Store {
 }
 
 impl Store {
-    /// The teams covering any of `villages`: (team, team name, village).
+    /// The active teams covering any of `villages`: (team, team name, village).
     pub async fn teams_covering(
         &self,
         community: Uuid,
@@ -522,7 +523,7 @@ impl Store {
         on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
                 "SELECT t.id, t.name, v.institution_id FROM family_team_villages v JOIN family_teams t ON t.community_id = v.community_id AND t.id = v.team_id
-                 WHERE t.community_id = ");
+                 WHERE t.active = TRUE AND t.community_id = ");
             qb.push_bind(community);
             crate::push_in(&mut qb, "v.institution_id", villages);
             qb.build_query_as::<(Uuid, String, Uuid)>().fetch_all(pool).await.store()

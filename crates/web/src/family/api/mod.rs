@@ -5,6 +5,8 @@
 
 mod coverage;
 pub use coverage::*;
+mod teams;
+pub use teams::*;
 
 use crate::api::AppQuery;
 use crate::http::auth::CurrentUser;
@@ -18,14 +20,15 @@ use time::Duration;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::ResidentScope;
-use yigong_domain::family::{MemberRole, Package, TeamProblem, check_team};
-use yigong_store::family::{NewTeam, Team, TeamMember};
+use yigong_domain::family::Package;
+use yigong_store::family::{Team, TeamMember};
 use yigong_store::{Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(detail))
+        .routes(routes!(detail, update))
+        .routes(routes!(disband))
         .routes(routes!(create_contract))
         .routes(routes!(contracts_due))
         .routes(routes!(contract_rates))
@@ -136,123 +139,6 @@ pub async fn detail(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<TeamDetail>> {
     Ok(Json(detail_of(&state, &user, id).await?))
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct MemberBody {
-    pub staff_id: Uuid,
-    /// `specialist`, `township_clinician`, `public_health`, `village_doctor`, `nurse`,
-    /// `pharmacist`, `lab`
-    pub role: String,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct TeamBody {
-    pub name: String,
-    /// The township health centre the team works from.
-    pub institution_id: Uuid,
-    pub leader_staff_id: Uuid,
-    pub members: Vec<MemberBody>,
-    /// Village clinics of that township.
-    pub villages: Vec<Uuid>,
-}
-
-/// Creates a team (the community office); 422 says which part of "1+2+1" is missing or
-/// who works at the wrong level.
-#[utoipa::path(post, path = "/teams",
-    request_body = TeamBody,
-    responses((status = 201, description = "The team"), (status = 403), (status = 422, description = "Which part of 1+2+1 is missing or at the wrong level")))]
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    crate::api::AppJson(b): crate::api::AppJson<TeamBody>,
-) -> ApiResult<(StatusCode, Json<TeamDetail>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(create_for(&state, &user, &b).await?),
-    ))
-}
-
-/// Creates a team after checking its composition and villages.
-pub async fn create_for(
-    state: &AppState,
-    user: &CurrentUser,
-    b: &TeamBody,
-) -> ApiResult<TeamDetail> {
-    user.require(user.role.edits_registry())?;
-    let c = state.community.id;
-    let name = b.name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(unprocessable(
-            "name",
-            if name.is_empty() {
-                "required"
-            } else {
-                "too_long"
-            },
-        ));
-    }
-    let institutions = state.store.list_institutions(c).await?;
-    let kind_of = |id: Uuid| {
-        institutions
-            .iter()
-            .find(|i| i.id == id)
-            .and_then(|i| i.kind())
-    };
-    if kind_of(b.institution_id) != Some(yigong_domain::registry::InstitutionKind::Township) {
-        return Err(unprocessable("institution", "team_not_township"));
-    }
-    for v in &b.villages {
-        let ok = institutions
-            .iter()
-            .any(|i| i.id == *v && i.kind == "village" && i.parent_id == Some(b.institution_id));
-        if !ok {
-            return Err(unprocessable("villages", "team_village_invalid"));
-        }
-    }
-    if b.villages.is_empty() {
-        return Err(unprocessable("villages", "required"));
-    }
-    let mut members = Vec::with_capacity(b.members.len());
-    let mut checked = Vec::with_capacity(b.members.len());
-    for m in &b.members {
-        let role =
-            MemberRole::parse(&m.role).ok_or_else(|| unprocessable("role", "role_invalid"))?;
-        let staff = match state.store.get_staff(c, m.staff_id).await {
-            Ok(s) => s,
-            Err(yigong_store::StoreError::NotFound) => {
-                return Err(unprocessable("members", "not_found"));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let kind = kind_of(staff.institution_id).ok_or_else(ApiError::internal)?;
-        checked.push((role, kind, m.staff_id));
-        members.push((m.staff_id, role.as_str()));
-    }
-    let leader = b
-        .members
-        .iter()
-        .position(|m| m.staff_id == b.leader_staff_id)
-        .unwrap_or(usize::MAX);
-    check_team(&checked, leader).map_err(|p| {
-        let e = unprocessable("members", p.code());
-        match p {
-            TeamProblem::Missing(r) | TeamProblem::WrongLevel(r) | TeamProblem::Twice(r) => {
-                e.with_detail(r.as_str())
-            }
-            TeamProblem::LeaderNotMember => e,
-        }
-    })?;
-    let new = NewTeam {
-        name: name.to_string(),
-        institution_id: b.institution_id,
-        leader_staff_id: b.leader_staff_id,
-        members,
-        villages: b.villages.clone(),
-    };
-    let entry = user.audit_entry("family.team.create", "family_team", None, true, "");
-    let id = state.store.create_team(c, &new, &entry).await?;
-    detail_of(state, user, id).await
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

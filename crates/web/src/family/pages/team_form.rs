@@ -1,7 +1,8 @@
 //! The community office forms a family-doctor team (组建团队): first the township, then
 //! one person for each "1+2+1" role from the levels that role belongs to, optional
-//! helpers, the leader and the villages covered. The API checks the composition; a
-//! refused form comes back filled in with the reason in Chinese.
+//! helpers, the leader and the villages covered (each ticked deliberately). The same form
+//! changes a team later, and the team can be disbanded once its contracts have moved.
+//! The API checks the composition; a refused form comes back filled in with the reason.
 
 use crate::family::api::{MemberBody, TeamBody};
 use crate::http::auth::CurrentUser;
@@ -11,10 +12,10 @@ use crate::ui::pages::see_other;
 use crate::ui::picker::{Choice, Picker};
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -23,7 +24,10 @@ use yigong_domain::registry::InstitutionKind;
 use yigong_store::institutions::Institution;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/teams/new", get(form).post(create))
+    Router::new()
+        .route("/teams/new", get(form).post(create))
+        .route("/teams/{id}/edit", get(edit_form).post(update))
+        .route("/teams/{id}/disband", post(disband))
 }
 
 /// One role's row: a searchable picker over the people whose level fits it.
@@ -48,6 +52,10 @@ struct FormPage {
     /// (id, name, checked)
     villages: Vec<(Uuid, String, bool)>,
     error: Option<String>,
+    /// Where the form posts: `/teams/new`, or the team's edit address.
+    action: String,
+    /// The team being changed (its township cannot change).
+    editing: Option<Uuid>,
 }
 
 type Fields = HashMap<String, String>;
@@ -59,11 +67,12 @@ fn uuid_of(f: &Fields, key: &str) -> Option<Uuid> {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    f: &Fields,
+    (f, editing): (&Fields, Option<Uuid>),
     error: Option<ApiError>,
 ) -> UiResult<Response> {
     let lang = user.lang;
     user.require(user.role.edits_registry()).ui(lang)?;
+    let status = error.as_ref().map(|e| e.status);
     let institutions = state
         .store
         .list_institutions(state.community.id)
@@ -79,7 +88,7 @@ async fn page(
     let mut villages = Vec::new();
     let mut name = f.get("name").cloned().unwrap_or_default();
     if let Some(t) = township {
-        villages = village_choices(&institutions, t, f, error.is_none());
+        villages = village_choices(&institutions, t, f);
         let staff = candidates(state, lang, &institutions, t)
             .await
             .map_err(|e| UiError(e, lang))?;
@@ -108,24 +117,24 @@ async fn page(
             .unwrap_or_else(|| MemberRole::TownshipClinician.as_str().into()),
         villages,
         error: error.map(|e| e.message(lang)),
+        action: editing.map_or_else(|| "/teams/new".into(), |id| format!("/teams/{id}/edit")),
+        editing,
     };
-    let status = if view.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let status = match (&view.error, status) {
+        (Some(_), Some(s)) => s,
+        _ => StatusCode::OK,
     };
     Ok((status, render(&view)).into_response())
 }
 
-/// The township's village clinics, each with whether it is ticked: as submitted, or all
-/// of them on a fresh form.
+/// The township's village clinics, each with whether it is ticked as submitted: a fresh
+/// form ticks none, so each village a team covers is chosen.
 fn village_choices(
     institutions: &[Institution],
     township: Uuid,
     f: &Fields,
-    fresh: bool,
 ) -> Vec<(Uuid, String, bool)> {
-    let mut villages: Vec<(Uuid, String, bool)> = institutions
+    institutions
         .iter()
         .filter(|i| i.kind == "village" && i.parent_id == Some(township))
         .map(|i| {
@@ -135,13 +144,7 @@ fn village_choices(
                 f.contains_key(&format!("village_{}", i.id)),
             )
         })
-        .collect();
-    if fresh && !villages.iter().any(|v| v.2) {
-        for v in &mut villages {
-            v.2 = true;
-        }
-    }
-    villages
+        .collect()
 }
 
 /// The people a team of `township` may draw on: the county hospitals', the township's
@@ -232,7 +235,49 @@ async fn form(
     UiUser(user): UiUser,
     Query(f): Query<Fields>,
 ) -> UiResult<Response> {
-    page(&state, &user, &f, None).await
+    page(&state, &user, (&f, None), None).await
+}
+
+/// The team a submitted form describes.
+fn body_of(f: &Fields) -> TeamBody {
+    let members: Vec<MemberBody> = MemberRole::ALL
+        .iter()
+        .filter_map(|r| {
+            Some(MemberBody {
+                staff_id: uuid_of(f, &format!("member_{}", r.as_str()))?,
+                role: r.as_str().to_string(),
+            })
+        })
+        .collect();
+    let leader = f.get("leader").map(String::as_str).unwrap_or("");
+    TeamBody {
+        name: f.get("name").cloned().unwrap_or_default(),
+        institution_id: uuid_of(f, "township").unwrap_or_default(),
+        leader_staff_id: uuid_of(f, &format!("member_{leader}")).unwrap_or_default(),
+        members,
+        villages: f
+            .keys()
+            .filter_map(|k| k.strip_prefix("village_"))
+            .filter_map(|v| Uuid::parse_str(v).ok())
+            .collect(),
+    }
+}
+
+/// A refusal the form shows again (a role named in it in the user's language).
+fn refused(lang: crate::i18n::Lang, mut e: ApiError) -> Option<ApiError> {
+    if !matches!(
+        e.status,
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+    ) {
+        return None;
+    }
+    if let Some(role) = e.detail.as_deref().and_then(MemberRole::parse) {
+        e.detail = Some(
+            lang.t(&format!("family.role.{}", role.as_str()))
+                .to_string(),
+        );
+    }
+    Some(e)
 }
 
 async fn create(
@@ -241,38 +286,67 @@ async fn create(
     Form(f): Form<Fields>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let members: Vec<MemberBody> = MemberRole::ALL
-        .iter()
-        .filter_map(|r| {
-            Some(MemberBody {
-                staff_id: uuid_of(&f, &format!("member_{}", r.as_str()))?,
-                role: r.as_str().to_string(),
-            })
-        })
-        .collect();
-    let leader = f.get("leader").map(String::as_str).unwrap_or("");
-    let body = TeamBody {
-        name: f.get("name").cloned().unwrap_or_default(),
-        institution_id: uuid_of(&f, "township").unwrap_or_default(),
-        leader_staff_id: uuid_of(&f, &format!("member_{leader}")).unwrap_or_default(),
-        members,
-        villages: f
-            .keys()
-            .filter_map(|k| k.strip_prefix("village_"))
-            .filter_map(|v| Uuid::parse_str(v).ok())
-            .collect(),
-    };
-    match crate::family::api::create_for(&state, &user, &body).await {
-        Ok(d) => Ok(see_other(&format!("/teams/{}", d.team.id))),
-        Err(mut e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            // A role named in the reason reads in the user's language.
-            if let Some(role) = e.detail.as_deref().and_then(MemberRole::parse) {
-                e.detail = Some(
-                    lang.t(&format!("family.role.{}", role.as_str()))
-                        .to_string(),
-                );
-            }
-            page(&state, &user, &f, Some(e)).await
+    match crate::family::api::create_for(&state, &user, &body_of(&f)).await {
+        Ok(d) => Ok(see_other(&format!("/teams/{}?done=created", d.team.id))),
+        Err(e) => match refused(lang, e.clone()) {
+            Some(e) => page(&state, &user, (&f, None), Some(e)).await,
+            None => Err(UiError(e, lang)),
+        },
+    }
+}
+
+/// The form of an existing team, filled in from it.
+async fn edit_form(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    user.require(user.role.edits_registry()).ui(lang)?;
+    let d = crate::family::api::detail_of(&state, &user, id)
+        .await
+        .ui(lang)?;
+    let mut f = Fields::new();
+    f.insert("township".into(), d.team.institution_id.to_string());
+    f.insert("name".into(), d.team.name.clone());
+    for m in &d.members {
+        f.insert(format!("member_{}", m.role), m.staff_id.to_string());
+        if m.staff_id == d.team.leader_staff_id {
+            f.insert("leader".into(), m.role.clone());
+        }
+    }
+    for (v, _) in &d.villages {
+        f.insert(format!("village_{v}"), "on".into());
+    }
+    page(&state, &user, (&f, Some(id)), None).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<Fields>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    match crate::family::api::update_for(&state, &user, id, &body_of(&f)).await {
+        Ok(_) => Ok(see_other(&format!("/teams/{id}?done=saved"))),
+        Err(e) => match refused(lang, e.clone()) {
+            Some(e) => page(&state, &user, (&f, Some(id)), Some(e)).await,
+            None => Err(UiError(e, lang)),
+        },
+    }
+}
+
+async fn disband(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    match crate::family::api::disband_for(&state, &user, id).await {
+        Ok(()) => Ok(see_other(&format!("/teams/{id}?done=disbanded"))),
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            super::teams::team_page(&state, &user, id, None, Some(e)).await
         }
         Err(e) => Err(UiError(e, lang)),
     }

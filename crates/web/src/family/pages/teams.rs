@@ -3,11 +3,15 @@
 //! with the coverage of every clinic and key group.
 
 use crate::family::api::{self as api, ListQuery, TeamDetail};
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::ui::form::{Done, flash};
 use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -65,15 +69,32 @@ struct TeamPage {
     chrome: Chrome,
     d: TeamDetail,
     roles: Vec<(String, &'static str, String)>,
+    can_edit: bool,
+    csrf: String,
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 async fn team(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
+    Query(done): Query<Done>,
+) -> UiResult<Response> {
+    let notice = flash(user.lang, done.done.as_deref());
+    team_page(&state, &user, id, notice, None).await
+}
+
+/// A team's page, with a notice after a save or the reason an action was refused.
+pub(super) async fn team_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    notice: Option<String>,
+    error: Option<ApiError>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let d = api::detail_of(&state, &user, id).await.ui(lang)?;
+    let d = api::detail_of(state, user, id).await.ui(lang)?;
     let roles = d
         .members
         .iter()
@@ -85,10 +106,15 @@ async fn team(
             )
         })
         .collect();
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = TeamPage {
-        chrome: Chrome::for_user(&user, "teams"),
+        chrome: Chrome::for_user(user, "teams"),
+        can_edit: user.role.edits_registry() && d.team.active,
+        csrf: user.csrf.clone(),
+        notice,
+        error: error.map(|e| e.message(lang)),
         d,
         roles,
     };
-    Ok(render(&page).into_response())
+    Ok((status, render(&page)).into_response())
 }
