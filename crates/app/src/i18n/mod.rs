@@ -67,6 +67,12 @@ impl Lang {
         self.t(&format!("ecg.finding.{code}"))
     }
 
+    /// The name of a listed ICD-10 code in this language (`icd10.<code>`); none for a
+    /// code the list does not hold.
+    pub fn icd10(self, code: &str) -> Option<&'static str> {
+        catalogue(self).texts.get(&format!("icd10.{code}")).copied()
+    }
+
     /// The text for `key` with its variables (`{ $name }`) filled in.
     pub fn tr(self, key: &str, args: &[(&str, &str)]) -> String {
         let c = catalogue(self);
@@ -91,6 +97,11 @@ impl Lang {
 /// The message files: (context, Simplified Chinese, English). A new context adds its
 /// pair of files here.
 const FILES: &[(&str, &str, &str)] = &[
+    (
+        "icd10",
+        include_str!("../../locales/zh-CN/icd10.ftl"),
+        include_str!("../../locales/en/icd10.ftl"),
+    ),
     (
         "shell",
         include_str!("../../locales/zh-CN/shell.ftl"),
@@ -297,6 +308,21 @@ mod tests {
             missing.is_empty(),
             "audit actions without a label: {missing:?}"
         );
+    }
+
+    /// Every code the diagnosis picker offers has its name in both languages, the
+    /// Chinese one as the list has it.
+    #[test]
+    fn every_listed_icd10_code_is_named_in_both_languages() {
+        for (code, name) in yigong_domain::icd10::CODES {
+            assert_eq!(Lang::Zh.icd10(code), Some(*name), "{code}");
+            let en = Lang::En
+                .icd10(code)
+                .unwrap_or_else(|| panic!("{code} in English"));
+            assert!(en.is_ascii() && !en.is_empty(), "{code}: {en}");
+        }
+        assert_eq!(Lang::En.icd10("I21.9"), Some("Acute myocardial infarction"));
+        assert_eq!(Lang::En.icd10("X99.9"), None);
     }
 
     /// Every message file parses, and each context's two files define the same messages,

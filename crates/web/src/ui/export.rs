@@ -36,7 +36,7 @@ pub const MAX_ROWS: usize = yigong_store::PageRequest::EXPORT_ROWS as usize;
 pub fn workbook(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    ws.set_name(sheet).map_err(|e| e.to_string())?;
+    ws.set_name(sheet_name(sheet)).map_err(|e| e.to_string())?;
     let bold = Format::new().set_bold();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for (c, h) in headers.iter().enumerate() {
@@ -65,6 +65,23 @@ pub fn workbook(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec
     }
     ws.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
     book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// A name Excel accepts for a sheet: none of `[]:*?/\\`, at most 31 characters, and not
+/// empty (an English title such as "Hypertension and diabetes: quality" is cut down).
+fn sheet_name(title: &str) -> String {
+    let kept: String = title
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cut: String = kept.trim_matches('\'').chars().take(31).collect();
+    match cut.trim() {
+        "" => "Sheet1".to_string(),
+        t => t.to_string(),
+    }
 }
 
 /// Display width: a Chinese character takes two columns.
@@ -102,6 +119,18 @@ pub fn download(name: &str, filters: &[&str], bytes: Vec<u8>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_names_are_ones_excel_accepts() {
+        assert_eq!(sheet_name("审计日志"), "审计日志");
+        assert_eq!(
+            sheet_name("Hypertension and diabetes: management quality"),
+            "Hypertension and diabetes manag"
+        );
+        assert_eq!(sheet_name("a/b [c]"), "a b c");
+        assert_eq!(sheet_name("::"), "Sheet1");
+        assert!(workbook("Quality: by clinic, the whole year", &["x"], &[]).is_ok());
+    }
 
     #[test]
     fn a_workbook_is_a_zip_and_the_file_name_carries_the_filters() {

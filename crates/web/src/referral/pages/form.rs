@@ -150,19 +150,15 @@ async fn destinations(
 fn diagnosis_picker(lang: Lang, f: &ReferralForm) -> String {
     let choices = yigong_domain::icd10::CODES
         .iter()
-        .map(|(code, name)| Choice::new(code, name, code))
+        .map(|(code, name)| Choice::new(code, lang.icd10(code).unwrap_or(name), code))
         .collect();
     let code = f.icd10_code.trim();
     let mut p = Picker::new(lang, "icd10_code", lang.t("field.icd10"), choices)
         .required(true)
         .free_text("icd10_text");
     if !code.is_empty() {
-        let written = if f.icd10_text.trim().is_empty() {
-            yigong_domain::icd10::name_of(code).unwrap_or(code)
-        } else {
-            f.icd10_text.trim()
-        };
-        p = p.chosen_as(code, written);
+        let written = super::diagnosis_text(lang, code, f.icd10_text.trim());
+        p = p.chosen_as(code, &written);
     }
     p.html()
 }
@@ -390,8 +386,15 @@ pub(crate) async fn create(
 fn diagnosis(f: &ReferralForm) -> (String, Option<String>) {
     let written = f.icd10_text.trim();
     let chosen = f.icd10_code.trim();
+    // A listed name written in English is kept as the list's own, so it reads in
+    // either language.
+    let english = |code: &str| Lang::En.icd10(code);
     if !chosen.is_empty() {
-        return (chosen.to_string(), Some(written.to_string()));
+        let text = match yigong_domain::icd10::name_of(chosen) {
+            Some(zh) if english(chosen) == Some(written) => zh,
+            _ => written,
+        };
+        return (chosen.to_string(), Some(text.to_string()));
     }
     let typed = written.to_ascii_uppercase();
     if yigong_domain::icd10::is_well_formed(&typed) {
@@ -399,9 +402,11 @@ fn diagnosis(f: &ReferralForm) -> (String, Option<String>) {
     }
     let named = yigong_domain::icd10::CODES
         .iter()
-        .find(|(_, name)| *name == written)
-        .map(|(code, _)| code.to_string());
-    (named.unwrap_or_default(), Some(written.to_string()))
+        .find(|(code, name)| *name == written || english(code) == Some(written));
+    match named {
+        Some((code, name)) => (code.to_string(), Some(name.to_string())),
+        None => (String::new(), Some(written.to_string())),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -50,6 +50,26 @@ fn label(lang: Lang, group: &str, code: impl std::fmt::Display) -> String {
     lang.t(&format!("referral.{group}.{code}")).to_string()
 }
 
+/// A diagnosis as this language reads it: the listed code's name when the text is the
+/// list's own name (or empty), the text as written otherwise.
+pub(crate) fn diagnosis_text(lang: Lang, code: &str, text: &str) -> String {
+    match (lang.icd10(code), yigong_domain::icd10::name_of(code)) {
+        (Some(label), Some(listed)) if text.is_empty() || text == listed => label.to_string(),
+        _ if text.is_empty() => code.to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// `I21.9 Acute myocardial infarction`: the code and its reading.
+fn diagnosis(lang: Lang, code: &str, text: &str) -> String {
+    let reading = diagnosis_text(lang, code, text);
+    if reading == code {
+        reading
+    } else {
+        format!("{code} {reading}")
+    }
+}
+
 fn waiting(lang: Lang, since: OffsetDateTime) -> String {
     duration_text(
         lang,
@@ -143,7 +163,7 @@ fn rows_of(lang: Lang, items: Vec<Referral>) -> Vec<Row> {
             status_label: label(lang, "status", r.status),
             waiting: waiting(lang, r.created_at),
             sent: local(r.created_at),
-            icd10: format!("{} {}", r.icd10_code, r.icd10_text),
+            icd10: diagnosis(lang, &r.icd10_code, &r.icd10_text),
             id: r.id,
             urgency: r.urgency.to_string(),
             resident_name: r.resident_name,
@@ -287,6 +307,7 @@ struct ActionView {
 struct DetailPage {
     chrome: Chrome,
     r: Referral,
+    diagnosis: String,
     direction_label: String,
     status_label: String,
     urgency_label: String,
@@ -430,6 +451,7 @@ async fn detail_page(
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = DetailPage {
         chrome: Chrome::for_user(user, "referrals"),
+        diagnosis: diagnosis(lang, &r.icd10_code, &r.icd10_text),
         direction_label: label(lang, "direction", r.direction),
         status_label: label(lang, "status", r.status),
         urgency_label: label(lang, "urgency", r.urgency),
@@ -523,5 +545,32 @@ async fn milestone(
             detail_page(&state, &user, id, Some(e)).await
         }
         Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_diagnosis_reads_in_the_users_language_and_a_written_one_as_written() {
+        assert_eq!(
+            diagnosis(Lang::En, "I21.9", "急性心肌梗死"),
+            "I21.9 Acute myocardial infarction"
+        );
+        assert_eq!(
+            diagnosis(Lang::Zh, "I21.9", "急性心肌梗死"),
+            "I21.9 急性心肌梗死"
+        );
+        assert_eq!(
+            diagnosis(Lang::En, "I21.9", ""),
+            "I21.9 Acute myocardial infarction"
+        );
+        // What the doctor wrote is kept: it is the record, not a label.
+        assert_eq!(
+            diagnosis(Lang::En, "R07.4", "胸痛 2 小时"),
+            "R07.4 胸痛 2 小时"
+        );
+        assert_eq!(diagnosis(Lang::En, "X12.3", ""), "X12.3");
     }
 }
