@@ -115,10 +115,37 @@ async fn rows(state: &AppState, lang: Lang, events: Vec<AuditEvent>) -> Vec<Audi
                 denied: e.outcome == "denied",
                 username: e.username,
                 ip: e.ip,
-                detail: e.detail,
+                detail: detail_text(lang, &e.detail),
             }
         })
         .collect()
+}
+
+/// Label groups a detail's code may belong to, tried in order.
+const DETAIL_LABELS: &[&str] = &[
+    "audit.reason",
+    "chronic.disease",
+    "chronic.plan",
+    "chronic.call",
+    "referral.direction",
+    "referral.urgency",
+    "referral.outcome",
+    "ecg.urgency",
+    "family.end",
+    "screening.condition",
+];
+
+/// An event's detail as words: a count of results, why it was refused, or the label of
+/// the code it holds; anything else (an institution's code, a username) as it is.
+fn detail_text(lang: Lang, detail: &str) -> String {
+    if let Some(n) = detail.strip_prefix("results=") {
+        return lang.tr("audit.results", &[("n", n)]);
+    }
+    DETAIL_LABELS
+        .iter()
+        .map(|group| format!("{group}.{detail}"))
+        .find(|key| !detail.is_empty() && yigong_app::i18n::lookup(key).is_some())
+        .map_or_else(|| detail.to_string(), |key| lang.t(&key).to_string())
 }
 
 /// The action codes the filter offers: every one with a label.
@@ -235,4 +262,20 @@ async fn export_xlsx(
         &[outcome, action, days, &user_name],
         bytes,
     ))
+}
+
+#[cfg(test)]
+mod detail_tests {
+    use super::*;
+
+    #[test]
+    fn details_read_as_words() {
+        assert_eq!(detail_text(Lang::Zh, "results=12"), "12 条结果");
+        assert_eq!(detail_text(Lang::En, "results=1"), "1 result(s)");
+        assert_eq!(detail_text(Lang::Zh, "reach"), "不在其管辖范围内");
+        assert_eq!(detail_text(Lang::Zh, "hypertension"), "高血压");
+        assert_eq!(detail_text(Lang::En, "moved"), "Moved away");
+        assert_eq!(detail_text(Lang::Zh, "T-001"), "T-001");
+        assert_eq!(detail_text(Lang::Zh, ""), "");
+    }
 }
