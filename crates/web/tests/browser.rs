@@ -4,6 +4,12 @@
 use yigong_testkit::server;
 use yigong_testkit::webdriver;
 
+/// The id at the end of a page's address (before any `?done=`).
+fn path_id(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    path.rsplit('/').next().unwrap_or("").to_string()
+}
+
 #[test]
 fn village_doctor_logs_in_searches_a_resident_and_sees_the_masked_id() {
     if !server::leg("YIGONG_E2E") {
@@ -86,13 +92,9 @@ fn an_emergency_referral_reaches_the_cardiology_worklist_live_and_its_acceptance
     township.click("#send-referral");
     let sent = std::time::Instant::now();
     township.wait_url("/referrals/0", 10);
-    let id = township
-        .current_url()
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .to_string();
+    let id = path_id(&township.current_url());
     township.wait_text("#referral-status", "待接收", 5);
+    township.wait_text("#notice", "转诊已发出", 5);
 
     // Without any reload, the worklist shows it within 2 seconds.
     let row = format!("tr.referral-row[data-id='{id}']");
@@ -157,12 +159,7 @@ fn a_township_ecg_reaches_the_reader_live_and_its_critical_report_comes_back_for
     township.click("#upload-ecg");
     let sent = std::time::Instant::now();
     township.wait_url("/ecg/0", 15);
-    let id = township
-        .current_url()
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .to_string();
+    let id = path_id(&township.current_url());
     township.wait_text("#study-status", "待阅", 5);
 
     // Without any reload, the worklist shows it.
@@ -304,12 +301,7 @@ fn the_township_home_shows_a_new_critical_ecg_as_a_card_and_a_badge_without_relo
     village.type_into("#symptoms", "心悸、黑矇");
     village.click("#upload-ecg");
     village.wait_url("/ecg/0", 15);
-    let id = village
-        .current_url()
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .to_string();
+    let id = path_id(&village.current_url());
     reader.login(&srv.base, "ecg", &format!("/ecg/{id}"));
     reader.click("#action-claim");
     reader.wait_text("#study-status", "阅图中", 5);

@@ -34,11 +34,15 @@ async fn a_discharge_opens_the_down_referral_filled_in_and_the_page_reads_well()
                     .await
             }
         };
-        let (_, to) = act("accept", "&appointment_at=2026-12-01T09%3A30").await;
+        let (page, to) = act("accept", "&appointment_at=2026-12-01T09%3A30").await;
         assert_eq!(
             to.as_deref(),
-            Some(format!("/referrals/{id}").as_str()),
+            Some(format!("/referrals/{id}?done=referral_accept").as_str()),
             "{l}"
+        );
+        assert!(
+            page.text().contains("id=\"notice\">已接收转诊"),
+            "{l}: the page says what was done"
         );
         act("arrive", "").await;
         // Discharged to be referred down: the down-referral form opens, filled in.

@@ -8,6 +8,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::ui::form::{Done, flash};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, local, render};
 use askama::Template;
@@ -110,7 +111,7 @@ async fn create(
         .as_deref()
         .and_then(|r| Uuid::parse_str(r).ok());
     match api::upload_study(&state, &user, form).await {
-        Ok(study) => Ok(see_other(&format!("/ecg/{}", study.id))),
+        Ok(study) => Ok(see_other(&format!("/ecg/{}?done=ecg_uploaded", study.id))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             form_page(&state, &user, resident, Some(e)).await
         }
@@ -259,6 +260,7 @@ struct StudyPage {
     can_refer: bool,
     findings: Vec<(&'static str, String, bool)>,
     error: Option<String>,
+    notice: Option<String>,
     print: bool,
 }
 
@@ -266,7 +268,7 @@ async fn study_page(
     state: &AppState,
     user: &CurrentUser,
     id: StudyId,
-    error: Option<ApiError>,
+    (error, notice): (Option<ApiError>, Option<String>),
     print: bool,
 ) -> UiResult<Response> {
     let lang = user.lang;
@@ -329,6 +331,7 @@ async fn study_page(
             .map(|f| (f.code, lang.finding(f.code).to_string(), f.critical))
             .collect(),
         error: error.map(|e| e.message(lang)),
+        notice,
         print,
         r: row(lang, d.study),
         s,
@@ -340,8 +343,10 @@ async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<StudyId>,
+    Query(done): Query<Done>,
 ) -> UiResult<Response> {
-    study_page(&state, &user, id, None, false).await
+    let notice = flash(user.lang, done.done.as_deref());
+    study_page(&state, &user, id, (None, notice), false).await
 }
 
 async fn print(
@@ -349,7 +354,7 @@ async fn print(
     UiUser(user): UiUser,
     Path(id): Path<StudyId>,
 ) -> UiResult<Response> {
-    study_page(&state, &user, id, None, true).await
+    study_page(&state, &user, id, (None, None), true).await
 }
 
 /// The study page's forms: `_csrf`, and for a report `findings` (repeated) and
@@ -378,14 +383,14 @@ async fn act(
         conclusion: field("conclusion"),
     };
     match api::act_on(&state, &user, id, action, &body).await {
-        Ok(_) => Ok(see_other(&format!("/ecg/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/ecg/{id}?done=ecg_{action}"))),
         Err(e)
             if matches!(
                 e.status,
                 StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::FORBIDDEN
             ) =>
         {
-            study_page(&state, &user, id, Some(e), false).await
+            study_page(&state, &user, id, (Some(e), None), false).await
         }
         Err(e) => Err(UiError(e, lang)),
     }

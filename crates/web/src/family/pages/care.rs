@@ -241,7 +241,7 @@ async fn answer(
     result: Result<String, ApiError>,
 ) -> UiResult<Response> {
     match result {
-        Ok(notice) => show(state, user, id, Notice::Text(notice), None).await,
+        Ok(done) => Ok(see_other(&format!("/residents/{id}?done={done}#contract"))),
         Err(e)
             if matches!(
                 e.status,
@@ -293,7 +293,7 @@ async fn sign(
             start_date: Some(field(&f, "start_date").to_string()),
         };
         crate::family::api::sign(&state, &user, &body).await?;
-        Ok(user.lang.t("family.signed").to_string())
+        Ok("contract_signed".to_string())
     }
     .await;
     answer(&state, &user, id, result).await
@@ -314,7 +314,7 @@ async fn act(
             reason: Some(field(&f, "reason").to_string()).filter(|r| !r.is_empty()),
         };
         crate::family::api::act(&state, &user, cid, &action, &b, Some(id)).await?;
-        Ok(user.lang.t(&format!("family.done.{action}")).to_string())
+        Ok(format!("contract_{action}"))
     }
     .await;
     answer(&state, &user, id, result).await
@@ -388,6 +388,8 @@ async fn decide(
 pub struct Done {
     screened: Option<Uuid>,
     decided: Option<Uuid>,
+    /// A save named by its `done.*` message (`contract_signed`, `saved`, …).
+    done: Option<String>,
 }
 
 pub async fn notice(
@@ -397,6 +399,9 @@ pub async fn notice(
     done: &Done,
 ) -> UiResult<Option<String>> {
     let (lang, c) = (user.lang, state.community.id);
+    if let Some(text) = crate::ui::form::flash(lang, done.done.as_deref()) {
+        return Ok(Some(text));
+    }
     if let Some(sid) = done.screened {
         let screenings = state.store.screenings_of(c, resident).await;
         let Some(s) = screenings.ui(lang)?.into_iter().find(|s| s.id == sid) else {

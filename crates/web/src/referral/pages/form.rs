@@ -372,7 +372,10 @@ pub(crate) async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(r) => Ok(see_other(&format!("/referrals/{}", r.id))),
+        Ok(r) => Ok(see_other(&format!(
+            "/referrals/{}?done=referral_sent",
+            r.id
+        ))),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             form_page(&state, &user, resident, f, Some(e)).await
         }

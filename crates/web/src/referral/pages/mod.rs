@@ -8,6 +8,7 @@ use crate::referral::api::stats::{AttentionParams, attention_for};
 use crate::referral::api::{self as api, ActionBody, ListParams, MilestoneBody, ReferralBody};
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
+use crate::ui::form::{Done, flash};
 use crate::ui::list::{Head, ListQuery, Sort};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
@@ -320,6 +321,7 @@ struct DetailPage {
     milestones: Vec<(&'static str, String)>,
     csrf: String,
     error: Option<String>,
+    notice: Option<String>,
     around: context::Around,
 }
 
@@ -408,7 +410,7 @@ async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: ReferralId,
-    error: Option<ApiError>,
+    (error, notice): (Option<ApiError>, Option<String>),
 ) -> UiResult<Response> {
     let lang = user.lang;
     let d = api::detail_of(state, user, id).await.ui(lang)?;
@@ -466,6 +468,7 @@ async fn detail_page(
         timeline,
         csrf: user.csrf.clone(),
         error: error.map(|e| e.message(lang)),
+        notice,
         around,
         r,
     };
@@ -476,8 +479,10 @@ async fn detail(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<ReferralId>,
+    Query(done): Query<Done>,
 ) -> UiResult<Response> {
-    detail_page(&state, &user, id, None).await
+    let notice = flash(user.lang, done.done.as_deref());
+    detail_page(&state, &user, id, (None, notice)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -517,11 +522,13 @@ async fn act(
     match api::act_on(&state, &user, id, action, &body).await {
         // Discharged to be referred down: the down-referral opens, filled in.
         Ok(_) if referred_down => Ok(see_other(&format!("/referrals/new?parent={id}"))),
-        Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/referrals/{id}?done=referral_{action}"
+        ))),
         Err(e)
             if e.status == StatusCode::CONFLICT || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
         {
-            detail_page(&state, &user, id, Some(e)).await
+            detail_page(&state, &user, id, (Some(e), None)).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }
@@ -538,11 +545,13 @@ async fn milestone(
         at: local_input(&f.at),
     };
     match api::record_milestone(&state, &user, id, &body).await {
-        Ok(()) => Ok(see_other(&format!("/referrals/{id}"))),
+        Ok(()) => Ok(see_other(&format!(
+            "/referrals/{id}?done=referral_milestone"
+        ))),
         Err(e)
             if e.status == StatusCode::CONFLICT || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
         {
-            detail_page(&state, &user, id, Some(e)).await
+            detail_page(&state, &user, id, (Some(e), None)).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }

@@ -212,7 +212,6 @@ async fn detail(
 /// What the resident's page says a form did.
 pub enum Notice<'a> {
     None,
-    Text(String),
     /// Told from the records a care form named in its redirect, once reach is checked.
     Done(&'a crate::family::pages::care::Done),
 }
@@ -230,7 +229,6 @@ pub async fn show(
         .ui(user.lang)?;
     let notice = match notice {
         Notice::None => None,
-        Notice::Text(t) => Some(t),
         Notice::Done(done) => crate::family::pages::care::notice(state, user, id, done).await?,
     };
     let care = crate::family::pages::care::view(state, user, &r).await?;
@@ -363,7 +361,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(id) => Ok(see_other(&format!("/residents/{id}"))),
+        Ok(id) => Ok(see_other(&format!("/residents/{id}?done=created"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             form_page(&state, &user, None, f, Some(e)).await
         }
@@ -428,7 +426,7 @@ async fn update(
             .and(Err(e)),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/residents/{id}"))),
+        Ok(()) => Ok(see_other(&format!("/residents/{id}?done=saved"))),
         Err(e)
             if e.status.is_client_error()
                 && e.status != StatusCode::FORBIDDEN
@@ -449,7 +447,8 @@ async fn set_active(
     api::set_resident_active(&state, &user, id, active)
         .await
         .ui(user.lang)?;
-    Ok(see_other(&format!("/residents/{id}")))
+    let done = if active { "reactivated" } else { "deactivated" };
+    Ok(see_other(&format!("/residents/{id}?done={done}")))
 }
 
 async fn deactivate(
