@@ -76,6 +76,23 @@ impl Store {
         on_db!(self, pool => sqlx::query_as::<_, Account>(AssertSqlSafe(sql.as_str())).bind(community).fetch_all(pool).await.store())
     }
 
+    /// Display names of the accounts `ids` (those that exist), by id.
+    pub async fn account_names(
+        &self,
+        community: Uuid,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_db!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT id, display_name FROM accounts WHERE community_id = ");
+            qb.push_bind(community);
+            crate::push_in(&mut qb, "id", ids);
+            qb.build_query_as::<(Uuid, String)>().fetch_all(pool).await.store()
+        })
+    }
+
     pub async fn set_password(&self, community: Uuid, id: Uuid, password_hash: &str) -> Result<()> {
         one_row(
             on_db_write!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $3 WHERE community_id = $1 AND id = $2")

@@ -202,20 +202,7 @@ impl TestApp {
 }
 
 /// The audit row of a change a test makes directly through the store.
-pub fn setup_entry(action: &'static str) -> yigong_store::audit::AuditEntry<'static> {
-    yigong_store::audit::AuditEntry {
-        account_id: None,
-        username: "test",
-        action,
-        entity: "test",
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    }
-}
+pub use crate::lookups::setup_entry;
 
 /// A valid ID number for a birth date and sequence.
 pub fn id_number(birth: &str, seq: u32) -> String {
@@ -418,25 +405,7 @@ impl TestApp {
         since: i64,
         due: i64,
     ) -> uuid::Uuid {
-        let today = yigong_domain::clock::today();
-        let register = yigong_store::chronic::NewRegister {
-            resident_id: resident,
-            disease,
-            institution_id: clinic,
-            responsible_staff_id: None,
-            diagnosed_on: today - time::Duration::days(since),
-            enrolled_on: today - time::Duration::days(since),
-            next_due: today + time::Duration::days(due),
-        };
-        self.state
-            .store
-            .enrol(
-                self.state.community.id,
-                &register,
-                &setup_entry("chronic.enrol"),
-            )
-            .await
-            .expect("enrolled")
+        crate::lookups::enrol_due(&self.state, resident, (clinic, disease), since, due).await
     }
 
     /// Up to `n` residents registered at `institution`.
@@ -445,21 +414,7 @@ impl TestApp {
         institution: uuid::Uuid,
         n: i64,
     ) -> Vec<yigong_store::residents::Resident> {
-        let q = yigong_store::residents::ResidentQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        self.state
-            .store
-            .search_residents(
-                self.state.community.id,
-                &yigong_domain::access::ResidentScope::All,
-                &q,
-                yigong_store::PageRequest::new(None, Some(n)),
-            )
-            .await
-            .expect("residents")
-            .items
+        crate::lookups::residents_at(&self.state, institution, n).await
     }
 
     /// The ids of up to `n` residents registered at `institution`.
@@ -470,22 +425,9 @@ impl TestApp {
 
     /// The ids of `n` staff members of `institution` (there must be that many).
     pub async fn staff_at(&self, institution: uuid::Uuid, n: usize) -> Vec<uuid::Uuid> {
-        let q = yigong_store::staff::StaffQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        let page = self
-            .state
-            .store
-            .search_staff(
-                self.state.community.id,
-                &q,
-                yigong_store::PageRequest::new(None, Some(20)),
-            )
-            .await
-            .expect("staff");
-        assert!(page.items.len() >= n, "{} staff there", page.items.len());
-        page.items.into_iter().take(n).map(|s| s.id).collect()
+        let staff = crate::lookups::staff_at(&self.state, institution, 20).await;
+        assert!(staff.len() >= n, "{} staff there", staff.len());
+        staff.into_iter().take(n).map(|s| s.id).collect()
     }
 
     /// A "1+2+1" family-doctor team of the demo township covering `villages` (its

@@ -12,5 +12,6 @@
 pub mod app;
 pub mod bench;
 pub mod db;
+pub mod lookups;
 pub mod server;
 pub mod webdriver;

@@ -68,71 +68,25 @@ impl Server {
         institution: uuid::Uuid,
         due_in: i64,
     ) -> uuid::Uuid {
-        let today = yigong_web::chronic::api::today();
-        let entry = yigong_store::audit::AuditEntry {
-            account_id: None,
-            username: "setup",
-            action: "chronic.enrol",
-            entity: "chronic_register",
-            entity_id: None,
-            allowed: true,
-            ip: "",
-            detail: "",
-            method: "",
-            path: "",
-        };
-        let register = yigong_store::chronic::NewRegister {
-            resident_id: resident,
-            disease,
-            institution_id: institution,
-            responsible_staff_id: None,
-            diagnosed_on: today - time::Duration::days(200),
-            enrolled_on: today - time::Duration::days(200),
-            next_due: today + time::Duration::days(due_in),
-        };
-        self.block(
-            self.state
-                .store
-                .enrol(self.state.community.id, &register, &entry),
-        )
-        .expect("enrolled")
+        let state = &self.state;
+        self.block(crate::lookups::enrol_due(
+            state,
+            resident,
+            (institution, disease),
+            200,
+            due_in,
+        ))
     }
 
     /// The active staff of an institution (up to 100).
     pub fn staff_at(&self, institution: uuid::Uuid) -> Vec<yigong_store::staff::StaffMember> {
-        let q = yigong_store::staff::StaffQuery {
-            institution: Some(institution),
-            ..Default::default()
-        };
-        self.block(self.state.store.search_staff(
-            self.state.community.id,
-            &q,
-            yigong_store::PageRequest::new(None, Some(100)),
-        ))
-        .expect("staff")
-        .items
+        self.block(crate::lookups::staff_at(&self.state, institution, 100))
     }
 
     /// The first resident registered to an institution.
     pub fn first_resident_at(&self, institution: uuid::Uuid) -> yigong_store::residents::Resident {
-        self.block(async {
-            let q = yigong_store::residents::ResidentQuery {
-                institution: Some(institution),
-                ..Default::default()
-            };
-            let page = self
-                .state
-                .store
-                .search_residents(
-                    self.state.community.id,
-                    &yigong_domain::access::ResidentScope::All,
-                    &q,
-                    yigong_store::PageRequest::new(None, Some(1)),
-                )
-                .await
-                .expect("search");
-            page.items.into_iter().next().expect("a resident there")
-        })
+        let people = self.block(crate::lookups::residents_at(&self.state, institution, 1));
+        people.into_iter().next().expect("a resident there")
     }
 
     /// Runs a future on a throwaway runtime (for store look-ups from a sync test).

@@ -31,6 +31,34 @@ pub struct Inner {
     pub sessions: std::sync::Mutex<
         std::collections::HashMap<String, (std::time::Instant, crate::http::auth::CurrentUser)>,
     >,
+    /// Figures dear to count that move slowly, kept a short while (each server its own).
+    pub memo: Memo,
+}
+
+type Memos =
+    std::collections::HashMap<String, (std::time::Instant, Arc<dyn std::any::Any + Send + Sync>)>;
+
+/// Values kept for a while under a key (`chronic.months:…`), each context its own type.
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<Memos>);
+
+impl Memo {
+    /// The value under `key` if it was put less than `fresh` ago.
+    pub fn get<T: Clone + 'static>(&self, key: &str, fresh: std::time::Duration) -> Option<T> {
+        let memos = self.0.lock().ok()?;
+        let (at, value) = memos.get(key)?;
+        (at.elapsed() < fresh)
+            .then(|| value.downcast_ref::<T>().cloned())
+            .flatten()
+    }
+
+    /// Keeps `value` under `key`, dropping what is older than `fresh`.
+    pub fn put<T: Send + Sync + 'static>(&self, key: String, value: T, fresh: std::time::Duration) {
+        if let Ok(mut memos) = self.0.lock() {
+            memos.retain(|_, (at, _)| at.elapsed() < fresh);
+            memos.insert(key, (std::time::Instant::now(), Arc::new(value)));
+        }
+    }
 }
 
 /// A referral changed: enough to decide who should hear of it, nothing about the patient.
@@ -68,6 +96,7 @@ impl AppState {
             sessions_purged: Default::default(),
             passwords: yigong_app::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
+            memo: Memo::default(),
         }))
     }
 }

@@ -381,3 +381,43 @@ async fn resident_and_staff_lists_export_what_they_show_masked_as_shown() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_team_list_searches_by_name_and_township_and_exports_what_it_shows() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let ours = app.team("鹭西第一团队", &[app.places.village]).await;
+        let other = app.team("鹭东%团队", &[app.places.village]).await;
+        let office = app.ui_cookie("manager").await;
+        let (status, html) = app.page("/teams?q=%E9%B9%AD%E8%A5%BF", &office).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(html.contains(&format!("href=\"/teams/{ours}\"")), "{l}");
+        assert!(
+            !html.contains(&format!("href=\"/teams/{other}\"")),
+            "{l}: by name"
+        );
+        // A wildcard typed is a character, not a pattern.
+        let (_, html) = app.page("/teams?q=%25", &office).await;
+        assert!(html.contains(&format!("href=\"/teams/{other}\"")), "{l}");
+        assert!(
+            !html.contains(&format!("href=\"/teams/{ours}\"")),
+            "{l}: % taken literally"
+        );
+        let elsewhere = format!("/teams?q=%E9%B9%AD&township={}", app.places.other_township);
+        let (_, html) = app.page(&elsewhere, &office).await;
+        assert!(
+            !html.contains(&format!("href=\"/teams/{ours}\"")),
+            "{l}: by township"
+        );
+        let reply = app
+            .page_reply(
+                &format!("/teams/export?q=%E9%B9%AD&township={}", app.places.township),
+                &office,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{l}");
+        let table = yigong_app::import::xlsx::read(&reply.body).expect("an xlsx");
+        let names: BTreeSet<&str> = table.rows.iter().map(|(_, r)| r[0].as_str()).collect();
+        assert_eq!(names, BTreeSet::from(["鹭西第一团队", "鹭东%团队"]), "{l}");
+    }
+}

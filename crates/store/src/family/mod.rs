@@ -95,12 +95,24 @@ fn push_team_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
     institutions: Option<&[Uuid]>,
+    name: Option<&str>,
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE t.community_id = ").push_bind(community);
     if let Some(ids) = institutions {
         crate::push_in(qb, "t.institution_id", ids);
+    }
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        // A part of the name, wildcards in it taken literally.
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        qb.push(" AND t.name LIKE ")
+            .push_bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
     }
 }
 
@@ -157,13 +169,24 @@ impl Store {
         institutions: Option<&[Uuid]>,
         page: PageRequest,
     ) -> Result<Page<Team>> {
+        self.find_teams(community, institutions, None, page).await
+    }
+
+    /// Teams working from one of `institutions` (any without), whose name holds `name`.
+    pub async fn find_teams(
+        &self,
+        community: Uuid,
+        institutions: Option<&[Uuid]>,
+        name: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Team>> {
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(TEAM_SELECT);
-            push_team_filter(&mut qb, community, institutions);
+            push_team_filter(&mut qb, community, institutions, name);
             qb.push(" ORDER BY t.name, t.id LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Team>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM family_teams t");
-            push_team_filter(&mut qc, community, institutions);
+            push_team_filter(&mut qc, community, institutions, name);
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });

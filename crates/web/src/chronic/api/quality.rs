@@ -246,37 +246,23 @@ pub async fn quality(
 /// the page takes 15 ms), and a month's figure moves little within a minute.
 const MONTHS_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
-type MonthsCache = std::sync::Mutex<
-    std::collections::HashMap<(Uuid, Vec<Uuid>, Date), (std::time::Instant, Vec<Month>)>,
->;
-
-/// [`monthly`], reused for [`MONTHS_FRESH`] per community, clinic set and month.
+/// [`monthly`], reused for [`MONTHS_FRESH`] per clinic set and month (on this server).
 async fn monthly_cached(
     state: &AppState,
     clinics: &[Uuid],
     bounds: &[Date],
 ) -> ApiResult<Vec<Month>> {
-    static CACHE: std::sync::OnceLock<MonthsCache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
     let mut sorted = clinics.to_vec();
     sorted.sort();
-    let key = (
-        state.community.id,
-        sorted,
-        bounds.last().copied().unwrap_or(Date::MIN),
+    let key = format!(
+        "chronic.months:{sorted:?}:{}",
+        bounds.last().copied().unwrap_or(Date::MIN)
     );
-    let now = std::time::Instant::now();
-    if let Ok(c) = cache.lock()
-        && let Some((at, months)) = c.get(&key)
-        && now.duration_since(*at) < MONTHS_FRESH
-    {
-        return Ok(months.clone());
+    if let Some(months) = state.memo.get::<Vec<Month>>(&key, MONTHS_FRESH) {
+        return Ok(months);
     }
     let months = monthly(state, clinics, bounds).await?;
-    if let Ok(mut c) = cache.lock() {
-        c.retain(|_, (at, _)| now.duration_since(*at) < MONTHS_FRESH);
-        c.insert(key, (now, months.clone()));
-    }
+    state.memo.put(key, months.clone(), MONTHS_FRESH);
     Ok(months)
 }
 

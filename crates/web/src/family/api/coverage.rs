@@ -45,8 +45,8 @@ pub async fn due_for(
     page: PageRequest,
 ) -> ApiResult<yigong_store::Page<yigong_store::family::Contract>> {
     let all = ListQuery {
-        page: None,
         per_page: Some(PageRequest::MAX_PER_PAGE),
+        ..ListQuery::default()
     };
     let ids: Vec<Uuid> = list_for(state, user, &all)
         .await?

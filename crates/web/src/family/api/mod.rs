@@ -63,6 +63,10 @@ async fn township_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Optio
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
+    /// A part of the team's name.
+    pub q: Option<String>,
+    /// Only the teams of this township.
+    pub township: Option<Uuid>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -72,18 +76,38 @@ pub async fn list_for(
     user: &CurrentUser,
     q: &ListQuery,
 ) -> ApiResult<Page<Team>> {
+    teams_for(state, user, q, PageRequest::new(q.page, q.per_page)).await
+}
+
+/// The teams the user's work touches, narrowed by name and township, paged as asked.
+pub async fn teams_for(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &ListQuery,
+    paging: PageRequest,
+) -> ApiResult<Page<Team>> {
     let scope = township_scope(state, user).await?;
+    let townships = match (scope, q.township) {
+        (None, None) => None,
+        (None, Some(t)) => Some(vec![t]),
+        (Some(s), None) => Some(s),
+        (Some(s), Some(t)) => Some(s.into_iter().filter(|x| *x == t).collect()),
+    };
+    let name =
+        q.q.as_deref()
+            .map(|n| n.chars().take(40).collect::<String>());
     Ok(state
         .store
-        .list_teams(
+        .find_teams(
             state.community.id,
-            scope.as_deref(),
-            PageRequest::new(q.page, q.per_page),
+            townships.as_deref(),
+            name.as_deref(),
+            paging,
         )
         .await?)
 }
 
-#[utoipa::path(get, path = "/teams", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+#[utoipa::path(get, path = "/teams", params(("q" = Option<String>, Query, description = "a part of the team's name"), ("township" = Option<Uuid>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "The teams the user's work touches")))]
 pub async fn list(
     State(state): State<AppState>,

@@ -193,11 +193,13 @@ async fn team_choices(
         )
         .await?;
     let mut teams: Vec<(Uuid, String)> = Vec::new();
-    for (id, name) in covering
-        .into_iter()
-        .map(|t| (t.0, t.1))
-        .chain(based.items.into_iter().map(|t| (t.id, t.name)))
-    {
+    for (id, name) in covering.into_iter().map(|t| (t.0, t.1)).chain(
+        based
+            .items
+            .into_iter()
+            .filter(|t| t.active)
+            .map(|t| (t.id, t.name)),
+    ) {
         if !teams.iter().any(|t| t.0 == id) {
             teams.push((id, name));
         }

@@ -6,6 +6,7 @@ use crate::family::api::{self as api, ListQuery, TeamDetail};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::ui::export::{self, Cell};
 use crate::ui::form::{Done, flash};
 use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
 use askama::Template;
@@ -14,18 +15,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
 use uuid::Uuid;
+use yigong_store::PageRequest;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/teams", get(teams))
+        .route("/teams/export", get(export_xlsx))
         .route("/teams/{id}", get(team))
-}
-
-#[derive(Deserialize)]
-struct ListParams {
-    page: Option<i64>,
 }
 
 #[derive(Template)]
@@ -35,32 +32,113 @@ struct TeamsPage {
     can_create: bool,
     teams: Vec<yigong_store::family::Team>,
     pager: Pager,
+    q: String,
+    township: String,
+    townships: Vec<(String, String)>,
+    export_url: String,
+}
+
+/// The townships the filter offers: those with a team the user may see.
+async fn townships(state: &AppState, user: &CurrentUser) -> UiResult<Vec<(String, String)>> {
+    let lang = user.lang;
+    let all = ListQuery {
+        per_page: Some(PageRequest::MAX_PER_PAGE),
+        ..ListQuery::default()
+    };
+    let mut out: Vec<(String, String)> = api::list_for(state, user, &all)
+        .await
+        .ui(lang)?
+        .items
+        .into_iter()
+        .map(|t| (t.institution_id.to_string(), t.institution_name))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.dedup();
+    Ok(out)
 }
 
 async fn teams(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Query(p): Query<ListParams>,
+    Query(mut p): Query<ListQuery>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let page = api::list_for(
-        &state,
-        &user,
-        &ListQuery {
-            page: p.page,
-            per_page: Some(50),
-        },
-    )
-    .await
-    .ui(lang)?;
-    let pager = Pager::new(lang, "/teams", &[], (page.page, page.per_page, page.total));
-    let page = TeamsPage {
+    p.per_page = Some(50);
+    let page = api::list_for(&state, &user, &p).await.ui(lang)?;
+    let q = p.q.clone().unwrap_or_default();
+    let township = p.township.map(|t| t.to_string()).unwrap_or_default();
+    let query = crate::ui::list::ListQuery::new(
+        "/teams",
+        vec![("q", q.clone()), ("township", township.clone())],
+        None,
+    );
+    let view = TeamsPage {
         chrome: Chrome::for_user(&user, "teams"),
         can_create: user.role.edits_registry(),
+        pager: query.pager(lang, (page.page, page.per_page, page.total)),
         teams: page.items,
-        pager,
+        townships: townships(&state, &user).await?,
+        export_url: query.export_url(),
+        q,
+        township,
     };
-    Ok(render(&page).into_response())
+    Ok(render(&view).into_response())
+}
+
+/// The teams the search selects, as an Excel file named after it.
+async fn export_xlsx(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(p): Query<ListQuery>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let page = api::teams_for(&state, &user, &p, PageRequest::export())
+        .await
+        .ui(lang)?;
+    let t = |k: &str| lang.t(k);
+    let headers = [
+        t("family.team"),
+        t("field.institution"),
+        t("family.leader"),
+        t("family.members"),
+        t("field.villages"),
+        t("family.contracts"),
+        t("field.status"),
+    ];
+    let township_name = page
+        .items
+        .iter()
+        .find(|x| Some(x.institution_id) == p.township)
+        .map(|x| x.institution_name.clone())
+        .unwrap_or_default();
+    let table: Vec<Vec<Cell>> = page
+        .items
+        .into_iter()
+        .map(|x| {
+            let status = if x.active {
+                "status.active"
+            } else {
+                "family.disbanded"
+            };
+            vec![
+                x.name.into(),
+                x.institution_name.into(),
+                x.leader_name.into(),
+                x.members.into(),
+                x.villages.into(),
+                x.contracts.into(),
+                t(status).into(),
+            ]
+        })
+        .collect();
+    let title = t("family.teams");
+    let bytes = export::workbook(title, &headers, &table)
+        .map_err(|_| crate::ui::UiError(ApiError::internal(), lang))?;
+    Ok(export::download(
+        title,
+        &[&township_name, p.q.as_deref().unwrap_or("")],
+        bytes,
+    ))
 }
 
 #[derive(Template)]

@@ -117,14 +117,16 @@ pub(super) async fn around(
             .collect(),
         None => vec![],
     };
-    let institutions = state.store.list_institutions(c).await?;
-    let address = |id: Uuid| {
-        institutions
-            .iter()
-            .find(|i| i.id == id)
-            .map(|i| i.address.clone())
-            .unwrap_or_default()
-    };
+    let from_address = state
+        .store
+        .get_institution(c, r.from_institution_id)
+        .await?
+        .address;
+    let to_address = state
+        .store
+        .get_institution(c, r.to_institution_id)
+        .await?
+        .address;
     Ok(Around {
         resident_link: user
             .scope
@@ -136,7 +138,7 @@ pub(super) async fn around(
         studies,
         from: Party {
             name: r.from_name.clone(),
-            address: address(r.from_institution_id),
+            address: from_address,
             doctor: recorder(timeline, ""),
         },
         to: Party {
@@ -144,7 +146,7 @@ pub(super) async fn around(
                 Some(d) => format!("{} · {d}", r.to_name),
                 None => r.to_name.clone(),
             },
-            address: address(r.to_institution_id),
+            address: to_address,
             doctor: recorder(timeline, "status-accepted"),
         },
     })
