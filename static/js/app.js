@@ -252,7 +252,42 @@
     });
   }
 
+  // Figures tables sort in the browser: <table class="sortable">; a head click sorts its
+  // column (numbers as numbers, ignoring separators and %), a second click reverses.
+  function sortableTables() {
+    function key(cell) {
+      var t = (cell ? cell.textContent : '').trim();
+      var share = t.match(/\(([\d.]+)%\)/);
+      if (share) return parseFloat(share[1]);
+      var n = parseFloat(t.replace(/,/g, ''));
+      return isNaN(n) ? t : n;
+    }
+    document.querySelectorAll('table.sortable').forEach(function (table) {
+      var body = table.tBodies[0];
+      if (!body) return;
+      table.querySelectorAll('thead th').forEach(function (th, col) {
+        th.classList.add('sort-head');
+        th.tabIndex = 0;
+        function sort() {
+          var asc = th.getAttribute('aria-sort') !== 'ascending';
+          table.querySelectorAll('thead th').forEach(function (o) { o.removeAttribute('aria-sort'); });
+          th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+          var rows = Array.prototype.slice.call(body.rows).filter(function (r) { return !r.classList.contains('total'); });
+          rows.sort(function (a, b) {
+            var x = key(a.cells[col]), y = key(b.cells[col]);
+            var d = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y), 'zh');
+            return asc ? d : -d;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        }
+        th.addEventListener('click', sort);
+        th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sort(); });
+      });
+    });
+  }
+
   function start() {
+    sortableTables();
     live();
     ecgBadge();
     greenChannel();

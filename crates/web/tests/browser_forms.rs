@@ -250,12 +250,17 @@ fn a_village_doctor_refers_by_typing_chest_pain_and_choosing_cardiology() {
     b.screenshot(&shot("54-referral-by-specialty.png"));
     b.click("#send-referral");
     b.wait_url("/referrals/0", 10);
-    let id: uuid::Uuid = b
-        .current_url()
-        .rsplit('/')
+    let url = b.current_url();
+    let id: uuid::Uuid = url
+        .split('?')
         .next()
+        .and_then(|path| path.rsplit('/').next())
         .and_then(|s| s.parse().ok())
         .expect("id");
+    assert!(
+        b.text("#notice").contains("转诊已发出"),
+        "the page says it was sent"
+    );
     let r = srv
         .block(
             srv.state
@@ -309,7 +314,7 @@ fn a_completed_emergency_referrals_clock_is_stopped() {
         json!([taken_text]),
     );
     township.click("#record-milestone");
-    township.find("#timeline", 10);
+    township.wait_text("#notice", "时间节点已记录", 10);
     assert_eq!(
         count(&township, "#milestone option[value=first_ecg]"),
         0,
@@ -449,4 +454,51 @@ fn a_reload_after_saving_a_screening_writes_nothing() {
     b.reload();
     b.find("#notice", 5);
     assert_eq!(screenings(), before + 1, "the reload saved nothing");
+}
+
+#[test]
+fn a_figures_table_sorts_by_a_column_in_the_browser() {
+    if !server::leg("YIGONG_E2E") {
+        return;
+    }
+    let srv = server::start(1500);
+    let driver = webdriver::Driver::start();
+    let b = driver.session();
+    b.login(&srv.base, "manager", "/contracts");
+    b.find("#by-institution", 10);
+    let column = |n: usize| -> Vec<f64> {
+        b.execute(
+            "return Array.from(document.querySelectorAll('#by-institution tbody tr:not(.total)'))\
+               .map(r => r.cells[arguments[0]].textContent.trim().replace(/,/g, ''));",
+            json!([n]),
+        )
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").parse::<f64>().unwrap_or(f64::NAN))
+        .collect()
+    };
+    let before = column(1);
+    assert!(before.len() > 3, "{before:?}");
+    // Residents, fewest first; again, most first; the total stays on top.
+    b.click("#by-institution thead th:nth-child(2)");
+    let up = column(1);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "ascending: {up:?}");
+    b.click("#by-institution thead th:nth-child(2)");
+    let down = column(1);
+    assert!(
+        down.windows(2).all(|w| w[0] >= w[1]),
+        "descending: {down:?}"
+    );
+    let mut sorted = before.clone();
+    sorted.sort_by(|x, y| y.total_cmp(x));
+    assert_eq!(down, sorted, "the same rows, reordered");
+    assert_eq!(
+        b.execute(
+            "return document.querySelector('#by-institution tbody tr').classList.contains('total');",
+            json!([])
+        ),
+        json!(true)
+    );
+    b.screenshot(&shot("56-figures-sorted.png"));
 }
