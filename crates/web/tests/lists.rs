@@ -421,3 +421,33 @@ async fn the_team_list_searches_by_name_and_township_and_exports_what_it_shows()
         assert_eq!(names, BTreeSet::from(["鹭西第一团队", "鹭东%团队"]), "{l}");
     }
 }
+
+#[tokio::test]
+async fn views_are_tabs_and_actions_are_buttons() {
+    for app in apps(300).await {
+        let l = &app.label;
+        for (user, page, active) in [
+            ("specialist", "/referrals", "/referrals?view=incoming"),
+            ("specialist", "/referrals?view=all", "/referrals?view=all"),
+            ("ecg", "/ecg", "/ecg?view=worklist"),
+            ("township", "/ecg?view=sent", "/ecg?view=sent"),
+        ] {
+            let cookie = app.ui_cookie(user).await;
+            let (status, html) = app.page(page, &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{l}: {page}");
+            let tabs = &html[html.find("<nav class=\"tabs\"").expect("tabs")..];
+            let tabs = &tabs[..tabs.find("</nav>").expect("end")];
+            assert!(
+                !tabs.contains("button"),
+                "{l}: {page}: a tab is not a button"
+            );
+            assert!(
+                tabs.contains(&format!(
+                    "class=\"tab active\" href=\"{active}\" aria-current=\"page\""
+                )),
+                "{l}: {page}: {tabs}"
+            );
+            assert_eq!(tabs.matches("aria-current").count(), 1, "{l}: {page}");
+        }
+    }
+}
