@@ -14,6 +14,7 @@ pub mod icd10;
 pub mod identity;
 pub mod ids;
 pub mod measures;
+pub mod party;
 pub mod period;
 pub mod referral;
 pub mod registry;
