@@ -366,5 +366,28 @@ async fn contract_coverage_covers_an_area_and_exports_its_table() {
         assert!(xlsx.rows.iter().any(|(_, r)| r[0] == village), "{l}");
         let (status, _) = app.page("/contracts?area=somewhere", &office).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{l}");
+        // The contracted count opens the residents behind it.
+        let (href, text) = links(table, "/contracts/clinic/")
+            .into_iter()
+            .find(|(h, _)| h.ends_with(&app.places.village.to_string()))
+            .expect("the village's count is a link");
+        let n = text.split(' ').next().expect("count").replace(',', "");
+        let (status, list) = app.page(&format!("{href}?page=1"), &office).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            list.contains(&format!("共 {n} 条")),
+            "{l}: {n} behind the count"
+        );
+        let bureau = app.ui_cookie("bureau").await;
+        let (_, figures) = app.page(&format!("/contracts?area={area}"), &bureau).await;
+        assert!(
+            !figures.contains("/contracts/clinic/"),
+            "{l}: no link for the bureau"
+        );
+        assert_eq!(
+            app.page(&href, &bureau).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
     }
 }

@@ -106,3 +106,4 @@ audit-reason-side = Not a party to the referral
 audit-reason-view = Not allowed to see that view
 audit-reason-throttled = Searching too fast, paused
 audit-reason-duplicate = Duplicates an existing record
+audit-action-family-contracted = Contracted residents of a clinic viewed

@@ -74,3 +74,4 @@ family-disband = Disband team
 family-disbanded = Disbanded
 family-confirm_disband = Once disbanded the team takes no more contracts; its history is kept. Disband?
 family-villages_help = Tick each village clinic the team covers
+family-contracted_residents = Residents under contract

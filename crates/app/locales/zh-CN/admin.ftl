@@ -106,3 +106,4 @@ audit-reason-side = 不是该转诊的经办方
 audit-reason-view = 无权查看该视图
 audit-reason-throttled = 检索过于频繁，已暂停
 audit-reason-duplicate = 与已有记录重复
+audit-action-family-contracted = 查看机构签约居民

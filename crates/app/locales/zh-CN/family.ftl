@@ -74,3 +74,4 @@ family-disband = 解散团队
 family-disbanded = 已解散
 family-confirm_disband = 解散后该团队不再提供签约，历史记录保留。确定解散？
 family-villages_help = 请逐一勾选该团队负责的村卫生室
+family-contracted_residents = 已签约居民

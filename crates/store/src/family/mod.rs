@@ -2,6 +2,7 @@
 //! year, renewed, transferred to another team, or ended with a reason. A resident has at
 //! most one active contract; the database holds that line (a unique partial index).
 
+mod contracted;
 mod renewals;
 mod teams;
 

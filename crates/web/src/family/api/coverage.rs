@@ -131,3 +131,29 @@ pub async fn contract_groups(
 ) -> ApiResult<Json<Vec<yigong_store::family::GroupRate>>> {
     Ok(Json(groups_for(&state, &user).await?))
 }
+
+/// The contracts behind a clinic's coverage, for those who reach its residents (refused
+/// and audited otherwise; reach is checked before anything is read).
+pub async fn contracted_for(
+    state: &AppState,
+    user: &CurrentUser,
+    clinic: Uuid,
+    page: PageRequest,
+) -> ApiResult<yigong_store::Page<yigong_store::family::Contract>> {
+    let sees = user.scope.allows(clinic);
+    user.require_audited(
+        state,
+        sees,
+        "family.contracted",
+        "family_contract",
+        Some(clinic),
+    )
+    .await?;
+    let found = state
+        .store
+        .contracted_at(state.community.id, clinic, page)
+        .await?;
+    user.audit_list(state, "family.contracted", "family_contract", found.total)
+        .await?;
+    Ok(found)
+}

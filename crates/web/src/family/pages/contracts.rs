@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contracts", get(contracts))
         .route("/contracts/export", get(export_xlsx))
+        .route("/contracts/clinic/{id}", get(contracted))
 }
 
 struct RateRow {
@@ -35,6 +36,8 @@ struct RateRow {
     depth: usize,
     residents: String,
     contracted: String,
+    /// The contracts behind the count, for those who reach the clinic's residents.
+    contracted_href: Option<String>,
     key_population: String,
     key_contracted: String,
     low: bool,
@@ -83,6 +86,7 @@ fn rate_row(name: String, depth: usize, r: (i64, i64, i64, i64)) -> RateRow {
         depth,
         residents: count(r.0),
         contracted: share(r.1, r.0),
+        contracted_href: None,
         key_population: count(r.2),
         key_contracted: share(r.3, r.2),
         low: low(coverage, r.2 as u64, LOW_KEY_COVERAGE, 20),
@@ -186,7 +190,13 @@ async fn contracts(
         total: rate_row(lang.t("family.all_clinics").to_string(), 0, sum),
         rates: rates
             .iter()
-            .map(|(r, depth)| rate_row(r.institution_name.clone(), *depth, tuple(r)))
+            .map(|(r, depth)| RateRow {
+                contracted_href: user
+                    .scope
+                    .allows(r.institution_id)
+                    .then(|| format!("/contracts/clinic/{}", r.institution_id)),
+                ..rate_row(r.institution_name.clone(), *depth, tuple(r))
+            })
             .collect(),
     };
     Ok(render(&page).into_response())
@@ -225,4 +235,53 @@ async fn export_xlsx(
         .map_err(|_| UiError(ApiError::internal(), lang))?;
     let area = scope.area.map(|(_, name)| name).unwrap_or_default();
     Ok(export::download(title, &[&area], bytes))
+}
+
+#[derive(Template)]
+#[template(path = "family/contracted.html")]
+struct ContractedPage {
+    chrome: Chrome,
+    clinic: String,
+    due: Vec<(yigong_store::family::Contract, String)>,
+    pager: Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageParams {
+    page: Option<i64>,
+}
+
+/// The residents behind a clinic's contracted count.
+async fn contracted(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    axum::extract::Path(clinic): axum::extract::Path<uuid::Uuid>,
+    Query(p): Query<PageParams>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let found = api::contracted_for(&state, &user, clinic, PageRequest::new(p.page, Some(50)))
+        .await
+        .ui(lang)?;
+    let name = state
+        .store
+        .get_institution(state.community.id, clinic)
+        .await
+        .ui(lang)?
+        .name;
+    let path = format!("/contracts/clinic/{clinic}");
+    let pager = Pager::new(lang, &path, &[], (found.page, found.per_page, found.total));
+    let view = ContractedPage {
+        chrome: Chrome::for_user(&user, "contracts"),
+        clinic: name,
+        pager,
+        due: found
+            .items
+            .into_iter()
+            .map(|c| {
+                let groups = lang.labels("family.group", &c.key_groups);
+                (c, groups)
+            })
+            .collect(),
+    };
+    Ok(render(&view).into_response())
 }
