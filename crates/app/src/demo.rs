@@ -14,14 +14,16 @@ pub async fn load(
     residents: usize,
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> anyhow::Result<(Community, DemoPlaces)> {
-    yigong_demo::seed::load(
+    let (community, places) = yigong_demo::seed::load(
         store,
         seed,
         residents,
         &crate::passwords::hash_password,
         progress,
     )
-    .await
+    .await?;
+    yigong_demo::seed::party::add_programme(store, community.id, &places, seed).await?;
+    Ok((community, places))
 }
 
 /// Adds the ECG network's history from the sample recordings in `dir`; the demo readers

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod institutions;
 mod integrity;
 pub mod migrate;
+pub mod party;
 pub mod referrals;
 pub mod residents;
 pub mod screening;

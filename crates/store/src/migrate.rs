@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_package_codes"),
     migration!(12, "0012_measures_to_one_decimal"),
     migration!(13, "0013_visit_types_and_calls"),
+    migration!(14, "0014_party"),
 ];
 
 impl Store {

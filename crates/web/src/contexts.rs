@@ -25,6 +25,7 @@ pub const CONTEXTS: &[Context] = &[
     crate::chronic::CONTEXT,
     crate::family::CONTEXT,
     crate::screening::CONTEXT,
+    crate::party::CONTEXT,
 ];
 
 /// For a context without pages or without FHIR resources.

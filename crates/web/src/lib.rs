@@ -16,6 +16,7 @@ pub mod admin;
 pub mod chronic;
 pub mod ecg;
 pub mod family;
+pub mod party;
 pub mod referral;
 pub mod registry;
 pub mod screening;

@@ -95,3 +95,5 @@ error-period_invalid = must not be before the start, and the span may not exceed
 error-team_has_contracts = The team still holds active contracts: transfer or end them before disbanding it
 error-team_disbanded = The team has been disbanded and can no longer be changed
 error-team_township_fixed = A team's township cannot change; disband it and form a new one instead
+error-fund_overspent = More than the site's remaining fund
+error-amount_not_positive = The amount must be more than nothing

@@ -72,3 +72,6 @@ field-next_due = Next visit
 field-visit_type = Visit type
 field-called_on = Call date
 field-from_institution = Sending institution
+field-category = Category
+field-spent_on = Spent on
+field-amount_fen = Amount

@@ -95,3 +95,5 @@ error-period_invalid = 截止日期不能早于起始日期，且跨度不超过
 error-team_has_contracts = 该团队仍有有效签约，请先将签约转给其他团队或终止后再解散
 error-team_disbanded = 该团队已解散，不能再修改
 error-team_township_fixed = 团队所属乡镇卫生院不能更改；如需调整请解散后重新组建
+error-fund_overspent = 支出超过该站点剩余经费
+error-amount_not_positive = 金额须大于零

@@ -72,3 +72,6 @@ field-next_due = 下次随访日期
 field-visit_type = 随访方式
 field-called_on = 通话日期
 field-from_institution = 发起机构
+field-category = 支出类别
+field-spent_on = 支出日期
+field-amount_fen = 金额

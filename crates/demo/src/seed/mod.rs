@@ -5,6 +5,7 @@
 
 pub mod ecg;
 pub mod family;
+pub mod party;
 pub mod referrals;
 
 /// Rows per insert batch.
@@ -26,7 +27,7 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 pub const DEMO_SEED: u64 = 20241114;
 
 /// `(username, role, display name)` of the demo accounts.
-pub const DEMO_ACCOUNTS: [(&str, Role, &str); 8] = [
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 10] = [
     ("admin", Role::Admin, "系统管理员"),
     ("manager", Role::Manager, "张主任"),
     ("specialist", Role::Specialist, "李医生（心内科）"),
@@ -34,6 +35,16 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str); 8] = [
     ("township", Role::TownshipDoctor, "王医生（茅台镇）"),
     ("village", Role::VillageDoctor, "刘医生（村卫生室）"),
     ("party", Role::PartySecretary, "陈书记"),
+    (
+        "branch",
+        Role::TownshipDoctor,
+        "周书记（茅台镇卫生院党支部）",
+    ),
+    (
+        "firstsec",
+        Role::TownshipDoctor,
+        "吴书记（驻茅台镇第一书记）",
+    ),
     ("bureau", Role::BureauViewer, "赵科长（卫健局）"),
 ];
 

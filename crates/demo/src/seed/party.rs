@@ -1,0 +1,179 @@
+//! The demo's party organisation as seed 000 counts it (two hospital committees with 31
+//! branches and 411 members, and 21 township branches with 184 members), and a
+//! first-secretary programme as seed 001 runs it (a site with 1,000,000 yuan, two years).
+
+use crate::rng::Rng;
+use anyhow::Context;
+use time::Duration;
+use uuid::Uuid;
+use yigong_domain::identity::Sex;
+use yigong_domain::registry::InstitutionKind;
+use yigong_store::Store;
+use yigong_store::party::{NewMember, NewOrg, NewSite};
+
+/// Branches and members of the two hospital committees, then of the townships.
+const HOSPITAL_BRANCHES: [usize; 2] = [16, 15];
+const HOSPITAL_MEMBERS: [usize; 2] = [213, 198];
+const TOWNSHIP_BRANCHES: usize = 21;
+const TOWNSHIP_MEMBERS: usize = 184;
+
+/// `total` split into `parts` as evenly as whole numbers allow.
+fn split(total: usize, parts: usize) -> Vec<usize> {
+    (0..parts)
+        .map(|i| total / parts + usize::from(i < total % parts))
+        .collect()
+}
+
+fn members(rng: &mut Rng, n: usize, today: time::Date, full_time: usize) -> Vec<NewMember> {
+    (0..n)
+        .map(|i| {
+            let years = i64::from(rng.range(1, 30));
+            let joined = today - Duration::days(365 * years);
+            let sex = if rng.percent(55) {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
+            let born = today.year() - 25 - rng.range(0, 30) as i32;
+            // One in twenty on probation, the rest full members.
+            let probationary = i % 20 == 19;
+            NewMember {
+                staff_id: None,
+                name: crate::names::full_name(rng, sex, born),
+                status: if probationary { "probationary" } else { "full" },
+                status_since: if probationary {
+                    today - Duration::days(120)
+                } else {
+                    joined
+                },
+                joined_on: Some(joined),
+                full_time: i < full_time,
+            }
+        })
+        .collect()
+}
+
+/// Adds the organisation and the programme to a demo community stored by
+/// [`super::load`]: the demo account `branch` is the secretary of the township's branch,
+/// `firstsec` the first secretary there, and `specialist` the one at the other township.
+pub async fn add_programme(
+    store: &Store,
+    community: Uuid,
+    places: &super::DemoPlaces,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let account = |name: &'static str| async move {
+        store
+            .find_account(community, name)
+            .await?
+            .map(|a| a.id)
+            .context("a demo account")
+    };
+    let secretaries = (
+        account("branch").await?,
+        account("firstsec").await?,
+        account("specialist").await?,
+    );
+    add(store, community, places, secretaries, seed).await
+}
+
+/// Stores the organisation and the sites with the secretaries named.
+async fn add(
+    store: &Store,
+    community: Uuid,
+    places: &super::DemoPlaces,
+    (branch, firstsec, other): (Uuid, Uuid, Uuid),
+    seed: u64,
+) -> anyhow::Result<()> {
+    let mut rng = Rng::new(seed ^ 0x0dd_c0de);
+    let today = yigong_domain::clock::today();
+    let institutions = store.list_institutions(community).await?;
+    let member_hospital = institutions
+        .iter()
+        .find(|i| i.kind() == Some(InstitutionKind::Member))
+        .context("no member hospital")?
+        .id;
+    let townships: Vec<_> = institutions
+        .iter()
+        .filter(|i| i.kind() == Some(InstitutionKind::Township))
+        .collect();
+    let mut lead_committee = None;
+    for (h, hospital) in [places.lead, member_hospital].into_iter().enumerate() {
+        let name = institutions
+            .iter()
+            .find(|i| i.id == hospital)
+            .map_or("", |i| i.name.as_str());
+        let committee = NewOrg {
+            parent_id: None,
+            kind: "committee",
+            name: format!("{name}党委"),
+            institution_id: hospital,
+            double_leader: false,
+            secretary_is_director: false,
+            secretary_account_id: None,
+        };
+        // Full-time workers at 0.5 % of a hospital's staff: 12 each, in the committee.
+        let id = store
+            .insert_org(community, &committee, &members(&mut rng, 12, today, 12))
+            .await?;
+        lead_committee.get_or_insert(id);
+        for (b, n) in split(HOSPITAL_MEMBERS[h] - 12, HOSPITAL_BRANCHES[h])
+            .into_iter()
+            .enumerate()
+        {
+            let branch_org = NewOrg {
+                parent_id: Some(id),
+                kind: "branch",
+                name: format!("{name}第{}党支部", b + 1),
+                institution_id: hospital,
+                double_leader: true,
+                secretary_is_director: false,
+                secretary_account_id: None,
+            };
+            store
+                .insert_org(community, &branch_org, &members(&mut rng, n, today, 0))
+                .await?;
+        }
+    }
+    let committee = lead_committee.context("no committee")?;
+    let counts = split(TOWNSHIP_MEMBERS, TOWNSHIP_BRANCHES);
+    for (b, n) in counts.into_iter().enumerate() {
+        let t = townships[b % townships.len()];
+        let ours = t.id == places.township && b < townships.len();
+        let suffix = if b < townships.len() {
+            String::new()
+        } else {
+            "第二".into()
+        };
+        let org = NewOrg {
+            parent_id: Some(committee),
+            kind: "branch",
+            name: format!("{}{suffix}党支部", t.name),
+            institution_id: t.id,
+            double_leader: b % 3 != 0,
+            // Seed 000: 70 % of township secretaries are also the director.
+            secretary_is_director: b % 10 < 7,
+            secretary_account_id: ours.then_some(branch),
+        };
+        store
+            .insert_org(community, &org, &members(&mut rng, n, today, 0))
+            .await?;
+    }
+    // Seed 001: a first secretary for two years with 1,000,000 yuan.
+    let site = NewSite {
+        institution_id: places.township,
+        sending_institution_id: places.lead,
+        secretary_account_id: firstsec,
+        starts_on: today - Duration::days(200),
+        ends_on: today - Duration::days(200) + Duration::days(730),
+        budget_fen: 100_000_000,
+    };
+    store.insert_site(community, &site).await?;
+    let second = NewSite {
+        institution_id: places.other_township,
+        secretary_account_id: other,
+        ..site
+    };
+    store.insert_site(community, &second).await?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! The party-building API: the structure within the caller's reach, and the first
+//! secretaries' sites with their fund ledgers. Reach comes from the role and the posts an
+//! account holds: the party committee (the party secretary's role) and the bureau see
+//! all; a branch secretary sees their branch; a first secretary their sites; anyone else
+//! is told there is nothing (404), and the refusal is audited.
+
+mod sites;
+pub use sites::*;
+
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use yigong_domain::access::Role;
+use yigong_store::party::PartyOrg;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(structure))
+        .routes(routes!(sites::list_sites))
+        .routes(routes!(sites::record_spending))
+}
+
+/// Whether the role sees the whole party organisation: the committee and the bureau.
+pub fn sees_all(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::PartySecretary | Role::BureauViewer)
+}
+
+/// The structure's counts and organisations.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Structure {
+    pub committees: usize,
+    pub branches: usize,
+    pub members: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub organizations: Vec<PartyOrg>,
+}
+
+/// The organisations the user reaches: all, or the branches they are secretary of.
+pub async fn structure_for(state: &AppState, user: &CurrentUser) -> ApiResult<Structure> {
+    let all = state.store.party_orgs(state.community.id).await?;
+    let orgs: Vec<PartyOrg> = if sees_all(user) {
+        all
+    } else {
+        all.into_iter()
+            .filter(|o| o.secretary_account_id == Some(user.account_id))
+            .collect()
+    };
+    if orgs.is_empty() {
+        user.audit(state, "party.structure", "party_org", None, false, "reach")
+            .await?;
+        return Err(ApiError::not_found());
+    }
+    user.audit_list(state, "party.structure", "party_org", orgs.len() as i64)
+        .await?;
+    Ok(Structure {
+        committees: orgs.iter().filter(|o| o.kind == "committee").count(),
+        branches: orgs.iter().filter(|o| o.kind == "branch").count(),
+        members: orgs.iter().map(|o| o.members).sum(),
+        organizations: orgs,
+    })
+}
+
+/// The party organisation within the caller's reach, with its counts.
+#[utoipa::path(get, path = "/party/structure",
+    responses((status = 200, body = Structure), (status = 404, description = "Nothing in the caller's reach")))]
+pub async fn structure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Structure>> {
+    Ok(Json(structure_for(&state, &user).await?))
+}
