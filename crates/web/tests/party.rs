@@ -154,3 +154,104 @@ async fn a_first_secretary_spends_from_the_fund_and_never_beyond_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_pages_show_the_structure_and_a_first_secretary_keeps_the_ledger() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let party = app.ui_cookie("party").await;
+        let (status, html) = app.page("/party", &party).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        for (id, n) in [
+            ("count-committees", "2"),
+            ("count-branches", "52"),
+            ("count-members", "595"),
+        ] {
+            assert!(
+                html.contains(&format!("id=\"{id}\">{n}</div>")),
+                "{l}: {id} {n}"
+            );
+        }
+        assert_eq!(html.matches("class=\"branch-row\"").count(), 52, "{l}");
+        assert!(
+            html.contains("id=\"nav-party\""),
+            "{l}: in the committee's navigation"
+        );
+        let branch = app.ui_cookie("branch").await;
+        let (status, html) = app.page("/party", &branch).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert_eq!(
+            html.matches("class=\"branch-row\"").count(),
+            1,
+            "{l}: their branch"
+        );
+        let (_, home) = app.page("/", &branch).await;
+        assert!(home.contains("href=\"/party\""), "{l}: the branch card");
+        let village = app.ui_cookie("village").await;
+        assert_eq!(
+            app.page("/party", &village).await.0,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        assert_eq!(
+            app.page("/first-secretary", &village).await.0,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+
+        let (cookie, csrf) = app.ui_session("firstsec").await;
+        let (_, home) = app.page("/", &cookie).await;
+        assert!(
+            home.contains("1,000,000.00"),
+            "{l}: the fund on the home page"
+        );
+        let (status, list) = app.page("/first-secretary", &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        let href = list
+            .split("href=\"/first-secretary/sites/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|id| format!("/first-secretary/sites/{id}"))
+            .expect("the site");
+        let form = |amount: &str| {
+            common::form(&[
+                ("_csrf", &csrf),
+                ("amount", amount),
+                ("category", "人员培训"),
+                ("spent_on", "2026-11-20"),
+                ("note", "胸痛中心培训"),
+            ])
+        };
+        let (page, to) = app.submit(&href, &cookie, &form("1,234.56")).await;
+        assert!(
+            to.is_some_and(|t| t.ends_with("?done=spending_recorded")),
+            "{l}"
+        );
+        let page = page.text();
+        assert!(page.contains("id=\"notice\">支出已记入台账"), "{l}");
+        assert!(
+            page.contains(">1,234.56</td>") && page.contains("id=\"remaining\">998,765.44"),
+            "{l}"
+        );
+        // More than remains: refused in Chinese, what was typed kept, nothing written.
+        let r = app.post_form(&href, &cookie, &form("998,765.45")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let html = r.text();
+        assert!(html.contains("支出超过该站点剩余经费"), "{l}");
+        assert!(
+            html.contains("value=\"998,765.45\"") && html.contains("value=\"胸痛中心培训\""),
+            "{l}"
+        );
+        assert!(
+            html.contains("id=\"remaining\">998,765.44"),
+            "{l}: nothing spent"
+        );
+        // The committee reads the ledger but has no form.
+        let (status, html) = app.page(&href, &party).await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert!(
+            !html.contains("id=\"spending-form\"") && html.contains(">1,234.56</td>"),
+            "{l}"
+        );
+    }
+}

@@ -138,3 +138,7 @@ done-referral_arrive = Arrival registered
 done-referral_cancel = Referral withdrawn
 done-referral_complete = Referral completed
 done-referral_reject = Referral rejected
+done-spending_recorded = Spending recorded in the ledger
+nav-party = Party
+home-todo-party_members = Members of my branch
+home-todo-site_fund = Site fund remaining (yuan)

@@ -138,3 +138,7 @@ done-referral_arrive = 已登记到院
 done-referral_cancel = 转诊已撤回
 done-referral_complete = 转诊已结束
 done-referral_reject = 已拒绝转诊
+done-spending_recorded = 支出已记入台账
+nav-party = 党建
+home-todo-party_members = 我的支部党员
+home-todo-site_fund = 驻点剩余经费（元）

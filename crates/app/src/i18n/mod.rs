@@ -98,6 +98,11 @@ impl Lang {
 /// pair of files here.
 const FILES: &[(&str, &str, &str)] = &[
     (
+        "party",
+        include_str!("../../locales/zh-CN/party.ftl"),
+        include_str!("../../locales/en/party.ftl"),
+    ),
+    (
         "icd10",
         include_str!("../../locales/zh-CN/icd10.ftl"),
         include_str!("../../locales/en/icd10.ftl"),

@@ -2,10 +2,12 @@
 //! structure with its counts, and the sites with their funds.
 
 pub mod api;
+pub mod pages;
+pub mod todo;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
-    pages: crate::contexts::none,
+    pages: pages::router,
     fhir: crate::contexts::none,
-    todo: crate::ui::todo::no_cards,
+    todo: todo::cards,
 };

@@ -121,20 +121,7 @@ impl ListQuery {
 }
 
 /// A count with thousands separators: `1234567` → `1,234,567`.
-pub fn count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::ui::todo::count_text as count;
 
 /// A date filter from a form (`2026-11-01`); empty or malformed is no filter.
 pub fn date(s: Option<&str>) -> Option<time::Date> {
@@ -154,16 +141,6 @@ pub fn period(lang: Lang, from: Option<&str>, to: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_take_thousands_separators() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(33_000), "33,000");
-        assert_eq!(count(1_234_567), "1,234,567");
-        assert_eq!(count(-4321), "-4,321");
-    }
 
     #[test]
     fn heads_toggle_and_keep_the_filters() {

@@ -109,6 +109,8 @@ pub struct UserCtx {
     pub ecg_alerts: bool,
     pub follow_ups: bool,
     pub quality: bool,
+    /// The party organisation, whole: the committee and the bureau.
+    pub party: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -150,6 +152,7 @@ impl Chrome {
                 ),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
+                party: crate::party::api::sees_all(u),
             }),
             section,
         }

@@ -1,0 +1,180 @@
+//! First-secretary pages: the sites in reach with their funds, and one site's ledger with
+//! the spending form its first secretary uses (amounts typed in yuan, kept exact in fen).
+
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::party::api::{self as api, SiteView, SpendingBody};
+use crate::state::AppState;
+use crate::ui::form::{Done, Problems, flash};
+use crate::ui::pages::see_other;
+use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+use yigong_domain::party::fund::{parse_yuan, yuan_text};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/first-secretary", get(list))
+        .route("/first-secretary/sites/{id}", get(site).post(spend))
+}
+
+/// A site's line: its fund in yuan.
+struct SiteRow {
+    id: Uuid,
+    name: String,
+    secretary: String,
+    period: String,
+    budget: String,
+    spent: String,
+    remaining: String,
+}
+
+fn row(s: &SiteView) -> SiteRow {
+    SiteRow {
+        id: s.id,
+        name: s.name.clone(),
+        secretary: format!("{} · {}", s.secretary, s.sending_institution),
+        period: format!("{} – {}", s.starts_on, s.ends_on),
+        budget: yuan_text(s.budget_fen),
+        spent: yuan_text(s.spent_fen),
+        remaining: yuan_text(s.remaining_fen),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/sites.html")]
+struct SitesPage {
+    chrome: Chrome,
+    sites: Vec<SiteRow>,
+}
+
+async fn list(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
+    let sites = api::sites_for(&state, &user).await.ui(user.lang)?;
+    let page = SitesPage {
+        chrome: Chrome::for_user(&user, "party"),
+        sites: sites.iter().map(row).collect(),
+    };
+    Ok(render(&page).into_response())
+}
+
+/// The spending form as typed.
+#[derive(Debug, Default, Deserialize)]
+struct SpendingForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    spent_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// (spent on, category, amount, note) of the ledger.
+type Line = (String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "party/site.html")]
+struct SitePage {
+    chrome: Chrome,
+    s: SiteRow,
+    ledger: Vec<Line>,
+    own: bool,
+    csrf: String,
+    f: SpendingForm,
+    notice: Option<String>,
+    problems: Problems,
+}
+
+async fn site_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    (f, notice, error): (SpendingForm, Option<String>, Option<ApiError>),
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let sites = api::sites_for(state, user).await.ui(lang)?;
+    let Some(found) = sites.iter().find(|s| s.id == id) else {
+        return Err(UiError(ApiError::not_found(), lang));
+    };
+    let ledger = state
+        .store
+        .site_spending(state.community.id, id)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .map(|x| {
+            (
+                x.spent_on.to_string(),
+                x.category,
+                yuan_text(x.amount_fen),
+                x.note,
+            )
+        })
+        .collect();
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let own = state
+        .store
+        .get_site(state.community.id, id)
+        .await
+        .ui(lang)?
+        .secretary_account_id
+        == user.account_id;
+    let page = SitePage {
+        chrome: Chrome::for_user(user, "party"),
+        s: row(found),
+        ledger,
+        own,
+        csrf: user.csrf.clone(),
+        f,
+        notice,
+        problems: Problems::of(lang, error.as_ref()),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn site(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Query(done): Query<Done>,
+) -> UiResult<Response> {
+    let notice = flash(user.lang, done.done.as_deref());
+    let today = yigong_domain::clock::today().to_string();
+    let f = SpendingForm {
+        spent_on: today,
+        ..SpendingForm::default()
+    };
+    site_page(&state, &user, id, (f, notice, None)).await
+}
+
+async fn spend(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SpendingForm>,
+) -> UiResult<Response> {
+    // Yuan as typed; a malformed amount reaches the rules as nothing, refused at its field.
+    let amount_fen = parse_yuan(&f.amount).unwrap_or(0);
+    let body = SpendingBody {
+        amount_fen,
+        category: f.category.clone(),
+        spent_on: f.spent_on.clone(),
+        note: f.note.clone(),
+    };
+    match api::spend(&state, &user, id, &body).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/first-secretary/sites/{id}?done=spending_recorded"
+        ))),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            site_page(&state, &user, id, (f, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
