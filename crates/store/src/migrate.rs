@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_measures_to_one_decimal"),
     migration!(13, "0013_visit_types_and_calls"),
     migration!(14, "0014_party"),
+    migration!(15, "0015_party_work"),
 ];
 
 impl Store {

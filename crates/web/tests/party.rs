@@ -255,3 +255,174 @@ async fn the_pages_show_the_structure_and_a_first_secretary_keeps_the_ledger() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_meeting_with_attendance_gives_points_once_and_only_the_branch_records_it() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let branch = app.login("branch").await;
+        let s = app.get("/api/v1/party/structure", &branch).await.json();
+        let org = s["organizations"][0]["id"]
+            .as_str()
+            .expect("their branch")
+            .to_string();
+        let members = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &branch)
+            .await
+            .json();
+        let members = members.as_array().expect("members").clone();
+        assert!(members.len() >= 3, "{l}");
+        let before = |id: &str, list: &[serde_json::Value]| {
+            list.iter()
+                .find(|m| m["id"] == id)
+                .and_then(|m| m["points"].as_i64())
+                .expect("member")
+        };
+        let (a, b, c) = (
+            members[0]["id"].as_str().expect("id").to_string(),
+            members[1]["id"].as_str().expect("id").to_string(),
+            members[2]["id"].as_str().expect("id").to_string(),
+        );
+        let planned = app
+            .post(
+                &format!("/api/v1/party/orgs/{org}/activities"),
+                &branch,
+                json!({"subject": "members_meeting", "topic": "学习分级诊疗政策", "due_on": "2026-11-25"}),
+            )
+            .await;
+        assert_eq!(
+            planned.status,
+            StatusCode::CREATED,
+            "{l}: {}",
+            planned.text()
+        );
+        let id = planned.json()["id"].as_str().expect("id").to_string();
+        let record = json!({
+            "held_on": "2026-11-25", "minutes": "传达医共体党委会议精神，讨论下转病人随访。",
+            "attendance": [
+                {"member_id": a, "presence": "present"},
+                {"member_id": b, "presence": "present"},
+                {"member_id": c, "presence": "leave", "reason": "下乡巡诊"}
+            ]
+        });
+        let path = format!("/api/v1/party/activities/{id}/record");
+        let r = app.post(&path, &branch, record.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+        assert_eq!(
+            (
+                r.json()["status"].as_str(),
+                r.json()["points_awarded"].as_u64()
+            ),
+            (Some("submitted"), Some(2))
+        );
+        let after = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &branch)
+            .await
+            .json();
+        let after = after.as_array().expect("members").clone();
+        assert_eq!(
+            before(&a, &after),
+            before(&a, &members) + 2,
+            "{l}: present, +2"
+        );
+        assert_eq!(before(&b, &after), before(&b, &members) + 2, "{l}");
+        assert_eq!(
+            before(&c, &after),
+            before(&c, &members),
+            "{l}: on leave, nothing"
+        );
+        // The same meeting again: refused, and nobody's points move.
+        let again = app.post(&path, &branch, record).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{l}");
+        let twice = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &branch)
+            .await
+            .json();
+        assert_eq!(
+            before(&a, twice.as_array().expect("m")),
+            before(&a, &after),
+            "{l}: never twice"
+        );
+        // An absence needs its reason; a stranger is no member of the branch.
+        let planned = app
+            .post(
+                &format!("/api/v1/party/orgs/{org}/activities"),
+                &branch,
+                json!({"subject": "theme_day", "topic": "义诊"}),
+            )
+            .await;
+        let other = planned.json()["id"].as_str().expect("id").to_string();
+        let no_reason = json!({"held_on": "2026-11-26", "minutes": "义诊", "attendance": [{"member_id": a, "presence": "absent"}]});
+        let r = app
+            .post(
+                &format!("/api/v1/party/activities/{other}/record"),
+                &branch,
+                no_reason,
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.json()["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+        );
+        let stranger = json!({"held_on": "2026-11-26", "minutes": "义诊", "attendance": [{"member_id": org, "presence": "present"}]});
+        let r = app
+            .post(
+                &format!("/api/v1/party/activities/{other}/record"),
+                &branch,
+                stranger,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        // Bad fields at once when planning.
+        let bad = app
+            .post(
+                &format!("/api/v1/party/orgs/{org}/activities"),
+                &branch,
+                json!({"subject": "party", "topic": " ", "due_on": "soon"}),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert_eq!(
+            bad.json()["error"]["problems"].as_array().map(Vec::len),
+            Some(3),
+            "{l}: {}",
+            bad.text()
+        );
+        // The bureau reads the members but may not plan; a village doctor sees nothing.
+        let bureau = app.login("bureau").await;
+        assert_eq!(
+            app.get(&format!("/api/v1/party/orgs/{org}/members"), &bureau)
+                .await
+                .status,
+            StatusCode::OK,
+            "{l}"
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/party/orgs/{org}/activities"),
+                &bureau,
+                json!({"subject": "theme_day", "topic": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+        let village = app.login("village").await;
+        assert_eq!(
+            app.get(&format!("/api/v1/party/orgs/{org}/members"), &village)
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        assert_eq!(
+            app.post(
+                &path,
+                &village,
+                json!({"held_on": "2026-11-25", "minutes": "x", "attendance": []})
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+    }
+}

@@ -113,3 +113,7 @@ audit-action-party-spending = Site spending recorded
 audit-entity-party_org = Party organisation
 audit-entity-fs_site = First-secretary site
 audit-entity-fs_spending = Site spending
+audit-action-party-activity = Activity planned
+audit-action-party-meeting = Meeting and attendance recorded
+audit-action-party-members = Branch members viewed
+audit-entity-party_work = Party work item

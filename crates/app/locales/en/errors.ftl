@@ -97,3 +97,7 @@ error-team_disbanded = The team has been disbanded and can no longer be changed
 error-team_township_fixed = A team's township cannot change; disband it and form a new one instead
 error-fund_overspent = More than the site's remaining fund
 error-amount_not_positive = The amount must be more than nothing
+error-work_wrong_status = Not possible in the item's present status
+error-work_unassigned = The item must be assigned to a unit first
+error-work_no_evidence = Attach evidence first
+error-work_not_evaluated = An item is not closed without an evaluation

@@ -113,3 +113,7 @@ audit-action-party-spending = 记录驻点经费支出
 audit-entity-party_org = 党组织
 audit-entity-fs_site = 第一书记驻点
 audit-entity-fs_spending = 驻点经费支出
+audit-action-party-activity = 安排组织生活
+audit-action-party-meeting = 记录会议与出勤
+audit-action-party-members = 查看支部党员
+audit-entity-party_work = 党建事项

@@ -97,3 +97,7 @@ error-team_disbanded = 该团队已解散，不能再修改
 error-team_township_fixed = 团队所属乡镇卫生院不能更改；如需调整请解散后重新组建
 error-fund_overspent = 支出超过该站点剩余经费
 error-amount_not_positive = 金额须大于零
+error-work_wrong_status = 该事项当前状态下不能进行此操作
+error-work_unassigned = 事项须先指派给责任单位
+error-work_no_evidence = 须先上传佐证材料
+error-work_not_evaluated = 未经评价的事项不能关闭

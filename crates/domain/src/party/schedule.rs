@@ -46,6 +46,20 @@ impl Frequency {
     }
 }
 
+/// The kinds of organisational life (三会一课 and the rest) and how often a branch owes
+/// each by default: the members' meeting and the party lecture each quarter, the branch
+/// committee and the party group each month, the theme day each month, the organisational
+/// life meeting and the democratic appraisal each year.
+pub const ACTIVITIES: [(&str, Frequency); 7] = [
+    ("members_meeting", Frequency::Quarterly),
+    ("committee_meeting", Frequency::Monthly),
+    ("group_meeting", Frequency::Monthly),
+    ("party_lecture", Frequency::Quarterly),
+    ("theme_day", Frequency::Monthly),
+    ("life_meeting", Frequency::Yearly),
+    ("appraisal", Frequency::Yearly),
+];
+
 /// Whether a branch is behind on a kind of activity last held on `last_held`.
 pub fn behind(frequency: Frequency, last_held: Option<Date>, today: Date) -> bool {
     last_held.is_none_or(|d| d < frequency.previous_start(today))

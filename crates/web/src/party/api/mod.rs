@@ -5,7 +5,9 @@
 //! is told there is nothing (404), and the refusal is audited.
 
 mod sites;
+mod work;
 pub use sites::*;
+pub use work::*;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -22,6 +24,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(structure))
         .routes(routes!(sites::list_sites))
         .routes(routes!(sites::record_spending))
+        .routes(routes!(work::plan_activity))
+        .routes(routes!(work::record_meeting))
+        .routes(routes!(work::members))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

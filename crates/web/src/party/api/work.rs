@@ -1,0 +1,257 @@
+//! A branch's organisational life through the API: activities planned and recorded with
+//! minutes and attendance, and the members with their points. The secretary of the branch
+//! and the party committee write; the bureau reads; anyone else is told there is nothing.
+
+use crate::api::AppJson;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use yigong_domain::access::Role;
+use yigong_domain::party::schedule::ACTIVITIES;
+use yigong_domain::party::work::{WorkFacts, WorkKind, WorkStatus, WorkStep, step};
+use yigong_store::party::{Meeting, MemberPoints, NewActivity, PartyOrg, Presence};
+
+/// Points a member earns for attending a meeting of their branch.
+pub const ATTENDANCE_POINTS: i32 = 2;
+
+fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
+}
+
+/// An organisation the user reaches, and whether they may write to it; 404 (audited)
+/// for one out of reach.
+async fn org_in_reach(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+    action: &str,
+) -> ApiResult<(PartyOrg, bool)> {
+    let found = state
+        .store
+        .party_orgs(state.community.id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == org);
+    let secretary = |o: &PartyOrg| o.secretary_account_id == Some(user.account_id);
+    match found {
+        Some(o) if super::sees_all(user) || secretary(&o) => {
+            let writes = user.role == Role::PartySecretary || secretary(&o);
+            Ok((o, writes))
+        }
+        _ => {
+            user.audit(state, action, "party_org", Some(org), false, "reach")
+                .await?;
+            Err(ApiError::not_found())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ActivityBody {
+    /// `members_meeting`, `committee_meeting`, `group_meeting`, `party_lecture`,
+    /// `theme_day`, `life_meeting` or `appraisal`.
+    pub subject: String,
+    /// What it is about (the lecture's theme, the meeting's agenda).
+    pub topic: String,
+    /// `YYYY-MM-DD`, optional.
+    #[serde(default)]
+    pub due_on: Option<String>,
+}
+
+/// Plans an activity of a branch (its secretary or the committee).
+#[utoipa::path(post, path = "/party/orgs/{id}/activities", params(("id" = Uuid, Path)), request_body = ActivityBody,
+    responses((status = 201, body = Object), (status = 404), (status = 422)))]
+pub async fn plan_activity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<Uuid>,
+    AppJson(b): AppJson<ActivityBody>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let (o, writes) = org_in_reach(&state, &user, org, "party.activity").await?;
+    if !writes {
+        return Err(ApiError::not_found());
+    }
+    let mut problems = Vec::new();
+    if !ACTIVITIES.iter().any(|(s, _)| *s == b.subject) {
+        problems.push(unprocessable("subject", "invalid_field"));
+    }
+    let topic = b.topic.trim();
+    if topic.is_empty() || topic.chars().count() > 100 {
+        let code = if topic.is_empty() {
+            "required"
+        } else {
+            "too_long"
+        };
+        problems.push(unprocessable("topic", code));
+    }
+    let due_on = match b.due_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => {
+            let parsed = crate::ui::list::date(Some(d));
+            if parsed.is_none() {
+                problems.push(unprocessable("due_on", "date_invalid"));
+            }
+            parsed
+        }
+    };
+    if let Some(e) = ApiError::all(problems) {
+        return Err(e);
+    }
+    let new = NewActivity {
+        org_id: o.id,
+        subject: b.subject.clone(),
+        title: topic.to_string(),
+        due_on,
+    };
+    let entry = user.audit_entry("party.activity", "party_work", None, true, &b.subject);
+    let id = state
+        .store
+        .plan_activity(state.community.id, &new, &entry)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "status": "open" })),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PresenceBody {
+    pub member_id: Uuid,
+    /// `present`, `leave` or `absent`.
+    pub presence: String,
+    /// Why, for a member on leave or absent.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MeetingBody {
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub minutes: String,
+    pub attendance: Vec<PresenceBody>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeetingRecorded {
+    pub status: String,
+    /// Point entries written for the members present.
+    pub points_awarded: u64,
+}
+
+/// Each member's presence checked: a member of the branch, once, with a reason for an
+/// absence or a leave.
+fn attendance(b: &MeetingBody, members: &[MemberPoints]) -> Result<Vec<Presence>, ApiError> {
+    let mut out: Vec<Presence> = Vec::new();
+    for p in &b.attendance {
+        let presence = match p.presence.as_str() {
+            "present" => "present",
+            "leave" => "leave",
+            "absent" => "absent",
+            _ => return Err(unprocessable("attendance", "invalid_field")),
+        };
+        if !members.iter().any(|m| m.id == p.member_id)
+            || out.iter().any(|x| x.member_id == p.member_id)
+        {
+            return Err(unprocessable("attendance", "invalid_field"));
+        }
+        if presence != "present" && p.reason.trim().is_empty() {
+            return Err(unprocessable("attendance", "reason_required"));
+        }
+        out.push(Presence {
+            member_id: p.member_id,
+            presence,
+            reason: p.reason.trim().chars().take(200).collect(),
+        });
+    }
+    if out.is_empty() {
+        return Err(unprocessable("attendance", "required"));
+    }
+    Ok(out)
+}
+
+/// Records a planned activity as held: minutes, attendance, and points for those present
+/// (never twice for one meeting); 409 when it was recorded already.
+#[utoipa::path(post, path = "/party/activities/{id}/record", params(("id" = Uuid, Path)), request_body = MeetingBody,
+    responses((status = 200, body = MeetingRecorded), (status = 404), (status = 409), (status = 422)))]
+pub async fn record_meeting(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(b): AppJson<MeetingBody>,
+) -> ApiResult<Json<MeetingRecorded>> {
+    let c = state.community.id;
+    let work = match state.store.get_work(c, id).await {
+        Ok(w) => w,
+        Err(yigong_store::StoreError::NotFound) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let org = work.org_id.ok_or_else(ApiError::not_found)?;
+    let (_, writes) = org_in_reach(&state, &user, org, "party.meeting").await?;
+    if !writes {
+        return Err(ApiError::not_found());
+    }
+    let held_on = crate::ui::list::date(Some(&b.held_on))
+        .ok_or_else(|| unprocessable("held_on", "date_invalid"))?;
+    let minutes = b.minutes.trim();
+    if minutes.is_empty() {
+        return Err(unprocessable("minutes", "required"));
+    }
+    let year = held_on.year();
+    let members = state.store.members_with_points(c, org, year).await?;
+    let presence = attendance(&b, &members)?;
+    // Held and written up: started and submitted for the committee's review at once.
+    let facts = WorkFacts {
+        assigned: true,
+        evidence: 1,
+    };
+    let from = WorkStatus::parse(&work.status).ok_or_else(ApiError::internal)?;
+    let to = step(WorkKind::Activity, from, WorkStep::Start, facts)
+        .and_then(|s| step(WorkKind::Activity, s, WorkStep::Submit, facts))
+        .map_err(|p| ApiError::new(StatusCode::CONFLICT, p.code()))?;
+    let meeting = Meeting {
+        held_on,
+        minutes: minutes.to_string(),
+        attendance: presence,
+        rule: "attendance",
+        points: ATTENDANCE_POINTS,
+        from: from.as_str(),
+        to: to.as_str(),
+    };
+    let entry = user.audit_entry("party.meeting", "party_work", None, true, &work.subject);
+    match state
+        .store
+        .record_meeting(c, id, &meeting, (year, &entry))
+        .await?
+    {
+        Some(points_awarded) => Ok(Json(MeetingRecorded {
+            status: to.as_str().to_string(),
+            points_awarded,
+        })),
+        None => Err(ApiError::new(StatusCode::CONFLICT, "work_wrong_status")),
+    }
+}
+
+/// A branch's members with their points this year, most first.
+#[utoipa::path(get, path = "/party/orgs/{id}/members", params(("id" = Uuid, Path)),
+    responses((status = 200, body = [Object]), (status = 404)))]
+pub async fn members(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<Uuid>,
+) -> ApiResult<Json<Vec<MemberPoints>>> {
+    org_in_reach(&state, &user, org, "party.members").await?;
+    let year = yigong_domain::clock::today().year();
+    let list = state
+        .store
+        .members_with_points(state.community.id, org, year)
+        .await?;
+    user.audit_list(&state, "party.members", "party_org", list.len() as i64)
+        .await?;
+    Ok(Json(list))
+}
