@@ -89,6 +89,19 @@ fn width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// `table` under `headers` as a workbook, downloaded as `title_<filters>.xlsx`.
+pub fn respond(
+    lang: crate::i18n::Lang,
+    title: &str,
+    headers: &[&str],
+    table: &[Vec<Cell>],
+    filters: &[&str],
+) -> crate::ui::UiResult<Response> {
+    let bytes = workbook(title, headers, table)
+        .map_err(|_| crate::ui::UiError(crate::http::error::ApiError::internal(), lang))?;
+    Ok(download(title, filters, bytes))
+}
+
 /// The download: `name` (without extension) joined with the filters that are set.
 pub fn download(name: &str, filters: &[&str], bytes: Vec<u8>) -> Response {
     let mut file = name.to_string();

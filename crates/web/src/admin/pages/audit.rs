@@ -244,8 +244,6 @@ async fn export_xlsx(
             ]
         })
         .collect();
-    let bytes = export::workbook(lang.t("audit.title"), &headers, &table)
-        .map_err(|_| crate::ui::UiError(crate::http::error::ApiError::internal(), lang))?;
     let outcome = all
         .outcome
         .as_deref()
@@ -257,11 +255,13 @@ async fn export_xlsx(
         .filter(|d| PERIODS.contains(d))
         .map_or("", |d| lang.t(&format!("audit.days.{d}")));
     let user_name = all.username.clone().unwrap_or_default();
-    Ok(export::download(
+    export::respond(
+        lang,
         lang.t("audit.title"),
+        &headers,
+        &table,
         &[outcome, action, days, &user_name],
-        bytes,
-    ))
+    )
 }
 
 #[cfg(test)]

@@ -186,10 +186,8 @@ pub(super) async fn export_xlsx(
         })
         .collect();
     let title = t("chronic.quality");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let area = scope.area.map(|(_, name)| name).unwrap_or_default();
-    Ok(export::download(title, &[&area], bytes))
+    export::respond(lang, title, &headers, &table, &[&area])
 }
 
 #[derive(Debug, Default, Deserialize)]

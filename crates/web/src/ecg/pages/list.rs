@@ -2,12 +2,11 @@
 //! whole list, with filters, sortable columns and an Excel export of what is shown.
 
 use crate::ecg::api::{self as api, StudyView};
-use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
 use crate::ui::list::{Head, ListQuery, Sort};
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
+use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, duration_text, local, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -181,8 +180,6 @@ pub(super) async fn export_xlsx(
         })
         .collect();
     let title = t("ecg.title");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let status = p
         .status
         .as_deref()
@@ -194,8 +191,11 @@ pub(super) async fn export_xlsx(
         ""
     };
     let period = crate::ui::list::period(lang, p.from.as_deref(), p.to.as_deref());
-    Ok(export::download(
+    export::respond(
+        lang,
         title,
+        &headers,
+        &table,
         &[
             t(&format!("ecg.{}", view_of(&filter))),
             status,
@@ -203,6 +203,5 @@ pub(super) async fn export_xlsx(
             &period,
             p.q.as_deref().unwrap_or(""),
         ],
-        bytes,
-    ))
+    )
 }

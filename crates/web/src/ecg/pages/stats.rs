@@ -3,12 +3,11 @@
 //! marked), the critical reports still unacknowledged, and the table as an export.
 
 use crate::ecg::api;
-use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
 use crate::ui::figures::{FigureParams, Filters, Scope, township_order};
 use crate::ui::list::count;
-use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, duration_text, render};
+use crate::ui::{Chrome, OrUi, UiResult, UiUser, duration_text, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -216,9 +215,7 @@ pub(super) async fn export_xlsx(
         })
         .collect();
     let title = t("ecg.stats");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let words = scope.words(lang);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    Ok(export::download(title, &words, bytes))
+    export::respond(lang, title, &headers, &table, &words)
 }

@@ -4,13 +4,12 @@
 
 use crate::family::api;
 use crate::http::auth::CurrentUser;
-use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::export::{self, Cell};
 use crate::ui::figures::{FigureParams, Filters, Scope, low, township_order};
 use crate::ui::list::{ListQuery, count};
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -231,10 +230,8 @@ async fn export_xlsx(
         })
         .collect();
     let title = t("family.contracts_title");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let area = scope.area.map(|(_, name)| name).unwrap_or_default();
-    Ok(export::download(title, &[&area], bytes))
+    export::respond(lang, title, &headers, &table, &[&area])
 }
 
 #[derive(Template)]

@@ -132,13 +132,13 @@ async fn export_xlsx(
         })
         .collect();
     let title = t("family.teams");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| crate::ui::UiError(ApiError::internal(), lang))?;
-    Ok(export::download(
+    export::respond(
+        lang,
         title,
+        &headers,
+        &table,
         &[&township_name, p.q.as_deref().unwrap_or("")],
-        bytes,
-    ))
+    )
 }
 
 #[derive(Template)]

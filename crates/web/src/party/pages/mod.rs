@@ -42,6 +42,18 @@ struct BranchRow {
     secretary_is_director: bool,
 }
 
+impl BranchRow {
+    fn of(b: &yigong_store::party::PartyOrg) -> Self {
+        BranchRow {
+            name: b.name.clone(),
+            institution: b.institution_name.clone(),
+            members: count(b.members),
+            double_leader: b.double_leader,
+            secretary_is_director: b.secretary_is_director,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "party/structure.html")]
 struct StructurePage {
@@ -105,16 +117,7 @@ async fn figures(state: &AppState, user: &CurrentUser, s: &Structure) -> UiResul
             required: count(i64::from(rule.required)),
             met: rule.met(),
         });
-        let lines = under
-            .iter()
-            .map(|b| BranchRow {
-                name: b.name.clone(),
-                institution: b.institution_name.clone(),
-                members: count(b.members),
-                double_leader: b.double_leader,
-                secretary_is_director: b.secretary_is_director,
-            })
-            .collect();
+        let lines = under.iter().map(|b| BranchRow::of(b)).collect();
         rows.push((c.name.clone(), lines));
     }
     // Branches whose committee is out of reach (a branch secretary's own).

@@ -185,8 +185,6 @@ pub(super) async fn export_xlsx(
         })
         .collect();
     let title = t("referral.title");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let code = |group: &str, v: &Option<String>| {
         v.as_deref()
             .filter(|s| !s.is_empty())
@@ -198,8 +196,11 @@ pub(super) async fn export_xlsx(
     } else {
         ""
     };
-    Ok(export::download(
+    export::respond(
+        lang,
         title,
+        &headers,
+        &table,
         &[
             view,
             &code("status", &p.status),
@@ -208,6 +209,5 @@ pub(super) async fn export_xlsx(
             &period,
             p.q.as_deref().unwrap_or(""),
         ],
-        bytes,
-    ))
+    )
 }

@@ -244,9 +244,7 @@ pub(crate) async fn stats_export(
         })
         .collect();
     let title = t("referral.stats");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let words = scope.words(lang);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    Ok(export::download(title, &words, bytes))
+    export::respond(lang, title, &headers, &table, &words)
 }

@@ -224,27 +224,32 @@ async fn update_institution(
     }
 }
 
+/// Deactivates or reactivates (`change`) a registry record, then shows `page` saying so.
+async fn change_active(
+    state: &AppState,
+    user: &CurrentUser,
+    (kind, entity, id): (Deactivatable, &str, Uuid),
+    change: &str,
+    page: &str,
+) -> UiResult<Response> {
+    let active = match change {
+        "deactivate" => false,
+        "reactivate" => true,
+        _ => return Err(UiError(ApiError::not_found(), user.lang)),
+    };
+    set_registry_active(state, user, kind, entity, id, active)
+        .await
+        .ui(user.lang)?;
+    Ok(see_other(&format!("{page}?done={change}d")))
+}
+
 async fn institution_active(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path((id, change)): Path<(Uuid, String)>,
 ) -> UiResult<Response> {
-    let active = match change.as_str() {
-        "deactivate" => false,
-        "reactivate" => true,
-        _ => return Err(UiError(ApiError::not_found(), user.lang)),
-    };
-    set_registry_active(
-        &state,
-        &user,
-        Deactivatable::Institution,
-        "institution",
-        id,
-        active,
-    )
-    .await
-    .ui(user.lang)?;
-    Ok(see_other(&format!("/institutions/{id}?done={change}d")))
+    let what = (Deactivatable::Institution, "institution", id);
+    change_active(&state, &user, what, &change, &format!("/institutions/{id}")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -499,13 +504,6 @@ async fn staff_active(
     UiUser(user): UiUser,
     Path((id, change)): Path<(Uuid, String)>,
 ) -> UiResult<Response> {
-    let active = match change.as_str() {
-        "deactivate" => false,
-        "reactivate" => true,
-        _ => return Err(UiError(ApiError::not_found(), user.lang)),
-    };
-    set_registry_active(&state, &user, Deactivatable::Staff, "staff", id, active)
-        .await
-        .ui(user.lang)?;
-    Ok(see_other(&format!("/staff/{id}/edit?done={change}d")))
+    let what = (Deactivatable::Staff, "staff", id);
+    change_active(&state, &user, what, &change, &format!("/staff/{id}/edit")).await
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::ui::export::{self, Cell};
 use crate::ui::form::{Done, Problems, flash};
 use crate::ui::list::ListQuery;
-use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, render};
+use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -321,8 +321,6 @@ async fn staff_export(
         })
         .collect();
     let title = t("staff.title");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let institution = institution_names(&state)
         .await
         .ui(lang)?
@@ -330,9 +328,11 @@ async fn staff_export(
         .find(|(id, _)| Some(id) == p.institution_id.as_ref())
         .map(|(_, name)| name)
         .unwrap_or_default();
-    Ok(export::download(
+    export::respond(
+        lang,
         title,
+        &headers,
+        &table,
         &[&institution, p.q.as_deref().unwrap_or("")],
-        bytes,
-    ))
+    )
 }

@@ -167,8 +167,6 @@ async fn export_xlsx(
         })
         .collect();
     let title = t("residents.title");
-    let bytes = export::workbook(title, &headers, &table)
-        .map_err(|_| UiError(ApiError::internal(), lang))?;
     let institution = clinics(&state, &user)
         .await
         .ui(lang)?
@@ -176,11 +174,13 @@ async fn export_xlsx(
         .find(|(id, _)| Some(id) == p.institution_id.as_ref())
         .map(|(_, name)| name)
         .unwrap_or_default();
-    Ok(export::download(
+    export::respond(
+        lang,
         title,
+        &headers,
+        &table,
         &[&institution, p.q.as_deref().unwrap_or("")],
-        bytes,
-    ))
+    )
 }
 
 #[derive(Template)]
