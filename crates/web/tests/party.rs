@@ -426,3 +426,123 @@ async fn a_meeting_with_attendance_gives_points_once_and_only_the_branch_records
         );
     }
 }
+
+#[tokio::test]
+async fn a_branch_secretary_plans_and_records_a_meeting_on_the_pages() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let (cookie, csrf) = app.ui_session("branch").await;
+        let api = app.login("branch").await;
+        let s = app.get("/api/v1/party/structure", &api).await.json();
+        let org = s["organizations"][0]["id"]
+            .as_str()
+            .expect("branch")
+            .to_string();
+        let page = format!("/party/orgs/{org}");
+        let plan = common::form(&[
+            ("_csrf", &csrf),
+            ("subject", "party_lecture"),
+            ("topic", "医德医风专题党课"),
+            ("due_on", "2026-12-01"),
+        ]);
+        let (reply, to) = app
+            .submit(&format!("{page}/activities"), &cookie, &plan)
+            .await;
+        assert!(
+            to.is_some_and(|t| t.ends_with("?done=activity_planned")),
+            "{l}"
+        );
+        let html = reply.text();
+        assert!(
+            html.contains("医德医风专题党课") && html.contains("党课"),
+            "{l}"
+        );
+        let activity = html
+            .split("href=\"/party/activities/")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .expect("the planned activity")
+            .to_string();
+        let members = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &api)
+            .await
+            .json();
+        let ids: Vec<String> = members
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| m["id"].as_str().expect("id").to_string())
+            .collect();
+        let before: i64 = members
+            .as_array()
+            .expect("m")
+            .iter()
+            .map(|m| m["points"].as_i64().unwrap_or(0))
+            .sum();
+        let mut fields: Vec<(String, String)> = vec![
+            ("_csrf".into(), csrf.clone()),
+            ("held_on".into(), "2026-12-01".into()),
+            (
+                "minutes".into(),
+                "学习《医疗机构工作人员廉洁从业九项准则》。".into(),
+            ),
+        ];
+        for (n, id) in ids.iter().enumerate() {
+            let presence = if n == 0 { "leave" } else { "present" };
+            fields.push((format!("presence_{id}"), presence.into()));
+            fields.push((format!("reason_{id}"), String::new()));
+        }
+        let body = |f: &[(String, String)]| {
+            let pairs: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            common::form(&pairs)
+        };
+        let path = format!("/party/activities/{activity}");
+        // A leave without its reason: refused at the attendance, the minutes kept.
+        let r = app.post_form(&path, &cookie, &body(&fields)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let html = r.text();
+        assert!(
+            html.contains("id=\"error-attendance\"") && html.contains("廉洁从业九项准则"),
+            "{l}"
+        );
+        fields.retain(|(k, _)| *k != format!("reason_{}", ids[0]));
+        fields.push((format!("reason_{}", ids[0]), "外出进修".into()));
+        let (reply, to) = app.submit(&path, &cookie, &body(&fields)).await;
+        assert!(
+            to.is_some_and(|t| t.ends_with("?done=meeting_recorded")),
+            "{l}"
+        );
+        assert!(
+            reply.text().contains("id=\"notice\">会议与出勤已记录"),
+            "{l}"
+        );
+        let after = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &api)
+            .await
+            .json();
+        let after: i64 = after
+            .as_array()
+            .expect("m")
+            .iter()
+            .map(|m| m["points"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            after,
+            before + 2 * (ids.len() as i64 - 1),
+            "{l}: 2 points for each present"
+        );
+        // A village doctor reaches neither page.
+        let village = app.ui_cookie("village").await;
+        assert_eq!(
+            app.page(&page, &village).await.0,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        assert_eq!(
+            app.page(&path, &village).await.0,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+    }
+}

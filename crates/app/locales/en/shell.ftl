@@ -142,3 +142,5 @@ done-spending_recorded = Spending recorded in the ledger
 nav-party = Party
 home-todo-party_members = Members of my branch
 home-todo-site_fund = Site fund remaining (yuan)
+done-activity_planned = Planned
+done-meeting_recorded = Meeting and attendance recorded; members present earned their points

@@ -142,3 +142,5 @@ done-spending_recorded = 支出已记入台账
 nav-party = 党建
 home-todo-party_members = 我的支部党员
 home-todo-site_fund = 驻点剩余经费（元）
+done-activity_planned = 已安排
+done-meeting_recorded = 会议与出勤已记录，出席党员已计积分

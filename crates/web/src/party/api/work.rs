@@ -25,7 +25,7 @@ fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
 
 /// An organisation the user reaches, and whether they may write to it; 404 (audited)
 /// for one out of reach.
-async fn org_in_reach(
+pub async fn org_in_reach(
     state: &AppState,
     user: &CurrentUser,
     org: Uuid,
@@ -72,7 +72,21 @@ pub async fn plan_activity(
     Path(org): Path<Uuid>,
     AppJson(b): AppJson<ActivityBody>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    let (o, writes) = org_in_reach(&state, &user, org, "party.activity").await?;
+    let id = plan(&state, &user, org, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "status": "open" })),
+    ))
+}
+
+/// Plans an activity, every field checked at once; its id.
+pub async fn plan(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+    b: &ActivityBody,
+) -> ApiResult<Uuid> {
+    let (o, writes) = org_in_reach(state, user, org, "party.activity").await?;
     if !writes {
         return Err(ApiError::not_found());
     }
@@ -109,14 +123,10 @@ pub async fn plan_activity(
         due_on,
     };
     let entry = user.audit_entry("party.activity", "party_work", None, true, &b.subject);
-    let id = state
+    Ok(state
         .store
         .plan_activity(state.community.id, &new, &entry)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "id": id, "status": "open" })),
-    ))
+        .await?)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -185,6 +195,16 @@ pub async fn record_meeting(
     Path(id): Path<Uuid>,
     AppJson(b): AppJson<MeetingBody>,
 ) -> ApiResult<Json<MeetingRecorded>> {
+    Ok(Json(record(&state, &user, id, &b).await?))
+}
+
+/// Records an activity as held (see [`record_meeting`]).
+pub async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    b: &MeetingBody,
+) -> ApiResult<MeetingRecorded> {
     let c = state.community.id;
     let work = match state.store.get_work(c, id).await {
         Ok(w) => w,
@@ -192,7 +212,7 @@ pub async fn record_meeting(
         Err(e) => return Err(e.into()),
     };
     let org = work.org_id.ok_or_else(ApiError::not_found)?;
-    let (_, writes) = org_in_reach(&state, &user, org, "party.meeting").await?;
+    let (_, writes) = org_in_reach(state, user, org, "party.meeting").await?;
     if !writes {
         return Err(ApiError::not_found());
     }
@@ -204,7 +224,7 @@ pub async fn record_meeting(
     }
     let year = held_on.year();
     let members = state.store.members_with_points(c, org, year).await?;
-    let presence = attendance(&b, &members)?;
+    let presence = attendance(b, &members)?;
     // Held and written up: started and submitted for the committee's review at once.
     let facts = WorkFacts {
         assigned: true,
@@ -229,10 +249,10 @@ pub async fn record_meeting(
         .record_meeting(c, id, &meeting, (year, &entry))
         .await?
     {
-        Some(points_awarded) => Ok(Json(MeetingRecorded {
+        Some(points_awarded) => Ok(MeetingRecorded {
             status: to.as_str().to_string(),
             points_awarded,
-        })),
+        }),
         None => Err(ApiError::new(StatusCode::CONFLICT, "work_wrong_status")),
     }
 }

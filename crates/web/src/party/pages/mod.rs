@@ -2,6 +2,7 @@
 //! (full-time workers against the 0.5 % rule, double-leader and one-shoulder shares), the
 //! first-secretary sites, and a site's fund ledger with its spending form.
 
+mod branch;
 mod sites;
 
 use crate::http::auth::CurrentUser;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/party", get(structure))
         .merge(sites::router())
+        .merge(branch::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
@@ -35,6 +37,7 @@ struct CommitteeRow {
 
 /// A branch's line under its committee.
 struct BranchRow {
+    id: uuid::Uuid,
     name: String,
     institution: String,
     members: String,
@@ -45,6 +48,7 @@ struct BranchRow {
 impl BranchRow {
     fn of(b: &yigong_store::party::PartyOrg) -> Self {
         BranchRow {
+            id: b.id,
             name: b.name.clone(),
             institution: b.institution_name.clone(),
             members: count(b.members),
@@ -127,13 +131,7 @@ async fn figures(state: &AppState, user: &CurrentUser, s: &Structure) -> UiResul
         .filter(|o| {
             o.kind != "committee" && !s.organizations.iter().any(|c| Some(c.id) == o.parent_id)
         })
-        .map(|b| BranchRow {
-            name: b.name.clone(),
-            institution: b.institution_name.clone(),
-            members: count(b.members),
-            double_leader: b.double_leader,
-            secretary_is_director: b.secretary_is_director,
-        })
+        .map(BranchRow::of)
         .collect();
     if !orphans.is_empty() {
         rows.push((String::new(), orphans));
