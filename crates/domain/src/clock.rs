@@ -21,15 +21,30 @@ pub fn today() -> Date {
     local_date(OffsetDateTime::now_utc())
 }
 
-/// The instant a China day begins (its midnight, UTC+08:00).
+/// The instant a China day begins (its midnight, UTC+08:00), written in UTC as stored
+/// instants are: SQLite compares instants as text, and `2026-11-30 00:00 +08:00` sorts
+/// after `2026-11-29 16:05 +00:00`, which is eight hours later.
 pub fn start_of(day: Date) -> OffsetDateTime {
-    day.midnight().assume_offset(CHINA)
+    day.midnight()
+        .assume_offset(CHINA)
+        .to_offset(UtcOffset::UTC)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn a_day_starts_at_sixteen_utc_the_day_before_written_in_utc() {
+        let start = start_of(date!(2026 - 11 - 30));
+        assert_eq!(start, datetime!(2026-11-29 16:00 UTC));
+        assert_eq!(
+            start.offset(),
+            UtcOffset::UTC,
+            "stored instants are compared as text"
+        );
+    }
 
     #[test]
     fn the_day_turns_at_sixteen_utc() {

@@ -60,11 +60,14 @@ pub async fn read_form(mut mp: Multipart) -> ApiResult<UploadForm> {
 /// An instant from a form: RFC 3339, or `YYYY-MM-DDTHH:MM` as a browser's
 /// datetime-local field sends it (read as China time).
 fn instant(raw: &str, field: &'static str) -> ApiResult<OffsetDateTime> {
+    let utc = |t: OffsetDateTime| t.to_offset(time::UtcOffset::UTC);
     if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Ok(t);
+        return Ok(utc(t));
     }
     let local = format!("{}:00+08:00", raw.get(..16).unwrap_or(raw));
-    OffsetDateTime::parse(&local, &Rfc3339).map_err(|_| unprocessable(field, "date_invalid"))
+    OffsetDateTime::parse(&local, &Rfc3339)
+        .map(utc)
+        .map_err(|_| unprocessable(field, "date_invalid"))
 }
 
 /// An upload's fields, checked.

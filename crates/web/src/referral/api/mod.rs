@@ -76,8 +76,11 @@ fn text(raw: &str, field: &'static str, max: usize, required: bool) -> Result<St
     Ok(t.to_string())
 }
 
+/// An RFC 3339 instant, kept in UTC as every stored instant is (SQLite orders them as text).
 fn instant(raw: &str, field: &'static str) -> Result<OffsetDateTime, FieldError> {
-    OffsetDateTime::parse(raw.trim(), &Rfc3339).map_err(|_| FieldError::new(field, "date_invalid"))
+    OffsetDateTime::parse(raw.trim(), &Rfc3339)
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .map_err(|_| FieldError::new(field, "date_invalid"))
 }
 
 /// A new referral's own fields, parsed and checked before anything is looked up.
