@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_visit_types_and_calls"),
     migration!(14, "0014_party"),
     migration!(15, "0015_party_work"),
+    migration!(16, "0016_referral_search"),
 ];
 
 impl Store {

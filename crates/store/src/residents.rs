@@ -92,32 +92,6 @@ fn plan(q: Option<&str>) -> Plan {
     }
 }
 
-/// `column IN (residents whose name or pinyin initials start with text)`: two index
-/// ranges, so a list of referrals or studies can be searched by the patient cheaply.
-pub(crate) fn push_named<DB: sqlx::Database>(
-    qb: &mut QueryBuilder<DB>,
-    column: &str,
-    community: Uuid,
-    text: &str,
-) where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
-{
-    let initials = text.to_ascii_lowercase();
-    qb.push(column)
-        .push(" IN (SELECT r.id FROM residents r WHERE r.community_id = ")
-        .push_bind(community)
-        .push(" AND ((r.name >= ")
-        .push_bind(text.to_string())
-        .push(" AND r.name < ")
-        .push_bind(prefix_upper_bound(text))
-        .push(") OR (r.initials >= ")
-        .push_bind(initials.clone())
-        .push(" AND r.initials < ")
-        .push_bind(prefix_upper_bound(&initials))
-        .push(")))");
-}
-
 /// Pushes the conditions every branch shares: community, scope, institution, status.
 fn push_common<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
@@ -185,6 +159,24 @@ fn push_matching_ids<DB: sqlx::Database>(
 }
 
 impl Store {
+    /// The residents whose name or pinyin initials start with `text` (at most `cap`), by
+    /// two index ranges: what a list's search box narrows to before the list's own query,
+    /// so that query can walk its resident index instead of testing every row.
+    pub async fn residents_named(
+        &self,
+        community: Uuid,
+        text: &str,
+        cap: i64,
+    ) -> Result<Vec<Uuid>> {
+        let initials = text.to_ascii_lowercase();
+        on_db!(self, pool => sqlx::query_scalar::<_, Uuid>(
+            "SELECT id FROM residents WHERE community_id = $1
+               AND ((name >= $2 AND name < $3) OR (initials >= $4 AND initials < $5)) LIMIT $6")
+            .bind(community).bind(text).bind(prefix_upper_bound(text))
+            .bind(&initials).bind(prefix_upper_bound(&initials)).bind(cap)
+            .fetch_all(pool).await.store())
+    }
+
     /// One page of residents within `scope`.
     pub async fn search_residents(
         &self,

@@ -4,7 +4,9 @@
 //!    complete (cardiology), from 4 and from 16 concurrent clients; for scale, the
 //!    rate of 4 clients on `GET /healthz` (what HTTP alone allows here);
 //! 2. incoming-worklist latency (median, p99) for the cardiology specialist with
-//!    1,000,000 referrals in the database, then the cycle rate again at that size.
+//!    1,000,000 referrals in the database, then the cycle rate again at that size;
+//! 3. at that size, the list's search box and filters: a common family name (王), an
+//!    ICD-10 code (I21), and a status with a period, each beside the unfiltered list.
 //!
 //! SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
@@ -188,6 +190,66 @@ fn worklist(t: &Arc<Target>, label: &str) {
     );
 }
 
+/// Median and p99 of `n` requests of `path` as the specialist.
+fn timed(t: &Arc<Target>, path: &str, n: usize) -> (f64, f64, i64) {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    let url = format!("{}{path}", t.base);
+    let get = || -> serde_json::Value {
+        agent
+            .get(&url)
+            .set("Authorization", &t.specialist)
+            .call()
+            .expect("list")
+            .into_json()
+            .expect("json")
+    };
+    for _ in 0..20 {
+        get();
+    }
+    let mut lat = Vec::with_capacity(n);
+    let mut total = 0;
+    for _ in 0..n {
+        let s = Instant::now();
+        total = get()["total"].as_i64().unwrap_or(0);
+        lat.push(s.elapsed());
+    }
+    lat.sort();
+    let p = |q: f64| ms(lat[((lat.len() - 1) as f64 * q) as usize]);
+    (p(0.5), p(0.99), total)
+}
+
+/// The list's search box and filters beside the same list unfiltered.
+fn searches(t: &Arc<Target>, label: &str) {
+    let month_ago = yigong_domain::clock::today() - time::Duration::days(30);
+    let cases = [
+        ("all, unfiltered", "/api/v1/referrals?view=all".to_string()),
+        (
+            "a family name (王)",
+            "/api/v1/referrals?view=all&q=%E7%8E%8B".to_string(),
+        ),
+        (
+            "an ICD-10 code (I21)",
+            "/api/v1/referrals?view=all&q=I21".to_string(),
+        ),
+        (
+            "requested in the last 30 days",
+            format!("/api/v1/referrals?view=all&status=requested&from={month_ago}"),
+        ),
+        (
+            "sorted by urgency",
+            "/api/v1/referrals?view=all&sort=urgency".to_string(),
+        ),
+    ];
+    for (what, path) in cases {
+        let (median, p99, total) = timed(t, &path, 300);
+        println!(
+            "[{label}] referral list, {what} ({total} rows in reach), 300 requests: median {median:.2} ms, p99 {p99:.2} ms"
+        );
+    }
+}
+
 async fn run(store: Store, label: &str) {
     let (community, places) = yigong_web::demo::load(&store, 3, 20_000, &mut |_| {})
         .await
@@ -281,6 +343,7 @@ async fn run(store: Store, label: &str) {
     let (t2, l2) = (t.clone(), label.to_string());
     tokio::task::spawn_blocking(move || {
         worklist(&t2, &l2);
+        searches(&t2, &l2);
         for clients in CLIENT_COUNTS {
             cycles(&t2, &l2, "after the bulk load", clients);
         }

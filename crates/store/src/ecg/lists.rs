@@ -67,7 +67,7 @@ fn push_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
     filter: &StudyFilter,
-    n: &StudyNarrowing,
+    (n, named): (&StudyNarrowing, Option<&[Uuid]>),
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -103,9 +103,8 @@ fn push_filter<DB: sqlx::Database>(
     if let Some(t) = n.before {
         qb.push(" AND s.created_at < ").push_bind(t);
     }
-    if let Some(text) = n.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        qb.push(" AND ");
-        crate::residents::push_named(qb, "s.resident_id", community, text);
+    if let Some(ids) = named {
+        crate::push_in(qb, "s.resident_id", ids);
     }
 }
 
@@ -138,13 +137,19 @@ impl Store {
             (None, StudyFilter::Worklist) => " ORDER BY s.urgency_rank, s.created_at, s.id",
             (None, _) => " ORDER BY s.created_at DESC, s.id DESC",
         };
+        // A name search first finds its residents, so the list walks its resident index.
+        let named = match n.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Some(self.residents_named(community, t, 5_000).await?),
+            None => None,
+        };
+        let args = (n, named.as_deref());
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(SELECT);
-            push_filter(&mut qb, community, filter, n);
+            push_filter(&mut qb, community, filter, args);
             qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
             let items = qb.build_query_as::<Study>().fetch_all(pool).await.store()?;
             let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM ecg_studies s");
-            push_filter(&mut qc, community, filter, n);
+            push_filter(&mut qc, community, filter, args);
             let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
             (items, total)
         });

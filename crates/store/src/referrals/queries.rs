@@ -64,7 +64,7 @@ fn push_filters<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
     scope: &ReferralScope,
-    f: &ReferralFilter,
+    (f, named): (&ReferralFilter, Option<&[Uuid]>),
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -150,25 +150,32 @@ fn push_filters<DB: sqlx::Database>(
         qb.push(" AND f.created_at < ").push_bind(t);
     }
     if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        push_text(qb, community, text);
+        match named {
+            Some(ids) => crate::push_in(qb, "f.resident_id", ids),
+            None => push_code(qb, text),
+        }
     }
 }
 
-/// An ICD-10 code that starts with `text`, or a resident whose name or initials do.
-fn push_text<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, community: Uuid, text: &str)
+/// Whether a search is for an ICD-10 code (it holds a digit) rather than a name.
+fn is_code(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// An ICD-10 code that starts with `text`.
+fn push_code<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, text: &str)
 where
-    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     let code = text.to_ascii_uppercase();
-    qb.push(" AND (f.icd10_code >= ")
+    qb.push(" AND f.icd10_code >= ")
         .push_bind(code.clone())
         .push(" AND f.icd10_code < ")
-        .push_bind(prefix_upper_bound(&code))
-        .push(" OR ");
-    crate::residents::push_named(qb, "f.resident_id", community, text);
-    qb.push(")");
+        .push_bind(prefix_upper_bound(&code));
 }
+
+/// The most residents a name search narrows to (a family name of a whole county).
+const NAMED_CAP: i64 = 5_000;
 
 impl Store {
     /// A page of referrals in scope: incoming worklists urgency first then oldest first;
@@ -187,11 +194,23 @@ impl Store {
         } else {
             " ORDER BY f.created_at DESC, f.id DESC"
         };
+        // A name search first finds its residents (two index ranges), so the list walks
+        // its resident index for them instead of testing every referral.
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let named = match text {
+            Some(t) if !is_code(t) => Some(self.residents_named(community, t, NAMED_CAP).await?),
+            _ => None,
+        };
+        let args = (filter, named.as_deref());
         // Page the ids on `referrals` alone (an index walk in order), then join names for
         // just that page: joining every candidate first is what made large worklists slow.
         let (items, total) = on_db!(self, pool => {
             let mut qb = QueryBuilder::new(format!("{SELECT} JOIN (SELECT f.community_id, f.id FROM referrals f"));
-            push_filters(&mut qb, community, scope, filter);
+            push_filters(&mut qb, community, scope, args);
             qb.push(order).push(" LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
             qb.push(") page ON page.community_id = f.community_id AND page.id = f.id").push(order);
             let items = qb.build_query_as::<Referral>().fetch_all(pool).await.store()?;
@@ -199,7 +218,7 @@ impl Store {
                 items.len() as i64
             } else {
                 let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM referrals f");
-                push_filters(&mut qc, community, scope, filter);
+                push_filters(&mut qc, community, scope, args);
                 qc.build_query_scalar().fetch_one(pool).await.store()?
             };
             (items, total)
