@@ -93,6 +93,11 @@ pub fn percent_text(part: i64, whole: i64) -> String {
     format!("{}%", (part * 100 + whole / 2) / whole)
 }
 
+/// A share already divided, as a whole percentage (`0.87` → `87%`); a dash for none.
+pub fn share_text(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
 pub type CardsFuture<'a> = Pin<Box<dyn Future<Output = ApiResult<Vec<Card>>> + Send + 'a>>;
 
 /// A context's cards for a user (none when the context has nothing for the role).

@@ -50,9 +50,7 @@ struct QualityPage {
     legend: Vec<(&'static str, &'static str)>,
 }
 
-fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
-}
+use crate::ui::todo::share_text as percent;
 
 /// The area asked for (the period is the quality year) and its figures.
 async fn figures(

@@ -71,9 +71,7 @@ struct StructurePage {
     rows: Vec<(String, Vec<BranchRow>)>,
 }
 
-fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
-}
+use crate::ui::todo::share_text as percent;
 
 /// The staff of an institution, for the 0.5 % rule.
 async fn staff_of(

@@ -35,9 +35,7 @@ struct FlowRow {
     low: bool,
 }
 
-fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
-}
+use crate::ui::todo::share_text as percent;
 
 /// The community's return rate: down referrals per up referral.
 fn community_rate(s: &ReferralStats) -> Option<f64> {
