@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_party"),
     migration!(15, "0015_party_work"),
     migration!(16, "0016_referral_search"),
+    migration!(17, "0017_site_evaluations"),
 ];
 
 impl Store {

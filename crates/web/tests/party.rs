@@ -6,6 +6,7 @@ use yigong_testkit::app as common;
 use axum::http::StatusCode;
 use common::apps;
 use serde_json::json;
+use yigong_domain::party::fund::yuan_text;
 
 #[tokio::test]
 async fn the_structure_is_counted_within_each_callers_reach() {
@@ -72,10 +73,10 @@ async fn a_first_secretary_spends_from_the_fund_and_never_beyond_it() {
         assert_eq!(mine.len(), 1, "{l}: their own site");
         let site = &mine[0];
         assert_eq!(site["budget_fen"], 100_000_000, "{l}: 1,000,000 yuan");
-        assert_eq!(
-            (site["spent_fen"].as_i64(), site["remaining_fen"].as_i64()),
-            (Some(0), Some(100_000_000))
-        );
+        // The demo's months of spending so far.
+        let spent = site["spent_fen"].as_i64().expect("spent");
+        assert!(spent > 0 && spent < 100_000_000, "{l}: {spent}");
+        assert_eq!(site["remaining_fen"].as_i64(), Some(100_000_000 - spent));
         let id = site["id"].as_str().expect("id").to_string();
         let spend = |amount: i64| json!({"amount_fen": amount, "category": "设备购置", "spent_on": "2026-11-20", "note": "心电图机"});
         let path = format!("/api/v1/first-secretary/sites/{id}/spending");
@@ -83,20 +84,17 @@ async fn a_first_secretary_spends_from_the_fund_and_never_beyond_it() {
         let r = app.post(&path, &firstsec, spend(123_456)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
         assert_eq!(r.json()["amount_fen"], 123_456, "{l}");
-        let over = app
-            .post(&path, &firstsec, spend(100_000_000 - 123_456 + 1))
-            .await;
+        let left = 100_000_000 - spent - 123_456;
+        let over = app.post(&path, &firstsec, spend(left + 1)).await;
         assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert_eq!(over.json()["error"]["code"], "fund_overspent", "{l}");
         let now = app
             .get("/api/v1/first-secretary/sites", &firstsec)
             .await
             .json();
-        assert_eq!(now[0]["spent_fen"], 123_456, "{l}: nothing written");
-        assert_eq!(now[0]["remaining_fen"], 100_000_000 - 123_456, "{l}");
-        let rest = app
-            .post(&path, &firstsec, spend(100_000_000 - 123_456))
-            .await;
+        assert_eq!(now[0]["spent_fen"], spent + 123_456, "{l}: nothing written");
+        assert_eq!(now[0]["remaining_fen"], left, "{l}");
+        let rest = app.post(&path, &firstsec, spend(left)).await;
         assert_eq!(rest.status, StatusCode::CREATED, "{l}: to the fen");
         let now = app
             .get("/api/v1/first-secretary/sites", &firstsec)
@@ -200,9 +198,19 @@ async fn the_pages_show_the_structure_and_a_first_secretary_keeps_the_ledger() {
         );
 
         let (cookie, csrf) = app.ui_session("firstsec").await;
+        let sites = app
+            .get(
+                "/api/v1/first-secretary/sites",
+                &app.login("firstsec").await,
+            )
+            .await
+            .json();
+        // What the demo's months of spending left, and after 1,234.56 yuan more.
+        let left = sites[0]["remaining_fen"].as_i64().expect("remaining");
+        let after = yuan_text(left - 123_456);
         let (_, home) = app.page("/", &cookie).await;
         assert!(
-            home.contains("1,000,000.00"),
+            home.contains(&yuan_text(left)),
             "{l}: the fund on the home page"
         );
         let (status, list) = app.page("/first-secretary", &cookie).await;
@@ -230,20 +238,22 @@ async fn the_pages_show_the_structure_and_a_first_secretary_keeps_the_ledger() {
         let page = page.text();
         assert!(page.contains("id=\"notice\">支出已记入台账"), "{l}");
         assert!(
-            page.contains(">1,234.56</td>") && page.contains("id=\"remaining\">998,765.44"),
+            page.contains(">1,234.56</td>") && page.contains(&format!("id=\"remaining\">{after}")),
             "{l}"
         );
         // More than remains: refused in Chinese, what was typed kept, nothing written.
-        let r = app.post_form(&href, &cookie, &form("998,765.45")).await;
+        let one_fen_more = yuan_text(left - 123_456 + 1);
+        let r = app.post_form(&href, &cookie, &form(&one_fen_more)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         let html = r.text();
         assert!(html.contains("支出超过该站点剩余经费"), "{l}");
         assert!(
-            html.contains("value=\"998,765.45\"") && html.contains("value=\"胸痛中心培训\""),
+            html.contains(&format!("value=\"{one_fen_more}\""))
+                && html.contains("value=\"胸痛中心培训\""),
             "{l}"
         );
         assert!(
-            html.contains("id=\"remaining\">998,765.44"),
+            html.contains(&format!("id=\"remaining\">{after}")),
             "{l}: nothing spent"
         );
         // The committee reads the ledger but has no form.

@@ -101,3 +101,6 @@ error-work_wrong_status = Not possible in the item's present status
 error-work_unassigned = The item must be assigned to a unit first
 error-work_no_evidence = Attach evidence first
 error-work_not_evaluated = An item is not closed without an evaluation
+error-score_missing = A criterion of the score sheet has no score
+error-score_above_max = A score is above its criterion's maximum
+error-already_evaluated = This quarter has already been evaluated

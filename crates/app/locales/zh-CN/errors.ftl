@@ -101,3 +101,6 @@ error-work_wrong_status = 该事项当前状态下不能进行此操作
 error-work_unassigned = 事项须先指派给责任单位
 error-work_no_evidence = 须先上传佐证材料
 error-work_not_evaluated = 未经评价的事项不能关闭
+error-score_missing = 评分表有未打分的项目
+error-score_above_max = 得分超过该项满分
+error-already_evaluated = 该季度已完成评价，不能重复评价

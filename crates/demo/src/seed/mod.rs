@@ -7,6 +7,7 @@ pub mod ecg;
 pub mod family;
 pub mod party;
 pub mod referrals;
+pub mod sites;
 
 /// Rows per insert batch.
 const BATCH: usize = 5000;

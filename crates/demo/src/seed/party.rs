@@ -2,6 +2,7 @@
 //! branches and 411 members, and 21 township branches with 184 members), and a
 //! first-secretary programme as seed 001 runs it (a site with 1,000,000 yuan, two years).
 
+use super::sites::{Actors, add_sites};
 use crate::rng::Rng;
 use anyhow::Context;
 use time::Duration;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use yigong_domain::identity::Sex;
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::Store;
-use yigong_store::party::{NewMember, NewOrg, NewSite};
+use yigong_store::party::{NewMember, NewOrg};
 
 /// Branches and members of the two hospital committees, then of the townships.
 const HOSPITAL_BRANCHES: [usize; 2] = [16, 15];
@@ -69,20 +70,21 @@ pub async fn add_programme(
             .map(|a| a.id)
             .context("a demo account")
     };
-    let secretaries = (
-        account("branch").await?,
-        account("firstsec").await?,
-        account("specialist").await?,
-    );
-    add(store, community, places, secretaries, seed).await
+    add(store, community, places, account("branch").await?, seed).await?;
+    let who = Actors {
+        secretary: (account("firstsec").await?, "firstsec"),
+        committee: (account("party").await?, "party"),
+    };
+    let other = account("specialist").await?;
+    add_sites(store, community, places, (who, other), seed).await
 }
 
-/// Stores the organisation and the sites with the secretaries named.
+/// Stores the organisation, the demo township's branch with its secretary.
 async fn add(
     store: &Store,
     community: Uuid,
     places: &super::DemoPlaces,
-    (branch, firstsec, other): (Uuid, Uuid, Uuid),
+    branch: Uuid,
     seed: u64,
 ) -> anyhow::Result<()> {
     let mut rng = Rng::new(seed ^ 0x0dd_c0de);
@@ -159,21 +161,5 @@ async fn add(
             .insert_org(community, &org, &members(&mut rng, n, today, 0))
             .await?;
     }
-    // Seed 001: a first secretary for two years with 1,000,000 yuan.
-    let site = NewSite {
-        institution_id: places.township,
-        sending_institution_id: places.lead,
-        secretary_account_id: firstsec,
-        starts_on: today - Duration::days(200),
-        ends_on: today - Duration::days(200) + Duration::days(730),
-        budget_fen: 100_000_000,
-    };
-    store.insert_site(community, &site).await?;
-    let second = NewSite {
-        institution_id: places.other_township,
-        secretary_account_id: other,
-        ..site
-    };
-    store.insert_site(community, &second).await?;
     Ok(())
 }

@@ -10,4 +10,5 @@ pub mod fund;
 pub mod org;
 pub mod points;
 pub mod schedule;
+pub mod site;
 pub mod work;

@@ -163,6 +163,19 @@ pub fn total(sheet: &[Criterion], scores: &[(String, u32)]) -> Result<u32, Score
     Ok(sum)
 }
 
+/// A filled-in sheet as `code=n` pairs in the sheet's order, `;`-separated (an unscored
+/// criterion as 0).
+pub fn score_text(sheet: &[Criterion], scores: &[(String, u32)]) -> String {
+    sheet
+        .iter()
+        .map(|k| {
+            let n = scores.iter().find(|(c, _)| *c == k.code).map_or(0, |s| s.1);
+            format!("{}={n}", k.code)
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// A quarterly evaluation's grade from its total out of `of`: excellent from 90 %, good
 /// from 80 %, pass from 60 %.
 pub fn grade(total: u32, of: u32) -> &'static str {
@@ -249,6 +262,8 @@ mod tests {
             &s(&[("tasks", 36), ("funds", 18), ("outcomes", 31)]),
         );
         assert_eq!(t, Ok(85));
+        let typed = s(&[("outcomes", 31), ("tasks", 36), ("funds", 18)]);
+        assert_eq!(score_text(&sheet, &typed), "tasks=36;funds=18;outcomes=31");
         assert_eq!(grade(85, 100), "good");
         assert_eq!(grade(90, 100), "excellent");
         assert_eq!(grade(59, 100), "fail");

@@ -3,8 +3,10 @@
 //! site's budget, by one conditional update in the transaction that writes it.
 
 mod sites;
+mod tasks;
 mod work;
 pub use sites::{NewSite, NewSpending, Site, Spending};
+pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};
 pub use work::{Meeting, MemberPoints, NewActivity, Presence, Work};
 
 use crate::{OrConflict, Result, Store, new_id, now, on_db, on_db_write};

@@ -35,6 +35,8 @@ pub struct NewSite {
     pub starts_on: Date,
     pub ends_on: Date,
     pub budget_fen: i64,
+    /// The tasks it starts with: each task's template code and the day it is due.
+    pub tasks: Vec<(String, Date)>,
 }
 
 /// One line of a site's fund ledger.
@@ -68,14 +70,25 @@ const SITE_SELECT: &str = "SELECT s.id, s.institution_id, i.name AS name, s.send
     JOIN accounts a ON a.community_id = s.community_id AND a.id = s.secretary_account_id";
 
 impl Store {
+    /// Creates a site with its task list, in one transaction.
     pub async fn insert_site(&self, community: Uuid, n: &NewSite) -> Result<Uuid> {
-        let id = new_id();
-        on_db_write!(self, pool => sqlx::query(
-            "INSERT INTO fs_sites (id, community_id, institution_id, sending_institution_id, secretary_account_id,
-                starts_on, ends_on, budget_fen, spent_fen, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)")
-            .bind(id).bind(community).bind(n.institution_id).bind(n.sending_institution_id)
-            .bind(n.secretary_account_id).bind(n.starts_on).bind(n.ends_on).bind(n.budget_fen).bind(now())
-            .execute(pool).await.store().map(|_| ()))?;
+        let (id, t) = (new_id(), now());
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query("INSERT INTO fs_sites (id, community_id, institution_id, sending_institution_id,
+                    secretary_account_id, starts_on, ends_on, budget_fen, spent_fen, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)")
+                .bind(id).bind(community).bind(n.institution_id).bind(n.sending_institution_id)
+                .bind(n.secretary_account_id).bind(n.starts_on).bind(n.ends_on).bind(n.budget_fen).bind(t)
+                .execute(&mut *tx).await.store()?;
+            for (subject, due) in &n.tasks {
+                sqlx::query("INSERT INTO party_work (id, community_id, kind, site_id, subject, title, due_on, status,
+                        created_at, updated_at) VALUES ($1, $2, 'site_task', $3, $4, '', $5, 'open', $6, $6)")
+                    .bind(new_id()).bind(community).bind(id).bind(subject).bind(due).bind(t)
+                    .execute(&mut *tx).await.store()?;
+            }
+            tx.commit().await.store()?;
+        });
         Ok(id)
     }
 

@@ -5,8 +5,10 @@
 //! is told there is nothing (404), and the refusal is audited.
 
 mod sites;
+mod tasks;
 mod work;
 pub use sites::*;
+pub use tasks::*;
 pub use work::*;
 
 use crate::http::auth::CurrentUser;
@@ -24,6 +26,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(structure))
         .routes(routes!(sites::list_sites))
         .routes(routes!(sites::record_spending))
+        .routes(routes!(tasks::list_tasks))
+        .routes(routes!(tasks::file_report))
+        .routes(routes!(tasks::quarter))
+        .routes(routes!(tasks::record_evaluation))
         .routes(routes!(work::plan_activity))
         .routes(routes!(work::record_meeting))
         .routes(routes!(work::members))

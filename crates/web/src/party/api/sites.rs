@@ -1,7 +1,7 @@
 //! First-secretary sites: the list with each fund's standing, and spending recorded
 //! against a site's budget by its first secretary, refused whole when it would overspend.
 
-use super::sees_all;
+use super::{SiteRight, sees_all};
 use crate::api::AppJson;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -98,22 +98,7 @@ pub async fn spend(
     b: &SpendingBody,
 ) -> ApiResult<Spending> {
     let c = state.community.id;
-    let found = match state.store.get_site(c, site).await {
-        Ok(s) if s.secretary_account_id == user.account_id => s,
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
-            user.audit(
-                state,
-                "party.spending",
-                "fs_site",
-                Some(site),
-                false,
-                "reach",
-            )
-            .await?;
-            return Err(ApiError::not_found());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let found = super::site_for(state, user, site, (SiteRight::Report, "party.spending")).await?;
     let mut problems = Vec::new();
     let category = b.category.trim();
     if category.is_empty() || category.chars().count() > 40 {

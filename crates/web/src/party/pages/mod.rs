@@ -3,6 +3,7 @@
 //! first-secretary sites, and a site's fund ledger with its spending form.
 
 mod branch;
+mod quarter;
 mod sites;
 
 use crate::http::auth::CurrentUser;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/party", get(structure))
         .merge(sites::router())
         .merge(branch::router())
+        .merge(quarter::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.

@@ -1,9 +1,10 @@
-//! First-secretary pages: the sites in reach with their funds, and one site's ledger with
-//! the spending form its first secretary uses (amounts typed in yuan, kept exact in fen).
+//! First-secretary pages: the sites in reach with their funds, and one site's page: its
+//! tasks with the progress-report form, its quarters, and its ledger with the spending
+//! form its first secretary uses (amounts typed in yuan, kept exact in fen).
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
-use crate::party::api::{self as api, SiteView, SpendingBody};
+use crate::party::api::{self as api, ReportBody, SiteView, SpendingBody};
 use crate::state::AppState;
 use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
@@ -12,16 +13,18 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use uuid::Uuid;
 use yigong_domain::party::fund::{parse_yuan, yuan_text};
+use yigong_domain::party::site::Quarter;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/first-secretary", get(list))
         .route("/first-secretary/sites/{id}", get(site).post(spend))
+        .route("/first-secretary/sites/{id}/reports", post(report))
 }
 
 /// A site's line: its fund in yuan.
@@ -76,8 +79,29 @@ struct SpendingForm {
     note: String,
 }
 
+/// The progress-report form as typed.
+#[derive(Debug, Default, Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    task_id: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// Both forms of the site page, as typed (or empty).
+#[derive(Debug, Default)]
+struct Typed {
+    spending: SpendingForm,
+    report: ReportForm,
+}
+
 /// (spent on, category, amount, note) of the ledger.
 type Line = (String, String, String, String);
+
+/// A task's line: id, template code, due day, status code, reports.
+type TaskLine = (Uuid, String, String, String, i64);
 
 #[derive(Template)]
 #[template(path = "party/site.html")]
@@ -85,9 +109,12 @@ struct SitePage {
     chrome: Chrome,
     s: SiteRow,
     ledger: Vec<Line>,
+    tasks: Vec<TaskLine>,
+    quarters: Vec<String>,
     own: bool,
     csrf: String,
     f: SpendingForm,
+    r: ReportForm,
     notice: Option<String>,
     problems: Problems,
 }
@@ -96,7 +123,7 @@ async fn site_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    (f, notice, error): (SpendingForm, Option<String>, Option<ApiError>),
+    (typed, notice, error): (Typed, Option<String>, Option<ApiError>),
 ) -> UiResult<Response> {
     let lang = user.lang;
     let sites = api::sites_for(state, user).await.ui(lang)?;
@@ -118,6 +145,17 @@ async fn site_page(
             )
         })
         .collect();
+    let tasks = state
+        .store
+        .site_tasks(state.community.id, id)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .map(|t| {
+            let due = t.due_on.map(|d| d.to_string()).unwrap_or_default();
+            (t.id, t.subject, due, t.status, t.reports)
+        })
+        .collect();
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let own = state
         .store
@@ -130,9 +168,12 @@ async fn site_page(
         chrome: Chrome::for_user(user, "party"),
         s: row(found),
         ledger,
+        tasks,
+        quarters: quarters(found.starts_on, found.ends_on),
         own,
         csrf: user.csrf.clone(),
-        f,
+        f: typed.spending,
+        r: typed.report,
         notice,
         problems: Problems::of(lang, error.as_ref()),
     };
@@ -147,11 +188,15 @@ async fn site(
 ) -> UiResult<Response> {
     let notice = flash(user.lang, done.done.as_deref());
     let today = yigong_domain::clock::today().to_string();
-    let f = SpendingForm {
+    let spending = SpendingForm {
         spent_on: today,
         ..SpendingForm::default()
     };
-    site_page(&state, &user, id, (f, notice, None)).await
+    let typed = Typed {
+        spending,
+        report: ReportForm::default(),
+    };
+    site_page(&state, &user, id, (typed, notice, None)).await
 }
 
 async fn spend(
@@ -173,7 +218,56 @@ async fn spend(
             "/first-secretary/sites/{id}?done=spending_recorded"
         ))),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            site_page(&state, &user, id, (f, None, Some(e))).await
+            let typed = Typed {
+                spending: f,
+                report: ReportForm::default(),
+            };
+            site_page(&state, &user, id, (typed, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+/// The quarters of a term up to this one, latest first.
+fn quarters(starts_on: time::Date, ends_on: time::Date) -> Vec<String> {
+    let last = Quarter::of(ends_on.min(yigong_domain::clock::today()));
+    let mut q = Quarter::of(starts_on);
+    let mut all = Vec::new();
+    while q <= last {
+        all.push(q.to_string());
+        q = q.next();
+    }
+    all.reverse();
+    all
+}
+
+async fn report(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(r): Form<ReportForm>,
+) -> UiResult<Response> {
+    let body = ReportBody {
+        // A malformed choice reaches the rules as none, refused at its field.
+        task_id: r.task_id.parse().ok(),
+        text: r.text.clone(),
+        done: r.done.is_some(),
+    };
+    match api::report(&state, &user, id, &body).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/first-secretary/sites/{id}?done=report_filed#tasks"
+        ))),
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
+            let typed = Typed {
+                spending: SpendingForm {
+                    spent_on: yigong_domain::clock::today().to_string(),
+                    ..SpendingForm::default()
+                },
+                report: r,
+            };
+            site_page(&state, &user, id, (typed, None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }
