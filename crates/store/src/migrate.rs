@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_party_work"),
     migration!(16, "0016_referral_search"),
     migration!(17, "0017_site_evaluations"),
+    migration!(18, "0018_party_dues"),
 ];
 
 impl Store {

@@ -123,3 +123,6 @@ audit-action-party-quarter = Site quarter viewed
 audit-action-party-evaluate = Quarterly evaluation recorded
 audit-entity-party_evidence = Evidence
 audit-entity-fs_evaluation = Quarterly evaluation
+audit-action-party-dues = Branch dues viewed
+audit-action-party-dues_paid = Dues recorded
+audit-entity-party_member = Party member

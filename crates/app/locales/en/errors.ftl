@@ -104,3 +104,4 @@ error-work_not_evaluated = An item is not closed without an evaluation
 error-score_missing = A criterion of the score sheet has no score
 error-score_above_max = A score is above its criterion's maximum
 error-already_evaluated = This quarter has already been evaluated
+error-nothing_due = The member owes no month

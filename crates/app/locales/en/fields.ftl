@@ -91,3 +91,6 @@ field-score_tasks = Tasks score
 field-score_funds = Fund score
 field-score_outcomes = Outcomes score
 field-score_reports = Reports score
+field-member_id = Member
+field-months = Months
+field-paid_on = Paid on

@@ -141,6 +141,7 @@ done-referral_reject = Referral rejected
 done-spending_recorded = Spending recorded in the ledger
 done-report_filed = Progress report filed
 done-evaluated = Quarterly evaluation saved
+done-dues_paid = Dues recorded
 nav-party = Party
 home-todo-party_members = Members of my branch
 home-todo-site_fund = Site fund remaining (yuan)

@@ -123,3 +123,6 @@ audit-action-party-quarter = 查看驻点季度评价
 audit-action-party-evaluate = 季度绩效评价
 audit-entity-party_evidence = 佐证材料
 audit-entity-fs_evaluation = 季度绩效评价
+audit-action-party-dues = 查看支部党费
+audit-action-party-dues_paid = 登记党费
+audit-entity-party_member = 党员

@@ -104,3 +104,4 @@ error-work_not_evaluated = 未经评价的事项不能关闭
 error-score_missing = 评分表有未打分的项目
 error-score_above_max = 得分超过该项满分
 error-already_evaluated = 该季度已完成评价，不能重复评价
+error-nothing_due = 该党员没有待交的月份

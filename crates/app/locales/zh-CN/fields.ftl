@@ -91,3 +91,6 @@ field-score_tasks = 任务推进得分
 field-score_funds = 资金使用得分
 field-score_outcomes = 服务成效得分
 field-score_reports = 按时报送得分
+field-member_id = 党员
+field-months = 缴纳月数
+field-paid_on = 缴纳日期

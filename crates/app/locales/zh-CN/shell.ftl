@@ -141,6 +141,7 @@ done-referral_reject = 已拒绝转诊
 done-spending_recorded = 支出已记入台账
 done-report_filed = 进展已报送
 done-evaluated = 季度评价已保存
+done-dues_paid = 党费已登记
 nav-party = 党建
 home-todo-party_members = 我的支部党员
 home-todo-site_fund = 驻点剩余经费（元）

@@ -49,6 +49,9 @@ fn members(rng: &mut Rng, n: usize, today: time::Date, full_time: usize) -> Vec<
                 },
                 joined_on: Some(joined),
                 full_time: i < full_time,
+                // One in twelve retired; after-tax pay as a county's staff earn it.
+                dues_basis: if i % 12 == 11 { "retired" } else { "working" },
+                pay_fen: i64::from(rng.range(2_500, 14_000)) * 100,
             }
         })
         .collect()
@@ -76,7 +79,8 @@ pub async fn add_programme(
         committee: (account("party").await?, "party"),
     };
     let other = account("specialist").await?;
-    add_sites(store, community, places, (who, other), seed).await
+    add_sites(store, community, places, (who, other), seed).await?;
+    super::dues::add_dues(store, community, seed).await
 }
 
 /// Stores the organisation, the demo township's branch with its secretary.

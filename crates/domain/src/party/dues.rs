@@ -39,6 +39,17 @@ pub fn monthly_fen(basis: DuesBasis, pay_fen: i64) -> i64 {
     }
 }
 
+/// A day's month index: year × 12 + month (January 2026 is 24,313).
+pub fn month_index(day: time::Date) -> i32 {
+    day.year() * 12 + day.month() as i32
+}
+
+/// `2026-11` for a month index.
+pub fn month_text(index: i32) -> String {
+    let (year, month) = ((index - 1).div_euclid(12), (index - 1).rem_euclid(12) + 1);
+    format!("{year}-{month:02}")
+}
+
 /// Months a member has not paid: those from `first` (a month index, year × 12 + month)
 /// to `current` not in `paid`.
 pub fn unpaid_months(first: i32, current: i32, paid: &[i32]) -> Vec<i32> {
@@ -83,6 +94,16 @@ mod tests {
         assert_eq!(monthly_fen(DuesBasis::Working, 0), 0);
         // A pay in fen: 4,321.37 yuan at 1 % is 43.2137, 43.21 yuan.
         assert_eq!(monthly_fen(DuesBasis::Working, 432_137), 4_321);
+    }
+
+    #[test]
+    fn months_are_indexed_and_written_back() {
+        use time::macros::date;
+        assert_eq!(month_index(date!(2026 - 01 - 31)), 24_313);
+        assert_eq!(month_index(date!(2026 - 11 - 29)), 24_323);
+        assert_eq!(month_text(24_313), "2026-01");
+        assert_eq!(month_text(24_324), "2026-12");
+        assert_eq!(month_text(24_325), "2027-01");
     }
 
     #[test]

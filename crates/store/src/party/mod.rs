@@ -2,9 +2,11 @@
 //! sites with their funds. A spending is recorded only if it fits what remains of its
 //! site's budget, by one conditional update in the transaction that writes it.
 
+mod dues;
 mod sites;
 mod tasks;
 mod work;
+pub use dues::{DuesMember, DuesPaid, NewDues};
 pub use sites::{NewSite, NewSpending, Site, Spending};
 pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};
 pub use work::{Meeting, MemberPoints, NewActivity, Presence, Work};
@@ -51,6 +53,9 @@ pub struct NewMember {
     pub status_since: Date,
     pub joined_on: Option<Date>,
     pub full_time: bool,
+    /// `working`, `retired` or `fixed`, and the monthly after-tax pay the dues are from.
+    pub dues_basis: &'static str,
+    pub pay_fen: i64,
 }
 
 impl Store {
@@ -71,9 +76,10 @@ impl Store {
                 .execute(&mut *tx).await.store()?;
             for m in members {
                 sqlx::query("INSERT INTO party_members (id, community_id, org_id, staff_id, name, status, status_since,
-                        joined_on, full_time, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                        joined_on, full_time, dues_basis, pay_fen, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                     .bind(new_id()).bind(community).bind(id).bind(m.staff_id).bind(&m.name).bind(m.status)
-                    .bind(m.status_since).bind(m.joined_on).bind(m.full_time).bind(t)
+                    .bind(m.status_since).bind(m.joined_on).bind(m.full_time).bind(m.dues_basis).bind(m.pay_fen).bind(t)
                     .execute(&mut *tx).await.store()?;
             }
             tx.commit().await.store()?;

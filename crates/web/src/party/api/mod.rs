@@ -4,9 +4,11 @@
 //! all; a branch secretary sees their branch; a first secretary their sites; anyone else
 //! is told there is nothing (404), and the refusal is audited.
 
+mod dues;
 mod sites;
 mod tasks;
 mod work;
+pub use dues::*;
 pub use sites::*;
 pub use tasks::*;
 pub use work::*;
@@ -33,6 +35,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::plan_activity))
         .routes(routes!(work::record_meeting))
         .routes(routes!(work::members))
+        .routes(routes!(dues::dues))
+        .routes(routes!(dues::record_payment))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

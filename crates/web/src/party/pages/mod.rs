@@ -3,6 +3,7 @@
 //! first-secretary sites, and a site's fund ledger with its spending form.
 
 mod branch;
+mod dues;
 mod quarter;
 mod sites;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(sites::router())
         .merge(branch::router())
         .merge(quarter::router())
+        .merge(dues::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
