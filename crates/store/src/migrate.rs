@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_referral_search"),
     migration!(17, "0017_site_evaluations"),
     migration!(18, "0018_party_dues"),
+    migration!(19, "0019_member_development"),
 ];
 
 impl Store {

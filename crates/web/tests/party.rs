@@ -73,6 +73,9 @@ async fn a_first_secretary_spends_from_the_fund_and_never_beyond_it() {
         assert_eq!(mine.len(), 1, "{l}: their own site");
         let site = &mine[0];
         assert_eq!(site["budget_fen"], 100_000_000, "{l}: 1,000,000 yuan");
+        // Days as the calendar writes them; the term is two years.
+        let starts = site["starts_on"].as_str().expect("a day");
+        assert_eq!(starts.len(), 10, "{l}: {starts}");
         // The demo's months of spending so far.
         let spent = site["spent_fen"].as_i64().expect("spent");
         assert!(spent > 0 && spent < 100_000_000, "{l}: {spent}");

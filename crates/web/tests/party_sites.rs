@@ -226,6 +226,11 @@ async fn the_committee_evaluates_a_quarter_once_with_its_reports_spending_and_ou
             .await
             .json();
         assert_eq!(empty["outcomes"]["referrals"], 0, "{l}");
+        assert_eq!(
+            (empty["first_day"].as_str(), empty["last_day"].as_str()),
+            (Some("2001-01-01"), Some("2001-03-31")),
+            "{l}"
+        );
         assert_eq!(empty["growth_permille"]["referrals"], Value::Null, "{l}");
         assert_eq!(
             app.get(

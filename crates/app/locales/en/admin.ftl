@@ -126,3 +126,6 @@ audit-entity-fs_evaluation = Quarterly evaluation
 audit-action-party-dues = Branch dues viewed
 audit-action-party-dues_paid = Dues recorded
 audit-entity-party_member = Party member
+audit-action-party-member = Party member viewed
+audit-action-party-member_added = Applicant added
+audit-action-party-member_step = Development step taken

@@ -105,3 +105,6 @@ error-score_missing = A criterion of the score sheet has no score
 error-score_above_max = A score is above its criterion's maximum
 error-already_evaluated = This quarter has already been evaluated
 error-nothing_due = The member owes no month
+error-member_changed = Someone has just moved this member on; reload and try again
+error-stage_final = A full member has no further stage
+error-stage_too_early = The stage has not lasted long enough; the earliest day is

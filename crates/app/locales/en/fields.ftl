@@ -94,3 +94,5 @@ field-score_reports = Reports score
 field-member_id = Member
 field-months = Months
 field-paid_on = Paid on
+field-since = Since
+field-on = Decided on

@@ -126,3 +126,6 @@ audit-entity-fs_evaluation = 季度绩效评价
 audit-action-party-dues = 查看支部党费
 audit-action-party-dues_paid = 登记党费
 audit-entity-party_member = 党员
+audit-action-party-member = 查看党员档案
+audit-action-party-member_added = 新增入党申请人
+audit-action-party-member_step = 发展党员阶段变更

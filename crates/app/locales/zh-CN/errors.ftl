@@ -105,3 +105,6 @@ error-score_missing = 评分表有未打分的项目
 error-score_above_max = 得分超过该项满分
 error-already_evaluated = 该季度已完成评价，不能重复评价
 error-nothing_due = 该党员没有待交的月份
+error-member_changed = 该党员的发展阶段刚被他人更新，请刷新后重试
+error-stage_final = 正式党员已完成全部发展阶段
+error-stage_too_early = 本阶段时间未满，最早可于以下日期进入下一阶段

@@ -94,3 +94,5 @@ field-score_reports = 按时报送得分
 field-member_id = 党员
 field-months = 缴纳月数
 field-paid_on = 缴纳日期
+field-since = 开始日期
+field-on = 决定日期

@@ -83,6 +83,29 @@ pub async fn add_programme(
     super::dues::add_dues(store, community, seed).await
 }
 
+/// Those on the way to membership in the demo township's branch: two applicants, an
+/// activist of fourteen months (due to become a candidate), and a candidate.
+fn pipeline(rng: &mut Rng, today: time::Date) -> Vec<NewMember> {
+    [
+        ("applicant", 30),
+        ("applicant", 90),
+        ("activist", 425),
+        ("candidate", 60),
+    ]
+    .into_iter()
+    .map(|(status, days)| NewMember {
+        staff_id: None,
+        name: crate::names::full_name(rng, Sex::Female, today.year() - 28),
+        status,
+        status_since: today - Duration::days(days),
+        joined_on: None,
+        full_time: false,
+        dues_basis: "working",
+        pay_fen: 0,
+    })
+    .collect()
+}
+
 /// Stores the organisation, the demo township's branch with its secretary.
 async fn add(
     store: &Store,
@@ -161,9 +184,11 @@ async fn add(
             secretary_is_director: b % 10 < 7,
             secretary_account_id: ours.then_some(branch),
         };
-        store
-            .insert_org(community, &org, &members(&mut rng, n, today, 0))
-            .await?;
+        let mut list = members(&mut rng, n, today, 0);
+        if ours {
+            list.extend(pipeline(&mut rng, today));
+        }
+        store.insert_org(community, &org, &list).await?;
     }
     Ok(())
 }

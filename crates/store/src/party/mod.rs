@@ -3,10 +3,12 @@
 //! site's budget, by one conditional update in the transaction that writes it.
 
 mod dues;
+mod members;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
+pub use members::{Member, NewStep, Step};
 pub use sites::{NewSite, NewSpending, Site, Spending};
 pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};
 pub use work::{Meeting, MemberPoints, NewActivity, Presence, Work};

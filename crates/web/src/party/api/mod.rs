@@ -5,10 +5,12 @@
 //! is told there is nothing (404), and the refusal is audited.
 
 mod dues;
+mod members;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::*;
+pub use members::*;
 pub use sites::*;
 pub use tasks::*;
 pub use work::*;
@@ -35,6 +37,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::plan_activity))
         .routes(routes!(work::record_meeting))
         .routes(routes!(work::members))
+        .routes(routes!(members::add_member))
+        .routes(routes!(members::member))
+        .routes(routes!(members::advance_member))
         .routes(routes!(dues::dues))
         .routes(routes!(dues::record_payment))
 }

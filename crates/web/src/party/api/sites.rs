@@ -23,8 +23,10 @@ pub struct SiteView {
     pub sending_institution: String,
     pub secretary: String,
     #[schema(value_type = String)]
+    #[serde(serialize_with = "yigong_store::iso_date")]
     pub starts_on: time::Date,
     #[schema(value_type = String)]
+    #[serde(serialize_with = "yigong_store::iso_date")]
     pub ends_on: time::Date,
     pub budget_fen: i64,
     pub spent_fen: i64,

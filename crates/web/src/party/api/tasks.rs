@@ -178,8 +178,10 @@ pub async fn file_report(
 pub struct QuarterView {
     pub quarter: String,
     #[schema(value_type = String)]
+    #[serde(serialize_with = "yigong_store::iso_date")]
     pub first_day: time::Date,
     #[schema(value_type = String)]
+    #[serde(serialize_with = "yigong_store::iso_date")]
     pub last_day: time::Date,
     #[schema(value_type = Vec<Object>)]
     pub reports: Vec<Report>,

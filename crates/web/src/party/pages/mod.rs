@@ -4,6 +4,7 @@
 
 mod branch;
 mod dues;
+mod members;
 mod quarter;
 mod sites;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(branch::router())
         .merge(quarter::router())
         .merge(dues::router())
+        .merge(members::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
