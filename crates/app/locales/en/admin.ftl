@@ -129,3 +129,4 @@ audit-entity-party_member = Party member
 audit-action-party-member = Party member viewed
 audit-action-party-member_added = Applicant added
 audit-action-party-member_step = Development step taken
+audit-action-party-report_view = Party report viewed

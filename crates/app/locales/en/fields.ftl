@@ -96,3 +96,4 @@ field-months = Months
 field-paid_on = Paid on
 field-since = Since
 field-on = Decided on
+field-period = Period

@@ -129,3 +129,4 @@ audit-entity-party_member = 党员
 audit-action-party-member = 查看党员档案
 audit-action-party-member_added = 新增入党申请人
 audit-action-party-member_step = 发展党员阶段变更
+audit-action-party-report_view = 查看党建工作报表

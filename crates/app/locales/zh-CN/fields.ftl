@@ -96,3 +96,4 @@ field-months = 缴纳月数
 field-paid_on = 缴纳日期
 field-since = 开始日期
 field-on = 决定日期
+field-period = 报表期间

@@ -5,7 +5,7 @@
 use crate::rng::Rng;
 use uuid::Uuid;
 use yigong_domain::clock;
-use yigong_domain::party::dues::{DuesBasis, month_index, monthly_fen};
+use yigong_domain::party::dues::{DuesBasis, month_day, month_index, monthly_fen};
 use yigong_store::Store;
 use yigong_store::audit::AuditEntry;
 use yigong_store::party::NewDues;
@@ -35,7 +35,10 @@ pub async fn add_dues(store: &Store, community: Uuid, seed: u64) -> anyhow::Resu
                 1..=4 => current - 1,
                 _ => current,
             };
-            let months: Vec<i32> = (first..=last).collect();
+            // Each month paid on its tenth, or today for this month's.
+            let months: Vec<(i32, time::Date)> = (first..=last)
+                .map(|m| (m, month_day(m, 10).unwrap_or(today).min(today)))
+                .collect();
             if months.is_empty() {
                 continue;
             }
@@ -44,7 +47,6 @@ pub async fn add_dues(store: &Store, community: Uuid, seed: u64) -> anyhow::Resu
                 member_id: m.id,
                 months,
                 amount_fen: monthly_fen(basis, m.pay_fen),
-                paid_on: today,
             };
             store.record_dues(community, &dues, &audit).await?;
         }

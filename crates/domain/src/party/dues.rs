@@ -44,10 +44,24 @@ pub fn month_index(day: time::Date) -> i32 {
     day.year() * 12 + day.month() as i32
 }
 
+/// The (year, month) of a month index.
+fn year_month(index: i32) -> (i32, u8) {
+    (
+        (index - 1).div_euclid(12),
+        ((index - 1).rem_euclid(12) + 1) as u8,
+    )
+}
+
 /// `2026-11` for a month index.
 pub fn month_text(index: i32) -> String {
-    let (year, month) = ((index - 1).div_euclid(12), (index - 1).rem_euclid(12) + 1);
+    let (year, month) = year_month(index);
     format!("{year}-{month:02}")
+}
+
+/// A day of the month of an index (`None` past the month's end).
+pub fn month_day(index: i32, day: u8) -> Option<time::Date> {
+    let (year, month) = year_month(index);
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
 }
 
 /// Months a member has not paid: those from `first` (a month index, year × 12 + month)
@@ -104,6 +118,8 @@ mod tests {
         assert_eq!(month_text(24_313), "2026-01");
         assert_eq!(month_text(24_324), "2026-12");
         assert_eq!(month_text(24_325), "2027-01");
+        assert_eq!(month_day(24_314, 10), Some(date!(2026 - 02 - 10)));
+        assert_eq!(month_day(24_314, 30), None);
     }
 
     #[test]

@@ -30,13 +30,12 @@ pub struct DuesPaid {
     pub paid_on: Date,
 }
 
-/// A payment: the months it covers, each at `amount_fen`.
+/// A payment: the months it covers, each at `amount_fen` and with the day it was paid.
 #[derive(Debug, Clone)]
 pub struct NewDues {
     pub member_id: Uuid,
-    pub months: Vec<i32>,
+    pub months: Vec<(i32, Date)>,
     pub amount_fen: i64,
-    pub paid_on: Date,
 }
 
 impl Store {
@@ -76,11 +75,11 @@ impl Store {
         let mut written = 0;
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
-            for month in &n.months {
+            for (month, paid_on) in &n.months {
                 written += sqlx::query("INSERT INTO party_dues (id, community_id, member_id, month, amount_fen, paid_on,
                         recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING")
                     .bind(new_id()).bind(community).bind(n.member_id).bind(month).bind(n.amount_fen)
-                    .bind(n.paid_on).bind(audit.account_id).bind(t)
+                    .bind(paid_on).bind(audit.account_id).bind(t)
                     .execute(&mut *tx).await.store()?.rows_affected();
             }
             insert_audit!(&mut *tx, community, audit, Some(n.member_id)).await.store()?;

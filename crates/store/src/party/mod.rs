@@ -4,11 +4,13 @@
 
 mod dues;
 mod members;
+mod report;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
 pub use members::{Member, NewStep, Step};
+pub use report::PeriodCounts;
 pub use sites::{NewSite, NewSpending, Site, Spending};
 pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};
 pub use work::{Meeting, MemberPoints, NewActivity, Presence, Work};

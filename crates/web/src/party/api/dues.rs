@@ -180,9 +180,8 @@ pub async fn pay(
     }
     let new = NewDues {
         member_id: m.id,
-        months: due.clone(),
+        months: due.iter().map(|m| (*m, paid_on)).collect(),
         amount_fen: m.monthly_fen,
-        paid_on,
     };
     let entry = user.audit_entry("party.dues_paid", "party_member", Some(m.id), true, "");
     let written = state

@@ -6,6 +6,7 @@ mod branch;
 mod dues;
 mod members;
 mod quarter;
+mod report;
 mod sites;
 
 use crate::http::auth::CurrentUser;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(quarter::router())
         .merge(dues::router())
         .merge(members::router())
+        .merge(report::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
@@ -75,6 +77,8 @@ struct StructurePage {
     one_shoulder: String,
     hospitals: Vec<CommitteeRow>,
     rows: Vec<(String, Vec<BranchRow>)>,
+    /// The committee's and the bureau's: the report and the sites are theirs to open.
+    sees_all: bool,
 }
 
 use crate::ui::todo::share_text as percent;
@@ -96,6 +100,35 @@ async fn staff_of(
         .total)
 }
 
+/// A hospital committee with what is its own: the branches in its hospital, their
+/// members and full-time workers with the committee's.
+struct HospitalCounts<'a> {
+    committee: &'a yigong_store::party::PartyOrg,
+    branches: i64,
+    members: i64,
+    workers: i64,
+}
+
+fn hospital_counts(s: &Structure) -> Vec<HospitalCounts<'_>> {
+    s.organizations
+        .iter()
+        .filter(|o| o.kind == "committee")
+        .map(|c| {
+            let own: Vec<_> = s
+                .organizations
+                .iter()
+                .filter(|b| b.parent_id == Some(c.id) && b.institution_id == c.institution_id)
+                .collect();
+            HospitalCounts {
+                committee: c,
+                branches: own.len() as i64,
+                members: c.members + own.iter().map(|b| b.members).sum::<i64>(),
+                workers: c.full_time + own.iter().map(|b| b.full_time).sum::<i64>(),
+            }
+        })
+        .collect()
+}
+
 async fn figures(state: &AppState, user: &CurrentUser, s: &Structure) -> UiResult<StructurePage> {
     let lang = user.lang;
     let branches_of = |parent: uuid::Uuid| {
@@ -105,27 +138,20 @@ async fn figures(state: &AppState, user: &CurrentUser, s: &Structure) -> UiResul
     };
     let mut hospitals = Vec::new();
     let mut rows = Vec::new();
-    for c in s.organizations.iter().filter(|o| o.kind == "committee") {
-        let under: Vec<_> = branches_of(c.id).collect();
-        // The hospital's own: its committee and the branches in it.
-        let own: Vec<_> = under
-            .iter()
-            .filter(|b| b.institution_id == c.institution_id)
-            .collect();
-        let members = c.members + own.iter().map(|b| b.members).sum::<i64>();
-        let workers = c.full_time + own.iter().map(|b| b.full_time).sum::<i64>();
+    for h in hospital_counts(s) {
+        let c = h.committee;
         let staff = staff_of(state, c.institution_id).await.ui(lang)?;
-        let rule = FullTimeRule::of(staff as u32, workers as u32);
+        let rule = FullTimeRule::of(staff as u32, h.workers as u32);
         hospitals.push(CommitteeRow {
             name: c.name.clone(),
-            branches: count(own.len() as i64),
-            members: count(members),
+            branches: count(h.branches),
+            members: count(h.members),
             staff: count(staff),
-            workers: count(workers),
+            workers: count(h.workers),
             required: count(i64::from(rule.required)),
             met: rule.met(),
         });
-        let lines = under.iter().map(|b| BranchRow::of(b)).collect();
+        let lines = branches_of(c.id).map(BranchRow::of).collect();
         rows.push((c.name.clone(), lines));
     }
     // Branches whose committee is out of reach (a branch secretary's own).
@@ -170,6 +196,7 @@ async fn figures(state: &AppState, user: &CurrentUser, s: &Structure) -> UiResul
         one_shoulder: percent(share(shoulders, township.len() as u32)),
         hospitals,
         rows,
+        sees_all: api::sees_all(user),
     })
 }
 
