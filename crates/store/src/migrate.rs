@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_site_evaluations"),
     migration!(18, "0018_party_dues"),
     migration!(19, "0019_member_development"),
+    migration!(20, "0020_point_rules"),
 ];
 
 impl Store {

@@ -117,6 +117,10 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
     /// Uploads the shipped DICOM 12-lead sample for a resident; the study's id.
     pub async fn upload_dicom(&self, token: &str, resident: uuid::Uuid) -> uuid::Uuid {
         let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");

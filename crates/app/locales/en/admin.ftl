@@ -130,3 +130,5 @@ audit-action-party-member = Party member viewed
 audit-action-party-member_added = Applicant added
 audit-action-party-member_step = Development step taken
 audit-action-party-report_view = Party report viewed
+audit-action-party-points = Points recorded
+audit-action-party-point_rule = Points rule changed

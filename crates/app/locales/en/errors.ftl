@@ -108,3 +108,7 @@ error-nothing_due = The member owes no month
 error-member_changed = Someone has just moved this member on; reload and try again
 error-stage_final = A full member has no further stage
 error-stage_too_early = The stage has not lasted long enough; the earliest day is
+error-points_capped = The rule's yearly cap is reached
+error-points_twice = This event has already given points
+error-points_invalid = Points are a whole number other than zero, positive for awards and negative for deductions, at most 100
+error-cap_invalid = The cap has the points' sign and is at least one award

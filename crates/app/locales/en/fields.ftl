@@ -97,3 +97,7 @@ field-paid_on = Paid on
 field-since = Since
 field-on = Decided on
 field-period = Period
+field-rule = Rule
+field-evidence = Evidence
+field-points = Points
+field-yearly_cap = Yearly cap

@@ -130,3 +130,5 @@ audit-action-party-member = 查看党员档案
 audit-action-party-member_added = 新增入党申请人
 audit-action-party-member_step = 发展党员阶段变更
 audit-action-party-report_view = 查看党建工作报表
+audit-action-party-points = 党员积分登记
+audit-action-party-point_rule = 修改积分规则

@@ -108,3 +108,7 @@ error-nothing_due = 该党员没有待交的月份
 error-member_changed = 该党员的发展阶段刚被他人更新，请刷新后重试
 error-stage_final = 正式党员已完成全部发展阶段
 error-stage_too_early = 本阶段时间未满，最早可于以下日期进入下一阶段
+error-points_capped = 该项目本年度积分已达上限
+error-points_twice = 该事项已计过积分
+error-points_invalid = 分值须为非零整数，加分项为正、扣分项为负，且不超过 100
+error-cap_invalid = 年度上限须与分值同号且不小于单次分值

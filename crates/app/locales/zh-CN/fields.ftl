@@ -97,3 +97,7 @@ field-paid_on = 缴纳日期
 field-since = 开始日期
 field-on = 决定日期
 field-period = 报表期间
+field-rule = 积分项目
+field-evidence = 事实依据
+field-points = 分值
+field-yearly_cap = 年度上限

@@ -17,6 +17,55 @@ pub struct PointRule {
     pub yearly_cap: Option<i32>,
 }
 
+/// The default tree (seeds 003 and 004 describe such schemes; regions publish their own,
+/// so the committee may change each rule's points and cap): (code, group, points,
+/// yearly cap). A group's rules share its prefix.
+pub const DEFAULT_RULES: [(&str, &str, i32, Option<i32>); 8] = [
+    ("attendance", "basic", 2, Some(60)),
+    ("volunteer", "service", 3, Some(30)),
+    ("outreach", "service", 5, Some(50)),
+    ("mentoring", "service", 5, Some(20)),
+    ("commendation", "honour", 10, None),
+    ("innovation", "honour", 5, Some(20)),
+    ("absence", "deduction", -2, Some(-20)),
+    ("discipline", "deduction", -10, None),
+];
+
+/// The rules in force: the defaults, each replaced by the community's own setting of
+/// (points, cap) where it has one.
+pub fn effective_rules(overrides: &[(String, i32, Option<i32>)]) -> Vec<PointRule> {
+    DEFAULT_RULES
+        .iter()
+        .map(|(code, group, points, cap)| {
+            let own = overrides.iter().find(|(c, ..)| c == code);
+            PointRule {
+                code: code.to_string(),
+                parent: Some(group.to_string()),
+                points: own.map_or(*points, |o| o.1),
+                yearly_cap: own.map_or(*cap, |o| o.2),
+            }
+        })
+        .collect()
+}
+
+/// Why a rule's setting is refused: points of nothing, a sign that is not the rule's
+/// kind (a deduction deducts), or a cap on the other side of zero from the points.
+pub fn check_setting(code: &str, points: i32, cap: Option<i32>) -> Result<(), &'static str> {
+    let deducts = DEFAULT_RULES
+        .iter()
+        .find(|r| r.0 == code)
+        .ok_or("invalid_field")?
+        .2
+        < 0;
+    if points == 0 || (points < 0) != deducts || points.abs() > 100 {
+        return Err("points_invalid");
+    }
+    match cap {
+        Some(c) if c.signum() != points.signum() || c.abs() < points.abs() => Err("cap_invalid"),
+        _ => Ok(()),
+    }
+}
+
 /// One line of a member's ledger.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointEntry {
@@ -107,6 +156,50 @@ mod tests {
             points,
             yearly_cap: cap,
         }
+    }
+
+    #[test]
+    fn the_communitys_setting_replaces_a_default_and_is_checked() {
+        let rules = effective_rules(&[("volunteer".into(), 4, Some(40))]);
+        assert_eq!(rules.len(), DEFAULT_RULES.len());
+        let v = rules
+            .iter()
+            .find(|r| r.code == "volunteer")
+            .expect("volunteer");
+        assert_eq!(
+            (v.points, v.yearly_cap, v.parent.as_deref()),
+            (4, Some(40), Some("service"))
+        );
+        let a = rules
+            .iter()
+            .find(|r| r.code == "attendance")
+            .expect("attendance");
+        assert_eq!(
+            (a.points, a.yearly_cap),
+            (2, Some(60)),
+            "the default where none is set"
+        );
+        assert_eq!(check_setting("volunteer", 4, Some(40)), Ok(()));
+        assert_eq!(check_setting("volunteer", 4, None), Ok(()));
+        assert_eq!(
+            check_setting("volunteer", -4, None),
+            Err("points_invalid"),
+            "a service adds"
+        );
+        assert_eq!(
+            check_setting("absence", 3, None),
+            Err("points_invalid"),
+            "a deduction deducts"
+        );
+        assert_eq!(check_setting("absence", -3, Some(-30)), Ok(()));
+        assert_eq!(check_setting("volunteer", 0, None), Err("points_invalid"));
+        assert_eq!(
+            check_setting("volunteer", 5, Some(3)),
+            Err("cap_invalid"),
+            "below one award"
+        );
+        assert_eq!(check_setting("volunteer", 5, Some(-10)), Err("cap_invalid"));
+        assert_eq!(check_setting("luck", 5, None), Err("invalid_field"));
     }
 
     #[test]

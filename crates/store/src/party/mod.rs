@@ -4,12 +4,14 @@
 
 mod dues;
 mod members;
+mod points;
 mod report;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
 pub use members::{Member, NewStep, Step};
+pub use points::{NewPoints, PointLine};
 pub use report::PeriodCounts;
 pub use sites::{NewSite, NewSpending, Site, Spending};
 pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use yigong_domain::clock;
 use yigong_domain::party::development::{StageProblem, advance, earliest_end, next};
 use yigong_domain::party::org::MemberStatus;
-use yigong_store::party::{Member, NewMember, NewStep, PartyOrg, Step};
+use yigong_store::party::{Member, NewMember, NewStep, PartyOrg, PointLine, Step};
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
@@ -132,6 +132,10 @@ pub struct MemberView {
     pub org: String,
     #[schema(value_type = Vec<Object>)]
     pub steps: Vec<Step>,
+    /// The points ledger, newest first, and this year's total.
+    #[schema(value_type = Vec<Object>)]
+    pub points: Vec<PointLine>,
+    pub year_points: i64,
     /// The next stage, none for a full member.
     pub next: Option<&'static str>,
     /// The first day the next step may be taken.
@@ -144,6 +148,13 @@ pub struct MemberView {
 pub async fn view(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<MemberView> {
     let (member, org, writes) = member_in_reach(state, user, id, "party.member").await?;
     let steps = state.store.member_steps(state.community.id, id).await?;
+    let points = state.store.member_points(state.community.id, id).await?;
+    let year = clock::today().year();
+    let year_points = points
+        .iter()
+        .filter(|p| p.year == year)
+        .map(|p| i64::from(p.points))
+        .sum();
     let status = MemberStatus::parse(&member.status).ok_or_else(ApiError::internal)?;
     user.audit(state, "party.member", "party_member", Some(id), true, "")
         .await?;
@@ -153,6 +164,8 @@ pub async fn view(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<M
         member,
         org: org.name,
         steps,
+        points,
+        year_points,
         writes,
     })
 }

@@ -6,11 +6,13 @@
 
 mod dues;
 mod members;
+mod points;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::*;
 pub use members::*;
+pub use points::*;
 pub use sites::*;
 pub use tasks::*;
 pub use work::*;
@@ -40,6 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::add_member))
         .routes(routes!(members::member))
         .routes(routes!(members::advance_member))
+        .routes(routes!(points::list_rules))
+        .routes(routes!(points::update_rule))
+        .routes(routes!(points::award_points))
         .routes(routes!(dues::dues))
         .routes(routes!(dues::record_payment))
 }

@@ -16,9 +16,6 @@ use yigong_domain::party::schedule::ACTIVITIES;
 use yigong_domain::party::work::{WorkFacts, WorkKind, WorkStatus, WorkStep, step};
 use yigong_store::party::{Meeting, MemberPoints, NewActivity, PartyOrg, Presence};
 
-/// Points a member earns for attending a meeting of their branch.
-pub const ATTENDANCE_POINTS: i32 = 2;
-
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
 }
@@ -239,7 +236,7 @@ pub async fn record(
         minutes: minutes.to_string(),
         attendance: presence,
         rule: "attendance",
-        points: ATTENDANCE_POINTS,
+        points: super::rule_points(state, "attendance").await?,
         from: from.as_str(),
         to: to.as_str(),
     };

@@ -4,7 +4,7 @@
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
-use crate::party::api::{self as api, AdvanceBody, MemberView, NewMemberBody};
+use crate::party::api::{self as api, AdvanceBody, AwardBody, MemberView, NewMemberBody};
 use crate::state::AppState;
 use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -21,6 +21,7 @@ use uuid::Uuid;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/party/members/{id}", get(member).post(advance))
+        .route("/party/members/{id}/points", post(points))
         .route("/party/orgs/{id}/members/new", get(new_member).post(add))
 }
 
@@ -32,13 +33,32 @@ struct StepForm {
     note: String,
 }
 
+/// The points form as typed.
+#[derive(Debug, Default, Deserialize)]
+struct PointsForm {
+    #[serde(default)]
+    rule: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// Both forms of the member page, as typed (or empty).
+#[derive(Debug, Default)]
+struct Typed {
+    step: StepForm,
+    points: PointsForm,
+}
+
 #[derive(Template)]
 #[template(path = "party/member.html")]
 struct MemberPage {
     chrome: Chrome,
     view: MemberView,
+    /// (code, label with its points) of the rules in force.
+    rules: Vec<(String, String)>,
     csrf: String,
     f: StepForm,
+    p: PointsForm,
     notice: Option<String>,
     problems: Problems,
 }
@@ -47,15 +67,31 @@ async fn member_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    (f, notice, error): (StepForm, Option<String>, Option<ApiError>),
+    (typed, notice, error): (Typed, Option<String>, Option<ApiError>),
 ) -> UiResult<Response> {
-    let v = api::view(state, user, id).await.ui(user.lang)?;
+    let lang = user.lang;
+    let v = api::view(state, user, id).await.ui(lang)?;
+    let rules = api::rules(state)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .map(|r| {
+            let label = format!(
+                "{}（{:+}）",
+                lang.t(&format!("party.rule.{}", r.code)),
+                r.points
+            );
+            (r.code, label)
+        })
+        .collect();
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = MemberPage {
         chrome: Chrome::for_user(user, "party"),
         view: v,
+        rules,
         csrf: user.csrf.clone(),
-        f,
+        f: typed.step,
+        p: typed.points,
         notice,
         problems: Problems::of(user.lang, error.as_ref()),
     };
@@ -69,11 +105,7 @@ async fn member(
     Query(done): Query<Done>,
 ) -> UiResult<Response> {
     let notice = flash(user.lang, done.done.as_deref());
-    let f = StepForm {
-        on: yigong_domain::clock::today().to_string(),
-        ..StepForm::default()
-    };
-    member_page(&state, &user, id, (f, notice, None)).await
+    member_page(&state, &user, id, (fresh(), notice, None)).await
 }
 
 async fn advance(
@@ -96,7 +128,52 @@ async fn advance(
                 StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
             ) =>
         {
-            member_page(&state, &user, id, (f, None, Some(e))).await
+            let typed = Typed {
+                step: f,
+                points: PointsForm::default(),
+            };
+            member_page(&state, &user, id, (typed, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+/// Both forms empty, the step dated today.
+fn fresh() -> Typed {
+    Typed {
+        step: StepForm {
+            on: yigong_domain::clock::today().to_string(),
+            ..StepForm::default()
+        },
+        points: PointsForm::default(),
+    }
+}
+
+async fn points(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(p): Form<PointsForm>,
+) -> UiResult<Response> {
+    let body = AwardBody {
+        rule: p.rule.clone(),
+        evidence: p.evidence.clone(),
+    };
+    match api::give(&state, &user, id, &body).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/party/members/{id}?done=points_awarded#points"
+        ))),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let typed = Typed {
+                points: p,
+                ..fresh()
+            };
+            member_page(&state, &user, id, (typed, None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }

@@ -5,6 +5,7 @@
 mod branch;
 mod dues;
 mod members;
+mod points;
 mod quarter;
 mod report;
 mod sites;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(dues::router())
         .merge(members::router())
         .merge(report::router())
+        .merge(points::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
