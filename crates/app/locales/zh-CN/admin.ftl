@@ -132,3 +132,4 @@ audit-action-party-member_step = 发展党员阶段变更
 audit-action-party-report_view = 查看党建工作报表
 audit-action-party-points = 党员积分登记
 audit-action-party-point_rule = 修改积分规则
+audit-action-party-behind = 查看组织生活未按期清单

@@ -3,6 +3,7 @@
 //! contracts, registers, follow-ups and screenings ([`family`]) and ECG studies cut from
 //! the shipped recordings ([`ecg`]).
 
+pub mod activities;
 pub mod dues;
 pub mod ecg;
 pub mod family;

@@ -80,7 +80,8 @@ pub async fn add_programme(
     };
     let other = account("specialist").await?;
     add_sites(store, community, places, (who, other), seed).await?;
-    super::dues::add_dues(store, community, seed).await
+    super::dues::add_dues(store, community, seed).await?;
+    super::activities::add_year(store, community, seed).await
 }
 
 /// Those on the way to membership in the demo township's branch: two applicants, an

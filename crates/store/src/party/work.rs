@@ -164,3 +164,35 @@ impl Store {
             .bind(community).bind(org).bind(year).fetch_all(pool).await.store())
     }
 }
+
+impl Store {
+    /// The day each organisation last held each kind of activity.
+    pub async fn last_held(&self, community: Uuid) -> Result<Vec<(Uuid, String, Option<Date>)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, String, Option<Date>)>(
+            "SELECT org_id, subject, MAX(held_on) FROM party_work
+             WHERE community_id = $1 AND kind = 'activity' AND held_on IS NOT NULL AND org_id IS NOT NULL
+             GROUP BY org_id, subject")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
+    /// Activities already held, written at once (a year of a community's history):
+    /// (organisation, kind, title, day held).
+    pub async fn insert_held(
+        &self,
+        community: Uuid,
+        held: &[(Uuid, &str, String, Date)],
+    ) -> Result<()> {
+        let t = now();
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            for (org, subject, title, day) in held {
+                sqlx::query("INSERT INTO party_work (id, community_id, kind, org_id, subject, title, due_on, held_on,
+                        status, created_at, updated_at) VALUES ($1, $2, 'activity', $3, $4, $5, $6, $6, 'submitted', $7, $7)")
+                    .bind(new_id()).bind(community).bind(org).bind(subject).bind(title).bind(day).bind(t)
+                    .execute(&mut *tx).await.store()?;
+            }
+            tx.commit().await.store()?;
+        });
+        Ok(())
+    }
+}

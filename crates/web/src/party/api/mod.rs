@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::plan_activity))
         .routes(routes!(work::record_meeting))
         .routes(routes!(work::members))
+        .routes(routes!(work::behind))
         .routes(routes!(members::add_member))
         .routes(routes!(members::member))
         .routes(routes!(members::advance_member))

@@ -272,3 +272,55 @@ pub async fn members(
         .await?;
     Ok(Json(list))
 }
+
+/// A kind of activity a branch is behind on.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Behind {
+    pub org_id: Uuid,
+    pub org: String,
+    pub subject: &'static str,
+    /// `monthly`, `quarterly`, `half_yearly` or `yearly`.
+    pub frequency: &'static str,
+    #[schema(value_type = Option<String>)]
+    #[serde(serialize_with = "yigong_store::opt_iso_date")]
+    pub last_held: Option<time::Date>,
+}
+
+/// Every branch in reach and kind of activity it has not held in its last complete
+/// period, branch by branch.
+pub async fn behind_for(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<Behind>> {
+    let s = super::structure_for(state, user).await?;
+    let held = state.store.last_held(state.community.id).await?;
+    let today = yigong_domain::clock::today();
+    let mut out = Vec::new();
+    for o in s.organizations.iter().filter(|o| o.kind == "branch") {
+        for (subject, frequency) in ACTIVITIES {
+            let last = held
+                .iter()
+                .find(|(org, s, _)| *org == o.id && s == subject)
+                .and_then(|h| h.2);
+            if yigong_domain::party::schedule::behind(frequency, last, today) {
+                out.push(Behind {
+                    org_id: o.id,
+                    org: o.name.clone(),
+                    subject,
+                    frequency: frequency.as_str(),
+                    last_held: last,
+                });
+            }
+        }
+    }
+    user.audit_list(state, "party.behind", "party_org", out.len() as i64)
+        .await?;
+    Ok(out)
+}
+
+/// The branches behind schedule on their organisational life.
+#[utoipa::path(get, path = "/party/behind",
+    responses((status = 200, body = [Behind]), (status = 404)))]
+pub async fn behind(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Behind>>> {
+    Ok(Json(behind_for(&state, &user).await?))
+}

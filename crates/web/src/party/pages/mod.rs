@@ -2,6 +2,7 @@
 //! (full-time workers against the 0.5 % rule, double-leader and one-shoulder shares), the
 //! first-secretary sites, and a site's fund ledger with its spending form.
 
+mod behind;
 mod branch;
 mod dues;
 mod members;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(report::router())
         .merge(points::router())
+        .merge(behind::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
