@@ -202,3 +202,71 @@ async fn dues_follow_the_brackets_and_a_payment_clears_the_oldest_months_once() 
         }
     }
 }
+
+#[tokio::test]
+async fn the_branch_sets_a_members_pay_and_the_dues_follow_it() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let org = branch_with_members(&app).await;
+        let branch = app.login("branch").await;
+        let sheet = app
+            .get(&format!("/api/v1/party/orgs/{org}/dues"), &branch)
+            .await
+            .json();
+        let id = line(&sheet, "甲")["id"].as_str().expect("id").to_string();
+        let path = format!("/api/v1/party/members/{id}/pay");
+        // 8,000.00 yuan in work: 1.5 %, 120.00 a month.
+        let r = app
+            .put(
+                &path,
+                &branch,
+                json!({"dues_basis": "working", "pay_fen": 800_000}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.text());
+        let sheet = app
+            .get(&format!("/api/v1/party/orgs/{org}/dues"), &branch)
+            .await
+            .json();
+        assert_eq!(line(&sheet, "甲")["monthly_fen"], 12_000, "{l}");
+        let bad = app
+            .put(
+                &path,
+                &branch,
+                json!({"dues_basis": "student", "pay_fen": 0}),
+            )
+            .await;
+        let bad = bad.json();
+        let named: Vec<&str> = bad["error"]["problems"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|x| x["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(named, vec!["dues_basis", "pay_fen"], "{l}");
+        for user in ["bureau", "village"] {
+            let t = app.login(user).await;
+            assert_eq!(
+                app.put(&path, &t, json!({"dues_basis": "fixed", "pay_fen": 0}))
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND,
+                "{l}: {user}"
+            );
+        }
+        // On the member's page: typed in yuan, a wrong amount refused with it kept.
+        let (cookie, csrf) = app.ui_session("branch").await;
+        let post = format!("/party/members/{id}/pay");
+        let form =
+            |pay: &str| common::form(&[("_csrf", &csrf), ("dues_basis", "retired"), ("pay", pay)]);
+        let (refused, _) = app.submit(&post, &cookie, &form("六千")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(
+            refused.text().contains("id=\"error-pay_fen\"")
+                && refused.text().contains("value=\"六千\""),
+            "{l}"
+        );
+        let (page, to) = app.submit(&post, &cookie, &form("6,000.00")).await;
+        assert!(to.is_some_and(|t| t.contains("done=pay_saved")), "{l}");
+        // Retired above 5,000 yuan: 1 %, 60.00 a month.
+        assert!(page.text().contains("id=\"monthly-dues\">60.00"), "{l}");
+    }
+}

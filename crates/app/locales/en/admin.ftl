@@ -133,3 +133,4 @@ audit-action-party-report_view = Party report viewed
 audit-action-party-points = Points recorded
 audit-action-party-point_rule = Points rule changed
 audit-action-party-behind = Behind-schedule list viewed
+audit-action-party-pay = Dues basis changed

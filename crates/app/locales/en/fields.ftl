@@ -101,3 +101,5 @@ field-rule = Rule
 field-evidence = Evidence
 field-points = Points
 field-yearly_cap = Yearly cap
+field-dues_basis = Dues basis
+field-pay_fen = Monthly pay

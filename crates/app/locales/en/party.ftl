@@ -154,3 +154,4 @@ party-frequency-monthly = Monthly
 party-frequency-quarterly = Quarterly
 party-frequency-half_yearly = Half-yearly
 party-frequency-yearly = Yearly
+party-pay_yuan = Monthly pay after tax (yuan)

@@ -146,6 +146,7 @@ done-member_added = Added
 done-member_advanced = Moved to the next stage
 done-points_awarded = Points recorded
 done-rule_saved = Rule saved
+done-pay_saved = Dues basis saved
 nav-party = Party
 home-todo-party_members = Members of my branch
 home-todo-site_fund = Site fund remaining (yuan)

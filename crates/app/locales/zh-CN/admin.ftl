@@ -133,3 +133,4 @@ audit-action-party-report_view = 查看党建工作报表
 audit-action-party-points = 党员积分登记
 audit-action-party-point_rule = 修改积分规则
 audit-action-party-behind = 查看组织生活未按期清单
+audit-action-party-pay = 修改党费缴纳基数

@@ -101,3 +101,5 @@ field-rule = 积分项目
 field-evidence = 事实依据
 field-points = 分值
 field-yearly_cap = 年度上限
+field-dues_basis = 缴纳类别
+field-pay_fen = 月税后收入

@@ -154,3 +154,4 @@ party-frequency-monthly = 每月
 party-frequency-quarterly = 每季度
 party-frequency-half_yearly = 每半年
 party-frequency-yearly = 每年
+party-pay_yuan = 月税后收入（元）

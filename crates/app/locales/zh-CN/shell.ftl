@@ -146,6 +146,7 @@ done-member_added = 已新增
 done-member_advanced = 已进入下一阶段
 done-points_awarded = 积分已登记
 done-rule_saved = 积分规则已保存
+done-pay_saved = 缴纳基数已保存
 nav-party = 党建
 home-todo-party_members = 我的支部党员
 home-todo-site_fund = 驻点剩余经费（元）

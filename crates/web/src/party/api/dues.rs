@@ -208,3 +208,70 @@ pub async fn record_payment(
         Json(pay(&state, &user, org, &b).await?),
     ))
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PayBody {
+    /// `working`, `retired` or `fixed`.
+    #[serde(default)]
+    pub dues_basis: String,
+    /// Monthly after-tax pay in fen (0 for a fixed basis).
+    pub pay_fen: i64,
+}
+
+/// Sets what a member's dues are worked out from (the branch secretary or the committee).
+pub async fn set_pay(
+    state: &AppState,
+    user: &CurrentUser,
+    member: Uuid,
+    b: &PayBody,
+) -> ApiResult<()> {
+    let (m, _, writes) = super::member_in_reach(state, user, member, "party.pay").await?;
+    if !writes {
+        return Err(ApiError::not_found());
+    }
+    let mut problems = Vec::new();
+    let basis = DuesBasis::parse(&b.dues_basis);
+    if basis.is_none() {
+        problems.push(unprocessable("dues_basis", "invalid_field"));
+    }
+    // Up to 1,000,000 yuan a month; a fixed basis reads no pay.
+    if !(0..=100_000_000).contains(&b.pay_fen)
+        || (basis != Some(DuesBasis::Fixed) && b.pay_fen == 0)
+    {
+        problems.push(unprocessable("pay_fen", "invalid_field"));
+    }
+    if let Some(e) = ApiError::all(problems) {
+        return Err(e);
+    }
+    let basis = basis.unwrap_or(DuesBasis::Working);
+    let entry = user.audit_entry(
+        "party.pay",
+        "party_member",
+        Some(m.id),
+        true,
+        basis.as_str(),
+    );
+    state
+        .store
+        .set_member_pay(
+            state.community.id,
+            m.id,
+            (basis.as_str(), b.pay_fen),
+            &entry,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Sets a member's dues basis and monthly pay.
+#[utoipa::path(put, path = "/party/members/{id}/pay", params(("id" = Uuid, Path)), request_body = PayBody,
+    responses((status = 204), (status = 404), (status = 422)))]
+pub async fn update_pay(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    AppJson(b): AppJson<PayBody>,
+) -> ApiResult<StatusCode> {
+    set_pay(&state, &user, id, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

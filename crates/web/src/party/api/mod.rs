@@ -48,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(points::award_points))
         .routes(routes!(dues::dues))
         .routes(routes!(dues::record_payment))
+        .routes(routes!(dues::update_pay))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

@@ -4,7 +4,7 @@
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
-use crate::party::api::{self as api, AdvanceBody, AwardBody, MemberView, NewMemberBody};
+use crate::party::api::{self as api, AdvanceBody, AwardBody, MemberView, NewMemberBody, PayBody};
 use crate::state::AppState;
 use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
@@ -17,11 +17,14 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use uuid::Uuid;
+use yigong_domain::party::dues::{DuesBasis, monthly_fen};
+use yigong_domain::party::fund::{parse_yuan, yuan_text};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/party/members/{id}", get(member).post(advance))
         .route("/party/members/{id}/points", post(points))
+        .route("/party/members/{id}/pay", post(pay))
         .route("/party/orgs/{id}/members/new", get(new_member).post(add))
 }
 
@@ -42,11 +45,21 @@ struct PointsForm {
     evidence: String,
 }
 
-/// Both forms of the member page, as typed (or empty).
+/// The dues basis form as typed: the basis and the monthly pay in yuan.
+#[derive(Debug, Default, Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    dues_basis: String,
+    #[serde(default)]
+    pay: String,
+}
+
+/// The forms of the member page, as typed (or as stored).
 #[derive(Debug, Default)]
 struct Typed {
     step: StepForm,
     points: PointsForm,
+    pay: Option<PayForm>,
 }
 
 #[derive(Template)]
@@ -59,6 +72,9 @@ struct MemberPage {
     csrf: String,
     f: StepForm,
     p: PointsForm,
+    pay: PayForm,
+    /// The monthly dues the brackets give, in yuan.
+    monthly: String,
     notice: Option<String>,
     problems: Problems,
 }
@@ -87,6 +103,14 @@ async fn member_page(
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = MemberPage {
         chrome: Chrome::for_user(user, "party"),
+        pay: typed.pay.unwrap_or_else(|| PayForm {
+            dues_basis: v.member.dues_basis.clone(),
+            pay: yuan_text(v.member.pay_fen),
+        }),
+        monthly: yuan_text(monthly_fen(
+            DuesBasis::parse(&v.member.dues_basis).unwrap_or(DuesBasis::Working),
+            v.member.pay_fen,
+        )),
         view: v,
         rules,
         csrf: user.csrf.clone(),
@@ -128,10 +152,7 @@ async fn advance(
                 StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
             ) =>
         {
-            let typed = Typed {
-                step: f,
-                points: PointsForm::default(),
-            };
+            let typed = Typed { step: f, ..fresh() };
             member_page(&state, &user, id, (typed, None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
@@ -146,6 +167,33 @@ fn fresh() -> Typed {
             ..StepForm::default()
         },
         points: PointsForm::default(),
+        pay: None,
+    }
+}
+
+async fn pay(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<PayForm>,
+) -> UiResult<Response> {
+    // Yuan as typed; a malformed amount reaches the rules as nothing, refused at its field.
+    let body = PayBody {
+        dues_basis: f.dues_basis.clone(),
+        pay_fen: parse_yuan(&f.pay).unwrap_or(-1),
+    };
+    match api::set_pay(&state, &user, id, &body).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/party/members/{id}?done=pay_saved#dues"
+        ))),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let typed = Typed {
+                pay: Some(f),
+                ..fresh()
+            };
+            member_page(&state, &user, id, (typed, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
     }
 }
 
