@@ -46,6 +46,16 @@ crate::codes!(WorkStatus {
     Closed => "closed"
 });
 
+impl WorkStatus {
+    /// Reported done, or beyond.
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            WorkStatus::Submitted | WorkStatus::Evaluated | WorkStatus::Closed
+        )
+    }
+}
+
 /// What someone does to a work item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkStep {

@@ -17,7 +17,7 @@ use yigong_domain::clock;
 use yigong_domain::party::dues::{
     DuesBasis, month_index, month_text, monthly_fen, six_months_unpaid, unpaid_months,
 };
-use yigong_store::party::NewDues;
+use yigong_store::party::{NewDues, PartyOrg};
 
 /// One member's line of the dues sheet.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -60,10 +60,23 @@ fn window() -> (i32, i32) {
     (current - 11, current)
 }
 
-/// A branch's dues sheet, the organisation in reach checked first.
-pub async fn dues_of(state: &AppState, user: &CurrentUser, org: Uuid) -> ApiResult<DuesSheet> {
+/// A branch's dues sheet, the organisation in reach checked first (and audited), with
+/// the organisation and whether the user records for it.
+pub async fn dues_of(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+) -> ApiResult<(PartyOrg, bool, DuesSheet)> {
+    let (o, writes) = org_in_reach(state, user, org, "party.dues").await?;
+    let sheet = sheet(state, o.id).await?;
+    user.audit(state, "party.dues", "party_org", Some(org), true, "")
+        .await?;
+    Ok((o, writes, sheet))
+}
+
+/// The dues sheet of an organisation already found in reach.
+async fn sheet(state: &AppState, org: Uuid) -> ApiResult<DuesSheet> {
     let c = state.community.id;
-    org_in_reach(state, user, org, "party.dues").await?;
     let (first, current) = window();
     let members = state.store.dues_members(c, org).await?;
     let paid = state.store.dues_paid(c, org, (first, current)).await?;
@@ -94,8 +107,6 @@ pub async fn dues_of(state: &AppState, user: &CurrentUser, org: Uuid) -> ApiResu
             pay_fen: m.pay_fen,
         });
     }
-    user.audit(state, "party.dues", "party_org", Some(org), true, "")
-        .await?;
     Ok(DuesSheet {
         months: (first..=current).map(month_text).collect(),
         paid_fen: paid.iter().map(|p| p.amount_fen).sum(),
@@ -113,7 +124,7 @@ pub async fn dues(
     user: CurrentUser,
     Path(org): Path<Uuid>,
 ) -> ApiResult<Json<DuesSheet>> {
-    Ok(Json(dues_of(&state, &user, org).await?))
+    Ok(Json(dues_of(&state, &user, org).await?.2))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -149,7 +160,7 @@ pub async fn pay(
     if !writes {
         return Err(ApiError::not_found());
     }
-    let sheet = dues_of(state, user, org).await?;
+    let sheet = sheet(state, org).await?;
     let mut problems = Vec::new();
     let member = b
         .member_id

@@ -228,7 +228,7 @@ pub async fn quarter_of(
     let tasks = state.store.site_tasks(c, s.id).await?;
     let done = tasks
         .iter()
-        .filter(|t| t.status != "open" && t.status != "working");
+        .filter(|t| WorkStatus::parse(&t.status).is_some_and(WorkStatus::is_done));
     let before = q.year_before();
     let outcomes = state
         .store

@@ -80,10 +80,7 @@ async fn dues_page(
     (f, notice, error): (PaymentForm, Option<String>, Option<ApiError>),
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let (org, writes) = api::org_in_reach(state, user, id, "party.dues")
-        .await
-        .ui(lang)?;
-    let sheet = api::dues_of(state, user, id).await.ui(lang)?;
+    let (org, writes, sheet) = api::dues_of(state, user, id).await.ui(lang)?;
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = DuesPage {
         chrome: Chrome::for_user(user, "party"),

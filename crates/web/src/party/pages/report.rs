@@ -22,6 +22,7 @@ use time::{Date, Month};
 use yigong_domain::clock;
 use yigong_domain::party::fund::yuan_text;
 use yigong_domain::party::org::FullTimeRule;
+use yigong_domain::party::work::WorkStatus;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/party/report", get(page))
@@ -187,7 +188,7 @@ async fn period_lines(
         let tasks = state.store.site_tasks(c, site.id).await?;
         let done = tasks
             .iter()
-            .filter(|x| x.status != "open" && x.status != "working")
+            .filter(|x| WorkStatus::parse(&x.status).is_some_and(WorkStatus::is_done))
             .count();
         let name = &site.name;
         lines.push((
