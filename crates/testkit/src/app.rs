@@ -338,6 +338,23 @@ pub fn masked_phone(phone: &str) -> String {
     format!("{}****{}", &phone[..3], &phone[7..])
 }
 
+/// The fields a refusal names, in order: each problem's, or the one field of a refusal
+/// with a single problem.
+pub fn problem_fields(body: &Value) -> Vec<String> {
+    let e = &body["error"];
+    match e["problems"].as_array() {
+        Some(p) => p
+            .iter()
+            .filter_map(|x| x["field"].as_str().map(str::to_string))
+            .collect(),
+        None => e["field"]
+            .as_str()
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+    }
+}
+
 /// Every string anywhere in a JSON value.
 pub fn strings(v: &Value, out: &mut Vec<String>) {
     match v {

@@ -148,10 +148,7 @@ async fn dues_follow_the_brackets_and_a_payment_clears_the_oldest_months_once() 
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         let bad = bad.json();
-        let named: Vec<&str> = bad["error"]["problems"]
-            .as_array()
-            .map(|p| p.iter().filter_map(|x| x["field"].as_str()).collect())
-            .unwrap_or_default();
+        let named = common::problem_fields(&bad);
         assert_eq!(named, vec!["member_id", "months", "paid_on"], "{l}");
         // The committee records too; the bureau reads only; a village doctor sees nothing.
         let party = app.login("party").await;
@@ -237,10 +234,7 @@ async fn the_branch_sets_a_members_pay_and_the_dues_follow_it() {
             )
             .await;
         let bad = bad.json();
-        let named: Vec<&str> = bad["error"]["problems"]
-            .as_array()
-            .map(|p| p.iter().filter_map(|x| x["field"].as_str()).collect())
-            .unwrap_or_default();
+        let named = common::problem_fields(&bad);
         assert_eq!(named, vec!["dues_basis", "pay_fen"], "{l}");
         for user in ["bureau", "village"] {
             let t = app.login(user).await;

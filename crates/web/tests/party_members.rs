@@ -142,10 +142,7 @@ async fn a_member_moves_stage_by_stage_with_its_time_guards_and_who_decided() {
             )
             .await;
         let bad = bad.json();
-        let named: Vec<&str> = bad["error"]["problems"]
-            .as_array()
-            .map(|p| p.iter().filter_map(|x| x["field"].as_str()).collect())
-            .unwrap_or_default();
+        let named = common::problem_fields(&bad);
         assert_eq!(named, vec!["name", "status", "since"], "{l}");
         // The bureau reads but does not decide; a village doctor sees nothing; the branch
         // secretary does not reach another branch's member.

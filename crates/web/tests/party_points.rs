@@ -121,10 +121,7 @@ async fn points_follow_the_rules_the_committee_sets_and_stop_at_the_cap() {
         // Wrong fields named; the bureau and a village doctor give nothing.
         let bad = app.post(&path, &branch, json!({"rule": "luck"})).await;
         let bad = bad.json();
-        let named: Vec<&str> = bad["error"]["problems"]
-            .as_array()
-            .map(|p| p.iter().filter_map(|x| x["field"].as_str()).collect())
-            .unwrap_or_default();
+        let named = common::problem_fields(&bad);
         assert_eq!(named, vec!["rule", "evidence"], "{l}");
         for user in ["bureau", "village"] {
             let t = app.login(user).await;

@@ -27,20 +27,6 @@ fn task<'a>(tasks: &'a Value, subject: &str) -> &'a Value {
         .expect("task")
 }
 
-fn fields(r: &Value) -> Vec<String> {
-    let e = &r["error"];
-    let mut all: Vec<String> = e["problems"]
-        .as_array()
-        .map(|p| {
-            p.iter()
-                .filter_map(|x| x["field"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    all.extend(e["field"].as_str().map(str::to_string));
-    all
-}
-
 #[tokio::test]
 async fn progress_reports_move_a_site_task_and_only_its_secretary_files_them() {
     for app in apps(300).await {
@@ -78,7 +64,7 @@ async fn progress_reports_move_a_site_task_and_only_its_secretary_files_them() {
         // No task and no text: both named.
         let bad = app.post(&path, &firstsec, json!({"text": "  "})).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
-        let named = fields(&bad.json());
+        let named = common::problem_fields(&bad.json());
         assert!(
             named.contains(&"task_id".into()) && named.contains(&"text".into()),
             "{l}: {named:?}"
@@ -105,7 +91,11 @@ async fn progress_reports_move_a_site_task_and_only_its_secretary_files_them() {
         let foreign = json!({"task_id": task(&theirs, "trauma_unit")["id"], "text": "越权报送"});
         let r = app.post(&path, &firstsec, foreign).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
-        assert_eq!(fields(&r.json()), vec!["task_id".to_string()], "{l}");
+        assert_eq!(
+            common::problem_fields(&r.json()),
+            vec!["task_id".to_string()],
+            "{l}"
+        );
         // The committee and the bureau read the tasks; neither reports; a village doctor
         // and the other site's secretary see nothing.
         let report = json!({"task_id": centre_id, "text": "代报"});
@@ -274,7 +264,11 @@ async fn the_committee_evaluates_a_quarter_once_with_its_reports_spending_and_ou
                 sheet(36, Some(8)),
             )
             .await;
-        assert_eq!(fields(&r.json()), vec!["quarter".to_string()], "{l}");
+        assert_eq!(
+            common::problem_fields(&r.json()),
+            vec!["quarter".to_string()],
+            "{l}"
+        );
         let ok = app.post(&e_path, &party, sheet(36, Some(8))).await;
         assert_eq!(ok.status, StatusCode::CREATED, "{l}: {}", ok.text());
         let seen = app.get(&q_path, &app.login("bureau").await).await.json();
