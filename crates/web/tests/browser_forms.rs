@@ -193,9 +193,16 @@ fn the_office_forms_a_team_with_the_searchable_pickers() {
     b.click(&village_box);
     b.screenshot(&shot("52-team-form-filled.png"));
     b.click("#create-team");
-    b.wait_url("/teams/", 10);
-    assert!(!b.current_url().ends_with("/new"), "{}", b.current_url());
-    assert!(b.source().contains("茅台镇测试团队"));
+    // The form itself is at /teams/new: wait for the team's own page, not any /teams/.
+    let start = std::time::Instant::now();
+    while b.current_url().ends_with("/new") || !b.source().contains("茅台镇测试团队") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "still at {}",
+            b.current_url()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     b.screenshot(&shot("53-team-created.png"));
 }
 
