@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_party_dues"),
     migration!(19, "0019_member_development"),
     migration!(20, "0020_point_rules"),
+    migration!(21, "0021_joint_meetings"),
 ];
 
 impl Store {

@@ -112,3 +112,4 @@ error-points_capped = The rule's yearly cap is reached
 error-points_twice = This event has already given points
 error-points_invalid = Points are a whole number other than zero, positive for awards and negative for deductions, at most 100
 error-cap_invalid = The cap has the points' sign and is at least one award
+error-already_paired = This department and branch are already paired

@@ -112,3 +112,4 @@ error-points_capped = 该项目本年度积分已达上限
 error-points_twice = 该事项已计过积分
 error-points_invalid = 分值须为非零整数，加分项为正、扣分项为负，且不超过 100
 error-cap_invalid = 年度上限须与分值同号且不小于单次分值
+error-already_paired = 该科室与该支部已结对

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod dues;
 pub mod ecg;
 pub mod family;
+pub mod joint;
 pub mod party;
 pub mod referrals;
 pub mod sites;

@@ -79,9 +79,11 @@ pub async fn add_programme(
         committee: (account("party").await?, "party"),
     };
     let other = account("specialist").await?;
+    let committee = who.committee.0;
     add_sites(store, community, places, (who, other), seed).await?;
     super::dues::add_dues(store, community, seed).await?;
-    super::activities::add_year(store, community, seed).await
+    super::activities::add_year(store, community, seed).await?;
+    super::joint::add_joint_work(store, community, committee, seed).await
 }
 
 /// Those on the way to membership in the demo township's branch: two applicants, an

@@ -28,7 +28,7 @@ pub struct Actors {
     pub committee: (Uuid, &'static str),
 }
 
-fn entry<'a>(
+pub(super) fn entry<'a>(
     (account, username): (Uuid, &'a str),
     action: &'a str,
     entity: &'a str,
@@ -48,7 +48,7 @@ fn entry<'a>(
 }
 
 /// 10:00 in China on `day`, or now if that is still to come.
-fn morning(day: Date) -> time::OffsetDateTime {
+pub(super) fn morning(day: Date) -> time::OffsetDateTime {
     (clock::start_of(day) + Duration::hours(10)).min(yigong_store::now())
 }
 

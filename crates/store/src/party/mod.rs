@@ -3,14 +3,18 @@
 //! site's budget, by one conditional update in the transaction that writes it.
 
 mod dues;
+mod joint;
 mod members;
+mod pairing;
 mod points;
 mod report;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
+pub use joint::{Evidence, Issue, IssueChange, JointMeeting, NewIssue, NewJointMeeting};
 pub use members::{Member, NewStep, Step};
+pub use pairing::{JointActivity, NewJointActivity, NewPairing, Pairing};
 pub use points::{NewPoints, PointLine};
 pub use report::PeriodCounts;
 pub use sites::{NewSite, NewSpending, Site, Spending};

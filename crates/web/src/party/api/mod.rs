@@ -5,13 +5,17 @@
 //! is told there is nothing (404), and the refusal is audited.
 
 mod dues;
+mod joint;
 mod members;
+mod pairing;
 mod points;
 mod sites;
 mod tasks;
 mod work;
 pub use dues::*;
+pub use joint::*;
 pub use members::*;
+pub use pairing::*;
 pub use points::*;
 pub use sites::*;
 pub use tasks::*;
@@ -49,6 +53,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dues::dues))
         .routes(routes!(dues::record_payment))
         .routes(routes!(dues::update_pay))
+        .routes(routes!(joint::list_meetings, joint::add_meeting))
+        .routes(routes!(joint::meeting))
+        .routes(routes!(joint::raise_issue))
+        .routes(routes!(joint::issue))
+        .routes(routes!(joint::issue_step_taken))
+        .routes(routes!(joint::org_issues))
+        .routes(routes!(pairing::list_pairings, pairing::add_pairing))
+        .routes(routes!(pairing::pairing))
+        .routes(routes!(pairing::add_joint_activity))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.
@@ -99,4 +112,61 @@ pub async fn structure(
     user: CurrentUser,
 ) -> ApiResult<Json<Structure>> {
     Ok(Json(structure_for(&state, &user).await?))
+}
+
+/// A text field that must be given and at most `max` characters long, trimmed; a problem
+/// at `field` otherwise (what comes back is then not used).
+pub(crate) fn required_text(
+    problems: &mut Vec<ApiError>,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> String {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        let code = if v.is_empty() { "required" } else { "too_long" };
+        problems.push(ApiError::field(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            code,
+        ));
+    }
+    v.to_string()
+}
+
+/// An optional day typed `YYYY-MM-DD`; a problem at `field` when it is not a day.
+pub(crate) fn optional_day(
+    problems: &mut Vec<ApiError>,
+    field: &'static str,
+    value: Option<&str>,
+) -> Option<time::Date> {
+    let d = value.map(str::trim).filter(|d| !d.is_empty())?;
+    let parsed = crate::ui::list::date(Some(d));
+    if parsed.is_none() {
+        problems.push(ApiError::field(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            "date_invalid",
+        ));
+    }
+    parsed
+}
+
+/// A day already come, typed `YYYY-MM-DD`: required, not in the future.
+pub(crate) fn past_day(
+    problems: &mut Vec<ApiError>,
+    field: &'static str,
+    value: &str,
+) -> Option<time::Date> {
+    let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    if value.trim().is_empty() {
+        problems.push(ApiError::field(status, field, "required"));
+        return None;
+    }
+    let d = optional_day(problems, field, Some(value))?;
+    if d > yigong_domain::clock::today() {
+        problems.push(ApiError::field(status, field, "in_future"));
+        return None;
+    }
+    Some(d)
 }

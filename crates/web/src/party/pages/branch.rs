@@ -18,7 +18,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 use yigong_domain::party::schedule::ACTIVITIES;
-use yigong_store::party::{MemberPoints, Work};
+use yigong_store::party::{Issue, MemberPoints, Pairing, Work};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -77,6 +77,9 @@ struct BranchPage {
     org: yigong_store::party::PartyOrg,
     members: Vec<MemberPoints>,
     activities: Vec<ActivityRow>,
+    /// Joint-meeting issues assigned to the branch, and its pairings.
+    issues: Vec<Issue>,
+    pairings: Vec<Pairing>,
     writes: bool,
     csrf: String,
     subjects: Vec<(&'static str, &'static str)>,
@@ -113,12 +116,29 @@ async fn branch_page(
         .into_iter()
         .map(|w| activity_row(user, w))
         .collect();
+    let issues = state
+        .store
+        .joint_issues(c, (None, Some(id)))
+        .await
+        .ui(lang)?;
+    user.audit_list(
+        state,
+        "party.joint_issues",
+        "party_work",
+        issues.len() as i64,
+    )
+    .await
+    .ui(lang)?;
+    let mut pairings = state.store.pairings(c).await.ui(lang)?;
+    pairings.retain(|p| p.org_id == id);
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = BranchPage {
         chrome: Chrome::for_user(user, "party"),
         org,
         members,
         activities,
+        issues,
+        pairings,
         writes,
         csrf: user.csrf.clone(),
         subjects: subjects(user),

@@ -5,7 +5,9 @@
 mod behind;
 mod branch;
 mod dues;
+mod joint;
 mod members;
+mod pairing;
 mod points;
 mod quarter;
 mod report;
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(points::router())
         .merge(behind::router())
+        .merge(joint::router())
+        .merge(pairing::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
