@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_member_development"),
     migration!(20, "0020_point_rules"),
     migration!(21, "0021_joint_meetings"),
+    migration!(22, "0022_star_ratings"),
 ];
 
 impl Store {

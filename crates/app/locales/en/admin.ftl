@@ -146,3 +146,7 @@ audit-action-party-pairing = Department paired with a branch
 audit-action-party-pairing_view = Pairing viewed
 audit-action-party-joint_activity = Joint activity recorded
 audit-entity-party_pairing = Pairing
+audit-action-party-star_scale = Star scale changed
+audit-action-party-stars = Star rating viewed
+audit-action-party-star_evidence = Star evidence filed
+audit-action-party-star_rating = Branch star-rated

@@ -113,3 +113,7 @@ error-points_twice = This event has already given points
 error-points_invalid = Points are a whole number other than zero, positive for awards and negative for deductions, at most 100
 error-cap_invalid = The cap has the points' sign and is at least one award
 error-already_paired = This department and branch are already paired
+error-star_levels = A scale has 3 or 5 levels
+error-star_thresholds = Thresholds are whole numbers up to 100, each above the one before
+error-star_not_submitted = This criterion's evidence has not been submitted; it cannot be rated yet
+error-already_rated = This branch has been rated for the year

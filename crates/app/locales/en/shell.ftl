@@ -157,3 +157,6 @@ done-issue_raised = Issue raised
 done-issue_step = Step on the issue recorded
 done-paired = Pairing made
 done-joint_activity_recorded = Joint activity recorded
+done-scale_saved = Star scale saved
+done-star_evidence_filed = Evidence filed
+done-star_rated = Branch rated

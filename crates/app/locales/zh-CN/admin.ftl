@@ -146,3 +146,7 @@ audit-action-party-pairing = 建立结对共建
 audit-action-party-pairing_view = 查看结对共建详情
 audit-action-party-joint_activity = 记录结对共建活动
 audit-entity-party_pairing = 结对共建
+audit-action-party-star_scale = 修改星级分数线
+audit-action-party-stars = 查看星级评定
+audit-action-party-star_evidence = 提交星级测评材料
+audit-action-party-star_rating = 评定星级党支部

@@ -113,3 +113,7 @@ error-points_twice = 该事项已计过积分
 error-points_invalid = 分值须为非零整数，加分项为正、扣分项为负，且不超过 100
 error-cap_invalid = 年度上限须与分值同号且不小于单次分值
 error-already_paired = 该科室与该支部已结对
+error-star_levels = 星级须分 3 级或 5 级
+error-star_thresholds = 各级分数线须为不超过 100 的整数，且逐级升高
+error-star_not_submitted = 该项测评材料尚未提交，不能评定
+error-already_rated = 该支部本年度已评定星级

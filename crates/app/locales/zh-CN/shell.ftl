@@ -157,3 +157,6 @@ done-issue_raised = 议题已提出
 done-issue_step = 议题办理已记录
 done-paired = 已建立结对
 done-joint_activity_recorded = 共建活动已记录
+done-scale_saved = 星级分数线已保存
+done-star_evidence_filed = 测评材料已提交
+done-star_rated = 星级已评定

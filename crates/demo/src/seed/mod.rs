@@ -11,6 +11,7 @@ pub mod joint;
 pub mod party;
 pub mod referrals;
 pub mod sites;
+pub mod stars;
 
 /// Rows per insert batch.
 const BATCH: usize = 5000;

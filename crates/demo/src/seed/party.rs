@@ -73,7 +73,8 @@ pub async fn add_programme(
             .map(|a| a.id)
             .context("a demo account")
     };
-    add(store, community, places, account("branch").await?, seed).await?;
+    let branch = account("branch").await?;
+    add(store, community, places, branch, seed).await?;
     let who = Actors {
         secretary: (account("firstsec").await?, "firstsec"),
         committee: (account("party").await?, "party"),
@@ -83,7 +84,8 @@ pub async fn add_programme(
     add_sites(store, community, places, (who, other), seed).await?;
     super::dues::add_dues(store, community, seed).await?;
     super::activities::add_year(store, community, seed).await?;
-    super::joint::add_joint_work(store, community, committee, seed).await
+    super::joint::add_joint_work(store, community, committee, seed).await?;
+    super::stars::add_stars(store, community, (committee, branch), seed).await
 }
 
 /// Those on the way to membership in the demo township's branch: two applicants, an

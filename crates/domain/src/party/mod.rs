@@ -12,4 +12,5 @@ pub mod org;
 pub mod points;
 pub mod schedule;
 pub mod site;
+pub mod star;
 pub mod work;

@@ -132,6 +132,29 @@ pub fn step(
     }
 }
 
+/// The status a work item reaches when evidence is filed on it (a progress report, a
+/// star criterion's evidence): the first starts it, `done` submits it; an evaluated or
+/// closed item takes no more, and a submitted one is not submitted twice.
+pub fn evidence_step(
+    kind: WorkKind,
+    from: WorkStatus,
+    done: bool,
+) -> Result<WorkStatus, WorkProblem> {
+    let facts = WorkFacts {
+        assigned: true,
+        evidence: 1,
+    };
+    let started = match from {
+        WorkStatus::Open => step(kind, from, WorkStep::Start, facts),
+        WorkStatus::Evaluated | WorkStatus::Closed => Err(WorkProblem::WrongStatus),
+        _ => Ok(from),
+    };
+    match done {
+        true => started.and_then(|s| step(kind, s, WorkStep::Submit, facts)),
+        false => started,
+    }
+}
+
 /// A criterion of a score sheet and the most it gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
@@ -291,6 +314,25 @@ mod tests {
                 &s(&[("tasks", 1), ("funds", 1), ("outcomes", 1), ("luck", 5)])
             ),
             Err(ScoreProblem::Unknown("luck".into()))
+        );
+    }
+
+    #[test]
+    fn evidence_starts_an_item_and_done_submits_it_once() {
+        use WorkStatus::*;
+        let k = WorkKind::StarCriterion;
+        assert_eq!(evidence_step(k, Open, false), Ok(Working));
+        assert_eq!(evidence_step(k, Open, true), Ok(Submitted));
+        assert_eq!(evidence_step(k, Working, false), Ok(Working));
+        assert_eq!(evidence_step(k, Working, true), Ok(Submitted));
+        assert_eq!(evidence_step(k, Submitted, false), Ok(Submitted));
+        assert_eq!(
+            evidence_step(k, Submitted, true),
+            Err(WorkProblem::WrongStatus)
+        );
+        assert_eq!(
+            evidence_step(k, Evaluated, false),
+            Err(WorkProblem::WrongStatus)
         );
     }
 

@@ -9,6 +9,7 @@ mod pairing;
 mod points;
 mod report;
 mod sites;
+mod stars;
 mod tasks;
 mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
@@ -18,6 +19,7 @@ pub use pairing::{JointActivity, NewJointActivity, NewPairing, Pairing};
 pub use points::{NewPoints, PointLine};
 pub use report::PeriodCounts;
 pub use sites::{NewSite, NewSpending, Site, Spending};
+pub use stars::{NewStarRating, StarCriterion, StarEvidence, StarRating};
 pub use tasks::{Evaluation, NewEvaluation, NewReport, Outcomes, Report, SiteTask};
 pub use work::{Meeting, MemberPoints, NewActivity, Presence, Work};
 

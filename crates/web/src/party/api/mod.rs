@@ -10,6 +10,7 @@ mod members;
 mod pairing;
 mod points;
 mod sites;
+mod stars;
 mod tasks;
 mod work;
 pub use dues::*;
@@ -18,6 +19,7 @@ pub use members::*;
 pub use pairing::*;
 pub use points::*;
 pub use sites::*;
+pub use stars::*;
 pub use tasks::*;
 pub use work::*;
 
@@ -62,6 +64,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pairing::list_pairings, pairing::add_pairing))
         .routes(routes!(pairing::pairing))
         .routes(routes!(pairing::add_joint_activity))
+        .routes(routes!(stars::update_scale))
+        .routes(routes!(stars::list_stars))
+        .routes(routes!(stars::sheet))
+        .routes(routes!(stars::add_star_evidence))
+        .routes(routes!(stars::add_rating))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

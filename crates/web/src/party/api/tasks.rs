@@ -18,8 +18,7 @@ use yigong_domain::access::Role;
 use yigong_domain::clock;
 use yigong_domain::party::site::{Quarter, evaluation_sheet, growth_permille};
 use yigong_domain::party::work::{
-    ScoreProblem, WorkFacts, WorkKind, WorkProblem, WorkStatus, WorkStep, grade, score_text, step,
-    total,
+    ScoreProblem, WorkKind, WorkStatus, evidence_step, grade, score_text, total,
 };
 use yigong_store::party::{
     Evaluation, NewEvaluation, NewReport, Outcomes, Report, Site, SiteTask, Spending,
@@ -126,21 +125,8 @@ pub async fn report(
         return Err(ApiError::internal());
     };
     let from = WorkStatus::parse(&task.status).ok_or_else(ApiError::internal)?;
-    let facts = WorkFacts {
-        assigned: true,
-        evidence: task.reports as usize + 1,
-    };
-    let started = match from {
-        WorkStatus::Open => step(WorkKind::SiteTask, from, WorkStep::Start, facts),
-        // An evaluated or closed task takes no more reports.
-        WorkStatus::Evaluated | WorkStatus::Closed => Err(WorkProblem::WrongStatus),
-        _ => Ok(from),
-    };
-    let to = match b.done {
-        true => started.and_then(|s| step(WorkKind::SiteTask, s, WorkStep::Submit, facts)),
-        false => started,
-    }
-    .map_err(|p| ApiError::field(StatusCode::CONFLICT, "task_id", p.code()))?;
+    let to = evidence_step(WorkKind::SiteTask, from, b.done)
+        .map_err(|p| ApiError::field(StatusCode::CONFLICT, "task_id", p.code()))?;
     let new = NewReport {
         task: task.id,
         text: text.to_string(),

@@ -80,6 +80,7 @@ struct BranchPage {
     /// Joint-meeting issues assigned to the branch, and its pairings.
     issues: Vec<Issue>,
     pairings: Vec<Pairing>,
+    year: i32,
     writes: bool,
     csrf: String,
     subjects: Vec<(&'static str, &'static str)>,
@@ -139,6 +140,7 @@ async fn branch_page(
         activities,
         issues,
         pairings,
+        year,
         writes,
         csrf: user.csrf.clone(),
         subjects: subjects(user),

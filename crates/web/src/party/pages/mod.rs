@@ -12,6 +12,7 @@ mod points;
 mod quarter;
 mod report;
 mod sites;
+mod stars;
 
 use crate::http::auth::CurrentUser;
 use crate::party::api::{self as api, Structure};
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(behind::router())
         .merge(joint::router())
         .merge(pairing::router())
+        .merge(stars::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
