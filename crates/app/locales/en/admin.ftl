@@ -150,3 +150,5 @@ audit-action-party-star_scale = Star scale changed
 audit-action-party-stars = Star rating viewed
 audit-action-party-star_evidence = Star evidence filed
 audit-action-party-star_rating = Branch star-rated
+audit-action-party-review_queue = Review queue viewed
+audit-action-party-review = Reviewed by the committee

@@ -160,3 +160,4 @@ done-joint_activity_recorded = Joint activity recorded
 done-scale_saved = Star scale saved
 done-star_evidence_filed = Evidence filed
 done-star_rated = Branch rated
+done-reviewed = Reviewed

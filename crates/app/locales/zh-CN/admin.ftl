@@ -150,3 +150,5 @@ audit-action-party-star_scale = 修改星级分数线
 audit-action-party-stars = 查看星级评定
 audit-action-party-star_evidence = 提交星级测评材料
 audit-action-party-star_rating = 评定星级党支部
+audit-action-party-review_queue = 查看待审核事项
+audit-action-party-review = 党委审核

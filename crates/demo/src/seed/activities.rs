@@ -1,7 +1,7 @@
 //! The demo's year of organisational life: every branch holds each kind of activity in
 //! each complete period of the last twelve months, as its frequency asks, except about
 //! one period in twenty that it let slip (which the "behind schedule" list then shows,
-//! where the slip is the last period).
+//! where the slip is the last period). The last month's wait for the committee's review.
 
 use crate::rng::Rng;
 use time::Duration;
@@ -32,6 +32,9 @@ pub async fn add_year(store: &Store, community: Uuid, seed: u64) -> anyhow::Resu
             }
         }
     }
-    store.insert_held(community, &held).await?;
+    // The committee has reviewed what was held more than a month ago.
+    store
+        .insert_held(community, &held, today - Duration::days(30))
+        .await?;
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! hospital's committee each quarter of the past year, with the issues raised at it taken
 //! through implementation, guidance and feedback evaluation (the older ones closed, the
 //! latest still under way, some at the demo township's branch); and lead-hospital
-//! departments paired with township branches, with a joint activity each quarter.
+//! departments paired with township branches, with a joint activity each quarter (those
+//! over a month old reviewed by the committee).
 
 use super::sites::{entry, morning};
 use crate::rng::Rng;
@@ -222,7 +223,14 @@ async fn add_pairings(
                 minutes: format!("{}专家与支部党员共同参加，服务群众并交流业务。", d.name),
             };
             let e = entry(who, "party.joint_activity", "party_work");
-            store.record_joint_activity(community, id, &a, &e).await?;
+            let activity = store.record_joint_activity(community, id, &a, &e).await?;
+            // The committee has reviewed what was held more than a month ago.
+            if held_on < today - Duration::days(30) {
+                let e = entry(who, "party.review", "party_work");
+                store
+                    .review_work(community, activity, "活动记录完整", &e)
+                    .await?;
+            }
         }
     }
     Ok(())

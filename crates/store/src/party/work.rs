@@ -176,19 +176,22 @@ impl Store {
     }
 
     /// Activities already held, written at once (a year of a community's history):
-    /// (organisation, kind, title, day held).
+    /// (organisation, kind, title, day held); those held before `reviewed_before` were
+    /// reviewed by the committee, the rest wait for it.
     pub async fn insert_held(
         &self,
         community: Uuid,
         held: &[(Uuid, &str, String, Date)],
+        reviewed_before: Date,
     ) -> Result<()> {
         let t = now();
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             for (org, subject, title, day) in held {
                 sqlx::query("INSERT INTO party_work (id, community_id, kind, org_id, subject, title, due_on, held_on,
-                        status, created_at, updated_at) VALUES ($1, $2, 'activity', $3, $4, $5, $6, $6, 'submitted', $7, $7)")
-                    .bind(new_id()).bind(community).bind(org).bind(subject).bind(title).bind(day).bind(t)
+                        status, created_at, updated_at) VALUES ($1, $2, 'activity', $3, $4, $5, $6, $6, $7, $8, $8)")
+                    .bind(new_id()).bind(community).bind(org).bind(subject).bind(title).bind(day)
+                    .bind(if *day < reviewed_before { "evaluated" } else { "submitted" }).bind(t)
                     .execute(&mut *tx).await.store()?;
             }
             tx.commit().await.store()?;

@@ -9,6 +9,7 @@ mod joint;
 mod members;
 mod pairing;
 mod points;
+mod review;
 mod sites;
 mod stars;
 mod tasks;
@@ -18,6 +19,7 @@ pub use joint::*;
 pub use members::*;
 pub use pairing::*;
 pub use points::*;
+pub use review::*;
 pub use sites::*;
 pub use stars::*;
 pub use tasks::*;
@@ -69,6 +71,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stars::sheet))
         .routes(routes!(stars::add_star_evidence))
         .routes(routes!(stars::add_rating))
+        .routes(routes!(review::review_queue))
+        .routes(routes!(review::review_item))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

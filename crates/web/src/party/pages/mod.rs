@@ -11,6 +11,7 @@ mod pairing;
 mod points;
 mod quarter;
 mod report;
+mod review;
 mod sites;
 mod stars;
 
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(joint::router())
         .merge(pairing::router())
         .merge(stars::router())
+        .merge(review::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
