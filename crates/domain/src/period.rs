@@ -61,6 +61,41 @@ impl Period {
     }
 }
 
+/// The first day of a month typed `YYYY-MM`.
+pub fn parse_month(text: &str) -> Option<Date> {
+    let (y, m) = text.trim().split_once('-')?;
+    let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?);
+    if !(1900..=9999).contains(&y) {
+        return None;
+    }
+    Date::from_calendar_date(y, Month::try_from(m).ok()?, 1).ok()
+}
+
+/// The weeks of the month `day` falls in, Monday first, as a wall calendar shows them:
+/// the days before the 1st and after the last are `None`.
+pub fn month_weeks(day: Date) -> Vec<[Option<Date>; 7]> {
+    let first = day.replace_day(1).unwrap_or(day);
+    let mut weeks = Vec::new();
+    let mut week = [None; 7];
+    let mut d = first;
+    while d.month() == first.month() {
+        let col = usize::from(d.weekday().number_days_from_monday());
+        week[col] = Some(d);
+        if col == 6 {
+            weeks.push(week);
+            week = [None; 7];
+        }
+        match d.next_day() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    if week.iter().any(Option::is_some) {
+        weeks.push(week);
+    }
+    weeks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +156,24 @@ mod tests {
         assert_eq!(Period::between(b, a), None);
         assert_eq!(Period::between(date!(2010 - 01 - 01), b), None);
         assert_eq!(Period::between(a, a).map(|p| p.days()), Some(1));
+    }
+
+    #[test]
+    fn a_month_is_laid_out_monday_first() {
+        use time::macros::date;
+        // November 2026 begins on a Sunday and ends on a Monday: six rows.
+        let weeks = month_weeks(date!(2026 - 11 - 17));
+        assert_eq!(weeks.len(), 6);
+        assert_eq!(weeks[0][..6], [None; 6]);
+        assert_eq!(weeks[0][6], Some(date!(2026 - 11 - 01)));
+        assert_eq!(weeks[5][0], Some(date!(2026 - 11 - 30)));
+        assert_eq!(weeks[5][1], None);
+        // February 2027 begins on a Monday: four full rows.
+        let feb = month_weeks(date!(2027 - 02 - 01));
+        assert_eq!(feb.len(), 4);
+        assert!(feb.iter().all(|w| w.iter().all(Option::is_some)));
+        assert_eq!(parse_month("2026-11"), Some(date!(2026 - 11 - 01)));
+        assert_eq!(parse_month("2026-13"), None);
+        assert_eq!(parse_month("11/2026"), None);
     }
 }

@@ -135,3 +135,80 @@ async fn a_branch_is_behind_until_it_holds_each_kind_of_activity() {
         );
     }
 }
+
+/// The first day of the month `n` months after today's.
+fn months_ahead(n: u8) -> time::Date {
+    let mut d = yigong_domain::clock::today().replace_day(1).expect("day");
+    for _ in 0..n {
+        d = (d + time::Duration::days(31)).replace_day(1).expect("day");
+    }
+    d
+}
+
+#[tokio::test]
+async fn the_calendar_shows_each_activity_on_its_day() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let branch = app.login("branch").await;
+        let s = app.get("/api/v1/party/structure", &branch).await.json();
+        let org = s["organizations"][0]["id"]
+            .as_str()
+            .expect("org")
+            .to_string();
+        // Two months ahead nothing is planned yet; plan a theme day on the 15th.
+        let month = months_ahead(2);
+        let due = month.replace_day(15).expect("15th");
+        let plan = json!({"subject": "theme_day", "topic": "学党章", "due_on": due.to_string()});
+        let r = app
+            .post(
+                &format!("/api/v1/party/orgs/{org}/activities"),
+                &branch,
+                plan,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let (cookie, _) = app.ui_session("branch").await;
+        let ym = format!("{}-{:02}", month.year(), month.month() as u8);
+        let (status, html) = app
+            .page(&format!("/party/orgs/{org}/calendar?month={ym}"), &cookie)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{l}");
+        assert_eq!(html.matches("class=\"cal-entry").count(), 1, "{l}");
+        // The entry sits in the cell of the 15th, and links to recording it.
+        let cell = html
+            .split("<div class=\"day\">15</div>")
+            .nth(1)
+            .and_then(|rest| rest.split("</td>").next())
+            .expect("the 15th");
+        assert!(
+            cell.contains(&format!("href=\"/party/activities/{id}\"")),
+            "{l}: {cell}"
+        );
+        let after = months_ahead(3);
+        let ym = format!("{}-{:02}", after.year(), after.month() as u8);
+        let (_, html) = app
+            .page(&format!("/party/orgs/{org}/calendar?month={ym}"), &cookie)
+            .await;
+        assert_eq!(html.matches("class=\"cal-entry").count(), 0, "{l}");
+        // A month that cannot be read shows this one; another's branch is not shown.
+        let (status, html) = app
+            .page(
+                &format!("/party/orgs/{org}/calendar?month=2026-13"),
+                &cookie,
+            )
+            .await;
+        let this = months_ahead(0);
+        let ym = format!("{}-{:02}", this.year(), this.month() as u8);
+        assert!(
+            status == StatusCode::OK
+                && html.contains(&format!("<strong id=\"month\">{ym}</strong>")),
+            "{l}"
+        );
+        let (vcookie, _) = app.ui_session("village").await;
+        let (status, _) = app
+            .page(&format!("/party/orgs/{org}/calendar"), &vcookie)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{l}");
+    }
+}

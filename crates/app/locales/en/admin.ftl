@@ -152,3 +152,4 @@ audit-action-party-star_evidence = Star evidence filed
 audit-action-party-star_rating = Branch star-rated
 audit-action-party-review_queue = Review queue viewed
 audit-action-party-review = Reviewed by the committee
+audit-action-party-calendar = Branch calendar viewed

@@ -4,6 +4,7 @@
 
 mod behind;
 mod branch;
+mod calendar;
 mod dues;
 mod joint;
 mod members;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(pairing::router())
         .merge(stars::router())
         .merge(review::router())
+        .merge(calendar::router())
 }
 
 /// A hospital committee's line: its branches and members, and the full-time rule.
