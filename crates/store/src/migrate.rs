@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_point_rules"),
     migration!(21, "0021_joint_meetings"),
     migration!(22, "0022_star_ratings"),
+    migration!(23, "0023_member_mobility"),
 ];
 
 impl Store {

@@ -5,7 +5,7 @@
 use yigong_testkit::app as common;
 
 use axum::http::StatusCode;
-use common::{TestApp, apps};
+use common::{TestApp, apps, problem_fields};
 use serde_json::{Value, json};
 use time::{Date, Duration};
 
@@ -234,5 +234,182 @@ async fn the_member_pages_add_an_applicant_and_refuse_an_early_step_in_chinese()
         // The branch page links to the member.
         let (_, branch_page) = app.page(&format!("/party/orgs/{org}"), &cookie).await;
         assert!(branch_page.contains(&format!("href=\"{member}\"")), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_leaves_returns_and_is_transferred_within_and_out_of_the_community() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let (party, branch) = (app.login("party").await, app.login("branch").await);
+        let (org, members) = branch_members(&app, &branch).await;
+        // The demo: two members away; the one transferred out is no longer listed.
+        let mobile = members.iter().filter(|m| m["mobility"] == "mobile").count();
+        assert_eq!(mobile, 2, "{l}");
+        assert!(
+            members.iter().all(|m| m["mobility"] != "transferred"),
+            "{l}"
+        );
+        let id = members
+            .iter()
+            .find(|m| m["status"] == "full" && m["mobility"] == "settled")
+            .expect("a settled member")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let path = format!("/api/v1/party/members/{id}/moves");
+        let today = yigong_domain::clock::today().to_string();
+        let mv = |kind: &str, extra: Value| {
+            let mut b = json!({"move": kind, "moved_on": today});
+            for (k, v) in extra.as_object().expect("object") {
+                b[k] = v.clone();
+            }
+            b
+        };
+        let r = app.post(&path, &branch, mv("leave", json!({}))).await;
+        assert_eq!(problem_fields(&r.json()), ["destination"], "{l}: where to");
+        let r = app
+            .post(&path, &branch, json!({"move": "fly", "moved_on": "昨天"}))
+            .await;
+        let mut fields = problem_fields(&r.json());
+        fields.sort();
+        assert_eq!(fields, ["move", "moved_on"], "{l}");
+        let r = app
+            .post(
+                &path,
+                &branch,
+                mv("leave", json!({"destination": "外出务工：江苏苏州"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.json()["mobility"].clone()),
+            (StatusCode::OK, json!("mobile")),
+            "{l}"
+        );
+        let again = app
+            .post(&path, &branch, mv("leave", json!({"destination": "苏州"})))
+            .await;
+        assert_eq!(
+            (again.status, again.json()["error"]["code"].clone()),
+            (StatusCode::CONFLICT, json!("move_not_from_here")),
+            "{l}"
+        );
+        let r = app.post(&path, &branch, mv("return", json!({}))).await;
+        assert_eq!(r.json()["mobility"], "settled", "{l}");
+        // To another branch: not its own; then out of this secretary's reach.
+        let r = app
+            .post(&path, &branch, mv("transfer", json!({"org_id": org})))
+            .await;
+        assert_eq!(problem_fields(&r.json()), ["org_id"], "{l}");
+        let structure = app.get("/api/v1/party/structure", &party).await.json();
+        let other = structure["organizations"]
+            .as_array()
+            .expect("orgs")
+            .iter()
+            .find(|o| o["kind"] == "branch" && o["id"] != org.as_str())
+            .expect("another branch")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let r = app
+            .post(&path, &branch, mv("transfer", json!({"org_id": other})))
+            .await;
+        assert_eq!(
+            (r.status, r.json()["org_id"].clone()),
+            (StatusCode::OK, json!(other)),
+            "{l}"
+        );
+        let member = format!("/api/v1/party/members/{id}");
+        assert_eq!(
+            app.get(&member, &branch).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        let v = app.get(&member, &party).await.json();
+        let moves: Vec<&str> = v["moves"]
+            .as_array()
+            .expect("moves")
+            .iter()
+            .filter_map(|m| m["move"].as_str())
+            .collect();
+        assert_eq!(moves, ["leave", "return", "transfer"], "{l}");
+        assert!(v["moves"][2]["to_org"].is_string(), "{l}");
+        // Out of the community: no longer listed or counted, and nothing more recorded.
+        let counted = |s: &Value| s["members"].as_i64().expect("members");
+        let before = counted(&structure);
+        let r = app
+            .post(
+                &path,
+                &party,
+                mv("transfer_out", json!({"destination": "转至外县"})),
+            )
+            .await;
+        assert_eq!(r.json()["mobility"], "transferred", "{l}: {}", r.text());
+        let after = app.get("/api/v1/party/structure", &party).await.json();
+        assert_eq!(counted(&after), before - 1, "{l}");
+        let listed = app
+            .get(&format!("/api/v1/party/orgs/{other}/members"), &party)
+            .await
+            .json();
+        assert!(
+            listed
+                .as_array()
+                .expect("members")
+                .iter()
+                .all(|m| m["id"] != id.as_str()),
+            "{l}"
+        );
+        let r = app.post(&path, &party, mv("return", json!({}))).await;
+        assert_eq!(r.json()["error"]["code"], "member_transferred", "{l}");
+        let r = app
+            .post(&format!("{member}/advance"), &party, json!({"on": today}))
+            .await;
+        assert_eq!(r.json()["error"]["code"], "member_transferred", "{l}");
+        let bureau = app.login("bureau").await;
+        assert_eq!(
+            app.post(&path, &bureau, mv("return", json!({})))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_member_page_records_a_member_leaving_and_keeps_what_was_typed() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let branch = app.login("branch").await;
+        let (_, members) = branch_members(&app, &branch).await;
+        let id = members
+            .iter()
+            .find(|m| m["mobility"] == "settled")
+            .expect("settled")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let (cookie, csrf) = app.ui_session("branch").await;
+        let today = yigong_domain::clock::today().to_string();
+        let form = |destination: &str| {
+            common::form(&[
+                ("_csrf", &csrf),
+                ("move", "leave"),
+                ("org_id", ""),
+                ("moved_on", &today),
+                ("destination", destination),
+            ])
+        };
+        let post = format!("/party/members/{id}/moves");
+        let (refused, _) = app.submit(&post, &cookie, &form("")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(refused.text().contains("id=\"error-destination\""), "{l}");
+        let (page, to) = app.submit(&post, &cookie, &form("外出务工：贵阳")).await;
+        assert!(to.expect("redirected").contains("done=member_moved"), "{l}");
+        let html = page.text();
+        assert!(
+            html.contains("id=\"member-mobility\"") && html.contains("外出务工：贵阳"),
+            "{l}"
+        );
     }
 }

@@ -153,3 +153,4 @@ audit-action-party-star_rating = Branch star-rated
 audit-action-party-review_queue = Review queue viewed
 audit-action-party-review = Reviewed by the committee
 audit-action-party-calendar = Branch calendar viewed
+audit-action-party-member_move = Member moved

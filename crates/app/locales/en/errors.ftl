@@ -117,3 +117,5 @@ error-star_levels = A scale has 3 or 5 levels
 error-star_thresholds = Thresholds are whole numbers up to 100, each above the one before
 error-star_not_submitted = This criterion's evidence has not been submitted; it cannot be rated yet
 error-already_rated = This branch has been rated for the year
+error-member_transferred = This member has been transferred out; nothing more is recorded here
+error-move_not_from_here = Not possible from where the member is (away already, or not away)

@@ -117,3 +117,6 @@ field-score_member_management = Member management score
 field-score_integration = Integration score
 field-score_service = Service score
 field-score_rules = Rules score
+field-move = Move
+field-moved_on = Day
+field-destination = Where to

@@ -161,3 +161,4 @@ done-scale_saved = Star scale saved
 done-star_evidence_filed = Evidence filed
 done-star_rated = Branch rated
 done-reviewed = Reviewed
+done-member_moved = Move recorded

@@ -153,3 +153,4 @@ audit-action-party-star_rating = 评定星级党支部
 audit-action-party-review_queue = 查看待审核事项
 audit-action-party-review = 党委审核
 audit-action-party-calendar = 查看组织生活日历
+audit-action-party-member_move = 党员流动与组织关系转接

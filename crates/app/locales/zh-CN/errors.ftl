@@ -117,3 +117,5 @@ error-star_levels = 星级须分 3 级或 5 级
 error-star_thresholds = 各级分数线须为不超过 100 的整数，且逐级升高
 error-star_not_submitted = 该项测评材料尚未提交，不能评定
 error-already_rated = 该支部本年度已评定星级
+error-member_transferred = 该党员组织关系已转出，不能再办理
+error-move_not_from_here = 该党员当前状态下不能办理此项（外出中不能再次外出，未外出不能返回）

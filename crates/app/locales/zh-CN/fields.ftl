@@ -117,3 +117,6 @@ field-score_member_management = 党员教育管理得分
 field-score_integration = 党建业务融合得分
 field-score_service = 服务群众得分
 field-score_rules = 制度落实得分
+field-move = 办理事项
+field-moved_on = 办理日期
+field-destination = 去向

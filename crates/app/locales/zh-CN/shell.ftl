@@ -161,3 +161,4 @@ done-scale_saved = 星级分数线已保存
 done-star_evidence_filed = 测评材料已提交
 done-star_rated = 星级已评定
 done-reviewed = 已审核
+done-member_moved = 已办理

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use yigong_domain::identity::Sex;
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::Store;
-use yigong_store::party::{NewMember, NewOrg};
+use yigong_store::party::{NewMember, NewMove, NewOrg};
 
 /// Branches and members of the two hospital committees, then of the townships.
 const HOSPITAL_BRANCHES: [usize; 2] = [16, 15];
@@ -85,7 +85,68 @@ pub async fn add_programme(
     super::dues::add_dues(store, community, seed).await?;
     super::activities::add_year(store, community, seed).await?;
     super::joint::add_joint_work(store, community, committee, seed).await?;
-    super::stars::add_stars(store, community, (committee, branch), seed).await
+    super::stars::add_stars(store, community, (committee, branch), seed).await?;
+    add_moves(store, community, (committee, branch), seed).await
+}
+
+/// Two members of the demo township's branch away working elsewhere (流动党员), and one
+/// more who came and has been transferred out again, so the counts stay seed 000's.
+async fn add_moves(
+    store: &Store,
+    community: Uuid,
+    (committee, branch): (Uuid, Uuid),
+    seed: u64,
+) -> anyhow::Result<()> {
+    let mut rng = Rng::new(seed ^ 0x30e5);
+    let today = yigong_domain::clock::today();
+    let org = store
+        .party_orgs(community)
+        .await?
+        .into_iter()
+        .find(|o| o.secretary_account_id == Some(branch))
+        .context("no demo branch")?
+        .id;
+    let who = super::sites::entry((committee, "party"), "party.member_move", "party_member");
+    let members = store
+        .members_with_points(community, org, today.year())
+        .await?;
+    let away = ["外出务工：浙江省宁波市", "外出务工：广东省东莞市"];
+    for (m, place) in members.iter().filter(|m| m.status == "full").zip(away) {
+        let mv = NewMove {
+            kind: "leave",
+            from: "settled",
+            to: "mobile",
+            from_org: org,
+            to_org: None,
+            on: today - Duration::days(i64::from(rng.range(30, 200))),
+            note: place.into(),
+        };
+        store.move_member(community, m.id, &mv, &who).await?;
+    }
+    let joined = today - Duration::days(365 * 6);
+    let gone = NewMember {
+        staff_id: None,
+        name: crate::names::full_name(&mut rng, Sex::Male, today.year() - 40),
+        status: "full",
+        status_since: joined,
+        joined_on: Some(joined),
+        full_time: false,
+        dues_basis: "working",
+        pay_fen: 520_000,
+    };
+    let added = super::sites::entry((committee, "party"), "party.member_added", "party_member");
+    let id = store.add_member(community, org, &gone, &added).await?;
+    let out = NewMove {
+        kind: "transfer_out",
+        from: "settled",
+        to: "transferred",
+        from_org: org,
+        to_org: None,
+        on: today - Duration::days(45),
+        note: "转至遵义市红花岗区社区党委".into(),
+    };
+    store.move_member(community, id, &out, &who).await?;
+    Ok(())
 }
 
 /// Those on the way to membership in the demo township's branch: two applicants, an

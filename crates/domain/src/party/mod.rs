@@ -8,6 +8,7 @@ pub mod development;
 pub mod dues;
 pub mod fund;
 pub mod joint;
+pub mod mobility;
 pub mod org;
 pub mod points;
 pub mod schedule;

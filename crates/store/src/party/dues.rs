@@ -39,11 +39,13 @@ pub struct NewDues {
 }
 
 impl Store {
-    /// The members of an organisation who owe dues (probationary and full).
+    /// The members of an organisation who owe dues (probationary and full, not transferred
+    /// out: a mobile member still pays their branch).
     pub async fn dues_members(&self, community: Uuid, org: Uuid) -> Result<Vec<DuesMember>> {
         on_db!(self, pool => sqlx::query_as::<_, DuesMember>(
             "SELECT id, name, status, dues_basis, pay_fen, joined_on FROM party_members
              WHERE community_id = $1 AND org_id = $2 AND status IN ('probationary', 'full')
+                AND mobility <> 'transferred'
              ORDER BY name, id")
             .bind(community).bind(org).fetch_all(pool).await.store())
     }

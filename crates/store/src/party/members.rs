@@ -21,6 +21,9 @@ pub struct Member {
     pub joined_on: Option<Date>,
     pub dues_basis: String,
     pub pay_fen: i64,
+    /// `settled`, `mobile` or `transferred`, and what was noted (where to).
+    pub mobility: String,
+    pub mobility_note: String,
 }
 
 /// A development step as recorded.
@@ -69,7 +72,8 @@ impl Store {
 
     pub async fn get_member(&self, community: Uuid, id: Uuid) -> Result<Member> {
         on_db!(self, pool => sqlx::query_as::<_, Member>(
-            "SELECT id, org_id, name, status, status_since, joined_on, dues_basis, pay_fen FROM party_members
+            "SELECT id, org_id, name, status, status_since, joined_on, dues_basis, pay_fen, mobility, mobility_note
+             FROM party_members
              WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).fetch_optional(pool).await.store())?
         .ok_or(StoreError::NotFound)

@@ -5,6 +5,7 @@
 mod dues;
 mod joint;
 mod members;
+mod moves;
 mod pairing;
 mod points;
 mod report;
@@ -16,6 +17,7 @@ mod work;
 pub use dues::{DuesMember, DuesPaid, NewDues};
 pub use joint::{Evidence, Issue, IssueChange, JointMeeting, NewIssue, NewJointMeeting};
 pub use members::{Member, NewStep, Step};
+pub use moves::{MoveLine, NewMove};
 pub use pairing::{JointActivity, NewJointActivity, NewPairing, Pairing};
 pub use points::{NewPoints, PointLine};
 pub use report::PeriodCounts;
@@ -42,7 +44,7 @@ pub struct PartyOrg {
     pub double_leader: bool,
     pub secretary_is_director: bool,
     pub secretary_account_id: Option<Uuid>,
-    /// Members counted as party members (probationary and full).
+    /// Members counted as party members (probationary and full, not transferred out).
     pub members: i64,
     /// Of them, full-time party workers.
     pub full_time: i64,
@@ -107,9 +109,9 @@ impl Store {
             "SELECT o.id, o.parent_id, o.kind, o.name, o.institution_id, i.name AS institution_name, o.double_leader,
                 o.secretary_is_director, o.secretary_account_id,
                 (SELECT COUNT(*) FROM party_members m WHERE m.community_id = o.community_id AND m.org_id = o.id
-                    AND m.status IN ('probationary', 'full')) AS members,
+                    AND m.status IN ('probationary', 'full') AND m.mobility <> 'transferred') AS members,
                 (SELECT COUNT(*) FROM party_members m WHERE m.community_id = o.community_id AND m.org_id = o.id
-                    AND m.full_time = TRUE) AS full_time
+                    AND m.full_time = TRUE AND m.mobility <> 'transferred') AS full_time
              FROM party_orgs o JOIN institutions i ON i.community_id = o.community_id AND i.id = o.institution_id
              WHERE o.community_id = $1
              ORDER BY CASE o.kind WHEN 'committee' THEN 0 WHEN 'general_branch' THEN 1 ELSE 2 END, o.name, o.id")

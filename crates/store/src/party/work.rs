@@ -59,6 +59,8 @@ pub struct MemberPoints {
     pub id: Uuid,
     pub name: String,
     pub status: String,
+    /// `settled` or `mobile` (those transferred out are not listed).
+    pub mobility: String,
     pub points: i64,
 }
 
@@ -148,7 +150,8 @@ impl Store {
         Ok(Some(awarded))
     }
 
-    /// An organisation's members with their points of `year`, most first.
+    /// An organisation's members (not those transferred out) with their points of `year`,
+    /// most first.
     pub async fn members_with_points(
         &self,
         community: Uuid,
@@ -156,10 +159,10 @@ impl Store {
         year: i32,
     ) -> Result<Vec<MemberPoints>> {
         on_db!(self, pool => sqlx::query_as::<_, MemberPoints>(
-            "SELECT m.id, m.name, m.status,
+            "SELECT m.id, m.name, m.status, m.mobility,
                 COALESCE((SELECT SUM(p.points) FROM party_points p WHERE p.community_id = m.community_id
                     AND p.member_id = m.id AND p.year = $3), 0) AS points
-             FROM party_members m WHERE m.community_id = $1 AND m.org_id = $2
+             FROM party_members m WHERE m.community_id = $1 AND m.org_id = $2 AND m.mobility <> 'transferred'
              ORDER BY points DESC, m.name, m.id")
             .bind(community).bind(org).bind(year).fetch_all(pool).await.store())
     }

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yigong_domain::clock;
 use yigong_domain::party::development::{StageProblem, advance, earliest_end, next};
+use yigong_domain::party::mobility::Mobility;
 use yigong_domain::party::org::MemberStatus;
-use yigong_store::party::{Member, NewMember, NewStep, PartyOrg, PointLine, Step};
+use yigong_store::party::{Member, MoveLine, NewMember, NewStep, PartyOrg, PointLine, Step};
 
 fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
@@ -132,6 +133,9 @@ pub struct MemberView {
     pub org: String,
     #[schema(value_type = Vec<Object>)]
     pub steps: Vec<Step>,
+    /// Where the member went and came back from, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub moves: Vec<MoveLine>,
     /// The points ledger, newest first, and this year's total.
     #[schema(value_type = Vec<Object>)]
     pub points: Vec<PointLine>,
@@ -148,6 +152,7 @@ pub struct MemberView {
 pub async fn view(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<MemberView> {
     let (member, org, writes) = member_in_reach(state, user, id, "party.member").await?;
     let steps = state.store.member_steps(state.community.id, id).await?;
+    let moves = state.store.member_moves(state.community.id, id).await?;
     let points = state.store.member_points(state.community.id, id).await?;
     let year = clock::today().year();
     let year_points = points
@@ -164,6 +169,7 @@ pub async fn view(state: &AppState, user: &CurrentUser, id: Uuid) -> ApiResult<M
         member,
         org: org.name,
         steps,
+        moves,
         points,
         year_points,
         writes,
@@ -203,6 +209,9 @@ pub async fn step(
     let (member, _, writes) = member_in_reach(state, user, id, "party.member_step").await?;
     if !writes {
         return Err(ApiError::not_found());
+    }
+    if member.mobility == Mobility::Transferred.as_str() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "member_transferred"));
     }
     let on = crate::ui::list::date(Some(&b.on))
         .filter(|d| *d <= clock::today())

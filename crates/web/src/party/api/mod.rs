@@ -7,6 +7,7 @@
 mod dues;
 mod joint;
 mod members;
+mod moves;
 mod pairing;
 mod points;
 mod review;
@@ -17,6 +18,7 @@ mod work;
 pub use dues::*;
 pub use joint::*;
 pub use members::*;
+pub use moves::*;
 pub use pairing::*;
 pub use points::*;
 pub use review::*;
@@ -73,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stars::add_rating))
         .routes(routes!(review::review_queue))
         .routes(routes!(review::review_item))
+        .routes(routes!(moves::move_member))
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

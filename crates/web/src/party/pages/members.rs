@@ -4,7 +4,9 @@
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
-use crate::party::api::{self as api, AdvanceBody, AwardBody, MemberView, NewMemberBody, PayBody};
+use crate::party::api::{
+    self as api, AdvanceBody, AwardBody, MemberView, MoveBody, NewMemberBody, PayBody,
+};
 use crate::state::AppState;
 use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
@@ -25,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/party/members/{id}", get(member).post(advance))
         .route("/party/members/{id}/points", post(points))
         .route("/party/members/{id}/pay", post(pay))
+        .route("/party/members/{id}/moves", post(relocate))
         .route("/party/orgs/{id}/members/new", get(new_member).post(add))
 }
 
@@ -54,12 +57,26 @@ struct PayForm {
     pay: String,
 }
 
+/// The move form as typed.
+#[derive(Debug, Default, Deserialize)]
+struct MoveForm {
+    #[serde(default, rename = "move")]
+    kind: String,
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    moved_on: String,
+    #[serde(default)]
+    destination: String,
+}
+
 /// The forms of the member page, as typed (or as stored).
 #[derive(Debug, Default)]
 struct Typed {
     step: StepForm,
     points: PointsForm,
     pay: Option<PayForm>,
+    moving: MoveForm,
 }
 
 #[derive(Template)]
@@ -73,6 +90,9 @@ struct MemberPage {
     f: StepForm,
     p: PointsForm,
     pay: PayForm,
+    m: MoveForm,
+    /// (id, name) of the branches a member may be transferred to.
+    branches: Vec<(Uuid, String)>,
     /// The monthly dues the brackets give, in yuan.
     monthly: String,
     notice: Option<String>,
@@ -100,9 +120,20 @@ async fn member_page(
             (r.code, label)
         })
         .collect();
+    let branches = if v.writes {
+        let orgs = state.store.party_orgs(state.community.id).await.ui(lang)?;
+        orgs.into_iter()
+            .filter(|o| o.kind == "branch" && o.id != v.member.org_id)
+            .map(|o| (o.id, o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = MemberPage {
         chrome: Chrome::for_user(user, "party"),
+        m: typed.moving,
+        branches,
         pay: typed.pay.unwrap_or_else(|| PayForm {
             dues_basis: v.member.dues_basis.clone(),
             pay: yuan_text(v.member.pay_fen),
@@ -168,6 +199,48 @@ fn fresh() -> Typed {
         },
         points: PointsForm::default(),
         pay: None,
+        moving: MoveForm {
+            moved_on: yigong_domain::clock::today().to_string(),
+            ..MoveForm::default()
+        },
+    }
+}
+
+async fn relocate(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<MoveForm>,
+) -> UiResult<Response> {
+    let body = MoveBody {
+        kind: f.kind.clone(),
+        org_id: f.org_id.parse().ok(),
+        moved_on: f.moved_on.clone(),
+        destination: f.destination.clone(),
+    };
+    match api::relocate(&state, &user, id, &body).await {
+        // A member transferred to another branch is out of a branch secretary's reach:
+        // back to the branch they left.
+        Ok(moved) if moved.org_id != moved.from_org_id => Ok(see_other(&format!(
+            "/party/orgs/{}?done=member_moved",
+            moved.from_org_id
+        ))),
+        Ok(_) => Ok(see_other(&format!(
+            "/party/members/{id}?done=member_moved#moves"
+        ))),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let typed = Typed {
+                moving: f,
+                ..fresh()
+            };
+            member_page(&state, &user, id, (typed, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
     }
 }
 
