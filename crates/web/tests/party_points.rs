@@ -255,3 +255,69 @@ async fn the_rules_page_and_the_member_page_keep_what_was_typed_when_refused() {
         assert!(page.text().contains("到村卫生室坐诊"), "{l}: in the ledger");
     }
 }
+
+#[tokio::test]
+async fn meeting_attendance_stops_at_the_yearly_cap() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let (party, branch) = (app.login("party").await, app.login("branch").await);
+        // Attendance at 5 points, at most 8 a year: 5, then 3, then nothing.
+        let r = app
+            .put(
+                "/api/v1/party/point-rules/attendance",
+                &party,
+                json!({"points": 5, "yearly_cap": 8}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.text());
+        let s = app.get("/api/v1/party/structure", &branch).await.json();
+        let org = s["organizations"][0]["id"]
+            .as_str()
+            .expect("org")
+            .to_string();
+        let members = app
+            .get(&format!("/api/v1/party/orgs/{org}/members"), &branch)
+            .await
+            .json();
+        let member = members[0]["id"].as_str().expect("member").to_string();
+        let today = yigong_domain::clock::today().to_string();
+        let mut awarded = Vec::new();
+        for n in 0..3 {
+            let plan =
+                json!({"subject": "group_meeting", "topic": format!("第{n}次"), "due_on": today});
+            let r = app
+                .post(
+                    &format!("/api/v1/party/orgs/{org}/activities"),
+                    &branch,
+                    plan,
+                )
+                .await;
+            let id = r.json()["id"].as_str().expect("id").to_string();
+            let record = json!({"held_on": today, "minutes": "学习",
+                "attendance": [{"member_id": member, "presence": "present"}]});
+            let r = app
+                .post(
+                    &format!("/api/v1/party/activities/{id}/record"),
+                    &branch,
+                    record,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+            awarded.push(r.json()["points_awarded"].as_u64().expect("count"));
+        }
+        assert_eq!(awarded, [1, 1, 0], "{l}: entries written");
+        let v = app
+            .get(&format!("/api/v1/party/members/{member}"), &branch)
+            .await
+            .json();
+        let mut attendance: Vec<i64> = v["points"]
+            .as_array()
+            .expect("ledger")
+            .iter()
+            .filter(|p| p["rule"] == "attendance")
+            .filter_map(|p| p["points"].as_i64())
+            .collect();
+        attendance.sort();
+        assert_eq!(attendance, [3, 5], "{l}");
+    }
+}

@@ -37,17 +37,19 @@ pub struct Presence {
     /// `present`, `leave` or `absent`.
     pub presence: &'static str,
     pub reason: String,
+    /// The points a member present earns: the rule's, cut to what its yearly cap leaves
+    /// (0 writes no entry).
+    pub points: i32,
 }
 
-/// What holding a meeting records: the day, the minutes, who came, and the points each
-/// member present earns (once for this meeting).
+/// What holding a meeting records: the day, the minutes, who came, and the rule the
+/// points each member present earns come under (once for this meeting).
 #[derive(Debug, Clone)]
 pub struct Meeting {
     pub held_on: Date,
     pub minutes: String,
     pub attendance: Vec<Presence>,
     pub rule: &'static str,
-    pub points: i32,
     /// The status it leaves (`open`) and reaches (`submitted`), as the rules decided.
     pub from: &'static str,
     pub to: &'static str,
@@ -135,11 +137,11 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5)")
                     .bind(community).bind(work).bind(p.member_id).bind(p.presence).bind(&p.reason)
                     .execute(&mut *tx).await.store()?;
-                if p.presence == "present" {
+                if p.presence == "present" && p.points != 0 {
                     awarded += sqlx::query("INSERT INTO party_points (id, community_id, member_id, rule, points, year,
                             source, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                          ON CONFLICT DO NOTHING")
-                        .bind(new_id()).bind(community).bind(p.member_id).bind(m.rule).bind(m.points)
+                        .bind(new_id()).bind(community).bind(p.member_id).bind(m.rule).bind(p.points)
                         .bind(year).bind(&source).bind(audit.account_id).bind(t)
                         .execute(&mut *tx).await.store()?.rows_affected();
                 }
@@ -169,6 +171,20 @@ impl Store {
 }
 
 impl Store {
+    /// What each member of an organisation has had from `rule` in `year`.
+    pub async fn rule_year_totals(
+        &self,
+        community: Uuid,
+        (org, rule, year): (Uuid, &str, i32),
+    ) -> Result<Vec<(Uuid, i64)>> {
+        on_db!(self, pool => sqlx::query_as::<_, (Uuid, i64)>(
+            "SELECT p.member_id, CAST(SUM(p.points) AS BIGINT) FROM party_points p
+             JOIN party_members m ON m.community_id = p.community_id AND m.id = p.member_id
+             WHERE p.community_id = $1 AND m.org_id = $2 AND p.rule = $3 AND p.year = $4
+             GROUP BY p.member_id")
+            .bind(community).bind(org).bind(rule).bind(year).fetch_all(pool).await.store())
+    }
+
     /// The day each organisation last held each kind of activity.
     pub async fn last_held(&self, community: Uuid) -> Result<Vec<(Uuid, String, Option<Date>)>> {
         on_db!(self, pool => sqlx::query_as::<_, (Uuid, String, Option<Date>)>(

@@ -26,16 +26,6 @@ pub async fn rules(state: &AppState) -> ApiResult<Vec<PointRule>> {
     Ok(effective_rules(&own))
 }
 
-/// The points a rule in force gives (the attendance at a meeting reads it).
-pub async fn rule_points(state: &AppState, code: &str) -> ApiResult<i32> {
-    rules(state)
-        .await?
-        .into_iter()
-        .find(|r| r.code == code)
-        .map(|r| r.points)
-        .ok_or_else(ApiError::internal)
-}
-
 /// A rule as the API answers it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RuleView {

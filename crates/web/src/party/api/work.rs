@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yigong_domain::access::Role;
+use yigong_domain::party::points::{PointEntry, award};
 use yigong_domain::party::schedule::ACTIVITIES;
 use yigong_domain::party::work::{WorkFacts, WorkKind, WorkStatus, WorkStep, step};
 use yigong_store::party::{Meeting, MemberPoints, NewActivity, PartyOrg, Presence};
@@ -174,12 +175,46 @@ fn attendance(b: &MeetingBody, members: &[MemberPoints]) -> Result<Vec<Presence>
             member_id: p.member_id,
             presence,
             reason: p.reason.trim().chars().take(200).collect(),
+            points: 0,
         });
     }
     if out.is_empty() {
         return Err(unprocessable("attendance", "required"));
     }
     Ok(out)
+}
+
+/// The attendance points each member present earns: the rule's, cut to what its yearly
+/// cap leaves of what they had from it this year (none once it is reached).
+async fn present_points(
+    state: &AppState,
+    (org, year): (Uuid, i32),
+    presence: &mut [Presence],
+) -> ApiResult<()> {
+    let rule = super::rules(state)
+        .await?
+        .into_iter()
+        .find(|r| r.code == "attendance")
+        .ok_or_else(ApiError::internal)?;
+    let had = state
+        .store
+        .rule_year_totals(state.community.id, (org, &rule.code, year))
+        .await?;
+    for p in presence.iter_mut().filter(|p| p.presence == "present") {
+        let so_far = had
+            .iter()
+            .find(|(m, _)| *m == p.member_id)
+            .map_or(0, |t| t.1);
+        let ledger = [PointEntry {
+            member: p.member_id,
+            rule: rule.code.clone(),
+            points: i32::try_from(so_far).unwrap_or(i32::MAX),
+            year,
+            source: None,
+        }];
+        p.points = award(&ledger, &rule, p.member_id, year, None).map_or(0, |e| e.points);
+    }
+    Ok(())
 }
 
 /// Records a planned activity as held: minutes, attendance, and points for those present
@@ -221,7 +256,8 @@ pub async fn record(
     }
     let year = held_on.year();
     let members = state.store.members_with_points(c, org, year).await?;
-    let presence = attendance(b, &members)?;
+    let mut presence = attendance(b, &members)?;
+    present_points(state, (org, year), &mut presence).await?;
     // Held and written up: started and submitted for the committee's review at once.
     let facts = WorkFacts {
         assigned: true,
@@ -236,7 +272,6 @@ pub async fn record(
         minutes: minutes.to_string(),
         attendance: presence,
         rule: "attendance",
-        points: super::rule_points(state, "attendance").await?,
         from: from.as_str(),
         to: to.as_str(),
     };
