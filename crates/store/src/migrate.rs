@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_joint_meetings"),
     migration!(22, "0022_star_ratings"),
     migration!(23, "0023_member_mobility"),
+    migration!(24, "0024_party_attachments"),
 ];
 
 impl Store {

@@ -126,21 +126,10 @@ impl TestApp {
         let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");
         let dcm =
             std::fs::read(dir.join("formats/dicom/pydicom_waveform_ecg.dcm")).expect("sample");
-        let boundary = "testecg";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"resident_id\"\r\n\r\n{resident}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(&dcm);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let resident = resident.to_string();
+        let (ct, body) = multipart(&[("resident_id", &resident)], &[("a.dcm", &dcm)]);
         let r = self
-            .raw(
-                Method::POST,
-                "/api/v1/ecg/studies",
-                token,
-                &format!("multipart/form-data; boundary={boundary}"),
-                body,
-            )
+            .raw(Method::POST, "/api/v1/ecg/studies", token, &ct, body)
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         r.json()["study"]["id"]
@@ -208,6 +197,33 @@ impl TestApp {
 /// The audit row of a change a test makes directly through the store.
 pub use crate::lookups::setup_entry;
 
+/// A multipart body as a browser sends one: text fields, then files (each under the
+/// name `file`); its content type and bytes.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "yigongupload5b2f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// A valid ID number for a birth date and sequence.
 pub fn id_number(birth: &str, seq: u32) -> String {
     let body = format!("520382{}{:03}", birth.replace('-', ""), seq);
@@ -270,6 +286,21 @@ impl TestApp {
             .header("content-type", "application/x-www-form-urlencoded")
             .header("cookie", cookie)
             .body(Body::from(form.to_string()))
+            .expect("request");
+        self.request(req).await
+    }
+
+    /// Posts a multipart form (an upload) with a session cookie.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        cookie: &str,
+        (ct, body): (String, Vec<u8>),
+    ) -> Reply {
+        let req = Request::post(path)
+            .header("content-type", ct)
+            .header("cookie", cookie)
+            .body(Body::from(body))
             .expect("request");
         self.request(req).await
     }

@@ -16,39 +16,13 @@ fn sample(path: &str) -> Vec<u8> {
 /// Named files of one upload.
 type Files<'a> = Vec<(&'a str, &'a [u8])>;
 
-/// A multipart body: text fields, then files (all under the name `file`).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "yigongecg5b2f";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(
     app: &TestApp,
     token: &str,
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> common::Reply {
-    let (ct, body) = multipart(fields, files);
+    let (ct, body) = common::multipart(fields, files);
     app.raw(Method::POST, "/api/v1/ecg/studies", token, &ct, body)
         .await
 }

@@ -6,19 +6,8 @@ use yigong_testkit::app as common;
 use axum::http::{Method, StatusCode};
 use common::{TestApp, apps, id_number};
 
-fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "yigongboundary7d1";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(app: &TestApp, token: &str, kind: &str, name: &str, bytes: &[u8]) -> common::Reply {
-    let (ct, body) = multipart(name, bytes);
+    let (ct, body) = common::multipart(&[], &[(name, bytes)]);
     app.raw(
         Method::POST,
         &format!("/api/v1/imports/{kind}"),

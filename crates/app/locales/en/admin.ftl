@@ -154,3 +154,7 @@ audit-action-party-review_queue = Review queue viewed
 audit-action-party-review = Reviewed by the committee
 audit-action-party-calendar = Branch calendar viewed
 audit-action-party-member_move = Member moved
+audit-action-party-receipt = Receipt uploaded
+audit-action-party-minutes_file = Minutes file uploaded
+audit-action-party-attachment = Party file viewed
+audit-entity-party_attachment = Party file

@@ -119,3 +119,7 @@ error-star_not_submitted = This criterion's evidence has not been submitted; it 
 error-already_rated = This branch has been rated for the year
 error-member_transferred = This member has been transferred out; nothing more is recorded here
 error-move_not_from_here = Not possible from where the member is (away already, or not away)
+error-file_missing = Choose a file to upload
+error-file_empty = The file is empty
+error-file_too_large = The file is too large (2 MB at most)
+error-file_kind = Only JPG or PNG pictures and PDF files are taken

@@ -162,3 +162,5 @@ done-star_evidence_filed = Evidence filed
 done-star_rated = Branch rated
 done-reviewed = Reviewed
 done-member_moved = Move recorded
+done-receipt_uploaded = Receipt uploaded
+done-file_uploaded = File uploaded

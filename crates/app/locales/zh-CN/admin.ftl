@@ -154,3 +154,7 @@ audit-action-party-review_queue = 查看待审核事项
 audit-action-party-review = 党委审核
 audit-action-party-calendar = 查看组织生活日历
 audit-action-party-member_move = 党员流动与组织关系转接
+audit-action-party-receipt = 上传支出票据
+audit-action-party-minutes_file = 上传会议记录附件
+audit-action-party-attachment = 查看党建附件
+audit-entity-party_attachment = 党建附件

@@ -119,3 +119,7 @@ error-star_not_submitted = 该项测评材料尚未提交，不能评定
 error-already_rated = 该支部本年度已评定星级
 error-member_transferred = 该党员组织关系已转出，不能再办理
 error-move_not_from_here = 该党员当前状态下不能办理此项（外出中不能再次外出，未外出不能返回）
+error-file_missing = 请选择要上传的文件
+error-file_empty = 文件是空的
+error-file_too_large = 文件过大（最大 2 MB）
+error-file_kind = 只能上传 JPG、PNG 图片或 PDF 文件

@@ -162,3 +162,5 @@ done-star_evidence_filed = 测评材料已提交
 done-star_rated = 星级已评定
 done-reviewed = 已审核
 done-member_moved = 已办理
+done-receipt_uploaded = 票据已上传
+done-file_uploaded = 附件已上传

@@ -2,6 +2,7 @@
 //! sites with their funds. A spending is recorded only if it fits what remains of its
 //! site's budget, by one conditional update in the transaction that writes it.
 
+mod attachments;
 mod dues;
 mod joint;
 mod members;
@@ -14,6 +15,7 @@ mod sites;
 mod stars;
 mod tasks;
 mod work;
+pub use attachments::{Attachment, NewAttachment, Parent};
 pub use dues::{DuesMember, DuesPaid, NewDues};
 pub use joint::{Evidence, Issue, IssueChange, JointMeeting, NewIssue, NewJointMeeting};
 pub use members::{Member, NewStep, Step};

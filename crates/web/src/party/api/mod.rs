@@ -4,6 +4,7 @@
 //! all; a branch secretary sees their branch; a first secretary their sites; anyone else
 //! is told there is nothing (404), and the refusal is audited.
 
+mod attachments;
 mod dues;
 mod joint;
 mod members;
@@ -15,6 +16,7 @@ mod sites;
 mod stars;
 mod tasks;
 mod work;
+pub use attachments::{attach_minutes, attach_receipt, read_file};
 pub use dues::*;
 pub use joint::*;
 pub use members::*;
@@ -76,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::review_queue))
         .routes(routes!(review::review_item))
         .routes(routes!(moves::move_member))
+        .merge(attachments::router())
 }
 
 /// Whether the role sees the whole party organisation: the committee and the bureau.

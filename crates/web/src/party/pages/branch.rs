@@ -1,5 +1,6 @@
 //! A branch's page: its members with this year's points, its activities, the form that
-//! plans one, and the page that records one as held with each member's attendance.
+//! plans one, and an activity's page: recording it as held with each member's attendance,
+//! then its minutes and the files attached (a scan of the minutes, a sign-in sheet).
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
@@ -9,7 +10,7 @@ use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/party/orgs/{id}", get(branch))
         .route("/party/orgs/{id}/activities", post(plan))
         .route("/party/activities/{id}", get(meeting).post(record))
+        .route("/party/activities/{id}/files", post(upload))
 }
 
 /// (code, label) of the kinds of activity.
@@ -42,7 +44,6 @@ struct ActivityRow {
     topic: String,
     day: String,
     status: &'static str,
-    open: bool,
 }
 
 fn activity_row(user: &CurrentUser, w: Work) -> ActivityRow {
@@ -55,7 +56,6 @@ fn activity_row(user: &CurrentUser, w: Work) -> ActivityRow {
             .or(w.due_on)
             .map_or_else(|| "—".into(), |d| d.to_string()),
         status: lang.t(&format!("party.status.{}", w.status)),
-        open: w.status == "open",
         topic: w.title,
     }
 }
@@ -194,6 +194,10 @@ struct MeetingPage {
     csrf: String,
     held_on: String,
     minutes: String,
+    /// Once held: the minutes as recorded and the files attached (id, name).
+    held: Option<String>,
+    files: Vec<(Uuid, String)>,
+    notice: Option<String>,
     problems: Problems,
 }
 
@@ -203,11 +207,14 @@ async fn meeting_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    (f, error): (Fields, Option<ApiError>),
+    (f, notice, error): (Fields, Option<String>, Option<ApiError>),
 ) -> UiResult<Response> {
     let lang = user.lang;
     let c = state.community.id;
     let work = state.store.get_work(c, id).await.ui(lang)?;
+    if work.kind != "activity" {
+        return Err(UiError(ApiError::not_found(), lang));
+    }
     let org = work
         .org_id
         .ok_or_else(|| UiError(ApiError::not_found(), lang))?;
@@ -236,9 +243,27 @@ async fn meeting_page(
             (m, chosen, reason)
         })
         .collect();
+    let held = if work.status == "open" {
+        None
+    } else {
+        let evidence = state.store.work_evidence(c, id).await.ui(lang)?;
+        let minutes = evidence.into_iter().find(|e| e.kind == "minutes");
+        Some(minutes.map(|e| e.text).unwrap_or_default())
+    };
+    let files = state
+        .store
+        .work_attachments(c, id)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = MeetingPage {
         chrome: Chrome::for_user(user, "party"),
+        held,
+        files,
+        notice,
         a: activity_row(user, work),
         org_id: org,
         members,
@@ -257,8 +282,31 @@ async fn meeting(
     State(state): State<AppState>,
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
+    Query(done): Query<Done>,
 ) -> UiResult<Response> {
-    meeting_page(&state, &user, id, (Fields::new(), None)).await
+    let notice = flash(user.lang, done.done.as_deref());
+    meeting_page(&state, &user, id, (Fields::new(), notice, None)).await
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<Uuid>,
+    mp: Multipart,
+) -> UiResult<Response> {
+    let attached = match api::read_file(mp).await {
+        Ok(file) => api::attach_minutes(&state, &user, id, &file).await,
+        Err(e) => Err(e),
+    };
+    match attached {
+        Ok(_) => Ok(see_other(&format!(
+            "/party/activities/{id}?done=file_uploaded#files"
+        ))),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            meeting_page(&state, &user, id, (Fields::new(), None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
 }
 
 async fn record(
@@ -305,7 +353,7 @@ async fn record(
                 StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
             ) =>
         {
-            meeting_page(&state, &user, id, (f, Some(e))).await
+            meeting_page(&state, &user, id, (f, None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
     }

@@ -10,7 +10,7 @@ use crate::ui::form::{Done, Problems, flash};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/first-secretary", get(list))
         .route("/first-secretary/sites/{id}", get(site).post(spend))
         .route("/first-secretary/sites/{id}/reports", post(report))
+        .route(
+            "/first-secretary/sites/{id}/spending/{spending}/receipts",
+            post(receipt),
+        )
 }
 
 /// A site's line: its fund in yuan.
@@ -95,10 +99,12 @@ struct ReportForm {
 struct Typed {
     spending: SpendingForm,
     report: ReportForm,
+    receipt_failed: String,
 }
 
-/// (spent on, category, amount, note) of the ledger.
-type Line = (String, String, String, String);
+/// A ledger line: the spending's id, spent on, category, amount, note, and its receipts
+/// (id, file name).
+type Line = (Uuid, String, String, String, String, Vec<(Uuid, String)>);
 
 /// A task's line: id, template code, due day, status code, reports.
 type TaskLine = (Uuid, String, String, String, i64);
@@ -113,6 +119,8 @@ struct SitePage {
     quarters: Vec<String>,
     own: bool,
     csrf: String,
+    /// The spending whose receipt upload came back refused.
+    receipt_failed: String,
     f: SpendingForm,
     r: ReportForm,
     notice: Option<String>,
@@ -130,6 +138,11 @@ async fn site_page(
     let Some(found) = sites.iter().find(|s| s.id == id) else {
         return Err(UiError(ApiError::not_found(), lang));
     };
+    let receipts = state
+        .store
+        .site_receipts(state.community.id, id)
+        .await
+        .ui(lang)?;
     let ledger = state
         .store
         .site_spending(state.community.id, id)
@@ -137,12 +150,13 @@ async fn site_page(
         .ui(lang)?
         .into_iter()
         .map(|x| {
-            (
-                x.spent_on.to_string(),
-                x.category,
-                yuan_text(x.amount_fen),
-                x.note,
-            )
+            let files = receipts
+                .iter()
+                .filter(|r| r.spending_id == Some(x.id))
+                .map(|r| (r.id, r.name.clone()))
+                .collect();
+            let (on, amount) = (x.spent_on.to_string(), yuan_text(x.amount_fen));
+            (x.id, on, x.category, amount, x.note, files)
         })
         .collect();
     let tasks = state
@@ -172,6 +186,7 @@ async fn site_page(
         quarters: quarters(found.starts_on, found.ends_on),
         own,
         csrf: user.csrf.clone(),
+        receipt_failed: typed.receipt_failed,
         f: typed.spending,
         r: typed.report,
         notice,
@@ -194,7 +209,7 @@ async fn site(
     };
     let typed = Typed {
         spending,
-        report: ReportForm::default(),
+        ..Typed::default()
     };
     site_page(&state, &user, id, (typed, notice, None)).await
 }
@@ -220,7 +235,7 @@ async fn spend(
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let typed = Typed {
                 spending: f,
-                report: ReportForm::default(),
+                ..Typed::default()
             };
             site_page(&state, &user, id, (typed, None, Some(e))).await
         }
@@ -266,6 +281,36 @@ async fn report(
                     ..SpendingForm::default()
                 },
                 report: r,
+                ..Typed::default()
+            };
+            site_page(&state, &user, id, (typed, None, Some(e))).await
+        }
+        Err(e) => Err(UiError(e, user.lang)),
+    }
+}
+
+async fn receipt(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path((id, spending)): Path<(Uuid, Uuid)>,
+    mp: Multipart,
+) -> UiResult<Response> {
+    let attached = match api::read_file(mp).await {
+        Ok(file) => api::attach_receipt(&state, &user, (id, spending), &file).await,
+        Err(e) => Err(e),
+    };
+    match attached {
+        Ok(_) => Ok(see_other(&format!(
+            "/first-secretary/sites/{id}?done=receipt_uploaded#ledger"
+        ))),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let typed = Typed {
+                spending: SpendingForm {
+                    spent_on: yigong_domain::clock::today().to_string(),
+                    ..SpendingForm::default()
+                },
+                receipt_failed: spending.to_string(),
+                ..Typed::default()
             };
             site_page(&state, &user, id, (typed, None, Some(e))).await
         }
