@@ -151,3 +151,65 @@ async fn the_report_counts_the_organisation_and_the_months_meetings_in_excel() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_report_counts_joint_meeting_issues_and_the_years_stars() {
+    for app in apps(300).await {
+        let l = &app.label;
+        let party = app.ui_cookie("party").await;
+        let token = app.login("party").await;
+        let today = yigong_domain::clock::today();
+        let month = today.to_string()[..7].to_string();
+        let before = report(&app, &party, &month).await;
+        let count = |rows: &[(String, String)], item: &str| -> i64 {
+            figure(rows, item).parse().expect("a number")
+        };
+        // An issue raised and taken to its close this month counts once in each line.
+        let meetings = app.get("/api/v1/party/joint-meetings", &token).await.json();
+        let m = meetings[0]["id"].as_str().expect("a meeting");
+        let org = app.get("/api/v1/party/structure", &token).await.json()["organizations"]
+            .as_array()
+            .expect("orgs")
+            .iter()
+            .find(|o| o["kind"] == "branch")
+            .expect("a branch")["id"]
+            .clone();
+        let r = app
+            .post(
+                &format!("/api/v1/party/joint-meetings/{m}/issues"),
+                &token,
+                json!({"topic": "报表议题", "detail": "意见", "org_id": org}),
+            )
+            .await;
+        let issue = r.json()["id"].as_str().expect("id").to_string();
+        let steps = [
+            json!({"step": "start", "text": "落实"}),
+            json!({"step": "submit"}),
+            json!({"step": "evaluate", "score": 90, "text": "好"}),
+            json!({"step": "close"}),
+        ];
+        for s in steps {
+            let r = app
+                .post(
+                    &format!("/api/v1/party/joint-issues/{issue}/steps"),
+                    &token,
+                    s,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+        }
+        let after = report(&app, &party, &month).await;
+        for item in ["联席会议新提议题", "联席会议议题销号"] {
+            assert_eq!(count(&after, item), count(&before, item) + 1, "{l}: {item}");
+        }
+        // Last year every one of the 52 branches was rated on three levels.
+        let last = (today.year() - 1).to_string();
+        let rows = report(&app, &party, &last).await;
+        let stars: Vec<i64> = ["★★★", "★★☆", "★☆☆", "☆☆☆"]
+            .iter()
+            .map(|s| count(&rows, &format!("{last} · {s}")))
+            .collect();
+        assert_eq!(stars.iter().sum::<i64>(), 52, "{l}: {stars:?}");
+        assert_eq!(count(&rows, &format!("{last} · 未评定")), 0, "{l}");
+    }
+}

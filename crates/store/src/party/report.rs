@@ -1,6 +1,6 @@
 //! What the party committee's report counts over a period, from the party tables: the
-//! activities held and their attendance, points awarded, development steps, dues paid
-//! and site spending.
+//! activities held and their attendance, points awarded, development steps, dues paid,
+//! site spending, and the joint-meeting issues raised and closed.
 
 use crate::{OrConflict, Result, Store, on_db};
 use serde::Serialize;
@@ -18,6 +18,9 @@ pub struct PeriodCounts {
     pub steps: i64,
     pub dues_fen: i64,
     pub spent_fen: i64,
+    /// Joint-meeting issues raised in the period, and closed in it.
+    pub issues_raised: i64,
+    pub issues_closed: i64,
 }
 
 impl Store {
@@ -47,7 +50,11 @@ impl Store {
                 (SELECT CAST(COALESCE(SUM(d.amount_fen), 0) AS BIGINT) FROM party_dues d WHERE d.community_id = $1
                     AND d.paid_on >= $2 AND d.paid_on <= $3) AS dues_fen,
                 (SELECT CAST(COALESCE(SUM(x.amount_fen), 0) AS BIGINT) FROM fs_spending x WHERE x.community_id = $1
-                    AND x.spent_on >= $2 AND x.spent_on <= $3) AS spent_fen")
+                    AND x.spent_on >= $2 AND x.spent_on <= $3) AS spent_fen,
+                (SELECT COUNT(*) FROM party_work w WHERE w.community_id = $1 AND w.kind = 'joint_issue'
+                    AND w.created_at >= $4 AND w.created_at < $5) AS issues_raised,
+                (SELECT COUNT(*) FROM party_work w WHERE w.community_id = $1 AND w.kind = 'joint_issue'
+                    AND w.status = 'closed' AND w.updated_at >= $4 AND w.updated_at < $5) AS issues_closed")
             .bind(community).bind(first).bind(last).bind(from).bind(to)
             .fetch_one(pool).await.store())
     }

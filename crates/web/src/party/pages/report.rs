@@ -145,6 +145,45 @@ async fn organisation(state: &AppState, user: &CurrentUser, s: &Structure) -> Ap
     Ok(lines)
 }
 
+/// The star ratings of the period's year: how many branches earned each number of stars,
+/// most first, and how many are not rated yet.
+async fn star_lines(state: &AppState, user: &CurrentUser, year: i32) -> ApiResult<Vec<Line>> {
+    let t = |k: &str| user.lang.t(k);
+    let ratings = state
+        .store
+        .star_ratings(state.community.id, (None, Some(year)))
+        .await?;
+    let levels = crate::party::api::scale(state).await?.len();
+    let most = ratings
+        .iter()
+        .map(|r| r.stars as usize)
+        .max()
+        .unwrap_or(0)
+        .max(levels);
+    let sec = t("party.stars");
+    let mut lines: Vec<Line> = (0..=most)
+        .rev()
+        .map(|k| {
+            let count = ratings.iter().filter(|r| r.stars as usize == k).count();
+            let label = format!("{year} · {}", super::stars::star_text(k, most));
+            (sec, label, n(count as i64))
+        })
+        .collect();
+    let branches = state
+        .store
+        .party_orgs(state.community.id)
+        .await?
+        .iter()
+        .filter(|o| o.kind == "branch")
+        .count();
+    lines.push((
+        sec,
+        format!("{year} · {}", t("party.unrated")),
+        n((branches - ratings.len().min(branches)) as i64),
+    ));
+    Ok(lines)
+}
+
 /// The period's lines, then each site's.
 async fn period_lines(
     state: &AppState,
@@ -178,6 +217,18 @@ async fn period_lines(
             Cell::Text(yuan_text(p.dues_fen)),
         ),
     ];
+    let joint = t("party.joint");
+    lines.push((
+        joint,
+        t("party.report.issues_raised").into(),
+        n(p.issues_raised),
+    ));
+    lines.push((
+        joint,
+        t("party.report.issues_closed").into(),
+        n(p.issues_closed),
+    ));
+    lines.extend(star_lines(state, user, days.1.year()).await?);
     let sec = t("party.sites");
     lines.push((
         sec,
