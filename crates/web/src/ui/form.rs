@@ -15,6 +15,15 @@ pub fn flash(lang: Lang, code: Option<&str>) -> Option<String> {
         .then(|| lang.t(&format!("done.{code}")).to_string())
 }
 
+/// Whether a refusal sends the form back with what was typed (a problem with a field, or
+/// a conflict with what is stored), rather than showing an error page.
+pub fn sent_back(e: &ApiError) -> bool {
+    matches!(
+        e.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY | axum::http::StatusCode::CONFLICT
+    )
+}
+
 /// The `?done=` of a page reached after a save.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Done {

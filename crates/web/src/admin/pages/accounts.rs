@@ -7,7 +7,7 @@ use crate::admin::api::accounts::{AccountBody, create_for, set_active, set_passw
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use crate::ui::form::Problems;
+use crate::ui::form::{Problems, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::picker::{Choice, Picker};
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, encode, render};
@@ -192,12 +192,7 @@ async fn create(
     };
     match result {
         Ok(_) => Ok(done("created", body.username.trim())),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
+        Err(e) if sent_back(&e) => {
             // The password is never sent back.
             let kept = AccountBody {
                 password: String::new(),

@@ -6,7 +6,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, ActivityBody, MeetingBody, PresenceBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -347,14 +347,7 @@ async fn record(
                 "/party/orgs/{org}?done=meeting_recorded"
             )))
         }
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            meeting_page(&state, &user, id, (f, None, Some(e))).await
-        }
+        Err(e) if sent_back(&e) => meeting_page(&state, &user, id, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }

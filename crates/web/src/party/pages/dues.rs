@@ -6,7 +6,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, DuesSheet, PaymentBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -129,14 +129,7 @@ async fn record(
     };
     match api::pay(&state, &user, id, &body).await {
         Ok(_) => Ok(see_other(&format!("/party/orgs/{id}/dues?done=dues_paid"))),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            dues_page(&state, &user, id, (f, None, Some(e))).await
-        }
+        Err(e) if sent_back(&e) => dues_page(&state, &user, id, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }

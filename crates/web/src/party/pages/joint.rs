@@ -7,7 +7,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, IssueBody, IssueStepBody, JointMeetingBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -31,13 +31,6 @@ pub fn router() -> Router<AppState> {
 /// A form that came back refused, or none.
 fn status_of(error: Option<&ApiError>) -> StatusCode {
     error.map_or(StatusCode::OK, |e| e.status)
-}
-
-fn refused(e: &ApiError) -> bool {
-    matches!(
-        e.status,
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,7 +108,7 @@ async fn add(
         Ok(id) => Ok(see_other(&format!(
             "/party/joint/{id}?done=joint_meeting_recorded"
         ))),
-        Err(e) if refused(&e) => list_page(&state, &user, (f, None, Some(e))).await,
+        Err(e) if sent_back(&e) => list_page(&state, &user, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }
@@ -201,7 +194,7 @@ async fn raise(
         Ok(_) => Ok(see_other(&format!(
             "/party/joint/{id}?done=issue_raised#issues"
         ))),
-        Err(e) if refused(&e) => meeting_page(&state, &user, id, (f, None, Some(e))).await,
+        Err(e) if sent_back(&e) => meeting_page(&state, &user, id, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }
@@ -295,7 +288,7 @@ async fn act(
         Ok(_) => Ok(see_other(&format!(
             "/party/joint-issues/{id}?done=issue_step"
         ))),
-        Err(e) if refused(&e) => issue_page(&state, &user, id, (f, None, Some(e))).await,
+        Err(e) if sent_back(&e) => issue_page(&state, &user, id, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }

@@ -8,7 +8,7 @@ use crate::party::api::{
     self as api, AdvanceBody, AwardBody, MemberView, MoveBody, NewMemberBody, PayBody,
 };
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -177,12 +177,7 @@ async fn advance(
         Ok(_) => Ok(see_other(&format!(
             "/party/members/{id}?done=member_advanced"
         ))),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
+        Err(e) if sent_back(&e) => {
             let typed = Typed { step: f, ..fresh() };
             member_page(&state, &user, id, (typed, None, Some(e))).await
         }
@@ -228,12 +223,7 @@ async fn relocate(
         Ok(_) => Ok(see_other(&format!(
             "/party/members/{id}?done=member_moved#moves"
         ))),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
+        Err(e) if sent_back(&e) => {
             let typed = Typed {
                 moving: f,
                 ..fresh()
@@ -284,12 +274,7 @@ async fn points(
         Ok(_) => Ok(see_other(&format!(
             "/party/members/{id}?done=points_awarded#points"
         ))),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
+        Err(e) if sent_back(&e) => {
             let typed = Typed {
                 points: p,
                 ..fresh()

@@ -6,7 +6,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, JointActivityBody, PairingBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -24,13 +24,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/party/pairings", get(list).post(add))
         .route("/party/pairings/{id}", get(pairing).post(record))
-}
-
-fn refused(e: &ApiError) -> bool {
-    matches!(
-        e.status,
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,7 +109,7 @@ async fn add(
     };
     match api::pair(&state, &user, &body).await {
         Ok(id) => Ok(see_other(&format!("/party/pairings/{id}?done=paired"))),
-        Err(e) if refused(&e) => list_page(&state, &user, (f, None, Some(e))).await,
+        Err(e) if sent_back(&e) => list_page(&state, &user, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }
@@ -195,7 +188,7 @@ async fn record(
         Ok(_) => Ok(see_other(&format!(
             "/party/pairings/{id}?done=joint_activity_recorded"
         ))),
-        Err(e) if refused(&e) => pairing_page(&state, &user, id, (f, None, Some(e))).await,
+        Err(e) if sent_back(&e) => pairing_page(&state, &user, id, (f, None, Some(e))).await,
         Err(e) => Err(UiError(e, user.lang)),
     }
 }

@@ -6,7 +6,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, EvaluationBody, QuarterView};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::todo::count_text;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
@@ -193,9 +193,7 @@ async fn evaluate(
         Ok(_) => Ok(see_other(&format!(
             "/first-secretary/sites/{id}/quarters/{quarter}?done=evaluated"
         ))),
-        Err(e)
-            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
-        {
+        Err(e) if sent_back(&e) => {
             quarter_page(&state, &user, (id, &quarter), (f, None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),

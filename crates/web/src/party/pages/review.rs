@@ -5,7 +5,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, ReviewBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -88,12 +88,7 @@ async fn save(
     };
     match api::review(&state, &user, id, &body).await {
         Ok(()) => Ok(see_other("/party/review?done=reviewed")),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
+        Err(e) if sent_back(&e) => {
             review_page(&state, &user, (Some((id, f.comment)), None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),

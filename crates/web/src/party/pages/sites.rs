@@ -6,7 +6,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, ReportBody, SiteView, SpendingBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -272,9 +272,7 @@ async fn report(
         Ok(_) => Ok(see_other(&format!(
             "/first-secretary/sites/{id}?done=report_filed#tasks"
         ))),
-        Err(e)
-            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
-        {
+        Err(e) if sent_back(&e) => {
             let typed = Typed {
                 spending: SpendingForm {
                     spent_on: yigong_domain::clock::today().to_string(),

@@ -7,7 +7,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::party::api::{self as api, RatingBody, ScaleBody, SheetView, StarEvidenceBody};
 use crate::state::AppState;
-use crate::ui::form::{Done, Problems, flash};
+use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, UiError, UiResult, UiUser, render};
 use askama::Template;
@@ -30,13 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/party/orgs/{id}/stars/{year}", get(sheet))
         .route("/party/orgs/{id}/stars/{year}/evidence", post(evidence))
         .route("/party/orgs/{id}/stars/{year}/rating", post(rating))
-}
-
-fn refused(e: &ApiError) -> bool {
-    matches!(
-        e.status,
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-    )
 }
 
 /// Stars as shown: filled for those earned, hollow for the rest of the scale.
@@ -149,7 +142,7 @@ async fn save_scale(
     let year = clock::today().year();
     match api::set_scale(&state, &user, &body).await {
         Ok(()) => Ok(see_other("/party/stars?done=scale_saved")),
-        Err(e) if refused(&e) => {
+        Err(e) if sent_back(&e) => {
             overview_page(&state, &user, year, (Some(f.thresholds), None, Some(e))).await
         }
         Err(e) => Err(UiError(e, user.lang)),
@@ -268,7 +261,7 @@ async fn evidence(
         Ok(_) => Ok(see_other(&format!(
             "/party/orgs/{org}/stars/{year}?done=star_evidence_filed"
         ))),
-        Err(e) if refused(&e) => {
+        Err(e) if sent_back(&e) => {
             let typed = (f, RatingForm::default(), None, Some(e));
             sheet_page(&state, &user, (org, year), typed).await
         }
@@ -298,7 +291,7 @@ async fn rating(
         Ok(_) => Ok(see_other(&format!(
             "/party/orgs/{org}/stars/{year}?done=star_rated"
         ))),
-        Err(e) if refused(&e) => {
+        Err(e) if sent_back(&e) => {
             let typed = (EvidenceForm::default(), f, None, Some(e));
             sheet_page(&state, &user, (org, year), typed).await
         }
