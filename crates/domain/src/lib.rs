@@ -8,6 +8,7 @@ pub mod access;
 pub mod chronic;
 pub mod clock;
 pub mod code;
+pub mod diagnostics;
 pub mod ecg;
 pub mod family;
 pub mod icd10;
