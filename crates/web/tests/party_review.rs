@@ -77,7 +77,7 @@ async fn a_held_meeting_waits_for_the_committee_and_is_reviewed_once() {
         let queue = app.get("/api/v1/party/review", &party).await.json();
         assert_eq!(queue["total"].as_i64(), Some(total + 1), "{l}");
         assert_eq!(ids(&queue).first(), Some(&id), "{l}: the newest first");
-        let path = format!("/api/v1/party/work/{id}/review");
+        let path = format!("/api/v1/party/review/{id}");
         let r = app.post(&path, &party, json!({"comment": " "})).await;
         assert_eq!(problem_fields(&r.json()), ["comment"], "{l}");
         // Neither the branch nor the bureau reviews; the bureau reads the queue.
@@ -139,7 +139,7 @@ async fn a_held_meeting_waits_for_the_committee_and_is_reviewed_once() {
         let planned = meeting(&app, &branch, false).await;
         let r = app
             .post(
-                &format!("/api/v1/party/work/{planned}/review"),
+                &format!("/api/v1/party/review/{planned}"),
                 &party,
                 json!({"comment": "好"}),
             )
@@ -150,7 +150,7 @@ async fn a_held_meeting_waits_for_the_committee_and_is_reviewed_once() {
         let joint = joint[0]["id"].as_str().expect("a joint meeting");
         let r = app
             .post(
-                &format!("/api/v1/party/work/{joint}/review"),
+                &format!("/api/v1/party/review/{joint}"),
                 &party,
                 json!({"comment": "好"}),
             )

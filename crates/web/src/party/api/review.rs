@@ -117,7 +117,7 @@ pub async fn review(
 }
 
 /// Reviews a submitted activity or site task.
-#[utoipa::path(post, path = "/party/work/{id}/review", params(("id" = Uuid, Path)), request_body = ReviewBody,
+#[utoipa::path(post, path = "/party/review/{id}", params(("id" = Uuid, Path)), request_body = ReviewBody,
     responses((status = 200, body = Object), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn review_item(
     State(state): State<AppState>,
