@@ -38,14 +38,9 @@ async fn meetings_reach(state: &AppState, user: &CurrentUser, action: &str) -> A
 }
 
 /// Only the committee records meetings and raises issues; the bureau reads.
-async fn committee_only(state: &AppState, user: &CurrentUser, action: &str) -> ApiResult<()> {
+async fn committee_writes(state: &AppState, user: &CurrentUser, action: &str) -> ApiResult<()> {
     meetings_reach(state, user, action).await?;
-    if user.role == Role::PartySecretary {
-        return Ok(());
-    }
-    user.audit(state, action, "party_work", None, false, "role")
-        .await?;
-    Err(ApiError::forbidden())
+    super::committee_only(state, user, (action, "party_work", None)).await
 }
 
 /// Every joint meeting, the latest first.
@@ -98,7 +93,7 @@ pub async fn record_joint(
     user: &CurrentUser,
     b: &JointMeetingBody,
 ) -> ApiResult<Uuid> {
-    committee_only(state, user, "party.joint_meeting").await?;
+    committee_writes(state, user, "party.joint_meeting").await?;
     let mut problems = Vec::new();
     let convener = committees(state)
         .await?
@@ -205,7 +200,7 @@ pub async fn raise(
     meeting: Uuid,
     b: &IssueBody,
 ) -> ApiResult<Uuid> {
-    committee_only(state, user, "party.joint_issue").await?;
+    committee_writes(state, user, "party.joint_issue").await?;
     let mut problems = Vec::new();
     let title = required_text(&mut problems, "topic", &b.topic, 100);
     let detail = required_text(&mut problems, "detail", &b.detail, 2000);

@@ -187,3 +187,21 @@ pub(crate) fn past_day(
     }
     Some(d)
 }
+
+/// Only the committee writes here: the bureau, which reads, is refused (403); anyone else
+/// is told there is nothing (404). The refusal is audited against `entity`.
+pub(crate) async fn committee_only(
+    state: &AppState,
+    user: &CurrentUser,
+    (action, entity, id): (&str, &str, Option<uuid::Uuid>),
+) -> ApiResult<()> {
+    if user.role == Role::PartySecretary {
+        return Ok(());
+    }
+    user.audit(state, action, entity, id, false, "role").await?;
+    Err(if sees_all(user) {
+        ApiError::forbidden()
+    } else {
+        ApiError::not_found()
+    })
+}

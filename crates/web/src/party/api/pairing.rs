@@ -3,7 +3,7 @@
 //! committee or the branch's secretary. The committee and the bureau see every pairing, a
 //! branch secretary those of their branch; anyone else is told there is nothing.
 
-use super::{past_day, required_text, sees_all};
+use super::{committee_only, past_day, required_text, sees_all};
 use crate::api::AppJson;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -102,15 +102,7 @@ pub struct PairingBody {
 
 /// Pairs a department with a branch (the committee), every field checked at once.
 pub async fn pair(state: &AppState, user: &CurrentUser, b: &PairingBody) -> ApiResult<Uuid> {
-    if user.role != Role::PartySecretary {
-        user.audit(state, "party.pairing", "party_pairing", None, false, "role")
-            .await?;
-        return Err(if sees_all(user) {
-            ApiError::forbidden()
-        } else {
-            ApiError::not_found()
-        });
-    }
+    committee_only(state, user, ("party.pairing", "party_pairing", None)).await?;
     let mut problems = Vec::new();
     let departments = lead_departments(state).await?;
     let department = b

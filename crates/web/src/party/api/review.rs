@@ -2,7 +2,7 @@
 //! tasks reported done wait for it; the committee reviews each with a comment, the bureau
 //! reads the queue, and anyone else is told there is nothing.
 
-use super::{required_text, sees_all};
+use super::{committee_only, required_text, sees_all};
 use crate::api::AppJson;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use yigong_domain::access::Role;
 use yigong_domain::party::work::{WorkFacts, WorkKind, WorkStatus, WorkStep, step};
 use yigong_store::StoreError;
 use yigong_store::party::ReviewItem;
@@ -78,15 +77,7 @@ pub async fn review(
     id: Uuid,
     b: &ReviewBody,
 ) -> ApiResult<()> {
-    if user.role != Role::PartySecretary {
-        user.audit(state, "party.review", "party_work", Some(id), false, "role")
-            .await?;
-        return Err(if sees_all(user) {
-            ApiError::forbidden()
-        } else {
-            ApiError::not_found()
-        });
-    }
+    committee_only(state, user, ("party.review", "party_work", Some(id))).await?;
     let work = match state.store.get_work(state.community.id, id).await {
         Ok(w) => w,
         Err(StoreError::NotFound) => return Err(ApiError::not_found()),

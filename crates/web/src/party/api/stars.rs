@@ -4,7 +4,7 @@
 //! with each branch's history. The committee writes and rates, a branch secretary files
 //! evidence for their branch, the bureau reads; anyone else is told there is nothing.
 
-use super::{org_in_reach, required_text, sees_all};
+use super::{committee_only, org_in_reach, required_text};
 use crate::api::AppJson;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -46,15 +46,7 @@ pub struct ScaleBody {
 
 /// Sets the scale (the committee).
 pub async fn set_scale(state: &AppState, user: &CurrentUser, b: &ScaleBody) -> ApiResult<()> {
-    if user.role != Role::PartySecretary {
-        user.audit(state, "party.star_scale", "party_org", None, false, "role")
-            .await?;
-        return Err(if sees_all(user) {
-            ApiError::forbidden()
-        } else {
-            ApiError::not_found()
-        });
-    }
+    committee_only(state, user, ("party.star_scale", "party_org", None)).await?;
     let t = parse_scale(&b.thresholds).map_err(|p| unprocessable("thresholds", p.code()))?;
     let text = scale_text(&t);
     let entry = user.audit_entry("party.star_scale", "party_org", None, true, &text);
