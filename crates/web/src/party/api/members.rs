@@ -68,15 +68,7 @@ pub async fn add(
         return Err(ApiError::not_found());
     }
     let mut problems = Vec::new();
-    let name = b.name.trim();
-    if name.is_empty() || name.chars().count() > 40 {
-        let code = if name.is_empty() {
-            "required"
-        } else {
-            "too_long"
-        };
-        problems.push(unprocessable("name", code));
-    }
+    let name = super::required_text(&mut problems, "name", &b.name, 40);
     let status = match b.status.as_str() {
         "applicant" => Some("applicant"),
         "activist" => Some("activist"),

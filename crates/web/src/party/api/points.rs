@@ -134,15 +134,7 @@ pub async fn give(
     if rule.is_none() {
         problems.push(unprocessable("rule", "invalid_field"));
     }
-    let evidence = b.evidence.trim();
-    if evidence.is_empty() || evidence.chars().count() > 500 {
-        let code = if evidence.is_empty() {
-            "required"
-        } else {
-            "too_long"
-        };
-        problems.push(unprocessable("evidence", code));
-    }
+    let evidence = super::required_text(&mut problems, "evidence", &b.evidence, 500);
     if let Some(e) = ApiError::all(problems) {
         return Err(e);
     }

@@ -102,17 +102,7 @@ pub async fn spend(
     let c = state.community.id;
     let found = super::site_for(state, user, site, (SiteRight::Report, "party.spending")).await?;
     let mut problems = Vec::new();
-    let category = b.category.trim();
-    if category.is_empty() || category.chars().count() > 40 {
-        problems.push(unprocessable(
-            "category",
-            if category.is_empty() {
-                "required"
-            } else {
-                "too_long"
-            },
-        ));
-    }
+    let category = super::required_text(&mut problems, "category", &b.category, 40);
     if b.note.chars().count() > 500 {
         problems.push(unprocessable("note", "too_long"));
     }
@@ -141,7 +131,7 @@ pub async fn spend(
         note: b.note.trim().to_string(),
         recorded_by: Some(user.account_id),
     };
-    let entry = user.audit_entry("party.spending", "fs_spending", None, true, category);
+    let entry = user.audit_entry("party.spending", "fs_spending", None, true, &category);
     // The store checks the budget again in the write: a spending recorded meanwhile
     // cannot be overrun.
     let Some(id) = state.store.record_spending(c, site, &new, &entry).await? else {

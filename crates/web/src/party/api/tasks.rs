@@ -109,15 +109,7 @@ pub async fn report(
     if task.is_none() {
         problems.push(unprocessable("task_id", "invalid_field"));
     }
-    let text = b.text.trim();
-    if text.is_empty() || text.chars().count() > 2000 {
-        let code = if text.is_empty() {
-            "required"
-        } else {
-            "too_long"
-        };
-        problems.push(unprocessable("text", code));
-    }
+    let text = super::required_text(&mut problems, "text", &b.text, 2000);
     if let Some(e) = ApiError::all(problems) {
         return Err(e);
     }

@@ -92,15 +92,7 @@ pub async fn plan(
     if !ACTIVITIES.iter().any(|(s, _)| *s == b.subject) {
         problems.push(unprocessable("subject", "invalid_field"));
     }
-    let topic = b.topic.trim();
-    if topic.is_empty() || topic.chars().count() > 100 {
-        let code = if topic.is_empty() {
-            "required"
-        } else {
-            "too_long"
-        };
-        problems.push(unprocessable("topic", code));
-    }
+    let topic = super::required_text(&mut problems, "topic", &b.topic, 100);
     let due_on = match b.due_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => {
