@@ -1,0 +1,269 @@
+//! The cross-institution probe on one township's records: a doctor of the other township
+//! sends an ECG, orders a test, enrols a resident and signs a contract; every role that
+//! may not reach them tries them by id through the API, FHIR and the pages, and nothing
+//! leaks or lands. Runs on SQLite, and on PostgreSQL with `YIGONG_TEST_PG`.
+
+use yigong_testkit::app as common;
+
+use axum::http::StatusCode;
+use common::apps;
+use serde_json::json;
+
+mod probing;
+use probing::{Target, denied_by, no_leak, probe_fhir_search, probe_record};
+
+#[tokio::test]
+async fn another_townships_ecgs_registers_and_contracts_stay_there() {
+    for app in apps(1500).await {
+        let l = app.label.clone();
+        // A doctor at the other township, made by the administrator, who sends an ECG,
+        // enrols a resident and signs a contract with the township's team (set up first).
+        let admin = app.login("admin").await;
+        let place = app.places.other_township;
+        let (store, c) = (&app.state.store, app.state.community.id);
+        let village = store.child_institutions(c, place).await.expect("villages")[0];
+        let team = app.team_at(place, "远端家庭医生团队", &[village]).await;
+        let reply = app
+            .post(
+                "/api/v1/accounts",
+                &admin,
+                json!({"username": "far_township", "display_name": "远端医生", "password": "farpass1234",
+                    "role": "township_doctor", "institution_id": place}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{l}: {}", reply.text());
+        let far = app.login_with("far_township", "farpass1234").await;
+        let resident = app.resident_at(place).await;
+        let secrets = vec![
+            resident.name.clone(),
+            resident.id_number.clone(),
+            resident.phone.clone(),
+        ];
+        let c = app.state.community.id;
+
+        let study = app.upload_dicom(&far, resident.id).await;
+        let order = app
+            .post(
+                "/api/v1/orders",
+                &far,
+                json!({"resident_id": resident.id, "item_code": "electrolytes", "question": "乏力"}),
+            )
+            .await
+            .json()["id"]
+            .as_str()
+            .expect("an order")
+            .parse::<uuid::Uuid>()
+            .expect("uuid");
+        for disease in ["hypertension", "diabetes"] {
+            app.post(
+                "/api/v1/registers",
+                &far,
+                json!({"resident_id": resident.id, "disease": disease, "diagnosed_on": "2024-03-01"}),
+            )
+            .await;
+        }
+        let register = app
+            .state
+            .store
+            .registers_of(c, resident.id)
+            .await
+            .expect("registers")[0]
+            .id;
+        app.post(
+            "/api/v1/contracts",
+            &far,
+            json!({"resident_id": resident.id, "team_id": team}),
+        )
+        .await;
+        let contract = app
+            .state
+            .store
+            .contracts_of(c, resident.id)
+            .await
+            .expect("contracts")
+            .into_iter()
+            .find(|k| k.status == "active")
+            .expect("an active contract")
+            .id;
+        let visits_before = app
+            .state
+            .store
+            .follow_ups(c, register)
+            .await
+            .expect("visits")
+            .len();
+
+        let targets = [
+            (
+                Target {
+                    kind: "ECG study",
+                    id: study,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/ecg/studies/{study}"),
+                    format!("/api/v1/ecg/studies/{study}/trace.svg"),
+                    format!("/fhir/r4/DiagnosticReport/{study}"),
+                    format!("/ecg/{study}"),
+                    format!("/ecg/{study}/print"),
+                ],
+                vec![
+                    (format!("/api/v1/ecg/studies/{study}/claim"), json!({})),
+                    (
+                        format!("/api/v1/ecg/studies/{study}/acknowledge"),
+                        json!({}),
+                    ),
+                ],
+                vec![format!("/ecg/{study}/acknowledge")],
+                vec!["village", "township", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "diagnostic order",
+                    id: order,
+                    secrets: secrets.clone(),
+                },
+                vec![format!("/api/v1/orders/{order}")],
+                ["receive", "claim", "acknowledge", "cancel"]
+                    .map(|a| (format!("/api/v1/orders/{order}/{a}"), json!({})))
+                    .to_vec(),
+                vec![],
+                vec!["village", "township", "imaging", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "chronic register",
+                    id: register,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/registers/{register}"),
+                    format!("/fhir/r4/CarePlan/{register}"),
+                    format!("/follow-ups/{register}"),
+                ],
+                vec![(
+                    format!("/api/v1/registers/{register}/follow-ups"),
+                    json!({"systolic": 150, "diastolic": 95}),
+                )],
+                vec![format!("/follow-ups/{register}")],
+                vec!["village", "township", "party", "bureau"],
+            ),
+            // Specialists read residents county-wide (identifiers masked), and so their
+            // registers; they may not record a visit.
+            (
+                Target {
+                    kind: "chronic register",
+                    id: register,
+                    secrets: secrets[1..].to_vec(),
+                },
+                vec![],
+                vec![(
+                    format!("/api/v1/registers/{register}/follow-ups"),
+                    json!({"systolic": 150, "diastolic": 95}),
+                )],
+                vec![format!("/follow-ups/{register}")],
+                vec!["specialist", "ecg"],
+            ),
+            (
+                Target {
+                    kind: "contract",
+                    id: contract,
+                    secrets: secrets.clone(),
+                },
+                vec![],
+                vec![
+                    (
+                        format!("/api/v1/contracts/{contract}/end"),
+                        json!({"reason": "moved"}),
+                    ),
+                    (format!("/api/v1/contracts/{contract}/renew"), json!({})),
+                ],
+                vec![format!(
+                    "/residents/{}/contract/{contract}/end",
+                    resident.id
+                )],
+                vec![
+                    "village",
+                    "township",
+                    "specialist",
+                    "ecg",
+                    "party",
+                    "bureau",
+                ],
+            ),
+        ];
+        let mut tried = 0;
+        for (target, reads, writes, forms, probers) in &targets {
+            for who in probers {
+                for a in probe_record(&app, who, reads, writes, forms).await {
+                    no_leak(target, who, &a, &l);
+                    tried += 1;
+                }
+                // Each read and write by id is a row (the record's own, or the
+                // refusals layer's naming it).
+                let denied = denied_by(&app.audit_of(target.id).await, who);
+                let attempts = reads.len() + writes.len() + forms.len();
+                assert!(
+                    denied >= attempts,
+                    "{l} {who}: {denied} of {attempts} refusals audited on the {}",
+                    target.kind
+                );
+            }
+        }
+        // Every role that does not reach the resident, and those that do: the searches
+        // that would widen a reach are refused.
+        let person = Target {
+            kind: "resident",
+            id: resident.id,
+            secrets: secrets.clone(),
+        };
+        for who in [
+            "village",
+            "township",
+            "specialist",
+            "ecg",
+            "party",
+            "bureau",
+            "manager",
+        ] {
+            for a in probe_fhir_search(&app, who, &person).await {
+                no_leak(&person, who, &a, &l);
+                tried += 1;
+            }
+        }
+        assert!(tried >= 100, "{l}: {tried} probes");
+
+        // Nothing landed.
+        let s = app
+            .state
+            .store
+            .get_study(c, study.into())
+            .await
+            .expect("study");
+        assert_eq!(s.status.as_str(), "awaiting", "{l}: the study was touched");
+        let o = app
+            .state
+            .store
+            .get_order(c, order.into())
+            .await
+            .expect("order");
+        assert_eq!(o.status.as_str(), "ordered", "{l}: the order was touched");
+        assert_eq!(
+            app.state
+                .store
+                .follow_ups(c, register)
+                .await
+                .expect("visits")
+                .len(),
+            visits_before,
+            "{l}: a follow-up landed"
+        );
+        let k = app
+            .state
+            .store
+            .get_contract(c, contract)
+            .await
+            .expect("contract");
+        assert_eq!(k.status, "active", "{l}: the contract was changed");
+    }
+}
