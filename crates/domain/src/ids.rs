@@ -45,6 +45,10 @@ typed_id!(
     /// An ECG study sent into the network (心电一张网).
     StudyId
 );
+typed_id!(
+    /// An order to a shared diagnostic centre (检查检验申请).
+    OrderId
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod chronic;
+pub mod diagnostics;
 pub mod ecg;
 mod engine;
 pub mod family;

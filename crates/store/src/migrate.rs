@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_star_ratings"),
     migration!(23, "0023_member_mobility"),
     migration!(24, "0024_party_attachments"),
+    migration!(25, "0025_diagnostics"),
 ];
 
 impl Store {

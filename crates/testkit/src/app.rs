@@ -163,6 +163,30 @@ impl TestApp {
         people.into_iter().next().expect("a resident there")
     }
 
+    /// A further account with the demo password, working in `department` (if any).
+    pub async fn add_account(
+        &self,
+        username: &str,
+        role: yigong_domain::access::Role,
+        (institution_id, department_id): (uuid::Uuid, Option<uuid::Uuid>),
+    ) {
+        let hash =
+            yigong_app::passwords::hash_password(yigong_web::demo::DEMO_PASSWORD).expect("hash");
+        let new = yigong_store::accounts::NewAccount {
+            username,
+            display_name: username,
+            password_hash: &hash,
+            role,
+            institution_id,
+            department_id,
+        };
+        self.state
+            .store
+            .create_account(self.state.community.id, &new)
+            .await
+            .expect("account");
+    }
+
     pub async fn resident_count(&self) -> i64 {
         self.state
             .store

@@ -26,6 +26,7 @@ pub const CONTEXTS: &[Context] = &[
     crate::family::CONTEXT,
     crate::screening::CONTEXT,
     crate::party::CONTEXT,
+    crate::diagnostics::CONTEXT,
 ];
 
 /// For a context without pages or without FHIR resources.

@@ -14,6 +14,7 @@ pub mod ui;
 // The contexts, each with its API, pages and FHIR routes; mounted in `contexts::CONTEXTS`.
 pub mod admin;
 pub mod chronic;
+pub mod diagnostics;
 pub mod ecg;
 pub mod family;
 pub mod party;

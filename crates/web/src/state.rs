@@ -18,6 +18,7 @@ pub struct Inner {
     /// Live ECG study changes: new uploads for the reading worklist, reports for the
     /// sending clinic.
     pub ecg_live: tokio::sync::broadcast::Sender<LiveStudy>,
+    pub diag_live: tokio::sync::broadcast::Sender<LiveOrder>,
     /// Recently verified sessions (token hash → user), so a burst of requests costs one
     /// session query; entries live [`crate::http::auth::SESSION_CACHE_SECONDS`] and go on logout.
     /// Failed logins and identifier look-ups, counted per key.
@@ -82,6 +83,16 @@ pub struct LiveStudy {
     pub critical: bool,
 }
 
+/// An order to a diagnostic centre changed: who placed it, which centre, where it stands.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LiveOrder {
+    pub id: uuid::Uuid,
+    pub from_institution_id: uuid::Uuid,
+    pub centre: String,
+    pub status: String,
+    pub critical: bool,
+}
+
 impl AppState {
     pub fn new(store: Store, community: Community, demo: bool, secure_cookies: bool) -> Self {
         Self(Arc::new(Inner {
@@ -91,6 +102,7 @@ impl AppState {
             secure_cookies,
             live: tokio::sync::broadcast::channel(1024).0,
             ecg_live: tokio::sync::broadcast::channel(1024).0,
+            diag_live: tokio::sync::broadcast::channel(1024).0,
             ended: tokio::sync::broadcast::channel(256).0,
             throttles: Default::default(),
             sessions_purged: Default::default(),

@@ -98,6 +98,11 @@ impl Lang {
 /// pair of files here.
 const FILES: &[(&str, &str, &str)] = &[
     (
+        "diagnostics",
+        include_str!("../../locales/zh-CN/diagnostics.ftl"),
+        include_str!("../../locales/en/diagnostics.ftl"),
+    ),
+    (
         "party",
         include_str!("../../locales/zh-CN/party.ftl"),
         include_str!("../../locales/en/party.ftl"),

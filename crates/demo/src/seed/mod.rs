@@ -32,11 +32,13 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 pub const DEMO_SEED: u64 = 20241114;
 
 /// `(username, role, display name)` of the demo accounts.
-pub const DEMO_ACCOUNTS: [(&str, Role, &str); 10] = [
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 12] = [
     ("admin", Role::Admin, "系统管理员"),
     ("manager", Role::Manager, "张主任"),
     ("specialist", Role::Specialist, "李医生（心内科）"),
     ("ecg", Role::Specialist, "孙医生（心电诊断中心）"),
+    ("lab", Role::Specialist, "钱医生（医学检验中心）"),
+    ("imaging", Role::Specialist, "郑医生（医学影像中心）"),
     ("township", Role::TownshipDoctor, "王医生（茅台镇）"),
     ("village", Role::VillageDoctor, "刘医生（村卫生室）"),
     ("party", Role::PartySecretary, "陈书记"),
@@ -63,6 +65,9 @@ pub struct DemoPlaces {
     pub other_township: Uuid,
     pub bureau: Uuid,
     pub cardiology: Uuid,
+    /// The lead hospital's laboratory and imaging departments: the shared centres.
+    pub laboratory: Uuid,
+    pub imaging: Uuid,
 }
 
 /// Generates and stores a community with `residents` residents, the demo accounts' passwords
@@ -132,11 +137,13 @@ pub async fn load(
     let other_township = find(&|i| i != township && kind_at(i) == InstitutionKind::Township)
         .context("no second township")?;
     let bureau = find(&|i| kind_at(i) == InstitutionKind::Bureau).context("no bureau")?;
-    let cardiology = plan
-        .departments
-        .iter()
-        .position(|d| d.institution == 0 && d.code == "cardiology")
-        .context("no cardiology")?;
+    let lead_department = |code: &str| {
+        plan.departments
+            .iter()
+            .position(|d| d.institution == 0 && d.code == code)
+            .map(|d| dept_ids[d])
+            .with_context(|| format!("no {code}"))
+    };
     let places = DemoPlaces {
         lead: inst_ids[0],
         township: inst_ids[township],
@@ -144,11 +151,31 @@ pub async fn load(
         other_village: inst_ids[other_village],
         other_township: inst_ids[other_township],
         bureau: inst_ids[bureau],
-        cardiology: dept_ids[cardiology],
+        cardiology: lead_department("cardiology")?,
+        laboratory: lead_department("laboratory")?,
+        imaging: lead_department("imaging")?,
     };
+    add_accounts(store, c, &places, hash).await?;
+    Ok((community, places))
+}
+
+/// The demo accounts, each at its place (the centres' specialists in their departments).
+async fn add_accounts(
+    store: &Store,
+    c: Uuid,
+    places: &DemoPlaces,
+    hash: HashPassword<'_>,
+) -> anyhow::Result<()> {
     for (username, role, display) in DEMO_ACCOUNTS {
         let (institution_id, department_id) = match role {
-            Role::Specialist => (places.lead, Some(places.cardiology)),
+            Role::Specialist => {
+                let department = match username {
+                    "lab" => places.laboratory,
+                    "imaging" => places.imaging,
+                    _ => places.cardiology,
+                };
+                (places.lead, Some(department))
+            }
             Role::TownshipDoctor => (places.township, None),
             Role::VillageDoctor => (places.village, None),
             Role::BureauViewer => (places.bureau, None),
@@ -165,7 +192,7 @@ pub async fn load(
         };
         store.create_account(c, &new).await?;
     }
-    Ok((community, places))
+    Ok(())
 }
 
 /// Adds a year of referral history (about 1,290 referrals) among the community's places

@@ -2,6 +2,8 @@
 //! supply beside the ECG centre) and mutual recognition of results (seed 002's
 //! 检查结果互通互认): the rules that need no storage.
 
+pub mod catalogue;
+pub mod order;
 pub mod recognition;
 pub mod sterile;
 pub mod turnaround;

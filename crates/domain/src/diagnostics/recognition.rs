@@ -97,7 +97,8 @@ pub fn offer<'a, Id>(
 
 /// Why a doctor orders again although an earlier result is offered (the official reasons
 /// for not recognising one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RepeatReason {
     ConditionChanged,
     /// The value changes fast (potassium, troponin, …).

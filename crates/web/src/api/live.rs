@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(stream_referrals))
         .routes(routes!(stream_studies))
+        .routes(routes!(stream_orders))
 }
 
 #[utoipa::path(get, path = "/referrals-live", responses((status = 200, content_type = "text/event-stream",
@@ -46,6 +47,21 @@ async fn stream_studies(
     let rx = state.ecg_live.subscribe();
     live(state.ended.subscribe(), user, rx, "study", |user, s| {
         user.ecg.sees(s.from_institution_id)
+    })
+}
+
+/// Orders to the diagnostic centres in the user's reach: new orders for a centre's
+/// worklist, receipts, claims, results and acknowledgements for the ordering clinic.
+#[utoipa::path(get, path = "/orders-live", responses((status = 200, content_type = "text/event-stream",
+    description = "Server-sent events: an `order` event (its id) whenever an order in the user's reach changes")))]
+async fn stream_orders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.diag_live.subscribe();
+    live(state.ended.subscribe(), user, rx, "order", |user, o| {
+        yigong_domain::diagnostics::catalogue::Centre::parse(&o.centre)
+            .is_some_and(|c| user.diagnostics.sees(o.from_institution_id, c))
     })
 }
 

@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use time::OffsetDateTime;
 use uuid::Uuid;
 use yigong_domain::access::{PhoneUse, ReferralScope, ResidentScope, Role};
+use yigong_domain::diagnostics::order::Scope as DiagScope;
 use yigong_domain::ecg::EcgScope;
 use yigong_domain::identity::{mask_id_text, mask_phone_text};
 use yigong_domain::registry::InstitutionKind;
@@ -101,6 +102,9 @@ pub struct CurrentUser {
     pub referrals: ReferralScope,
     /// Which ECG studies the account sees, and whether it reads them.
     pub ecg: EcgScope,
+    /// Which orders to the shared diagnostic centres the account sees, and whether it
+    /// works at a centre.
+    pub diagnostics: DiagScope,
     pub department_id: Option<Uuid>,
     pub csrf: String,
     pub ip: String,
@@ -224,6 +228,47 @@ impl CurrentUser {
     }
 }
 
+/// What an account's reach depends on besides its role: the village clinics under its
+/// institution (a township doctor's), its institution's kind and its department's code
+/// (a specialist's: the lead hospital's ECG and diagnostic centres).
+async fn reach_of(
+    state: &AppState,
+    role: Role,
+    account: &yigong_store::accounts::Account,
+) -> ApiResult<(Vec<Uuid>, InstitutionKind, Option<String>)> {
+    let children = if role == Role::TownshipDoctor {
+        state
+            .store
+            .child_institutions(state.community.id, account.institution_id)
+            .await?
+    } else {
+        vec![]
+    };
+    // Only a specialist's reach over ECG studies depends on where they work.
+    let kind = if role == Role::Specialist {
+        state
+            .store
+            .get_institution(state.community.id, account.institution_id)
+            .await?
+            .kind()
+            .ok_or_else(ApiError::internal)?
+    } else {
+        InstitutionKind::Township
+    };
+    // A specialist at the lead hospital works at a centre if their department is one.
+    let department = match (kind, account.department_id) {
+        (InstitutionKind::Lead, Some(d)) if role == Role::Specialist => state
+            .store
+            .list_departments(state.community.id, account.institution_id)
+            .await?
+            .into_iter()
+            .find(|x| x.id == d)
+            .map(|x| x.code),
+        _ => None,
+    };
+    Ok((children, kind, department))
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
@@ -269,25 +314,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 }
                 let account = session.account;
                 let role = account.role().ok_or_else(ApiError::internal)?;
-                let children = if role == Role::TownshipDoctor {
-                    state
-                        .store
-                        .child_institutions(state.community.id, account.institution_id)
-                        .await?
-                } else {
-                    vec![]
-                };
-                // Only a specialist's reach over ECG studies depends on where they work.
-                let kind = if role == Role::Specialist {
-                    state
-                        .store
-                        .get_institution(state.community.id, account.institution_id)
-                        .await?
-                        .kind()
-                        .ok_or_else(ApiError::internal)?
-                } else {
-                    InstitutionKind::Township
-                };
+                let (children, kind, department) = reach_of(state, role, &account).await?;
                 let user = CurrentUser {
                     account_id: account.id,
                     username: account.username,
@@ -302,6 +329,12 @@ impl FromRequestParts<AppState> for CurrentUser {
                         &children,
                     ),
                     ecg: EcgScope::resolve(role, account.institution_id, kind, &children),
+                    diagnostics: DiagScope::resolve(
+                        role,
+                        (account.institution_id, kind),
+                        &children,
+                        department.as_deref(),
+                    ),
                     department_id: account.department_id,
                     csrf: session.csrf_token,
                     ip: client_ip(parts),

@@ -1,0 +1,12 @@
+//! The shared diagnostic centres (资源共享中心): orders from the clinics to the lead
+//! hospital's laboratory, imaging and pathology centres, their results, critical values,
+//! and recognition of earlier results (结果互认).
+
+pub mod api;
+
+pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
+    api: api::router,
+    pages: crate::contexts::none,
+    fhir: crate::contexts::none,
+    todo: crate::ui::todo::no_cards,
+};
