@@ -288,6 +288,11 @@ async fn generate_demo(
             "No ECG sample recordings found (run from the repository, or set YIGONG_ECG_SAMPLES to its data/ecg): the ECG network starts empty."
         ),
     }
+    let tests = yigong_demo::seed::diagnostics::add_history(store, community.id, seed).await?;
+    println!(
+        "Added a year of the shared diagnostic centres ({} orders and results, {} earlier results reused, {} tests repeated with a reason).",
+        tests.orders, tests.reused, tests.repeated
+    );
     println!(
         "Demo community {} ready in {:.1} s.",
         community.name,

@@ -46,6 +46,7 @@ fn past(
         },
         ordered_by: None,
         created_at,
+        received_at: None,
         reported: Some((
             created_at + took,
             None,
@@ -86,7 +87,7 @@ async fn member(app: &TestApp) -> Uuid {
         .await
         .expect("institutions")
         .into_iter()
-        .find(|i| i.kind == "member")
+        .find(|i| i.kind == "member" && i.name.ends_with("医院"))
         .expect("a member hospital")
         .id
 }

@@ -249,6 +249,11 @@ const fn imaging(
     }
 }
 
+/// A UCUM unit as a report prints it (`10*9/L` is ×10⁹/L, `umol/L` is μmol/L).
+pub fn unit_text(ucum: &str) -> String {
+    ucum.replace("10*9", "×10⁹").replace("umol", "μmol")
+}
+
 /// The catalogue's item of this code.
 pub fn item(code: &str) -> Option<&'static Item> {
     ITEMS.iter().find(|i| i.code == code)
@@ -366,5 +371,8 @@ mod tests {
         assert_eq!(ct.target(Urgency::Routine).clock, Clock::Working);
         assert_eq!(item("xray_chest").map(|i| i.routine), Some(PLAIN_XRAY));
         assert_eq!(item("ct_head").map(|i| i.price_fen), Some(20000));
+        assert_eq!(unit_text("10*9/L"), "×10⁹/L");
+        assert_eq!(unit_text("umol/L"), "μmol/L");
+        assert_eq!(unit_text("mmol/L"), "mmol/L");
     }
 }

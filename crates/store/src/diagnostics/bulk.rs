@@ -13,6 +13,8 @@ pub struct PastOrder {
     pub order: NewOrder,
     pub ordered_by: Option<Uuid>,
     pub created_at: OffsetDateTime,
+    /// When the specimen or study was received (the report's time when not given).
+    pub received_at: Option<OffsetDateTime>,
     /// When, by whom, and the result.
     pub reported: Option<(OffsetDateTime, Option<Uuid>, NewResult)>,
     pub acknowledged: Option<(OffsetDateTime, Uuid)>,
@@ -34,12 +36,17 @@ impl Store {
                     qb.push_values(part.iter().zip(part_ids), |mut b, (p, id)| {
                         let n = &p.order;
                         let r = p.reported.as_ref();
-                        let status = if r.is_some() { "reported" } else { "ordered" };
+                        let received = p.received_at.or(r.map(|r| r.0));
+                        let status = match (r, received) {
+                            (Some(_), _) => "reported",
+                            (None, Some(_)) => "received",
+                            (None, None) => "ordered",
+                        };
                         b.push_bind(*id).push_bind(community).push_bind(n.resident_id).push_bind(n.item_code.clone())
                             .push_bind(n.centre.as_str()).push_bind(n.from_institution_id).push_bind(n.performer_id)
                             .push_bind(p.ordered_by).push_bind(n.urgency.as_str()).push_bind(n.question.clone())
                             .push_bind(status).push_bind(n.repeat.map(|x| x.0.as_str())).push_bind(n.repeat.map(|x| x.1))
-                            .push_bind(n.price_fen).push_bind(r.map(|r| r.0)).push_bind(r.map(|r| r.0))
+                            .push_bind(n.price_fen).push_bind(received).push_bind(r.map(|r| r.0))
                             .push_bind(r.and_then(|r| r.1)).push_bind(r.map_or(String::new(), |r| r.2.findings.clone()))
                             .push_bind(r.map_or(String::new(), |r| r.2.impression.clone()))
                             .push_bind(r.is_some_and(|r| r.2.critical)).push_bind(p.acknowledged.map(|a| a.0))
@@ -66,4 +73,34 @@ impl Store {
         }
         Ok(ids)
     }
+
+    /// Loads past reuses of earlier results at once.
+    pub async fn bulk_load_reuses(&self, community: Uuid, rows: &[PastReuse]) -> Result<()> {
+        for chunk in rows.chunks(200) {
+            on_db_write!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO diag_reuses (id, community_id, resident_id, item_code, result_id, institution_id,
+                        reused_by, price_fen, created_at) ");
+                qb.push_values(chunk, |mut b, r| {
+                    b.push_bind(new_id()).push_bind(community).push_bind(r.resident_id).push_bind(r.item_code.clone())
+                        .push_bind(r.result_id).push_bind(r.institution_id).push_bind(r.reused_by)
+                        .push_bind(r.price_fen).push_bind(r.at);
+                });
+                qb.build().execute(pool).await.store()?;
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An earlier result reused in the past.
+#[derive(Debug, Clone)]
+pub struct PastReuse {
+    pub resident_id: Uuid,
+    pub item_code: String,
+    pub result_id: Uuid,
+    pub institution_id: Uuid,
+    pub reused_by: Option<Uuid>,
+    pub price_fen: i64,
+    pub at: OffsetDateTime,
 }

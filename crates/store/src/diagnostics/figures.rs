@@ -52,7 +52,8 @@ impl Store {
         })
     }
 
-    /// The orders reported between two instants, with when they were placed.
+    /// The orders sent to a centre (performed elsewhere than where they were placed) and
+    /// reported between two instants, with when they were placed.
     pub async fn turnarounds(
         &self,
         community: Uuid,
@@ -64,7 +65,7 @@ impl Store {
              FROM diag_orders o JOIN institutions f ON f.community_id = o.community_id AND f.id = o.from_institution_id
              JOIN residents r ON r.community_id = o.community_id AND r.id = o.resident_id
              WHERE o.community_id = $1 AND o.status = 'reported' AND o.reported_at >= $2 AND o.reported_at < $3
-                AND o.ordered_by IS NOT NULL
+                AND o.performer_id <> o.from_institution_id
              ORDER BY o.reported_at")
             .bind(community).bind(from).bind(before).fetch_all(pool).await.store())
     }

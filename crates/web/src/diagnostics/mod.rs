@@ -3,10 +3,11 @@
 //! and recognition of earlier results (结果互认).
 
 pub mod api;
+pub mod pages;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
-    pages: crate::contexts::none,
+    pages: pages::router,
     fhir: crate::contexts::none,
     todo: crate::ui::todo::no_cards,
 };

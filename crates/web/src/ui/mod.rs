@@ -107,6 +107,8 @@ pub struct UserCtx {
     pub ecg: bool,
     /// The ECG link carries a live badge of critical reports to acknowledge.
     pub ecg_alerts: bool,
+    /// Orders to the diagnostic centres.
+    pub diagnostics: bool,
     pub follow_ups: bool,
     pub quality: bool,
     /// The party organisation, whole: the committee and the bureau.
@@ -150,6 +152,7 @@ impl Chrome {
                     u.ecg,
                     yigong_domain::ecg::EcgScope::Senders(_) | yigong_domain::ecg::EcgScope::All
                 ),
+                diagnostics: u.diagnostics != yigong_domain::diagnostics::order::Scope::None,
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),
