@@ -172,6 +172,12 @@ async fn a_lab_order_is_received_claimed_reported_and_its_critical_potassium_ack
         assert_eq!(flags, expected.map(|(a, f)| (a.to_string(), f.to_string())));
         assert_eq!(d["values"][0]["unit"], "mmol/L");
 
+        // Until the clinic acknowledges it, the office's page lists it as escalated.
+        let office = app.ui_cookie("manager").await;
+        let (_, page) = app.page("/diagnostics/figures", &office).await;
+        let escalated = page.split("id=\"escalations\"").nth(1).unwrap_or("");
+        assert!(escalated.contains(&resident.name), "{}", app.label);
+
         // The clinic sees it among its unacknowledged critical results, and acknowledges once.
         let open = app
             .get("/api/v1/orders?unacknowledged=1", &township)
@@ -195,6 +201,9 @@ async fn a_lab_order_is_received_claimed_reported_and_its_critical_potassium_ack
             .await
             .json();
         assert_eq!(open["total"], 0);
+        let (_, page) = app.page("/diagnostics/figures", &office).await;
+        let escalated = page.split("id=\"escalations\"").nth(1).unwrap_or("");
+        assert!(!escalated.contains(&resident.name), "{}", app.label);
 
         let trail: Vec<String> = app
             .audit_of(id.parse().expect("uuid"))
@@ -558,6 +567,10 @@ async fn lists_keep_to_their_reach_and_the_figures_measure_turnaround() {
             "{}",
             app.label
         );
+        // The bureau sees the figures, not the patients behind the late reports.
+        let b = app.get("/api/v1/diagnostics/figures", &bureau).await.json();
+        assert_eq!(b["by_item"], f["by_item"], "{}", app.label);
+        assert_eq!(b["breaches"], json!([]));
         let breaches = f["breaches"].as_array().expect("breaches");
         assert_eq!(breaches.len(), 1);
         assert_eq!(breaches[0]["id"], loaded[2].to_string());

@@ -4,10 +4,11 @@
 
 pub mod api;
 pub mod pages;
+pub mod todo;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
     pages: pages::router,
     fhir: crate::contexts::none,
-    todo: crate::ui::todo::no_cards,
+    todo: todo::cards,
 };

@@ -179,7 +179,12 @@ pub async fn figures_for(
         rows.len() as i64,
     )
     .await?;
-    Ok(figures_of(&rows, recognition))
+    let mut f = figures_of(&rows, recognition);
+    // The list names patients: only for those who may open the orders (the office).
+    if user.diagnostics != yigong_domain::diagnostics::order::Scope::All {
+        f.breaches.clear();
+    }
+    Ok(f)
 }
 
 /// Recognition and turnaround figures of a period.

@@ -2,13 +2,15 @@
 //! repeats with a reason, the rate) and service levels (medians by centre, item and
 //! clinic as bars, the reports that missed their target).
 
-use crate::diagnostics::api::{self as api, Median, PeriodQuery};
+use crate::diagnostics::api::{self as api, Median, OrderQuery, PeriodQuery};
+use crate::http::auth::CurrentUser;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::{Chrome, OrUi, UiResult, UiUser, duration_text, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use yigong_domain::diagnostics::order::Scope;
 use yigong_domain::party::fund::yuan_text;
 
 /// A bar of a median chart: label, width in per cent of the longest, text.
@@ -45,10 +47,52 @@ struct BreachRow {
     target: String,
 }
 
+/// A critical result the ordering clinic has not acknowledged, escalated to the office;
+/// overdue after 30 minutes.
+struct Escalation {
+    id: yigong_domain::ids::OrderId,
+    resident_name: String,
+    clinic: String,
+    item: &'static str,
+    since: String,
+    overdue: bool,
+}
+
+/// The unacknowledged critical results, for the office (who may open the orders).
+async fn escalations(state: &AppState, user: &CurrentUser) -> UiResult<Vec<Escalation>> {
+    if user.diagnostics != Scope::All {
+        return Ok(Vec::new());
+    }
+    let q = OrderQuery {
+        unacknowledged: Some("1".into()),
+        per_page: Some(50),
+        ..OrderQuery::default()
+    };
+    let page = api::orders_for(state, user, &q).await.ui(user.lang)?;
+    let now = time::OffsetDateTime::now_utc();
+    Ok(page
+        .items
+        .iter()
+        .map(|o| {
+            let minutes = o.reported_at.map_or(0, |t| (now - t).whole_minutes());
+            Escalation {
+                id: o.id,
+                resident_name: o.resident_name.clone(),
+                clinic: o.from_institution_name.clone(),
+                item: user.lang.t(&format!("diagnostics.item.{}", o.item_code)),
+                since: duration_text(user.lang, minutes),
+                overdue: minutes > 30,
+            }
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "diagnostics/figures.html")]
 struct FiguresPage {
     chrome: Chrome,
+    escalations: Vec<Escalation>,
+    office: bool,
     from: String,
     to: String,
     reused: i64,
@@ -70,6 +114,8 @@ pub(super) async fn figures(
     let item = |k: &str| lang.t(&format!("diagnostics.item.{k}")).to_string();
     let page = FiguresPage {
         chrome: Chrome::for_user(&user, "diagnostics"),
+        escalations: escalations(&state, &user).await?,
+        office: user.diagnostics == Scope::All,
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
         reused: f.recognition.reused,
