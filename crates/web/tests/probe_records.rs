@@ -123,11 +123,16 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
                     id: order,
                     secrets: secrets.clone(),
                 },
-                vec![format!("/api/v1/orders/{order}")],
+                vec![
+                    format!("/api/v1/orders/{order}"),
+                    format!("/fhir/r4/ServiceRequest/{order}"),
+                    format!("/fhir/r4/DiagnosticReport/{order}"),
+                    format!("/diagnostics/orders/{order}"),
+                ],
                 ["receive", "claim", "acknowledge", "cancel"]
                     .map(|a| (format!("/api/v1/orders/{order}/{a}"), json!({})))
                     .to_vec(),
-                vec![],
+                vec![format!("/diagnostics/orders/{order}/acknowledge")],
                 vec!["village", "township", "imaging", "party", "bureau"],
             ),
             (

@@ -3,6 +3,7 @@
 //! and recognition of earlier results (结果互认).
 
 pub mod api;
+pub mod fhir;
 pub mod pages;
 pub mod todo;
 

@@ -37,6 +37,10 @@ async fn read_observation(
     if id.ends_with("-bp") || id.ends_with("-glu") {
         return crate::chronic::fhir::read_visit_observation(&state, &user, &id).await;
     }
+    // A laboratory value of a diagnostic order: `<order>-<analyte>`.
+    if id.len() > 36 {
+        return crate::diagnostics::fhir::read_value(&state, &user, &id).await;
+    }
     let study = load(&state, &user, id_of(&id)?.into(), "ecg.read.fhir").await?;
     Ok(crate::fhir::Fhir(
         StatusCode::OK,
@@ -130,7 +134,12 @@ async fn read_report(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
-    let study = load(&state, &user, id_of(&id)?.into(), "ecg.read.fhir").await?;
+    let id = id_of(&id)?;
+    // The results of diagnostic orders are DiagnosticReports too.
+    if crate::diagnostics::fhir::is_order(&state, id).await? {
+        return crate::diagnostics::fhir::read_report(&state, &user, id).await;
+    }
+    let study = load(&state, &user, id.into(), "ecg.read.fhir").await?;
     Ok(crate::fhir::Fhir(
         StatusCode::OK,
         report_of(&state, &user, &study).await?,

@@ -65,7 +65,12 @@ async fn read_request(
     FhirUser(user): FhirUser,
     Path(id): Path<String>,
 ) -> FhirResult {
-    let r = load(&state, &user, id_of(&id)?.into(), "referral.read.fhir").await?;
+    let id = id_of(&id)?;
+    // Orders to the diagnostic centres are ServiceRequests too.
+    if crate::diagnostics::fhir::is_order(&state, id).await? {
+        return crate::diagnostics::fhir::read_request(&state, &user, id).await;
+    }
+    let r = load(&state, &user, id.into(), "referral.read.fhir").await?;
     Ok(Fhir(
         StatusCode::OK,
         fhir::service_request(&data(&user, &r), &|k| user.lang.t(k)),
@@ -153,12 +158,19 @@ async fn search_requests(
     headers: HeaderMap,
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
-    let (items, total) = search(&state, &user, &p, false).await?;
-    let entries = items
+    let (items, referrals) = search(&state, &user, &p, false).await?;
+    let mut entries: Vec<serde_json::Value> = items
         .iter()
         .map(|r| fhir::service_request(&data(&user, r), &|k| user.lang.t(k)))
         .collect();
-    Ok(bundle(&headers, &p, total, entries))
+    // The diagnostic orders follow the referrals in one list.
+    let page = p.page();
+    let skip = (page.offset() - referrals).max(0);
+    let take = page.per_page - entries.len() as i64;
+    let (orders, more) =
+        crate::diagnostics::fhir::search_requests(&state, &user, &p, (skip, take)).await?;
+    entries.extend(orders);
+    Ok(bundle(&headers, &p, referrals + more, entries))
 }
 
 async fn search_tasks(
