@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_member_mobility"),
     migration!(24, "0024_party_attachments"),
     migration!(25, "0025_diagnostics"),
+    migration!(26, "0026_diag_settings"),
 ];
 
 impl Store {

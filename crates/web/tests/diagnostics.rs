@@ -577,3 +577,90 @@ async fn lists_keep_to_their_reach_and_the_figures_measure_turnaround() {
         assert_eq!(breaches[0]["minutes"], 90);
     }
 }
+
+#[tokio::test]
+async fn the_office_sets_an_items_recognition_and_ordering_follows_it() {
+    for app in apps(600).await {
+        let (c, store) = (app.state.community.id, &app.state.store);
+        let (manager, township) = (app.login("manager").await, app.login("township").await);
+        let people = patients(&app, 2).await;
+        let member = member(&app).await;
+        let day = Duration::days(1);
+        let minutes = Duration::minutes(30);
+        let loaded = store
+            .bulk_load_orders(
+                c,
+                &[
+                    past(
+                        (people[0].id, "ct_head", Centre::Imaging),
+                        (member, member),
+                        (day * 10, minutes),
+                    ),
+                    past(
+                        (people[1].id, "ct_head", Centre::Imaging),
+                        (app.places.township, app.places.township),
+                        (day * 3, minutes),
+                    ),
+                ],
+            )
+            .await
+            .expect("load");
+        let set = json!({"price_fen": 18000, "routine_minutes": 180, "routine_working_hours": true,
+            "urgent_minutes": 45, "recognised_days": 5, "lowest_level": "township", "needs_eqa": false});
+        let path = "/api/v1/diagnostics/catalogue/ct_head";
+        let r = app.put(path, &township, set.clone()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", app.label);
+        let mut wrong = set.clone();
+        wrong["recognised_days"] = json!(0);
+        assert_eq!(
+            app.put(path, &manager, wrong).await.json()["error"]["field"],
+            "recognised_days"
+        );
+        wrong = set.clone();
+        wrong["lowest_level"] = json!("bureau");
+        assert_eq!(
+            app.put(path, &manager, wrong).await.json()["error"]["field"],
+            "lowest_level"
+        );
+        let r = app.put(path, &manager, set).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", app.label, r.text());
+        assert_eq!(r.json()["recognised_days"], 5);
+        assert_eq!(r.json()["urgent_minutes"], 45);
+
+        // Ten days is now outside the window; the township's own CT three days ago stands.
+        let order = |resident: Uuid| json!({"resident_id": resident, "item_code": "ct_head"});
+        let r = app
+            .post("/api/v1/orders", &township, order(people[0].id))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}: {}", app.label, r.text());
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let o = app
+            .get(&format!("/api/v1/orders/{id}"), &township)
+            .await
+            .json();
+        assert_eq!(o["price_fen"], 18000);
+        assert_eq!(o["target_minutes"], 180);
+        let r = app
+            .post("/api/v1/orders", &township, order(people[1].id))
+            .await;
+        assert_eq!(
+            r.json()["error"]["earlier"]["id"],
+            loaded[1].to_string(),
+            "{}",
+            app.label
+        );
+
+        // The page sends a wrong value back with what was typed.
+        let (cookie, csrf) = app.ui_session("manager").await;
+        let form = format!(
+            "_csrf={csrf}&price=180.00&routine_minutes=%E4%BA%94&urgent_minutes=45&recognised_days=5&lowest_level=township"
+        );
+        let r = app
+            .post_form("/diagnostics/catalogue/ct_head", &cookie, &form)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let html = r.text();
+        assert!(html.contains("value=\"五\""), "{}", app.label);
+        assert!(html.contains("常规报告时限"), "{}", app.label);
+    }
+}

@@ -5,5 +5,6 @@
 pub mod catalogue;
 pub mod order;
 pub mod recognition;
+pub mod settings;
 pub mod sterile;
 pub mod turnaround;

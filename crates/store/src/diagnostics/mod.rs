@@ -5,6 +5,7 @@
 mod bulk;
 mod figures;
 mod lists;
+mod settings;
 pub use bulk::*;
 pub use figures::*;
 pub use lists::*;

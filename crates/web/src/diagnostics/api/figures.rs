@@ -2,6 +2,7 @@
 //! the money saved, the rate) and service levels (order-to-report medians by centre, item
 //! and clinic on each item's clock, and the reports that missed their target).
 
+use super::setting;
 use crate::api::AppQuery;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -14,7 +15,8 @@ use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 use yigong_domain::clock::{local, start_of, today};
-use yigong_domain::diagnostics::catalogue::{self, Urgency};
+use yigong_domain::diagnostics::catalogue::Urgency;
+use yigong_domain::diagnostics::settings::Settings;
 use yigong_domain::diagnostics::turnaround::{Target, elapsed};
 use yigong_store::diagnostics::{Order, Recognition, Turnaround};
 
@@ -23,14 +25,14 @@ fn at(t: OffsetDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(l.date(), l.time())
 }
 
-fn target_of(item: &str, urgency: Urgency) -> Option<Target> {
-    catalogue::item(item).map(|i| i.target(urgency))
+fn target_of(all: &[Settings], item: &str, urgency: Urgency) -> Option<Target> {
+    setting(all, item).map(|s| s.target(urgency))
 }
 
 /// An order's minutes from order to report (or to now, while open) on its item's clock,
-/// its target, and whether it missed it.
-pub fn kept(o: &Order) -> (i64, i64, bool) {
-    let Some(t) = target_of(&o.item_code, o.urgency) else {
+/// its target as the community sets it, and whether it missed it.
+pub fn kept(o: &Order, all: &[Settings]) -> (i64, i64, bool) {
+    let Some(t) = target_of(all, &o.item_code, o.urgency) else {
         return (0, 0, false);
     };
     let end = o.reported_at.unwrap_or_else(OffsetDateTime::now_utc);
@@ -94,11 +96,11 @@ fn medians(rows: &[(String, i64, bool)]) -> Vec<Median> {
 }
 
 /// The figures of the reports made between two instants.
-pub fn figures_of(rows: &[Turnaround], recognition: Recognition) -> Figures {
+pub fn figures_of(rows: &[Turnaround], recognition: Recognition, all: &[Settings]) -> Figures {
     let mut measured = Vec::new();
     let mut breaches = Vec::new();
     for r in rows {
-        let Some(t) = target_of(&r.item_code, r.urgency) else {
+        let Some(t) = target_of(all, &r.item_code, r.urgency) else {
             continue;
         };
         let m = elapsed(t, at(r.created_at), at(r.reported_at));
@@ -179,7 +181,7 @@ pub async fn figures_for(
         rows.len() as i64,
     )
     .await?;
-    let mut f = figures_of(&rows, recognition);
+    let mut f = figures_of(&rows, recognition, &super::settings_of(state).await?);
     // The list names patients: only for those who may open the orders (the office).
     if user.diagnostics != yigong_domain::diagnostics::order::Scope::All {
         f.breaches.clear();

@@ -5,9 +5,11 @@
 //! else is refused, audited.
 
 mod figures;
+mod items;
 mod ordering;
 mod results;
 pub use figures::*;
+pub use items::*;
 pub use ordering::*;
 pub use results::*;
 
@@ -20,16 +22,16 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use yigong_domain::clock::{start_of, today};
-use yigong_domain::diagnostics::catalogue::{self, Centre, ITEMS};
+use yigong_domain::diagnostics::catalogue;
 use yigong_domain::diagnostics::order::{Scope, Status};
-use yigong_domain::diagnostics::recognition::DEFAULT_ITEMS;
 use yigong_domain::ids::OrderId;
 use yigong_store::diagnostics::{Order, OrderFilter, OrderNarrowing, ResultValue};
 use yigong_store::{Page, PageRequest, StoreError};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(catalogue_items))
+        .routes(routes!(items::catalogue_items))
+        .routes(routes!(items::update_item))
         .routes(routes!(ordering::list_orders, ordering::create_order))
         .routes(routes!(order))
         .routes(routes!(results::act))
@@ -39,100 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 pub(crate) fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, code)
-}
-
-/// An item of the catalogue as the API shows it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ItemView {
-    pub code: &'static str,
-    pub name: String,
-    #[schema(value_type = String)]
-    pub centre: Centre,
-    pub site: &'static str,
-    pub price_fen: i64,
-    pub loinc: Option<&'static str>,
-    /// Minutes from order to report, routine and urgent, and whether working hours.
-    pub routine_minutes: i64,
-    pub urgent_minutes: i64,
-    pub routine_working_hours: bool,
-    /// Days an earlier result is recognised (none: never).
-    pub recognised_days: Option<u16>,
-    pub analytes: Vec<AnalyteView>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AnalyteView {
-    pub code: &'static str,
-    pub name: String,
-    pub unit: &'static str,
-    pub low: f64,
-    pub high: f64,
-    pub critical_low: Option<f64>,
-    pub critical_high: Option<f64>,
-}
-
-/// The catalogue, labelled in the caller's language.
-pub fn catalogue_of(user: &CurrentUser) -> Vec<ItemView> {
-    use yigong_domain::diagnostics::turnaround::Clock;
-    ITEMS
-        .iter()
-        .map(|i| ItemView {
-            code: i.code,
-            name: user
-                .lang
-                .t(&format!("diagnostics.item.{}", i.code))
-                .to_string(),
-            centre: i.centre,
-            site: i.site,
-            price_fen: i.price_fen,
-            loinc: i.loinc,
-            routine_minutes: i.routine.minutes,
-            urgent_minutes: i.urgent.minutes,
-            routine_working_hours: i.routine.clock == Clock::Working,
-            recognised_days: DEFAULT_ITEMS
-                .iter()
-                .find(|r| r.code == i.code)
-                .map(|r| r.window_days),
-            analytes: i
-                .analytes
-                .iter()
-                .map(|a| AnalyteView {
-                    code: a.code,
-                    name: user
-                        .lang
-                        .t(&format!("diagnostics.analyte.{}", a.code))
-                        .to_string(),
-                    unit: a.unit,
-                    low: a.low,
-                    high: a.high,
-                    critical_low: a.critical_low,
-                    critical_high: a.critical_high,
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// The items the centres perform, with prices, service levels and recognition windows.
-#[utoipa::path(get, path = "/diagnostics/catalogue",
-    responses((status = 200, body = [ItemView]), (status = 403)))]
-pub async fn catalogue_items(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<ItemView>>> {
-    if user.diagnostics == Scope::None {
-        user.audit(
-            &state,
-            "diagnostics.catalogue",
-            "diag_order",
-            None,
-            false,
-            "role",
-        )
-        .await?;
-        return Err(ApiError::forbidden());
-    }
-    Ok(Json(catalogue_of(&user)))
 }
 
 /// An order with its values and where it stands against its target.
@@ -155,7 +63,8 @@ pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiR
         .store
         .order_values(state.community.id, order.id)
         .await?;
-    let (elapsed_minutes, target_minutes, breached) = figures::kept(&order);
+    let settings = settings_of(state).await?;
+    let (elapsed_minutes, target_minutes, breached) = figures::kept(&order, &settings);
     Ok(OrderView {
         item_name: user
             .lang

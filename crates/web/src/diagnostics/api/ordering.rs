@@ -17,9 +17,7 @@ use time::Date;
 use uuid::Uuid;
 use yigong_domain::clock::{local_date, today};
 use yigong_domain::diagnostics::catalogue::{self, Urgency};
-use yigong_domain::diagnostics::recognition::{
-    DEFAULT_ITEMS, EarlierResult, RepeatReason, offer as offered,
-};
+use yigong_domain::diagnostics::recognition::{EarlierResult, RepeatReason, offer as offered};
 use yigong_domain::ids::OrderId;
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::diagnostics::{NewOrder, Order};
@@ -131,7 +129,8 @@ pub async fn earlier_result(
     resident: Uuid,
     item: &str,
 ) -> ApiResult<Option<Earlier>> {
-    let Some(rule) = DEFAULT_ITEMS.iter().find(|r| r.code == item) else {
+    let all = super::settings_of(state).await?;
+    let Some(rule) = super::setting(&all, item).and_then(|s| s.recognition.clone()) else {
         return Ok(None);
     };
     let rows = state
@@ -156,11 +155,19 @@ pub async fn earlier_result(
             })
         })
         .collect();
-    Ok(offered(rule, &results, today()).map(|e| Earlier {
+    Ok(offered(&rule, &results, today()).map(|e| Earlier {
         id: rows[e.id].id,
         reported_on: e.reported_on,
         performer: rows[e.id].performer_name.clone(),
     }))
+}
+
+/// An item's price as the community sets it.
+async fn price_of(state: &AppState, item: &str) -> ApiResult<i64> {
+    let all = super::settings_of(state).await?;
+    super::setting(&all, item)
+        .map(|s| s.price_fen)
+        .ok_or_else(ApiError::internal)
 }
 
 /// The lead hospital, whose centres perform the orders.
@@ -249,7 +256,7 @@ pub async fn place(
         urgency,
         question: question.to_string(),
         repeat,
-        price_fen: item.price_fen,
+        price_fen: price_of(state, item.code).await?,
     };
     let entry = user.audit_entry("diagnostics.order", "diag_order", None, true, "");
     let id = state
@@ -351,7 +358,11 @@ pub async fn take(state: &AppState, user: &CurrentUser, b: &ReuseBody) -> ApiRes
         .store
         .reuse_result(
             state.community.id,
-            (&result, user.institution_id, item.price_fen),
+            (
+                &result,
+                user.institution_id,
+                price_of(state, item.code).await?,
+            ),
             &entry,
         )
         .await?;

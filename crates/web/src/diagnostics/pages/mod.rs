@@ -4,6 +4,7 @@
 //! figures.
 
 mod figures;
+mod items;
 mod ordering;
 
 use crate::diagnostics::api::{self as api, OrderQuery, ResultBody, ValueBody};
@@ -22,6 +23,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use yigong_domain::diagnostics::catalogue::{self, Centre};
 use yigong_domain::diagnostics::order::{Action, Scope, Status};
+use yigong_domain::diagnostics::settings::Settings;
 use yigong_domain::ids::OrderId;
 use yigong_domain::party::fund::yuan_text;
 use yigong_store::diagnostics::Order;
@@ -35,6 +37,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/diagnostics/reuse", post(ordering::reuse))
         .route("/diagnostics/figures", get(figures::figures))
+        .route("/diagnostics/catalogue", get(items::catalogue))
+        .route("/diagnostics/catalogue/{code}", post(items::update))
         .route("/diagnostics/orders/{id}", get(detail))
         .route("/diagnostics/orders/{id}/{action}", post(act))
 }
@@ -58,8 +62,8 @@ pub(super) struct Row {
     pub critical: bool,
 }
 
-pub(super) fn row(lang: Lang, o: &Order) -> Row {
-    let (elapsed, _, breached) = api::kept(o);
+pub(super) fn row(lang: Lang, o: &Order, all: &[Settings]) -> Row {
+    let (elapsed, _, breached) = api::kept(o, all);
     Row {
         id: o.id,
         item: lang.t(&format!("diagnostics.item.{}", o.item_code)),
@@ -105,6 +109,7 @@ async fn list(
     }
     p.per_page = Some(30);
     let page = api::orders_for(&state, &user, &p).await.ui(lang)?;
+    let settings = api::settings_of(&state).await.ui(lang)?;
     let view = p.view.clone().unwrap_or_else(|| "all".into());
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let query = ListQuery::new(
@@ -121,7 +126,7 @@ async fn list(
     let page = ListPage {
         chrome: Chrome::for_user(&user, "diagnostics"),
         pager: query.pager(lang, (page.page, page.per_page, page.total)),
-        rows: page.items.iter().map(|o| row(lang, o)).collect(),
+        rows: page.items.iter().map(|o| row(lang, o, &settings)).collect(),
         view,
         centre,
         orders: user.diagnostics.orders(),
@@ -271,7 +276,7 @@ async fn order_page(
         price: yuan_text(o.price_fen),
         error: error.map(|e| e.message(lang)),
         notice,
-        r: row(lang, &o),
+        r: row(lang, &o, &api::settings_of(state).await.ui(lang)?),
         o,
     };
     Ok((status, render(&page)).into_response())
