@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_party_attachments"),
     migration!(25, "0025_diagnostics"),
     migration!(26, "0026_diag_settings"),
+    migration!(27, "0027_sterile_supply"),
 ];
 
 impl Store {

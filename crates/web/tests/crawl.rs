@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 /// Words that are Chinese usage, not leaks: units, standards and the language switch.
 const ALLOWED: &[&str] = &[
     "ECG", "ICD", "QRS", "QT", "QTc", "PR", "RR", "ST", "BMI", "COPD", "SQ", "mmHg", "mmol", "bpm",
-    "ms", "kg", "cm", "HL7", "FHIR", "DICOM", "aECG", "English", "PCI", "CT", "MR", "MRI", "LOINC", "ID",
-    "VT", "VF", "AF", "LBBB", "RBBB", "STEMI", "App", "mm", "mV", "Hz", "csv", "xlsx", "CSV",
+    "ms", "kg", "cm", "HL7", "FHIR", "DICOM", "aECG", "English", "PCI", "CT", "MR", "MRI", "LOINC",
+    "ID", "VT", "VF", "AF", "LBBB", "RBBB", "STEMI", "App", "mm", "mV", "Hz", "csv", "xlsx", "CSV",
     "Excel", "MIT", "BIH", "WFDB", "qd", "bid", "tid", "mg", "II", "III", "aVR", "aVL", "aVF",
     "V1", "V2", "V3", "V4", "V5", "V6", "I", "L", "T", "MB", "xml", "dcm", "hea", "dat",
 ];

@@ -93,6 +93,42 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
             .expect("visits")
             .len();
 
+        // A pack sent to the other township and used there on its resident.
+        let cssd = app.login("cssd").await;
+        let batch = app
+            .post(
+                "/api/v1/sterile/batches",
+                &cssd,
+                json!({"method": "steam", "cycle_no": 9, "packs": [{"kind": "suture", "count": 1}]}),
+            )
+            .await
+            .json()["id"]
+            .as_str()
+            .expect("a batch")
+            .to_string();
+        let pack = app
+            .get(&format!("/api/v1/sterile/batches/{batch}"), &cssd)
+            .await
+            .json()["packs"][0]["id"]
+            .as_str()
+            .expect("a pack")
+            .parse::<uuid::Uuid>()
+            .expect("uuid");
+        app.post(
+            &format!("/api/v1/sterile/packs/{pack}/dispatch"),
+            &cssd,
+            json!({"institution_id": place}),
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/sterile/packs/{pack}/use"),
+                &far,
+                json!({"procedure": "清创缝合", "resident_id": resident.id}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+
         let targets = [
             (
                 Target {
@@ -134,6 +170,17 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
                     .to_vec(),
                 vec![format!("/diagnostics/orders/{order}/acknowledge")],
                 vec!["village", "township", "imaging", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "instrument pack",
+                    id: pack,
+                    secrets: secrets.clone(),
+                },
+                vec![format!("/sterile/packs/{pack}")],
+                vec![(format!("/api/v1/sterile/packs/{pack}/return"), json!({}))],
+                vec![format!("/sterile/packs/{pack}/use")],
+                vec!["village", "township", "lab", "party", "bureau"],
             ),
             (
                 Target {

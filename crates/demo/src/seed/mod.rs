@@ -13,6 +13,7 @@ pub mod party;
 pub mod referrals;
 pub mod sites;
 pub mod stars;
+pub mod sterile;
 
 /// Rows per insert batch.
 const BATCH: usize = 5000;
@@ -33,13 +34,14 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 pub const DEMO_SEED: u64 = 20241114;
 
 /// `(username, role, display name)` of the demo accounts.
-pub const DEMO_ACCOUNTS: [(&str, Role, &str); 12] = [
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 13] = [
     ("admin", Role::Admin, "系统管理员"),
     ("manager", Role::Manager, "张主任"),
     ("specialist", Role::Specialist, "李医生（心内科）"),
     ("ecg", Role::Specialist, "孙医生（心电诊断中心）"),
     ("lab", Role::Specialist, "钱医生（医学检验中心）"),
     ("imaging", Role::Specialist, "郑医生（医学影像中心）"),
+    ("cssd", Role::Specialist, "冯护士长（消毒供应中心）"),
     ("township", Role::TownshipDoctor, "王医生（茅台镇）"),
     ("village", Role::VillageDoctor, "刘医生（村卫生室）"),
     ("party", Role::PartySecretary, "陈书记"),
@@ -69,6 +71,7 @@ pub struct DemoPlaces {
     /// The lead hospital's laboratory and imaging departments: the shared centres.
     pub laboratory: Uuid,
     pub imaging: Uuid,
+    pub sterile_supply: Uuid,
 }
 
 /// Generates and stores a community with `residents` residents, the demo accounts' passwords
@@ -155,6 +158,7 @@ pub async fn load(
         cardiology: lead_department("cardiology")?,
         laboratory: lead_department("laboratory")?,
         imaging: lead_department("imaging")?,
+        sterile_supply: lead_department("sterile-supply")?,
     };
     add_accounts(store, c, &places, hash).await?;
     Ok((community, places))
@@ -173,6 +177,7 @@ async fn add_accounts(
                 let department = match username {
                     "lab" => places.laboratory,
                     "imaging" => places.imaging,
+                    "cssd" => places.sterile_supply,
                     _ => places.cardiology,
                 };
                 (places.lead, Some(department))

@@ -53,6 +53,8 @@ pub enum Scope {
     Centre(Centre),
     /// Orders placed by these institutions.
     Orderers(Vec<Uuid>),
+    /// The central sterile supply unit: no orders, the packs.
+    Sterile,
     None,
 }
 
@@ -67,6 +69,11 @@ impl Scope {
     ) -> Self {
         match role {
             Role::Admin | Role::Manager => Scope::All,
+            Role::Specialist
+                if kind == InstitutionKind::Lead && department == Some("sterile-supply") =>
+            {
+                Scope::Sterile
+            }
             Role::Specialist => match department.and_then(Centre::of_department) {
                 Some(c) if kind == InstitutionKind::Lead => Scope::Centre(c),
                 _ => Scope::Orderers(vec![home]),
@@ -87,8 +94,13 @@ impl Scope {
             Scope::All => true,
             Scope::Centre(c) => *c == centre,
             Scope::Orderers(v) => v.contains(&from),
-            Scope::None => false,
+            Scope::Sterile | Scope::None => false,
         }
+    }
+
+    /// Whether the account works with orders at all (the sterile supply unit does not).
+    pub fn has_orders(&self) -> bool {
+        !matches!(self, Scope::Sterile | Scope::None)
     }
 
     pub fn orders(&self) -> bool {
@@ -304,5 +316,8 @@ mod tests {
         let lab = Scope::Centre(Centre::Laboratory);
         assert!(lab.sees(other, Centre::Laboratory) && !lab.sees(other, Centre::Imaging));
         assert!(!Scope::resolve(Role::BureauViewer, lead, &[], None).sees(home, Centre::Imaging));
+        let cssd = Scope::resolve(Role::Specialist, lead, &[], Some("sterile-supply"));
+        assert_eq!(cssd, Scope::Sterile);
+        assert!(!cssd.sees(home, Centre::Laboratory) && !cssd.orders() && !cssd.has_orders());
     }
 }

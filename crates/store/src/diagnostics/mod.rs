@@ -6,9 +6,11 @@ mod bulk;
 mod figures;
 mod lists;
 mod settings;
+mod sterile;
 pub use bulk::*;
 pub use figures::*;
 pub use lists::*;
+pub use sterile::*;
 
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{OrConflict, Result, Store, new_id, now, on_db, on_db_write};

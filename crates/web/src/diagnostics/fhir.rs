@@ -119,7 +119,7 @@ pub(crate) async fn search_requests(
         Scope::All => OrderFilter::All,
         Scope::Centre(c) => OrderFilter::Centre(*c),
         Scope::Orderers(ids) => OrderFilter::Orderers(ids.clone()),
-        Scope::None => return Ok((Vec::new(), 0)),
+        Scope::None | Scope::Sterile => return Ok((Vec::new(), 0)),
     };
     let statuses: Vec<Status> = p
         .tokens("status")

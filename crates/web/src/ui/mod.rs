@@ -109,6 +109,8 @@ pub struct UserCtx {
     pub ecg_alerts: bool,
     /// Orders to the diagnostic centres.
     pub diagnostics: bool,
+    /// Instrument packs from the central sterile supply unit.
+    pub sterile: bool,
     pub follow_ups: bool,
     pub quality: bool,
     /// The party organisation, whole: the committee and the bureau.
@@ -152,7 +154,8 @@ impl Chrome {
                     u.ecg,
                     yigong_domain::ecg::EcgScope::Senders(_) | yigong_domain::ecg::EcgScope::All
                 ),
-                diagnostics: u.diagnostics != yigong_domain::diagnostics::order::Scope::None,
+                diagnostics: u.diagnostics.has_orders(),
+                sterile: crate::diagnostics::api::sterile_reach(u).is_some(),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),

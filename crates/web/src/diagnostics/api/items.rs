@@ -113,7 +113,7 @@ pub async fn catalogue_items(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<ItemView>>> {
-    if user.diagnostics == Scope::None {
+    if !user.diagnostics.has_orders() {
         user.audit(
             &state,
             "diagnostics.catalogue",

@@ -8,10 +8,12 @@ mod figures;
 mod items;
 mod ordering;
 mod results;
+mod sterile;
 pub use figures::*;
 pub use items::*;
 pub use ordering::*;
 pub use results::*;
+pub use sterile::*;
 
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
@@ -37,6 +39,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(results::act))
         .routes(routes!(ordering::offer, ordering::reuse))
         .routes(routes!(figures::figures))
+        .routes(routes!(sterile::list_batches, sterile::add_batch))
+        .routes(routes!(sterile::batch))
+        .routes(routes!(sterile::indicator))
+        .routes(routes!(sterile::list_packs))
+        .routes(routes!(sterile::pack_step))
 }
 
 pub(crate) fn unprocessable(field: &'static str, code: &'static str) -> ApiError {
@@ -152,7 +159,7 @@ pub struct OrderQuery {
 /// The list a query asks for, inside the user's reach (403 where there is none).
 fn filter_of(user: &CurrentUser, view: Option<&str>) -> ApiResult<OrderFilter> {
     match (view.unwrap_or(""), &user.diagnostics) {
-        (_, Scope::None) => Err(ApiError::forbidden()),
+        (_, Scope::None | Scope::Sterile) => Err(ApiError::forbidden()),
         ("worklist", Scope::Centre(c)) => Ok(OrderFilter::Worklist(*c)),
         ("worklist", _) => Err(ApiError::forbidden()),
         ("" | "all", Scope::Centre(c)) => Ok(OrderFilter::Centre(*c)),

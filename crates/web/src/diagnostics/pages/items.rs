@@ -60,7 +60,7 @@ async fn page(
     notice: Option<String>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    if user.diagnostics == Scope::None {
+    if !user.diagnostics.has_orders() {
         return Err(UiError(ApiError::forbidden(), lang));
     }
     let all = api::settings_of(state).await.ui(lang)?;

@@ -6,6 +6,7 @@
 mod figures;
 mod items;
 mod ordering;
+mod sterile;
 
 use crate::diagnostics::api::{self as api, OrderQuery, ResultBody, ValueBody};
 use crate::http::auth::CurrentUser;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/diagnostics/catalogue/{code}", post(items::update))
         .route("/diagnostics/orders/{id}", get(detail))
         .route("/diagnostics/orders/{id}/{action}", post(act))
+        .merge(sterile::router())
 }
 
 /// An order as a list row and the order page's heading show it.
