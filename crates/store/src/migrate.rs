@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_diagnostics"),
     migration!(26, "0026_diag_settings"),
     migration!(27, "0027_sterile_supply"),
+    migration!(28, "0028_teleconsultations"),
 ];
 
 impl Store {

@@ -3,6 +3,7 @@
 //! 检查结果互通互认): the rules that need no storage.
 
 pub mod catalogue;
+pub mod consult;
 pub mod order;
 pub mod recognition;
 pub mod settings;

@@ -3,11 +3,13 @@
 //! reused instead of a new order, and the laboratories' quality assessments.
 
 mod bulk;
+mod consult;
 mod figures;
 mod lists;
 mod settings;
 mod sterile;
 pub use bulk::*;
+pub use consult::*;
 pub use figures::*;
 pub use lists::*;
 pub use sterile::*;

@@ -4,11 +4,13 @@
 //! orders its institutions placed, a centre every order to it, the office all; anyone
 //! else is refused, audited.
 
+mod consult;
 mod figures;
 mod items;
 mod ordering;
 mod results;
 mod sterile;
+pub use consult::*;
 pub use figures::*;
 pub use items::*;
 pub use ordering::*;
@@ -39,6 +41,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(results::act))
         .routes(routes!(ordering::offer, ordering::reuse))
         .routes(routes!(figures::figures))
+        .routes(routes!(consult::list_consults, consult::add_consult))
+        .routes(routes!(consult::consult_counts))
+        .routes(routes!(consult::consult))
+        .routes(routes!(consult::consult_referral))
+        .routes(routes!(consult::consult_step))
         .routes(routes!(sterile::list_batches, sterile::add_batch))
         .routes(routes!(sterile::batch))
         .routes(routes!(sterile::indicator))
