@@ -293,6 +293,11 @@ async fn generate_demo(
         "Added a year of the shared diagnostic centres ({} orders and results, {} earlier results reused, {} tests repeated with a reason).",
         tests.orders, tests.reused, tests.repeated
     );
+    let (consults, surgical) =
+        yigong_demo::seed::consults::add_history(store, community.id, seed).await?;
+    println!(
+        "Added a year of teleconsultation ({consults} consultations, {surgical} of them surgical)."
+    );
     let (batches, packs) =
         yigong_demo::seed::sterile::add_history(store, community.id, seed).await?;
     println!(

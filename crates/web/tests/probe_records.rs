@@ -129,6 +129,18 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
 
+        let consult = app
+            .post(
+                "/api/v1/teleconsultations",
+                &far,
+                json!({"resident_id": resident.id, "question": "请会诊", "orders": [order]}),
+            )
+            .await
+            .json()["id"]
+            .as_str()
+            .expect("a consultation")
+            .parse::<uuid::Uuid>()
+            .expect("uuid");
         let targets = [
             (
                 Target {
@@ -170,6 +182,27 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
                     .to_vec(),
                 vec![format!("/diagnostics/orders/{order}/acknowledge")],
                 vec!["village", "township", "imaging", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "teleconsultation",
+                    id: consult,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/teleconsultations/{consult}"),
+                    format!("/teleconsult/{consult}"),
+                ],
+                ["cancel", "rate"]
+                    .map(|a| {
+                        (
+                            format!("/api/v1/teleconsultations/{consult}/{a}"),
+                            json!({"rating": 5}),
+                        )
+                    })
+                    .to_vec(),
+                vec![format!("/teleconsult/{consult}/cancel")],
+                vec!["village", "township", "lab", "party", "bureau"],
             ),
             (
                 Target {

@@ -246,3 +246,65 @@ async fn a_consultation_is_scheduled_clear_of_the_expert_answered_rated_and_coun
         );
     }
 }
+
+#[tokio::test]
+async fn the_booking_form_names_the_clash_and_keeps_what_was_typed() {
+    for app in apps(600).await {
+        let l = app.label.clone();
+        let township = app.login("township").await;
+        let resident = app.resident_at(app.places.township).await;
+        let ask = json!({"resident_id": resident.id, "question": "请会诊"});
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let r = app
+                .post("/api/v1/teleconsultations", &township, ask.clone())
+                .await;
+            ids.push(r.json()["id"].as_str().expect("id").to_string());
+        }
+        let expert = app
+            .state
+            .store
+            .find_account(app.state.community.id, "specialist")
+            .await
+            .expect("account")
+            .expect("specialist")
+            .id;
+        let (cookie, csrf) = app.ui_session("manager").await;
+        let form =
+            |at: &str| format!("_csrf={csrf}&expert_id={expert}&at={at}&duration_minutes=45");
+        let (r, to) = app
+            .submit(
+                &format!("/teleconsult/{}/schedule", ids[0]),
+                &cookie,
+                &form("2031-05-06T14%3A00"),
+            )
+            .await;
+        assert!(to.is_some(), "{l}: {}", r.status);
+        assert!(r.text().contains("已安排专家"), "{l}");
+        let r = app
+            .post_form(
+                &format!("/teleconsult/{}/schedule", ids[1]),
+                &cookie,
+                &form("2031-05-06T14%3A30"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        let html = r.text();
+        assert!(
+            html.contains("该专家此时段已有其他安排") && html.contains("2031-05-06 14:00"),
+            "{l}"
+        );
+        assert!(
+            html.contains("value=\"2031-05-06T14:30\"") && html.contains("value=\"45\""),
+            "{l}"
+        );
+        // The page lists both for the office, with the counts.
+        let (_, list) = app.page("/teleconsult", &cookie).await;
+        assert!(
+            list.contains(&ids[0])
+                && list.contains(&ids[1])
+                && list.contains("id=\"consult-counts\""),
+            "{l}"
+        );
+    }
+}

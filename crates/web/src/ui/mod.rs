@@ -111,6 +111,8 @@ pub struct UserCtx {
     pub diagnostics: bool,
     /// Instrument packs from the central sterile supply unit.
     pub sterile: bool,
+    /// Teleconsultations.
+    pub teleconsult: bool,
     pub follow_ups: bool,
     pub quality: bool,
     /// The party organisation, whole: the committee and the bureau.
@@ -156,6 +158,7 @@ impl Chrome {
                 ),
                 diagnostics: u.diagnostics.has_orders(),
                 sterile: crate::diagnostics::api::sterile_reach(u).is_some(),
+                teleconsult: crate::diagnostics::api::consult_reach(u).is_some(),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),

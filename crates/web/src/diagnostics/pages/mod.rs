@@ -3,6 +3,7 @@
 //! emergency referral for the clinic), the order form with recognition, and the office's
 //! figures.
 
+mod consult;
 mod figures;
 mod items;
 mod ordering;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/diagnostics/orders/{id}", get(detail))
         .route("/diagnostics/orders/{id}/{action}", post(act))
         .merge(sterile::router())
+        .merge(consult::router())
 }
 
 /// An order as a list row and the order page's heading show it.
