@@ -51,6 +51,18 @@ pub struct NewConsult {
     pub links: Vec<(&'static str, Uuid)>,
 }
 
+/// A consultation as the counts read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsultRow {
+    pub expert: Option<String>,
+    pub clinic: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    pub created_at: OffsetDateTime,
+}
+
 /// The columns a step changes.
 #[derive(Debug, Clone)]
 pub struct ConsultChange {
@@ -184,14 +196,14 @@ impl Store {
         })
     }
 
-    /// Every consultation requested in a period, for the counts (expert, clinic, kind, when).
+    /// Every consultation requested in a period, for the counts.
     pub async fn consult_rows(
         &self,
         community: Uuid,
         (from, before): (OffsetDateTime, OffsetDateTime),
-    ) -> Result<Vec<(Option<String>, String, String, String, OffsetDateTime)>> {
-        on_db!(self, pool => sqlx::query_as(
-            "SELECT a.display_name, i.name, t.kind, t.status, t.created_at FROM teleconsultations t
+    ) -> Result<Vec<ConsultRow>> {
+        on_db!(self, pool => sqlx::query_as::<_, ConsultRow>(
+            "SELECT a.display_name AS expert, i.name AS clinic, t.kind, t.status, t.created_at FROM teleconsultations t
              JOIN institutions i ON i.community_id = t.community_id AND i.id = t.from_institution_id
              LEFT JOIN accounts a ON a.community_id = t.community_id AND a.id = t.expert_id
              WHERE t.community_id = $1 AND t.created_at >= $2 AND t.created_at < $3")

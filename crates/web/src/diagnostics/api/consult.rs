@@ -61,7 +61,8 @@ pub struct ConsultQuery {
     pub per_page: Option<i64>,
 }
 
-fn day(v: &Option<String>, field: &'static str) -> ApiResult<Option<time::Date>> {
+/// A day of a consultation query (400 naming the field when it is not one).
+pub fn consult_day(v: &Option<String>, field: &'static str) -> ApiResult<Option<time::Date>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => crate::ui::list::date(Some(s))
@@ -88,8 +89,10 @@ pub async fn consults_for(
         .await?;
         return Err(ApiError::forbidden());
     };
-    let from = day(&q.from, "from")?.map(start_of);
-    let before = day(&q.to, "to")?.and_then(|d| d.next_day()).map(start_of);
+    let from = consult_day(&q.from, "from")?.map(start_of);
+    let before = consult_day(&q.to, "to")?
+        .and_then(|d| d.next_day())
+        .map(start_of);
     let page = state
         .store
         .find_consults(
@@ -506,83 +509,6 @@ pub async fn consult_step(
     let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
     let b: StepBody = crate::api::optional_json(&body)?;
     Ok(Json(take_step(&state, &user, id, action, &b).await?))
-}
-
-/// The counts of a period: by expert, clinic, month and kind, as `(key, count)`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ConsultCounts {
-    pub total: usize,
-    pub surgical: usize,
-    pub by_expert: Vec<(String, usize)>,
-    pub by_clinic: Vec<(String, usize)>,
-    pub by_month: Vec<(String, usize)>,
-}
-
-/// The counts of consultations requested in a period (the office and the bureau); not
-/// cancelled ones.
-pub async fn counts_for(
-    state: &AppState,
-    user: &CurrentUser,
-    q: &ConsultQuery,
-) -> ApiResult<ConsultCounts> {
-    if !user.role.sees_figures() {
-        user.audit(
-            state,
-            "consult.counts",
-            "teleconsultation",
-            None,
-            false,
-            "role",
-        )
-        .await?;
-        return Err(ApiError::forbidden());
-    }
-    let to = day(&q.to, "to")?.unwrap_or_else(yigong_domain::clock::today);
-    let from = day(&q.from, "from")?.unwrap_or(to - Duration::days(364));
-    let rows = state
-        .store
-        .consult_rows(
-            state.community.id,
-            (start_of(from), start_of(to.next_day().unwrap_or(to))),
-        )
-        .await?;
-    let rows: Vec<_> = rows.into_iter().filter(|r| r.3 != "cancelled").collect();
-    let count =
-        |key: &dyn Fn(&(Option<String>, String, String, String, OffsetDateTime)) -> String| {
-            let mut m = std::collections::BTreeMap::<String, usize>::new();
-            for r in &rows {
-                *m.entry(key(r)).or_default() += 1;
-            }
-            let mut v: Vec<(String, usize)> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            v
-        };
-    let mut by_month = count(&|r| {
-        let d = yigong_domain::clock::local_date(r.4);
-        format!("{}-{:02}", d.year(), u8::from(d.month()))
-    });
-    by_month.sort();
-    Ok(ConsultCounts {
-        total: rows.len(),
-        surgical: rows.iter().filter(|r| r.2 == "surgical").count(),
-        by_expert: count(&|r| r.0.clone().unwrap_or_default())
-            .into_iter()
-            .filter(|(k, _)| !k.is_empty())
-            .collect(),
-        by_clinic: count(&|r| r.1.clone()),
-        by_month,
-    })
-}
-
-/// Counts of teleconsultations by expert, clinic and month.
-#[utoipa::path(get, path = "/teleconsultations/counts", params(ConsultQuery),
-    responses((status = 200, body = ConsultCounts), (status = 400), (status = 403)))]
-pub async fn consult_counts(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    AppQuery(q): AppQuery<ConsultQuery>,
-) -> ApiResult<Json<ConsultCounts>> {
-    Ok(Json(counts_for(&state, &user, &q).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

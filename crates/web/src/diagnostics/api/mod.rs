@@ -5,12 +5,14 @@
 //! else is refused, audited.
 
 mod consult;
+mod consult_counts;
 mod figures;
 mod items;
 mod ordering;
 mod results;
 mod sterile;
 pub use consult::*;
+pub use consult_counts::*;
 pub use figures::*;
 pub use items::*;
 pub use ordering::*;
@@ -42,7 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ordering::offer, ordering::reuse))
         .routes(routes!(figures::figures))
         .routes(routes!(consult::list_consults, consult::add_consult))
-        .routes(routes!(consult::consult_counts))
+        .routes(routes!(consult_counts::consult_counts))
         .routes(routes!(consult::consult))
         .routes(routes!(consult::consult_referral))
         .routes(routes!(consult::consult_step))
