@@ -1,11 +1,13 @@
 //! FHIR R4 (4.0.1) JSON for the resources Yigong exposes: Patient, Organization,
 //! Practitioner, ServiceRequest and Task (referrals), Observation and DiagnosticReport
-//! (ECG), ServiceRequest, Observation and DiagnosticReport (diagnostic orders), Bundle (searchset), CapabilityStatement and OperationOutcome.
+//! (ECG), ServiceRequest, Observation and DiagnosticReport (diagnostic orders),
+//! Appointment and Communication (teleconsultations), Bundle (searchset), CapabilityStatement and OperationOutcome.
 //!
 //! The builders take plain values so this crate knows nothing of storage; output is
 //! checked in the test suite by validators we did not write.
 
 pub mod chronic;
+pub mod consult;
 pub mod diagnostics;
 pub mod ecg;
 pub mod referral;
@@ -13,6 +15,7 @@ pub mod resources;
 pub mod search;
 
 pub use chronic::*;
+pub use consult::*;
 pub use diagnostics::*;
 pub use ecg::*;
 pub use referral::*;

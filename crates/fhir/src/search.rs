@@ -179,6 +179,18 @@ pub const RESOURCES: &[Resource] = &[
         params: &[PATIENT],
     },
     Resource {
+        name: "Appointment",
+        create: false,
+        needs_patient: false,
+        params: &[PATIENT],
+    },
+    Resource {
+        name: "Communication",
+        create: false,
+        needs_patient: false,
+        params: &[PATIENT],
+    },
+    Resource {
         name: "CarePlan",
         create: false,
         needs_patient: true,

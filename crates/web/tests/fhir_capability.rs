@@ -18,7 +18,7 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
             .await
             .json();
         let resources = meta["rest"][0]["resource"].as_array().expect("resources");
-        assert_eq!(resources.len(), 8);
+        assert_eq!(resources.len(), 10);
         for r in resources {
             let ty = r["type"].as_str().expect("type");
             let patient = format!("patient=Patient/{}", resident.id);

@@ -11,6 +11,8 @@ use common::apps;
 use std::path::PathBuf;
 use std::process::Command;
 
+mod fhir_cases;
+
 fn out_dir(label: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../target/fhir-out")
@@ -138,7 +140,8 @@ async fn fhir_output_validates_with_independent_validators() {
                 .json(),
         ));
         // Orders to the diagnostic centres: a lab panel with a critical potassium, a chest CT.
-        resources.extend(diagnostic_orders(&app, &township, resident.id).await);
+        resources.extend(fhir_cases::diagnostic_orders(&app, &township, resident.id).await);
+        resources.extend(fhir_cases::teleconsultation(&app, &township, resident.id).await);
 
         // Chronic care: the management plans and the readings of a visit.
         for (disease, body) in [
@@ -276,94 +279,6 @@ async fn fhir_output_validates_with_independent_validators() {
         std::fs::write(&f, meta.to_string()).expect("write");
         run(&python, "tests/fhir/validate.py", &[f]);
     }
-}
-
-/// A reported lab order and a reported CT as FHIR: ServiceRequest, DiagnosticReport and
-/// an Observation per value, and the patient's ServiceRequests (referrals and orders).
-async fn diagnostic_orders(
-    app: &yigong_testkit::app::TestApp,
-    township: &str,
-    resident: uuid::Uuid,
-) -> Vec<(String, serde_json::Value)> {
-    use serde_json::json;
-    let mut out = Vec::new();
-    let order = |item: &str| {
-        let body = json!({"resident_id": resident, "item_code": item, "urgency": "urgent", "question": "复查"});
-        app.post("/api/v1/orders", township, body)
-    };
-    let lab = order("electrolytes").await.json()["id"]
-        .as_str()
-        .expect("lab")
-        .to_string();
-    let ct = order("ct_chest").await.json()["id"]
-        .as_str()
-        .expect("ct")
-        .to_string();
-    for (id, staff, result) in [
-        (
-            &lab,
-            "lab",
-            json!({"values": [{"analyte": "k", "value": 6.8}, {"analyte": "na", "value": 139}, {"analyte": "cl", "value": 101}]}),
-        ),
-        (
-            &ct,
-            "imaging",
-            json!({"findings": "右下肺见少许条索影。", "impression": "右下肺少许慢性炎症。"}),
-        ),
-    ] {
-        let t = app.login(staff).await;
-        for action in ["receive", "claim"] {
-            app.post(&format!("/api/v1/orders/{id}/{action}"), &t, json!({}))
-                .await;
-        }
-        let r = app
-            .post(&format!("/api/v1/orders/{id}/report"), &t, result)
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
-    }
-    let report = app
-        .get(&format!("/fhir/r4/DiagnosticReport/{lab}"), township)
-        .await
-        .json();
-    assert_eq!(report["status"], "final");
-    assert_eq!(
-        report["result"][0]["reference"],
-        format!("Observation/{lab}-k")
-    );
-    out.push(("order-lab-report".into(), report));
-    let k = app
-        .get(&format!("/fhir/r4/Observation/{lab}-k"), township)
-        .await
-        .json();
-    assert_eq!(k["interpretation"][0]["coding"][0]["code"], "HH");
-    out.push(("order-lab-potassium".into(), k));
-    let request = app
-        .get(&format!("/fhir/r4/ServiceRequest/{lab}"), township)
-        .await
-        .json();
-    assert_eq!(request["status"], "completed");
-    out.push(("order-lab-request".into(), request));
-    let ct_report = app
-        .get(&format!("/fhir/r4/DiagnosticReport/{ct}"), township)
-        .await
-        .json();
-    assert_eq!(ct_report["conclusion"], "右下肺少许慢性炎症。");
-    out.push(("order-ct-report".into(), ct_report));
-    let search = format!("/fhir/r4/ServiceRequest?patient={resident}&_count=50");
-    let all = app.get(&search, township).await.json();
-    let ids: Vec<&str> = all["entry"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["resource"]["id"].as_str())
-        .collect();
-    assert!(
-        ids.contains(&lab.as_str()) && ids.contains(&ct.as_str()),
-        "{ids:?}"
-    );
-    assert_eq!(all["total"], ids.len());
-    out.push(("patient-servicerequests".into(), all));
-    out
 }
 
 #[tokio::test]

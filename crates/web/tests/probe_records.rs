@@ -191,6 +191,7 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
                 },
                 vec![
                     format!("/api/v1/teleconsultations/{consult}"),
+                    format!("/fhir/r4/Appointment/{consult}"),
                     format!("/teleconsult/{consult}"),
                 ],
                 ["cancel", "rate"]

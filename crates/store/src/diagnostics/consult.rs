@@ -97,10 +97,11 @@ const SELECT: &str = "SELECT t.id, t.resident_id, r.name AS resident_name, t.fro
 fn push_filter<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
-    filter: &ConsultFilter,
+    (filter, resident, status): (&ConsultFilter, Option<Uuid>, Option<Status>),
     (from, before): (Option<OffsetDateTime>, Option<OffsetDateTime>),
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     OffsetDateTime: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     qb.push(" WHERE t.community_id = ").push_bind(community);
@@ -119,6 +120,13 @@ fn push_filter<DB: sqlx::Database>(
             sep.push("NULL");
         }
         qb.push("))");
+    }
+    if let Some(r) = resident {
+        qb.push(" AND t.resident_id = ").push_bind(r);
+    }
+    if let Some(st) = status {
+        qb.push(" AND t.status = ")
+            .push_bind(st.as_str().to_string());
     }
     if let Some(t) = from {
         qb.push(" AND t.created_at >= ").push_bind(t);
@@ -169,11 +177,12 @@ impl Store {
             .bind(community).bind(id).fetch_all(pool).await.store())
     }
 
-    /// A page of consultations requested in a period, the latest first.
+    /// A page of consultations (of one patient, in one status, if asked) requested in a
+    /// period, the latest first.
     pub async fn find_consults(
         &self,
         community: Uuid,
-        filter: &ConsultFilter,
+        filter: (&ConsultFilter, Option<Uuid>, Option<Status>),
         period: (Option<OffsetDateTime>, Option<OffsetDateTime>),
         page: PageRequest,
     ) -> Result<Page<Consult>> {

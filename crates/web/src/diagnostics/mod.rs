@@ -4,12 +4,13 @@
 
 pub mod api;
 pub mod fhir;
+pub mod fhir_consult;
 pub mod pages;
 pub mod todo;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
     pages: pages::router,
-    fhir: crate::contexts::none,
+    fhir: fhir_consult::router,
     todo: todo::cards,
 };

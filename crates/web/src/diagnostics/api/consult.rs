@@ -97,7 +97,7 @@ pub async fn consults_for(
         .store
         .find_consults(
             state.community.id,
-            &filter,
+            (&filter, None, None),
             (from, before),
             PageRequest::new(q.page, q.per_page),
         )

@@ -1,0 +1,173 @@
+//! The FHIR resources of the diagnostic centres and of teleconsultation that the
+//! validation test hands to both validators, made through the API as users would.
+
+/// A reported lab order and a reported CT as FHIR: ServiceRequest, DiagnosticReport and
+/// an Observation per value, and the patient's ServiceRequests (referrals and orders).
+pub async fn diagnostic_orders(
+    app: &yigong_testkit::app::TestApp,
+    township: &str,
+    resident: uuid::Uuid,
+) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let mut out = Vec::new();
+    let order = |item: &str| {
+        let body = json!({"resident_id": resident, "item_code": item, "urgency": "urgent", "question": "复查"});
+        app.post("/api/v1/orders", township, body)
+    };
+    let lab = order("electrolytes").await.json()["id"]
+        .as_str()
+        .expect("lab")
+        .to_string();
+    let ct = order("ct_chest").await.json()["id"]
+        .as_str()
+        .expect("ct")
+        .to_string();
+    for (id, staff, result) in [
+        (
+            &lab,
+            "lab",
+            json!({"values": [{"analyte": "k", "value": 6.8}, {"analyte": "na", "value": 139}, {"analyte": "cl", "value": 101}]}),
+        ),
+        (
+            &ct,
+            "imaging",
+            json!({"findings": "右下肺见少许条索影。", "impression": "右下肺少许慢性炎症。"}),
+        ),
+    ] {
+        let t = app.login(staff).await;
+        for action in ["receive", "claim"] {
+            app.post(&format!("/api/v1/orders/{id}/{action}"), &t, json!({}))
+                .await;
+        }
+        let r = app
+            .post(&format!("/api/v1/orders/{id}/report"), &t, result)
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    }
+    let report = app
+        .get(&format!("/fhir/r4/DiagnosticReport/{lab}"), township)
+        .await
+        .json();
+    assert_eq!(report["status"], "final");
+    assert_eq!(
+        report["result"][0]["reference"],
+        format!("Observation/{lab}-k")
+    );
+    out.push(("order-lab-report".into(), report));
+    let k = app
+        .get(&format!("/fhir/r4/Observation/{lab}-k"), township)
+        .await
+        .json();
+    assert_eq!(k["interpretation"][0]["coding"][0]["code"], "HH");
+    out.push(("order-lab-potassium".into(), k));
+    let request = app
+        .get(&format!("/fhir/r4/ServiceRequest/{lab}"), township)
+        .await
+        .json();
+    assert_eq!(request["status"], "completed");
+    out.push(("order-lab-request".into(), request));
+    let ct_report = app
+        .get(&format!("/fhir/r4/DiagnosticReport/{ct}"), township)
+        .await
+        .json();
+    assert_eq!(ct_report["conclusion"], "右下肺少许慢性炎症。");
+    out.push(("order-ct-report".into(), ct_report));
+    let search = format!("/fhir/r4/ServiceRequest?patient={resident}&_count=50");
+    let all = app.get(&search, township).await.json();
+    let ids: Vec<&str> = all["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["resource"]["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&lab.as_str()) && ids.contains(&ct.as_str()),
+        "{ids:?}"
+    );
+    assert_eq!(all["total"], ids.len());
+    out.push(("patient-servicerequests".into(), all));
+    out
+}
+
+/// A teleconsultation booked and answered, one only requested, as Appointment and
+/// Communication, and the patient's searches of both.
+pub async fn teleconsultation(
+    app: &yigong_testkit::app::TestApp,
+    township: &str,
+    resident: uuid::Uuid,
+) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let ask = json!({"resident_id": resident, "kind": "surgical", "question": "拟行清创缝合，请术前会诊"});
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = app
+            .post("/api/v1/teleconsultations", township, ask.clone())
+            .await;
+        ids.push(r.json()["id"].as_str().expect("consult").to_string());
+    }
+    let (manager, specialist) = (app.login("manager").await, app.login("specialist").await);
+    let c = app.state.community.id;
+    let expert = app
+        .state
+        .store
+        .find_account(c, "specialist")
+        .await
+        .expect("account")
+        .expect("expert")
+        .id;
+    let book = json!({"expert_id": expert, "at": "2030-06-01T10:00", "duration_minutes": 30});
+    let step = |a: &str| format!("/api/v1/teleconsultations/{}/{a}", ids[0]);
+    assert_eq!(
+        app.post(&step("schedule"), &manager, book).await.status,
+        axum::http::StatusCode::OK
+    );
+    let r = app
+        .post(
+            &step("answer"),
+            &specialist,
+            json!({"opinion": "可在局麻下清创缝合。"}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    let booked = app
+        .get(&format!("/fhir/r4/Appointment/{}", ids[0]), township)
+        .await
+        .json();
+    assert_eq!(booked["status"], "fulfilled");
+    let proposed = app
+        .get(&format!("/fhir/r4/Appointment/{}", ids[1]), township)
+        .await
+        .json();
+    assert_eq!(proposed["status"], "proposed");
+    let said = app
+        .get(
+            &format!("/fhir/r4/Communication/{}-opinion", ids[0]),
+            township,
+        )
+        .await
+        .json();
+    assert_eq!(said["payload"][0]["contentString"], "可在局麻下清创缝合。");
+    let appointments = app
+        .get(
+            &format!("/fhir/r4/Appointment?patient={resident}"),
+            township,
+        )
+        .await
+        .json();
+    assert_eq!(appointments["total"], 2);
+    let opinions = app
+        .get(
+            &format!("/fhir/r4/Communication?patient={resident}"),
+            township,
+        )
+        .await
+        .json();
+    assert_eq!(opinions["total"], 1);
+    vec![
+        ("consult-appointment".into(), booked),
+        ("consult-proposed".into(), proposed),
+        ("consult-opinion".into(), said),
+        ("consult-appointments".into(), appointments),
+        ("consult-opinions".into(), opinions),
+    ]
+}
