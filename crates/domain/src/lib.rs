@@ -5,6 +5,7 @@
 //! hierarchy, roles and what each may see.
 
 pub mod access;
+pub mod attachment;
 pub mod chronic;
 pub mod clock;
 pub mod code;

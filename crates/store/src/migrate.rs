@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_diag_settings"),
     migration!(27, "0027_sterile_supply"),
     migration!(28, "0028_teleconsultations"),
+    migration!(29, "0029_diag_attachments"),
 ];
 
 impl Store {

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 const ALLOWED: &[&str] = &[
     "ECG", "ICD", "QRS", "QT", "QTc", "PR", "RR", "ST", "BMI", "COPD", "SQ", "mmHg", "mmol", "bpm",
     "ms", "kg", "cm", "HL7", "FHIR", "DICOM", "aECG", "English", "PCI", "CT", "MR", "MRI", "LOINC",
-    "ID", "VT", "VF", "AF", "LBBB", "RBBB", "STEMI", "App", "mm", "mV", "Hz", "csv", "xlsx", "CSV",
-    "Excel", "MIT", "BIH", "WFDB", "qd", "bid", "tid", "mg", "II", "III", "aVR", "aVL", "aVF",
-    "V1", "V2", "V3", "V4", "V5", "V6", "I", "L", "T", "MB", "xml", "dcm", "hea", "dat",
+    "PDF", "ID", "VT", "VF", "AF", "LBBB", "RBBB", "STEMI", "App", "mm", "mV", "Hz", "csv", "xlsx",
+    "CSV", "Excel", "MIT", "BIH", "WFDB", "qd", "bid", "tid", "mg", "II", "III", "aVR", "aVL",
+    "aVF", "V1", "V2", "V3", "V4", "V5", "V6", "I", "L", "T", "MB", "xml", "dcm", "hea", "dat",
 ];
 
 /// Pages whose problems are known and scheduled, with why; the test fails when one of

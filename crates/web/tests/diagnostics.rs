@@ -312,3 +312,88 @@ async fn lists_keep_to_their_reach_and_the_figures_measure_turnaround() {
         assert_eq!(breaches[0]["minutes"], 90);
     }
 }
+
+#[tokio::test]
+async fn the_reader_attaches_the_key_images_and_the_clinic_downloads_them() {
+    for app in apps(600).await {
+        let l = app.label.clone();
+        let (township, imaging) = (app.login("township").await, app.login("imaging").await);
+        let resident = app.resident_at(app.places.township).await;
+        let r = app
+            .post(
+                "/api/v1/orders",
+                &township,
+                json!({"resident_id": resident.id, "item_code": "ultrasound_abdomen"}),
+            )
+            .await;
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let at = |a: &str| format!("/api/v1/orders/{id}/{a}");
+        let png = [
+            &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..],
+            &[0u8; 64][..],
+        ]
+        .concat();
+        let files = at("attachments");
+        // Not before the study is received and claimed; not by the clinic.
+        assert_eq!(
+            send(&app, &files, &imaging, "us.png", &png).await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        for step in ["receive", "claim"] {
+            assert_eq!(
+                app.post(&at(step), &imaging, json!({})).await.status,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(
+            send(&app, &files, &township, "us.png", &png).await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let r = send(&app, &files, &imaging, "a.exe", b"MZ not an image").await;
+        assert_eq!(r.json()["error"]["code"], "file_kind", "{l}");
+        let r = send(&app, &files, &imaging, "肝脏切面.png", &png).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+        let file = r.json()["id"].as_str().expect("file").to_string();
+        let report = json!({"findings": "肝脏实质回声稍增强。", "impression": "轻度脂肪肝。"});
+        assert_eq!(
+            app.post(&at("report"), &imaging, report).await.status,
+            StatusCode::OK
+        );
+
+        let o = app
+            .get(&format!("/api/v1/orders/{id}"), &township)
+            .await
+            .json();
+        assert_eq!(o["files"][0]["name"], "肝脏切面.png", "{l}");
+        let got = app
+            .get(
+                &format!("/api/v1/orders/{id}/attachments/{file}"),
+                &township,
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{l}");
+        assert_eq!(got.headers["content-type"], "image/png");
+        assert_eq!(got.headers["x-content-type-options"], "nosniff");
+        assert_eq!(got.body, png);
+        let village = app.login("village").await;
+        let far = app
+            .get(&format!("/api/v1/orders/{id}/attachments/{file}"), &village)
+            .await;
+        assert_eq!(far.status, StatusCode::NOT_FOUND, "{l}");
+    }
+}
+
+/// Uploads one file to an order's attachments.
+async fn send(
+    app: &common::TestApp,
+    path: &str,
+    token: &str,
+    name: &str,
+    bytes: &[u8],
+) -> common::Reply {
+    let (ct, body) = common::multipart(&[], &[(name, bytes)]);
+    app.raw(axum::http::Method::POST, path, token, &ct, body)
+        .await
+}

@@ -274,3 +274,6 @@ done-consult_answer = Opinion given
 done-consult_rate = Rating given
 done-consult_cancel = Consultation cancelled
 done-consult_referral = Referral linked
+diagnostics-attach = Attach images or a PDF
+audit-action-diagnostics-attach = Attached a file to a test report
+done-file_attached = File attached

@@ -274,3 +274,6 @@ done-consult_answer = 会诊意见已提交
 done-consult_rate = 评价已提交
 done-consult_cancel = 会诊已取消
 done-consult_referral = 已关联转诊
+diagnostics-attach = 上传图像或PDF报告
+audit-action-diagnostics-attach = 上传检查报告附件
+done-file_attached = 附件已上传

@@ -4,7 +4,6 @@
 //! fen, meeting frequencies, and one engine for every "task with evidence, a status and a
 //! score" (activities, star criteria, joint-meeting issues, first-secretary tasks).
 
-pub mod attachment;
 pub mod development;
 pub mod dues;
 pub mod fund;

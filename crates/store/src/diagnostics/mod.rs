@@ -5,12 +5,14 @@
 mod bulk;
 mod consult;
 mod figures;
+mod files;
 mod lists;
 mod settings;
 mod sterile;
 pub use bulk::*;
 pub use consult::*;
 pub use figures::*;
+pub use files::*;
 pub use lists::*;
 pub use sterile::*;
 

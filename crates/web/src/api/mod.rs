@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: thin handlers that parse, call the store, and render.
 
+pub mod files;
 pub mod live;
 pub mod session;
 

@@ -4,6 +4,7 @@
 //! orders its institutions placed, a centre every order to it, the office all; anyone
 //! else is refused, audited.
 
+mod attachments;
 mod consult;
 mod consult_counts;
 mod figures;
@@ -11,6 +12,7 @@ mod items;
 mod ordering;
 mod results;
 mod sterile;
+pub use attachments::attach;
 pub use consult::*;
 pub use consult_counts::*;
 pub use figures::*;
@@ -36,6 +38,7 @@ use yigong_store::{Page, PageRequest, StoreError};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(attachments::router())
         .routes(routes!(items::catalogue_items))
         .routes(routes!(items::update_item))
         .routes(routes!(ordering::list_orders, ordering::create_order))
@@ -68,6 +71,9 @@ pub struct OrderView {
     pub item_name: String,
     #[schema(value_type = Vec<Object>)]
     pub values: Vec<ResultValue>,
+    /// The images and PDFs attached to the result.
+    #[schema(value_type = Vec<Object>)]
+    pub files: Vec<yigong_store::diagnostics::OrderFile>,
     /// Minutes from order to report (or to now) on the item's clock, and its target.
     pub elapsed_minutes: i64,
     pub target_minutes: i64,
@@ -81,7 +87,12 @@ pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiR
         .await?;
     let settings = settings_of(state).await?;
     let (elapsed_minutes, target_minutes, breached) = figures::kept(&order, &settings);
+    let files = state
+        .store
+        .order_files(state.community.id, order.id)
+        .await?;
     Ok(OrderView {
+        files,
         item_name: user
             .lang
             .t(&format!("diagnostics.item.{}", order.item_code))

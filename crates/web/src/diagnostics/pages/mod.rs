@@ -19,10 +19,11 @@ use crate::ui::list::ListQuery;
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, duration_text, local, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use yigong_domain::attachment::MAX_BYTES;
 use yigong_domain::diagnostics::catalogue::{self, Centre};
 use yigong_domain::diagnostics::order::{Action, Scope, Status};
 use yigong_domain::diagnostics::settings::Settings;
@@ -42,6 +43,10 @@ pub fn router() -> Router<AppState> {
         .route("/diagnostics/catalogue", get(items::catalogue))
         .route("/diagnostics/catalogue/{code}", post(items::update))
         .route("/diagnostics/orders/{id}", get(detail))
+        .route(
+            "/diagnostics/orders/{id}/attach",
+            post(attach_file).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        )
         .route("/diagnostics/orders/{id}/{action}", post(act))
         .merge(sterile::router())
         .merge(consult::router())
@@ -180,6 +185,8 @@ struct OrderPage {
     can_refer: bool,
     repeat: Option<&'static str>,
     price: String,
+    files: Vec<yigong_store::diagnostics::OrderFile>,
+    can_attach: bool,
     /// What was typed into the result form, kept when it is sent back.
     findings: String,
     impression: String,
@@ -261,6 +268,10 @@ async fn order_page(
         csrf: user.csrf.clone(),
         target: duration_text(lang, v.target_minutes),
         values: value_rows(lang, item, &v.values, typed),
+        files: v.files,
+        can_attach: centre
+            && (o.claimed_by == Some(user.account_id) || o.reported_by == Some(user.account_id))
+            && matches!(o.status, Status::Received | Status::Reported),
         findings: typed_value(typed, "findings"),
         impression: typed_value(typed, "impression"),
         lab: o.centre == Centre::Laboratory,
@@ -329,6 +340,27 @@ async fn act(
         Err(e) if sent_back(&e) || e.status == axum::http::StatusCode::FORBIDDEN => {
             order_page(&state, &user, id, (Some(e), None), &pairs).await
         }
+        Err(e) => Err(UiError(e, lang)),
+    }
+}
+
+/// The order page's attachment form (multipart `file`).
+async fn attach_file(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(id): Path<OrderId>,
+    mp: Multipart,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let sent = match crate::api::files::read_file(mp).await {
+        Ok(f) => api::attach(&state, &user, id, &f).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match sent {
+        Ok(()) => Ok(see_other(&format!(
+            "/diagnostics/orders/{id}?done=file_attached"
+        ))),
+        Err(e) if sent_back(&e) => order_page(&state, &user, id, (Some(e), None), &[]).await,
         Err(e) => Err(UiError(e, lang)),
     }
 }

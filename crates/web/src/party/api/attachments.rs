@@ -11,11 +11,11 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use yigong_domain::party::attachment::{MAX_BYTES, clean_name, sniff};
+use yigong_domain::attachment::MAX_BYTES;
 use yigong_store::StoreError;
 use yigong_store::party::{Attachment, NewAttachment, Parent};
 
@@ -28,30 +28,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(download))
 }
 
-fn refused(code: &'static str) -> ApiError {
-    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "file", code)
-}
-
-/// The `file` part of an upload, checked: its clean name, its sniffed type, its bytes.
-pub async fn read_file(mut mp: Multipart) -> ApiResult<NewAttachment> {
-    while let Some(field) = mp.next_field().await.map_err(|_| refused("file_missing"))? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = clean_name(field.file_name().unwrap_or(""));
-        let data = field
-            .bytes()
-            .await
-            .map_err(|_| refused("file_too_large"))?
-            .to_vec();
-        let content_type = sniff(&data).map_err(|p| refused(p.code()))?;
-        return Ok(NewAttachment {
-            name,
-            content_type,
-            data,
-        });
-    }
-    Err(refused("file_missing"))
+/// The `file` part of an upload, checked, as a party attachment.
+pub async fn read_file(mp: Multipart) -> ApiResult<NewAttachment> {
+    let f = crate::api::files::read_file(mp).await?;
+    Ok(NewAttachment {
+        name: f.name,
+        content_type: f.content_type,
+        data: f.data,
+    })
 }
 
 /// Attaches a receipt to a spending of the user's own site.
@@ -193,18 +177,5 @@ pub async fn download(
         "",
     )
     .await?;
-    let disposition = format!(
-        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
-        crate::ui::encode(&a.name)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, a.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::api::files::download(&a.name, a.content_type, bytes))
 }

@@ -1,8 +1,8 @@
-//! Files attached to party work (a receipt for a spending, the scan of a meeting's
-//! minutes): what kinds are taken, told by their first bytes rather than by the name
-//! or the type a browser claims, and how large.
+//! Files attached to a record (a receipt for a spending, the scan of a meeting's minutes,
+//! the images or PDF of an imaging or pathology report): what kinds are taken, told by
+//! their first bytes rather than by the name or the type a browser claims, and how large.
 
-/// The most an attachment may weigh: a phone photo of a receipt, a scanned page.
+/// The most an attachment may weigh: a phone photo, a scanned page, a report's key image.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// Why a file is refused.
