@@ -237,7 +237,10 @@ async fn a_consultation_is_scheduled_clear_of_the_expert_answered_rated_and_coun
             (json!(2), json!(1)),
             "{l}"
         );
-        assert_eq!(counts["by_expert"][0], json!(["李医生（心内科）", 2]));
+        assert_eq!(
+            counts["by_expert"][0],
+            json!({"key": "李医生（心内科）", "count": 2})
+        );
         assert_eq!(
             app.get("/api/v1/teleconsultations/counts", &township)
                 .await

@@ -52,6 +52,7 @@ fn reaches(user: &CurrentUser, c: &Consult) -> bool {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConsultQuery {
     /// Requested on or after this day (YYYY-MM-DD).
     pub from: Option<String>,

@@ -14,14 +14,21 @@ use yigong_domain::clock::start_of;
 use yigong_domain::diagnostics::consult::{Kind, Status};
 use yigong_store::diagnostics::ConsultRow;
 
-/// The counts of a period: by expert, clinic, month and kind, as `(key, count)`.
+/// The counts of a period: by expert, clinic and month, and how many were surgical.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConsultCounts {
     pub total: usize,
     pub surgical: usize,
-    pub by_expert: Vec<(String, usize)>,
-    pub by_clinic: Vec<(String, usize)>,
-    pub by_month: Vec<(String, usize)>,
+    pub by_expert: Vec<Count>,
+    pub by_clinic: Vec<Count>,
+    pub by_month: Vec<Count>,
+}
+
+/// How many under one key (an expert, a clinic, a month `YYYY-MM`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub key: String,
+    pub count: usize,
 }
 
 /// The counts of consultations requested in a period (the office and the bureau); not
@@ -61,21 +68,24 @@ pub async fn counts_for(
         for r in &rows {
             *m.entry(key(r)).or_default() += 1;
         }
-        let mut v: Vec<(String, usize)> = m.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut v: Vec<Count> = m
+            .into_iter()
+            .map(|(key, count)| Count { key, count })
+            .collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
         v
     };
     let mut by_month = count(&|r| {
         let d = yigong_domain::clock::local_date(r.created_at);
         format!("{}-{:02}", d.year(), u8::from(d.month()))
     });
-    by_month.sort();
+    by_month.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(ConsultCounts {
         total: rows.len(),
         surgical: rows.iter().filter(|r| r.kind == Kind::Surgical).count(),
         by_expert: count(&|r| r.expert.clone().unwrap_or_default())
             .into_iter()
-            .filter(|(k, _)| !k.is_empty())
+            .filter(|c| !c.key.is_empty())
             .collect(),
         by_clinic: count(&|r| r.clinic.clone()),
         by_month,

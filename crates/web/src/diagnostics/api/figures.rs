@@ -133,6 +133,7 @@ pub fn figures_of(rows: &[Turnaround], recognition: Recognition, all: &[Settings
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// From this day (YYYY-MM-DD); the default is 30 days ago.
     pub from: Option<String>,

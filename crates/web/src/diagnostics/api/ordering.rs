@@ -295,6 +295,7 @@ pub async fn create_order(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OfferQuery {
     pub resident_id: Option<Uuid>,
     pub item_code: Option<String>,

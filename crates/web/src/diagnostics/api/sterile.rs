@@ -74,6 +74,7 @@ async fn unit_only(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PackQuery {
     /// `in_stock`, `dispatched`, `used` or `returned`.
     pub state: Option<String>,

@@ -58,7 +58,7 @@ struct ListPage {
     requests: bool,
     counts: Option<api::ConsultCounts>,
     /// The counts' tables: (title, rows), the first twelve rows each.
-    tables: Vec<(&'static str, Vec<(String, usize)>)>,
+    tables: Vec<(&'static str, Vec<api::Count>)>,
     p: ConsultQuery,
 }
 
@@ -82,7 +82,7 @@ async fn list(
         None
     };
     let tables = counts.as_ref().map_or_else(Vec::new, |c| {
-        let top = |v: &[(String, usize)]| v.iter().take(12).cloned().collect();
+        let top = |v: &[api::Count]| v.iter().take(12).cloned().collect();
         vec![
             ("consult.by_expert", top(&c.by_expert)),
             ("consult.by_clinic", top(&c.by_clinic)),
