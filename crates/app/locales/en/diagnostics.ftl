@@ -277,3 +277,5 @@ done-consult_referral = Referral linked
 diagnostics-attach = Attach images or a PDF
 audit-action-diagnostics-attach = Attached a file to a test report
 done-file_attached = File attached
+field-count = Count
+field-state = Pack state

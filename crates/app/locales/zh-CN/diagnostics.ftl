@@ -277,3 +277,5 @@ done-consult_referral = 已关联转诊
 diagnostics-attach = 上传图像或PDF报告
 audit-action-diagnostics-attach = 上传检查报告附件
 done-file_attached = 附件已上传
+field-count = 数量
+field-state = 器械包状态
