@@ -107,22 +107,27 @@ pub(crate) async fn read_value(state: &AppState, user: &CurrentUser, raw: &str) 
     ))
 }
 
-/// The orders a ServiceRequest search finds: `skip` of them skipped, at most `take`
-/// returned, with how many match in all; none for a user without orders in reach.
-pub(crate) async fn search_requests(
+/// The orders a search finds (by `patient`, and by ServiceRequest `status` when
+/// `by_status`): `skip` of them skipped, at most `take` returned, with how many match in
+/// all; none for a user without orders in reach.
+async fn search_orders(
     state: &AppState,
     user: &CurrentUser,
-    p: &SearchParams,
+    (p, by_status): (&SearchParams, bool),
     (skip, take): (i64, i64),
-) -> Result<(Vec<Value>, i64), FhirError> {
+) -> Result<(Vec<Order>, i64), FhirError> {
     let filter = match &user.diagnostics {
         Scope::All => OrderFilter::All,
         Scope::Centre(c) => OrderFilter::Centre(*c),
         Scope::Orderers(ids) => OrderFilter::Orderers(ids.clone()),
         Scope::None | Scope::Sterile => return Ok((Vec::new(), 0)),
     };
-    let statuses: Vec<Status> = p
-        .tokens("status")
+    let tokens = if by_status {
+        p.tokens("status")
+    } else {
+        Vec::new()
+    };
+    let statuses: Vec<Status> = tokens
         .iter()
         .flat_map(|t| {
             ["active", "completed", "revoked"]
@@ -132,7 +137,7 @@ pub(crate) async fn search_requests(
         })
         .filter_map(|s| Status::parse(s))
         .collect();
-    let any_status = p.tokens("status").is_empty();
+    let any_status = tokens.is_empty();
     if !any_status && statuses.is_empty() {
         return Ok((Vec::new(), 0));
     }
@@ -164,11 +169,36 @@ pub(crate) async fn search_requests(
     }
     user.audit_list(state, "diagnostics.search.fhir", "diag_order", total)
         .await?;
-    Ok((
-        found
-            .iter()
-            .map(|o| fhir::order_request(&data(user, o, &[])))
-            .collect(),
-        total,
-    ))
+    Ok((found, total))
+}
+
+/// The orders a ServiceRequest search finds, as ServiceRequests (see [`search_orders`]).
+pub(crate) async fn search_requests(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &SearchParams,
+    window: (i64, i64),
+) -> Result<(Vec<Value>, i64), FhirError> {
+    let (found, total) = search_orders(state, user, (p, true), window).await?;
+    let entries = found
+        .iter()
+        .map(|o| fhir::order_request(&data(user, o, &[])))
+        .collect();
+    Ok((entries, total))
+}
+
+/// The orders' results a DiagnosticReport search finds, as DiagnosticReports.
+pub(crate) async fn search_reports(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &SearchParams,
+    window: (i64, i64),
+) -> Result<(Vec<Value>, i64), FhirError> {
+    let (found, total) = search_orders(state, user, (p, false), window).await?;
+    let mut entries = Vec::with_capacity(found.len());
+    for o in &found {
+        let values = state.store.order_values(state.community.id, o.id).await?;
+        entries.push(fhir::order_report(&data(user, o, &values)));
+    }
+    Ok((entries, total))
 }

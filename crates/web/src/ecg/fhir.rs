@@ -176,5 +176,12 @@ async fn search_reports(
     for s in &found.items {
         entries.push(report_of(&state, &user, s).await?);
     }
-    Ok(bundle(&headers, &p, found.total, entries))
+    // The results of diagnostic orders follow the ECG reports in one list.
+    let page = p.page();
+    let skip = (page.offset() - found.total).max(0);
+    let take = page.per_page - entries.len() as i64;
+    let (orders, more) =
+        crate::diagnostics::fhir::search_reports(&state, &user, &p, (skip, take)).await?;
+    entries.extend(orders);
+    Ok(bundle(&headers, &p, found.total + more, entries))
 }

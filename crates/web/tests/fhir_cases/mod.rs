@@ -86,6 +86,26 @@ pub async fn diagnostic_orders(
     );
     assert_eq!(all["total"], ids.len());
     out.push(("patient-servicerequests".into(), all));
+    let search = format!("/fhir/r4/DiagnosticReport?patient={resident}&_count=50");
+    let reports = app.get(&search, township).await.json();
+    let ids: Vec<&str> = reports["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["resource"]["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&lab.as_str()) && ids.contains(&ct.as_str()),
+        "{ids:?}"
+    );
+    assert_eq!(reports["total"], ids.len());
+    // Paging runs across both lists: the ECG reports first, then the orders' results.
+    let ecg = ids.iter().filter(|i| **i != lab && **i != ct).count();
+    let next = format!("/fhir/r4/DiagnosticReport?patient={resident}&_count=1&_offset={ecg}");
+    let page = app.get(&next, township).await.json();
+    assert_eq!(page["entry"][0]["resource"]["id"], ct.as_str(), "{page}");
+    assert_eq!(page["total"], reports["total"]);
+    out.push(("patient-reports".into(), reports));
     out
 }
 
