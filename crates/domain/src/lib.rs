@@ -16,6 +16,7 @@ pub mod icd10;
 pub mod identity;
 pub mod ids;
 pub mod measures;
+pub mod outreach;
 pub mod party;
 pub mod period;
 pub mod referral;
