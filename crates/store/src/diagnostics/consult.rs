@@ -77,6 +77,23 @@ pub struct ConsultChange {
     pub referral_id: Option<Uuid>,
 }
 
+impl ConsultChange {
+    /// The columns as `c` stands, for a step to change some of them.
+    pub fn of(c: &Consult) -> Self {
+        Self {
+            status: c.status,
+            expert_id: c.expert_id,
+            scheduled_at: c.scheduled_at,
+            minutes: c.minutes,
+            opinion: c.opinion.clone(),
+            answered_at: c.answered_at,
+            rating: c.rating,
+            rating_comment: c.rating_comment.clone(),
+            referral_id: c.referral_id,
+        }
+    }
+}
+
 /// Which consultations a list holds: every one, or those of these clinics and this expert.
 #[derive(Debug, Clone)]
 pub enum ConsultFilter {

@@ -394,17 +394,7 @@ async fn change_of(
     action: Action,
     b: &StepBody,
 ) -> ApiResult<ConsultChange> {
-    let mut ch = ConsultChange {
-        status: c.status,
-        expert_id: c.expert_id,
-        scheduled_at: c.scheduled_at,
-        minutes: c.minutes,
-        opinion: c.opinion.clone(),
-        answered_at: c.answered_at,
-        rating: c.rating,
-        rating_comment: c.rating_comment.clone(),
-        referral_id: c.referral_id,
-    };
+    let mut ch = ConsultChange::of(c);
     match action {
         Action::Schedule => {
             let (expert, at, minutes) = schedule_of(state, c, b).await?;
@@ -550,15 +540,8 @@ pub async fn link_referral(
         return Err(unprocessable("referral_id", "not_found"));
     }
     let ch = ConsultChange {
-        status: c.status,
-        expert_id: c.expert_id,
-        scheduled_at: c.scheduled_at,
-        minutes: c.minutes,
-        opinion: c.opinion.clone(),
-        answered_at: c.answered_at,
-        rating: c.rating,
-        rating_comment: c.rating_comment.clone(),
         referral_id: Some(referral),
+        ..ConsultChange::of(c)
     };
     let entry = user.audit_entry("consult.referral", "teleconsultation", Some(id), true, "");
     if !state

@@ -32,6 +32,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use yigong_domain::clock::{start_of, today};
 use yigong_domain::diagnostics::catalogue;
 use yigong_domain::diagnostics::order::{Scope, Status};
+use yigong_domain::diagnostics::settings::Settings;
 use yigong_domain::ids::OrderId;
 use yigong_store::diagnostics::{Order, OrderFilter, OrderNarrowing, ResultValue};
 use yigong_store::{Page, PageRequest, StoreError};
@@ -80,13 +81,18 @@ pub struct OrderView {
     pub breached: bool,
 }
 
-pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiResult<OrderView> {
+/// An order with its values and files, measured against its target as `settings` set it.
+pub async fn view_with(
+    state: &AppState,
+    user: &CurrentUser,
+    order: Order,
+    settings: &[Settings],
+) -> ApiResult<OrderView> {
     let values = state
         .store
         .order_values(state.community.id, order.id)
         .await?;
-    let settings = settings_of(state).await?;
-    let (elapsed_minutes, target_minutes, breached) = figures::kept(&order, &settings);
+    let (elapsed_minutes, target_minutes, breached) = figures::kept(&order, settings);
     let files = state
         .store
         .order_files(state.community.id, order.id)
@@ -103,6 +109,10 @@ pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiR
         breached,
         order,
     })
+}
+
+pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiResult<OrderView> {
+    view_with(state, user, order, &settings_of(state).await?).await
 }
 
 /// The order if it exists and is in the user's reach: an order of theirs, or a result

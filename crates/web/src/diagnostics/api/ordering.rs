@@ -18,6 +18,7 @@ use uuid::Uuid;
 use yigong_domain::clock::{local_date, today};
 use yigong_domain::diagnostics::catalogue::{self, Urgency};
 use yigong_domain::diagnostics::recognition::{EarlierResult, RepeatReason, offer as offered};
+use yigong_domain::diagnostics::settings::Settings;
 use yigong_domain::ids::OrderId;
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::diagnostics::{NewOrder, Order};
@@ -126,11 +127,11 @@ async fn patient(state: &AppState, user: &CurrentUser, resident: Option<Uuid>) -
 /// The earlier result of `item` recognition offers for the patient today, if any.
 pub async fn earlier_result(
     state: &AppState,
+    all: &[Settings],
     resident: Uuid,
     item: &str,
 ) -> ApiResult<Option<Earlier>> {
-    let all = super::settings_of(state).await?;
-    let Some(rule) = super::setting(&all, item).and_then(|s| s.recognition.clone()) else {
+    let Some(rule) = super::setting(all, item).and_then(|s| s.recognition.clone()) else {
         return Ok(None);
     };
     let rows = state
@@ -160,14 +161,6 @@ pub async fn earlier_result(
         reported_on: e.reported_on,
         performer: rows[e.id].performer_name.clone(),
     }))
-}
-
-/// An item's price as the community sets it.
-async fn price_of(state: &AppState, item: &str) -> ApiResult<i64> {
-    let all = super::settings_of(state).await?;
-    super::setting(&all, item)
-        .map(|s| s.price_fen)
-        .ok_or_else(ApiError::internal)
 }
 
 /// The lead hospital, whose centres perform the orders.
@@ -230,7 +223,11 @@ pub async fn place(
     let (Some(resident), Some(item), Some(urgency)) = (resident, item, urgency) else {
         return Err(ApiError::internal().into());
     };
-    let earlier = earlier_result(state, resident, item.code).await?;
+    let all = super::settings_of(state).await?;
+    let price_fen = super::setting(&all, item.code)
+        .map(|s| s.price_fen)
+        .ok_or_else(ApiError::internal)?;
+    let earlier = earlier_result(state, &all, resident, item.code).await?;
     let repeat = match (&earlier, reason) {
         (Some(e), None) => {
             user.audit(
@@ -256,7 +253,7 @@ pub async fn place(
         urgency,
         question: question.to_string(),
         repeat,
-        price_fen: price_of(state, item.code).await?,
+        price_fen,
     };
     let entry = user.audit_entry("diagnostics.order", "diag_order", None, true, "");
     let id = state
@@ -312,7 +309,8 @@ pub async fn offer(
     let resident = patient(&state, &user, q.resident_id).await?;
     let item = catalogue::item(q.item_code.as_deref().unwrap_or("").trim())
         .ok_or_else(|| unprocessable("item_code", "invalid_field"))?;
-    let earlier = earlier_result(&state, resident, item.code).await?;
+    let all = super::settings_of(&state).await?;
+    let earlier = earlier_result(&state, &all, resident, item.code).await?;
     user.audit(
         &state,
         "diagnostics.offer",
@@ -342,7 +340,11 @@ pub async fn take(state: &AppState, user: &CurrentUser, b: &ReuseBody) -> ApiRes
     let resident = patient(state, user, b.resident_id).await?;
     let item = catalogue::item(b.item_code.trim())
         .ok_or_else(|| unprocessable("item_code", "invalid_field"))?;
-    let earlier = earlier_result(state, resident, item.code).await?;
+    let all = super::settings_of(state).await?;
+    let price_fen = super::setting(&all, item.code)
+        .map(|s| s.price_fen)
+        .ok_or_else(ApiError::internal)?;
+    let earlier = earlier_result(state, &all, resident, item.code).await?;
     let Some(e) = earlier.filter(|e| Some(e.id) == b.result_id) else {
         return Err(ApiError::field(
             StatusCode::CONFLICT,
@@ -359,11 +361,7 @@ pub async fn take(state: &AppState, user: &CurrentUser, b: &ReuseBody) -> ApiRes
         .store
         .reuse_result(
             state.community.id,
-            (
-                &result,
-                user.institution_id,
-                price_of(state, item.code).await?,
-            ),
+            (&result, user.institution_id, price_fen),
             &entry,
         )
         .await?;

@@ -246,7 +246,8 @@ async fn order_page(
         .as_ref()
         .map_or(axum::http::StatusCode::OK, |e| e.status);
     let o = api::load(state, user, id).await.ui(lang)?;
-    let v = api::view_of(state, user, o).await.ui(lang)?;
+    let settings = api::settings_of(state).await.ui(lang)?;
+    let v = api::view_with(state, user, o, &settings).await.ui(lang)?;
     let o = v.order;
     let item = catalogue::item(&o.item_code).ok_or_else(|| UiError(ApiError::internal(), lang))?;
     let centre = user.diagnostics == Scope::Centre(o.centre);
@@ -291,7 +292,7 @@ async fn order_page(
         price: yuan_text(o.price_fen),
         error: error.map(|e| e.message(lang)),
         notice,
-        r: row(lang, &o, &api::settings_of(state).await.ui(lang)?),
+        r: row(lang, &o, &settings),
         o,
     };
     Ok((status, render(&page)).into_response())
