@@ -15,6 +15,7 @@ pub mod imports;
 pub mod institutions;
 mod integrity;
 pub mod migrate;
+pub mod outreach;
 pub mod party;
 pub mod referrals;
 pub mod residents;

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(27, "0027_sterile_supply"),
     migration!(28, "0028_teleconsultations"),
     migration!(29, "0029_diag_attachments"),
+    migration!(30, "0030_outreach"),
 ];
 
 impl Store {

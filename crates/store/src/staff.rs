@@ -87,6 +87,15 @@ impl Store {
         })
     }
 
+    /// Every active staff member of one institution, by name.
+    pub async fn staff_of(&self, community: Uuid, institution: Uuid) -> Result<Vec<StaffMember>> {
+        let sql = format!(
+            "{SELECT} WHERE s.community_id = $1 AND s.institution_id = $2 AND s.active ORDER BY s.name, s.id"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, StaffMember>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community).bind(institution).fetch_all(pool).await.store())
+    }
+
     pub async fn get_staff(&self, community: Uuid, id: Uuid) -> Result<StaffMember> {
         let sql = format!("{SELECT} WHERE s.community_id = $1 AND s.id = $2");
         on_db!(self, pool => sqlx::query_as::<_, StaffMember>(AssertSqlSafe(sql.as_str())).bind(community).bind(id)

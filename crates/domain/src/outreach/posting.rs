@@ -6,7 +6,8 @@
 use time::{Date, Month};
 
 /// How a posting is meant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A long-term placement (长期派驻).
     LongTerm,
@@ -21,6 +22,29 @@ crate::codes!(Kind {
     Support => "support",
     Rounds => "rounds"
 });
+
+/// Which way a posting goes: down to a grassroots site, or up to the lead hospital (the
+/// second half of an exchange, 派一送一).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Down,
+    Up,
+}
+
+crate::codes!(Direction {
+    Down => "down",
+    Up => "up"
+});
+
+/// `(physician, intermediate_or_above)` of a staff title code.
+pub fn title_level(title: &str) -> (bool, bool) {
+    match title {
+        "chief_physician" | "associate_chief_physician" | "attending_physician" => (true, true),
+        "resident_physician" | "assistant_physician" | "public_health_physician" => (true, false),
+        _ => (false, false),
+    }
+}
 
 /// A posting as the indicator reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +150,14 @@ mod tests {
             2026,
             TODAY
         ));
+    }
+
+    #[test]
+    fn attending_physicians_and_above_are_of_intermediate_level() {
+        assert_eq!(title_level("attending_physician"), (true, true));
+        assert_eq!(title_level("chief_physician"), (true, true));
+        assert_eq!(title_level("resident_physician"), (true, false));
+        assert_eq!(title_level("supervising_nurse"), (false, false));
     }
 
     #[test]

@@ -1,0 +1,13 @@
+//! Expert outreach in the store: the office's templates and the sessions planned from
+//! them, what keeps an expert away, the township's record of a session with the patients
+//! seen, residents' bookings, and the counts of sessions and people served.
+
+mod bookings;
+mod history;
+mod roster;
+mod sessions;
+
+pub use bookings::Booked;
+pub use history::PastSession;
+pub use roster::{Absent, Commitment, NewSession, NewTemplate, TemplateRow};
+pub use sessions::{ServedRow, SessionFilter, SessionRecord, SessionRow, Visit, VisitRow};
