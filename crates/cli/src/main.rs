@@ -298,6 +298,12 @@ async fn generate_demo(
     println!(
         "Added a year of teleconsultation ({consults} consultations, {surgical} of them surgical)."
     );
+    let outreach =
+        yigong_demo::seed::outreach::add_history(store, community.id, seed, today).await?;
+    println!(
+        "Added a year of expert outreach ({} weekly templates, {} sessions held serving {} people, {} planned ahead).",
+        outreach.templates, outreach.held, outreach.people, outreach.planned
+    );
     let (batches, packs) =
         yigong_demo::seed::sterile::add_history(store, community.id, seed).await?;
     println!(

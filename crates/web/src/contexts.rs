@@ -27,6 +27,7 @@ pub const CONTEXTS: &[Context] = &[
     crate::screening::CONTEXT,
     crate::party::CONTEXT,
     crate::diagnostics::CONTEXT,
+    crate::outreach::CONTEXT,
 ];
 
 /// For a context without pages or without FHIR resources.

@@ -141,6 +141,45 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
             .expect("a consultation")
             .parse::<uuid::Uuid>()
             .expect("uuid");
+        // An expert's session there, recorded with the resident seen.
+        let manager = app.login("manager").await;
+        let lead = app
+            .state
+            .store
+            .staff_of(c, app.places.lead)
+            .await
+            .expect("staff");
+        let expert = lead
+            .iter()
+            .find(|s| yigong_domain::outreach::posting::title_level(&s.title).1)
+            .expect("an expert")
+            .id;
+        let today = yigong_domain::clock::today().to_string();
+        let session = app
+            .post(
+                "/api/v1/outreach/sessions",
+                &manager,
+                json!({"expert_id": expert, "institution_id": place, "day": today, "start": "08:30", "end": "11:30", "capacity": 20}),
+            )
+            .await
+            .json()["id"]
+            .as_str()
+            .expect("a session")
+            .parse::<uuid::Uuid>()
+            .expect("uuid");
+        let r = app
+            .put(
+                &format!("/api/v1/outreach/sessions/{session}/record"),
+                &far,
+                json!({"people_served": 4, "visits": [{"resident_id": resident.id}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.text());
+        let cancel = (
+            format!("/api/v1/outreach/sessions/{session}/cancel"),
+            json!({"reason": "probe"}),
+        );
+        let record_form = format!("/outreach/sessions/{session}/record");
         let targets = [
             (
                 Target {
@@ -215,6 +254,45 @@ async fn another_townships_ecgs_registers_and_contracts_stay_there() {
                 vec![(format!("/api/v1/sterile/packs/{pack}/return"), json!({}))],
                 vec![format!("/sterile/packs/{pack}/use")],
                 vec!["village", "township", "lab", "party", "bureau"],
+            ),
+            (
+                Target {
+                    kind: "outreach session",
+                    id: session,
+                    secrets: secrets.clone(),
+                },
+                vec![
+                    format!("/api/v1/outreach/sessions/{session}"),
+                    format!("/outreach/sessions/{session}"),
+                ],
+                vec![cancel.clone()],
+                vec![record_form.clone()],
+                vec!["village", "township"],
+            ),
+            // The roster is read county-wide; its patients are not, and only the office
+            // and the place change or record a session.
+            (
+                Target {
+                    kind: "outreach session",
+                    id: session,
+                    secrets: secrets.clone(),
+                },
+                vec![],
+                vec![cancel.clone()],
+                vec![record_form.clone()],
+                vec!["party", "bureau"],
+            ),
+            // Specialists read residents county-wide, names whole and identifiers masked.
+            (
+                Target {
+                    kind: "outreach session",
+                    id: session,
+                    secrets: secrets[1..].to_vec(),
+                },
+                vec![],
+                vec![cancel],
+                vec![record_form],
+                vec!["specialist"],
             ),
             (
                 Target {

@@ -103,6 +103,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/diagnostics.ftl"),
     ),
     (
+        "outreach",
+        include_str!("../../locales/zh-CN/outreach.ftl"),
+        include_str!("../../locales/en/outreach.ftl"),
+    ),
+    (
         "party",
         include_str!("../../locales/zh-CN/party.ftl"),
         include_str!("../../locales/en/party.ftl"),

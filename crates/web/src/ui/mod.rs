@@ -113,6 +113,8 @@ pub struct UserCtx {
     pub sterile: bool,
     /// Teleconsultations.
     pub teleconsult: bool,
+    /// The roster of visiting experts.
+    pub outreach: bool,
     pub follow_ups: bool,
     pub quality: bool,
     /// The party organisation, whole: the committee and the bureau.
@@ -159,6 +161,7 @@ impl Chrome {
                 diagnostics: u.diagnostics.has_orders(),
                 sterile: crate::diagnostics::api::sterile_reach(u).is_some(),
                 teleconsult: crate::diagnostics::api::consult_reach(u).is_some(),
+                outreach: crate::outreach::api::places(u).is_none_or(|p| !p.is_empty()),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),
