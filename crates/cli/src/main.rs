@@ -46,6 +46,13 @@ async fn main() -> Result<()> {
                 None => generate_demo(&store, a.residents, a.seed).await?,
             };
             print_accounts(&a.listen);
+            if let Some((name, id_number, phone)) = store.first_booker(community.id).await? {
+                println!(
+                    "Residents' window: http://{}/m as {name}: ID number {id_number}, phone {phone} (the code shows on screen in demo mode)",
+                    a.listen
+                );
+                println!();
+            }
             serve(AppState::new(store, community, true, false), &a.listen).await
         }
         Command::Migrate(db) => {
@@ -301,8 +308,8 @@ async fn generate_demo(
     let outreach =
         yigong_demo::seed::outreach::add_history(store, community.id, seed, today).await?;
     println!(
-        "Added a year of expert outreach ({} weekly templates, {} sessions held serving {} people, {} planned ahead).",
-        outreach.templates, outreach.held, outreach.people, outreach.planned
+        "Added a year of expert outreach ({} weekly templates, {} sessions held serving {} people, {} planned ahead, {} places booked by residents).",
+        outreach.templates, outreach.held, outreach.people, outreach.planned, outreach.bookings
     );
     let (batches, packs) =
         yigong_demo::seed::sterile::add_history(store, community.id, seed).await?;

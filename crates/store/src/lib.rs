@@ -17,6 +17,7 @@ mod integrity;
 pub mod migrate;
 pub mod outreach;
 pub mod party;
+pub mod portal;
 pub mod referrals;
 pub mod residents;
 pub mod screening;

@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_teleconsultations"),
     migration!(29, "0029_diag_attachments"),
     migration!(30, "0030_outreach"),
+    migration!(31, "0031_resident_portal"),
 ];
 
 impl Store {

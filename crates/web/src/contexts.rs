@@ -28,6 +28,7 @@ pub const CONTEXTS: &[Context] = &[
     crate::party::CONTEXT,
     crate::diagnostics::CONTEXT,
     crate::outreach::CONTEXT,
+    crate::portal::CONTEXT,
 ];
 
 /// For a context without pages or without FHIR resources.

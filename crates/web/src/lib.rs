@@ -19,6 +19,7 @@ pub mod ecg;
 pub mod family;
 pub mod outreach;
 pub mod party;
+pub mod portal;
 pub mod referral;
 pub mod registry;
 pub mod screening;

@@ -32,6 +32,10 @@ pub struct Inner {
     pub sessions: std::sync::Mutex<
         std::collections::HashMap<String, (std::time::Instant, crate::http::auth::CurrentUser)>,
     >,
+    /// Notices pushed to residents, for their open windows.
+    pub portal_live: tokio::sync::broadcast::Sender<LiveNotice>,
+    /// The channel that carries codes and notices to residents' phones.
+    pub messenger: Arc<dyn crate::portal::Messenger>,
     /// Figures dear to count that move slowly, kept a short while (each server its own).
     pub memo: Memo,
 }
@@ -93,6 +97,15 @@ pub struct LiveOrder {
     pub critical: bool,
 }
 
+/// A notice was pushed to a resident: its id and kind, for that resident's window only.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LiveNotice {
+    #[serde(skip)]
+    pub resident: uuid::Uuid,
+    pub id: uuid::Uuid,
+    pub kind: String,
+}
+
 impl AppState {
     pub fn new(store: Store, community: Community, demo: bool, secure_cookies: bool) -> Self {
         Self(Arc::new(Inner {
@@ -109,6 +122,8 @@ impl AppState {
             passwords: yigong_app::passwords::PasswordPool::per_core(),
             sessions: Default::default(),
             memo: Memo::default(),
+            messenger: Arc::new(crate::portal::Outbox::default()),
+            portal_live: tokio::sync::broadcast::channel(1024).0,
         }))
     }
 }

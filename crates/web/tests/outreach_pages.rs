@@ -223,5 +223,28 @@ async fn the_demo_year_holds_about_2200_sessions_serving_about_37000_people() {
             .json();
         let n = mine["sessions"].as_i64().expect("sessions");
         assert!(n > 0 && n < added.held as i64, "{l}: {mine}");
+        // Residents booked places; the first of them signs in to the window as printed.
+        assert!(added.bookings > 50, "{l}: {} bookings", added.bookings);
+        let (_, id_number, phone) = store.first_booker(c).await.expect("booker").expect("one");
+        let ask = serde_json::json!({"id_number": id_number, "phone": phone});
+        let code = app
+            .post("/api/v1/portal/code", "", ask.clone())
+            .await
+            .json()["demo_code"]
+            .clone();
+        let mut sign = ask;
+        sign["code"] = code;
+        let token = app.post("/api/v1/portal/sign-in", "", sign).await.json()["token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        let sessions = app.get("/api/v1/portal/sessions", &token).await.json();
+        let held: Vec<&serde_json::Value> = sessions
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|s| s["mine"] == true)
+            .collect();
+        assert!(!held.is_empty(), "{l}: the demo resident holds a place");
     }
 }

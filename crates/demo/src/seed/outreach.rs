@@ -14,9 +14,11 @@ use yigong_domain::outreach::posting::title_level;
 use yigong_domain::outreach::roster::{Template, expand};
 use yigong_domain::outreach::session::{Absence, Status};
 use yigong_domain::registry::InstitutionKind;
-use yigong_store::Store;
 use yigong_store::audit::AuditEntry;
-use yigong_store::outreach::{Absent, NewSession, NewTemplate, PastSession, SessionRecord, Visit};
+use yigong_store::outreach::{
+    Absent, NewSession, NewTemplate, PastSession, SessionFilter, SessionRecord, Visit,
+};
+use yigong_store::{PageRequest, Store};
 
 /// Weekly templates: with the year's holidays skipped and a few sessions cancelled, about
 /// 2,200 sessions held a year.
@@ -48,6 +50,7 @@ pub struct Added {
     pub held: usize,
     pub people: i64,
     pub planned: usize,
+    pub bookings: usize,
 }
 
 /// Public holidays the office keeps off the roster, over the years around `today`.
@@ -254,7 +257,60 @@ pub async fn add_history(
     }
     store.bulk_load_sessions(community, &past).await?;
     add_absences(store, community, &templates, today).await?;
+    added.bookings = add_bookings(store, community, (&mut rng, &place), today).await?;
     Ok(added)
+}
+
+/// Residents' bookings of the next two weeks' sessions: a fifth to a half of the places.
+async fn add_bookings(
+    store: &Store,
+    community: Uuid,
+    (rng, place): (&mut Rng, &HashMap<Uuid, (&[Uuid], &[Uuid])>),
+    today: Date,
+) -> anyhow::Result<usize> {
+    let f = SessionFilter {
+        status: Some(Status::Planned),
+        from: Some(today),
+        to: Some(today + Duration::days(13)),
+        ..SessionFilter::default()
+    };
+    let sessions = store
+        .find_sessions(community, &f, PageRequest::new(Some(1), Some(200)))
+        .await?;
+    let audit = demo_entry("portal.book", "outreach_session");
+    let mut n = 0;
+    for s in sessions.items {
+        let Some((people, _)) = place.get(&s.institution_id) else {
+            continue;
+        };
+        let want = s.capacity * i64::from(rng.range(20, 50)) / 100;
+        for _ in 0..want.min(people.len() as i64) {
+            if store
+                .book_session(community, (s.id, rng.pick(people)), today, &audit)
+                .await?
+                .is_ok()
+            {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// The audit row of what the demo writes through the store's own writes.
+fn demo_entry(action: &'static str, entity: &'static str) -> AuditEntry<'static> {
+    AuditEntry {
+        account_id: None,
+        username: "demo",
+        action,
+        entity,
+        entity_id: None,
+        allowed: true,
+        ip: "",
+        detail: "",
+        method: "",
+        path: "",
+    }
 }
 
 /// Leave and duty on some template days after the planned weeks: planning those weeks
@@ -265,18 +321,7 @@ async fn add_absences(
     templates: &[(Uuid, NewTemplate)],
     today: Date,
 ) -> anyhow::Result<()> {
-    let audit = AuditEntry {
-        account_id: None,
-        username: "demo",
-        action: "outreach.absence",
-        entity: "outreach_absence",
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    };
+    let audit = demo_entry("outreach.absence", "outreach_absence");
     let first = today + Duration::days(7 * WEEKS_AHEAD);
     for (k, (_, t)) in templates.iter().take(6).enumerate() {
         let Some((day, _)) = expand(&[rule(t)], (first, first + Duration::days(27)), &[])

@@ -105,4 +105,13 @@ impl Store {
              WHERE b.community_id = $1 AND b.session_id = $2 ORDER BY b.created_at, b.resident_id")
             .bind(community).bind(session).fetch_all(pool).await.store())
     }
+
+    /// The first resident who booked a place (the demo's sign-in): `(name, ID number, phone)`.
+    pub async fn first_booker(&self, community: Uuid) -> Result<Option<(String, String, String)>> {
+        on_db!(self, pool => sqlx::query_as(
+            "SELECT r.name, r.id_number, r.phone FROM outreach_bookings b
+             JOIN residents r ON r.community_id = b.community_id AND r.id = b.resident_id
+             WHERE b.community_id = $1 AND r.active = TRUE ORDER BY b.created_at, r.id LIMIT 1")
+            .bind(community).fetch_optional(pool).await.store())
+    }
 }

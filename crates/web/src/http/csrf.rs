@@ -4,11 +4,13 @@
 //! The token comes in the `X-CSRF-Token` header (scripts, the API), in a `_csrf` field
 //! of a URL-encoded form, or in the `_csrf` query parameter (multipart uploads, whose
 //! bodies are not read here). Bearer-authenticated calls carry no ambient credential and
-//! pass. The login form, before any session, uses a double-submit cookie instead.
+//! pass. The login forms, before any session, use a double-submit cookie instead. The
+//! residents' window (`/m/…`) checks its own session's token.
 
 use crate::http::auth::{CurrentUser, SESSION_COOKIE, bearer_token, cookie, login_csrf_matches};
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
+use crate::portal::auth::{CurrentResident, RESIDENT_COOKIE};
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
@@ -63,9 +65,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let login = req.uri().path() == "/login";
+    let path = req.uri().path();
+    let login = matches!(path, "/login" | "/m/code" | "/m/sign-in");
+    // The residents' window rides on its own cookie and token.
+    let resident = path.starts_with("/m/") && cookie(req.headers(), RESIDENT_COOKIE).is_some();
     if bearer_token(req.headers()).is_some()
-        || (!login && cookie(req.headers(), SESSION_COOKIE).is_none())
+        || (!login && !resident && cookie(req.headers(), SESSION_COOKIE).is_none())
     {
         // No ambient credential: the handler authenticates (or refuses) the request.
         return next.run(req).await;
@@ -99,6 +104,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let token = token.unwrap_or_default();
     let ok = if login {
         login_csrf_matches(&parts.headers, &token)
+    } else if resident {
+        match CurrentResident::from_request_parts(&mut parts, &state).await {
+            Ok(r) => r.csrf_matches(&token),
+            Err(_) => true,
+        }
     } else {
         match CurrentUser::from_request_parts(&mut parts, &state).await {
             Ok(user) => {

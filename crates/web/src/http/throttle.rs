@@ -94,6 +94,10 @@ pub struct Throttles {
     pub login_address: Throttle,
     /// Exact ID-number look-ups (searches, duplicate checks) by a masked role: 20 an hour.
     pub identifier: Throttle,
+    /// Residents' one-time codes asked for and tried, per ID number: 5 in 15 minutes.
+    pub portal_code: Throttle,
+    /// Residents' sign-in steps from one address: 30 in 15 minutes.
+    pub portal_address: Throttle,
 }
 
 impl Default for Throttles {
@@ -102,6 +106,8 @@ impl Default for Throttles {
             login_account: Throttle::new(5, Duration::from_secs(300)),
             login_address: Throttle::new(20, Duration::from_secs(300)),
             identifier: Throttle::new(20, Duration::from_secs(3600)),
+            portal_code: Throttle::new(5, Duration::from_secs(900)),
+            portal_address: Throttle::new(30, Duration::from_secs(900)),
         }
     }
 }

@@ -187,6 +187,10 @@ pub async fn act_on(
     }
     let o = state.store.get_order(state.community.id, id).await?;
     announce(state, &o);
+    if current.status != o.status && o.status == yigong_domain::diagnostics::order::Status::Reported
+    {
+        crate::portal::reports::push(state, o.resident_id, ("result", id.uuid())).await;
+    }
     Ok(o)
 }
 

@@ -408,6 +408,9 @@ pub async fn act_on(
     }
     let study = state.store.get_study(state.community.id, id).await?;
     announce(state, &study);
+    if current.status != study.status && study.status == yigong_domain::ecg::Status::Reported {
+        crate::portal::reports::push(state, study.resident_id, ("ecg_report", id.uuid())).await;
+    }
     Ok(study)
 }
 

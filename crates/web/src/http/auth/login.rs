@@ -47,7 +47,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     // The OS random source failing is unrecoverable for a server that issues tokens.
     getrandom::fill(&mut buf).unwrap_or_else(|e| panic!("no OS randomness: {e}"));
@@ -227,9 +227,15 @@ pub fn login_csrf(headers: &HeaderMap) -> String {
 }
 
 pub fn login_csrf_cookie(state: &AppState, token: &str) -> String {
+    form_csrf_cookie(state, token, "/login")
+}
+
+/// The double-submit cookie of a sign-in form before any session, for the pages under
+/// `path` (`/login`, the residents' window `/m`).
+pub fn form_csrf_cookie(state: &AppState, token: &str, path: &str) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     format!(
-        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=7200{secure}"
+        "{LOGIN_CSRF_COOKIE}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=7200{secure}"
     )
 }
 
