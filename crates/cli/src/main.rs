@@ -311,6 +311,11 @@ async fn generate_demo(
         "Added a year of expert outreach ({} weekly templates, {} sessions held serving {} people, {} planned ahead, {} places booked by residents).",
         outreach.templates, outreach.held, outreach.people, outreach.planned, outreach.bookings
     );
+    let m = yigong_demo::seed::mentoring::add_history(store, community.id, seed, today).await?;
+    println!(
+        "Added {} postings, {} exchanges, {} mentoring pairs with {} progress notes, {} training events.",
+        m.postings, m.exchanges, m.pairs, m.notes, m.trainings
+    );
     let (batches, packs) =
         yigong_demo::seed::sterile::add_history(store, community.id, seed).await?;
     println!(

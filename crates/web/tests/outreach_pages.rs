@@ -246,5 +246,26 @@ async fn the_demo_year_holds_about_2200_sessions_serving_about_37000_people() {
             .filter(|s| s["mine"] == true)
             .collect();
         assert!(!held.is_empty(), "{l}: the demo resident holds a place");
+        // Postings, exchanges, mentoring pairs and training of the year.
+        let m = yigong_demo::seed::mentoring::add_history(store, c, 7, t)
+            .await
+            .expect("mentoring");
+        assert_eq!(
+            (m.postings, m.exchanges, m.pairs, m.trainings),
+            (24, 3, 8, 12),
+            "{l}"
+        );
+        let pairs = app
+            .get("/api/v1/outreach/mentorships", &manager)
+            .await
+            .json();
+        assert_eq!(pairs.as_array().map(Vec::len), Some(8), "{l}");
+        let noted: i64 = pairs
+            .as_array()
+            .expect("pairs")
+            .iter()
+            .map(|p| p["notes"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(noted as usize, m.notes, "{l}");
     }
 }

@@ -10,6 +10,7 @@ pub mod dues;
 pub mod ecg;
 pub mod family;
 pub mod joint;
+pub mod mentoring;
 pub mod outreach;
 pub mod party;
 pub mod referrals;

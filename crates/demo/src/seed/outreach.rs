@@ -79,6 +79,9 @@ pub fn holidays(today: Date) -> Vec<(Date, &'static str)> {
     out
 }
 
+/// Each township's residents and staff.
+type Places<'a> = HashMap<Uuid, (&'a [Uuid], &'a [Uuid])>;
+
 /// The places and people the year is made of.
 struct Cast {
     /// Townships with the residents registered there or at their villages, and their staff.
@@ -207,7 +210,7 @@ pub async fn add_history(
     let off = holidays(today);
     store.bulk_load_holidays(community, &off).await?;
     let off_days: Vec<Date> = off.iter().map(|(d, _)| *d).collect();
-    let place: HashMap<Uuid, (&[Uuid], &[Uuid])> = cast
+    let place: Places<'_> = cast
         .townships
         .iter()
         .map(|(id, p, s)| (*id, (p.as_slice(), s.as_slice())))
@@ -265,7 +268,7 @@ pub async fn add_history(
 async fn add_bookings(
     store: &Store,
     community: Uuid,
-    (rng, place): (&mut Rng, &HashMap<Uuid, (&[Uuid], &[Uuid])>),
+    (rng, place): (&mut Rng, &Places<'_>),
     today: Date,
 ) -> anyhow::Result<usize> {
     let f = SessionFilter {

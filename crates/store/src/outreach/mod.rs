@@ -4,10 +4,14 @@
 
 mod bookings;
 mod history;
+mod mentoring;
+mod postings;
 mod roster;
 mod sessions;
 
 pub use bookings::Booked;
 pub use history::PastSession;
+pub use mentoring::{MentorshipRow, NewMentorship, NewTraining, NoteRow, TrainingRow};
+pub use postings::{NewPosting, PostingRow};
 pub use roster::{Absent, Commitment, NewSession, NewTemplate, TemplateRow};
 pub use sessions::{ServedRow, SessionFilter, SessionRecord, SessionRow, Visit, VisitRow};

@@ -5,11 +5,15 @@
 //! the patients seen are shown to those who reach the session's place.
 
 mod absences;
+mod mentoring;
+mod postings;
 mod record;
 mod roster;
 mod sessions;
 mod stats;
 pub use absences::*;
+pub use mentoring::*;
+pub use postings::*;
 pub use record::*;
 pub use roster::*;
 pub use sessions::*;
@@ -39,6 +43,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record::record))
         .routes(routes!(stats::stats))
         .routes(routes!(stats::counts))
+        .routes(routes!(postings::list_postings, postings::add_posting))
+        .routes(routes!(postings::add_exchange))
+        .routes(routes!(postings::end_posting))
+        .routes(routes!(
+            mentoring::list_mentorships,
+            mentoring::add_mentorship
+        ))
+        .routes(routes!(mentoring::mentorship))
+        .routes(routes!(mentoring::add_note))
+        .routes(routes!(mentoring::list_trainings, mentoring::add_training))
 }
 
 pub(crate) fn unprocessable(field: &'static str, code: &'static str) -> ApiError {

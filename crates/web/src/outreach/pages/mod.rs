@@ -1,6 +1,8 @@
 //! The outreach pages: the roster, a session with its record, the office's templates and
 //! planning, the counts, and the public page of this week's visiting experts.
 
+mod mentoring;
+mod postings;
 mod public;
 mod roster;
 mod session;
@@ -26,6 +28,13 @@ pub fn router() -> Router<AppState> {
         .route("/outreach/plan", post(templates::plan))
         .route("/outreach/sessions/{id}", get(session::detail))
         .route("/outreach/sessions/{id}/{action}", post(session::act))
+        .route("/outreach/postings", get(postings::page))
+        .route("/outreach/postings/new/{action}", post(postings::act))
+        .route("/outreach/postings/{id}/end", post(postings::end))
+        .route("/outreach/mentoring", get(mentoring::page))
+        .route("/outreach/mentoring/new/{action}", post(mentoring::act))
+        .route("/outreach/mentoring/{id}", get(mentoring::pair))
+        .route("/outreach/mentoring/{id}/note", post(mentoring::note))
 }
 
 /// A session as the pages show it.
