@@ -94,6 +94,41 @@ pub async fn add_history(
     }
     let mut added = Added::default();
     let mut next = physicians.iter().rev().copied();
+    add_postings(
+        store,
+        community,
+        (&mut rng, &mut next, (lead.id, &townships)),
+        today,
+        &mut added,
+    )
+    .await?;
+    add_pairs(
+        store,
+        community,
+        (&mut rng, &mut next, &townships),
+        today,
+        &mut added,
+    )
+    .await?;
+    add_trainings(
+        store,
+        community,
+        (&mut rng, &physicians, &townships),
+        today,
+        &mut added,
+    )
+    .await?;
+    Ok(added)
+}
+
+/// Postings of the lead hospital's physicians to the townships, and the exchanges.
+async fn add_postings(
+    store: &Store,
+    community: Uuid,
+    (rng, next, (lead, townships)): (&mut Rng, &mut impl Iterator<Item = Uuid>, (Uuid, &[Uuid])),
+    today: Date,
+    added: &mut Added,
+) -> anyhow::Result<()> {
     let posting = |staff, place, kind, (start, end): (Date, Option<Date>)| NewPosting {
         staff_id: staff,
         institution_id: place,
@@ -147,7 +182,7 @@ pub async fn add_history(
             },
             NewPosting {
                 direction: Direction::Up,
-                ..posting(up, lead.id, Kind::Support, (start, end))
+                ..posting(up, lead, Kind::Support, (start, end))
             },
         ];
         store
@@ -159,23 +194,7 @@ pub async fn add_history(
             .await?;
         added.exchanges += 1;
     }
-    add_pairs(
-        store,
-        community,
-        (&mut rng, &mut next, &townships),
-        today,
-        &mut added,
-    )
-    .await?;
-    add_trainings(
-        store,
-        community,
-        (&mut rng, &physicians, &townships),
-        today,
-        &mut added,
-    )
-    .await?;
-    Ok(added)
+    Ok(())
 }
 
 async fn add_pairs(
