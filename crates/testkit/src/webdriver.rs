@@ -263,6 +263,15 @@ impl Session {
         )
     }
 
+    /// Resizes the window (to a phone's 390 × 844, say).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     /// Saves a PNG screenshot.
     pub fn screenshot(&self, path: &std::path::Path) {
         let b64 = self.cmd("GET", "/screenshot", None);

@@ -408,3 +408,65 @@ async fn the_last_place_goes_to_exactly_one_of_two_residents_booking_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_expert_who_is_a_party_member_earns_outreach_points_once_per_session() {
+    for app in apps(300).await {
+        let l = app.label.clone();
+        let (manager, township) = (app.login("manager").await, app.login("township").await);
+        let (store, c) = (&app.state.store, app.state.community.id);
+        // The expert joins the party at its first organisation.
+        let (expert, _) = experts(&app, 1).await[0].clone();
+        let org = store.party_orgs(c).await.expect("orgs")[0].id;
+        let joined = yigong_store::party::NewMember {
+            staff_id: Some(expert),
+            name: "专家党员".into(),
+            status: "full",
+            status_since: today() - Duration::days(3650),
+            joined_on: None,
+            full_time: false,
+            dues_basis: "working",
+            pay_fen: 800_000,
+        };
+        let member = store
+            .add_member(c, org, &joined, &setup_entry("party.member"))
+            .await
+            .expect("member");
+        assert_eq!(
+            store.member_of_staff(c, expert).await.expect("found"),
+            Some(member),
+            "{l}"
+        );
+        let id = session(
+            &app,
+            &manager,
+            (expert, app.places.township, today()),
+            ("08:30", "11:30", 20),
+        )
+        .await;
+        for served in [8, 9] {
+            let r = app
+                .put(
+                    &format!("/api/v1/outreach/sessions/{id}/record"),
+                    &township,
+                    json!({"people_served": served}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.text());
+        }
+        let source = format!("outreach:{id}");
+        let lines: Vec<(String, i32)> = store
+            .member_points(c, member)
+            .await
+            .expect("ledger")
+            .into_iter()
+            .filter(|p| p.source.as_deref() == Some(source.as_str()))
+            .map(|p| (p.rule, p.points))
+            .collect();
+        assert_eq!(
+            lines,
+            [("outreach".to_string(), 5)],
+            "{l}: once, the rule's 5 points"
+        );
+    }
+}

@@ -58,6 +58,14 @@ impl Store {
         Ok(())
     }
 
+    /// The party member who is this staff member (not transferred out), if any.
+    pub async fn member_of_staff(&self, community: Uuid, staff: Uuid) -> Result<Option<Uuid>> {
+        on_db!(self, pool => sqlx::query_scalar(
+            "SELECT id FROM party_members WHERE community_id = $1 AND staff_id = $2 AND mobility <> 'transferred'
+             ORDER BY id LIMIT 1")
+            .bind(community).bind(staff).fetch_optional(pool).await.store())
+    }
+
     /// A member's ledger, newest first.
     pub async fn member_points(&self, community: Uuid, member: Uuid) -> Result<Vec<PointLine>> {
         on_db!(self, pool => sqlx::query_as::<_, PointLine>(

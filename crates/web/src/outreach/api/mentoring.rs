@@ -96,6 +96,10 @@ pub async fn add_mentorship(
         .store
         .add_mentorship(state.community.id, &new, &entry)
         .await?;
+    // The master's party points for taking an apprentice, once (the `mentoring` rule).
+    let source = format!("mentoring:{id}");
+    crate::party::api::award_event(&state, &user, master, ("mentoring", &source, &new.goals))
+        .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
 }
 

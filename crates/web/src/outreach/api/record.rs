@@ -203,13 +203,22 @@ pub async fn record_session(
         true,
         &detail,
     );
-    if state
+    if !state
         .store
         .record_session(c, (id, b.version.unwrap_or(s.version)), &rec, &entry)
         .await?
     {
-        Ok(())
-    } else {
-        Err(changed())
+        return Err(changed());
     }
+    // The expert's party points for the session, once (the party's `outreach` rule).
+    let evidence = format!(
+        "{} {} {}",
+        s.institution_name,
+        s.day,
+        super::hhmm(s.start_min)
+    );
+    let source = format!("outreach:{id}");
+    crate::party::api::award_event(state, user, s.expert_id, ("outreach", &source, &evidence))
+        .await?;
+    Ok(())
 }

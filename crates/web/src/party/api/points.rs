@@ -116,6 +116,61 @@ pub struct AwardBody {
     pub evidence: String,
 }
 
+/// Awards a rule's points for a platform event (`outreach:<session>`, `mentoring:<pair>`)
+/// to the party member who is `staff`, if they are one: never twice for one event, cut to
+/// the rule's yearly cap; the points written (none: not a member, capped or given).
+pub async fn award_event(
+    state: &AppState,
+    user: &CurrentUser,
+    staff: Uuid,
+    (rule, source, evidence): (&str, &str, &str),
+) -> ApiResult<Option<i32>> {
+    let c = state.community.id;
+    let Some(member) = state.store.member_of_staff(c, staff).await? else {
+        return Ok(None);
+    };
+    let Some(rule) = rules(state).await?.into_iter().find(|r| r.code == rule) else {
+        return Ok(None);
+    };
+    let year = yigong_domain::clock::today().year();
+    let ledger: Vec<PointEntry> = state
+        .store
+        .member_points(c, member)
+        .await?
+        .into_iter()
+        .map(|l| PointEntry {
+            member,
+            rule: l.rule,
+            points: l.points,
+            year: l.year,
+            source: l.source,
+        })
+        .collect();
+    let Ok(entry) = award(&ledger, &rule, member, year, Some(source)) else {
+        return Ok(None);
+    };
+    let new = NewPoints {
+        member_id: member,
+        rule: entry.rule,
+        points: entry.points,
+        year,
+        source: Some(source.to_string()),
+        evidence: evidence.to_string(),
+    };
+    let audit = user.audit_entry(
+        "party.points",
+        "party_member",
+        Some(member),
+        true,
+        &new.rule,
+    );
+    Ok(state
+        .store
+        .award_points(c, &new, &audit)
+        .await?
+        .then_some(new.points))
+}
+
 /// Awards (or deducts) a rule's points to a member by hand, cut to what the rule's
 /// yearly cap leaves; the points written. `points_capped` (409) once the cap is reached.
 pub async fn give(
