@@ -1,7 +1,8 @@
 //! FHIR R4 (4.0.1) JSON for the resources Yigong exposes: Patient, Organization,
 //! Practitioner, ServiceRequest and Task (referrals), Observation and DiagnosticReport
 //! (ECG), ServiceRequest, Observation and DiagnosticReport (diagnostic orders),
-//! Appointment and Communication (teleconsultations), Bundle (searchset), CapabilityStatement and OperationOutcome.
+//! Appointment and Communication (teleconsultations), Schedule, Slot and PractitionerRole
+//! (expert outreach and postings), Bundle (searchset), CapabilityStatement and OperationOutcome.
 //!
 //! The builders take plain values so this crate knows nothing of storage; output is
 //! checked in the test suite by validators we did not write.
@@ -10,6 +11,7 @@ pub mod chronic;
 pub mod consult;
 pub mod diagnostics;
 pub mod ecg;
+pub mod outreach;
 pub mod referral;
 pub mod resources;
 pub mod search;
@@ -18,6 +20,7 @@ pub use chronic::*;
 pub use consult::*;
 pub use diagnostics::*;
 pub use ecg::*;
+pub use outreach::*;
 pub use referral::*;
 pub use resources::*;
 

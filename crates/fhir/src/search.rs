@@ -191,6 +191,43 @@ pub const RESOURCES: &[Resource] = &[
         params: &[PATIENT],
     },
     Resource {
+        name: "Schedule",
+        create: false,
+        needs_patient: false,
+        params: &[p(
+            "actor",
+            Reference("Organization"),
+            "The township the expert sits at",
+        )],
+    },
+    Resource {
+        name: "Slot",
+        create: false,
+        needs_patient: false,
+        params: &[p(
+            "schedule",
+            Reference("Schedule"),
+            "The session's schedule",
+        )],
+    },
+    Resource {
+        name: "PractitionerRole",
+        create: false,
+        needs_patient: false,
+        params: &[
+            p(
+                "organization",
+                Reference("Organization"),
+                "The grassroots site of the posting",
+            ),
+            p(
+                "practitioner",
+                Reference("Practitioner"),
+                "The staff member posted",
+            ),
+        ],
+    },
+    Resource {
         name: "CarePlan",
         create: false,
         needs_patient: true,

@@ -85,12 +85,13 @@ fn an_expert_planned_is_booked_by_a_resident_on_a_phone_and_the_report_reaches_t
     let weekday = today().weekday().number_from_monday();
     office.execute(
         "document.querySelector('#template-form input[name=expert_id]').value = arguments[0];
+         document.getElementById('expert_id').value = arguments[3];
          document.getElementById('institution_id').value = arguments[1];
          document.getElementById('weekday').value = arguments[2];
          document.getElementById('start').value = '00:00';
          document.getElementById('end').value = '23:59';
          document.getElementById('capacity').value = '20';",
-        json!([expert.id, township.id, weekday.to_string()]),
+        json!([expert.id, township.id, weekday.to_string(), expert.name]),
     );
     office.click("#template-submit");
     office.wait_url("done=outreach_template_added", 10);

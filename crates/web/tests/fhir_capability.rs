@@ -18,7 +18,7 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
             .await
             .json();
         let resources = meta["rest"][0]["resource"].as_array().expect("resources");
-        assert_eq!(resources.len(), 10);
+        assert_eq!(resources.len(), 13);
         for r in resources {
             let ty = r["type"].as_str().expect("type");
             let patient = format!("patient=Patient/{}", resident.id);
@@ -27,6 +27,8 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
                 let value = match (name, p["type"].as_str().expect("type")) {
                     ("focus", _) => format!("ServiceRequest/{}", Uuid::now_v7()),
                     ("patient", _) => format!("Patient/{}", resident.id),
+                    ("schedule", _) => format!("Schedule/{}", Uuid::now_v7()),
+                    ("practitioner", _) => format!("Practitioner/{}", Uuid::now_v7()),
                     (_, "reference") => format!("Organization/{}", app.places.township),
                     (_, "number") => "3".into(),
                     ("status", _) if ty == "Task" => "requested".into(),

@@ -142,6 +142,7 @@ async fn fhir_output_validates_with_independent_validators() {
         // Orders to the diagnostic centres: a lab panel with a critical potassium, a chest CT.
         resources.extend(fhir_cases::diagnostic_orders(&app, &township, resident.id).await);
         resources.extend(fhir_cases::teleconsultation(&app, &township, resident.id).await);
+        resources.extend(fhir_cases::outreach(&app).await);
 
         // Chronic care: the management plans and the readings of a visit.
         for (disease, body) in [

@@ -3,12 +3,13 @@
 //! this week's visiting experts.
 
 pub mod api;
+pub mod fhir;
 pub mod pages;
 pub mod todo;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
     pages: pages::router,
-    fhir: crate::contexts::none,
+    fhir: fhir::router,
     todo: todo::cards,
 };

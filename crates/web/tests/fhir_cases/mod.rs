@@ -191,3 +191,75 @@ pub async fn teleconsultation(
         ("consult-opinions".into(), opinions),
     ]
 }
+
+/// An expert's session at the township (a Schedule and its Slot) and a posting (a
+/// PractitionerRole), each read and searched.
+pub async fn outreach(app: &yigong_testkit::app::TestApp) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let manager = app.login("manager").await;
+    let staff = app
+        .state
+        .store
+        .staff_of(app.state.community.id, app.places.lead)
+        .await
+        .expect("staff");
+    let expert = staff
+        .iter()
+        .find(|s| yigong_domain::outreach::posting::title_level(&s.title).1)
+        .expect("an expert")
+        .id;
+    let day = yigong_domain::clock::today() + time::Duration::days(2);
+    let session = app
+        .post(
+            "/api/v1/outreach/sessions",
+            &manager,
+            json!({"expert_id": expert, "institution_id": app.places.township, "day": day.to_string(),
+                "start": "08:30", "end": "11:30", "capacity": 20}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("session")
+        .to_string();
+    let posting = app
+        .post(
+            "/api/v1/outreach/postings",
+            &manager,
+            json!({"staff_id": expert, "institution_id": app.places.township, "kind": "long_term",
+                "start_on": "2026-01-05"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("posting")
+        .to_string();
+    let mut out = Vec::new();
+    for (name, path) in [
+        ("outreach-schedule", format!("/fhir/r4/Schedule/{session}")),
+        ("outreach-slot", format!("/fhir/r4/Slot/{session}")),
+        (
+            "outreach-slots",
+            format!("/fhir/r4/Slot?schedule=Schedule/{session}"),
+        ),
+        (
+            "outreach-schedules",
+            format!(
+                "/fhir/r4/Schedule?actor=Organization/{}",
+                app.places.township
+            ),
+        ),
+        (
+            "posting-role",
+            format!("/fhir/r4/PractitionerRole/{posting}"),
+        ),
+        (
+            "posting-roles",
+            "/fhir/r4/PractitionerRole?_count=5".to_string(),
+        ),
+    ] {
+        let r = app.get(&path, &manager).await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{path}: {}", r.text());
+        out.push((name.to_string(), r.json()));
+    }
+    out
+}
