@@ -109,6 +109,49 @@ pub fn practitioner_role(p: &PostingData) -> Value {
     })
 }
 
+/// A resident's booked place as the builder reads it.
+pub struct BookingData<'a> {
+    pub id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: &'a str,
+    pub session_id: Uuid,
+    pub expert_id: Uuid,
+    pub expert_name: &'a str,
+    pub day: Date,
+    pub start_min: i64,
+    pub end_min: i64,
+    /// The session's status: `planned`, `held` or `cancelled`.
+    pub status: &'a str,
+    /// When it was booked (RFC 3339).
+    pub created: &'a str,
+    /// "Expert session", in the reader's language.
+    pub service: &'a str,
+}
+
+/// A booked place as an Appointment on the session's Slot: booked, fulfilled once the
+/// session is held, cancelled with it.
+pub fn booking_appointment(b: &BookingData) -> Value {
+    let status = match b.status {
+        "held" => "fulfilled",
+        "cancelled" => "cancelled",
+        _ => "booked",
+    };
+    json!({
+        "resourceType": "Appointment",
+        "id": b.id.to_string(),
+        "status": status,
+        "serviceType": [{"text": b.service}],
+        "slot": [{"reference": format!("Slot/{}", b.session_id)}],
+        "start": at(b.day, b.start_min),
+        "end": at(b.day, b.end_min),
+        "created": b.created,
+        "participant": [
+            {"actor": {"reference": format!("Patient/{}", b.resident_id), "display": b.resident_name}, "status": "accepted"},
+            {"actor": {"reference": format!("Practitioner/{}", b.expert_id), "display": b.expert_name}, "status": "accepted"},
+        ],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +185,34 @@ mod tests {
         assert_eq!(slot(&session("planned", 20))["status"], "busy");
         assert_eq!(slot(&session("cancelled", 0))["status"], "busy-unavailable");
         assert_eq!(slot(&session("planned", 3))["comment"], "3/20");
+    }
+
+    #[test]
+    fn a_booking_follows_its_session() {
+        let b = |status| BookingData {
+            id: Uuid::from_u128(5),
+            resident_id: Uuid::from_u128(6),
+            resident_name: "张三",
+            session_id: Uuid::from_u128(7),
+            expert_id: Uuid::from_u128(1),
+            expert_name: "李医生",
+            day: date!(2026 - 12 - 01),
+            start_min: 510,
+            end_min: 690,
+            status,
+            created: "2026-11-30T09:00:00Z",
+            service: "专家坐诊",
+        };
+        let a = booking_appointment(&b("planned"));
+        assert_eq!(
+            (a["status"].clone(), a["slot"][0]["reference"].clone()),
+            (
+                json!("booked"),
+                json!(format!("Slot/{}", Uuid::from_u128(7)))
+            )
+        );
+        assert_eq!(booking_appointment(&b("held"))["status"], "fulfilled");
+        assert_eq!(booking_appointment(&b("cancelled"))["status"], "cancelled");
     }
 
     #[test]

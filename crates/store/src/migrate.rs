@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_diag_attachments"),
     migration!(30, "0030_outreach"),
     migration!(31, "0031_resident_portal"),
+    migration!(32, "0032_booking_ids"),
 ];
 
 impl Store {

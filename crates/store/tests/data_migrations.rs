@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0031"), 21);
+        assert_eq!(store.migrate().await.expect("0011 to 0032"), 22);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,11 +101,84 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0031"), 20);
+        assert_eq!(store.migrate().await.expect("0012 to 0032"), 21);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
             assert_eq!(visit.glucose.map(|g| g.to_string()), Some(want.to_string()));
         }
+    }
+}
+
+/// 0032: the bookings made before it get ids of their own, each different.
+#[tokio::test]
+async fn bookings_made_before_get_ids() {
+    for store in each_empty_engine().await.expect("stores") {
+        let (community, residents) = old_store_with_history(&store, 31, "residents").await;
+        let (c, setup) = (community, yigong_testkit::app::setup_entry("outreach.plan"));
+        let lead = store
+            .list_institutions(c)
+            .await
+            .expect("places")
+            .into_iter()
+            .find(|i| i.kind == "lead")
+            .expect("lead");
+        let place = store
+            .list_institutions(c)
+            .await
+            .expect("places")
+            .into_iter()
+            .find(|i| i.kind == "township")
+            .expect("township");
+        let expert = store.staff_of(c, lead.id).await.expect("staff")[0].id;
+        let s = yigong_store::outreach::NewSession {
+            expert_id: expert,
+            institution_id: place.id,
+            template_id: None,
+            day: yigong_domain::clock::today(),
+            start_min: 510,
+            end_min: 690,
+            capacity: 20,
+        };
+        let session = store.plan_sessions(c, &[s], &setup).await.expect("session")[0];
+        // As the window booked before 0032: no id.
+        for r in &residents[..3] {
+            let sql =
+                "INSERT INTO outreach_bookings (community_id, session_id, resident_id, created_at)
+                 VALUES ($1, $2, $3, CURRENT_TIMESTAMP)";
+            match store.pool() {
+                Pool::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(c)
+                    .bind(session)
+                    .bind(*r)
+                    .execute(p)
+                    .await
+                    .map(|_| ()),
+                Pool::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(c)
+                    .bind(session)
+                    .bind(*r)
+                    .execute(p)
+                    .await
+                    .map(|_| ()),
+            }
+            .expect("old booking");
+        }
+        assert_eq!(store.migrate().await.expect("0032"), 1);
+        let mut ids = Vec::new();
+        for r in &residents[..3] {
+            let mine = store.bookings_of(c, *r).await.expect("bookings");
+            assert_eq!(mine.len(), 1);
+            let again = store
+                .get_booking(c, mine[0].id)
+                .await
+                .expect("read")
+                .expect("found");
+            assert_eq!(again.resident_id, *r);
+            ids.push(mine[0].id);
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 3, "each its own id");
     }
 }

@@ -302,6 +302,32 @@ async fn a_booking_answers_201_or_409_session_full_and_a_refusal_writes_nothing(
         );
         let mine = app.get("/api/v1/portal/sessions", &b).await.json();
         assert_eq!(mine[0]["mine"], true, "{l}");
+        // The office cancels: the resident holding a place is told, with the reason.
+        let r = app
+            .post(
+                &format!("/api/v1/outreach/sessions/{here}/cancel"),
+                &manager,
+                json!({"reason": "专家临时外出会诊"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}");
+        let told = app.get("/api/v1/portal/notices", &b).await.json();
+        assert_eq!(
+            (told[0]["kind"].clone(), told[0]["ref_id"].clone()),
+            (json!("session_changed"), json!(here)),
+            "{l}: {told}"
+        );
+        assert_eq!(
+            app.get("/api/v1/portal/notices", &a).await.json(),
+            json!([]),
+            "{l}: a gave the place back"
+        );
+        let sent = app.state.messenger.recent();
+        assert!(
+            sent.iter()
+                .any(|(to, text)| to == &people[1].phone && text.contains("专家临时外出会诊")),
+            "{l}"
+        );
     }
 }
 

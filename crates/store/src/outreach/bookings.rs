@@ -4,7 +4,7 @@
 
 use super::SessionRow;
 use crate::audit::{AuditEntry, insert_audit};
-use crate::{OrConflict, Result, Store, StoreError, now, on_db, on_db_write};
+use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::outreach::slots::Refusal;
@@ -43,9 +43,9 @@ impl Store {
                     Some(false) => Ok(Err(Refusal::Closed)),
                 };
             }
-            let inserted = sqlx::query("INSERT INTO outreach_bookings (community_id, session_id, resident_id, created_at)
-                    VALUES ($1, $2, $3, $4)")
-                .bind(community).bind(session).bind(resident).bind(now()).execute(&mut *tx).await.store();
+            let inserted = sqlx::query("INSERT INTO outreach_bookings (id, community_id, session_id, resident_id, created_at)
+                    VALUES ($1, $2, $3, $4, $5)")
+                .bind(new_id()).bind(community).bind(session).bind(resident).bind(now()).execute(&mut *tx).await.store();
             match inserted {
                 Err(StoreError::Conflict { .. }) => return Ok(Err(Refusal::AlreadyBooked)),
                 other => other?,
@@ -114,4 +114,46 @@ impl Store {
              WHERE b.community_id = $1 AND r.active = TRUE ORDER BY b.created_at, r.id LIMIT 1")
             .bind(community).fetch_optional(pool).await.store())
     }
+
+    /// One booking with its session, if it exists.
+    pub async fn get_booking(&self, community: Uuid, id: Uuid) -> Result<Option<BookingRow>> {
+        let sql = format!("{BOOKINGS} WHERE b.community_id = $1 AND b.id = $2");
+        on_db!(self, pool => sqlx::query_as::<_, BookingRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community).bind(id).fetch_optional(pool).await.store())
+    }
+
+    /// A resident's bookings with their sessions, the latest day first.
+    pub async fn bookings_of(&self, community: Uuid, resident: Uuid) -> Result<Vec<BookingRow>> {
+        let sql = format!(
+            "{BOOKINGS} WHERE b.community_id = $1 AND b.resident_id = $2 ORDER BY o.day DESC, o.start_min, b.id"
+        );
+        on_db!(self, pool => sqlx::query_as::<_, BookingRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community).bind(resident).fetch_all(pool).await.store())
+    }
 }
+
+/// A booking as an appointment reads it: the resident, where they registered, and the
+/// session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookingRow {
+    pub id: Uuid,
+    pub resident_id: Uuid,
+    pub resident_name: String,
+    /// The resident's own clinic, for the reach of whoever reads it.
+    pub resident_institution_id: Uuid,
+    pub created_at: OffsetDateTime,
+    pub session_id: Uuid,
+    pub day: time::Date,
+    pub start_min: i64,
+    pub end_min: i64,
+    #[sqlx(try_from = "String")]
+    pub status: yigong_domain::outreach::session::Status,
+    pub expert_id: Uuid,
+    pub expert_name: String,
+}
+
+const BOOKINGS: &str = "SELECT b.id, b.resident_id, r.name AS resident_name, r.institution_id AS resident_institution_id,
+    b.created_at, o.id AS session_id, o.day, o.start_min, o.end_min, o.status, o.expert_id, s.name AS expert_name
+    FROM outreach_bookings b JOIN residents r ON r.community_id = b.community_id AND r.id = b.resident_id
+    JOIN outreach_sessions o ON o.community_id = b.community_id AND o.id = b.session_id
+    JOIN staff s ON s.community_id = o.community_id AND s.id = o.expert_id";

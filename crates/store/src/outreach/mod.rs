@@ -9,7 +9,7 @@ mod postings;
 mod roster;
 mod sessions;
 
-pub use bookings::Booked;
+pub use bookings::{Booked, BookingRow};
 pub use history::PastSession;
 pub use mentoring::{MentorshipRow, NewMentorship, NewTraining, NoteRow, TrainingRow};
 pub use postings::{NewPosting, PostingRow};

@@ -1,5 +1,6 @@
 //! Teleconsultations over FHIR: `Appointment/<id>` and `Communication/<id>-opinion`, and
-//! searches of both by patient within the user's reach. Reads are audited like the API's.
+//! searches of both by patient within the user's reach (a patient's bookings of experts'
+//! sessions are Appointments too, from outreach). Reads are audited like the API's.
 
 use crate::diagnostics::api::{consult_of, consult_reach};
 use crate::fhir::{Fhir, FhirError, FhirResult, FhirSearch, FhirUser, bundle};
@@ -54,6 +55,10 @@ async fn read_appointment(
     Path(id): Path<String>,
 ) -> FhirResult {
     let id: Uuid = id.parse().map_err(|_| not_found())?;
+    // A resident's booking of an expert's session is an Appointment too.
+    if let Some(a) = crate::outreach::fhir::booking_appointment(&state, &user, id).await? {
+        return Ok(Fhir(StatusCode::OK, a));
+    }
     let v = consult_of(&state, &user, id).await?;
     Ok(Fhir(
         StatusCode::OK,
@@ -113,10 +118,17 @@ async fn search_appointments(
     FhirSearch(p): FhirSearch,
 ) -> FhirResult {
     let (items, total) = search(&state, &user, (&p, false)).await?;
-    let entries: Vec<Value> = items
+    let mut entries: Vec<Value> = items
         .iter()
         .map(|c| fhir::appointment(&data(&user, c)))
         .collect();
+    // A patient's bookings of experts' sessions follow their consultations.
+    let mut total = total;
+    if let Some(patient) = p.reference("patient") {
+        let booked = crate::outreach::fhir::booking_appointments(&state, &user, patient).await?;
+        total += booked.len() as i64;
+        entries.extend(booked);
+    }
     Ok(bundle(&headers, &p, total, entries))
 }
 

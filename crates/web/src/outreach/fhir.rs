@@ -16,7 +16,7 @@ use uuid::Uuid;
 use yigong_domain::clock::today;
 use yigong_fhir as fhir;
 use yigong_store::StoreError;
-use yigong_store::outreach::{PostingRow, SessionFilter, SessionRow};
+use yigong_store::outreach::{BookingRow, PostingRow, SessionFilter, SessionRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -206,4 +206,75 @@ async fn search_roles(
         .map(|r| role(&user, r))
         .collect();
     Ok(bundle(&headers, &p, all.len() as i64, entries))
+}
+
+fn appointment(user: &CurrentUser, b: &BookingRow) -> Value {
+    let created = b
+        .created_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    fhir::booking_appointment(&fhir::BookingData {
+        id: b.id,
+        resident_id: b.resident_id,
+        resident_name: &b.resident_name,
+        session_id: b.session_id,
+        expert_id: b.expert_id,
+        expert_name: &b.expert_name,
+        day: b.day,
+        start_min: b.start_min,
+        end_min: b.end_min,
+        status: b.status.as_str(),
+        created: &created,
+        service: user.lang.t("outreach.session"),
+    })
+}
+
+/// A resident's booking as an Appointment, if `id` is one: `None` when it is not a
+/// booking (the caller tries its own kind), 404 when it is one out of the user's reach
+/// (the read audited either way).
+pub async fn booking_appointment(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<Option<Value>, FhirError> {
+    let Some(b) = state.store.get_booking(state.community.id, id).await? else {
+        return Ok(None);
+    };
+    let ok = user.scope.allows(b.resident_institution_id);
+    user.audit(
+        state,
+        "outreach.booking_read",
+        "outreach_booking",
+        Some(id),
+        ok,
+        "",
+    )
+    .await?;
+    if !ok {
+        return Err(not_found());
+    }
+    Ok(Some(appointment(user, &b)))
+}
+
+/// A patient's bookings as Appointments, when the user reaches the patient.
+pub async fn booking_appointments(
+    state: &AppState,
+    user: &CurrentUser,
+    patient: Uuid,
+) -> Result<Vec<Value>, FhirError> {
+    let c = state.community.id;
+    match state.store.get_resident(c, patient).await {
+        Ok(r) if user.scope.allows(r.institution_id) => {}
+        Ok(_) | Err(StoreError::NotFound) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    }
+    let found = state.store.bookings_of(c, patient).await?;
+    user.audit_list(
+        state,
+        "outreach.booking_search",
+        "outreach_booking",
+        found.len() as i64,
+    )
+    .await?;
+    Ok(found.iter().map(|b| appointment(user, b)).collect())
 }

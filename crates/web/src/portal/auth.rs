@@ -204,9 +204,11 @@ pub async fn send_code(
             &entry,
         )
         .await?;
+    let minutes = CODE_MINUTES.to_string();
+    let args = [("code", code.as_str()), ("minutes", minutes.as_str())];
     state.messenger.send(
         &r.phone,
-        &format!("【医共体居民端】验证码 {code}，{CODE_MINUTES} 分钟内有效。"),
+        &crate::i18n::Lang::Zh.tr("portal.sms_code", &args),
     );
     Ok(state.demo.then_some(code))
 }

@@ -266,9 +266,15 @@ pub async fn notices(
     ))
 }
 
-/// Pushes a notice that a report of `resident` was released: recorded with the channel,
-/// and sent through it (the text names no result: the resident reads it signed in).
-pub async fn push(state: &AppState, resident: Uuid, (kind, id): (&str, Uuid)) {
+/// The message of a released report: it names no result (the resident reads it signed
+/// in). Residents' messages go out in Chinese.
+pub fn report_text() -> &'static str {
+    crate::i18n::Lang::Zh.t("portal.sms_report")
+}
+
+/// Pushes a notice to `resident` about `(kind, id)`: recorded with the channel, sent
+/// through it with `text`, and told to their open window.
+pub async fn push(state: &AppState, resident: Uuid, (kind, id): (&str, Uuid), text: &str) {
     let c = state.community.id;
     let Ok(r) = state.store.get_resident(c, resident).await else {
         return;
@@ -279,10 +285,7 @@ pub async fn push(state: &AppState, resident: Uuid, (kind, id): (&str, Uuid)) {
         .add_notice(c, (resident, kind, id), channel)
         .await
     {
-        state.messenger.send(
-            &r.phone,
-            "【医共体居民端】您有一份新的检查报告已出具，请登录居民端查看。",
-        );
+        state.messenger.send(&r.phone, text);
         let _ = state.portal_live.send(crate::state::LiveNotice {
             resident,
             id: notice,

@@ -233,8 +233,61 @@ pub async fn outreach(app: &yigong_testkit::app::TestApp) -> Vec<(String, serde_
         .as_str()
         .expect("posting")
         .to_string();
+    // A resident of the township books a place: an Appointment on the Slot.
+    let c = app.state.community.id;
+    let mut places = vec![app.places.township];
+    places.extend(
+        app.state
+            .store
+            .child_institutions(c, app.places.township)
+            .await
+            .expect("villages"),
+    );
+    let mut resident = None;
+    for p in places {
+        if let Some(r) = app.residents_at(p, 1).await.pop() {
+            resident = Some(r);
+            break;
+        }
+    }
+    let resident = resident.expect("a resident of the township");
+    let ask = json!({"id_number": resident.id_number, "phone": resident.phone});
+    let code = app
+        .post("/api/v1/portal/code", "", ask.clone())
+        .await
+        .json()["demo_code"]
+        .clone();
+    let mut sign = ask;
+    sign["code"] = code;
+    let token = app.post("/api/v1/portal/sign-in", "", sign).await.json()["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let r = app
+        .post(
+            &format!("/api/v1/outreach/sessions/{session}/bookings"),
+            &token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+    let booking = app
+        .state
+        .store
+        .bookings_of(c, resident.id)
+        .await
+        .expect("bookings")[0]
+        .id;
     let mut out = Vec::new();
     for (name, path) in [
+        (
+            "booking-appointment",
+            format!("/fhir/r4/Appointment/{booking}"),
+        ),
+        (
+            "booking-appointments",
+            format!("/fhir/r4/Appointment?patient=Patient/{}", resident.id),
+        ),
         ("outreach-schedule", format!("/fhir/r4/Schedule/{session}")),
         ("outreach-slot", format!("/fhir/r4/Slot/{session}")),
         (

@@ -189,7 +189,13 @@ pub async fn act_on(
     announce(state, &o);
     if current.status != o.status && o.status == yigong_domain::diagnostics::order::Status::Reported
     {
-        crate::portal::reports::push(state, o.resident_id, ("result", id.uuid())).await;
+        crate::portal::reports::push(
+            state,
+            o.resident_id,
+            ("result", id.uuid()),
+            crate::portal::reports::report_text(),
+        )
+        .await;
     }
     Ok(o)
 }

@@ -409,7 +409,13 @@ pub async fn act_on(
     let study = state.store.get_study(state.community.id, id).await?;
     announce(state, &study);
     if current.status != study.status && study.status == yigong_domain::ecg::Status::Reported {
-        crate::portal::reports::push(state, study.resident_id, ("ecg_report", id.uuid())).await;
+        crate::portal::reports::push(
+            state,
+            study.resident_id,
+            ("ecg_report", id.uuid()),
+            crate::portal::reports::report_text(),
+        )
+        .await;
     }
     Ok(study)
 }

@@ -295,15 +295,33 @@ pub async fn cancel_session(
         "",
     );
     let version = b.version.unwrap_or(s.version);
-    if state
+    if !state
         .store
         .cancel_session(state.community.id, (id, version), &reason, &entry)
         .await?
     {
-        Ok(())
-    } else {
-        Err(changed())
+        return Err(changed());
     }
+    tell_booked(state, &s, &reason).await
+}
+
+/// Tells the residents who booked a session that it changed, with the reason.
+async fn tell_booked(state: &AppState, s: &SessionRow, reason: &str) -> ApiResult<()> {
+    let day = s.day.to_string();
+    let args = [
+        ("day", day.as_str()),
+        ("place", s.institution_name.as_str()),
+        ("reason", reason),
+    ];
+    let text = crate::i18n::Lang::Zh.tr("portal.sms_session_changed", &args);
+    for (resident, _, _) in state
+        .store
+        .session_bookings(state.community.id, s.id)
+        .await?
+    {
+        crate::portal::reports::push(state, resident, ("session_changed", s.id), &text).await;
+    }
+    Ok(())
 }
 
 fn reason_of(raw: &str) -> ApiResult<String> {
@@ -390,13 +408,12 @@ pub async fn move_session(
     );
     let version = b.version.unwrap_or(s.version);
     let at = (expert, d, start_min, end_min);
-    if state
+    if !state
         .store
         .move_session(state.community.id, (id, version), at, &reason, &entry)
         .await?
     {
-        Ok(())
-    } else {
-        Err(changed())
+        return Err(changed());
     }
+    tell_booked(state, &s, &reason).await
 }
