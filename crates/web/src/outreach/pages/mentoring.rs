@@ -1,6 +1,7 @@
 //! The mentoring page: master–apprentice pairs with their progress and techniques, the
 //! year's training events, and the forms to pair, note progress and record a training.
 
+use super::field;
 use super::postings::grassroots_choices;
 use super::roster::uuid;
 use super::session::expert_choices;
@@ -112,13 +113,6 @@ pub async fn page(
 ) -> UiResult<Response> {
     let notice = flash(user.lang, done.done.as_deref());
     mentoring_page(&state, &user, (None, notice)).await
-}
-
-fn field(f: &[(String, String)], k: &str) -> String {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 /// The page's forms: a `pair` or a `training`.

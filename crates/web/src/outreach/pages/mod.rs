@@ -65,6 +65,14 @@ pub fn row(lang: Lang, s: SessionRow) -> Row {
     }
 }
 
+/// A field of a posted form, empty when absent.
+pub fn field(f: &[(String, String)], k: &str) -> String {
+    f.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Weekday choices for a form: `(1..=7, label)`.
 pub fn weekdays(lang: Lang) -> Vec<(i64, &'static str)> {
     (1..=7)

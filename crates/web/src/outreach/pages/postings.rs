@@ -1,6 +1,7 @@
 //! The postings page: the official indicator of the year, the postings and exchanges, and
 //! the office's forms to add a posting, an exchange, or end one.
 
+use super::field;
 use super::roster::uuid;
 use super::session::expert_choices;
 use crate::http::auth::CurrentUser;
@@ -160,13 +161,6 @@ pub async fn page(
 ) -> UiResult<Response> {
     let notice = flash(user.lang, done.done.as_deref());
     postings_page(&state, &user, q.year, (None, notice)).await
-}
-
-fn field(f: &[(String, String)], k: &str) -> String {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 /// The office's posting forms: `posting`, `exchange`, or `end` of one.

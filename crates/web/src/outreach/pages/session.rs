@@ -202,12 +202,7 @@ pub async fn detail(
 
 /// The record a form describes: the ticked patients and the one picked, with the doctor.
 fn record_body(f: &[(String, String)]) -> RecordBody {
-    let field = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| super::field(f, k).trim().to_string();
     let number = |k: &str| {
         let v = field(k);
         if v.is_empty() {
@@ -250,12 +245,7 @@ pub async fn act(
     Form(f): Form<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    let field = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| super::field(&f, k);
     let version = field("version").trim().parse().ok();
     let done = match action.as_str() {
         "record" => api::record_session(&state, &user, id, &record_body(&f))

@@ -2,6 +2,7 @@
 //! period from them (a dry run first if wished) with the sessions refused and why, and the
 //! holidays and absences that keep sessions off.
 
+use super::field;
 use super::roster::uuid;
 use super::session::expert_choices;
 use super::weekdays;
@@ -158,13 +159,6 @@ pub async fn page(
 ) -> UiResult<Response> {
     let notice = flash(user.lang, done.done.as_deref());
     templates_page(&state, &user, (None, notice, None), Vec::new()).await
-}
-
-fn field(f: &[(String, String)], k: &str) -> String {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 pub async fn add(
