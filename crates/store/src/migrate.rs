@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(30, "0030_outreach"),
     migration!(31, "0031_resident_portal"),
     migration!(32, "0032_booking_ids"),
+    migration!(33, "0033_exam_slots"),
 ];
 
 impl Store {

@@ -8,12 +8,14 @@ mod figures;
 mod files;
 mod lists;
 mod settings;
+mod slots;
 mod sterile;
 pub use bulk::*;
 pub use consult::*;
 pub use figures::*;
 pub use files::*;
 pub use lists::*;
+pub use slots::*;
 pub use sterile::*;
 
 use crate::audit::{AuditEntry, insert_audit};

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions))
         .routes(routes!(book, unbook))
         .merge(super::reports::router())
+        .merge(super::exams::router())
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod exams;
 pub mod messenger;
 pub mod pages;
 pub mod reports;

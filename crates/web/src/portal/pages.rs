@@ -6,6 +6,7 @@
 use super::api::{Bookable, Me, book_place, bookable, me_of, unbook_place};
 use super::auth::{Asked, CurrentResident, send_code, session_cookie, verify};
 use super::reports::{OwnReferral, OwnReport, referrals_of, report_of, reports_of};
+use crate::diagnostics::api::slot_text;
 use crate::http::auth::{ConnectInfoIp, form_csrf_cookie, login_csrf};
 use crate::http::error::ApiError;
 use crate::http::request_lang;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/m/sign-out", post(sign_out))
         .route("/m/sessions/{id}/{action}", post(booking))
         .route("/m/reports/{id}", get(report))
+        .route("/m/exams/{id}/{action}", post(exam))
 }
 
 #[derive(Template)]
@@ -64,6 +66,15 @@ struct ReferralLine {
     at: String,
 }
 
+/// An examination waiting, with its time or the times open: `(slot id, text)`.
+struct ExamLine {
+    order_id: Uuid,
+    title: &'static str,
+    clinic: String,
+    booked: Option<String>,
+    open: Vec<(String, String)>,
+}
+
 struct SessionLine {
     row: Row,
     mine: bool,
@@ -76,6 +87,7 @@ struct HomePage {
     csrf: String,
     me: Me,
     sessions: Vec<SessionLine>,
+    exams: Vec<ExamLine>,
     reports: Vec<ReportLine>,
     referrals: Vec<ReferralLine>,
     notice: Option<String>,
@@ -109,6 +121,22 @@ async fn home_page(
             .map(|Bookable { session, mine }| SessionLine {
                 row: row(lang, session),
                 mine,
+            })
+            .collect(),
+        exams: super::exams::exams_of(state, me)
+            .await
+            .map_err(ui)?
+            .into_iter()
+            .map(|e| ExamLine {
+                order_id: e.order_id,
+                title: lang.t(&format!("diagnostics.item.{}", e.item_code)),
+                clinic: e.clinic,
+                booked: e.booked.as_ref().map(slot_text),
+                open: e
+                    .open
+                    .iter()
+                    .map(|s| (s.id.to_string(), slot_text(s)))
+                    .collect(),
             })
             .collect(),
         reports: reports_of(state, me)
@@ -313,6 +341,54 @@ async fn report(
             },
         })
         .into_response(),
+        Err(e) => UiError(e, lang).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ExamForm {
+    #[serde(default)]
+    slot_id: String,
+}
+
+async fn exam(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    me: Result<CurrentResident, ApiError>,
+    Path((id, action)): Path<(Uuid, String)>,
+    Form(f): Form<ExamForm>,
+) -> Response {
+    let lang = request_lang(uri.query(), &headers);
+    let Ok(me) = me else {
+        return see_other("/m");
+    };
+    let done = match action.as_str() {
+        "book" => {
+            let b = super::exams::ExamBody {
+                slot_id: Uuid::parse_str(f.slot_id.trim()).ok(),
+            };
+            super::exams::book(&state, &me, id, &b)
+                .await
+                .map(|_| "portal_exam_booked")
+        }
+        "unbook" => super::exams::unbook(&state, &me, id)
+            .await
+            .map(|_| "portal_unbooked"),
+        _ => Err(ApiError::not_found()),
+    };
+    match done {
+        Ok(code) => see_other(&format!("/m?done={code}")),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+            ) =>
+        {
+            home_page(&state, &me, lang, (None, Some(e)))
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
+        }
         Err(e) => UiError(e, lang).into_response(),
     }
 }

@@ -161,7 +161,9 @@ impl Chrome {
                 diagnostics: u.diagnostics.has_orders(),
                 sterile: crate::diagnostics::api::sterile_reach(u).is_some(),
                 teleconsult: crate::diagnostics::api::consult_reach(u).is_some(),
-                outreach: crate::outreach::api::places(u).is_none_or(|p| !p.is_empty()),
+                // A village clinic hosts no sessions: it reads the public board.
+                outreach: u.role != yigong_domain::access::Role::VillageDoctor
+                    && crate::outreach::api::places(u).is_none_or(|p| !p.is_empty()),
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),

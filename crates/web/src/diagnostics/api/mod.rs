@@ -11,6 +11,7 @@ mod figures;
 mod items;
 mod ordering;
 mod results;
+mod slots;
 mod sterile;
 pub use attachments::attach;
 pub use consult::*;
@@ -19,6 +20,7 @@ pub use figures::*;
 pub use items::*;
 pub use ordering::*;
 pub use results::*;
+pub use slots::*;
 pub use sterile::*;
 
 use crate::http::auth::CurrentUser;
@@ -52,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consult::consult))
         .routes(routes!(consult::consult_referral))
         .routes(routes!(consult::consult_step))
+        .routes(routes!(slots::list_slots, slots::add_slots))
         .routes(routes!(sterile::list_batches, sterile::add_batch))
         .routes(routes!(sterile::batch))
         .routes(routes!(sterile::indicator))
@@ -79,6 +82,8 @@ pub struct OrderView {
     pub elapsed_minutes: i64,
     pub target_minutes: i64,
     pub breached: bool,
+    /// The examination time the resident booked, `YYYY-MM-DD HH:MM–HH:MM`, if any.
+    pub appointment: Option<String>,
 }
 
 /// An order with its values and files, measured against its target as `settings` set it.
@@ -97,7 +102,13 @@ pub async fn view_with(
         .store
         .order_files(state.community.id, order.id)
         .await?;
+    let appointment = state
+        .store
+        .order_slot(state.community.id, order.id.uuid())
+        .await?
+        .map(|s| slot_text(&s));
     Ok(OrderView {
+        appointment,
         files,
         item_name: user
             .lang
@@ -109,6 +120,12 @@ pub async fn view_with(
         breached,
         order,
     })
+}
+
+/// A slot's day and hours, `YYYY-MM-DD HH:MM–HH:MM`.
+pub fn slot_text(s: &yigong_store::diagnostics::SlotRow) -> String {
+    use crate::outreach::api::hhmm;
+    format!("{} {}–{}", s.day, hhmm(s.start_min), hhmm(s.end_min))
 }
 
 pub async fn view_of(state: &AppState, user: &CurrentUser, order: Order) -> ApiResult<OrderView> {

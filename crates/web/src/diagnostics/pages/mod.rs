@@ -7,6 +7,7 @@ mod consult;
 mod figures;
 mod items;
 mod ordering;
+mod slots;
 mod sterile;
 
 use crate::diagnostics::api::{self as api, OrderQuery, ResultBody, ValueBody};
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/diagnostics/reuse", post(ordering::reuse))
         .route("/diagnostics/figures", get(figures::figures))
+        .route("/diagnostics/slots", get(slots::page).post(slots::open))
         .route("/diagnostics/catalogue", get(items::catalogue))
         .route("/diagnostics/catalogue/{code}", post(items::update))
         .route("/diagnostics/orders/{id}", get(detail))
@@ -184,6 +186,8 @@ struct OrderPage {
     can_cancel: bool,
     can_refer: bool,
     repeat: Option<&'static str>,
+    /// The examination time the resident booked.
+    appointment: Option<String>,
     price: String,
     files: Vec<yigong_store::diagnostics::OrderFile>,
     can_attach: bool,
@@ -290,6 +294,7 @@ async fn order_page(
             .as_deref()
             .map(|r| lang.t(&format!("diagnostics.repeat.{r}"))),
         price: yuan_text(o.price_fen),
+        appointment: v.appointment,
         error: error.map(|e| e.message(lang)),
         notice,
         r: row(lang, &o, &settings),
