@@ -51,7 +51,7 @@ pub struct CodeSent {
 }
 
 /// Sends a one-time code to the phone of the resident with this ID number and phone.
-#[utoipa::path(post, path = "/portal/code", request_body = CodeBody,
+#[utoipa::path(post, path = "/portal/code", request_body = CodeBody, security(()),
     responses((status = 202, body = CodeSent), (status = 429, description = "too many codes asked for")))]
 pub async fn code(
     State(state): State<AppState>,
@@ -92,7 +92,7 @@ pub struct SignedIn {
 }
 
 /// Exchanges the code for a resident's bearer token (also set as the window's cookie).
-#[utoipa::path(post, path = "/portal/sign-in", request_body = SignInBody,
+#[utoipa::path(post, path = "/portal/sign-in", request_body = SignInBody, security(()),
     responses((status = 200, body = SignedIn), (status = 401, description = "wrong or expired code"), (status = 429)))]
 pub async fn sign_in(
     State(state): State<AppState>,
