@@ -4,13 +4,13 @@
 //! apprentice pairs with progress notes and the techniques passed on, and training events
 //! at the townships with attendance and scores.
 
+use super::outreach::demo_entry as entry;
 use crate::rng::Rng;
 use time::{Date, Duration};
 use uuid::Uuid;
 use yigong_domain::outreach::posting::{Direction, Kind, title_level};
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::Store;
-use yigong_store::audit::AuditEntry;
 use yigong_store::outreach::{NewMentorship, NewPosting, NewTraining};
 
 /// Long postings (six months or more) and shorter ones.
@@ -47,21 +47,6 @@ pub struct Added {
     pub pairs: usize,
     pub notes: usize,
     pub trainings: usize,
-}
-
-fn entry(action: &'static str, entity: &'static str) -> AuditEntry<'static> {
-    AuditEntry {
-        account_id: None,
-        username: "demo",
-        action,
-        entity,
-        entity_id: None,
-        allowed: true,
-        ip: "",
-        detail: "",
-        method: "",
-        path: "",
-    }
 }
 
 pub async fn add_history(

@@ -301,7 +301,7 @@ async fn add_bookings(
 }
 
 /// The audit row of what the demo writes through the store's own writes.
-fn demo_entry(action: &'static str, entity: &'static str) -> AuditEntry<'static> {
+pub fn demo_entry(action: &'static str, entity: &'static str) -> AuditEntry<'static> {
     AuditEntry {
         account_id: None,
         username: "demo",

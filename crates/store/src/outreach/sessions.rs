@@ -133,6 +133,19 @@ where
     }
 }
 
+impl SessionFilter {
+    /// The held sessions between two days, at these places only if given.
+    fn held(institutions: Option<&[Uuid]>, (from, to): (Date, Date)) -> Self {
+        Self {
+            institutions: institutions.map(<[Uuid]>::to_vec),
+            status: Some(Status::Held),
+            from: Some(from),
+            to: Some(to),
+            ..Self::default()
+        }
+    }
+}
+
 impl Store {
     /// A page of sessions, by day and time.
     pub async fn find_sessions(
@@ -273,13 +286,7 @@ impl Store {
         on_db!(self, pool => {
             let mut qb = QueryBuilder::new(
                 "SELECT COUNT(*), CAST(COALESCE(SUM(o.people_served), 0) AS BIGINT) FROM outreach_sessions o");
-            let f = SessionFilter {
-                institutions: institutions.map(<[Uuid]>::to_vec),
-                status: Some(Status::Held),
-                from: Some(from),
-                to: Some(to),
-                ..SessionFilter::default()
-            };
+            let f = SessionFilter::held(institutions, (from, to));
             push_filter(&mut qb, community, &f);
             qb.build_query_as::<(i64, i64)>().fetch_one(pool).await.store()
         })
@@ -299,13 +306,7 @@ impl Store {
                  FROM outreach_sessions o JOIN staff s ON s.community_id = o.community_id AND s.id = o.expert_id
                  LEFT JOIN departments d ON d.community_id = s.community_id AND d.id = s.department_id
                  JOIN institutions i ON i.community_id = o.community_id AND i.id = o.institution_id");
-            let f = SessionFilter {
-                institutions: institutions.map(<[Uuid]>::to_vec),
-                status: Some(Status::Held),
-                from: Some(from),
-                to: Some(to),
-                ..SessionFilter::default()
-            };
+            let f = SessionFilter::held(institutions, (from, to));
             push_filter(&mut qb, community, &f);
             qb.build_query_as::<ServedRow>().fetch_all(pool).await.store()
         })

@@ -133,6 +133,30 @@ pub struct Asked<'a> {
     pub path: &'a str,
 }
 
+impl<'a> Asked<'a> {
+    /// The audit row of a sign-in step of `name`: refused when it carries a `detail`.
+    fn entry(
+        &'a self,
+        name: &'a str,
+        action: &'a str,
+        resident: Option<Uuid>,
+        detail: &'a str,
+    ) -> AuditEntry<'a> {
+        AuditEntry {
+            account_id: None,
+            username: name,
+            action,
+            entity: "resident",
+            entity_id: resident,
+            allowed: detail.is_empty(),
+            ip: self.ip,
+            detail,
+            method: self.method,
+            path: self.path,
+        }
+    }
+}
+
 async fn audit_step(
     state: &AppState,
     asked: &Asked<'_>,
@@ -141,18 +165,7 @@ async fn audit_step(
     detail: &str,
 ) -> ApiResult<()> {
     let name = resident.map_or_else(|| "resident".to_string(), audit_name);
-    let e = AuditEntry {
-        account_id: None,
-        username: &name,
-        action,
-        entity: "resident",
-        entity_id: resident,
-        allowed: detail.is_empty(),
-        ip: asked.ip,
-        detail,
-        method: asked.method,
-        path: asked.path,
-    };
+    let e = asked.entry(&name, action, resident, detail);
     state.store.record_audit(state.community.id, &e).await?;
     Ok(())
 }
@@ -182,18 +195,7 @@ pub async fn send_code(
     getrandom::fill(&mut n).map_err(|_| ApiError::internal())?;
     let code = format!("{:06}", u32::from_le_bytes(n) % 1_000_000);
     let name = audit_name(r.id);
-    let entry = AuditEntry {
-        account_id: None,
-        username: &name,
-        action: "portal.code",
-        entity: "resident",
-        entity_id: Some(r.id),
-        allowed: true,
-        ip: asked.ip,
-        detail: "",
-        method: asked.method,
-        path: asked.path,
-    };
+    let entry = asked.entry(&name, "portal.code", Some(r.id), "");
     let expires = OffsetDateTime::now_utc() + Duration::minutes(CODE_MINUTES);
     state
         .store
@@ -253,18 +255,7 @@ pub async fn verify(
     let (token, csrf) = (random_hex(32), random_hex(16));
     let expires = OffsetDateTime::now_utc() + Duration::minutes(PORTAL_MINUTES);
     let name = audit_name(r.id);
-    let entry = AuditEntry {
-        account_id: None,
-        username: &name,
-        action: "portal.sign_in",
-        entity: "resident",
-        entity_id: Some(r.id),
-        allowed: true,
-        ip: asked.ip,
-        detail: "",
-        method: asked.method,
-        path: asked.path,
-    };
+    let entry = asked.entry(&name, "portal.sign_in", Some(r.id), "");
     state
         .store
         .open_portal_session(c, (r.id, &token_hash(&token), &csrf), expires, &entry)

@@ -181,15 +181,7 @@ async fn home(
                 .unwrap_or_else(IntoResponse::into_response)
         }
         Err(_) => {
-            let page = SignInPage {
-                chrome: Chrome::anonymous(lang),
-                csrf: login_csrf(&headers),
-                sent: false,
-                id_number: String::new(),
-                phone: String::new(),
-                demo_code: None,
-                error: None,
-            };
+            let page = form_page(lang, &headers, &SignInForm::default(), (false, None, None));
             sign_in_page(&state, page, StatusCode::OK)
         }
     }
@@ -203,6 +195,24 @@ struct SignInForm {
     phone: String,
     #[serde(default)]
     code: String,
+}
+
+/// The sign-in page as typed: step 2 once `sent`, with the demo's code or the error.
+fn form_page(
+    lang: Lang,
+    headers: &HeaderMap,
+    f: &SignInForm,
+    (sent, demo_code, error): (bool, Option<String>, Option<String>),
+) -> SignInPage {
+    SignInPage {
+        chrome: Chrome::anonymous(lang),
+        csrf: login_csrf(headers),
+        sent,
+        id_number: f.id_number.trim().chars().take(18).collect(),
+        phone: f.phone.trim().chars().take(11).collect(),
+        demo_code,
+        error,
+    }
 }
 
 async fn code(
@@ -223,15 +233,7 @@ async fn code(
         Ok(code) => (StatusCode::OK, None, code),
         Err(e) => (e.status, Some(e.message(lang)), None),
     };
-    let page = SignInPage {
-        chrome: Chrome::anonymous(lang),
-        csrf: login_csrf(&headers),
-        sent: error.is_none(),
-        id_number: f.id_number.trim().chars().take(18).collect(),
-        phone: f.phone.trim().chars().take(11).collect(),
-        demo_code,
-        error,
-    };
+    let page = form_page(lang, &headers, &f, (error.is_none(), demo_code, error));
     sign_in_page(&state, page, status)
 }
 
@@ -255,15 +257,7 @@ async fn sign_in(
         )
             .into_response(),
         Err(e) => {
-            let page = SignInPage {
-                chrome: Chrome::anonymous(lang),
-                csrf: login_csrf(&headers),
-                sent: true,
-                id_number: f.id_number.trim().chars().take(18).collect(),
-                phone: f.phone.trim().chars().take(11).collect(),
-                demo_code: None,
-                error: Some(e.message(lang)),
-            };
+            let page = form_page(lang, &headers, &f, (true, None, Some(e.message(lang))));
             sign_in_page(&state, page, e.status)
         }
     }

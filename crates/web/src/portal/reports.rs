@@ -15,8 +15,8 @@ use yigong_domain::access::ReferralScope;
 use yigong_domain::diagnostics::order::Status as OrderStatus;
 use yigong_domain::ecg::Status as StudyStatus;
 use yigong_store::PageRequest;
-use yigong_store::diagnostics::{OrderFilter, OrderNarrowing};
-use yigong_store::ecg::StudyFilter;
+use yigong_store::diagnostics::{Order, OrderFilter, OrderNarrowing};
+use yigong_store::ecg::{Study, StudyFilter};
 use yigong_store::portal::Notice;
 use yigong_store::referrals::ReferralFilter;
 
@@ -82,6 +82,38 @@ pub struct OwnReport {
     pub critical: bool,
 }
 
+/// A signed ECG report as the resident reads it.
+async fn ecg_line(state: &AppState, s: Study) -> ApiResult<OwnReport> {
+    let conclusion = state
+        .store
+        .study_report(state.community.id, s.id)
+        .await?
+        .map(|r| r.conclusion)
+        .unwrap_or_default();
+    Ok(OwnReport {
+        id: s.id.uuid(),
+        kind: "ecg".into(),
+        item: "ecg".into(),
+        clinic: s.from_institution_name,
+        reported_at: s.reported_at.unwrap_or(s.recorded_at),
+        conclusion,
+        critical: s.critical,
+    })
+}
+
+/// A reported test result as the resident reads it.
+fn order_line(o: Order) -> OwnReport {
+    OwnReport {
+        id: o.id.uuid(),
+        kind: "order".into(),
+        item: o.item_code,
+        clinic: o.from_institution_name,
+        reported_at: o.reported_at.unwrap_or(o.created_at),
+        conclusion: o.impression,
+        critical: o.critical,
+    }
+}
+
 /// The resident's released reports, the latest first.
 pub async fn reports_of(state: &AppState, me: &CurrentResident) -> ApiResult<Vec<OwnReport>> {
     let (c, rid) = (state.community.id, me.resident.id);
@@ -96,21 +128,7 @@ pub async fn reports_of(state: &AppState, me: &CurrentResident) -> ApiResult<Vec
         if s.status != StudyStatus::Reported || s.resident_id != rid {
             continue;
         }
-        let conclusion = state
-            .store
-            .study_report(c, s.id)
-            .await?
-            .map(|r| r.conclusion)
-            .unwrap_or_default();
-        out.push(OwnReport {
-            id: s.id.uuid(),
-            kind: "ecg".into(),
-            item: "ecg".into(),
-            clinic: s.from_institution_name,
-            reported_at: s.reported_at.unwrap_or(s.recorded_at),
-            conclusion,
-            critical: s.critical,
-        });
+        out.push(ecg_line(state, s).await?);
     }
     let n = OrderNarrowing {
         resident: Some(rid),
@@ -125,15 +143,7 @@ pub async fn reports_of(state: &AppState, me: &CurrentResident) -> ApiResult<Vec
         if o.status != OrderStatus::Reported || o.resident_id != rid {
             continue;
         }
-        out.push(OwnReport {
-            id: o.id.uuid(),
-            kind: "order".into(),
-            item: o.item_code,
-            clinic: o.from_institution_name,
-            reported_at: o.reported_at.unwrap_or(o.created_at),
-            conclusion: o.impression,
-            critical: o.critical,
-        });
+        out.push(order_line(o));
     }
     out.sort_by_key(|r| std::cmp::Reverse(r.reported_at));
     me.audit(state, ("portal.reports", "resident"), Some(rid), true)
@@ -154,26 +164,20 @@ pub async fn reports(
 /// audited.
 pub async fn report_of(state: &AppState, me: &CurrentResident, id: Uuid) -> ApiResult<OwnReport> {
     let (c, rid) = (state.community.id, me.resident.id);
-    let mine = match state.store.get_study(c, id.into()).await {
-        Ok(s) if s.resident_id == rid && s.status == StudyStatus::Reported => Some(s.id),
-        Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let found = match mine {
-        Some(_) => reports_of(state, me)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id),
-        None => match state.store.get_order(c, id.into()).await {
-            Ok(o) if o.resident_id == rid && o.status == OrderStatus::Reported => {
-                reports_of(state, me)
-                    .await?
-                    .into_iter()
-                    .find(|r| r.id == id)
+    let found = match state.store.get_study(c, id.into()).await {
+        Ok(s) if s.resident_id == rid && s.status == StudyStatus::Reported => {
+            Some(ecg_line(state, s).await?)
+        }
+        Ok(_) | Err(yigong_store::StoreError::NotFound) => {
+            match state.store.get_order(c, id.into()).await {
+                Ok(o) if o.resident_id == rid && o.status == OrderStatus::Reported => {
+                    Some(order_line(o))
+                }
+                Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
             }
-            Ok(_) | Err(yigong_store::StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
+        }
+        Err(e) => return Err(e.into()),
     };
     me.audit(
         state,
