@@ -15,6 +15,7 @@ pub mod family;
 pub mod icd10;
 pub mod identity;
 pub mod ids;
+pub mod indicators;
 pub mod measures;
 pub mod outreach;
 pub mod party;

@@ -58,6 +58,12 @@ impl InstitutionKind {
     pub fn holds_residents(self) -> bool {
         matches!(self, InstitutionKind::Township | InstitutionKind::Village)
     }
+
+    /// Whether the institution is primary care (基层): a township health centre or a
+    /// village clinic.
+    pub fn is_primary(self) -> bool {
+        matches!(self, InstitutionKind::Township | InstitutionKind::Village)
+    }
 }
 
 /// 职称 — professional title of a staff member.

@@ -1,0 +1,311 @@
+//! The indicators the platform computes, as data: code, version, dimension, the texts a
+//! manager reads (name, what the numerator and denominator count, a calculation note,
+//! the source), the unit, a target, and the formula. An administrator's corrections to
+//! the texts, version, source and target are stored per community and laid over these
+//! defaults; the formula stays as written here.
+//!
+//! The official texts (the 2020 trial and 2024 monitoring systems for tight county
+//! medical communities) are not to hand; every definition below says where it comes
+//! from and what is assumed.
+
+use super::formula::{Formula, Shape, Source, Term, all, primary};
+use super::tally::Measure::*;
+
+/// How a value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+}
+
+crate::codes!(Unit { Percent => "percent" });
+
+/// Whether a higher value is better (the target is a floor) or a lower one (a ceiling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// Texts in both languages of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+const fn t(zh: &'static str, en: &'static str) -> Text {
+    Text { zh, en }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Definition {
+    pub code: &'static str,
+    /// `2020` (trial system), `2024` (monitoring system), `provincial` or `community`
+    /// (the community's own reporting, from its documents).
+    pub version: &'static str,
+    pub dimension: Text,
+    pub name: Text,
+    pub numerator: Text,
+    pub denominator: Text,
+    pub note: Text,
+    pub source: &'static str,
+    pub unit: Unit,
+    pub target: Option<f64>,
+    pub better: Better,
+    pub formula: Formula,
+}
+
+const ENCOUNTERS: &[Source] = &[Source::Encounters];
+const BOTH: &[Source] = &[Source::Encounters, Source::Outside];
+const IN_COUNTY: &[Term] = &[all(Visits), all(Stays)];
+const EVERYWHERE: &[Term] = &[all(Visits), all(Stays), all(OutVisits), all(OutStays)];
+
+const DIVISION: Text = t("促分工", "Division of labour");
+const INSURANCE: Text = t("医保基金", "Insurance fund");
+const SERVICE: Text = t("服务量", "Service volume");
+
+pub const CATALOG: &[Definition] = &[
+    Definition {
+        code: "ip_in_county_share",
+        version: "2020",
+        dimension: DIVISION,
+        name: t("县域内住院人次占比", "In-county share of inpatient stays"),
+        numerator: t(
+            "县域内医疗机构出院人次",
+            "Stays discharged by the county's institutions",
+        ),
+        denominator: t(
+            "县域内出院人次 + 本县居民县外住院人次",
+            "In-county stays + residents' stays outside the county",
+        ),
+        note: t(
+            "住院按出院日期计入月份；县外住院取自县外就诊登记（手工登记或医保结算导入）。",
+            "A stay counts in its discharge month; outside stays come from the register of care outside the county (entered, or imported from insurance settlement).",
+        ),
+        source: "国卫办基层发〔2020〕12号 监测指标（条文未到手，按公开资料整理）",
+        unit: Unit::Percent,
+        target: Some(90.0),
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(Stays)],
+            denominator: &[all(Stays), all(OutStays)],
+            shape: Shape::Percent,
+            needs: BOTH,
+        },
+    },
+    Definition {
+        code: "county_care_rate",
+        version: "2020",
+        dimension: DIVISION,
+        name: t("县域就诊率", "County care rate"),
+        numerator: t("县域内门急诊人次 + 出院人次", "In-county visits + stays"),
+        denominator: t(
+            "县域内门急诊和出院人次 + 本县居民县外门急诊和住院人次",
+            "In-county visits and stays + residents' visits and stays outside the county",
+        ),
+        note: t(
+            "县域外流出率 = 100 − 本指标。",
+            "The outflow rate is 100 minus this figure.",
+        ),
+        source: "国卫办基层发〔2020〕12号 监测指标（条文未到手，按公开资料整理）",
+        unit: Unit::Percent,
+        target: Some(90.0),
+        better: Better::Higher,
+        formula: Formula {
+            numerator: IN_COUNTY,
+            denominator: EVERYWHERE,
+            shape: Shape::Percent,
+            needs: BOTH,
+        },
+    },
+    Definition {
+        code: "primary_visit_share",
+        version: "2024",
+        dimension: DIVISION,
+        name: t(
+            "县域内基层医疗卫生机构门急诊人次占比",
+            "Primary-care share of in-county outpatient and emergency visits",
+        ),
+        numerator: t(
+            "乡镇卫生院和村卫生室门急诊人次",
+            "Visits at township health centres and village clinics",
+        ),
+        denominator: t(
+            "县域内全部门急诊人次",
+            "All in-county outpatient and emergency visits",
+        ),
+        note: t(
+            "只计门诊和急诊，住院记录不计入分子分母。",
+            "Only outpatient and emergency visits count; inpatient rows count in neither part.",
+        ),
+        source: "《紧密型县域医疗卫生共同体监测指标体系（2024版）》指标7（条文未到手）",
+        unit: Unit::Percent,
+        target: Some(65.0),
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[primary(Visits)],
+            denominator: &[all(Visits)],
+            shape: Shape::Percent,
+            needs: ENCOUNTERS,
+        },
+    },
+    Definition {
+        code: "fund_in_county_share",
+        version: "2024",
+        dimension: INSURANCE,
+        name: t(
+            "县域内医保基金支出占比",
+            "Share of the insurance fund spent in the county",
+        ),
+        numerator: t(
+            "县域内医疗机构医保基金支付额",
+            "Fund paid to the county's institutions",
+        ),
+        denominator: t(
+            "县域内支付额 + 本县居民县外就医支付额",
+            "Paid in the county + paid for residents' care outside it",
+        ),
+        note: t(
+            "金额以分计，门诊和住院合计。",
+            "Amounts in fen, visits and stays together.",
+        ),
+        source: "《紧密型县域医疗卫生共同体监测指标体系（2024版）》指标8（条文未到手）",
+        unit: Unit::Percent,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(Fund)],
+            denominator: &[all(Fund), all(OutFund)],
+            shape: Shape::Percent,
+            needs: BOTH,
+        },
+    },
+    Definition {
+        code: "fund_primary_share",
+        version: "2024",
+        dimension: INSURANCE,
+        name: t(
+            "基层医保基金支出占比",
+            "Primary-care share of the fund spent in the county",
+        ),
+        numerator: t(
+            "乡镇卫生院和村卫生室医保基金支付额",
+            "Fund paid to townships and villages",
+        ),
+        denominator: t(
+            "县域内医疗机构医保基金支付额",
+            "Fund paid to the county's institutions",
+        ),
+        note: t(
+            "金额以分计，门诊和住院合计。",
+            "Amounts in fen, visits and stays together.",
+        ),
+        source: "《紧密型县域医疗卫生共同体监测指标体系（2024版）》指标9（条文未到手）",
+        unit: Unit::Percent,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[primary(Fund)],
+            denominator: &[all(Fund)],
+            shape: Shape::Percent,
+            needs: ENCOUNTERS,
+        },
+    },
+    Definition {
+        code: "ordered_referral_rate",
+        version: "provincial",
+        dimension: DIVISION,
+        name: t(
+            "县外就诊有序转诊率",
+            "Share of outside care that came with a referral",
+        ),
+        numerator: t(
+            "有转诊单的县外门急诊和住院人次",
+            "Outside visits and stays with a referral",
+        ),
+        denominator: t(
+            "本县居民县外门急诊和住院人次",
+            "Residents' visits and stays outside the county",
+        ),
+        note: t(
+            "转诊须为同一患者、未被拒绝、且不晚于就诊日期。",
+            "The referral must be the same patient's, not refused, and dated no later than the visit.",
+        ),
+        source: "省级考核常用口径（公开资料整理）",
+        unit: Unit::Percent,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(OutReferred)],
+            denominator: &[all(OutVisits), all(OutStays)],
+            shape: Shape::Percent,
+            needs: &[Source::Outside],
+        },
+    },
+    Definition {
+        code: "visits_yoy",
+        version: "community",
+        dimension: SERVICE,
+        name: t(
+            "门急诊人次同比增长",
+            "Outpatient and emergency visits, year over year",
+        ),
+        numerator: t("本期门急诊人次", "Visits in the period"),
+        denominator: t(
+            "上年同期门急诊人次",
+            "Visits in the same period a year before",
+        ),
+        note: t(
+            "（本期 − 上年同期）÷ 上年同期 × 100；按机构筛选即为该机构（如第一书记帮扶点）的增长。",
+            "(This period − the same period a year before) ÷ the year before × 100; filtered by institution it is that site's growth (e.g. a first secretary's site).",
+        ),
+        source: "seeds/001_…txt：“门诊人次同比增长24.97%”",
+        unit: Unit::Percent,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(Visits)],
+            denominator: &[all(Visits)],
+            shape: Shape::Growth,
+            needs: ENCOUNTERS,
+        },
+    },
+    Definition {
+        code: "revenue_yoy",
+        version: "community",
+        dimension: SERVICE,
+        name: t("医疗业务收入同比增长", "Medical revenue, year over year"),
+        numerator: t(
+            "本期门急诊和住院费用总额",
+            "Billed for visits and stays in the period",
+        ),
+        denominator: t(
+            "上年同期费用总额",
+            "Billed in the same period a year before",
+        ),
+        note: t(
+            "以导入的费用总额（分）计；按机构筛选即为该机构的增长。",
+            "From the imported totals (fen); filtered by institution it is that site's growth.",
+        ),
+        source: "seeds/001_…txt：“医疗业务收入同比增长14.46%”",
+        unit: Unit::Percent,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(Cost)],
+            denominator: &[all(Cost)],
+            shape: Shape::Growth,
+            needs: ENCOUNTERS,
+        },
+    },
+];
+
+/// The built-in definition of a code.
+pub fn find(code: &str) -> Option<&'static Definition> {
+    CATALOG.iter().find(|d| d.code == code)
+}
+
+#[cfg(test)]
+mod tests;

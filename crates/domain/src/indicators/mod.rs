@@ -1,0 +1,14 @@
+//! Indicators (监测指标): the figures a community reports upward every month, computed
+//! from raw rows — visits and stays from the hospitals' and townships' systems
+//! (`encounter`), residents' care outside the county (`outside`) — through monthly
+//! tallies kept per institution (`tally`). Each indicator's definition is data
+//! (`catalog`): its texts, version and source can be corrected without a release, and
+//! its formula is a sum of tallies over a period and a set of institution levels
+//! (`formula`).
+
+pub mod catalog;
+pub mod encounter;
+pub mod formula;
+pub mod month;
+pub mod outside;
+pub mod tally;

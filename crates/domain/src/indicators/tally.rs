@@ -1,0 +1,152 @@
+//! Monthly tallies: the counters each indicator is summed from, kept per month and
+//! institution as rows arrive (an encounter counts where it happened; care outside the
+//! county counts at the resident's registered institution), so a dashboard reads a few
+//! hundred numbers instead of millions of rows.
+
+use super::encounter::{Kind, ValidEncounter};
+use super::month::Month;
+use super::outside::ValidOutside;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// One counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Outpatient and emergency visits in the county (stays excluded).
+    Visits,
+    /// Inpatient stays discharged in the county.
+    Stays,
+    /// Insurance fund paid in the county, fen.
+    Fund,
+    /// Total cost billed in the county, fen.
+    Cost,
+    /// Residents' outpatient and emergency visits outside the county.
+    OutVisits,
+    /// Residents' stays outside the county.
+    OutStays,
+    /// Insurance fund paid outside the county, fen.
+    OutFund,
+    /// Total cost billed outside the county, fen.
+    OutCost,
+    /// Outside visits and stays that came with a referral.
+    OutReferred,
+}
+
+crate::codes!(Measure {
+    Visits => "visits",
+    Stays => "stays",
+    Fund => "fund",
+    Cost => "cost",
+    OutVisits => "out_visits",
+    OutStays => "out_stays",
+    OutFund => "out_fund",
+    OutCost => "out_cost",
+    OutReferred => "out_referred"
+});
+
+/// What one encounter adds to its institution's month.
+pub fn of_encounter(e: &ValidEncounter) -> [(Measure, i64); 3] {
+    let count = match e.kind {
+        Kind::Inpatient => Measure::Stays,
+        Kind::Outpatient | Kind::Emergency => Measure::Visits,
+    };
+    [
+        (count, 1),
+        (Measure::Fund, e.insurance_fen),
+        (Measure::Cost, e.total_fen),
+    ]
+}
+
+/// What one outside visit adds to its resident's institution's month.
+pub fn of_outside(o: &ValidOutside, referred: bool) -> [(Measure, i64); 4] {
+    let count = match o.kind {
+        Kind::Inpatient => Measure::OutStays,
+        Kind::Outpatient | Kind::Emergency => Measure::OutVisits,
+    };
+    [
+        (count, 1),
+        (Measure::OutFund, o.insurance_fen),
+        (Measure::OutCost, o.total_fen),
+        (Measure::OutReferred, i64::from(referred)),
+    ]
+}
+
+/// Counters by month, institution and measure; zero entries are dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally(BTreeMap<(Month, Uuid, Measure), i64>);
+
+impl Tally {
+    /// Adds `sign` (1 or −1) times each contribution.
+    pub fn add(&mut self, month: Month, institution: Uuid, parts: &[(Measure, i64)], sign: i64) {
+        for &(m, v) in parts {
+            if v == 0 {
+                continue;
+            }
+            let e = self.0.entry((month, institution, m)).or_default();
+            *e += sign * v;
+            if *e == 0 {
+                self.0.remove(&(month, institution, m));
+            }
+        }
+    }
+
+    pub fn get(&self, month: Month, institution: Uuid, m: Measure) -> i64 {
+        self.0.get(&(month, institution, m)).copied().unwrap_or(0)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (Month, Uuid, Measure, i64)> + '_ {
+        self.0.iter().map(|(&(mo, i, m), &v)| (mo, i, m, v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::encounter::{EncounterInput, validate};
+    use time::macros::date;
+
+    #[test]
+    fn a_visit_and_a_stay_add_to_their_months_and_taking_one_back_leaves_nothing() {
+        let visit = validate(
+            &EncounterInput {
+                visit_no: "1".into(),
+                department: "全科".into(),
+                id_number: "11010519491231002X".into(),
+                kind: "急诊".into(),
+                started_on: "2026-03-31".into(),
+                ended_on: String::new(),
+                diagnoses: "J06.9".into(),
+                total_fen: "5000".into(),
+                insurance_fen: "3000".into(),
+            },
+            date!(2026 - 12 - 31),
+        )
+        .unwrap();
+        let stay = ValidEncounter {
+            kind: Kind::Inpatient,
+            ended_on: Some(date!(2026 - 04 - 02)),
+            total_fen: 300_000,
+            insurance_fen: 210_000,
+            ..visit.clone()
+        };
+        let at = Uuid::from_u128(7);
+        let mut t = Tally::default();
+        t.add(visit.month(), at, &of_encounter(&visit), 1);
+        t.add(stay.month(), at, &of_encounter(&stay), 1);
+        let march = Month::parse("2026-03").unwrap();
+        let april = Month::parse("2026-04").unwrap();
+        assert_eq!(t.get(march, at, Measure::Visits), 1);
+        assert_eq!(t.get(march, at, Measure::Fund), 3000);
+        assert_eq!(t.get(april, at, Measure::Stays), 1);
+        assert_eq!(t.get(april, at, Measure::Cost), 300_000);
+        assert_eq!(t.get(march, at, Measure::Stays), 0);
+        t.add(visit.month(), at, &of_encounter(&visit), -1);
+        t.add(stay.month(), at, &of_encounter(&stay), -1);
+        assert!(t.is_empty());
+    }
+}
