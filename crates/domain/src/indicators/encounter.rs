@@ -169,20 +169,20 @@ pub fn validate(input: &EncounterInput, today: Date) -> Result<ValidEncounter, V
     let diagnoses = diagnoses(&input.diagnoses);
     let total = fen(&input.total_fen, "total_fen");
     let insurance = fen(&input.insurance_fen, "insurance_fen");
-    if let (Ok(k), Ok(None)) = (&kind, &ended) {
-        if k.is_stay() {
-            keep(Err(FieldError::new("ended_on", "discharge_required")));
-        }
+    if let (Ok(k), Ok(None)) = (&kind, &ended)
+        && k.is_stay()
+    {
+        keep(Err(FieldError::new("ended_on", "discharge_required")));
     }
-    if let (Ok(s), Ok(Some(e))) = (&started, &ended) {
-        if e < s {
-            keep(Err(FieldError::new("ended_on", "before_start")));
-        }
+    if let (Ok(s), Ok(Some(e))) = (&started, &ended)
+        && e < s
+    {
+        keep(Err(FieldError::new("ended_on", "before_start")));
     }
-    if let (Ok(t), Ok(i)) = (&total, &insurance) {
-        if i > t {
-            keep(Err(FieldError::new("insurance_fen", "above_total")));
-        }
+    if let (Ok(t), Ok(i)) = (&total, &insurance)
+        && i > t
+    {
+        keep(Err(FieldError::new("insurance_fen", "above_total")));
     }
     match (
         visit_no, department, id_number, kind, started, ended, diagnoses, total, insurance,

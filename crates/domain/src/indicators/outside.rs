@@ -117,10 +117,10 @@ pub fn validate(input: &OutsideInput, today: Date) -> Result<ValidOutside, Vec<F
     if kind.is_some_and(Kind::is_stay) && ended.is_none() && input.ended_on.trim().is_empty() {
         problems.push(FieldError::new("ended_on", "discharge_required"));
     }
-    if let (Some(s), Some(e)) = (started, ended) {
-        if e < s {
-            problems.push(FieldError::new("ended_on", "before_start"));
-        }
+    if let (Some(s), Some(e)) = (started, ended)
+        && e < s
+    {
+        problems.push(FieldError::new("ended_on", "before_start"));
     }
     let total = fen(&input.total_fen, "total_fen")
         .map_err(|e| problems.push(e))
@@ -128,10 +128,10 @@ pub fn validate(input: &OutsideInput, today: Date) -> Result<ValidOutside, Vec<F
     let insurance = fen(&input.insurance_fen, "insurance_fen")
         .map_err(|e| problems.push(e))
         .ok();
-    if let (Some(t), Some(i)) = (total, insurance) {
-        if i > t {
-            problems.push(FieldError::new("insurance_fen", "above_total"));
-        }
+    if let (Some(t), Some(i)) = (total, insurance)
+        && i > t
+    {
+        problems.push(FieldError::new("insurance_fen", "above_total"));
     }
     match (kind, level, started, total, insurance) {
         (Some(kind), Some(level), Some(started_on), Some(total_fen), Some(insurance_fen))
