@@ -381,7 +381,7 @@ mod tests {
         evaluate(
             &d.formula,
             tally,
-            Span::parse("2026-05").unwrap(),
+            Span::parse("2026-05").expect("valid"),
             &kind_of,
             scope,
         )

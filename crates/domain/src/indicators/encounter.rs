@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_good_visit_is_counted_in_its_month_and_a_stay_in_its_discharge_month() {
-        let v = validate(&row(), TODAY).unwrap();
+        let v = validate(&row(), TODAY).expect("valid");
         assert_eq!(v.kind, Kind::Outpatient);
         assert_eq!(v.diagnoses, vec!["I10".to_string(), "E11.9".to_string()]);
         assert_eq!(v.month().key(), "2026-06");
@@ -263,7 +263,7 @@ mod tests {
             ended_on: "2026/06/04".into(),
             ..row()
         };
-        let s = validate(&stay, TODAY).unwrap();
+        let s = validate(&stay, TODAY).expect("valid");
         assert_eq!(s.month().key(), "2026-06");
         assert_eq!(s.started_on.month() as u8, 5);
     }
@@ -281,7 +281,7 @@ mod tests {
             ..row()
         };
         let mut got: Vec<(&str, &str)> = validate(&bad, TODAY)
-            .unwrap_err()
+            .expect_err("refused")
             .iter()
             .map(|e| (e.field, e.code))
             .collect();
@@ -308,7 +308,7 @@ mod tests {
             ..row()
         };
         let mut got: Vec<(&str, &str)> = validate(&stay, TODAY)
-            .unwrap_err()
+            .expect_err("refused")
             .iter()
             .map(|e| (e.field, e.code))
             .collect();
@@ -326,7 +326,7 @@ mod tests {
             ended_on: "2026-06-09".into(),
             ..row()
         };
-        let e = validate(&backwards, TODAY).unwrap_err();
+        let e = validate(&backwards, TODAY).expect_err("refused");
         assert_eq!((e[0].field, e[0].code), ("ended_on", "before_start"));
     }
 }

@@ -132,19 +132,22 @@ mod tests {
 
     #[test]
     fn months_quarters_and_years_read_and_step() {
-        let m = Month::parse("2025-12").unwrap();
+        let m = Month::parse("2025-12").expect("valid");
         assert_eq!(m.next().key(), "2026-01");
-        assert_eq!(Month::parse("2026-01").unwrap().previous().key(), "2025-12");
+        assert_eq!(
+            Month::parse("2026-01").expect("valid").previous().key(),
+            "2025-12"
+        );
         for bad in ["2025-13", "2025-1", "25-01", "", "2025-00", "abcd-ef"] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
-        let q = Span::parse("2026-Q2").unwrap();
+        let q = Span::parse("2026-Q2").expect("valid");
         assert_eq!(
             (q.first.key(), q.last.key()),
             ("2026-04".into(), "2026-06".into())
         );
         assert_eq!(q.months().len(), 3);
-        let y = Span::parse("2025").unwrap();
+        let y = Span::parse("2025").expect("valid");
         assert_eq!(y.months().len(), 12);
         assert_eq!(y.year_before().first.key(), "2024-01");
         assert!(q.holds("2026-05") && !q.holds("2026-07") && !q.holds("2026-03"));

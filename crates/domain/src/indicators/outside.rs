@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn an_outside_stay_counts_in_its_discharge_month() {
-        let v = validate(&input(), date!(2026 - 06 - 01)).unwrap();
+        let v = validate(&input(), date!(2026 - 06 - 01)).expect("valid");
         assert_eq!((v.level, v.kind), (Level::Municipal, Kind::Inpatient));
         assert_eq!(v.month().key(), "2026-05");
     }
@@ -187,7 +187,7 @@ mod tests {
             ..input()
         };
         let mut got: Vec<(&str, &str)> = validate(&bad, date!(2026 - 06 - 01))
-            .unwrap_err()
+            .expect_err("refused")
             .iter()
             .map(|e| (e.field, e.code))
             .collect();

@@ -126,7 +126,7 @@ mod tests {
             },
             date!(2026 - 12 - 31),
         )
-        .unwrap();
+        .expect("valid");
         let stay = ValidEncounter {
             kind: Kind::Inpatient,
             ended_on: Some(date!(2026 - 04 - 02)),
@@ -138,8 +138,8 @@ mod tests {
         let mut t = Tally::default();
         t.add(visit.month(), at, &of_encounter(&visit), 1);
         t.add(stay.month(), at, &of_encounter(&stay), 1);
-        let march = Month::parse("2026-03").unwrap();
-        let april = Month::parse("2026-04").unwrap();
+        let march = Month::parse("2026-03").expect("valid");
+        let april = Month::parse("2026-04").expect("valid");
         assert_eq!(t.get(march, at, Measure::Visits), 1);
         assert_eq!(t.get(march, at, Measure::Fund), 3000);
         assert_eq!(t.get(april, at, Measure::Stays), 1);
