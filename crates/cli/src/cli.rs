@@ -64,6 +64,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Indicators' upkeep.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
     /// ECG tools.
     #[command(subcommand)]
     Ecg(EcgCommand),
@@ -146,6 +149,14 @@ pub struct InitArgs {
 pub enum ImportKindArg {
     Residents,
     Staff,
+    /// Visits and stays from a hospital's or township's system (CSV of any size, or .xlsx).
+    Encounters,
+}
+
+#[derive(Subcommand)]
+pub enum IndicatorsCommand {
+    /// Recount every monthly tally from the raw rows (the numbers must not change).
+    Rebuild(Db),
 }
 
 #[derive(Subcommand)]

@@ -1,6 +1,7 @@
 //! `yigong`: serve the platform, start a demo community, migrate, import, manage users.
 
 mod cli;
+mod indicators;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -66,6 +67,9 @@ async fn main() -> Result<()> {
         }
         Command::Init(a) => init(a).await,
         Command::Import { kind, file, db } => import(&db.url()?, kind, &file).await,
+        Command::Indicators(cli::IndicatorsCommand::Rebuild(db)) => {
+            indicators::rebuild(&open(&db.url()?).await?).await
+        }
         Command::Ecg(cli::EcgCommand::Detect { dir, out }) => ecg_detect(&dir, &out),
         Command::Ecg(cli::EcgCommand::Measure { file, fs }) => ecg_measure(&file, fs),
         Command::Ecg(cli::EcgCommand::Excerpts { dir, out }) => {
@@ -222,7 +226,7 @@ async fn init(a: cli::InitArgs) -> Result<()> {
 }
 
 /// Connects and applies pending migrations.
-async fn open(url: &str) -> Result<Store> {
+pub(crate) async fn open(url: &str) -> Result<Store> {
     let store = Store::connect(url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
@@ -244,7 +248,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn bar(len: u64, what: &str) -> ProgressBar {
+pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
         ProgressStyle::with_template("{msg} [{bar:40.cyan/blue}] {pos}/{len} ({per_sec}, {eta})")
@@ -321,6 +325,13 @@ async fn generate_demo(
     println!(
         "Added a year of sterile supply ({batches} batches, {packs} instrument packs, one batch recalled)."
     );
+    let t = Instant::now();
+    let (visits, away) =
+        yigong_demo::seed::encounters::add_history(store, community.id, seed, today).await?;
+    println!(
+        "Added two years of encounters ({visits} visits and stays in the county, {away} outside it) in {:.1} s.",
+        t.elapsed().as_secs_f64()
+    );
     println!(
         "Demo community {} ready in {:.1} s.",
         community.name,
@@ -367,6 +378,11 @@ async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
         .first_community()
         .await?
         .context("the database holds no community yet")?;
+    let kind = match kind {
+        ImportKindArg::Residents => yigong_app::import::ImportKind::Residents,
+        ImportKindArg::Staff => yigong_app::import::ImportKind::Staff,
+        ImportKindArg::Encounters => return indicators::import(&store, community.id, file).await,
+    };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file
         .file_name()
@@ -375,10 +391,6 @@ async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
     let lang = Lang::Zh;
     let table = yigong_app::import::read_table(&name, &bytes)
         .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let kind = match kind {
-        ImportKindArg::Residents => yigong_app::import::ImportKind::Residents,
-        ImportKindArg::Staff => yigong_app::import::ImportKind::Staff,
-    };
     let started = Instant::now();
     let pb = bar(table.rows.len() as u64, kind.as_str());
     let progress_bar = pb.clone();

@@ -7,6 +7,7 @@
 //! community. [`seed`] stores such a community, and each context's history, in a store.
 
 mod departments;
+pub mod encounters;
 mod names;
 mod people;
 mod places;

@@ -12,6 +12,7 @@ pub mod ecg;
 mod engine;
 pub mod family;
 pub mod imports;
+pub mod indicators;
 pub mod institutions;
 mod integrity;
 pub mod migrate;

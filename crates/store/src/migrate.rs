@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(31, "0031_resident_portal"),
     migration!(32, "0032_booking_ids"),
     migration!(33, "0033_exam_slots"),
+    migration!(34, "0034_indicators"),
 ];
 
 impl Store {

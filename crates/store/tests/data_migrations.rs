@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0033"), 23);
+        assert_eq!(store.migrate().await.expect("0011 to 0034"), 24);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0033"), 22);
+        assert_eq!(store.migrate().await.expect("0012 to 0034"), 23);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0033"), 2);
+        assert_eq!(store.migrate().await.expect("0032 to 0034"), 3);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");

@@ -29,6 +29,7 @@ pub const CONTEXTS: &[Context] = &[
     crate::diagnostics::CONTEXT,
     crate::outreach::CONTEXT,
     crate::portal::CONTEXT,
+    crate::indicators::CONTEXT,
 ];
 
 /// For a context without pages or without FHIR resources.

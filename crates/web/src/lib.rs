@@ -17,6 +17,7 @@ pub mod chronic;
 pub mod diagnostics;
 pub mod ecg;
 pub mod family;
+pub mod indicators;
 pub mod outreach;
 pub mod party;
 pub mod portal;

@@ -98,6 +98,11 @@ impl Lang {
 /// pair of files here.
 const FILES: &[(&str, &str, &str)] = &[
     (
+        "indicators",
+        include_str!("../../locales/zh-CN/indicators.ftl"),
+        include_str!("../../locales/en/indicators.ftl"),
+    ),
+    (
         "diagnostics",
         include_str!("../../locales/zh-CN/diagnostics.ftl"),
         include_str!("../../locales/en/diagnostics.ftl"),

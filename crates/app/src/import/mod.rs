@@ -2,6 +2,7 @@
 //! (inserted, or updated by ID number so a re-import duplicates nothing), every bad
 //! row is reported with its line number and reason in a downloadable CSV.
 
+pub mod encounters;
 pub mod xlsx;
 
 use crate::error::AppError;
@@ -154,7 +155,7 @@ const H_TITLE: &[&str] = &["title", "职称"];
 const H_SPEC: &[&str] = &["specialty", "专业"];
 const H_DEPT: &[&str] = &["department_code", "科室编码"];
 
-fn required(headers: &[String], names: &[&str]) -> Result<usize, AppError> {
+pub(crate) fn required(headers: &[String], names: &[&str]) -> Result<usize, AppError> {
     column_of(headers, names)
         .ok_or_else(|| AppError::invalid("import_header_missing").with_detail(names[0]))
 }

@@ -8,6 +8,7 @@ pub mod consults;
 pub mod diagnostics;
 pub mod dues;
 pub mod ecg;
+pub mod encounters;
 pub mod family;
 pub mod joint;
 pub mod mentoring;

@@ -261,7 +261,8 @@ pub const CATALOG: &[Definition] = &[
             "（本期 − 上年同期）÷ 上年同期 × 100；按机构筛选即为该机构（如第一书记帮扶点）的增长。",
             "(This period − the same period a year before) ÷ the year before × 100; filtered by institution it is that site's growth (e.g. a first secretary's site).",
         ),
-        source: "seeds/001_…txt：“门诊人次同比增长24.97%”",
+        // seeds/001_…txt
+        source: "《湖南日报》2024-08-08 湘潭市第一书记报道：“22个基层医疗机构门诊人次同比增长24.97%”",
         unit: Unit::Percent,
         target: None,
         better: Better::Higher,
@@ -289,7 +290,8 @@ pub const CATALOG: &[Definition] = &[
             "以导入的费用总额（分）计；按机构筛选即为该机构的增长。",
             "From the imported totals (fen); filtered by institution it is that site's growth.",
         ),
-        source: "seeds/001_…txt：“医疗业务收入同比增长14.46%”",
+        // seeds/001_…txt
+        source: "《湖南日报》2024-08-08 湘潭市第一书记报道：“医疗业务收入同比增长14.46%”",
         unit: Unit::Percent,
         target: None,
         better: Better::Higher,

@@ -5,8 +5,7 @@
 
 use super::month::Month;
 use crate::icd10;
-use crate::identity::ResidentIdNumber;
-use crate::registry::{FieldError, parse_date};
+use crate::registry::{FieldError, parse_date, validate_id_number};
 use time::Date;
 
 /// 就诊类型.
@@ -155,13 +154,7 @@ pub fn validate(input: &EncounterInput, today: Date) -> Result<ValidEncounter, V
     };
     let visit_no = text(&input.visit_no, "visit_no", true);
     let department = text(&input.department, "department", true);
-    let id_number = if input.id_number.trim().is_empty() {
-        Err(FieldError::new("id_number", "required"))
-    } else {
-        ResidentIdNumber::parse(&input.id_number)
-            .map(|n| n.as_str().to_string())
-            .map_err(|_| FieldError::new("id_number", "id_number_invalid"))
-    };
+    let id_number = validate_id_number(&input.id_number).map(|n| n.as_str().to_string());
     let kind = Kind::read(&input.kind).ok_or(FieldError::new("kind", "kind_invalid"));
     let started = day(&input.started_on, "started_on", today)
         .and_then(|d| d.ok_or(FieldError::new("started_on", "required")));
@@ -290,7 +283,7 @@ mod tests {
             got,
             vec![
                 ("diagnoses", "icd10_invalid"),
-                ("id_number", "id_number_invalid"),
+                ("id_number", "id_number_check_digit"),
                 ("insurance_fen", "amount_invalid"),
                 ("kind", "kind_invalid"),
                 ("started_on", "in_future"),

@@ -6,6 +6,7 @@
 //! its formula is a sum of tallies over a period and a set of institution levels
 //! (`formula`).
 
+pub mod cases;
 pub mod catalog;
 pub mod encounter;
 pub mod formula;

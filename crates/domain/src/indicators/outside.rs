@@ -203,3 +203,41 @@ mod tests {
         );
     }
 }
+
+/// Whether a referral may stand behind an outside visit: the same patient's, neither
+/// refused nor withdrawn, and made no later than the visit began.
+pub fn referral_fits(
+    same_patient: bool,
+    refused: bool,
+    referred_on: Date,
+    visit: &ValidOutside,
+) -> bool {
+    same_patient && !refused && referred_on <= visit.started_on
+}
+
+#[cfg(test)]
+mod referral_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_referral_fits_when_it_is_the_patients_standing_and_not_later() {
+        let v = validate(
+            &OutsideInput {
+                kind: "门诊".into(),
+                started_on: "2026-05-10".into(),
+                hospital: "贵州省人民医院".into(),
+                level: "省级".into(),
+                total_fen: "1000".into(),
+                insurance_fen: "0".into(),
+                ..Default::default()
+            },
+            date!(2026 - 06 - 01),
+        )
+        .expect("valid");
+        assert!(referral_fits(true, false, date!(2026 - 05 - 10), &v));
+        assert!(!referral_fits(true, false, date!(2026 - 05 - 11), &v));
+        assert!(!referral_fits(false, false, date!(2026 - 05 - 01), &v));
+        assert!(!referral_fits(true, true, date!(2026 - 05 - 01), &v));
+    }
+}

@@ -119,6 +119,7 @@ pub struct UserCtx {
     pub quality: bool,
     /// The party organisation, whole: the committee and the bureau.
     pub party: bool,
+    pub indicators: bool,
 }
 
 /// The frame around every page: language, user, active section.
@@ -167,6 +168,7 @@ impl Chrome {
                 follow_ups: crate::chronic::api::clinics(u).is_ok(),
                 quality: crate::chronic::api::clinics(u).is_ok() || u.role.sees_figures(),
                 party: crate::party::api::sees_all(u),
+                indicators: crate::indicators::pages::shows_link(u),
             }),
             section,
         }

@@ -1,0 +1,89 @@
+-- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
+-- encounters import file (Chinese headers, as a hospital exports it), the register of
+-- care outside the county and the institutions. Independent of the platform's code: the
+-- month a row counts in, the levels and the no-data rule are written here again.
+--
+-- Parameters: $first, $last (the period, YYYY-MM), $bfirst, $blast (the same months a
+-- year before), $bbfirst, $bblast (two years before). The institutions in scope are the
+-- rows of the table `scope(code)`.
+WITH places AS (
+    SELECT i.code, i.kind FROM institutions i JOIN scope s ON s.code = i.code
+),
+enc AS (
+    SELECT p.kind AS place_kind, e."就诊类型" AS kind,
+        strftime(CASE WHEN e."就诊类型" = '住院' THEN CAST(e."出院日期" AS DATE)
+                      ELSE CAST(e."就诊日期" AS DATE) END, '%Y-%m') AS month,
+        CAST(e."总费用(分)" AS BIGINT) AS total, CAST(e."医保支付(分)" AS BIGINT) AS fund
+    FROM encounters e JOIN places p ON p.code = e."机构编码"
+),
+away AS (
+    SELECT o.kind,
+        strftime(CASE WHEN o.kind = 'inpatient' THEN CAST(o.ended_on AS DATE)
+                      ELSE CAST(o.started_on AS DATE) END, '%Y-%m') AS month,
+        CAST(o.total_fen AS BIGINT) AS total, CAST(o.insurance_fen AS BIGINT) AS fund,
+        CAST(o.referred AS BIGINT) AS referred
+    FROM outside o JOIN places p ON p.code = o.home_code
+),
+span_enc AS (
+    SELECT s.span, e.* FROM enc e JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast),
+        ('before2', $bbfirst, $bblast)) s(span, a, b) ON e.month BETWEEN s.a AND s.b
+),
+span_away AS (
+    SELECT s.span, o.* FROM away o JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        ON o.month BETWEEN s.a AND s.b
+),
+e AS (
+    SELECT s.span,
+        count(*) FILTER (WHERE kind <> '住院') AS visits,
+        count(*) FILTER (WHERE kind = '住院') AS stays,
+        count(*) FILTER (WHERE kind <> '住院' AND place_kind IN ('township', 'village')) AS primary_visits,
+        coalesce(sum(fund), 0) AS fund,
+        coalesce(sum(fund) FILTER (WHERE place_kind IN ('township', 'village')), 0) AS primary_fund,
+        coalesce(sum(total), 0) AS cost
+    FROM (VALUES ('now'), ('before'), ('before2')) s(span) LEFT JOIN span_enc x ON x.span = s.span
+    GROUP BY s.span
+),
+o AS (
+    SELECT s.span,
+        count(*) FILTER (WHERE kind <> 'inpatient') AS out_visits,
+        count(*) FILTER (WHERE kind = 'inpatient') AS out_stays,
+        coalesce(sum(fund), 0) AS out_fund,
+        coalesce(sum(referred), 0) AS out_referred
+    FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_away x ON x.span = s.span
+    GROUP BY s.span
+),
+v AS (
+    SELECT e.*, o.out_visits, o.out_stays, o.out_fund, o.out_referred,
+        e.visits + e.stays > 0 AS has_encounters, o.out_visits + o.out_stays > 0 AS has_outside
+    FROM e JOIN o ON o.span = e.span
+),
+figures AS (
+    SELECT span, 'ip_in_county_share' AS code, stays AS n, stays + out_stays AS d, 'percent' AS shape,
+        has_encounters AND has_outside AS ready FROM v
+    UNION ALL SELECT span, 'county_care_rate', visits + stays, visits + stays + out_visits + out_stays, 'percent',
+        has_encounters AND has_outside FROM v
+    UNION ALL SELECT span, 'primary_visit_share', primary_visits, visits, 'percent', has_encounters FROM v
+    UNION ALL SELECT span, 'fund_in_county_share', fund, fund + out_fund, 'percent', has_encounters AND has_outside FROM v
+    UNION ALL SELECT span, 'fund_primary_share', primary_fund, fund, 'percent', has_encounters FROM v
+    UNION ALL SELECT span, 'ordered_referral_rate', out_referred, out_visits + out_stays, 'percent', has_outside FROM v
+),
+growth AS (
+    SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready
+    FROM e a, e b, v va, v vb WHERE a.span = 'now' AND b.span = 'before' AND va.span = 'now' AND vb.span = 'before'
+    UNION ALL SELECT 'now', 'revenue_yoy', a.cost, b.cost, va.has_encounters AND vb.has_encounters
+    FROM e a, e b, v va, v vb WHERE a.span = 'now' AND b.span = 'before' AND va.span = 'now' AND vb.span = 'before'
+    UNION ALL SELECT 'before', 'visits_yoy', a.visits, b.visits, va.visits + va.stays > 0 AND vb.visits + vb.stays > 0
+    FROM e a, e b, e va, e vb WHERE a.span = 'before' AND b.span = 'before2' AND va.span = 'before' AND vb.span = 'before2'
+    UNION ALL SELECT 'before', 'revenue_yoy', a.cost, b.cost, va.visits + va.stays > 0 AND vb.visits + vb.stays > 0
+    FROM e a, e b, e va, e vb WHERE a.span = 'before' AND b.span = 'before2' AND va.span = 'before' AND vb.span = 'before2'
+)
+SELECT span, code, n AS numerator, d AS denominator,
+    CASE WHEN NOT ready OR d = 0 THEN NULL
+         ELSE round(CAST(n AS DOUBLE) * 100.0 / CAST(d AS DOUBLE) * 10000.0) / 10000.0 END AS value
+FROM figures
+UNION ALL
+SELECT span, code, n, d,
+    CASE WHEN NOT ready OR d = 0 THEN NULL
+         ELSE round(CAST(n - d AS DOUBLE) * 100.0 / CAST(d AS DOUBLE) * 10000.0) / 10000.0 END
+FROM growth
+ORDER BY span, code;

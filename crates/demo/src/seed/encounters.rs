@@ -1,0 +1,103 @@
+//! The demo's two years of encounters and care outside the county, drawn by
+//! [`crate::encounters`] for the stored residents and stored as an import would store
+//! them (each batch with its tallies), so every indicator shows real-looking figures and
+//! a year-over-year comparison.
+
+use crate::encounters::{Person, Place, Row, generate};
+use std::collections::HashMap;
+use time::Date;
+use uuid::Uuid;
+use yigong_domain::indicators::encounter::ValidEncounter;
+use yigong_domain::indicators::month::Month;
+use yigong_domain::indicators::outside::ValidOutside;
+use yigong_domain::registry::InstitutionKind;
+use yigong_store::Store;
+use yigong_store::indicators::encounters::EncounterAt;
+use yigong_store::indicators::outside::NewOutside;
+
+/// Months of history up to this one.
+pub const MONTHS: u32 = 24;
+const BATCH: usize = 5000;
+
+/// Stores the history; how many encounters and outside visits.
+pub async fn add_history(
+    store: &Store,
+    community: Uuid,
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<(usize, usize)> {
+    let institutions = store.list_institutions(community).await?;
+    let index: HashMap<Uuid, usize> = institutions
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id, n))
+        .collect();
+    let places: Vec<Place> = institutions
+        .iter()
+        .map(|i| Place {
+            kind: InstitutionKind::parse(&i.kind).unwrap_or(InstitutionKind::Bureau),
+            parent: i.parent_id.and_then(|p| index.get(&p).copied()),
+            code: i.code.clone(),
+        })
+        .collect();
+    let residents = store.resident_keys(community).await?;
+    let people: Vec<Person> = residents
+        .iter()
+        .filter_map(|(_, _, home)| index.get(home).map(|&home| Person { home }))
+        .collect();
+    let mut first = Month::of(today);
+    for _ in 1..MONTHS {
+        first = first.previous();
+    }
+    let mut visits: Vec<EncounterAt> = Vec::new();
+    let mut away: Vec<NewOutside> = Vec::new();
+    generate(
+        seed,
+        &places,
+        &people,
+        first,
+        MONTHS,
+        today,
+        &mut |row| match row {
+            Row::Visit(v) => visits.push((
+                institutions[v.place].id,
+                ValidEncounter {
+                    visit_no: v.visit_no,
+                    department: v.department.to_string(),
+                    id_number: residents[v.person].1.clone(),
+                    kind: v.kind,
+                    started_on: v.started_on,
+                    ended_on: v.ended_on,
+                    diagnoses: v.diagnoses.split(';').map(str::to_string).collect(),
+                    total_fen: v.total_fen,
+                    insurance_fen: v.insurance_fen,
+                },
+            )),
+            Row::Away(a) => away.push(NewOutside {
+                resident_id: residents[a.person].0,
+                institution_id: residents[a.person].2,
+                visit: ValidOutside {
+                    settlement_no: a.settlement_no,
+                    kind: a.kind,
+                    started_on: a.started_on,
+                    ended_on: a.ended_on,
+                    hospital: a.hospital.to_string(),
+                    level: a.level,
+                    total_fen: a.total_fen,
+                    insurance_fen: a.insurance_fen,
+                },
+                referral_id: None,
+                source: "import",
+            }),
+        },
+    );
+    let audit = super::outreach::demo_entry("encounter.import", "encounter");
+    for chunk in visits.chunks(BATCH) {
+        store.store_encounters(community, chunk, &audit).await?;
+    }
+    let audit = super::outreach::demo_entry("outside.add", "outside_visit");
+    for chunk in away.chunks(BATCH) {
+        store.add_outside_visits(community, chunk, &audit).await?;
+    }
+    Ok((visits.len(), away.len()))
+}

@@ -1,0 +1,131 @@
+//! Which rows a part of a figure counts, so that the list behind a number can be
+//! fetched: encounters of some kinds at institutions of some levels, outside visits of
+//! some kinds (only the referred ones, for a referral rate).
+
+use super::encounter::Kind;
+use super::formula::{Levels, Shape, Term};
+use super::month::Span;
+use super::tally::Measure;
+
+/// The numerator or the denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Numerator,
+    Denominator,
+}
+
+crate::codes!(Part {
+    Numerator => "numerator",
+    Denominator => "denominator"
+});
+
+/// The rows behind one part.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub encounter_kinds: Vec<Kind>,
+    /// The levels of the institutions whose encounters count (`None`: no encounter does).
+    pub encounter_levels: Option<Levels>,
+    pub outside_kinds: Vec<Kind>,
+    pub referred_only: bool,
+}
+
+const VISITS: [Kind; 2] = [Kind::Outpatient, Kind::Emergency];
+const EVERY: [Kind; 3] = [Kind::Outpatient, Kind::Emergency, Kind::Inpatient];
+
+fn add(kinds: &mut Vec<Kind>, more: &[Kind]) {
+    for k in more {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+}
+
+/// The plan for a list of terms (terms of one part share their levels in every
+/// definition; the widest wins if they did not).
+pub fn plan(terms: &[Term]) -> Plan {
+    let mut p = Plan::default();
+    for t in terms {
+        let (inside, kinds): (bool, &[Kind]) = match t.measure {
+            Measure::Visits => (true, &VISITS),
+            Measure::Stays => (true, &[Kind::Inpatient]),
+            Measure::Fund | Measure::Cost => (true, &EVERY),
+            Measure::OutVisits => (false, &VISITS),
+            Measure::OutStays => (false, &[Kind::Inpatient]),
+            Measure::OutFund | Measure::OutCost => (false, &EVERY),
+            Measure::OutReferred => {
+                p.referred_only = true;
+                (false, &EVERY)
+            }
+        };
+        if inside {
+            add(&mut p.encounter_kinds, kinds);
+            p.encounter_levels = match (p.encounter_levels, t.levels) {
+                (None, l) => Some(l),
+                (Some(a), b) if a == b => Some(a),
+                _ => Some(Levels::All),
+            };
+        } else {
+            add(&mut p.outside_kinds, kinds);
+        }
+    }
+    p
+}
+
+/// The months a part covers: the year before for a growth's denominator.
+pub fn span_of(shape: Shape, part: Part, span: Span) -> Span {
+    match (shape, part) {
+        (Shape::Growth, Part::Denominator) => span.year_before(),
+        _ => span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::catalog::find;
+
+    fn parts(code: &str) -> (Plan, Plan) {
+        let f = find(code).expect("listed").formula;
+        (plan(f.numerator), plan(f.denominator))
+    }
+
+    #[test]
+    fn each_part_lists_the_rows_it_counts() {
+        let (n, d) = parts("primary_visit_share");
+        assert_eq!(
+            (n.encounter_kinds.clone(), n.encounter_levels),
+            (VISITS.to_vec(), Some(Levels::Primary))
+        );
+        assert!(n.outside_kinds.is_empty());
+        assert_eq!(d.encounter_levels, Some(Levels::All));
+        let (n, d) = parts("ip_in_county_share");
+        assert_eq!(
+            (n.encounter_kinds, n.outside_kinds),
+            (vec![Kind::Inpatient], vec![])
+        );
+        assert_eq!(
+            (d.encounter_kinds, d.outside_kinds),
+            (vec![Kind::Inpatient], vec![Kind::Inpatient])
+        );
+        let (n, d) = parts("ordered_referral_rate");
+        assert!(n.referred_only && n.encounter_levels.is_none());
+        assert!(!d.referred_only);
+        assert_eq!(d.outside_kinds, EVERY.to_vec());
+        let (n, _) = parts("fund_primary_share");
+        assert_eq!(
+            (n.encounter_kinds, n.encounter_levels),
+            (EVERY.to_vec(), Some(Levels::Primary))
+        );
+    }
+
+    #[test]
+    fn a_growth_denominator_is_the_year_before() {
+        let may = Span::parse("2026-05").expect("a month");
+        assert_eq!(
+            span_of(Shape::Growth, Part::Denominator, may).first.key(),
+            "2025-05"
+        );
+        assert_eq!(span_of(Shape::Growth, Part::Numerator, may), may);
+        assert_eq!(span_of(Shape::Percent, Part::Denominator, may), may);
+    }
+}

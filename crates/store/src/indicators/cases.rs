@@ -1,0 +1,146 @@
+//! The cases behind a figure: the encounters and outside visits its numerator or
+//! denominator counts, over its months and the institutions in scope, newest first.
+
+use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
+use serde::Serialize;
+use sqlx::QueryBuilder;
+use time::Date;
+use uuid::Uuid;
+use yigong_domain::indicators::encounter::Kind;
+use yigong_domain::indicators::month::Span;
+
+/// Which rows a part of a figure counts.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    /// Encounters of these kinds at these institutions.
+    pub encounter_kinds: Vec<Kind>,
+    pub encounter_places: Vec<Uuid>,
+    /// Outside visits of these kinds of residents of these institutions.
+    pub outside_kinds: Vec<Kind>,
+    pub outside_places: Vec<Uuid>,
+    /// Only outside visits that came with a referral.
+    pub referred_only: bool,
+}
+
+/// One case: an encounter in the county or a visit outside it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CaseRow {
+    pub id: Uuid,
+    /// `encounter` or `outside`.
+    pub source: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    /// The day it is counted on (discharge for a stay).
+    #[serde(serialize_with = "crate::iso_date")]
+    pub day: Date,
+    /// The county institution, or the outside hospital.
+    pub place: String,
+    /// The institution's kind, or the outside hospital's level.
+    pub level: String,
+    pub resident_id: Option<Uuid>,
+    pub resident_name: Option<String>,
+    /// The whole ID number: the caller masks it.
+    #[serde(skip)]
+    pub id_number: String,
+    pub diagnoses: String,
+    pub total_fen: i64,
+    pub insurance_fen: i64,
+}
+
+const ENCOUNTERS: &str = "SELECT e.id, 'encounter' AS source, e.kind,
+        CASE WHEN e.kind = 'inpatient' THEN e.ended_on ELSE e.started_on END AS day,
+        i.name AS place, i.kind AS level, e.resident_id, r.name AS resident_name, e.id_number, e.diagnoses,
+        e.total_fen, e.insurance_fen
+    FROM encounters e JOIN institutions i ON i.community_id = e.community_id AND i.id = e.institution_id
+    LEFT JOIN residents r ON r.community_id = e.community_id AND r.id = e.resident_id
+    WHERE e.community_id = ";
+
+const OUTSIDE: &str = "SELECT o.id, 'outside' AS source, o.kind,
+        CASE WHEN o.kind = 'inpatient' THEN o.ended_on ELSE o.started_on END AS day,
+        o.hospital AS place, o.level, o.resident_id, r.name AS resident_name, r.id_number, '' AS diagnoses,
+        o.total_fen, o.insurance_fen
+    FROM outside_visits o JOIN residents r ON r.community_id = o.community_id AND r.id = o.resident_id
+    WHERE o.community_id = ";
+
+fn push_kinds<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, kinds: &[Kind])
+where
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND {column} IN ("));
+    let mut sep = qb.separated(", ");
+    for k in kinds {
+        sep.push_bind(k.as_str().to_string());
+    }
+    qb.push(")");
+}
+
+fn push_union<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    community: Uuid,
+    span: Span,
+    q: &CaseQuery,
+) where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    let mut first = true;
+    if !q.encounter_kinds.is_empty() && !q.encounter_places.is_empty() {
+        qb.push(ENCOUNTERS).push_bind(community);
+        qb.push(" AND e.month BETWEEN ")
+            .push_bind(span.first.key())
+            .push(" AND ")
+            .push_bind(span.last.key());
+        push_kinds(qb, "e.kind", &q.encounter_kinds);
+        crate::push_in(qb, "e.institution_id", &q.encounter_places);
+        first = false;
+    }
+    if !q.outside_kinds.is_empty() && !q.outside_places.is_empty() {
+        if !first {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(OUTSIDE).push_bind(community);
+        qb.push(" AND o.month BETWEEN ")
+            .push_bind(span.first.key())
+            .push(" AND ")
+            .push_bind(span.last.key());
+        push_kinds(qb, "o.kind", &q.outside_kinds);
+        crate::push_in(qb, "o.institution_id", &q.outside_places);
+        if q.referred_only {
+            qb.push(" AND o.referral_id IS NOT NULL");
+        }
+        first = false;
+    }
+    if first {
+        // Nothing to list: a query that answers no row on both engines.
+        qb.push(ENCOUNTERS).push_bind(community).push(" AND 1 = 0");
+    }
+}
+
+impl Store {
+    /// One page of the cases a query describes, over the months of `span`.
+    pub async fn indicator_cases(
+        &self,
+        community: Uuid,
+        span: Span,
+        q: &CaseQuery,
+        page: PageRequest,
+    ) -> Result<Page<CaseRow>> {
+        let (items, total) = on_db!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT * FROM (");
+            push_union(&mut qb, community, span, q);
+            qb.push(") c ORDER BY day DESC, id LIMIT ").push_bind(page.per_page).push(" OFFSET ").push_bind(page.offset());
+            let items: Vec<CaseRow> = qb.build_query_as().fetch_all(pool).await.store()?;
+            let mut qc = QueryBuilder::new("SELECT COUNT(*) FROM (");
+            push_union(&mut qc, community, span, q);
+            qc.push(") c");
+            let total: i64 = qc.build_query_scalar().fetch_one(pool).await.store()?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+}

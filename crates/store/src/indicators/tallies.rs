@@ -1,0 +1,154 @@
+//! The monthly tallies: added to in the transaction that stores their rows, summed for a
+//! dashboard, and recomputed from the raw rows by `rebuild`.
+
+use crate::{OrConflict, Result, Store, on_db, on_db_write};
+use uuid::Uuid;
+use yigong_domain::indicators::month::{Month, Span};
+use yigong_domain::indicators::tally::{Measure, Tally};
+
+/// Adds a tally's entries to the stored counters, on any executor (the transaction that
+/// stores the rows they count).
+macro_rules! add_tally {
+    ($conn:expr, $community:expr, $tally:expr) => {{
+        let entries: Vec<_> = $tally.entries().collect();
+        for part in entries.chunks(1000) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO indicator_tallies (community_id, month, institution_id, measure, value) ",
+            );
+            qb.push_values(part, |mut b, (m, i, me, v)| {
+                b.push_bind($community)
+                    .push_bind(m.key())
+                    .push_bind(*i)
+                    .push_bind(me.as_str())
+                    .push_bind(*v);
+            });
+            qb.push(
+                " ON CONFLICT (community_id, month, institution_id, measure)
+                  DO UPDATE SET value = indicator_tallies.value + excluded.value",
+            );
+            qb.build().execute(&mut *$conn).await.store()?;
+        }
+    }};
+}
+pub(crate) use add_tally;
+
+type SumRow = (Uuid, String, i64);
+type MonthRow = (String, Uuid, i64, i64, i64, i64, i64);
+
+impl Store {
+    /// Every counter summed over the months of `span`, per institution; the entries are
+    /// filed under the span's first month.
+    pub async fn tally_over(&self, community: Uuid, span: Span) -> Result<Tally> {
+        let rows: Vec<SumRow> = on_db!(self, pool => sqlx::query_as(
+            "SELECT institution_id, measure, CAST(SUM(value) AS BIGINT) FROM indicator_tallies
+             WHERE community_id = $1 AND month BETWEEN $2 AND $3 GROUP BY institution_id, measure")
+            .bind(community).bind(span.first.key()).bind(span.last.key())
+            .fetch_all(pool).await.store())?;
+        Ok(fold(span.first, rows))
+    }
+
+    /// Every stored counter, month by month (to compare with a rebuild).
+    pub async fn all_tallies(&self, community: Uuid) -> Result<Tally> {
+        let every = Span {
+            first: Month {
+                year: 1900,
+                month: 1,
+            },
+            last: Month {
+                year: 9999,
+                month: 12,
+            },
+        };
+        self.tally_by_month(community, every).await
+    }
+
+    /// The months that hold any counter, newest first (the months a dashboard offers).
+    pub async fn tally_months(&self, community: Uuid) -> Result<Vec<String>> {
+        on_db!(self, pool => sqlx::query_scalar(
+            "SELECT DISTINCT month FROM indicator_tallies WHERE community_id = $1 ORDER BY month DESC")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
+    /// Throws the counters away and counts them again from the raw rows, in one
+    /// transaction; the number of counters written.
+    pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query("DELETE FROM indicator_tallies WHERE community_id = $1")
+                .bind(community).execute(&mut *tx).await.store()?;
+            let inside: Vec<MonthRow> = sqlx::query_as(
+                "SELECT month, institution_id,
+                    CAST(SUM(CASE WHEN kind = 'inpatient' THEN 0 ELSE 1 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN kind = 'inpatient' THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(insurance_fen) AS BIGINT), CAST(SUM(total_fen) AS BIGINT), CAST(0 AS BIGINT)
+                 FROM encounters WHERE community_id = $1 GROUP BY month, institution_id")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
+            let outside: Vec<MonthRow> = sqlx::query_as(
+                "SELECT month, institution_id,
+                    CAST(SUM(CASE WHEN kind = 'inpatient' THEN 0 ELSE 1 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN kind = 'inpatient' THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(insurance_fen) AS BIGINT), CAST(SUM(total_fen) AS BIGINT),
+                    CAST(SUM(CASE WHEN referral_id IS NULL THEN 0 ELSE 1 END) AS BIGINT)
+                 FROM outside_visits WHERE community_id = $1 GROUP BY month, institution_id")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
+            let tally = recount(&inside, &outside);
+            add_tally!(tx, community, tally);
+            tx.commit().await.store()?;
+            Ok(tally.entries().count())
+        })
+    }
+}
+
+fn fold(month: Month, rows: Vec<SumRow>) -> Tally {
+    let mut t = Tally::default();
+    for (i, me, v) in rows {
+        if let Some(me) = Measure::parse(&me) {
+            t.add(month, i, &[(me, v)], 1);
+        }
+    }
+    t
+}
+
+/// The counters from the per-month sums of the raw rows.
+fn recount(inside: &[MonthRow], outside: &[MonthRow]) -> Tally {
+    use Measure::*;
+    let mut t = Tally::default();
+    for (rows, names) in [
+        (inside, [Visits, Stays, Fund, Cost, OutReferred]),
+        (
+            outside,
+            [OutVisits, OutStays, OutFund, OutCost, OutReferred],
+        ),
+    ] {
+        for (m, i, a, b, c, d, e) in rows {
+            let Some(m) = Month::parse(m) else { continue };
+            let e = if names[0] == Visits { 0 } else { *e };
+            let parts = [
+                (names[0], *a),
+                (names[1], *b),
+                (names[2], *c),
+                (names[3], *d),
+                (names[4], e),
+            ];
+            t.add(m, *i, &parts, 1);
+        }
+    }
+    t
+}
+
+impl Store {
+    /// The counters of each month of `span`, per institution.
+    pub async fn tally_by_month(&self, community: Uuid, span: Span) -> Result<Tally> {
+        let rows: Vec<(String, Uuid, String, i64)> = on_db!(self, pool => sqlx::query_as(
+            "SELECT month, institution_id, measure, value FROM indicator_tallies
+             WHERE community_id = $1 AND month BETWEEN $2 AND $3")
+            .bind(community).bind(span.first.key()).bind(span.last.key()).fetch_all(pool).await.store())?;
+        let mut t = Tally::default();
+        for (m, i, me, v) in rows {
+            if let (Some(m), Some(me)) = (Month::parse(&m), Measure::parse(&me)) {
+                t.add(m, i, &[(me, v)], 1);
+            }
+        }
+        Ok(t)
+    }
+}

@@ -1,0 +1,15 @@
+//! Indicators (监测指标): the community's monthly figures computed from the imported
+//! encounters and the register of care outside the county, each opening the cases
+//! behind its numerator and denominator; for the office, the bureau and the party
+//! committee.
+
+pub mod api;
+pub mod outside;
+pub mod pages;
+
+pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
+    api: api::router,
+    pages: pages::router,
+    fhir: crate::contexts::none,
+    todo: crate::ui::todo::no_cards,
+};

@@ -1,0 +1,115 @@
+//! Registering a resident's care outside the county by hand (the office, from a
+//! settlement slip or a hospital's letter): the resident found by ID number, the
+//! referral behind it checked, counted in the tallies at once.
+
+use crate::api::AppJson;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use yigong_domain::clock::{local_date, today};
+use yigong_domain::ids::ReferralId;
+use yigong_domain::indicators::outside::{OutsideInput, referral_fits, validate};
+use yigong_domain::referral::Status;
+use yigong_store::StoreError;
+use yigong_store::indicators::outside::NewOutside;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct OutsideBody {
+    pub id_number: String,
+    #[serde(default)]
+    pub settlement_no: String,
+    /// `outpatient`, `emergency` or `inpatient` (or 门诊, 急诊, 住院).
+    pub kind: String,
+    pub started_on: String,
+    #[serde(default)]
+    pub ended_on: String,
+    pub hospital: String,
+    /// `provincial`, `municipal`, `other_county` or `other`.
+    pub level: String,
+    pub total_fen: i64,
+    pub insurance_fen: i64,
+    pub referral_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    /// None when the settlement number was already registered.
+    pub id: Option<Uuid>,
+}
+
+/// Registers one outside visit (the office).
+#[utoipa::path(post, path = "/indicators/outside", request_body = OutsideBody,
+    responses((status = 201, body = Registered), (status = 200, body = Registered), (status = 403), (status = 422)))]
+pub async fn register(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(b): AppJson<OutsideBody>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
+    user.require_audited(
+        &state,
+        user.role.edits_registry(),
+        "outside.add",
+        "outside_visit",
+        None,
+    )
+    .await?;
+    let c = state.community.id;
+    let input = OutsideInput {
+        settlement_no: b.settlement_no,
+        kind: b.kind,
+        started_on: b.started_on,
+        ended_on: b.ended_on,
+        hospital: b.hospital,
+        level: b.level,
+        total_fen: b.total_fen.to_string(),
+        insurance_fen: b.insurance_fen.to_string(),
+    };
+    let visit = validate(&input, today()).map_err(ApiError::from)?;
+    let resident = state
+        .store
+        .find_resident_by_id_number(c, b.id_number.trim())
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "id_number", "not_found")
+        })?;
+    if let Some(r) = b.referral_id {
+        let fits = match state.store.get_referral(c, ReferralId::from(r)).await {
+            Ok(f) => referral_fits(
+                f.resident_id == resident.id,
+                matches!(f.status, Status::Rejected | Status::Cancelled),
+                local_date(f.created_at),
+                &visit,
+            ),
+            Err(StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !fits {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "referral_id",
+                "referral_mismatch",
+            ));
+        }
+    }
+    let row = NewOutside {
+        resident_id: resident.id,
+        institution_id: resident.institution_id,
+        visit,
+        referral_id: b.referral_id,
+        source: "manual",
+    };
+    let audit = user.audit_entry("outside.add", "outside_visit", Some(resident.id), true, "");
+    let (_, ids) = state.store.add_outside_visits(c, &[row], &audit).await?;
+    let id = ids.first().copied();
+    let status = if id.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(Registered { id })))
+}

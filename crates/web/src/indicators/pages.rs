@@ -1,0 +1,497 @@
+//! The indicators' pages: the dashboard (every figure over a month, quarter or year, for
+//! the community, an institution or a level, beside last year's and the target, with a
+//! two-year chart of one figure and an Excel export carrying every definition), and the
+//! cases behind a figure's numerator or denominator.
+
+use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
+use crate::http::auth::CurrentUser;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::ui::chart::{Series, line_chart};
+use crate::ui::export::{Cell, respond};
+use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, encode, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use yigong_domain::indicators::catalog::{CATALOG, Definition, Text};
+use yigong_domain::indicators::formula::{Status, evaluate};
+use yigong_domain::indicators::month::{Month, Span};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(dashboard))
+        .route("/indicators/export.xlsx", get(export))
+        .route("/indicators/{code}/cases", get(cases))
+}
+
+fn text(lang: Lang, t: Text) -> &'static str {
+    if lang == Lang::Zh { t.zh } else { t.en }
+}
+
+/// A value as shown: two decimals and its unit, or a dash.
+fn shown(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
+}
+
+struct Line {
+    f: Figure,
+    value: String,
+    previous: String,
+    target: String,
+    status: &'static str,
+    version: &'static str,
+    numerator_text: &'static str,
+    denominator_text: &'static str,
+    note: &'static str,
+    below_target: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicators/dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    period: String,
+    periods: Vec<(String, String)>,
+    level: String,
+    levels: Vec<(&'static str, &'static str)>,
+    institution: String,
+    places: Vec<(String, String)>,
+    /// The filters as a query string, for the links to cases and the export.
+    query: String,
+    lines: Vec<Line>,
+    /// Whether the numbers open their cases (the office and the bureau).
+    cases: bool,
+    chart_code: String,
+    chart: Option<String>,
+}
+
+/// The periods offered: the months with data, then their quarters and years.
+async fn periods(state: &AppState, lang: Lang) -> UiResult<Vec<(String, String)>> {
+    let months = state
+        .store
+        .tally_months(state.community.id)
+        .await
+        .ui(lang)?;
+    let mut out: Vec<(String, String)> = months.iter().map(|m| (m.clone(), m.clone())).collect();
+    let mut quarters: Vec<String> = Vec::new();
+    let mut years: Vec<String> = Vec::new();
+    for m in months.iter().filter_map(|m| Month::parse(m)) {
+        let q = format!("{}-Q{}", m.year, m.month.div_ceil(3));
+        if !quarters.contains(&q) {
+            quarters.push(q);
+        }
+        let y = m.year.to_string();
+        if !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    let quarter = lang.t("indicators.quarter");
+    let year = lang.t("indicators.year");
+    out.extend(
+        quarters
+            .into_iter()
+            .map(|q| (q.clone(), format!("{q} {quarter}"))),
+    );
+    out.extend(
+        years
+            .into_iter()
+            .map(|y| (y.clone(), format!("{y} {year}"))),
+    );
+    Ok(out)
+}
+
+fn query_string(q: &FigureQuery, period: &str) -> String {
+    let mut s = format!("period={}", encode(period));
+    if let Some(l) = q.level.as_deref().filter(|l| !l.is_empty()) {
+        s.push_str(&format!("&level={}", encode(l)));
+    }
+    if let Some(i) = q.institution {
+        s.push_str(&format!("&institution={i}"));
+    }
+    s
+}
+
+fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
+    let status = match f.status {
+        Status::Ok => "",
+        Status::NoData => lang.t("indicators.status.no_data"),
+        Status::NoDenominator => lang.t("indicators.status.no_denominator"),
+    };
+    Line {
+        value: shown(f.value),
+        previous: shown(f.previous),
+        target: d.target.map_or_else(String::new, |t| format!("≥ {t:.0}")),
+        below_target: matches!((f.value, d.target), (Some(v), Some(t)) if v < t),
+        status,
+        version: lang.t(&format!("indicators.version.{}", d.version)),
+        numerator_text: text(lang, d.numerator),
+        denominator_text: text(lang, d.denominator),
+        note: text(lang, d.note),
+        f,
+    }
+}
+
+/// Two years of one figure, month by month, with last year's line and the target.
+async fn chart(
+    state: &AppState,
+    scope: &api::Scope,
+    d: &Definition,
+    lang: Lang,
+) -> UiResult<Option<String>> {
+    let last = scope.period.last;
+    let mut first = last;
+    for _ in 0..35 {
+        first = first.previous();
+    }
+    let tally = state
+        .store
+        .tally_by_month(state.community.id, Span { first, last })
+        .await
+        .ui(lang)?;
+    let kind_of = |i| scope.kinds.get(&i).copied();
+    let in_scope = |i| scope.kinds.contains_key(&i);
+    let mut this_year = Vec::new();
+    let mut last_year = Vec::new();
+    let mut m = last;
+    for _ in 0..12 {
+        let at = |m: Month| {
+            Month {
+                year: last.year,
+                ..m
+            }
+            .first_day()
+        };
+        let here = evaluate(
+            &d.formula,
+            &tally,
+            Span { first: m, last: m },
+            &kind_of,
+            &in_scope,
+        );
+        let before = evaluate(
+            &d.formula,
+            &tally,
+            Span { first: m, last: m }.year_before(),
+            &kind_of,
+            &in_scope,
+        );
+        // Both lines on this year's months, so that a month lies over its twin.
+        let x = if m.year == last.year {
+            at(m)
+        } else {
+            at(Month {
+                year: last.year - 1,
+                ..m
+            })
+        };
+        if let Some(v) = here.value {
+            this_year.push((x, v));
+        }
+        if let Some(v) = before.value {
+            last_year.push((x, v));
+        }
+        m = m.previous();
+    }
+    let series = [
+        Series {
+            label: lang.t("indicators.value"),
+            colour: "#1f6feb",
+            points: this_year,
+        },
+        Series {
+            label: lang.t("indicators.yoy"),
+            colour: "#9aa4b2",
+            points: last_year,
+        },
+    ];
+    let target = d.target.map(|t| (t, lang.t("indicators.target")));
+    Ok(line_chart(
+        text(lang, d.name),
+        "%",
+        &series,
+        target.as_slice(),
+    ))
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(q): Query<FigureQueryForm>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    user.require_audited(
+        &state,
+        reads_figures(user.role),
+        "indicator.read",
+        "indicator",
+        None,
+    )
+    .await
+    .ui(lang)?;
+    let fq = q.figure();
+    let scope = api::scope_of(&state, &fq).await.ui(lang)?;
+    let period = period_key(scope.period);
+    let figures = api::figures_for(&state, &scope, lang).await.ui(lang)?;
+    let chart_def = q
+        .chart
+        .as_deref()
+        .and_then(yigong_domain::indicators::catalog::find)
+        .unwrap_or(&CATALOG[2]);
+    let chart = chart(&state, &scope, chart_def, lang).await?;
+    let places = state
+        .store
+        .list_institutions(state.community.id)
+        .await
+        .ui(lang)?
+        .into_iter()
+        .filter(|i| {
+            i.kind().is_some_and(|k| {
+                k != yigong_domain::registry::InstitutionKind::Bureau
+                    && k != yigong_domain::registry::InstitutionKind::Village
+            })
+        })
+        .map(|i| (i.id.to_string(), i.name))
+        .collect();
+    let page = Dashboard {
+        chrome: Chrome::for_user(&user, "indicators"),
+        periods: periods(&state, lang).await?,
+        level: fq.level.clone().unwrap_or_default(),
+        levels: ["primary", "lead", "member", "township", "village"]
+            .into_iter()
+            .map(|l| (l, lang.t(&format!("indicators.level_filter.{l}"))))
+            .collect(),
+        institution: fq.institution.map(|i| i.to_string()).unwrap_or_default(),
+        places,
+        query: query_string(&fq, &period),
+        lines: figures.into_iter().map(|(f, d)| line(lang, f, d)).collect(),
+        cases: user.role.sees_figures(),
+        chart_code: chart_def.code.to_string(),
+        chart,
+        period,
+    };
+    Ok(render(&page).into_response())
+}
+
+/// The dashboard's query, with the figure its chart draws.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FigureQueryForm {
+    pub period: Option<String>,
+    pub institution: Option<String>,
+    pub level: Option<String>,
+    pub chart: Option<String>,
+}
+
+impl FigureQueryForm {
+    fn figure(&self) -> FigureQuery {
+        FigureQuery {
+            period: self.period.clone(),
+            // A form's empty choice is no filter; a malformed id finds no institution.
+            institution: self
+                .institution
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap_or_default()),
+            level: self.level.clone(),
+        }
+    }
+}
+
+fn period_key(s: Span) -> String {
+    if s.first == s.last {
+        s.first.key()
+    } else if s.first.month == 1 && s.last.month == 12 {
+        s.first.year.to_string()
+    } else {
+        format!("{}-Q{}", s.first.year, s.first.month.div_ceil(3))
+    }
+}
+
+/// Every figure with its definition, as a workbook.
+async fn export(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(q): Query<FigureQueryForm>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    user.require_audited(
+        &state,
+        reads_figures(user.role),
+        "indicator.read",
+        "indicator",
+        None,
+    )
+    .await
+    .ui(lang)?;
+    let fq = q.figure();
+    let scope = api::scope_of(&state, &fq).await.ui(lang)?;
+    let period = period_key(scope.period);
+    let figures = api::figures_for(&state, &scope, lang).await.ui(lang)?;
+    let keys = [
+        "indicators.code",
+        "indicators.name",
+        "indicators.version",
+        "indicators.dimension",
+        "indicators.numerator",
+        "indicators.denominator",
+        "indicators.value",
+        "indicators.unit",
+        "indicators.yoy",
+        "indicators.target",
+        "indicators.numerator_def",
+        "indicators.denominator_def",
+        "indicators.note",
+        "indicators.source",
+    ];
+    let headers: Vec<&str> = keys.iter().map(|k| lang.t(k)).collect();
+    let num = |v: Option<f64>| v.map_or(Cell::Text(String::new()), Cell::Number);
+    let rows: Vec<Vec<Cell>> = figures
+        .into_iter()
+        .map(|(f, d)| {
+            vec![
+                Cell::Text(f.code),
+                Cell::Text(f.name),
+                Cell::Text(
+                    lang.t(&format!("indicators.version.{}", d.version))
+                        .to_string(),
+                ),
+                Cell::Text(f.dimension),
+                Cell::Number(f.numerator as f64),
+                Cell::Number(f.denominator as f64),
+                num(f.value),
+                Cell::Text(lang.t(&format!("indicators.unit.{}", f.unit)).to_string()),
+                num(f.previous),
+                num(d.target),
+                Cell::Text(text(lang, d.numerator).to_string()),
+                Cell::Text(text(lang, d.denominator).to_string()),
+                Cell::Text(text(lang, d.note).to_string()),
+                Cell::Text(d.source.to_string()),
+            ]
+        })
+        .collect();
+    respond(
+        lang,
+        lang.t("indicators.title"),
+        &headers,
+        &rows,
+        &[&period, &scope.label],
+    )
+}
+
+struct CaseLine {
+    c: api::Case,
+    source: &'static str,
+    level: &'static str,
+    kind: &'static str,
+    total: String,
+    insurance: String,
+}
+
+#[derive(Template)]
+#[template(path = "indicators/cases.html")]
+struct CasesPage {
+    chrome: Chrome,
+    title: String,
+    definition: &'static str,
+    note: &'static str,
+    source: &'static str,
+    back: String,
+    lines: Vec<CaseLine>,
+    pager: Pager,
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+async fn cases(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Path(code): Path<String>,
+    Query(q): Query<CasesForm>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let form = FigureQueryForm {
+        period: q.period.clone(),
+        institution: q.institution.clone(),
+        level: q.level.clone(),
+        chart: None,
+    };
+    let f = form.figure();
+    let cq = CasesQuery {
+        period: f.period,
+        institution: f.institution,
+        level: f.level,
+        part: q.part.clone(),
+        page: q.page,
+        per_page: Some(50),
+    };
+    let (rows, d, part, scope) = api::cases_for(&state, &user, &code, &cq).await.ui(lang)?;
+    let period = period_key(scope.period);
+    let query = query_string(&cq.figure(), &period);
+    let part_label = lang.t(&format!("indicators.part.{}", part.as_str()));
+    let params = [
+        ("period", period.as_str()),
+        ("part", part.as_str()),
+        ("level", cq.level.as_deref().unwrap_or("")),
+        ("institution", q.institution.as_deref().unwrap_or("")),
+    ];
+    let params: Vec<(&str, &str)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let page = CasesPage {
+        chrome: Chrome::for_user(&user, "indicators"),
+        title: lang.tr(
+            "indicators.cases_title",
+            &[("name", text(lang, d.name)), ("part", part_label)],
+        ) + " · "
+            + &period,
+        definition: text(
+            lang,
+            if part == yigong_domain::indicators::cases::Part::Numerator {
+                d.numerator
+            } else {
+                d.denominator
+            },
+        ),
+        note: text(lang, d.note),
+        source: d.source,
+        back: format!("/indicators?{query}"),
+        pager: Pager::new(
+            lang,
+            &format!("/indicators/{}/cases", d.code),
+            &params,
+            (rows.page, rows.per_page, rows.total),
+        ),
+        lines: rows
+            .items
+            .into_iter()
+            .map(|c| CaseLine {
+                source: lang.t(&format!("indicators.case.source.{}", c.source)),
+                level: if c.source == "outside" {
+                    lang.t(&format!("indicators.level.{}", c.level))
+                } else {
+                    lang.t(&format!("kind.{}", c.level))
+                },
+                kind: lang.t(&format!("indicators.kind.{}", c.kind)),
+                total: yuan(c.total_fen),
+                insurance: yuan(c.insurance_fen),
+                c,
+            })
+            .collect(),
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CasesForm {
+    pub period: Option<String>,
+    pub institution: Option<String>,
+    pub level: Option<String>,
+    pub part: Option<String>,
+    pub page: Option<i64>,
+}
+
+/// For the user's chrome: whether the indicators link shows.
+pub fn shows_link(user: &CurrentUser) -> bool {
+    reads_figures(user.role)
+}
