@@ -376,3 +376,107 @@ async fn figures_are_for_the_office_the_bureau_and_the_committee_and_cases_for_t
         );
     }
 }
+
+/// A file of `n` visits at the lead hospital in May 2026, one per line.
+fn big_file(id: &str, n: usize) -> String {
+    let mut s = format!("{HEAD}\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "LEAD,内科,R{i},{id},门诊,2026-05-03,,I10,1000,500\n"
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn an_interrupted_import_goes_on_where_it_stopped_and_counts_each_row_once() {
+    for app in apps(30).await {
+        let l = app.label.clone();
+        let c = app.state.community.id;
+        let id = app.state.store.resident_keys(c).await.expect("residents")[0]
+            .1
+            .clone();
+        let n = encounters::BATCH * 2 + 700;
+        let text = big_file(&id, n);
+        let bytes = text.as_bytes().to_vec();
+        let hash = encounters::file_hash(&mut Cursor::new(bytes.clone())).expect("hash");
+        // The first run dies after its first stored batch.
+        let (store, b, h) = (app.state.store.clone(), bytes.clone(), hash.clone());
+        let died = tokio::spawn(async move {
+            let rows = Rows::open("big.csv", Box::new(Cursor::new(b))).expect("opens");
+            let who = Importer {
+                account_id: None,
+                username: "test",
+            };
+            let upload = Upload {
+                file_name: "big.csv",
+                hash: &h,
+                today: time::macros::date!(2026 - 11 - 30),
+            };
+            let _ = encounters::import(&store, c, who, upload, rows, &mut |done| {
+                assert!(done < encounters::BATCH as u64, "the process dies here");
+            })
+            .await;
+        })
+        .await;
+        assert!(died.is_err(), "{l}: the first run was meant to die");
+        let stored = app.state.store.all_tallies(c).await.expect("tallies");
+        let may = yigong_domain::indicators::month::Month::parse("2026-05").expect("month");
+        let visits = stored.get(
+            may,
+            app.places.lead,
+            yigong_domain::indicators::tally::Measure::Visits,
+        );
+        assert_eq!(
+            visits,
+            encounters::BATCH as i64,
+            "{l}: the first batch is kept"
+        );
+        assert_eq!(
+            app.state
+                .store
+                .import_checkpoint(c, encounters::KIND, &hash)
+                .await
+                .expect("checkpoint"),
+            encounters::BATCH as u64,
+            "{l}"
+        );
+        let s = import(&app, &text).await;
+        assert_eq!(
+            (
+                s.resumed_from,
+                s.total,
+                s.stored.inserted,
+                s.stored.unchanged
+            ),
+            (
+                encounters::BATCH as u64,
+                n as u64,
+                (n - encounters::BATCH) as u64,
+                0
+            ),
+            "{l}"
+        );
+        let manager = app.login("manager").await;
+        let all = app
+            .get("/api/v1/indicators?period=2026-05", &manager)
+            .await
+            .json();
+        assert_eq!(
+            parts(&all, "primary_visit_share"),
+            (0, n as i64, Some(0.0)),
+            "{l}"
+        );
+        // Finished, the mark is gone: a third run reads the file again and stores nothing.
+        let again = import(&app, &text).await;
+        assert_eq!(
+            (
+                again.resumed_from,
+                again.stored.inserted,
+                again.stored.unchanged
+            ),
+            (0, 0, n as u64),
+            "{l}"
+        );
+    }
+}

@@ -90,3 +90,7 @@ indicators-show = Show
 indicators-print = Print the monthly report
 indicators-institution = Institution
 indicators-level = Level
+indicators-import = Import encounters
+indicators-import_hint = Outpatient, emergency and inpatient rows exported from a hospital's or township's system (CSV or .xlsx). Amounts in fen; a stay needs its discharge date; importing the same institution's visit number again stores nothing twice and corrects changed values.
+indicators-template = Download the template (with an example row)
+indicators-unchanged = Already stored, unchanged

@@ -90,3 +90,7 @@ indicators-show = 查看
 indicators-print = 打印月报
 indicators-institution = 机构
 indicators-level = 层级
+indicators-import = 导入就诊记录
+indicators-import_hint = 从医院或卫生院信息系统导出的门急诊和住院记录（CSV 或 .xlsx）。金额以分计；住院须有出院日期；同一机构同一就诊流水号再次导入不会重复，值有变化则更正。
+indicators-template = 下载模板（含示例行）
+indicators-unchanged = 已存在未变

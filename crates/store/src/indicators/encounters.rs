@@ -19,22 +19,22 @@ pub type EncounterAt = (Uuid, ValidEncounter);
 
 /// A stored row as compared with an incoming one.
 #[derive(sqlx::FromRow)]
-struct Stored {
-    institution_id: Uuid,
-    visit_no: String,
-    department: String,
-    id_number: String,
+pub(super) struct Stored {
+    pub(super) institution_id: Uuid,
+    pub(super) visit_no: String,
+    pub(super) department: String,
+    pub(super) id_number: String,
     #[sqlx(try_from = "String")]
-    kind: Kind,
-    started_on: Date,
-    ended_on: Option<Date>,
-    diagnoses: String,
-    total_fen: i64,
-    insurance_fen: i64,
+    pub(super) kind: Kind,
+    pub(super) started_on: Date,
+    pub(super) ended_on: Option<Date>,
+    pub(super) diagnoses: String,
+    pub(super) total_fen: i64,
+    pub(super) insurance_fen: i64,
 }
 
 impl Stored {
-    fn valid(self) -> ValidEncounter {
+    pub(super) fn valid(self) -> ValidEncounter {
         ValidEncounter {
             visit_no: self.visit_no,
             department: self.department,
@@ -61,6 +61,13 @@ impl Store {
         rows: &[EncounterAt],
         audit: &AuditEntry<'_>,
     ) -> Result<BatchOutcome> {
+        if let Some(lite) = &self.lite {
+            let audit = crate::audit::audit_row(community, audit, None);
+            let rows = rows.to_vec();
+            return lite
+                .write(move |c| super::lite::store(c, community, &rows, &audit))
+                .await;
+        }
         let t = now();
         let mut outcome = BatchOutcome::default();
         on_db_write!(self, pool => {
@@ -123,9 +130,7 @@ impl Store {
                         outcome.unchanged += 1;
                         continue;
                     }
-                    sqlx::query("UPDATE encounters SET department = $4, resident_id = $5, id_number = $6, kind = $7,
-                            started_on = $8, ended_on = $9, month = $10, diagnoses = $11, total_fen = $12,
-                            insurance_fen = $13 WHERE community_id = $1 AND institution_id = $2 AND visit_no = $3")
+                    sqlx::query(super::lite::UPDATE)
                         .bind(community).bind(*inst).bind(&e.visit_no).bind(&e.department)
                         .bind(residents.get(&e.id_number).copied()).bind(&e.id_number).bind(e.kind.as_str())
                         .bind(e.started_on).bind(e.ended_on).bind(e.month().key()).bind(e.diagnoses.join(";"))

@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod checkpoints;
 pub mod encounters;
+mod lite;
 pub mod outside;
 pub mod tallies;
 

@@ -4,6 +4,7 @@
 //! committee.
 
 pub mod api;
+pub mod import;
 pub mod outside;
 pub mod pages;
 

@@ -4,6 +4,7 @@
 //! cases behind a figure's numerator or denominator.
 
 use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
+use super::import;
 use crate::http::auth::CurrentUser;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -12,9 +13,10 @@ use crate::ui::export::{Cell, respond};
 use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, encode, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use yigong_app::import::MAX_BYTES;
 use yigong_domain::indicators::catalog::{CATALOG, Definition, Text};
 use yigong_domain::indicators::formula::{Status, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
@@ -24,6 +26,15 @@ pub fn router() -> Router<AppState> {
         .route("/indicators", get(dashboard))
         .route("/indicators/export.xlsx", get(export))
         .route("/indicators/{code}/cases", get(cases))
+        .route(
+            "/indicators/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(MAX_BYTES)),
+        )
+        .route("/indicators/import/template.csv", get(import::template))
+        .route("/indicators/import/{id}", get(import::job))
+        .route("/indicators/import/{id}/progress", get(import::fragment))
 }
 
 fn text(lang: Lang, t: Text) -> &'static str {
@@ -63,6 +74,8 @@ struct Dashboard {
     lines: Vec<Line>,
     /// Whether the numbers open their cases (the office and the bureau).
     cases: bool,
+    /// Whether the user imports encounters (the office).
+    imports: bool,
     chart_code: String,
     chart: Option<String>,
 }
@@ -267,6 +280,7 @@ async fn dashboard(
         query: query_string(&fq, &period),
         lines: figures.into_iter().map(|(f, d)| line(lang, f, d)).collect(),
         cases: user.role.sees_figures(),
+        imports: user.role.edits_registry(),
         chart_code: chart_def.code.to_string(),
         chart,
         period,
