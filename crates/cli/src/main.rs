@@ -329,7 +329,7 @@ async fn generate_demo(
     let (visits, away) =
         yigong_demo::seed::encounters::add_history(store, community.id, seed, today).await?;
     println!(
-        "Added two years of encounters ({visits} visits and stays in the county, {away} outside it) in {:.1} s.",
+        "Added a year of encounters ({visits} visits and stays in the county, {away} outside it) in {:.1} s.",
         t.elapsed().as_secs_f64()
     );
     println!(

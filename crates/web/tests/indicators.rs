@@ -480,3 +480,75 @@ async fn an_interrupted_import_goes_on_where_it_stopped_and_counts_each_row_once
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_registers_care_outside_the_county_once_and_with_a_fitting_referral_only() {
+    for app in apps(30).await {
+        let l = app.label.clone();
+        let c = app.state.community.id;
+        let id = app.state.store.resident_keys(c).await.expect("residents")[0]
+            .1
+            .clone();
+        let manager = app.login("manager").await;
+        let body = serde_json::json!({"id_number": id, "settlement_no": "YB-1", "kind": "住院", "started_on": "2026-05-05",
+            "ended_on": "2026-05-09", "hospital": "贵州省人民医院", "level": "provincial", "total_fen": 900000, "insurance_fen": 500000});
+        let r = app
+            .post("/api/v1/indicators/outside", &manager, body.clone())
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+        assert!(r.json()["id"].is_string(), "{l}");
+        let again = app
+            .post("/api/v1/indicators/outside", &manager, body.clone())
+            .await;
+        assert_eq!(
+            (again.status, again.json()["id"].is_null()),
+            (StatusCode::OK, true),
+            "{l}: the same settlement once"
+        );
+        let all = app
+            .get("/api/v1/indicators?period=2026-05", &manager)
+            .await
+            .json();
+        assert_eq!(
+            parts(&all, "ordered_referral_rate"),
+            (0, 1, Some(0.0)),
+            "{l}"
+        );
+        let mut bad = body.clone();
+        bad["settlement_no"] = "YB-2".into();
+        bad["referral_id"] = uuid::Uuid::now_v7().to_string().into();
+        let r = app.post("/api/v1/indicators/outside", &manager, bad).await;
+        assert_eq!(
+            (r.status, problem_fields(&r.json())),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec!["referral_id".to_string()]
+            ),
+            "{l}"
+        );
+        let r = app
+            .post(
+                "/api/v1/indicators/outside",
+                &manager,
+                serde_json::json!({"id_number": id, "kind": "住院", "started_on": "2026-05-05", "hospital": "",
+                    "level": "国外", "total_fen": 100, "insurance_fen": 200}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let mut fields = problem_fields(&r.json());
+        fields.sort();
+        assert_eq!(
+            fields,
+            vec!["ended_on", "hospital", "insurance_fen", "level"],
+            "{l}"
+        );
+        let township = app.login("township").await;
+        assert_eq!(
+            app.post("/api/v1/indicators/outside", &township, body)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}

@@ -16,7 +16,6 @@ use yigong_demo::encounters::{Person, Place, Row, generate};
 use yigong_domain::clock::today;
 use yigong_domain::indicators::encounter::Kind;
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::indicators::outside::ValidOutside;
 use yigong_domain::registry::InstitutionKind;
 use yigong_store::indicators::outside::NewOutside;
 use yigong_testkit::app::{TestApp, apps};
@@ -116,22 +115,7 @@ async fn write_county(app: &TestApp, dir: &Path) -> Vec<NewOutside> {
                     a.total_fen,
                     a.insurance_fen
                 );
-                away.push(NewOutside {
-                    resident_id: id,
-                    institution_id: home,
-                    visit: ValidOutside {
-                        settlement_no: a.settlement_no,
-                        kind: a.kind,
-                        started_on: a.started_on,
-                        ended_on: a.ended_on,
-                        hospital: a.hospital.to_string(),
-                        level: a.level,
-                        total_fen: a.total_fen,
-                        insurance_fen: a.insurance_fen,
-                    },
-                    referral_id: None,
-                    source: "import",
-                });
+                away.push(yigong_demo::seed::encounters::away_row(a, (id, home)));
             }
         },
     );

@@ -1,9 +1,9 @@
-//! The demo's two years of encounters and care outside the county, drawn by
+//! The demo's year of encounters and care outside the county (this month and the twelve
+//! before, so that this month has its twin a year earlier), drawn by
 //! [`crate::encounters`] for the stored residents and stored as an import would store
-//! them (each batch with its tallies), so every indicator shows real-looking figures and
-//! a year-over-year comparison.
+//! them (each batch with its tallies), so every indicator shows real-looking figures.
 
-use crate::encounters::{Person, Place, Row, generate};
+use crate::encounters::{Away, Person, Place, Row, generate};
 use std::collections::HashMap;
 use time::Date;
 use uuid::Uuid;
@@ -16,8 +16,29 @@ use yigong_store::indicators::encounters::EncounterAt;
 use yigong_store::indicators::outside::NewOutside;
 
 /// Months of history up to this one.
-pub const MONTHS: u32 = 24;
+pub const MONTHS: u32 = 13;
 const BATCH: usize = 5000;
+
+/// A generated visit outside the county as the register stores it, for the resident and
+/// their registered institution.
+pub fn away_row(a: Away, (resident_id, institution_id): (Uuid, Uuid)) -> NewOutside {
+    NewOutside {
+        resident_id,
+        institution_id,
+        visit: ValidOutside {
+            settlement_no: a.settlement_no,
+            kind: a.kind,
+            started_on: a.started_on,
+            ended_on: a.ended_on,
+            hospital: a.hospital.to_string(),
+            level: a.level,
+            total_fen: a.total_fen,
+            insurance_fen: a.insurance_fen,
+        },
+        referral_id: None,
+        source: "import",
+    }
+}
 
 /// Stores the history; how many encounters and outside visits.
 pub async fn add_history(
@@ -73,22 +94,10 @@ pub async fn add_history(
                     insurance_fen: v.insurance_fen,
                 },
             )),
-            Row::Away(a) => away.push(NewOutside {
-                resident_id: residents[a.person].0,
-                institution_id: residents[a.person].2,
-                visit: ValidOutside {
-                    settlement_no: a.settlement_no,
-                    kind: a.kind,
-                    started_on: a.started_on,
-                    ended_on: a.ended_on,
-                    hospital: a.hospital.to_string(),
-                    level: a.level,
-                    total_fen: a.total_fen,
-                    insurance_fen: a.insurance_fen,
-                },
-                referral_id: None,
-                source: "import",
-            }),
+            Row::Away(a) => {
+                let (id, _, home) = residents[a.person];
+                away.push(away_row(a, (id, home)));
+            }
         },
     );
     let audit = super::outreach::demo_entry("encounter.import", "encounter");

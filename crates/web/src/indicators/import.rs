@@ -30,12 +30,17 @@ pub struct Job {
 
 static JOBS: LazyLock<Mutex<HashMap<Uuid, Arc<Job>>>> = LazyLock::new(Default::default);
 
-/// The job, if it is this user's.
-fn job_of(user: &CurrentUser, community: Uuid, id: Uuid) -> Option<Arc<Job>> {
-    let jobs = JOBS.lock().ok()?;
+/// The job, if the user imports and it is theirs (else 403 or 404).
+fn job_of(state: &AppState, user: &CurrentUser, id: Uuid) -> UiResult<Arc<Job>> {
+    let lang = user.lang;
+    user.require(user.role.edits_registry()).ui(lang)?;
+    let jobs = JOBS
+        .lock()
+        .map_err(|_| UiError(ApiError::internal(), lang))?;
     jobs.get(&id)
-        .filter(|j| j.account == user.account_id && j.community == community)
+        .filter(|j| j.account == user.account_id && j.community == state.community.id)
         .cloned()
+        .ok_or_else(|| UiError(ApiError::not_found(), lang))
 }
 
 /// The example row of the template: a visit at the lead hospital.
@@ -192,10 +197,7 @@ pub async fn job(
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
 ) -> UiResult<Response> {
-    let lang = user.lang;
-    user.require(user.role.edits_registry()).ui(lang)?;
-    let job = job_of(&user, state.community.id, id)
-        .ok_or_else(|| UiError(ApiError::not_found(), lang))?;
+    let job = job_of(&state, &user, id)?;
     Ok(render(&page(&user, Some(progress_of(&user, id, &job)), None)).into_response())
 }
 
@@ -205,9 +207,6 @@ pub async fn fragment(
     UiUser(user): UiUser,
     Path(id): Path<Uuid>,
 ) -> UiResult<Response> {
-    let lang = user.lang;
-    user.require(user.role.edits_registry()).ui(lang)?;
-    let job = job_of(&user, state.community.id, id)
-        .ok_or_else(|| UiError(ApiError::not_found(), lang))?;
+    let job = job_of(&state, &user, id)?;
     Ok((StatusCode::OK, render(&progress_of(&user, id, &job))).into_response())
 }

@@ -228,14 +228,21 @@ async fn chart(
     ))
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    UiUser(user): UiUser,
-    Query(q): Query<FigureQueryForm>,
-) -> UiResult<Response> {
+/// The figures a page shows: the user's reach checked (a refusal audited), the query's
+/// scope and period read, every figure computed.
+async fn read(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &FigureQueryForm,
+) -> UiResult<(
+    FigureQuery,
+    api::Scope,
+    String,
+    Vec<(Figure, &'static Definition)>,
+)> {
     let lang = user.lang;
     user.require_audited(
-        &state,
+        state,
         reads_figures(user.role),
         "indicator.read",
         "indicator",
@@ -244,9 +251,19 @@ async fn dashboard(
     .await
     .ui(lang)?;
     let fq = q.figure();
-    let scope = api::scope_of(&state, &fq).await.ui(lang)?;
+    let scope = api::scope_of(state, &fq).await.ui(lang)?;
     let period = period_key(scope.period);
-    let figures = api::figures_for(&state, &scope, lang).await.ui(lang)?;
+    let figures = api::figures_for(state, &scope, lang).await.ui(lang)?;
+    Ok((fq, scope, period, figures))
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    Query(q): Query<FigureQueryForm>,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    let (fq, scope, period, figures) = read(&state, &user, &q).await?;
     let chart_def = q
         .chart
         .as_deref()
@@ -329,19 +346,7 @@ async fn export(
     Query(q): Query<FigureQueryForm>,
 ) -> UiResult<Response> {
     let lang = user.lang;
-    user.require_audited(
-        &state,
-        reads_figures(user.role),
-        "indicator.read",
-        "indicator",
-        None,
-    )
-    .await
-    .ui(lang)?;
-    let fq = q.figure();
-    let scope = api::scope_of(&state, &fq).await.ui(lang)?;
-    let period = period_key(scope.period);
-    let figures = api::figures_for(&state, &scope, lang).await.ui(lang)?;
+    let (_, scope, period, figures) = read(&state, &user, &q).await?;
     let keys = [
         "indicators.code",
         "indicators.name",
