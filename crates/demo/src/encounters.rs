@@ -216,6 +216,11 @@ fn visit_at(
     [w_village, w_township, w_hospital]: [u32; 3],
 ) -> Result<Visit, Away> {
     let emergency = rng.percent(5);
+    let kind = if emergency {
+        Kind::Emergency
+    } else {
+        Kind::Outpatient
+    };
     let pick = rng.weighted(&[
         if village.is_some() { w_village } else { 0 },
         w_township,
@@ -223,23 +228,7 @@ fn visit_at(
         3,
     ]);
     if pick == 3 {
-        let (hospital, level) = rng.pick(&OUTSIDE);
-        let total = amount(rng, 200, 1500);
-        return Err(Away {
-            person: 0,
-            settlement_no: String::new(),
-            kind: if emergency {
-                Kind::Emergency
-            } else {
-                Kind::Outpatient
-            },
-            started_on: day,
-            ended_on: None,
-            hospital,
-            level,
-            total_fen: total,
-            insurance_fen: paid(rng, total, 30, 50),
-        });
+        return Err(away(rng, (kind, day, None), [200, 1500], [30, 50]));
     }
     let (place, department, dx, total) = match pick {
         0 => (
@@ -268,22 +257,12 @@ fn visit_at(
             (place, dept, rng.pick(&HOSPITAL_DX), amount(rng, 120, 600))
         }
     };
-    Ok(Visit {
-        place,
-        person: 0,
-        visit_no: String::new(),
-        department,
-        kind: if emergency {
-            Kind::Emergency
-        } else {
-            Kind::Outpatient
-        },
-        started_on: day,
-        ended_on: None,
-        diagnoses: dx,
-        total_fen: total,
-        insurance_fen: paid(rng, total, 40, 60),
-    })
+    Ok(visit(
+        rng,
+        (kind, day, None),
+        (place, department, dx, total),
+        [40, 60],
+    ))
 }
 
 /// A stay: at the township, the lead or a member hospital, or (10 in 100) outside.
@@ -299,19 +278,8 @@ fn stay_at(
     let dx = rng.pick(&STAY_DX);
     let pick = rng.weighted(&[w_township, w_hospital, 10]);
     if pick == 2 {
-        let (hospital, level) = rng.pick(&OUTSIDE);
-        let total = amount(rng, 15_000, 60_000);
-        return Err(Away {
-            person: 0,
-            settlement_no: String::new(),
-            kind: Kind::Inpatient,
-            started_on: day,
-            ended_on: ended,
-            hospital,
-            level,
-            total_fen: total,
-            insurance_fen: paid(rng, total, 45, 60),
-        });
+        let when = (Kind::Inpatient, day, ended);
+        return Err(away(rng, when, [15_000, 60_000], [45, 60]));
     }
     let (place, department, total) = if pick == 0 {
         (township, "住院部", amount(rng, 1_500, 4_500))
@@ -324,18 +292,50 @@ fn stay_at(
     } else {
         (rng.pick(members), "内科", amount(rng, 3_000, 9_000))
     };
-    Ok(Visit {
+    let when = (Kind::Inpatient, day, ended);
+    Ok(visit(rng, when, (place, department, dx, total), [60, 75]))
+}
+
+/// The kind of a row, its first day and its last (stays).
+type When = (Kind, Date, Option<Date>);
+
+/// A row outside the county: a hospital picked, the bill and the share insurance paid
+/// drawn from their ranges; person and settlement number are filled in by the caller.
+fn away(rng: &mut Rng, (kind, started_on, ended_on): When, bill: [u32; 2], pct: [u32; 2]) -> Away {
+    let (hospital, level) = rng.pick(&OUTSIDE);
+    let total = amount(rng, bill[0], bill[1]);
+    Away {
+        person: 0,
+        settlement_no: String::new(),
+        kind,
+        started_on,
+        ended_on,
+        hospital,
+        level,
+        total_fen: total,
+        insurance_fen: paid(rng, total, pct[0], pct[1]),
+    }
+}
+
+/// A row in the county at `place`; person and visit number are filled in by the caller.
+fn visit(
+    rng: &mut Rng,
+    (kind, started_on, ended_on): When,
+    (place, department, diagnoses, total): (usize, &'static str, &'static str, i64),
+    pct: [u32; 2],
+) -> Visit {
+    Visit {
         place,
         person: 0,
         visit_no: String::new(),
         department,
-        kind: Kind::Inpatient,
-        started_on: day,
-        ended_on: ended,
-        diagnoses: dx,
+        kind,
+        started_on,
+        ended_on,
+        diagnoses,
         total_fen: total,
-        insurance_fen: paid(rng, total, 60, 75),
-    })
+        insurance_fen: paid(rng, total, pct[0], pct[1]),
+    }
 }
 
 #[cfg(test)]

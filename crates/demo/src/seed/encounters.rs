@@ -61,10 +61,17 @@ pub async fn add_history(
             code: i.code.clone(),
         })
         .collect();
-    let residents = store.resident_keys(community).await?;
+    // Every resident's home is one of the institutions; one whose is not is left out of
+    // both lists together, so that a person's position stays their resident's.
+    let residents: Vec<_> = store
+        .resident_keys(community)
+        .await?
+        .into_iter()
+        .filter(|(_, _, home)| index.contains_key(home))
+        .collect();
     let people: Vec<Person> = residents
         .iter()
-        .filter_map(|(_, _, home)| index.get(home).map(|&home| Person { home }))
+        .map(|(_, _, home)| Person { home: index[home] })
         .collect();
     let mut first = Month::of(today);
     for _ in 1..MONTHS {
