@@ -57,6 +57,26 @@ pub struct Definition {
     pub formula: Formula,
 }
 
+impl Definition {
+    /// The target as a page shows it: "≥ 90" for a floor, "≤ 5" for a ceiling.
+    pub fn target_text(&self) -> Option<String> {
+        let sign = match self.better {
+            Better::Higher => '≥',
+            Better::Lower => '≤',
+        };
+        self.target.map(|t| format!("{sign} {t:.0}"))
+    }
+
+    /// Whether a value falls short of the target: under a floor or over a ceiling.
+    pub fn misses_target(&self, value: f64) -> bool {
+        match (self.target, self.better) {
+            (Some(t), Better::Higher) => value < t,
+            (Some(t), Better::Lower) => value > t,
+            (None, _) => false,
+        }
+    }
+}
+
 const ENCOUNTERS: &[Source] = &[Source::Encounters];
 const BOTH: &[Source] = &[Source::Encounters, Source::Outside];
 const IN_COUNTY: &[Term] = &[all(Visits), all(Stays)];
@@ -469,5 +489,28 @@ mod tests {
             assert!(["2020", "2024", "provincial", "community"].contains(&d.version));
             assert!(!d.source.is_empty());
         }
+    }
+
+    #[test]
+    fn a_floor_is_missed_below_it_and_a_ceiling_above_it() {
+        let floor = Definition {
+            target: Some(90.0),
+            ..CATALOG[0]
+        };
+        let ceiling = Definition {
+            target: Some(5.0),
+            better: Better::Lower,
+            ..CATALOG[0]
+        };
+        let none = Definition {
+            target: None,
+            ..CATALOG[0]
+        };
+        assert_eq!(floor.target_text().as_deref(), Some("≥ 90"));
+        assert_eq!(ceiling.target_text().as_deref(), Some("≤ 5"));
+        assert_eq!(none.target_text(), None);
+        assert!(floor.misses_target(89.99) && !floor.misses_target(90.0));
+        assert!(ceiling.misses_target(5.01) && !ceiling.misses_target(5.0));
+        assert!(!none.misses_target(0.0));
     }
 }

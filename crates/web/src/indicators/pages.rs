@@ -135,8 +135,8 @@ fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
     Line {
         value: shown(f.value),
         previous: shown(f.previous),
-        target: d.target.map_or_else(String::new, |t| format!("≥ {t:.0}")),
-        below_target: matches!((f.value, d.target), (Some(v), Some(t)) if v < t),
+        target: d.target_text().unwrap_or_default(),
+        below_target: f.value.is_some_and(|v| d.misses_target(v)),
         status,
         version: lang.t(&format!("indicators.version.{}", d.version)),
         numerator_text: text(lang, d.numerator),
@@ -154,8 +154,9 @@ async fn chart(
     lang: Lang,
 ) -> UiResult<Option<String>> {
     let last = scope.period.last;
+    // Twelve months and their twins a year before.
     let mut first = last;
-    for _ in 0..35 {
+    for _ in 0..23 {
         first = first.previous();
     }
     let tally = state
