@@ -7,6 +7,7 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 use std::io::Cursor;
+use uuid::Uuid;
 use yigong_app::import::encounters::{self, EncounterSummary, Importer, Rows, Upload};
 use yigong_domain::indicators::encounter::Kind;
 use yigong_domain::indicators::outside::{Level, ValidOutside};
@@ -348,7 +349,9 @@ async fn figures_are_for_the_office_the_bureau_and_the_committee_and_cases_for_t
             "{l}: {denied:?}"
         );
         let m = app.login("manager").await;
+        let nowhere = format!("/api/v1/indicators?institution={}", Uuid::from_u128(7));
         for (path, field) in [
+            (nowhere.as_str(), "institution"),
             ("/api/v1/indicators?period=2026-13", "period"),
             ("/api/v1/indicators?level=bureau", "level"),
             (

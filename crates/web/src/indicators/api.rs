@@ -108,7 +108,7 @@ pub async fn scope_of(state: &AppState, q: &FigureQuery) -> ApiResult<Scope> {
     let chosen = q
         .institution
         .map(|id| all.iter().find(|i| i.id == id))
-        .map(|i| i.ok_or_else(|| bad("institution_id", "not_found")));
+        .map(|i| i.ok_or_else(|| bad("institution", "not_found")));
     let chosen = chosen.transpose()?;
     let mut kinds = HashMap::new();
     for i in &all {
