@@ -4,7 +4,7 @@
 //! residents; an exchange is two postings sharing its id; the apprentice's clinic notes
 //! progress and techniques; training attendance and scores.
 
-mod roster;
+use crate::roster;
 
 use axum::http::StatusCode;
 use roster::experts;

@@ -3,7 +3,7 @@
 //! township's record of a session through its form (a typed value given back when
 //! refused), the counts page; and the demo's year in the shape of seed 000.
 
-mod roster;
+use crate::roster;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

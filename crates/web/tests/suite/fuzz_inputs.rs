@@ -6,7 +6,7 @@
 //!
 //! `YIGONG_FUZZ_SECONDS` sets the duration of each half (default 5, the short pass CI
 //! runs); `YIGONG_FUZZ_SEED` replays a run. The long run:
-//! `YIGONG_FUZZ_SECONDS=600 cargo test --release -p yigong-web --test fuzz_inputs -- --nocapture`.
+//! `YIGONG_FUZZ_SECONDS=600 cargo test --release -p yigong-web --test suite fuzz_inputs:: -- --nocapture`.
 
 use yigong_testkit::app as common;
 

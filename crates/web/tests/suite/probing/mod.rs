@@ -1,8 +1,6 @@
 //! What the cross-institution probes share: a record somebody may not reach, what one
 //! attempt got, the check that nothing leaked, and the reads and writes tried by id.
 
-#![allow(dead_code)] // each probe file uses a part
-
 use axum::http::StatusCode;
 use uuid::Uuid;
 use yigong_testkit::app::{Reply, TestApp};

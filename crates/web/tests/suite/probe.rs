@@ -11,7 +11,7 @@ use common::{TestApp, apps};
 use serde_json::json;
 use uuid::Uuid;
 
-mod probing;
+use crate::probing;
 use probing::{Attempt, Target, no_leak, probe_record};
 async fn probe_resident(app: &TestApp, who: &str, t: &Target) -> Vec<Attempt> {
     let token = app.login(who).await;

@@ -4,7 +4,7 @@
 //! expert's session (201, or 409 `session_full` writing nothing), and a report released
 //! for them is pushed to them; another resident's report answers 404, audited.
 
-mod roster;
+use crate::roster;
 
 use axum::http::StatusCode;
 use roster::{experts, residents_under, session};

@@ -1,8 +1,6 @@
 //! What the diagnostic-centre tests share: ids of a list, a past order, patients in the
 //! demo township doctor's reach, a member hospital.
 
-#![allow(dead_code)] // each test file uses a part
-
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;

@@ -11,7 +11,7 @@ use common::apps;
 use std::path::PathBuf;
 use std::process::Command;
 
-mod fhir_cases;
+use crate::fhir_cases;
 
 fn out_dir(label: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

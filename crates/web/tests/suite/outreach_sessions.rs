@@ -3,7 +3,7 @@
 //! rise for each reach, the office cancels and swaps planned sessions with a reason, and
 //! the last place of a session goes to exactly one of two residents booking at once.
 
-mod roster;
+use crate::roster;
 
 use axum::http::StatusCode;
 use roster::{experts, resident_under, residents_under, session};

@@ -12,7 +12,7 @@ use time::Duration;
 use uuid::Uuid;
 use yigong_domain::diagnostics::catalogue::Centre;
 
-mod ordering;
+use crate::ordering;
 use ordering::{member, past, patients};
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! capacity holds, one time per order, only their own orders, only the item's slots);
 //! the order shows the time to the clinic; giving it back frees the place.
 
-mod roster;
+use crate::roster;
 
 use axum::http::StatusCode;
 use roster::residents_under;

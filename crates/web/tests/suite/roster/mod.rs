@@ -1,8 +1,6 @@
 //! What the outreach tests share: the lead hospital's experts, the demo townships' names
 //! and codes, the Mondays ahead, a session planned through the API.
 
-#![allow(dead_code)] // each test file uses a part
-
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use time::{Date, Duration};

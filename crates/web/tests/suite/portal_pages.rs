@@ -2,7 +2,7 @@
 //! (the demo shows the code), the home page with the experts coming and a booking made
 //! with the window's own form token, refused without it.
 
-mod roster;
+use crate::roster;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -3,7 +3,7 @@
 //! reason (elsewhere, on leave, on duty, over the weekly cap), re-planning leaving what is
 //! planned, who may plan, and whose roster each user reads.
 
-mod roster;
+use crate::roster;
 
 use axum::http::StatusCode;
 use roster::{column, experts, monday, place, session};

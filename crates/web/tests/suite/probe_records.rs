@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::apps;
 use serde_json::json;
 
-mod probing;
+use crate::probing;
 use probing::{Target, denied_by, no_leak, probe_fhir_search, probe_record};
 
 #[tokio::test]

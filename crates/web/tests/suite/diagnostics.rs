@@ -12,7 +12,7 @@ use yigong_domain::access::Role;
 use yigong_domain::diagnostics::catalogue::Centre;
 use yigong_store::diagnostics::PastOrder;
 
-mod ordering;
+use crate::ordering;
 use ordering::{ids, past, patients};
 
 #[tokio::test]
