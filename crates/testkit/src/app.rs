@@ -13,6 +13,9 @@ pub struct TestApp {
     pub state: AppState,
     pub places: DemoPlaces,
     pub label: String,
+    /// The database's copy of the seeded demo, removed with the app (last, after the
+    /// state has let go of it); none for an app on a store the test made.
+    _copy: Option<crate::seeded::Copy>,
 }
 
 pub struct Reply {
@@ -31,11 +34,22 @@ impl Reply {
     }
 }
 
-/// One app per engine under test, each with `residents` demo residents.
+/// One app per engine under test, each on a database of its own holding the demo with
+/// `residents` residents (copied from the one stored first, see [`crate::seeded`]).
 pub async fn apps(residents: usize) -> Vec<TestApp> {
+    let mut engines = vec![yigong_store::Engine::Sqlite];
+    if crate::db::postgres_url().is_some() {
+        engines.push(yigong_store::Engine::Postgres);
+    }
     let mut out = Vec::new();
-    for store in crate::db::each_engine().await.expect("stores") {
-        out.push(app_on(store, residents).await);
+    for engine in engines {
+        let (store, community, places, copy) = crate::seeded::demo_copy(engine, residents).await;
+        out.push(TestApp {
+            label: format!("{engine:?}"),
+            state: AppState::new(store, community, true, false),
+            places,
+            _copy: Some(copy),
+        });
     }
     out
 }
@@ -49,6 +63,7 @@ pub async fn app_on(store: Store, residents: usize) -> TestApp {
         state: AppState::new(store, community, true, false),
         places,
         label,
+        _copy: None,
     }
 }
 

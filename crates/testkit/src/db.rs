@@ -21,10 +21,15 @@ pub async fn sqlite() -> Result<Store> {
 
 /// A store on a new SQLite file with no migration applied.
 pub async fn empty_sqlite() -> Result<Store> {
+    let path = sqlite_path()?;
+    Store::connect(&format!("sqlite:{}", path.display())).await
+}
+
+/// A new file name in the tests' folder of the temp directory.
+pub fn sqlite_path() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join("yigong-tests");
     std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
-    let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
-    Store::connect(&format!("sqlite:{}", path.display())).await
+    Ok(dir.join(format!("{}.db", uuid::Uuid::now_v7())))
 }
 
 /// A migrated store in a new schema of the `YIGONG_TEST_PG` server.
@@ -69,9 +74,16 @@ pub async fn each_empty_engine() -> Result<Vec<Store>> {
 /// A new, empty database on the `url` server; returns its URL (for a test that starts
 /// the server binary, which takes a URL rather than a schema).
 pub async fn postgres_database(url: &str) -> Result<String> {
+    postgres_database_from(url, None).await
+}
+
+/// A new database on the `url` server, a copy of `template` if one is named (a database
+/// no session is connected to); returns its URL.
+pub async fn postgres_database_from(url: &str, template: Option<&str>) -> Result<String> {
     let name = format!("yigong_t_{}", uuid::Uuid::now_v7().simple());
+    let from = template.map_or_else(String::new, |t| format!(" TEMPLATE {t}"));
     let admin = sqlx::PgPool::connect(url).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}{from}")))
         .execute(&admin)
         .await?;
     admin.close().await;

@@ -5,6 +5,7 @@
 //!   `YIGONG_TEST_PG` names a server), and the schema reader of the parity test;
 //! - [`app`]: the whole HTTP application in process, on each engine, with a demo
 //!   community and a session per demo role;
+//! - [`seeded`]: that demo stored once per process and engine, copied for each test;
 //! - [`server`]: the real server on a loopback port, and the switches of optional legs;
 //! - [`webdriver`]: a minimal W3C WebDriver client for the browser tests;
 //! - [`bench`]: the benchmarks' raw HTTP/1.1 client and engine loop.
@@ -13,5 +14,6 @@ pub mod app;
 pub mod bench;
 pub mod db;
 pub mod lookups;
+pub mod seeded;
 pub mod server;
 pub mod webdriver;

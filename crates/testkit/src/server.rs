@@ -9,6 +9,8 @@ pub struct Server {
     pub base: String,
     pub state: AppState,
     pub places: DemoPlaces,
+    /// The demo's copy, removed when the test is done with the server.
+    _copy: crate::seeded::Copy,
 }
 
 /// Whether the leg behind `var` runs: set `var` to run it; `YIGONG_REQUIRE_ALL_LEGS=1`
@@ -36,25 +38,24 @@ pub fn start(residents: usize) -> Server {
             .build()
             .expect("runtime");
         rt.block_on(async move {
-            let store = crate::db::sqlite().await.expect("store");
-            let (community, places) = yigong_web::demo::load(&store, 7, residents, &mut |_| {})
-                .await
-                .expect("demo");
+            let (store, community, places, copy) =
+                crate::seeded::demo_copy(yigong_store::Engine::Sqlite, residents).await;
             let state = AppState::new(store, community, true, false);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
             let addr = listener.local_addr().expect("addr");
-            tx.send((addr, state.clone(), places)).expect("send");
+            tx.send((addr, state.clone(), places, copy)).expect("send");
             let app = yigong_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, app).await.expect("serve");
         });
     });
-    let (addr, state, places) = rx.recv().expect("server started");
+    let (addr, state, places, _copy) = rx.recv().expect("server started");
     Server {
         base: format!("http://{addr}"),
         state,
         places,
+        _copy,
     }
 }
 
