@@ -15,6 +15,7 @@ mod bad_input;
 mod browser;
 mod browser_diagnostics;
 mod browser_forms;
+mod browser_indicators;
 mod browser_outreach;
 mod browser_party;
 mod chronic;
