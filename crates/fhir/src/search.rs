@@ -233,6 +233,25 @@ pub const RESOURCES: &[Resource] = &[
         needs_patient: true,
         params: &[PATIENT],
     },
+    Resource {
+        name: "Encounter",
+        create: true,
+        needs_patient: false,
+        params: &[
+            PATIENT,
+            p(
+                "service-provider",
+                Reference("Organization"),
+                "The institution the visit or stay was at",
+            ),
+            p("class", Token, "AMB (outpatient), EMER or IMP (inpatient)"),
+            p(
+                "identifier",
+                Token,
+                "urn:yigong:visit-no:<institution code>|<visit number>",
+            ),
+        ],
+    },
 ];
 
 /// The resource named `name`.

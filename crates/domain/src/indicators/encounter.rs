@@ -48,7 +48,7 @@ pub const MAX_KEY: usize = 64;
 pub const MAX_DIAGNOSES: usize = 10;
 
 /// A row as it arrives (from a file, a form or a FHIR Encounter), every field text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EncounterInput {
     pub visit_no: String,
     pub department: String,

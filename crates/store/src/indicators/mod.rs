@@ -8,6 +8,7 @@ pub mod encounters;
 mod lite;
 pub mod outside;
 pub mod tallies;
+pub mod visits;
 
 /// What storing a batch did with its rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -4,6 +4,7 @@
 //! committee.
 
 pub mod api;
+pub mod fhir;
 pub mod import;
 pub mod outside;
 pub mod pages;
@@ -11,6 +12,6 @@ pub mod pages;
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,
     pages: pages::router,
-    fhir: crate::contexts::none,
+    fhir: fhir::router,
     todo: crate::ui::todo::no_cards,
 };

@@ -18,7 +18,7 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
             .await
             .json();
         let resources = meta["rest"][0]["resource"].as_array().expect("resources");
-        assert_eq!(resources.len(), 13);
+        assert_eq!(resources.len(), 14);
         for r in resources {
             let ty = r["type"].as_str().expect("type");
             let patient = format!("patient=Patient/{}", resident.id);
@@ -35,6 +35,7 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
                     ("status", _) => "active".into(),
                     ("category", _) => "vital-signs".into(),
                     ("code", _) => "85354-9".into(),
+                    ("class", _) => "IMP".into(),
                     ("identifier", _) => "urn:yigong:institution-code|LEAD".into(),
                     _ => "王".into(),
                 };
@@ -81,7 +82,7 @@ async fn every_declared_parameter_is_read_and_nothing_else() {
 async fn unknown_types_and_methods_answer_operation_outcomes() {
     for app in apps(10).await {
         let t = app.login("manager").await;
-        let r = app.get("/fhir/r4/Encounter?patient=x", &t).await;
+        let r = app.get("/fhir/r4/MedicationRequest?patient=x", &t).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
         let o = r.json();
         assert_eq!(o["resourceType"], "OperationOutcome");
@@ -89,10 +90,10 @@ async fn unknown_types_and_methods_answer_operation_outcomes() {
             o["issue"][0]["diagnostics"]
                 .as_str()
                 .expect("text")
-                .contains("Encounter")
+                .contains("MedicationRequest")
         );
         let r = app
-            .call(Method::GET, "/fhir/r4/Encounter", None, None)
+            .call(Method::GET, "/fhir/r4/MedicationRequest", None, None)
             .await;
         assert_eq!(
             r.status,

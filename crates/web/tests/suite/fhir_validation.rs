@@ -143,6 +143,7 @@ async fn fhir_output_validates_with_independent_validators() {
         resources.extend(fhir_cases::diagnostic_orders(&app, &township, resident.id).await);
         resources.extend(fhir_cases::teleconsultation(&app, &township, resident.id).await);
         resources.extend(fhir_cases::outreach(&app).await);
+        resources.extend(fhir_cases::encounter(&app, &township).await);
 
         // Chronic care: the management plans and the readings of a visit.
         for (disease, body) in [

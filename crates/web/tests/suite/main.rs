@@ -35,6 +35,7 @@ mod home;
 mod imports;
 mod indicators;
 mod indicators_duckdb;
+mod indicators_fhir;
 mod indicators_pages;
 mod lists;
 mod openapi_routes;

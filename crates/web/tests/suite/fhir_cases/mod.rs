@@ -316,3 +316,27 @@ pub async fn outreach(app: &yigong_testkit::app::TestApp) -> Vec<(String, serde_
     }
     out
 }
+
+/// A stay pushed by the township as an Encounter, as created and as a search finds it.
+pub async fn encounter(
+    app: &yigong_testkit::app::TestApp,
+    township: &str,
+) -> Vec<(String, serde_json::Value)> {
+    use crate::indicators_fhir::{push, stay};
+    let resident = app.resident_at(app.places.village).await;
+    let body = stay(resident.id, app.places.township, 3520.5);
+    let r = push(app, township, &body).await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+    let search = app
+        .get(
+            &format!("/fhir/r4/Encounter?patient={}", resident.id),
+            township,
+        )
+        .await
+        .json();
+    assert_eq!(search["total"], 1);
+    vec![
+        ("encounter".into(), r.json()),
+        ("encounters".into(), search),
+    ]
+}
