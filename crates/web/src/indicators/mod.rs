@@ -7,6 +7,7 @@ pub mod api;
 pub mod fhir;
 pub mod import;
 pub mod outside;
+pub mod outside_page;
 pub mod pages;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {

@@ -50,8 +50,25 @@ pub async fn register(
     user: CurrentUser,
     AppJson(b): AppJson<OutsideBody>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let id = register_one(&state, &user, &b).await?;
+    let status = if id.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(Registered { id })))
+}
+
+/// Checks and stores one outside visit for the API and the form: the office only (a
+/// refusal audited), the resident found by ID number, the referral checked. None when
+/// the settlement number was already registered.
+pub async fn register_one(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &OutsideBody,
+) -> ApiResult<Option<Uuid>> {
     user.require_audited(
-        &state,
+        state,
         user.role.edits_registry(),
         "outside.add",
         "outside_visit",
@@ -60,12 +77,12 @@ pub async fn register(
     .await?;
     let c = state.community.id;
     let input = OutsideInput {
-        settlement_no: b.settlement_no,
-        kind: b.kind,
-        started_on: b.started_on,
-        ended_on: b.ended_on,
-        hospital: b.hospital,
-        level: b.level,
+        settlement_no: b.settlement_no.clone(),
+        kind: b.kind.clone(),
+        started_on: b.started_on.clone(),
+        ended_on: b.ended_on.clone(),
+        hospital: b.hospital.clone(),
+        level: b.level.clone(),
         total_fen: b.total_fen.to_string(),
         insurance_fen: b.insurance_fen.to_string(),
     };
@@ -105,11 +122,5 @@ pub async fn register(
     };
     let audit = user.audit_entry("outside.add", "outside_visit", Some(resident.id), true, "");
     let (_, ids) = state.store.add_outside_visits(c, &[row], &audit).await?;
-    let id = ids.first().copied();
-    let status = if id.is_some() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(Registered { id })))
+    Ok(ids.first().copied())
 }

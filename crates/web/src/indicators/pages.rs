@@ -4,7 +4,7 @@
 //! cases behind a figure's numerator or denominator.
 
 use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
-use super::import;
+use super::{import, outside_page};
 use crate::http::auth::CurrentUser;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
             get(import::form)
                 .post(import::upload)
                 .layer(DefaultBodyLimit::max(MAX_BYTES)),
+        )
+        .route(
+            "/indicators/outside/new",
+            get(outside_page::form).post(outside_page::save),
         )
         .route("/indicators/import/template.csv", get(import::template))
         .route("/indicators/import/{id}", get(import::job))

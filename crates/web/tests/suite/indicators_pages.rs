@@ -131,3 +131,116 @@ T01,全科,A3,{id},住院,2026-05-04,,I10,6000,3000
         );
     }
 }
+
+/// The in-county share of stays in May 2026 as the API gives it: (numerator, denominator).
+async fn stays_in_may(app: &yigong_testkit::app::TestApp) -> (i64, i64) {
+    let m = app.login("manager").await;
+    let all = app
+        .get("/api/v1/indicators?period=2026-05", &m)
+        .await
+        .json();
+    let f = all
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["code"] == "ip_in_county_share")
+        .expect("the in-county share")
+        .clone();
+    (
+        f["numerator"].as_i64().unwrap_or(-1),
+        f["denominator"].as_i64().unwrap_or(-1),
+    )
+}
+
+#[tokio::test]
+async fn the_office_enters_an_outside_slip_on_the_form_and_a_wrong_one_keeps_what_was_typed() {
+    for app in apps(40).await {
+        let l = app.label.clone();
+        let c = app.state.community.id;
+        let id = app.state.store.resident_keys(c).await.expect("residents")[0]
+            .1
+            .clone();
+        let (cookie, csrf) = app.ui_session("manager").await;
+        let (s, dash) = app.page("/indicators", &cookie).await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        assert!(dash.contains("/indicators/outside/new"), "{l}");
+        let (s, form) = app.page("/indicators/outside/new", &cookie).await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        assert!(form.contains("outside-form"), "{l}");
+
+        let slip = |total: &str, end: &str, hospital: &str| {
+            format!(
+                "_csrf={csrf}&id_number={id}&settlement_no=YB-2026-0001&kind=inpatient\
+                 &started_on=2026-05-03&ended_on={end}&hospital={}&level=municipal\
+                 &total={}&insurance=9800",
+                yigong_testkit::app::encode(hospital),
+                yigong_testkit::app::encode(total)
+            )
+        };
+        // Three problems at once, each at its field, and what was typed still there.
+        let (r, to) = app
+            .submit(
+                "/indicators/outside/new",
+                &cookie,
+                &slip("15,200.505", "2026-05-01", ""),
+            )
+            .await;
+        assert_eq!(
+            (r.status, to),
+            (StatusCode::UNPROCESSABLE_ENTITY, None),
+            "{l}"
+        );
+        let page = r.text();
+        for field in ["total_fen", "ended_on", "hospital"] {
+            assert!(
+                page.contains(&format!("id=\"error-{field}\"")),
+                "{l} {field}"
+            );
+        }
+        assert!(page.contains("以元计"), "{l}");
+        assert!(
+            page.contains("value=\"15,200.505\"") && page.contains("value=\"YB-2026-0001\""),
+            "{l}"
+        );
+        assert_eq!(stays_in_may(&app).await, (0, 0), "{l}: nothing stored");
+
+        let good = slip("15,200.50", "2026-05-12", "遵义医科大学附属医院");
+        let (r, to) = app.submit("/indicators/outside/new", &cookie, &good).await;
+        assert_eq!(
+            to.as_deref(),
+            Some("/indicators/outside/new?done=outside_added"),
+            "{l}: {}",
+            r.text()
+        );
+        assert!(r.text().contains("已登记"), "{l}");
+        // One stay, outside: none of the county's own.
+        assert_eq!(stays_in_may(&app).await, (0, 1), "{l}");
+        let (_, to) = app.submit("/indicators/outside/new", &cookie, &good).await;
+        assert_eq!(
+            to.as_deref(),
+            Some("/indicators/outside/new?done=outside_known"),
+            "{l}"
+        );
+        assert_eq!(stays_in_may(&app).await, (0, 1), "{l}: the same slip once");
+
+        // A township doctor neither opens nor posts it, and the refusal is audited.
+        let (township, township_csrf) = app.ui_session("township").await;
+        let (s, _) = app.page("/indicators/outside/new", &township).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}");
+        let r = app
+            .post_form(
+                "/indicators/outside/new",
+                &township,
+                &good.replace(&csrf, &township_csrf),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        assert!(
+            app.audit_by("township")
+                .await
+                .iter()
+                .any(|a| a.0 == "outside.add" && a.1 == "denied"),
+            "{l}"
+        );
+    }
+}
