@@ -8,10 +8,13 @@
 //! - [`seeded`]: that demo stored once per process and engine, copied for each test;
 //! - [`server`]: the real server on a loopback port, and the switches of optional legs;
 //! - [`webdriver`]: a minimal W3C WebDriver client for the browser tests;
-//! - [`bench`]: the benchmarks' raw HTTP/1.1 client and engine loop.
+//! - [`bench`]: the benchmarks' raw HTTP/1.1 client and engine loop;
+//! - [`county`]: a county's encounters as import files, imported, and DuckDB's figures
+//!   from the same files (the indicators' independent check and scale benchmark).
 
 pub mod app;
 pub mod bench;
+pub mod county;
 pub mod db;
 pub mod lookups;
 pub mod seeded;

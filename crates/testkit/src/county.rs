@@ -1,0 +1,263 @@
+//! A county's encounters and care outside it as files, for the indicators' independent
+//! check and their scale benchmark: the demo's generator over a stored community's
+//! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
+//! `institutions.csv` for DuckDB; imported through the platform's own importer; and the
+//! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use uuid::Uuid;
+use yigong_app::import::encounters::{self, EncounterSummary, Importer, Rows, Upload};
+use yigong_demo::encounters::{Person, Place, Row, generate};
+use yigong_domain::clock::today;
+use yigong_domain::indicators::encounter::Kind;
+use yigong_domain::indicators::month::{Month, Span};
+use yigong_domain::registry::InstitutionKind;
+use yigong_store::Store;
+use yigong_store::indicators::outside::NewOutside;
+use yigong_store::institutions::Institution;
+
+fn word(k: Kind) -> &'static str {
+    match k {
+        Kind::Outpatient => "门诊",
+        Kind::Emergency => "急诊",
+        Kind::Inpatient => "住院",
+    }
+}
+
+/// What was written: the encounters in the file, and the outside visits to store.
+pub struct Written {
+    pub encounters: usize,
+    pub away: Vec<NewOutside>,
+}
+
+/// Writes the three files for `months` months up to this one, streamed (a county's five
+/// years do not fit in memory as text).
+pub async fn write(
+    store: &Store,
+    community: Uuid,
+    dir: &Path,
+    (seed, months): (u64, u32),
+) -> std::io::Result<Written> {
+    let institutions = store
+        .list_institutions(community)
+        .await
+        .expect("institutions");
+    let index: HashMap<Uuid, usize> = institutions
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id, n))
+        .collect();
+    let mut inst = BufWriter::new(std::fs::File::create(dir.join("institutions.csv"))?);
+    writeln!(inst, "code,kind,parent_code")?;
+    for i in &institutions {
+        let parent = i
+            .parent_id
+            .and_then(|p| index.get(&p))
+            .map_or("", |&p| institutions[p].code.as_str());
+        writeln!(inst, "{},{},{}", i.code, i.kind, parent)?;
+    }
+    inst.flush()?;
+    let places: Vec<Place> = institutions
+        .iter()
+        .map(|i| Place {
+            kind: InstitutionKind::parse(&i.kind).unwrap_or(InstitutionKind::Bureau),
+            parent: i.parent_id.and_then(|p| index.get(&p).copied()),
+            code: i.code.clone(),
+        })
+        .collect();
+    let residents = store.resident_keys(community).await.expect("residents");
+    let people: Vec<Person> = residents
+        .iter()
+        .map(|r| Person { home: index[&r.2] })
+        .collect();
+    let mut first = Month::of(today());
+    for _ in 1..months {
+        first = first.previous();
+    }
+    let mut enc = BufWriter::new(std::fs::File::create(dir.join("encounters.csv"))?);
+    writeln!(
+        enc,
+        "机构编码,科室,就诊流水号,身份证号,就诊类型,就诊日期,出院日期,诊断编码,总费用(分),医保支付(分)"
+    )?;
+    let mut out = BufWriter::new(std::fs::File::create(dir.join("outside.csv"))?);
+    writeln!(
+        out,
+        "home_code,kind,started_on,ended_on,total_fen,insurance_fen,referred"
+    )?;
+    let mut written = Written {
+        encounters: 0,
+        away: Vec::new(),
+    };
+    let mut failed: Option<std::io::Error> = None;
+    let mut keep = |r: std::io::Result<()>| {
+        if let Err(e) = r {
+            failed.get_or_insert(e);
+        }
+    };
+    generate(
+        seed,
+        &places,
+        &people,
+        first,
+        months,
+        today(),
+        &mut |row| match row {
+            Row::Visit(v) => {
+                let end = v.ended_on.map(|d| d.to_string()).unwrap_or_default();
+                keep(writeln!(
+                    enc,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    places[v.place].code,
+                    v.department,
+                    v.visit_no,
+                    residents[v.person].1,
+                    word(v.kind),
+                    v.started_on,
+                    end,
+                    v.diagnoses,
+                    v.total_fen,
+                    v.insurance_fen
+                ));
+                written.encounters += 1;
+            }
+            Row::Away(a) => {
+                let (id, _, home) = residents[a.person].clone();
+                let end = a.ended_on.map(|d| d.to_string()).unwrap_or_default();
+                keep(writeln!(
+                    out,
+                    "{},{},{},{},{},{},0",
+                    places[index[&home]].code,
+                    a.kind.as_str(),
+                    a.started_on,
+                    end,
+                    a.total_fen,
+                    a.insurance_fen
+                ));
+                written
+                    .away
+                    .push(yigong_demo::seed::encounters::away_row(a, (id, home)));
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    enc.flush()?;
+    out.flush()?;
+    Ok(written)
+}
+
+/// Imports `encounters.csv` of `dir` through the platform's importer, then stores the
+/// outside visits.
+pub async fn import(
+    store: &Store,
+    community: Uuid,
+    dir: &Path,
+    away: &[NewOutside],
+) -> EncounterSummary {
+    let file = dir.join("encounters.csv");
+    let open = || std::fs::File::open(&file).expect("the file");
+    let hash = encounters::file_hash(&mut open()).expect("hash");
+    let rows = Rows::open("encounters.csv", Box::new(open())).expect("rows");
+    let who = Importer {
+        account_id: None,
+        username: "test",
+    };
+    let upload = Upload {
+        file_name: "encounters.csv",
+        hash: &hash,
+        today: today(),
+    };
+    let summary = encounters::import(store, community, who, upload, rows, &mut |_| {})
+        .await
+        .expect("imports");
+    let audit = yigong_demo::seed::outreach::demo_entry("outside.add", "outside_visit");
+    for chunk in away.chunks(2000) {
+        store
+            .add_outside_visits(community, chunk, &audit)
+            .await
+            .expect("outside");
+    }
+    summary
+}
+
+/// The periods and scopes compared: (request key, API query, DuckDB request) for the
+/// last `months` months, three quarters and two years; for the community, primary care
+/// and `township` with its villages.
+pub fn requests(
+    institutions: &[Institution],
+    township: Uuid,
+    months: u32,
+) -> Vec<(String, String, Value)> {
+    let codes = |keep: &dyn Fn(&Institution) -> bool| -> Vec<String> {
+        institutions
+            .iter()
+            .filter(|i| i.kind != "bureau" && keep(i))
+            .map(|i| i.code.clone())
+            .collect()
+    };
+    let scopes = [
+        ("all", String::new(), codes(&|_| true)),
+        (
+            "primary",
+            "&level=primary".to_string(),
+            codes(&|i| i.kind == "township" || i.kind == "village"),
+        ),
+        (
+            "t01",
+            format!("&institution={township}"),
+            codes(&|i| i.id == township || i.parent_id == Some(township)),
+        ),
+    ];
+    let mut periods: Vec<String> = Vec::new();
+    let mut m = Month::of(today());
+    for _ in 0..months {
+        periods.push(m.key());
+        m = m.previous();
+    }
+    let this_year = today().year();
+    periods.extend([
+        format!("{this_year}-Q1"),
+        format!("{this_year}-Q2"),
+        format!("{}-Q4", this_year - 1),
+    ]);
+    periods.extend([this_year.to_string(), (this_year - 1).to_string()]);
+    let mut out = Vec::new();
+    for p in &periods {
+        let span = Span::parse(p).expect("period");
+        let (b, bb) = (span.year_before(), span.year_before().year_before());
+        for (name, filter, scope) in &scopes {
+            let key = format!("{p}/{name}");
+            let req = json!({"key": key, "first": span.first.key(), "last": span.last.key(), "bfirst": b.first.key(),
+                "blast": b.last.key(), "bbfirst": bb.first.key(), "bblast": bb.last.key(), "scope": scope});
+            out.push((key, format!("/api/v1/indicators?period={p}{filter}"), req));
+        }
+    }
+    out
+}
+
+/// What DuckDB computes from the files of `dir` for each request, and what it printed of
+/// its own time (`duckdb load … s, queries … s`).
+pub fn duckdb(python: &str, dir: &Path, reqs: &[(String, String, Value)]) -> (Value, String) {
+    let file = dir.join("requests.json");
+    let list: Vec<&Value> = reqs.iter().map(|r| &r.2).collect();
+    std::fs::write(&file, serde_json::to_vec(&list).expect("json")).expect("write");
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/indicators/duckdb_figures.py");
+    let out = std::process::Command::new(python)
+        .arg(&script)
+        .arg(dir)
+        .arg(&file)
+        .arg("--time")
+        .output()
+        .expect("python runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert!(out.status.success(), "duckdb: {stderr}");
+    (
+        serde_json::from_slice(&out.stdout).expect("duckdb's JSON"),
+        stderr,
+    )
+}
