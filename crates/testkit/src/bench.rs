@@ -115,6 +115,35 @@ impl Conn {
     }
 }
 
+/// Times `requests` GETs of `path` after 20 to warm up, and prints their median, p90 and
+/// p99 under `[label] what`.
+pub fn latency(
+    label: &str,
+    what: &str,
+    (conn, requests): (&mut Conn, usize),
+    path: &str,
+    auth: &str,
+) {
+    for _ in 0..20 {
+        conn.send("GET", path, auth, "");
+    }
+    let mut lat: Vec<std::time::Duration> = (0..requests)
+        .map(|_| {
+            let s = std::time::Instant::now();
+            conn.send("GET", path, auth, "");
+            s.elapsed()
+        })
+        .collect();
+    lat.sort();
+    let p = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "[{label}] {what}, {requests} requests: median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+        p(0.5),
+        p(0.9),
+        p(0.99)
+    );
+}
+
 /// The string value of a top-level `"key":"…"` pair in a JSON answer.
 pub fn json_str<'a>(json: &'a str, key: &str) -> Option<&'a str> {
     let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;

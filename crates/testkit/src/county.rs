@@ -5,16 +5,15 @@
 //! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use uuid::Uuid;
 use yigong_app::import::encounters::{self, EncounterSummary, Importer, Rows, Upload};
-use yigong_demo::encounters::{Person, Place, Row, generate};
+use yigong_demo::encounters::{Row, generate};
+use yigong_demo::seed::encounters::{County, county};
 use yigong_domain::clock::today;
 use yigong_domain::indicators::encounter::Kind;
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::registry::InstitutionKind;
 use yigong_store::Store;
 use yigong_store::indicators::outside::NewOutside;
 use yigong_store::institutions::Institution;
@@ -41,15 +40,13 @@ pub async fn write(
     dir: &Path,
     (seed, months): (u64, u32),
 ) -> std::io::Result<Written> {
-    let institutions = store
-        .list_institutions(community)
-        .await
-        .expect("institutions");
-    let index: HashMap<Uuid, usize> = institutions
-        .iter()
-        .enumerate()
-        .map(|(n, i)| (i.id, n))
-        .collect();
+    let County {
+        institutions,
+        index,
+        places,
+        residents,
+        people,
+    } = county(store, community).await.expect("the county");
     let mut inst = BufWriter::new(std::fs::File::create(dir.join("institutions.csv"))?);
     writeln!(inst, "code,kind,parent_code")?;
     for i in &institutions {
@@ -60,19 +57,6 @@ pub async fn write(
         writeln!(inst, "{},{},{}", i.code, i.kind, parent)?;
     }
     inst.flush()?;
-    let places: Vec<Place> = institutions
-        .iter()
-        .map(|i| Place {
-            kind: InstitutionKind::parse(&i.kind).unwrap_or(InstitutionKind::Bureau),
-            parent: i.parent_id.and_then(|p| index.get(&p).copied()),
-            code: i.code.clone(),
-        })
-        .collect();
-    let residents = store.resident_keys(community).await.expect("residents");
-    let people: Vec<Person> = residents
-        .iter()
-        .map(|r| Person { home: index[&r.2] })
-        .collect();
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();

@@ -4,43 +4,18 @@
 //! (`GET /chronic/quality`) through HTTP: median, p90, p99. Target: p99 under 50 ms on
 //! SQLite. SQLite always; PostgreSQL too when `YIGONG_TEST_PG` names a server.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use yigong_store::Store;
 use yigong_store::chronic::NewFollowUp;
 use yigong_web::state::AppState;
 
-use support::{Conn, json_str};
+use support::{Conn, json_str, latency};
 use yigong_testkit::bench as support;
 
 const RESIDENTS: usize = 100_000;
 /// Follow-up records in the database (`YIGONG_BENCH_FOLLOW_UPS` overrides).
 const FOLLOW_UPS: usize = 1_000_000;
 const REQUESTS: usize = 500;
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn latency(label: &str, what: &str, conn: &mut Conn, path: &str, auth: &str) {
-    for _ in 0..20 {
-        conn.send("GET", path, auth, "");
-    }
-    let mut lat: Vec<Duration> = (0..REQUESTS)
-        .map(|_| {
-            let s = Instant::now();
-            conn.send("GET", path, auth, "");
-            s.elapsed()
-        })
-        .collect();
-    lat.sort();
-    let p = |q: f64| ms(lat[((lat.len() - 1) as f64 * q) as usize]);
-    println!(
-        "[{label}] {what}, {REQUESTS} requests: median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
-        p(0.5),
-        p(0.9),
-        p(0.99)
-    );
-}
 
 async fn run(store: Store, label: &str) {
     let started = Instant::now();
@@ -123,14 +98,14 @@ async fn run(store: Store, label: &str) {
         latency(
             &label,
             &format!("village \"my follow-ups\" ({total} due or overdue)"),
-            &mut conn,
+            (&mut conn, REQUESTS),
             "/api/v1/follow-ups",
             &village,
         );
         latency(
             &label,
             "township quality-figures page",
-            &mut conn,
+            (&mut conn, REQUESTS),
             "/chronic/quality",
             &township,
         );

@@ -17,7 +17,7 @@ use yigong_testkit::bench as support;
 use yigong_testkit::county;
 use yigong_web::state::AppState;
 
-use support::{Conn, json_str};
+use support::{Conn, json_str, latency};
 
 const REQUESTS: usize = 300;
 
@@ -30,27 +30,6 @@ fn setting(name: &str, default: u64) -> u64 {
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
-}
-
-fn latency(label: &str, what: &str, conn: &mut Conn, path: &str, auth: &str) {
-    for _ in 0..10 {
-        conn.send("GET", path, auth, "");
-    }
-    let mut lat: Vec<Duration> = (0..REQUESTS)
-        .map(|_| {
-            let s = Instant::now();
-            conn.send("GET", path, auth, "");
-            s.elapsed()
-        })
-        .collect();
-    lat.sort();
-    let p = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
-    println!(
-        "[{label}] {what}: median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
-        p(0.5),
-        p(0.9),
-        p(0.99)
-    );
 }
 
 async fn run(store: Store, label: &str) {
@@ -136,7 +115,7 @@ async fn run(store: Store, label: &str) {
                 ),
             ),
         ] {
-            latency(&label, what, &mut conn, &path, &auth);
+            latency(&label, what, (&mut conn, REQUESTS), &path, &auth);
         }
         let t = Instant::now();
         for p in &paths {

@@ -14,6 +14,7 @@ use yigong_domain::registry::InstitutionKind;
 use yigong_store::Store;
 use yigong_store::indicators::encounters::EncounterAt;
 use yigong_store::indicators::outside::NewOutside;
+use yigong_store::institutions::Institution;
 
 /// Months of history up to this one.
 pub const MONTHS: u32 = 13;
@@ -40,13 +41,20 @@ pub fn away_row(a: Away, (resident_id, institution_id): (Uuid, Uuid)) -> NewOuts
     }
 }
 
-/// Stores the history; how many encounters and outside visits.
-pub async fn add_history(
-    store: &Store,
-    community: Uuid,
-    seed: u64,
-    today: Date,
-) -> anyhow::Result<(usize, usize)> {
+/// A stored community as the generator sees it: its institutions as places (`index`
+/// gives an institution's position), and its residents whose home is one of them as
+/// people, a person at the same position as their resident.
+pub struct County {
+    pub institutions: Vec<Institution>,
+    pub index: HashMap<Uuid, usize>,
+    pub places: Vec<Place>,
+    /// (id, ID number, home) of each person.
+    pub residents: Vec<(Uuid, String, Uuid)>,
+    pub people: Vec<Person>,
+}
+
+/// Reads the community's institutions and residents for the generator.
+pub async fn county(store: &Store, community: Uuid) -> yigong_store::Result<County> {
     let institutions = store.list_institutions(community).await?;
     let index: HashMap<Uuid, usize> = institutions
         .iter()
@@ -61,8 +69,6 @@ pub async fn add_history(
             code: i.code.clone(),
         })
         .collect();
-    // Every resident's home is one of the institutions; one whose is not is left out of
-    // both lists together, so that a person's position stays their resident's.
     let residents: Vec<_> = store
         .resident_keys(community)
         .await?
@@ -73,6 +79,29 @@ pub async fn add_history(
         .iter()
         .map(|(_, _, home)| Person { home: index[home] })
         .collect();
+    Ok(County {
+        institutions,
+        index,
+        places,
+        residents,
+        people,
+    })
+}
+
+/// Stores the history; how many encounters and outside visits.
+pub async fn add_history(
+    store: &Store,
+    community: Uuid,
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<(usize, usize)> {
+    let County {
+        institutions,
+        places,
+        residents,
+        people,
+        ..
+    } = county(store, community).await?;
     let mut first = Month::of(today);
     for _ in 1..MONTHS {
         first = first.previous();

@@ -36,6 +36,22 @@ pub struct OutsideBody {
     pub referral_id: Option<Uuid>,
 }
 
+impl OutsideBody {
+    /// The visit as the domain's checks read it.
+    pub fn input(&self) -> OutsideInput {
+        OutsideInput {
+            settlement_no: self.settlement_no.clone(),
+            kind: self.kind.clone(),
+            started_on: self.started_on.clone(),
+            ended_on: self.ended_on.clone(),
+            hospital: self.hospital.clone(),
+            level: self.level.clone(),
+            total_fen: self.total_fen.to_string(),
+            insurance_fen: self.insurance_fen.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Registered {
     /// None when the settlement number was already registered.
@@ -76,17 +92,7 @@ pub async fn register_one(
     )
     .await?;
     let c = state.community.id;
-    let input = OutsideInput {
-        settlement_no: b.settlement_no.clone(),
-        kind: b.kind.clone(),
-        started_on: b.started_on.clone(),
-        ended_on: b.ended_on.clone(),
-        hospital: b.hospital.clone(),
-        level: b.level.clone(),
-        total_fen: b.total_fen.to_string(),
-        insurance_fen: b.insurance_fen.to_string(),
-    };
-    let visit = validate(&input, today()).map_err(ApiError::from)?;
+    let visit = validate(&b.input(), today()).map_err(ApiError::from)?;
     let resident = state
         .store
         .find_resident_by_id_number(c, b.id_number.trim())

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use yigong_domain::clock::today;
-use yigong_domain::indicators::outside::{OutsideInput, validate};
+use yigong_domain::indicators::outside::validate;
 use yigong_domain::party::fund::parse_yuan;
 use yigong_domain::registry::FieldError;
 
@@ -87,30 +87,32 @@ pub async fn form(UiUser(user): UiUser, Query(done): Query<Done>) -> UiResult<Re
     Ok(page(&user, f, None, notice))
 }
 
-/// The amounts in fen, or every problem of the form when one of them is not yuan (the
-/// rest of the slip checked as well, so that all are named at once).
-fn amounts(f: &OutsideForm) -> Result<(i64, i64), ApiError> {
+/// The slip with its amounts in fen, or every problem of the form when an amount is not
+/// yuan (the rest of the slip checked as well, so that all are named at once).
+fn checked(f: &OutsideForm) -> Result<OutsideBody, ApiError> {
     let total = parse_yuan(&f.total);
     let insurance = parse_yuan(&f.insurance);
-    if let (Some(t), Some(i)) = (total, insurance) {
-        return Ok((t, i));
-    }
-    let mut problems: Vec<FieldError> = [("total_fen", total), ("insurance_fen", insurance)]
-        .into_iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(field, _)| FieldError::new(field, "yuan_invalid"))
-        .collect();
-    let rest = OutsideInput {
+    let body = OutsideBody {
+        id_number: f.id_number.clone(),
         settlement_no: f.settlement_no.clone(),
         kind: f.kind.clone(),
         started_on: f.started_on.clone(),
         ended_on: f.ended_on.clone(),
         hospital: f.hospital.clone(),
         level: f.level.clone(),
-        total_fen: total.unwrap_or(0).to_string(),
-        insurance_fen: insurance.unwrap_or(0).to_string(),
+        total_fen: total.unwrap_or(0),
+        insurance_fen: insurance.unwrap_or(0),
+        referral_id: None,
     };
-    if let Err(more) = validate(&rest, today()) {
+    if total.is_some() && insurance.is_some() {
+        return Ok(body);
+    }
+    let mut problems: Vec<FieldError> = [("total_fen", total), ("insurance_fen", insurance)]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(field, _)| FieldError::new(field, "yuan_invalid"))
+        .collect();
+    if let Err(more) = validate(&body.input(), today()) {
         problems.extend(more.into_iter().filter(|p| p.code != "above_total"));
     }
     Err(ApiError::from(problems))
@@ -131,22 +133,8 @@ pub async fn save(
     )
     .await
     .map_err(|e| UiError(e, user.lang))?;
-    let saved = match amounts(&f) {
-        Ok((total_fen, insurance_fen)) => {
-            let b = OutsideBody {
-                id_number: f.id_number.clone(),
-                settlement_no: f.settlement_no.clone(),
-                kind: f.kind.clone(),
-                started_on: f.started_on.clone(),
-                ended_on: f.ended_on.clone(),
-                hospital: f.hospital.clone(),
-                level: f.level.clone(),
-                total_fen,
-                insurance_fen,
-                referral_id: None,
-            };
-            register_one(&state, &user, &b).await
-        }
+    let saved = match checked(&f) {
+        Ok(b) => register_one(&state, &user, &b).await,
         Err(e) => Err(e),
     };
     match saved {

@@ -39,10 +39,12 @@ pub async fn push(app: &TestApp, token: &str, body: &Value) -> yigong_testkit::a
     .await
 }
 
-/// The in-county share of stays in May 2026: (numerator, denominator).
-async fn stays(app: &TestApp, token: &str) -> (i64, i64) {
+/// The in-county share of stays in May 2026 as the office reads it: (numerator,
+/// denominator).
+pub async fn stays_in_may(app: &TestApp) -> (i64, i64) {
+    let manager = app.login("manager").await;
     let all = app
-        .get("/api/v1/indicators?period=2026-05", token)
+        .get("/api/v1/indicators?period=2026-05", &manager)
         .await
         .json();
     let f = all
@@ -71,11 +73,7 @@ async fn a_pushed_stay_is_counted_once_found_in_reach_and_a_wrong_one_refused() 
         // A resident of the township's village, in hospital at the township.
         let resident = app.resident_at(app.places.village).await;
         let provider = app.places.township;
-        assert_eq!(
-            stays(&app, &app.login("manager").await).await,
-            (0, 0),
-            "{l}"
-        );
+        assert_eq!(stays_in_may(&app).await, (0, 0), "{l}");
 
         let r = push(&app, &township, &stay(resident.id, provider, 3520.5)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
@@ -89,14 +87,13 @@ async fn a_pushed_stay_is_counted_once_found_in_reach_and_a_wrong_one_refused() 
             "{l}"
         );
         assert_eq!(created["extension"][0]["valueMoney"]["value"], 3520.5);
-        let manager = app.login("manager").await;
-        assert_eq!(stays(&app, &manager).await, (1, 1), "{l}");
+        assert_eq!(stays_in_may(&app).await, (1, 1), "{l}");
 
         // The same visit number again, with another bill: corrected, not counted twice.
         let r = push(&app, &township, &stay(resident.id, provider, 3600.0)).await;
         assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
         assert_eq!(r.json()["id"], created["id"], "{l}");
-        assert_eq!(stays(&app, &manager).await, (1, 1), "{l}");
+        assert_eq!(stays_in_may(&app).await, (1, 1), "{l}");
         let read = app
             .get(&format!("/fhir/r4/Encounter/{id}"), &township)
             .await;
@@ -160,6 +157,6 @@ async fn a_pushed_stay_is_counted_once_found_in_reach_and_a_wrong_one_refused() 
             assert_eq!(outcome["issue"][0]["code"], "invalid", "{l} {word}");
         }
         assert_eq!(total(&app, &township, &patient).await, 1, "{l}");
-        assert_eq!(stays(&app, &manager).await, (1, 1), "{l}");
+        assert_eq!(stays_in_may(&app).await, (1, 1), "{l}");
     }
 }

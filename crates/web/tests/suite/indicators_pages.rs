@@ -4,6 +4,7 @@
 //! lists them masked, the Excel export carries every definition (read back by calamine),
 //! and the party committee reads the figures without opening cases.
 
+use crate::indicators_fhir::stays_in_may;
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
@@ -130,26 +131,6 @@ T01,全科,A3,{id},住院,2026-05-04,,I10,6000,3000
             "{l}"
         );
     }
-}
-
-/// The in-county share of stays in May 2026 as the API gives it: (numerator, denominator).
-async fn stays_in_may(app: &yigong_testkit::app::TestApp) -> (i64, i64) {
-    let m = app.login("manager").await;
-    let all = app
-        .get("/api/v1/indicators?period=2026-05", &m)
-        .await
-        .json();
-    let f = all
-        .as_array()
-        .expect("figures")
-        .iter()
-        .find(|f| f["code"] == "ip_in_county_share")
-        .expect("the in-county share")
-        .clone();
-    (
-        f["numerator"].as_i64().unwrap_or(-1),
-        f["denominator"].as_i64().unwrap_or(-1),
-    )
 }
 
 #[tokio::test]
