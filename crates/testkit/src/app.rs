@@ -15,7 +15,7 @@ pub struct TestApp {
     pub label: String,
     /// The database's copy of the seeded demo, removed with the app (last, after the
     /// state has let go of it); none for an app on a store the test made.
-    _copy: Option<crate::seeded::Copy>,
+    _copy: Option<crate::seeded::DemoCopy>,
 }
 
 pub struct Reply {

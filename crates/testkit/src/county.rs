@@ -165,6 +165,10 @@ pub async fn import(
             .await
             .expect("outside");
     }
+    store
+        .refresh_indicator_statistics()
+        .await
+        .expect("statistics");
     summary
 }
 

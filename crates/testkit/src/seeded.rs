@@ -35,22 +35,22 @@ static SEEDED: Mutex<Vec<Arc<Seeded>>> = Mutex::const_new(Vec::new());
 
 /// A test's copy of the demo: removed when dropped (the file and its journal, or the
 /// database with its sessions ended), so a run leaves no copies behind.
-pub enum Copy {
+pub enum DemoCopy {
     File(PathBuf),
     Database { server: String, url: String },
 }
 
-impl Drop for Copy {
+impl Drop for DemoCopy {
     fn drop(&mut self) {
         match self {
-            Copy::File(path) => {
+            DemoCopy::File(path) => {
                 for end in ["", "-wal", "-shm"] {
                     let mut p = path.clone().into_os_string();
                     p.push(end);
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Copy::Database { server, url } => {
+            DemoCopy::Database { server, url } => {
                 let (server, url) = (server.clone(), url.clone());
                 // Its own thread and runtime: a drop may happen inside a test's runtime.
                 let done = std::thread::spawn(move || {
@@ -68,7 +68,10 @@ impl Drop for Copy {
 /// A new store holding a copy of the demo of `residents` residents on `engine` (the
 /// PostgreSQL server named by `YIGONG_TEST_PG`), with its community and places, and the
 /// guard that removes the copy.
-pub async fn demo_copy(engine: Engine, residents: usize) -> (Store, Community, DemoPlaces, Copy) {
+pub async fn demo_copy(
+    engine: Engine,
+    residents: usize,
+) -> (Store, Community, DemoPlaces, DemoCopy) {
     let seeded = {
         let mut all = SEEDED.lock().await;
         match all
@@ -90,7 +93,7 @@ pub async fn demo_copy(engine: Engine, residents: usize) -> (Store, Community, D
             let store = Store::connect(&format!("sqlite:{}", path.display()))
                 .await
                 .expect("the copy opens");
-            (store, Copy::File(path))
+            (store, DemoCopy::File(path))
         }
         Source::Database { server, name } => {
             let url = db::postgres_database_from(server, Some(name))
@@ -98,7 +101,7 @@ pub async fn demo_copy(engine: Engine, residents: usize) -> (Store, Community, D
                 .expect("a database made from the seeded demo");
             let store = Store::connect(&url).await.expect("the copy opens");
             let server = server.clone();
-            (store, Copy::Database { server, url })
+            (store, DemoCopy::Database { server, url })
         }
     };
     let (community, places) = (seeded.community.clone(), seeded.places.clone());

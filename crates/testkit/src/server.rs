@@ -10,7 +10,7 @@ pub struct Server {
     pub state: AppState,
     pub places: DemoPlaces,
     /// The demo's copy, removed when the test is done with the server.
-    _copy: crate::seeded::Copy,
+    _copy: crate::seeded::DemoCopy,
 }
 
 /// Whether the leg behind `var` runs: set `var` to run it; `YIGONG_REQUIRE_ALL_LEGS=1`

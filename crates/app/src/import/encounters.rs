@@ -353,6 +353,7 @@ pub async fn import(
     store
         .set_import_checkpoint(community, KIND, hash, None)
         .await?;
+    store.refresh_indicator_statistics().await?;
     run.summary.total = n;
     let bytes = run.rejects.into_inner().unwrap_or_default();
     let csv_text = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));

@@ -144,5 +144,6 @@ pub async fn add_history(
     for chunk in away.chunks(BATCH) {
         store.add_outside_visits(community, chunk, &audit).await?;
     }
+    store.refresh_indicator_statistics().await?;
     Ok((visits.len(), away.len()))
 }
