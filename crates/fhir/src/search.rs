@@ -353,6 +353,6 @@ mod tests {
             );
         }
         assert!(resource("Patient").is_some());
-        assert!(resource("Encounter").is_none());
+        assert!(resource("MedicationRequest").is_none());
     }
 }
