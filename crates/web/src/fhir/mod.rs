@@ -116,6 +116,26 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}/fhir/r4")
 }
 
+/// A created (or corrected) resource with its `Location`: `path` is `Type/<id>`.
+pub(crate) fn located(
+    status: StatusCode,
+    resource: Value,
+    headers: &HeaderMap,
+    path: &str,
+) -> Response {
+    let location = format!("{}/{path}", base_url(headers));
+    let mut res = Fhir(status, resource).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// A pushed resource whose `element` is missing or wrong: 422 naming it.
+pub(crate) fn invalid_element(element: &str) -> FhirError {
+    FhirError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").with_detail(element))
+}
+
 async fn metadata(headers: HeaderMap) -> Fhir {
     let today = time::OffsetDateTime::now_utc().date();
     Fhir(

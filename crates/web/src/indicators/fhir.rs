@@ -3,15 +3,18 @@
 //! the indicators at once; read and search answer within the reader's reach. A push
 //! under a visit number already stored corrects it (200), a new one is created (201).
 
-use crate::fhir::{Fhir, FhirError, FhirResult, FhirSearch, FhirUser, SearchParams, bundle};
+use crate::fhir::{
+    Fhir, FhirError, FhirResult, FhirSearch, FhirUser, SearchParams, bundle, invalid_element,
+    located,
+};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use serde_json::Value;
 use uuid::Uuid;
@@ -49,10 +52,6 @@ fn resource(v: &Visit) -> Value {
         total_fen: v.total_fen,
         insurance_fen: v.insurance_fen,
     })
-}
-
-fn invalid(detail: &str) -> FhirError {
-    FhirError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").with_detail(detail))
 }
 
 async fn read(
@@ -153,7 +152,7 @@ async fn create(
     let c = state.community.id;
     let v: Value = serde_json::from_slice(&body)
         .map_err(|_| FhirError(ApiError::new(StatusCode::BAD_REQUEST, "bad_json")))?;
-    let push = fhir::encounter_push(&v).map_err(invalid)?;
+    let push = fhir::encounter_push(&v).map_err(invalid_element)?;
     user.require_audited(
         &state,
         pushes_for(&user, push.provider),
@@ -164,12 +163,12 @@ async fn create(
     .await?;
     match state.store.get_institution(c, push.provider).await {
         Ok(_) => {}
-        Err(StoreError::NotFound) => return Err(invalid("serviceProvider")),
+        Err(StoreError::NotFound) => return Err(invalid_element("serviceProvider")),
         Err(e) => return Err(e.into()),
     }
     let resident = match state.store.get_resident(c, push.patient).await {
         Ok(r) => r,
-        Err(StoreError::NotFound) => return Err(invalid("subject")),
+        Err(StoreError::NotFound) => return Err(invalid_element("subject")),
         Err(e) => return Err(e.into()),
     };
     let mut row = push.row;
@@ -191,14 +190,6 @@ async fn create(
     } else {
         StatusCode::OK
     };
-    let location = format!(
-        "{}/Encounter/{}",
-        crate::fhir::base_url(&headers),
-        stored.id
-    );
-    let mut res = Fhir(status, resource(&stored)).into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    let path = format!("Encounter/{}", stored.id);
+    Ok(located(status, resource(&stored), &headers, &path))
 }

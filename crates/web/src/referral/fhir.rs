@@ -2,7 +2,10 @@
 //! An external system creates a referral by POSTing a ServiceRequest and then watches
 //! `Task/<id>` for the workflow status.
 
-use crate::fhir::{Fhir, FhirError, FhirResult, FhirSearch, FhirUser, SearchParams, bundle};
+use crate::fhir::{
+    Fhir, FhirError, FhirResult, FhirSearch, FhirUser, SearchParams, bundle, invalid_element,
+    located,
+};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::referral::api::{ReferralBody, create_referral, load};
@@ -10,8 +13,8 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use serde_json::Value;
 use uuid::Uuid;
@@ -184,21 +187,17 @@ async fn search_tasks(
     Ok(bundle(&headers, &p, total, entries))
 }
 
-fn invalid(detail: &str) -> FhirError {
-    FhirError(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").with_detail(detail))
-}
-
 /// Reads the parts of a ServiceRequest we act on into a referral request.
 async fn body_of(state: &AppState, sr: &Value) -> Result<ReferralBody, FhirError> {
     if sr["resourceType"] != "ServiceRequest" {
-        return Err(invalid("resourceType"));
+        return Err(invalid_element("resourceType"));
     }
     let reference = |v: &Value, ty: &str| -> Result<Uuid, FhirError> {
         v["reference"]
             .as_str()
             .and_then(|r| r.strip_prefix(ty))
             .and_then(|id| id.parse().ok())
-            .ok_or_else(|| invalid(ty.trim_end_matches('/')))
+            .ok_or_else(|| invalid_element(ty.trim_end_matches('/')))
     };
     let resident_id = reference(&sr["subject"], "Patient/")?;
     let to = reference(&sr["performer"][0], "Organization/")?;
@@ -206,14 +205,14 @@ async fn body_of(state: &AppState, sr: &Value) -> Result<ReferralBody, FhirError
         .store
         .get_institution(state.community.id, to)
         .await
-        .map_err(|_| invalid("performer"))?;
+        .map_err(|_| invalid_element("performer"))?;
     let direction = if to_inst.kind().is_some_and(|k| k.holds_residents()) {
         "down"
     } else {
         "up"
     };
     let urgency = fhir::urgency_of(sr["priority"].as_str().unwrap_or("routine"))
-        .ok_or_else(|| invalid("priority"))?;
+        .ok_or_else(|| invalid_element("priority"))?;
     let coding = |system: &str| -> Option<String> {
         sr["code"]["coding"]
             .as_array()?
@@ -226,7 +225,7 @@ async fn body_of(state: &AppState, sr: &Value) -> Result<ReferralBody, FhirError
     let icd10 = reason["coding"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["system"] == fhir::ICD10_SYSTEM))
-        .ok_or_else(|| invalid("reasonCode"))?;
+        .ok_or_else(|| invalid_element("reasonCode"))?;
     Ok(ReferralBody {
         resident_id,
         direction: direction.into(),
@@ -263,18 +262,7 @@ async fn create(
         .map_err(|_| FhirError(ApiError::new(StatusCode::BAD_REQUEST, "bad_json")))?;
     let b = body_of(&state, &sr).await?;
     let r = create_referral(&state, &user, &b).await?;
-    let location = format!(
-        "{}/ServiceRequest/{}",
-        crate::fhir::base_url(&headers),
-        r.id
-    );
-    let mut res = Fhir(
-        StatusCode::CREATED,
-        fhir::service_request(&data(&user, &r), &|k| user.lang.t(k)),
-    )
-    .into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    let resource = fhir::service_request(&data(&user, &r), &|k| user.lang.t(k));
+    let path = format!("ServiceRequest/{}", r.id);
+    Ok(located(StatusCode::CREATED, resource, &headers, &path))
 }
