@@ -1,7 +1,8 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
--- care outside the county and the institutions. Independent of the platform's code: the
--- month a row counts in, the levels and the no-data rule are written here again.
+-- care outside the county, the accepted referrals and the institutions. Independent of
+-- the platform's code: the month a row counts in (a referral's in China time, from its
+-- instant in UTC), the levels and the no-data rule are written here again.
 --
 -- Parameters: $first, $last (the period, YYYY-MM), $bfirst, $blast (the same months a
 -- year before), $bbfirst, $bblast (two years before). The institutions in scope are the
@@ -23,6 +24,25 @@ away AS (
         CAST(o.total_fen AS BIGINT) AS total, CAST(o.insurance_fen AS BIGINT) AS fund,
         CAST(o.referred AS BIGINT) AS referred
     FROM outside o JOIN places p ON p.code = o.home_code
+),
+refs AS (
+    SELECT r.direction, f.kind AS from_kind, t.kind AS to_kind,
+        f.code IS NOT NULL AS from_in, t.code IS NOT NULL AS to_in,
+        strftime(CAST(r.accepted_utc AS TIMESTAMP) + INTERVAL 8 HOUR, '%Y-%m') AS month
+    FROM referrals r LEFT JOIN places f ON f.code = r.from_code LEFT JOIN places t ON t.code = r.to_code
+),
+span_refs AS (
+    SELECT s.span, r.* FROM refs r JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        ON r.month BETWEEN s.a AND s.b
+),
+rf AS (
+    SELECT s.span,
+        count(*) FILTER (WHERE direction = 'up' AND from_in) AS up,
+        count(*) FILTER (WHERE direction = 'down' AND from_in) AS down,
+        count(*) FILTER (WHERE direction = 'down' AND from_kind = 'lead') AS lead_down,
+        count(*) FILTER (WHERE direction = 'up' AND to_kind = 'lead') AS lead_up_in
+    FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_refs x ON x.span = s.span
+    GROUP BY s.span
 ),
 span_enc AS (
     SELECT s.span, e.* FROM enc e JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast),
@@ -66,6 +86,9 @@ figures AS (
     UNION ALL SELECT span, 'fund_in_county_share', fund, fund + out_fund, 'percent', has_encounters AND has_outside FROM v
     UNION ALL SELECT span, 'fund_primary_share', primary_fund, fund, 'percent', has_encounters FROM v
     UNION ALL SELECT span, 'ordered_referral_rate', out_referred, out_visits + out_stays, 'percent', has_outside FROM v
+    UNION ALL SELECT span, 'referrals_up', up, 0, 'count', true FROM rf
+    UNION ALL SELECT span, 'referrals_down', down, 0, 'count', true FROM rf
+    UNION ALL SELECT span, 'lead_down_share', lead_down, lead_down + lead_up_in, 'percent', true FROM rf
 ),
 growth AS (
     SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready
@@ -78,7 +101,9 @@ growth AS (
     FROM e a, e b, e va, e vb WHERE a.span = 'before' AND b.span = 'before2' AND va.span = 'before' AND vb.span = 'before2'
 )
 SELECT span, code, n AS numerator, d AS denominator,
-    CASE WHEN NOT ready OR d = 0 THEN NULL
+    CASE WHEN NOT ready THEN NULL
+         WHEN shape = 'count' THEN CAST(n AS DOUBLE)
+         WHEN d = 0 THEN NULL
          ELSE round(CAST(n AS DOUBLE) * 100.0 / CAST(d AS DOUBLE) * 10000.0) / 10000.0 END AS value
 FROM figures
 UNION ALL

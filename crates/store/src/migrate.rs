@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(32, "0032_booking_ids"),
     migration!(33, "0033_exam_slots"),
     migration!(34, "0034_indicators"),
+    migration!(35, "0035_referral_acceptance"),
 ];
 
 impl Store {

@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0034"), 24);
+        assert_eq!(store.migrate().await.expect("0011 to 0035"), 25);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0034"), 23);
+        assert_eq!(store.migrate().await.expect("0012 to 0035"), 24);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0034"), 3);
+        assert_eq!(store.migrate().await.expect("0032 to 0035"), 4);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -180,5 +180,80 @@ async fn bookings_made_before_get_ids() {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), 3, "each its own id");
+    }
+}
+
+/// 0035: referrals accepted before it get the China-time day of their acceptance (the
+/// day turns at 16:00 UTC), and a rebuild counts them in that day's month.
+#[tokio::test]
+async fn referrals_accepted_before_get_their_day() {
+    use time::macros::datetime;
+    use yigong_domain::indicators::month::{Month, Span};
+    use yigong_domain::indicators::tally::Measure;
+    use yigong_domain::referral::{Direction, Urgency};
+    use yigong_store::referrals::{NewReferral, PartiesProbe};
+    for store in each_empty_engine().await.expect("stores") {
+        let (c, residents) = old_store_with_history(&store, 34, "residents").await;
+        let places = store.list_institutions(c).await.expect("places");
+        let of = |kind: &str| places.iter().find(|i| i.kind == kind).expect(kind).id;
+        let (town, lead) = (of("township"), of("lead"));
+        let new = NewReferral {
+            resident_id: residents[0],
+            direction: Direction::Up,
+            urgency: Urgency::Routine,
+            pathway: None,
+            from_institution_id: town,
+            to_institution_id: lead,
+            to_department_id: None,
+            parent_id: None,
+            reason: "血压控制不佳".into(),
+            icd10_code: "I10".into(),
+            icd10_text: "特发性（原发性）高血压".into(),
+            summary: String::new(),
+            instructions: String::new(),
+            preferred_date: None,
+            created_by: None,
+            created_at: datetime!(2026-03-20 08:00 UTC),
+            first_contact_at: None,
+        };
+        let probe = PartiesProbe {
+            resident: residents[0],
+            from: town,
+            to: lead,
+            department: None,
+            parent: None,
+        };
+        // Accepted the old way: 31 March 15:59 UTC is still 31 March in China, 16:30 is
+        // already 1 April.
+        for at in [
+            datetime!(2026-03-31 15:59 UTC),
+            datetime!(2026-03-31 16:30 UTC),
+        ] {
+            let n = new.clone();
+            let r = store
+                .create_referral_checked(c, probe, None, move |_| Ok::<_, ()>(n))
+                .await
+                .expect("stored")
+                .expect("created");
+            let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
+            write_old(&store, sql, at, r.id.uuid()).await;
+        }
+        assert_eq!(store.migrate().await.expect("0034 to 0035"), 1);
+        store.rebuild_tallies(c).await.expect("rebuild");
+        let span = Span::parse("2026").expect("a year");
+        let t = store.tally_by_month(c, span).await.expect("tallies");
+        let (march, april) = (
+            Month::parse("2026-03").expect("month"),
+            Month::parse("2026-04").expect("month"),
+        );
+        for (m, i, measure) in [
+            (march, town, Measure::RefUp),
+            (april, town, Measure::RefUp),
+            (march, lead, Measure::RefUpIn),
+            (april, lead, Measure::RefUpIn),
+        ] {
+            assert_eq!(t.get(m, i, measure), 1, "{m:?} {measure:?}");
+        }
+        assert_eq!(t.get(march, lead, Measure::RefUp), 0);
     }
 }

@@ -1,7 +1,7 @@
 //! A county's encounters and care outside it as files, for the indicators' independent
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
-//! `institutions.csv` for DuckDB; imported through the platform's own importer; and the
+//! `institutions.csv` and the accepted referrals as `referrals.csv` for DuckDB; imported through the platform's own importer; and the
 //! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
@@ -57,6 +57,7 @@ pub async fn write(
         writeln!(inst, "{},{},{}", i.code, i.kind, parent)?;
     }
     inst.flush()?;
+    write_acceptances(store, community, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -132,6 +133,23 @@ pub async fn write(
     enc.flush()?;
     out.flush()?;
     Ok(written)
+}
+
+/// Writes `referrals.csv`: every accepted referral stored, with the instant of
+/// acceptance in UTC (DuckDB finds its China-time month itself).
+async fn write_acceptances(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
+    let rows = store.acceptances(community).await.expect("the referrals");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("referrals.csv"))?);
+    writeln!(f, "direction,from_code,to_code,accepted_utc")?;
+    let utc = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    for (direction, from, to, at) in rows {
+        let at = at
+            .to_offset(time::UtcOffset::UTC)
+            .format(utc)
+            .expect("a time");
+        writeln!(f, "{direction},{from},{to},{at}")?;
+    }
+    f.flush()
 }
 
 /// Imports `encounters.csv` of `dir` through the platform's importer, then stores the

@@ -6,6 +6,7 @@ use super::encounter::Kind;
 use super::formula::{Levels, Shape, Term};
 use super::month::Span;
 use super::tally::Measure;
+use crate::referral::Direction;
 
 /// The numerator or the denominator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,19 @@ pub struct Plan {
     pub encounter_levels: Option<Levels>,
     pub outside_kinds: Vec<Kind>,
     pub referred_only: bool,
+    /// Referral counters: each lists the accepted referrals at its end.
+    pub referrals: Vec<Term>,
+}
+
+/// The referrals a referral counter counts: their direction, and whether they count at
+/// the receiving end (`true`) or the sending one.
+pub fn referral_end(m: Measure) -> Option<(Direction, bool)> {
+    match m {
+        Measure::RefUp => Some((Direction::Up, false)),
+        Measure::RefUpIn => Some((Direction::Up, true)),
+        Measure::RefDown => Some((Direction::Down, false)),
+        _ => None,
+    }
 }
 
 const VISITS: [Kind; 2] = [Kind::Outpatient, Kind::Emergency];
@@ -56,6 +70,10 @@ pub fn plan(terms: &[Term]) -> Plan {
                 p.referred_only = true;
                 (false, &EVERY)
             }
+            Measure::RefUp | Measure::RefUpIn | Measure::RefDown => {
+                p.referrals.push(*t);
+                continue;
+            }
         };
         if inside {
             add(&mut p.encounter_kinds, kinds);
@@ -83,6 +101,7 @@ pub fn span_of(shape: Shape, part: Part, span: Span) -> Span {
 mod tests {
     use super::*;
     use crate::indicators::catalog::find;
+    use crate::indicators::formula::{all, lead};
 
     fn parts(code: &str) -> (Plan, Plan) {
         let f = find(code).expect("listed").formula;
@@ -116,6 +135,26 @@ mod tests {
             (n.encounter_kinds, n.encounter_levels),
             (EVERY.to_vec(), Some(Levels::Primary))
         );
+    }
+
+    #[test]
+    fn referral_parts_list_referrals_at_their_end_and_nothing_else() {
+        let (n, d) = parts("lead_down_share");
+        assert_eq!(n.referrals, vec![lead(Measure::RefDown)]);
+        assert_eq!(
+            d.referrals,
+            vec![lead(Measure::RefDown), lead(Measure::RefUpIn)]
+        );
+        assert!(n.encounter_levels.is_none() && n.outside_kinds.is_empty());
+        let (n, d) = parts("referrals_up");
+        assert_eq!(n.referrals, vec![all(Measure::RefUp)]);
+        assert_eq!(d, Plan::default(), "a count has no denominator");
+        assert_eq!(referral_end(Measure::RefUpIn), Some((Direction::Up, true)));
+        assert_eq!(
+            referral_end(Measure::RefDown),
+            Some((Direction::Down, false))
+        );
+        assert_eq!(referral_end(Measure::Visits), None);
     }
 
     #[test]

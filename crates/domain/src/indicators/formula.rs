@@ -49,6 +49,13 @@ pub const fn primary(measure: Measure) -> Term {
     }
 }
 
+pub const fn lead(measure: Measure) -> Term {
+    Term {
+        measure,
+        levels: Levels::Lead,
+    }
+}
+
 /// How numerator and denominator make the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -57,6 +64,8 @@ pub enum Shape {
     /// (this span − the same span a year before) × 100 ÷ the year before; the
     /// numerator is this span's sum and the denominator the year before's.
     Growth,
+    /// The numerator's sum alone (a number of cases); the denominator lists nothing.
+    Count,
 }
 
 /// The inputs a figure cannot be computed without.
@@ -151,6 +160,7 @@ pub fn evaluate(
             total(formula.denominator, span),
             vec![span],
         ),
+        Shape::Count => (total(formula.numerator, span), 0, vec![span]),
         Shape::Growth => {
             let before = span.year_before();
             (
@@ -166,7 +176,7 @@ pub fn evaluate(
         .any(|&src| spans.iter().any(|&s| !has(src, s)));
     let (value, status) = if missing {
         (None, Status::NoData)
-    } else if denominator == 0 {
+    } else if denominator == 0 && formula.shape != Shape::Count {
         (None, Status::NoDenominator)
     } else {
         (
@@ -188,6 +198,7 @@ pub fn value_of(shape: Shape, numerator: i64, denominator: i64) -> f64 {
     let v = match shape {
         Shape::Percent => numerator as f64 * 100.0 / denominator as f64,
         Shape::Growth => (numerator - denominator) as f64 * 100.0 / denominator as f64,
+        Shape::Count => numerator as f64,
     };
     (v * 10_000.0).round() / 10_000.0
 }

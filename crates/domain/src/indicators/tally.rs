@@ -6,6 +6,7 @@
 use super::encounter::{Kind, ValidEncounter};
 use super::month::Month;
 use super::outside::ValidOutside;
+use crate::referral::Direction;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -31,6 +32,12 @@ pub enum Measure {
     OutCost,
     /// Outside visits and stays that came with a referral.
     OutReferred,
+    /// Upward referrals accepted, at the institution that sent them.
+    RefUp,
+    /// Upward referrals accepted, at the institution that received them.
+    RefUpIn,
+    /// Downward referrals acknowledged, at the institution that sent them.
+    RefDown,
 }
 
 crate::codes!(Measure {
@@ -42,7 +49,10 @@ crate::codes!(Measure {
     OutStays => "out_stays",
     OutFund => "out_fund",
     OutCost => "out_cost",
-    OutReferred => "out_referred"
+    OutReferred => "out_referred",
+    RefUp => "ref_up",
+    RefUpIn => "ref_up_in",
+    RefDown => "ref_down"
 });
 
 /// What one encounter adds to its institution's month.
@@ -72,6 +82,15 @@ pub fn of_outside(o: &ValidOutside, referred: bool) -> [(Measure, i64); 4] {
     ]
 }
 
+/// What an accepted referral adds to its month: an upward one counts at both ends (sent
+/// by one institution, received by another), a downward one at the hospital that sent it.
+pub fn of_acceptance(direction: Direction, from: Uuid, to: Uuid) -> Vec<(Uuid, Measure)> {
+    match direction {
+        Direction::Up => vec![(from, Measure::RefUp), (to, Measure::RefUpIn)],
+        Direction::Down => vec![(from, Measure::RefDown)],
+    }
+}
+
 /// Counters by month, institution and measure; zero entries are dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally(BTreeMap<(Month, Uuid, Measure), i64>);
@@ -88,6 +107,20 @@ impl Tally {
             if *e == 0 {
                 self.0.remove(&(month, institution, m));
             }
+        }
+    }
+
+    /// Adds `count` referrals of one direction between `from` and `to`, accepted in
+    /// `month` (see [`of_acceptance`]).
+    pub fn add_acceptances(
+        &mut self,
+        month: Month,
+        direction: Direction,
+        (from, to): (Uuid, Uuid),
+        count: i64,
+    ) {
+        for (i, m) in of_acceptance(direction, from, to) {
+            self.add(month, i, &[(m, count)], 1);
         }
     }
 
@@ -148,5 +181,18 @@ mod tests {
         t.add(visit.month(), at, &of_encounter(&visit), -1);
         t.add(stay.month(), at, &of_encounter(&stay), -1);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn an_upward_referral_counts_at_both_ends_and_a_downward_one_at_its_sender() {
+        let (township, lead) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert_eq!(
+            of_acceptance(Direction::Up, township, lead),
+            vec![(township, Measure::RefUp), (lead, Measure::RefUpIn)]
+        );
+        assert_eq!(
+            of_acceptance(Direction::Down, lead, township),
+            vec![(lead, Measure::RefDown)]
+        );
     }
 }

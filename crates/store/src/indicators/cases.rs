@@ -1,5 +1,6 @@
-//! The cases behind a figure: the encounters and outside visits its numerator or
-//! denominator counts, over its months and the institutions in scope, newest first.
+//! The cases behind a figure: the encounters, outside visits and accepted referrals its
+//! numerator or denominator counts, over its months and the institutions in scope,
+//! newest first.
 
 use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use time::Date;
 use uuid::Uuid;
 use yigong_domain::indicators::encounter::Kind;
 use yigong_domain::indicators::month::Span;
+use yigong_domain::referral::Direction;
 
 /// Which rows a part of a figure counts.
 #[derive(Debug, Clone, Default)]
@@ -20,20 +22,33 @@ pub struct CaseQuery {
     pub outside_places: Vec<Uuid>,
     /// Only outside visits that came with a referral.
     pub referred_only: bool,
+    /// Accepted referrals, each set counted at one end.
+    pub referrals: Vec<ReferralCases>,
+}
+
+/// Referrals of one direction accepted in the period, listed at one end: sent by (or,
+/// with `receiver`, sent to) these institutions.
+#[derive(Debug, Clone)]
+pub struct ReferralCases {
+    pub direction: Direction,
+    pub receiver: bool,
+    pub places: Vec<Uuid>,
 }
 
 /// One case: an encounter in the county or a visit outside it.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct CaseRow {
     pub id: Uuid,
-    /// `encounter` or `outside`.
+    /// `encounter`, `outside` or `referral`.
     pub source: String,
-    #[sqlx(try_from = "String")]
-    pub kind: Kind,
-    /// The day it is counted on (discharge for a stay).
+    /// An encounter's kind (`outpatient`, `emergency`, `inpatient`) or a referral's
+    /// direction (`up`, `down`).
+    pub kind: String,
+    /// The day it is counted on (discharge for a stay, acceptance for a referral).
     #[serde(serialize_with = "crate::iso_date")]
     pub day: Date,
-    /// The county institution, or the outside hospital.
+    /// The county institution (for a referral, the end it counts at), or the outside
+    /// hospital.
     pub place: String,
     /// The institution's kind, or the outside hospital's level.
     pub level: String,
@@ -62,6 +77,13 @@ const OUTSIDE: &str = "SELECT o.id, 'outside' AS source, o.kind,
     FROM outside_visits o JOIN residents r ON r.community_id = o.community_id AND r.id = o.resident_id
     WHERE o.community_id = ";
 
+const REFERRALS: &str =
+    "SELECT f.id, 'referral' AS source, f.direction AS kind, f.accepted_on AS day,
+        i.name AS place, i.kind AS level, f.resident_id, r.name AS resident_name, r.id_number,
+        f.icd10_code || ' ' || f.icd10_text AS diagnoses,
+        CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen
+    FROM referrals f JOIN institutions i ON i.community_id = f.community_id AND i.id = ";
+
 fn push_kinds<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, kinds: &[Kind])
 where
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -82,6 +104,7 @@ fn push_union<DB: sqlx::Database>(
 ) where
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Date: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     let mut first = true;
     if !q.encounter_kinds.is_empty() && !q.encounter_places.is_empty() {
@@ -108,6 +131,27 @@ fn push_union<DB: sqlx::Database>(
         if q.referred_only {
             qb.push(" AND o.referral_id IS NOT NULL");
         }
+        first = false;
+    }
+    for r in q.referrals.iter().filter(|r| !r.places.is_empty()) {
+        if !first {
+            qb.push(" UNION ALL ");
+        }
+        let end = if r.receiver {
+            "f.to_institution_id"
+        } else {
+            "f.from_institution_id"
+        };
+        qb.push(REFERRALS).push(end);
+        qb.push(" JOIN residents r ON r.community_id = f.community_id AND r.id = f.resident_id");
+        qb.push(" WHERE f.community_id = ").push_bind(community);
+        qb.push(" AND f.direction = ")
+            .push_bind(r.direction.as_str().to_string());
+        qb.push(" AND f.accepted_on >= ")
+            .push_bind(span.first.first_day())
+            .push(" AND f.accepted_on < ")
+            .push_bind(span.last.next().first_day());
+        crate::push_in(qb, end, &r.places);
         first = false;
     }
     if first {

@@ -132,9 +132,15 @@ pub(super) fn store(
         tally.add(e.month(), *inst, &of_encounter(e), 1);
         outcome.updated += 1;
     }
+    add_tally_lite(c, community, &tally)?;
+    execute(c, crate::audit::INSERT_AUDIT, audit)?;
+    Ok(outcome)
+}
+
+/// Adds a tally's entries to the stored counters, in the writer's transaction.
+pub(crate) fn add_tally_lite(c: &Connection, community: Uuid, tally: &Tally) -> Result<()> {
     for (m, i, me, v) in tally.entries() {
         execute(c, TALLY, &params![community, m.key(), i, me.as_str(), v])?;
     }
-    execute(c, crate::audit::INSERT_AUDIT, audit)?;
-    Ok(outcome)
+    Ok(())
 }

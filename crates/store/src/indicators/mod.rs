@@ -5,7 +5,7 @@
 pub mod cases;
 pub mod checkpoints;
 pub mod encounters;
-mod lite;
+pub(crate) mod lite;
 pub mod outside;
 pub mod tallies;
 pub mod visits;

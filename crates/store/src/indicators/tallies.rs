@@ -2,9 +2,11 @@
 //! dashboard, and recomputed from the raw rows by `rebuild`.
 
 use crate::{OrConflict, Result, Store, on_db, on_db_write};
+use time::Date;
 use uuid::Uuid;
 use yigong_domain::indicators::month::{Month, Span};
 use yigong_domain::indicators::tally::{Measure, Tally};
+use yigong_domain::referral::Direction;
 
 /// Adds a tally's entries to the stored counters, on any executor (the transaction that
 /// stores the rows they count).
@@ -34,6 +36,8 @@ pub(crate) use add_tally;
 
 type SumRow = (Uuid, String, i64);
 type MonthRow = (String, Uuid, i64, i64, i64, i64, i64);
+/// Referrals accepted on a day in one direction between two institutions, and how many.
+type AcceptedRow = (Date, String, Uuid, Uuid, i64);
 
 impl Store {
     /// Every counter summed over the months of `span`, per institution; the entries are
@@ -69,8 +73,9 @@ impl Store {
             .bind(community).fetch_all(pool).await.store())
     }
 
-    /// Throws the counters away and counts them again from the raw rows, in one
-    /// transaction; the number of counters written.
+    /// Throws the counters away and counts them again from the raw rows (encounters,
+    /// outside visits, accepted referrals), in one transaction; the number of counters
+    /// written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
@@ -91,7 +96,18 @@ impl Store {
                     CAST(SUM(CASE WHEN referral_id IS NULL THEN 0 ELSE 1 END) AS BIGINT)
                  FROM outside_visits WHERE community_id = $1 GROUP BY month, institution_id")
                 .bind(community).fetch_all(&mut *tx).await.store()?;
-            let tally = recount(&inside, &outside);
+            let accepted: Vec<AcceptedRow> = sqlx::query_as(
+                "SELECT accepted_on, direction, from_institution_id, to_institution_id,
+                    CAST(COUNT(*) AS BIGINT)
+                 FROM referrals WHERE community_id = $1 AND accepted_on IS NOT NULL
+                 GROUP BY accepted_on, direction, from_institution_id, to_institution_id")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
+            let mut tally = recount(&inside, &outside);
+            for (day, direction, from, to, n) in accepted {
+                if let Some(d) = Direction::parse(&direction) {
+                    tally.add_acceptances(Month::of(day), d, (from, to), n);
+                }
+            }
             add_tally!(tx, community, tally);
             tx.commit().await.store()?;
             Ok(tally.entries().count())
@@ -150,5 +166,22 @@ impl Store {
             }
         }
         Ok(t)
+    }
+}
+
+/// One accepted referral as its counters read it: the direction, the sending and the
+/// receiving institution's codes, and the instant of acceptance.
+pub type Acceptance = (String, String, String, time::OffsetDateTime);
+
+impl Store {
+    /// Every accepted referral, oldest first: the raw rows the referral counters come
+    /// from, for an export or an independent recount.
+    pub async fn acceptances(&self, community: Uuid) -> Result<Vec<Acceptance>> {
+        on_db!(self, pool => sqlx::query_as(
+            "SELECT f.direction, a.code, b.code, f.accepted_at FROM referrals f
+             JOIN institutions a ON a.community_id = f.community_id AND a.id = f.from_institution_id
+             JOIN institutions b ON b.community_id = f.community_id AND b.id = f.to_institution_id
+             WHERE f.community_id = $1 AND f.accepted_at IS NOT NULL ORDER BY f.accepted_at, f.id")
+            .bind(community).fetch_all(pool).await.store())
     }
 }

@@ -1,10 +1,14 @@
 //! Historical referrals loaded in bulk with their events (the demo and the benchmarks).
 
 use super::{NewReferral, urgency_rank};
+use crate::indicators::tallies::add_tally;
 use crate::{OrConflict, Result, Store, new_id, on_db_write};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
+use yigong_domain::clock::local_date;
+use yigong_domain::indicators::month::Month;
+use yigong_domain::indicators::tally::Tally;
 use yigong_domain::referral::{Milestone, Outcome, Status, Urgency};
 
 impl Store {
@@ -23,7 +27,7 @@ impl Store {
                         "INSERT INTO referrals (id, community_id, resident_id, direction, urgency, urgency_rank, status, open,
                             pathway, from_institution_id, to_institution_id, to_department_id, parent_id, reason, icd10_code,
                             icd10_text, summary, instructions, preferred_date, created_by, created_at, updated_at,
-                            accepted_at, arrived_at, completed_at, outcome, status_reason, version) ");
+                            accepted_at, accepted_on, arrived_at, completed_at, outcome, status_reason, version) ");
                     let mut ids = Vec::with_capacity(part.len());
                     qb.push_values(part, |mut b, (n, steps)| {
                         let id = new_id();
@@ -40,11 +44,14 @@ impl Store {
                             .push_bind(n.icd10_text.clone()).push_bind(n.summary.clone()).push_bind(n.instructions.clone())
                             .push_bind(n.preferred_date).push_bind(n.created_by).push_bind(n.created_at)
                             .push_bind(steps.last().map_or(n.created_at, |s| s.at))
-                            .push_bind(when(Status::Accepted)).push_bind(when(Status::Arrived)).push_bind(ended)
+                            .push_bind(when(Status::Accepted)).push_bind(when(Status::Accepted).map(local_date))
+                            .push_bind(when(Status::Arrived)).push_bind(ended)
                             .push_bind(outcome).push_bind(steps.iter().find_map(|s| s.reason.clone()).unwrap_or_default())
                             .push_bind(steps.len() as i64);
                     });
                     qb.build().execute(&mut *tx).await.store()?;
+                    let tally = acceptances(part);
+                    add_tally!(tx, community, tally);
                     let mut events = Vec::new();
                     for ((n, steps), id) in part.iter().zip(&ids) {
                         events.push((*id, n.created_at, Some(Status::Requested), None, None));
@@ -92,6 +99,19 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// What the accepted ones among historical referrals add to the indicators' counters.
+fn acceptances(rows: &[(NewReferral, Vec<HistoryStep>)]) -> Tally {
+    let mut t = Tally::default();
+    for (n, steps) in rows {
+        let accepted = steps.iter().find(|s| s.status == Some(Status::Accepted));
+        if let Some(s) = accepted {
+            let ends = (n.from_institution_id, n.to_institution_id);
+            t.add_acceptances(Month::of(local_date(s.at)), n.direction, ends, 1);
+        }
+    }
+    t
 }
 
 /// One step of a historical referral: a status change and/or a milestone at a time.

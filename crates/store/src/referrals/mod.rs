@@ -11,6 +11,8 @@ pub use history::HistoryStep;
 use lite::*;
 
 use crate::audit::{AuditEntry, INSERT_AUDIT, audit_row, insert_audit};
+use crate::indicators::lite::add_tally_lite;
+use crate::indicators::tallies::add_tally;
 use crate::lite::{execute, first, params};
 use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use rusqlite::types::Value;
@@ -18,7 +20,10 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+use yigong_domain::clock::local_date;
 use yigong_domain::ids::ReferralId;
+use yigong_domain::indicators::month::Month;
+use yigong_domain::indicators::tally::Tally;
 use yigong_domain::referral::{Direction, Milestone, Outcome, Pathway, Status, Urgency};
 
 /// What is needed to create a referral (validated by the caller).
@@ -338,7 +343,8 @@ fn update_of(community: Uuid, id: Uuid, from: Status, change: &Change) -> (Strin
     let sql = format!(
         "UPDATE referrals SET status = $3, open = $4, version = version + 1, updated_at = $7,
             status_reason = COALESCE($5, status_reason), outcome = COALESCE($6, outcome),
-            appointment_at = COALESCE($8, appointment_at){stamp}
+            appointment_at = COALESCE($8, appointment_at),
+            accepted_on = COALESCE($10, accepted_on){stamp}
          WHERE community_id = $1 AND id = $2 AND status = $9 RETURNING urgency"
     );
     let values = params![
@@ -350,9 +356,26 @@ fn update_of(community: Uuid, id: Uuid, from: Status, change: &Change) -> (Strin
         change.outcome.map(|o| o.as_str()),
         change.at,
         change.appointment_at,
-        from.as_str()
+        from.as_str(),
+        accepted_on(change)
     ];
     (sql, values.to_vec())
+}
+
+/// The day (China time) an accepting change happens on; `None` for any other change.
+fn accepted_on(change: &Change) -> Option<Date> {
+    (change.to == Status::Accepted).then(|| local_date(change.at))
+}
+
+/// What accepting `r` adds to the indicators' monthly counters: nothing for any other
+/// change.
+fn acceptance_tally(r: &Referral, change: &Change) -> Tally {
+    let mut t = Tally::default();
+    if let Some(day) = accepted_on(change) {
+        let ends = (r.from_institution_id, r.to_institution_id);
+        t.add_acceptances(Month::of(day), r.direction, ends, 1);
+    }
+    t
 }
 
 static GET_REFERRAL: std::sync::LazyLock<String> =
@@ -477,6 +500,7 @@ impl Store {
                     for event in action_events(community, id, r.status, &change, &urgency) {
                         execute(c, INSERT_EVENT, &event)?;
                     }
+                    add_tally_lite(c, community, &acceptance_tally(&r, &change))?;
                     if let Some(row) = &audit {
                         execute(c, INSERT_AUDIT, row)?;
                     }
@@ -499,7 +523,7 @@ impl Store {
             let urgent: Option<String> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
                 .bind(community).bind(id).bind(change.to.as_str()).bind(!change.to.is_terminal())
                 .bind(change.reason.as_deref()).bind(change.outcome.map(|o| o.as_str())).bind(change.at)
-                .bind(change.appointment_at).bind(r.status.as_str())
+                .bind(change.appointment_at).bind(r.status.as_str()).bind(accepted_on(&change))
                 .fetch_optional(&mut *tx).await.store()?;
             let moved = urgent.is_some();
             if let Some(urgency) = urgent {
@@ -508,6 +532,8 @@ impl Store {
                         .bind(sf).bind(st).bind(m).bind(change.account).bind(d)
                         .execute(&mut *tx).await.store()?;
                 }
+                let tally = acceptance_tally(&r, &change);
+                add_tally!(tx, community, tally);
                 if let Some(e) = audit {
                     insert_audit!(&mut *tx, community, e, Some(id)).await.store()?;
                 }

@@ -17,13 +17,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::access::Role;
 use yigong_domain::identity::mask_id_text;
-use yigong_domain::indicators::cases::{Part, plan, span_of};
+use yigong_domain::indicators::cases::{Part, plan, referral_end, span_of};
 use yigong_domain::indicators::catalog::{CATALOG, Definition, find};
-use yigong_domain::indicators::formula::{Status, evaluate};
+use yigong_domain::indicators::formula::{Levels, Status, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 use yigong_domain::indicators::tally::Tally;
 use yigong_domain::registry::InstitutionKind;
-use yigong_store::indicators::cases::CaseQuery;
+use yigong_store::indicators::cases::{CaseQuery, ReferralCases};
 use yigong_store::{Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -246,8 +246,9 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county) or `outside`.
+    /// `encounter` (in the county), `outside` or `referral`.
     pub source: String,
+    /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral.
     pub kind: String,
     pub day: String,
     pub place: String,
@@ -283,22 +284,32 @@ pub async fn cases_for(
         Part::Denominator => d.formula.denominator,
     };
     let p = plan(terms);
+    let places = |l: Levels| -> Vec<Uuid> {
+        scope
+            .kinds
+            .iter()
+            .filter(|(_, k)| l.holds(**k))
+            .map(|(i, _)| *i)
+            .collect()
+    };
     let query = CaseQuery {
         encounter_kinds: p.encounter_kinds,
-        encounter_places: p
-            .encounter_levels
-            .map(|l| {
-                scope
-                    .kinds
-                    .iter()
-                    .filter(|(_, k)| l.holds(**k))
-                    .map(|(i, _)| *i)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        encounter_places: p.encounter_levels.map(places).unwrap_or_default(),
         outside_kinds: p.outside_kinds,
         outside_places: scope.kinds.keys().copied().collect(),
         referred_only: p.referred_only,
+        referrals: p
+            .referrals
+            .iter()
+            .filter_map(|t| {
+                let (direction, receiver) = referral_end(t.measure)?;
+                Some(ReferralCases {
+                    direction,
+                    receiver,
+                    places: places(t.levels),
+                })
+            })
+            .collect(),
     };
     let span = span_of(d.formula.shape, part, scope.period);
     let rows = state
@@ -329,7 +340,7 @@ pub async fn cases_for(
         .map(|r| Case {
             id: r.id,
             source: r.source,
-            kind: r.kind.as_str().to_string(),
+            kind: r.kind,
             day: r.day.to_string(),
             place: r.place,
             level: r.level,
@@ -353,7 +364,8 @@ pub async fn cases_for(
     ))
 }
 
-/// The encounters and outside visits a figure's numerator or denominator counts.
+/// The encounters, outside visits or accepted referrals a figure's numerator or
+/// denominator counts.
 #[utoipa::path(get, path = "/indicators/{code}/cases", params(("code" = String, Path), CasesQuery),
     responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
 pub async fn cases(

@@ -17,8 +17,8 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use yigong_app::import::MAX_BYTES;
-use yigong_domain::indicators::catalog::{CATALOG, Definition, Text};
-use yigong_domain::indicators::formula::{Status, evaluate};
+use yigong_domain::indicators::catalog::{CATALOG, Definition, Text, Unit};
+use yigong_domain::indicators::formula::{Shape, Status, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 
 pub fn router() -> Router<AppState> {
@@ -45,14 +45,22 @@ fn text(lang: Lang, t: Text) -> &'static str {
     if lang == Lang::Zh { t.zh } else { t.en }
 }
 
-/// A value as shown: two decimals and its unit, or a dash.
-fn shown(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
+/// A value as shown: a rate with two decimals, a count whole, or a dash.
+fn shown(v: Option<f64>, unit: Unit) -> String {
+    match (v, unit) {
+        (None, _) => "—".to_string(),
+        (Some(v), Unit::Percent) => format!("{v:.2}"),
+        (Some(v), Unit::Count) => format!("{v:.0}"),
+    }
 }
 
 struct Line {
     f: Figure,
     value: String,
+    /// What follows the value: `%`, or the word for cases.
+    unit: &'static str,
+    /// Whether the figure divides (a count lists no denominator).
+    divides: bool,
     previous: String,
     target: String,
     status: &'static str,
@@ -137,8 +145,10 @@ fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
         Status::NoDenominator => lang.t("indicators.status.no_denominator"),
     };
     Line {
-        value: shown(f.value),
-        previous: shown(f.previous),
+        value: shown(f.value, d.unit),
+        previous: shown(f.previous, d.unit),
+        unit: lang.t(&format!("indicators.unit.{}", d.unit.as_str())),
+        divides: d.formula.shape != Shape::Count,
         target: d.target_text().unwrap_or_default(),
         below_target: f.value.is_some_and(|v| d.misses_target(v)),
         status,
@@ -227,7 +237,7 @@ async fn chart(
     let target = d.target.map(|t| (t, lang.t("indicators.target")));
     Ok(line_chart(
         text(lang, d.name),
-        "%",
+        lang.t(&format!("indicators.unit.{}", d.unit.as_str())),
         &series,
         target.as_slice(),
     ))

@@ -1,5 +1,6 @@
 //! Every indicator against an independent engine: a county's two years of encounters and
-//! care outside it are generated, written as the import files, imported through the
+//! care outside it are generated, written as the import files (with the demo's accepted
+//! referrals beside them), imported through the
 //! platform's importer, and every figure the API answers (per month, quarter and year;
 //! for the community, primary care and one township; this period's and last year's) is
 //! compared with what DuckDB computes from the same files with the SQL in
@@ -63,6 +64,9 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             std::process::id()
         ));
         std::fs::create_dir_all(&dir).expect("dir");
+        yigong_demo::seed::add_referral_history(&app.state.store, c, 11)
+            .await
+            .expect("a year of referrals");
         let written = county::write(&app.state.store, c, &dir, (11, MONTHS))
             .await
             .expect("the files");
@@ -82,9 +86,15 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             .expect("institutions");
         let reqs = county::requests(&institutions, app.places.township, MONTHS);
         let (theirs, _) = county::duckdb(&python, &dir, &reqs);
+        // The referrals were counted: a year of them in the last twelve months.
+        let year = format!("{}/all", yigong_domain::clock::today().year());
+        assert!(
+            theirs[&year]["now"]["referrals_up"][0].as_i64() > Some(100),
+            "{theirs}"
+        );
         let n = compare(&app, &theirs, &reqs, "kept").await;
-        // 29 periods × 3 scopes × 8 indicators × (this period, last year).
-        assert_eq!(n, reqs.len() * 8 * 2, "{}", app.label);
+        // 29 periods × 3 scopes × 11 indicators × (this period, last year).
+        assert_eq!(n, reqs.len() * 11 * 2, "{}", app.label);
         app.state.store.rebuild_tallies(c).await.expect("rebuild");
         compare(&app, &theirs, &reqs, "rebuilt").await;
         let _ = std::fs::remove_dir_all(&dir);

@@ -37,6 +37,7 @@ mod indicators;
 mod indicators_duckdb;
 mod indicators_fhir;
 mod indicators_pages;
+mod indicators_referrals;
 mod lists;
 mod openapi_routes;
 mod outreach;
