@@ -332,6 +332,8 @@ async fn generate_demo(
         "Added a year of encounters ({visits} visits and stays in the county, {away} outside it) in {:.1} s.",
         t.elapsed().as_secs_f64()
     );
+    let points = yigong_demo::seed::appraisal::add_sheet(store, community.id, seed, today).await?;
+    println!("Added the members' score sheet and last quarter's inspection points ({points}).");
     println!(
         "Demo community {} ready in {:.1} s.",
         community.name,

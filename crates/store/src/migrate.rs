@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(33, "0033_exam_slots"),
     migration!(34, "0034_indicators"),
     migration!(35, "0035_referral_acceptance"),
+    migration!(36, "0036_appraisal"),
 ];
 
 impl Store {

@@ -136,6 +136,10 @@ impl TestApp {
         self.call(Method::PUT, path, Some(token), Some(body)).await
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
     /// Uploads the shipped DICOM 12-lead sample for a resident; the study's id.
     pub async fn upload_dicom(&self, token: &str, resident: uuid::Uuid) -> uuid::Uuid {
         let dir = yigong_demo::seed::ecg::samples_dir().expect("sample recordings");

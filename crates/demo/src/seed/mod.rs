@@ -4,6 +4,7 @@
 //! the shipped recordings ([`ecg`]).
 
 pub mod activities;
+pub mod appraisal;
 pub mod consults;
 pub mod diagnostics;
 pub mod dues;

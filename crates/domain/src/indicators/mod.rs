@@ -4,8 +4,10 @@
 //! tallies kept per institution (`tally`). Each indicator's definition is data
 //! (`catalog`): its texts, version and source can be corrected without a release, and
 //! its formula is a sum of tallies over a period and a set of institution levels
-//! (`formula`).
+//! (`formula`). Members are appraised on a weighted sheet of indicators and manual
+//! items per quarter (`appraisal`).
 
+pub mod appraisal;
 pub mod cases;
 pub mod catalog;
 pub mod encounter;

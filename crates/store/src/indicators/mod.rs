@@ -2,6 +2,7 @@
 //! outside the county, the monthly tallies kept as they arrive (and rebuilt from them),
 //! the cases behind a figure, and the checkpoints of interrupted imports.
 
+pub mod appraisal;
 pub mod cases;
 pub mod checkpoints;
 pub mod encounters;

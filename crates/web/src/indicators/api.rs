@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases))
         .routes(routes!(rebuild))
         .routes(routes!(super::outside::register))
+        .merge(super::appraisal::router())
 }
 
 /// Who reads the figures: the office, the bureau and the party committee.
@@ -138,7 +139,7 @@ pub async fn scope_of(state: &AppState, q: &FigureQuery) -> ApiResult<Scope> {
 
 /// The tallies over a span, the year before and the year before that (for last year's
 /// growth), in one tally.
-async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
+pub(super) async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
     let c = state.community.id;
     let mut t = state.store.tally_over(c, span).await?;
     for s in [span.year_before(), span.year_before().year_before()] {

@@ -1,9 +1,11 @@
 //! Indicators (监测指标): the community's monthly figures computed from the imported
 //! encounters and the register of care outside the county, each opening the cases
 //! behind its numerator and denominator; for the office, the bureau and the party
-//! committee.
+//! committee; and the quarterly appraisal of the members on the office's score sheet.
 
 pub mod api;
+pub mod appraisal;
+pub mod appraisal_page;
 pub mod fhir;
 pub mod import;
 pub mod outside;

@@ -4,7 +4,7 @@
 //! cases behind a figure's numerator or denominator.
 
 use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
-use super::{import, outside_page};
+use super::{appraisal_page, import, outside_page};
 use crate::http::auth::CurrentUser;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -15,7 +15,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use yigong_app::import::MAX_BYTES;
 use yigong_domain::indicators::catalog::{CATALOG, Definition, Text, Unit};
 use yigong_domain::indicators::formula::{Shape, Status, evaluate};
@@ -37,6 +37,29 @@ pub fn router() -> Router<AppState> {
             get(outside_page::form).post(outside_page::save),
         )
         .route("/indicators/import/template.csv", get(import::template))
+        .route("/indicators/appraisal", get(appraisal_page::show))
+        .route(
+            "/indicators/appraisal/score",
+            post(appraisal_page::save_score),
+        )
+        .route(
+            "/indicators/appraisal/publish",
+            post(appraisal_page::publish),
+        )
+        .route("/indicators/appraisal/export", get(appraisal_page::export))
+        .route("/indicators/appraisal/sheet", get(appraisal_page::sheet))
+        .route(
+            "/indicators/appraisal/items",
+            post(appraisal_page::add_item),
+        )
+        .route(
+            "/indicators/appraisal/items/{id}",
+            post(appraisal_page::change_item),
+        )
+        .route(
+            "/indicators/appraisal/items/{id}/remove",
+            post(appraisal_page::remove_item),
+        )
         .route("/indicators/import/{id}", get(import::job))
         .route("/indicators/import/{id}/progress", get(import::fragment))
 }

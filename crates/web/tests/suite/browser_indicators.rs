@@ -1,7 +1,9 @@
 //! The indicators' dashboard in headless Chromium (with `YIGONG_E2E=1`), on the demo's
 //! year of encounters: the manager picks the month before the latest, opens the cases
 //! behind a figure's numerator, and downloads the Excel export through the browser's own
-//! session; calamine reads it back and it carries the month the page showed.
+//! session; calamine reads it back and it carries the month the page showed. Then the
+//! bureau opens the members' appraisal from the dashboard: every member ranked, the
+//! first one's total the sum of its points.
 
 use calamine::{Data, Reader, Xlsx};
 use serde_json::json;
@@ -129,4 +131,53 @@ fn the_manager_changes_the_month_opens_a_figures_cases_and_downloads_the_export(
             &Data::Float(denominator as f64)
         )
     );
+
+    // The bureau opens the appraisal of last quarter from the dashboard.
+    let today = yigong_domain::clock::today();
+    srv.block(yigong_demo::seed::appraisal::add_sheet(
+        &srv.state.store,
+        c,
+        7,
+        today,
+    ))
+    .expect("the demo's sheet");
+    let members = srv
+        .block(srv.state.store.list_institutions(c))
+        .expect("places")
+        .iter()
+        .filter(|i| i.kind == "member" || i.kind == "township")
+        .count();
+    let bureau = driver.session();
+    bureau.login(&srv.base, "bureau", "/indicators");
+    bureau.click("#open-appraisal");
+    bureau.find("#appraisal-table", 10);
+    let quarter = yigong_domain::indicators::appraisal::last_quarter(today);
+    assert!(bureau.text("h1").contains(&quarter));
+    let rows = bureau.execute(
+        "return [...document.querySelectorAll('#appraisal-table .appraisal-row')].map(r => [           r.querySelector('.rank').textContent,           [...r.querySelectorAll('.score')].map(c => parseFloat(c.dataset.points)),           parseFloat(r.querySelector('.total').textContent)]);",
+        json!([]),
+    );
+    let rows = rows.as_array().expect("the members' lines");
+    assert_eq!(rows.len(), members);
+    assert_eq!(rows[0][0], "1");
+    let points: f64 = rows[0][1]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| p.as_f64().expect("a number"))
+        .sum();
+    let total = rows[0][2].as_f64().expect("a total");
+    assert!((points - total).abs() < 0.011, "{points} against {total}");
+    let totals: Vec<f64> = rows.iter().map(|r| r[2].as_f64().expect("total")).collect();
+    assert!(
+        totals.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {totals:?}"
+    );
+    assert!(
+        bureau.execute(
+            "return document.getElementById('score-form') === null;",
+            json!([])
+        ) == json!(true)
+    );
+    bureau.screenshot(&shot("72-appraisal-bureau.png"));
 }

@@ -34,7 +34,7 @@ LEAD,内科,B2,123,体检,2026-13-01,,高血压,-1,0
     )
 }
 
-async fn import(app: &TestApp, text: &str) -> EncounterSummary {
+pub(crate) async fn import(app: &TestApp, text: &str) -> EncounterSummary {
     let bytes = text.as_bytes().to_vec();
     let hash = encounters::file_hash(&mut Cursor::new(bytes.clone())).expect("hash");
     let rows = Rows::open("his.csv", Box::new(Cursor::new(bytes))).expect("opens");

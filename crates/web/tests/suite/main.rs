@@ -11,6 +11,8 @@ mod ordering;
 mod probing;
 mod roster;
 
+mod appraisal;
+mod appraisal_pages;
 mod bad_input;
 mod browser;
 mod browser_diagnostics;
