@@ -19,7 +19,7 @@ use yigong_domain::access::Role;
 use yigong_domain::identity::mask_id_text;
 use yigong_domain::indicators::cases::{Part, plan, referral_end, span_of};
 use yigong_domain::indicators::catalog::{CATALOG, Definition, find};
-use yigong_domain::indicators::formula::{Levels, Status, evaluate};
+use yigong_domain::indicators::formula::{Levels, Status, Term, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 use yigong_domain::indicators::tally::Tally;
 use yigong_domain::registry::InstitutionKind;
@@ -284,34 +284,7 @@ pub async fn cases_for(
         Part::Numerator => d.formula.numerator,
         Part::Denominator => d.formula.denominator,
     };
-    let p = plan(terms);
-    let places = |l: Levels| -> Vec<Uuid> {
-        scope
-            .kinds
-            .iter()
-            .filter(|(_, k)| l.holds(**k))
-            .map(|(i, _)| *i)
-            .collect()
-    };
-    let query = CaseQuery {
-        encounter_kinds: p.encounter_kinds,
-        encounter_places: p.encounter_levels.map(places).unwrap_or_default(),
-        outside_kinds: p.outside_kinds,
-        outside_places: scope.kinds.keys().copied().collect(),
-        referred_only: p.referred_only,
-        referrals: p
-            .referrals
-            .iter()
-            .filter_map(|t| {
-                let (direction, receiver) = referral_end(t.measure)?;
-                Some(ReferralCases {
-                    direction,
-                    receiver,
-                    places: places(t.levels),
-                })
-            })
-            .collect(),
-    };
+    let query = case_query(terms, &scope);
     let span = span_of(d.formula.shape, part, scope.period);
     let rows = state
         .store
@@ -363,6 +336,38 @@ pub async fn cases_for(
         part,
         scope,
     ))
+}
+
+/// The rows behind a part's terms, within the scope's institutions.
+fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
+    let p = plan(terms);
+    let places = |l: Levels| -> Vec<Uuid> {
+        scope
+            .kinds
+            .iter()
+            .filter(|(_, k)| l.holds(**k))
+            .map(|(i, _)| *i)
+            .collect()
+    };
+    CaseQuery {
+        encounter_kinds: p.encounter_kinds,
+        encounter_places: p.encounter_levels.map(places).unwrap_or_default(),
+        outside_kinds: p.outside_kinds,
+        outside_places: scope.kinds.keys().copied().collect(),
+        referred_only: p.referred_only,
+        referrals: p
+            .referrals
+            .iter()
+            .filter_map(|t| {
+                let (direction, receiver) = referral_end(t.measure)?;
+                Some(ReferralCases {
+                    direction,
+                    receiver,
+                    places: places(t.levels),
+                })
+            })
+            .collect(),
+    }
 }
 
 /// The encounters, outside visits or accepted referrals a figure's numerator or

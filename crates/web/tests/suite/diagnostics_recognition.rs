@@ -68,8 +68,11 @@ async fn an_earlier_ct_is_offered_reused_or_repeated_with_a_reason() {
         let e = r.json()["error"].clone();
         assert_eq!(e["code"], "result_recognisable");
         assert_eq!(e["earlier"]["id"], loaded[0].to_string());
-        let ten_days_ago: time::Date = yigong_domain::clock::today() - day * 10;
-        assert_eq!(e["earlier"]["reported_on"], ten_days_ago.to_string());
+        // The day it was reported on in China: ten days ago, or the day after when the
+        // forty minutes it took crossed midnight there.
+        let reported = time::OffsetDateTime::now_utc() - day * 10 + Duration::minutes(40);
+        let reported_on = yigong_domain::clock::local_date(reported);
+        assert_eq!(e["earlier"]["reported_on"], reported_on.to_string());
         // The township doctor may read the member's report of their patient.
         let report = app
             .get(&format!("/api/v1/orders/{}", loaded[0]), &township)
