@@ -1,8 +1,9 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
--- care outside the county, the accepted referrals and the institutions. Independent of
--- the platform's code: the month a row counts in (a referral's in China time, from its
--- instant in UTC), the levels and the no-data rule are written here again.
+-- care outside the county, the accepted referrals, the reported ECGs and the
+-- institutions. Independent of the platform's code: the month a row counts in (a
+-- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
+-- from upload to report, the levels and the no-data rule are written here again.
 --
 -- Parameters: $first, $last (the period, YYYY-MM), $bfirst, $blast (the same months a
 -- year before), $bbfirst, $bblast (two years before). The institutions in scope are the
@@ -42,6 +43,23 @@ rf AS (
         count(*) FILTER (WHERE direction = 'down' AND from_kind = 'lead') AS lead_down,
         count(*) FILTER (WHERE direction = 'up' AND to_kind = 'lead') AS lead_up_in
     FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_refs x ON x.span = s.span
+    GROUP BY s.span
+),
+ecgs AS (
+    SELECT CAST(g.urgency_rank AS INTEGER) < 2 AS urgent,
+        (epoch_us(CAST(g.reported_utc AS TIMESTAMP)) - epoch_us(CAST(g.uploaded_utc AS TIMESTAMP))) // 1000000 AS seconds,
+        strftime(CAST(g.reported_utc AS TIMESTAMP) + INTERVAL 8 HOUR, '%Y-%m') AS month
+    FROM ecg g JOIN places p ON p.code = g.from_code
+),
+span_ecgs AS (
+    SELECT s.span, g.* FROM ecgs g JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        ON g.month BETWEEN s.a AND s.b
+),
+eg AS (
+    SELECT s.span, count(x.month) AS reads,
+        count(*) FILTER (WHERE urgent) AS urgent,
+        count(*) FILTER (WHERE urgent AND seconds <= 600) AS on_time
+    FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_ecgs x ON x.span = s.span
     GROUP BY s.span
 ),
 span_enc AS (
@@ -89,6 +107,8 @@ figures AS (
     UNION ALL SELECT span, 'referrals_up', up, 0, 'count', true FROM rf
     UNION ALL SELECT span, 'referrals_down', down, 0, 'count', true FROM rf
     UNION ALL SELECT span, 'lead_down_share', lead_down, lead_down + lead_up_in, 'percent', true FROM rf
+    UNION ALL SELECT span, 'ecg_remote_reads', reads, 0, 'count', true FROM eg
+    UNION ALL SELECT span, 'ecg_urgent_on_time', on_time, urgent, 'percent', true FROM eg
 ),
 growth AS (
     SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready

@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(34, "0034_indicators"),
     migration!(35, "0035_referral_acceptance"),
     migration!(36, "0036_appraisal"),
+    migration!(37, "0037_ecg_reported_on"),
 ];
 
 impl Store {

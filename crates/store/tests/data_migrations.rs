@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0036"), 26);
+        assert_eq!(store.migrate().await.expect("0011 to 0037"), 27);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0036"), 25);
+        assert_eq!(store.migrate().await.expect("0012 to 0037"), 26);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0036"), 5);
+        assert_eq!(store.migrate().await.expect("0032 to 0037"), 6);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -238,7 +238,7 @@ async fn referrals_accepted_before_get_their_day() {
             let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
             write_old(&store, sql, at, r.id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0034 to 0036"), 2);
+        assert_eq!(store.migrate().await.expect("0034 to 0037"), 3);
         store.rebuild_tallies(c).await.expect("rebuild");
         let span = Span::parse("2026").expect("a year");
         let t = store.tally_by_month(c, span).await.expect("tallies");
@@ -255,5 +255,85 @@ async fn referrals_accepted_before_get_their_day() {
             assert_eq!(t.get(m, i, measure), 1, "{m:?} {measure:?}");
         }
         assert_eq!(t.get(march, lead, Measure::RefUp), 0);
+    }
+}
+
+/// 0037: studies reported before it get the China-time day of their report and the whole
+/// seconds from upload, and a rebuild counts them in that day's month.
+#[tokio::test]
+async fn ecgs_reported_before_get_their_day_and_turnaround() {
+    use time::macros::datetime;
+    use yigong_domain::indicators::month::{Month, Span};
+    use yigong_domain::indicators::tally::Measure;
+    use yigong_store::ecg::NewStudy;
+    for store in each_empty_engine().await.expect("stores") {
+        let (c, residents) = old_store_with_history(&store, 36, "residents").await;
+        let places = store.list_institutions(c).await.expect("places");
+        let town = places
+            .iter()
+            .find(|i| i.kind == "township")
+            .expect("a township")
+            .id;
+        let new = NewStudy {
+            resident_id: residents[0],
+            from_institution_id: town,
+            uploaded_by: None,
+            urgency_rank: 1,
+            chest_pain: true,
+            symptoms: String::new(),
+            symptom_onset_at: None,
+            recorded_at: datetime!(2026-03-31 15:50 UTC),
+            format: "dicom".into(),
+            sample_rate: 500.0,
+            lead_count: 12,
+            samples_per_lead: 5000,
+            heart_rate: Some(72.0),
+            alerts: String::new(),
+            measurements: "{}".into(),
+            files: vec![],
+        };
+        let entry = yigong_testkit::app::setup_entry("ecg.upload");
+        // Uploaded at 15:52 UTC; reported ten minutes later (00:02 on 1 April in China,
+        // on time) and ten minutes and a second later (late).
+        for reported in [
+            datetime!(2026-03-31 16:02 UTC),
+            datetime!(2026-03-31 16:02:01 UTC),
+        ] {
+            let id = store.create_study(c, &new, &entry).await.expect("a study");
+            let sql = "UPDATE ecg_studies SET status = 'reported', created_at = $1 WHERE id = $2";
+            write_old(&store, sql, datetime!(2026-03-31 15:52 UTC), id.uuid()).await;
+            let sql = "UPDATE ecg_studies SET reported_at = $1 WHERE id = $2";
+            write_old(&store, sql, reported, id.uuid()).await;
+        }
+        assert_eq!(store.migrate().await.expect("0036 to 0037"), 1);
+        store.rebuild_tallies(c).await.expect("rebuild");
+        let t = store
+            .tally_by_month(c, Span::parse("2026").expect("a year"))
+            .await
+            .expect("tallies");
+        let april = Month::parse("2026-04").expect("month");
+        let counts = [
+            Measure::EcgRead,
+            Measure::EcgUrgent,
+            Measure::EcgUrgentOnTime,
+        ]
+        .map(|m| t.get(april, town, m));
+        assert_eq!(counts, [2, 2, 1]);
+        // The case list reads the stored day and seconds: one on time in April.
+        let q = yigong_store::indicators::cases::CaseQuery {
+            ecgs: vec![yigong_store::indicators::cases::EcgCases {
+                urgent_only: true,
+                on_time_seconds: Some(600),
+                places: vec![town],
+            }],
+            ..Default::default()
+        };
+        let page = yigong_store::PageRequest::new(None, None);
+        let span = Span::parse("2026-04").expect("a month");
+        let listed = store
+            .indicator_cases(c, span, &q, page)
+            .await
+            .expect("cases");
+        assert_eq!(listed.total, 1);
     }
 }

@@ -1,7 +1,8 @@
 //! A county's encounters and care outside it as files, for the indicators' independent
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
-//! `institutions.csv` and the accepted referrals as `referrals.csv` for DuckDB; imported through the platform's own importer; and the
+//! `institutions.csv`, the accepted referrals as `referrals.csv` and the reported ECGs as
+//! `ecg.csv` for DuckDB; imported through the platform's own importer; and the
 //! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
@@ -58,6 +59,7 @@ pub async fn write(
     }
     inst.flush()?;
     write_acceptances(store, community, dir).await?;
+    write_ecg_reads(store, community, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -148,6 +150,26 @@ async fn write_acceptances(store: &Store, community: Uuid, dir: &Path) -> std::i
             .format(utc)
             .expect("a time");
         writeln!(f, "{direction},{from},{to},{at}")?;
+    }
+    f.flush()
+}
+
+/// Writes `ecg.csv`: every reported ECG stored, with its upload and report instants in
+/// UTC to the microsecond (DuckDB finds the month and the minutes itself).
+async fn write_ecg_reads(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
+    let rows = store.ecg_reads(community).await.expect("the ECGs");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("ecg.csv"))?);
+    writeln!(f, "from_code,urgency_rank,uploaded_utc,reported_utc")?;
+    let utc = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
+    );
+    let at = |t: time::OffsetDateTime| {
+        t.to_offset(time::UtcOffset::UTC)
+            .format(utc)
+            .expect("a time")
+    };
+    for (from, rank, uploaded, reported) in rows {
+        writeln!(f, "{from},{rank},{},{}", at(uploaded), at(reported))?;
     }
     f.flush()
 }

@@ -30,6 +30,8 @@ pub struct Plan {
     pub referred_only: bool,
     /// Referral counters: each lists the accepted referrals at its end.
     pub referrals: Vec<Term>,
+    /// ECG counters: each lists the reported ECGs it counts, at their senders.
+    pub ecgs: Vec<Term>,
 }
 
 /// The referrals a referral counter counts: their direction, and whether they count at
@@ -72,6 +74,10 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::RefUp | Measure::RefUpIn | Measure::RefDown => {
                 p.referrals.push(*t);
+                continue;
+            }
+            Measure::EcgRead | Measure::EcgUrgent | Measure::EcgUrgentOnTime => {
+                p.ecgs.push(*t);
                 continue;
             }
         };

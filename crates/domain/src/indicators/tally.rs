@@ -8,6 +8,7 @@ use super::month::Month;
 use super::outside::ValidOutside;
 use crate::referral::Direction;
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// One counter.
@@ -38,6 +39,12 @@ pub enum Measure {
     RefUpIn,
     /// Downward referrals acknowledged, at the institution that sent them.
     RefDown,
+    /// ECGs read remotely (reported), at the institution that sent them.
+    EcgRead,
+    /// Urgent and emergency ECGs among them.
+    EcgUrgent,
+    /// Urgent and emergency ECGs reported within [`ECG_URGENT_SECONDS`] of upload.
+    EcgUrgentOnTime,
 }
 
 crate::codes!(Measure {
@@ -52,8 +59,34 @@ crate::codes!(Measure {
     OutReferred => "out_referred",
     RefUp => "ref_up",
     RefUpIn => "ref_up_in",
-    RefDown => "ref_down"
+    RefDown => "ref_down",
+    EcgRead => "ecg_read",
+    EcgUrgent => "ecg_urgent",
+    EcgUrgentOnTime => "ecg_urgent_on_time"
 });
+
+/// Urgent and emergency ECGs are to be reported within ten minutes of upload.
+pub const ECG_URGENT_SECONDS: i64 = 600;
+
+/// What a reported ECG adds to its sending institution: counted in the month (China
+/// time) of its report; urgent (urgency rank 0 or 1) and on time when reported within
+/// [`ECG_URGENT_SECONDS`] whole seconds of upload.
+pub fn of_ecg_report(
+    urgency_rank: i32,
+    uploaded: OffsetDateTime,
+    reported: OffsetDateTime,
+) -> (Month, [(Measure, i64); 3]) {
+    let urgent = urgency_rank < 2;
+    let on_time = urgent && (reported - uploaded).whole_seconds() <= ECG_URGENT_SECONDS;
+    (
+        Month::of(crate::clock::local_date(reported)),
+        [
+            (Measure::EcgRead, 1),
+            (Measure::EcgUrgent, i64::from(urgent)),
+            (Measure::EcgUrgentOnTime, i64::from(on_time)),
+        ],
+    )
+}
 
 /// What one encounter adds to its institution's month.
 pub fn of_encounter(e: &ValidEncounter) -> [(Measure, i64); 3] {
@@ -181,6 +214,21 @@ mod tests {
         t.add(visit.month(), at, &of_encounter(&visit), -1);
         t.add(stay.month(), at, &of_encounter(&stay), -1);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn an_urgent_ecg_is_on_time_within_ten_minutes_and_counts_in_its_report_month() {
+        use time::macros::datetime;
+        let up = datetime!(2026-03-31 15:52 UTC);
+        // Ten minutes exactly: on time; reported at 00:02 on 1 April in China.
+        let (m, parts) = of_ecg_report(1, up, datetime!(2026-03-31 16:02 UTC));
+        assert_eq!(m.key(), "2026-04");
+        assert_eq!(parts.map(|p| p.1), [1, 1, 1]);
+        // A second more is late; a routine one is neither urgent nor on time.
+        let (m, parts) = of_ecg_report(0, up, datetime!(2026-03-31 16:02:01 UTC));
+        assert_eq!((m.key(), parts.map(|p| p.1)), ("2026-04".into(), [1, 1, 0]));
+        let (m, parts) = of_ecg_report(2, up, datetime!(2026-03-31 15:55 UTC));
+        assert_eq!((m.key(), parts.map(|p| p.1)), ("2026-03".into(), [1, 0, 0]));
     }
 
     #[test]

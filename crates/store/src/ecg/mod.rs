@@ -1,16 +1,20 @@
 //! ECG studies (心电一张网): uploaded with their files and automatic measurements in one
 //! transaction, read from the worklist, reported and acknowledged. Each change is
 //! conditional on the version the caller decided on, so two readers cannot both claim
-//! a study: the second finds the version moved and is told so.
+//! a study: the second finds the version moved and is told so. A report counts in the
+//! indicators' monthly tallies in its own transaction.
 
 use crate::audit::{AuditEntry, insert_audit};
+use crate::indicators::tallies::add_tally;
 use crate::{OrConflict, Result, Store, StoreError, new_id, now, on_db, on_db_write};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
+use yigong_domain::clock::local_date;
 use yigong_domain::ecg::Status;
 use yigong_domain::ids::StudyId;
+use yigong_domain::indicators::tally::{Tally, of_ecg_report};
 
 mod lists;
 pub use lists::{StudyFilter, StudyNarrowing, StudySort};
@@ -254,6 +258,17 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(id).bind(community).bind(c.actor).bind(&r.findings).bind(&r.conclusion).bind(r.critical).bind(t)
                     .execute(&mut *tx).await.store()?;
+                let (from, uploaded, rank): (Uuid, OffsetDateTime, i32) = sqlx::query_as(
+                    "SELECT from_institution_id, created_at, urgency_rank FROM ecg_studies WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).fetch_one(&mut *tx).await.store()?;
+                let reported = c.reported_at.unwrap_or(t);
+                let (day, seconds) = reading(uploaded, reported);
+                sqlx::query("UPDATE ecg_studies SET reported_on = $3, turnaround_s = $4 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(day).bind(seconds).execute(&mut *tx).await.store()?;
+                let mut tally = Tally::default();
+                let (month, parts) = of_ecg_report(rank, uploaded, reported);
+                tally.add(month, from, &parts, 1);
+                add_tally!(tx, community, tally);
             }
             sqlx::query("INSERT INTO ecg_events (id, community_id, study_id, at, kind, account_id, detail)
                  VALUES ($1, $2, $3, $4, $5, $6, '')")
@@ -295,8 +310,14 @@ impl Store {
     pub async fn bulk_load_studies(&self, community: Uuid, rows: &[HistoricStudy]) -> Result<()> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            let mut tally = Tally::default();
             for h in rows {
                 let (n, id) = (&h.study, new_id());
+                let read = h.report.as_ref().map(|(_, at)| {
+                    let (month, parts) = of_ecg_report(n.urgency_rank, h.created_at, *at);
+                    tally.add(month, n.from_institution_id, &parts, 1);
+                    reading(h.created_at, *at)
+                });
                 let status = match (&h.report, &h.claimed) {
                     (Some(_), _) => Status::Reported,
                     (None, Some(_)) => Status::Reading,
@@ -312,9 +333,10 @@ impl Store {
                     "INSERT INTO ecg_studies (id, community_id, resident_id, from_institution_id, uploaded_by, status,
                         open, urgency_rank, chest_pain, symptoms, symptom_onset_at, recorded_at, format, sample_rate,
                         lead_count, samples_per_lead, heart_rate, alerts, measurements, claimed_by, claimed_at,
-                        reported_at, critical, acknowledged_at, acknowledged_by, created_at, updated_at, version)
+                        reported_at, critical, acknowledged_at, acknowledged_by, created_at, updated_at, version,
+                        reported_on, turnaround_s)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                        $21, $22, $23, $24, $25, $26, $27, $28)")
+                        $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)")
                     .bind(id).bind(community).bind(n.resident_id).bind(n.from_institution_id).bind(n.uploaded_by)
                     .bind(status.as_str()).bind(status != Status::Reported).bind(n.urgency_rank).bind(n.chest_pain).bind(&n.symptoms)
                     .bind(n.symptom_onset_at).bind(n.recorded_at).bind(&n.format).bind(n.sample_rate).bind(n.lead_count)
@@ -322,6 +344,7 @@ impl Store {
                     .bind(h.claimed.map(|c| c.0)).bind(h.claimed.map(|c| c.1)).bind(h.report.as_ref().map(|r| r.1))
                     .bind(critical).bind(h.acknowledged.map(|a| a.1)).bind(h.acknowledged.map(|a| a.0))
                     .bind(h.created_at).bind(last).bind(1 + i64::from(h.claimed.is_some()) + i64::from(h.report.is_some()))
+                    .bind(read.map(|r| r.0)).bind(read.map(|r| r.1))
                     .execute(&mut *tx).await.store()?;
                 for (position, (name, content)) in n.files.iter().enumerate() {
                     sqlx::query("INSERT INTO ecg_files (study_id, position, name, content, community_id) VALUES ($1, $2, $3, $4, $5)")
@@ -350,10 +373,17 @@ impl Store {
                         .execute(&mut *tx).await.store()?;
                 }
             }
+            add_tally!(tx, community, tally);
             tx.commit().await.store()?;
         });
         Ok(())
     }
+}
+
+/// The day (China time) a study was reported on and the whole seconds it took from
+/// upload, as stored beside it for the indicators' case lists.
+fn reading(uploaded: OffsetDateTime, reported: OffsetDateTime) -> (time::Date, i64) {
+    (local_date(reported), (reported - uploaded).whole_seconds())
 }
 
 /// One study's timing, for turnaround figures.

@@ -1,6 +1,6 @@
-//! The cases behind a figure: the encounters, outside visits and accepted referrals its
-//! numerator or denominator counts, over its months and the institutions in scope,
-//! newest first.
+//! The cases behind a figure: the encounters, outside visits, accepted referrals and
+//! reported ECGs its numerator or denominator counts, over its months and the
+//! institutions in scope, newest first.
 
 use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
 use serde::Serialize;
@@ -24,6 +24,17 @@ pub struct CaseQuery {
     pub referred_only: bool,
     /// Accepted referrals, each set counted at one end.
     pub referrals: Vec<ReferralCases>,
+    /// Reported ECGs, each set of some kind, at their senders.
+    pub ecgs: Vec<EcgCases>,
+}
+
+/// ECGs reported in the period and sent by these institutions: all of them, the urgent
+/// ones, or the urgent ones reported within `on_time_seconds` of upload.
+#[derive(Debug, Clone)]
+pub struct EcgCases {
+    pub urgent_only: bool,
+    pub on_time_seconds: Option<i64>,
+    pub places: Vec<Uuid>,
 }
 
 /// Referrals of one direction accepted in the period, listed at one end: sent by (or,
@@ -41,8 +52,8 @@ pub struct CaseRow {
     pub id: Uuid,
     /// `encounter`, `outside` or `referral`.
     pub source: String,
-    /// An encounter's kind (`outpatient`, `emergency`, `inpatient`) or a referral's
-    /// direction (`up`, `down`).
+    /// An encounter's kind (`outpatient`, `emergency`, `inpatient`), a referral's
+    /// direction (`up`, `down`) or an ECG's urgency (`urgent`, `routine`).
     pub kind: String,
     /// The day it is counted on (discharge for a stay, acceptance for a referral).
     #[serde(serialize_with = "crate::iso_date")]
@@ -84,6 +95,15 @@ const REFERRALS: &str =
         CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen
     FROM referrals f JOIN institutions i ON i.community_id = f.community_id AND i.id = ";
 
+const ECGS: &str = "SELECT s.id, 'ecg' AS source,
+        CASE WHEN s.urgency_rank < 2 THEN 'urgent' ELSE 'routine' END AS kind, s.reported_on AS day,
+        i.name AS place, i.kind AS level, s.resident_id, r.name AS resident_name, r.id_number,
+        COALESCE(p.conclusion, '') AS diagnoses, CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen
+    FROM ecg_studies s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
+    JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
+    LEFT JOIN ecg_reports p ON p.community_id = s.community_id AND p.study_id = s.id
+    WHERE s.community_id = ";
+
 fn push_kinds<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, kinds: &[Kind])
 where
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
@@ -105,6 +125,7 @@ fn push_union<DB: sqlx::Database>(
     Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     Date: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     let mut first = true;
     if !q.encounter_kinds.is_empty() && !q.encounter_places.is_empty() {
@@ -152,6 +173,24 @@ fn push_union<DB: sqlx::Database>(
             .push(" AND f.accepted_on < ")
             .push_bind(span.last.next().first_day());
         crate::push_in(qb, end, &r.places);
+        first = false;
+    }
+    for e in q.ecgs.iter().filter(|e| !e.places.is_empty()) {
+        if !first {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(ECGS).push_bind(community);
+        qb.push(" AND s.reported_on >= ")
+            .push_bind(span.first.first_day())
+            .push(" AND s.reported_on < ")
+            .push_bind(span.last.next().first_day());
+        if e.urgent_only {
+            qb.push(" AND s.urgency_rank < 2");
+        }
+        if let Some(limit) = e.on_time_seconds {
+            qb.push(" AND s.turnaround_s <= ").push_bind(limit);
+        }
+        crate::push_in(qb, "s.from_institution_id", &e.places);
         first = false;
     }
     if first {

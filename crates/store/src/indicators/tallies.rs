@@ -2,10 +2,10 @@
 //! dashboard, and recomputed from the raw rows by `rebuild`.
 
 use crate::{OrConflict, Result, Store, on_db, on_db_write};
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::indicators::tally::{Measure, Tally};
+use yigong_domain::indicators::tally::{Measure, Tally, of_ecg_report};
 use yigong_domain::referral::Direction;
 
 /// Adds a tally's entries to the stored counters, on any executor (the transaction that
@@ -74,8 +74,8 @@ impl Store {
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
-    /// outside visits, accepted referrals), in one transaction; the number of counters
-    /// written.
+    /// outside visits, accepted referrals, reported ECGs), in one transaction; the number
+    /// of counters written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
@@ -102,11 +102,19 @@ impl Store {
                  FROM referrals WHERE community_id = $1 AND accepted_on IS NOT NULL
                  GROUP BY accepted_on, direction, from_institution_id, to_institution_id")
                 .bind(community).fetch_all(&mut *tx).await.store()?;
+            let reported: Vec<(Uuid, i32, OffsetDateTime, OffsetDateTime)> = sqlx::query_as(
+                "SELECT from_institution_id, urgency_rank, created_at, reported_at FROM ecg_studies
+                 WHERE community_id = $1 AND reported_at IS NOT NULL")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
             let mut tally = recount(&inside, &outside);
             for (day, direction, from, to, n) in accepted {
                 if let Some(d) = Direction::parse(&direction) {
                     tally.add_acceptances(Month::of(day), d, (from, to), n);
                 }
+            }
+            for (from, rank, uploaded, at) in reported {
+                let (month, parts) = of_ecg_report(rank, uploaded, at);
+                tally.add(month, from, &parts, 1);
             }
             add_tally!(tx, community, tally);
             tx.commit().await.store()?;
@@ -182,6 +190,22 @@ impl Store {
              JOIN institutions a ON a.community_id = f.community_id AND a.id = f.from_institution_id
              JOIN institutions b ON b.community_id = f.community_id AND b.id = f.to_institution_id
              WHERE f.community_id = $1 AND f.accepted_at IS NOT NULL ORDER BY f.accepted_at, f.id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+}
+
+/// One reported ECG as its counters read it: the sending institution's code, the
+/// urgency rank, and the instants of upload and report.
+pub type EcgRead = (String, i32, OffsetDateTime, OffsetDateTime);
+
+impl Store {
+    /// Every reported ECG, oldest report first: the raw rows the ECG counters come from,
+    /// for an export or an independent recount.
+    pub async fn ecg_reads(&self, community: Uuid) -> Result<Vec<EcgRead>> {
+        on_db!(self, pool => sqlx::query_as(
+            "SELECT i.code, s.urgency_rank, s.created_at, s.reported_at FROM ecg_studies s
+             JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
+             WHERE s.community_id = $1 AND s.reported_at IS NOT NULL ORDER BY s.reported_at, s.id")
             .bind(community).fetch_all(pool).await.store())
     }
 }

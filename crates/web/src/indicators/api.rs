@@ -21,9 +21,9 @@ use yigong_domain::indicators::cases::{Part, plan, referral_end, span_of};
 use yigong_domain::indicators::catalog::{CATALOG, Definition, find};
 use yigong_domain::indicators::formula::{Levels, Status, Term, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::indicators::tally::Tally;
+use yigong_domain::indicators::tally::{ECG_URGENT_SECONDS, Measure, Tally};
 use yigong_domain::registry::InstitutionKind;
-use yigong_store::indicators::cases::{CaseQuery, ReferralCases};
+use yigong_store::indicators::cases::{CaseQuery, EcgCases, ReferralCases};
 use yigong_store::{Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -247,9 +247,10 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county), `outside` or `referral`.
+    /// `encounter` (in the county), `outside`, `referral` or `ecg`.
     pub source: String,
-    /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral.
+    /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
+    /// or `routine` for an ECG.
     pub kind: String,
     pub day: String,
     pub place: String,
@@ -367,11 +368,21 @@ fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
                 })
             })
             .collect(),
+        ecgs: p
+            .ecgs
+            .iter()
+            .map(|t| EcgCases {
+                urgent_only: t.measure != Measure::EcgRead,
+                on_time_seconds: (t.measure == Measure::EcgUrgentOnTime)
+                    .then_some(ECG_URGENT_SECONDS),
+                places: places(t.levels),
+            })
+            .collect(),
     }
 }
 
-/// The encounters, outside visits or accepted referrals a figure's numerator or
-/// denominator counts.
+/// The encounters, outside visits, accepted referrals or reported ECGs a figure's
+/// numerator or denominator counts.
 #[utoipa::path(get, path = "/indicators/{code}/cases", params(("code" = String, Path), CasesQuery),
     responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
 pub async fn cases(

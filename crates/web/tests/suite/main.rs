@@ -37,6 +37,7 @@ mod home;
 mod imports;
 mod indicators;
 mod indicators_duckdb;
+mod indicators_ecg;
 mod indicators_fhir;
 mod indicators_pages;
 mod indicators_referrals;

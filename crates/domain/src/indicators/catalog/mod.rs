@@ -88,6 +88,11 @@ const DIVISION: Text = t("促分工", "Division of labour");
 const INSURANCE: Text = t("医保基金", "Insurance fund");
 const SERVICE: Text = t("服务量", "Service volume");
 const REFERRAL: Text = t("双向转诊", "Two-way referral");
+const REMOTE: Text = t("远程医疗", "Remote services");
+// seeds/004_…txt: a township uploads a chest-pain ECG through the network and the lead
+// hospital's experts answer in time to guide its treatment.
+const ECG_SOURCE: &str =
+    "“心电一张网”：基层上传、总院专家及时诊断（seeds/004_…txt）；10分钟时限为本平台口径";
 const REFERRAL_SOURCE: &str =
     "《紧密型县域医疗卫生共同体监测指标体系（2024版）》上下转诊指标（条文未到手，按公开资料整理）";
 
@@ -404,6 +409,62 @@ pub const CATALOG: &[Definition] = &[
         formula: Formula {
             numerator: &[lead(RefDown)],
             denominator: &[lead(RefDown), lead(RefUpIn)],
+            shape: Shape::Percent,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "ecg_remote_reads",
+        version: "community",
+        dimension: REMOTE,
+        name: t("远程心电诊断人次", "ECGs read remotely"),
+        numerator: t(
+            "县级专家出具报告的基层上传心电图（计入上传机构）",
+            "ECGs uploaded and reported by the county's readers (counted at the sender)",
+        ),
+        denominator: t("—", "—"),
+        note: t(
+            "按出具报告的时间（北京时间）计入月份。",
+            "Counted in the month of the report (China time).",
+        ),
+        source: ECG_SOURCE,
+        unit: Unit::Count,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(EcgRead)],
+            denominator: &[],
+            shape: Shape::Count,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "ecg_urgent_on_time",
+        version: "community",
+        dimension: REMOTE,
+        name: t(
+            "急诊心电10分钟内出具报告率",
+            "Urgent ECGs reported within ten minutes",
+        ),
+        numerator: t(
+            "上传后10分钟内出具报告的急诊和加急心电图",
+            "Urgent and emergency ECGs reported within ten minutes of upload",
+        ),
+        denominator: t(
+            "已出具报告的急诊和加急心电图",
+            "Urgent and emergency ECGs reported",
+        ),
+        note: t(
+            "按报告月份统计已出报告者；尚未出报告的见心电网络统计页。",
+            "Reported ECGs by the month of their report; those still waiting show on the ECG network's statistics.",
+        ),
+        source: ECG_SOURCE,
+        unit: Unit::Percent,
+        target: Some(90.0),
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(EcgUrgentOnTime)],
+            denominator: &[all(EcgUrgent)],
             shape: Shape::Percent,
             needs: &[],
         },

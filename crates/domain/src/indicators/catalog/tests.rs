@@ -215,3 +215,24 @@ fn a_floor_is_missed_below_it_and_a_ceiling_above_it() {
     assert!(ceiling.misses_target(5.01) && !ceiling.misses_target(5.0));
     assert!(!none.misses_target(0.0));
 }
+
+#[test]
+fn remote_ecgs_and_the_urgent_ones_read_on_time() {
+    // T sent 7 ECGs that were read, 4 urgent, 3 of them on time; V sent 2 routine ones.
+    let may = Month::parse("2026-05").expect("a month");
+    let mut t = Tally::default();
+    t.add(
+        may,
+        T,
+        &[(EcgRead, 7), (EcgUrgent, 4), (EcgUrgentOnTime, 3)],
+        1,
+    );
+    t.add(may, V, &[(EcgRead, 2)], 1);
+    let f = figure("ecg_remote_reads", &t, &|_| true);
+    assert_eq!((f.numerator, f.value), (9, Some(9.0)));
+    let f = figure("ecg_urgent_on_time", &t, &|_| true);
+    assert_eq!((f.numerator, f.denominator, f.value), (3, 4, Some(75.0)));
+    // The village alone sent no urgent ones: nothing to divide.
+    let f = figure("ecg_urgent_on_time", &t, &|i| i == V);
+    assert_eq!(f.status, Status::NoDenominator);
+}
