@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(35, "0035_referral_acceptance"),
     migration!(36, "0036_appraisal"),
     migration!(37, "0037_ecg_reported_on"),
+    migration!(38, "0038_indicator_corrections"),
 ];
 
 impl Store {

@@ -48,16 +48,7 @@ pub async fn write(
         residents,
         people,
     } = county(store, community).await.expect("the county");
-    let mut inst = BufWriter::new(std::fs::File::create(dir.join("institutions.csv"))?);
-    writeln!(inst, "code,kind,parent_code")?;
-    for i in &institutions {
-        let parent = i
-            .parent_id
-            .and_then(|p| index.get(&p))
-            .map_or("", |&p| institutions[p].code.as_str());
-        writeln!(inst, "{},{},{}", i.code, i.kind, parent)?;
-    }
-    inst.flush()?;
+    write_institutions(&institutions, dir)?;
     write_acceptances(store, community, dir).await?;
     write_ecg_reads(store, community, dir).await?;
     let mut first = Month::of(today());
@@ -135,6 +126,20 @@ pub async fn write(
     enc.flush()?;
     out.flush()?;
     Ok(written)
+}
+
+/// Writes `institutions.csv`: each institution's code, kind and parent's code.
+fn write_institutions(institutions: &[Institution], dir: &Path) -> std::io::Result<()> {
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("institutions.csv"))?);
+    writeln!(f, "code,kind,parent_code")?;
+    for i in institutions {
+        let parent = i
+            .parent_id
+            .and_then(|p| institutions.iter().find(|x| x.id == p))
+            .map_or("", |p| p.code.as_str());
+        writeln!(f, "{},{},{}", i.code, i.kind, parent)?;
+    }
+    f.flush()
 }
 
 /// Writes `referrals.csv`: every accepted referral stored, with the instant of

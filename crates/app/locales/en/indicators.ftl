@@ -167,3 +167,13 @@ audit-action-appraisal-score = Give manual appraisal points
 audit-action-appraisal-publish = Publish an appraisal
 field-weight = Weight
 field-target = Target
+
+indicators-definitions = Indicator definitions
+indicators-definitions_hint = Each indicator's name, numerator and denominator, note, version, source and target. An administrator corrects them here once the official text is to hand; an empty field keeps the built-in wording. The formula does not change with the wording.
+indicators-corrected = Corrected
+indicators-correct = Correct
+indicators-correct_hint = Fill in what to correct; an empty field keeps the built-in text (shown greyed).
+done-indicator_corrected = The definition is saved
+audit-action-indicator-definition-correct = Correct an indicator's definition
+error-indicator_version_invalid = The version must be 2020, 2024, provincial or community
+field-version = Version

@@ -167,3 +167,13 @@ audit-action-appraisal-score = 录入人工考核分
 audit-action-appraisal-publish = 发布绩效考核
 field-weight = 权重
 field-target = 目标值
+
+indicators-definitions = 指标定义
+indicators-definitions_hint = 各指标的名称、分子分母、说明、版本、来源和目标值。官方条文到手后由系统管理员在此修订；留空的项沿用内置口径。计算公式不随文字修订改变。
+indicators-corrected = 已修订
+indicators-correct = 修订口径
+indicators-correct_hint = 填写需要修订的项；留空沿用内置文字（灰色提示）。
+done-indicator_corrected = 已保存指标口径
+audit-action-indicator-definition-correct = 修订指标口径
+error-indicator_version_invalid = 版本应为 2020、2024、省级口径或医共体自定
+field-version = 版本

@@ -5,7 +5,7 @@
 //! its weights add up to 100 before a quarter can be published, and a published quarter
 //! is frozen.
 
-use super::catalog::{Better, Definition, find};
+use super::catalog::{Better, find};
 use crate::registry::FieldError;
 
 /// The two kinds of item.
@@ -126,11 +126,6 @@ pub fn earned(value: Option<f64>, target: f64, better: Better) -> f64 {
 /// Points rounded to two decimals, as the sheet shows them.
 pub fn points(weight: i64, share: f64) -> f64 {
     (weight as f64 * share * 100.0).round() / 100.0
-}
-
-/// The target an indicator item is scored against: its own, or its definition's.
-pub fn target_of(item_target: Option<f64>, d: &Definition) -> Option<f64> {
-    item_target.or(d.target)
 }
 
 /// Checks a manual item's points: a number from 0 to the item's weight, with evidence

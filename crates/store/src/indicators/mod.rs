@@ -5,6 +5,7 @@
 pub mod appraisal;
 pub mod cases;
 pub mod checkpoints;
+pub mod corrections;
 pub mod encounters;
 pub(crate) mod lite;
 pub mod outside;

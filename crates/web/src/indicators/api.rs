@@ -18,7 +18,7 @@ use uuid::Uuid;
 use yigong_domain::access::Role;
 use yigong_domain::identity::mask_id_text;
 use yigong_domain::indicators::cases::{Part, plan, referral_end, span_of};
-use yigong_domain::indicators::catalog::{CATALOG, Definition, find};
+use yigong_domain::indicators::catalog::Shown;
 use yigong_domain::indicators::formula::{Levels, Status, Term, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 use yigong_domain::indicators::tally::{ECG_URGENT_SECONDS, Measure, Tally};
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rebuild))
         .routes(routes!(super::outside::register))
         .merge(super::appraisal::router())
+        .merge(super::definitions::router())
 }
 
 /// Who reads the figures: the office, the bureau and the party committee.
@@ -150,21 +151,21 @@ pub(super) async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
     Ok(t)
 }
 
-/// Every indicator over the scope's period.
+/// Every indicator over the scope's period, with its definition as the community reads
+/// it.
 pub async fn figures_for(
     state: &AppState,
     scope: &Scope,
     lang: crate::i18n::Lang,
-) -> ApiResult<Vec<(Figure, &'static Definition)>> {
+) -> ApiResult<Vec<(Figure, Shown)>> {
     let tally = tallies(state, scope.period).await?;
     let kind_of = |i: Uuid| scope.kinds.get(&i).copied();
     let in_scope = |i: Uuid| scope.kinds.contains_key(&i);
-    let zh = lang == crate::i18n::Lang::Zh;
-    let text =
-        |t: yigong_domain::indicators::catalog::Text| if zh { t.zh } else { t.en }.to_string();
-    Ok(CATALOG
-        .iter()
-        .map(|d| {
+    Ok(super::definitions::shown_all(state, lang)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let d = s.def;
             let now = evaluate(&d.formula, &tally, scope.period, &kind_of, &in_scope);
             let before = evaluate(
                 &d.formula,
@@ -175,18 +176,18 @@ pub async fn figures_for(
             );
             let figure = Figure {
                 code: d.code.to_string(),
-                name: text(d.name),
-                version: d.version.to_string(),
-                dimension: text(d.dimension),
+                name: s.name.clone(),
+                version: s.version.clone(),
+                dimension: s.dimension.clone(),
                 numerator: now.numerator,
                 denominator: now.denominator,
                 value: now.value,
                 unit: d.unit.as_str().to_string(),
                 status: now.status,
-                target: d.target,
+                target: s.target,
                 previous: before.value,
             };
-            (figure, d)
+            (figure, s)
         })
         .collect())
 }
@@ -268,7 +269,7 @@ pub async fn cases_for(
     user: &CurrentUser,
     code: &str,
     q: &CasesQuery,
-) -> ApiResult<(Page<Case>, &'static Definition, Part, Scope)> {
+) -> ApiResult<(Page<Case>, Shown, Part, Scope)> {
     user.require_audited(
         state,
         user.role.sees_figures(),
@@ -277,7 +278,10 @@ pub async fn cases_for(
         None,
     )
     .await?;
-    let d = find(code).ok_or_else(ApiError::not_found)?;
+    let shown = super::definitions::shown_one(state, user.lang, code)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let d = shown.def;
     let part = Part::parse(q.part.as_deref().unwrap_or("numerator"))
         .ok_or_else(|| bad("part", "part_invalid"))?;
     let scope = scope_of(state, &q.figure()).await?;
@@ -333,7 +337,7 @@ pub async fn cases_for(
             page: rows.page,
             per_page: rows.per_page,
         },
-        d,
+        shown,
         part,
         scope,
     ))

@@ -21,14 +21,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use yigong_domain::clock::today;
 use yigong_domain::indicators::appraisal::{
-    ItemInput, ItemKind, complete, earned, last_quarter, points, ranks, target_of, validate_item,
+    ItemInput, ItemKind, complete, earned, last_quarter, points, ranks, validate_item,
     validate_manual,
 };
-use yigong_domain::indicators::catalog::find;
 use yigong_domain::indicators::formula::evaluate;
 use yigong_domain::indicators::month::Span;
 use yigong_domain::registry::InstitutionKind;
-use yigong_store::indicators::appraisal::Scored;
+use yigong_store::indicators::appraisal::{AppraisalItem, Scored};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -131,25 +130,25 @@ async fn live(state: &AppState, (key, span): (&str, Span), lang: Lang) -> ApiRes
         .map(|s| ((s.institution_id, s.item_id), (s.points, s.evidence)))
         .collect();
     let tally = tallies(state, span).await?;
+    // Each item's indicator as the community reads it (a corrected target counts).
+    let shown = super::definitions::shown_all(state, lang).await?;
+    let indicator = |i: &AppraisalItem| {
+        shown
+            .iter()
+            .find(|s| i.kind == ItemKind::Indicator && s.def.code == i.code)
+    };
     let sheet_items: Vec<SheetItem> = items
         .iter()
         .map(|i| {
-            let d = find(&i.code).filter(|_| i.kind == ItemKind::Indicator);
+            let d = indicator(i);
             SheetItem {
                 id: i.id,
                 kind: i.kind.as_str().into(),
                 code: i.code.clone(),
-                name: d.map_or(i.name.clone(), |d| {
-                    if lang == Lang::Zh {
-                        d.name.zh
-                    } else {
-                        d.name.en
-                    }
-                    .into()
-                }),
+                name: d.map_or(i.name.clone(), |d| d.name.clone()),
                 weight: i.weight,
-                target: d.and_then(|d| target_of(i.target, d)),
-                unit: d.map_or(String::new(), |d| d.unit.as_str().into()),
+                target: d.and_then(|d| i.target.or(d.target)),
+                unit: d.map_or(String::new(), |d| d.def.unit.as_str().into()),
             }
         })
         .collect();
@@ -160,32 +159,31 @@ async fn live(state: &AppState, (key, span): (&str, Span), lang: Lang) -> ApiRes
             |i: Uuid| i == m.id || all.iter().any(|x| x.id == i && x.parent_id == Some(m.id));
         let scores: Vec<ItemScore> = items
             .iter()
-            .map(
-                |i| match find(&i.code).filter(|_| i.kind == ItemKind::Indicator) {
-                    Some(d) => {
-                        let value = evaluate(&d.formula, &tally, span, &kind_of, &in_scope).value;
-                        let share =
-                            target_of(i.target, d).map_or(0.0, |t| earned(value, t, d.better));
-                        ItemScore {
-                            item_id: i.id,
-                            value,
-                            points: points(i.weight, share),
-                            pending: false,
-                            evidence: None,
-                        }
+            .map(|i| match indicator(i) {
+                Some(d) => {
+                    let f = &d.def.formula;
+                    let value = evaluate(f, &tally, span, &kind_of, &in_scope).value;
+                    let target = i.target.or(d.target);
+                    let share = target.map_or(0.0, |t| earned(value, t, d.better()));
+                    ItemScore {
+                        item_id: i.id,
+                        value,
+                        points: points(i.weight, share),
+                        pending: false,
+                        evidence: None,
                     }
-                    None => {
-                        let given = manual.get(&(m.id, i.id));
-                        ItemScore {
-                            item_id: i.id,
-                            value: None,
-                            points: given.map_or(0.0, |g| g.0),
-                            pending: given.is_none(),
-                            evidence: given.map(|g| g.1.clone()),
-                        }
+                }
+                None => {
+                    let given = manual.get(&(m.id, i.id));
+                    ItemScore {
+                        item_id: i.id,
+                        value: None,
+                        points: given.map_or(0.0, |g| g.0),
+                        pending: given.is_none(),
+                        evidence: given.map(|g| g.1.clone()),
                     }
-                },
-            )
+                }
+            })
             .collect();
         let total = (scores.iter().map(|s| s.points).sum::<f64>() * 100.0).round() / 100.0;
         rows.push(MemberRow {

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod appraisal;
 pub mod appraisal_page;
+pub mod definitions;
+pub mod definitions_page;
 pub mod fhir;
 pub mod import;
 pub mod outside;

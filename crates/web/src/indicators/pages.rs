@@ -4,20 +4,21 @@
 //! cases behind a figure's numerator or denominator.
 
 use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
-use super::{appraisal_page, import, outside_page};
+use super::{appraisal_page, definitions_page, import, outside_page};
 use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::chart::{Series, line_chart};
 use crate::ui::export::{Cell, respond};
-use crate::ui::{Chrome, OrUi, Pager, UiResult, UiUser, encode, render};
+use crate::ui::{Chrome, OrUi, Pager, UiError, UiResult, UiUser, encode, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use yigong_app::import::MAX_BYTES;
-use yigong_domain::indicators::catalog::{CATALOG, Definition, Text, Unit};
+use yigong_domain::indicators::catalog::{CATALOG, Shown, Unit};
 use yigong_domain::indicators::formula::{Shape, Status, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 
@@ -60,12 +61,13 @@ pub fn router() -> Router<AppState> {
             "/indicators/appraisal/items/{id}/remove",
             post(appraisal_page::remove_item),
         )
+        .route("/indicators/definitions", get(definitions_page::show))
+        .route(
+            "/indicators/definitions/{code}",
+            post(definitions_page::save),
+        )
         .route("/indicators/import/{id}", get(import::job))
         .route("/indicators/import/{id}/progress", get(import::fragment))
-}
-
-fn text(lang: Lang, t: Text) -> &'static str {
-    if lang == Lang::Zh { t.zh } else { t.en }
 }
 
 /// A value as shown: a rate with two decimals, a count whole, or a dash.
@@ -88,9 +90,9 @@ struct Line {
     target: String,
     status: &'static str,
     version: &'static str,
-    numerator_text: &'static str,
-    denominator_text: &'static str,
-    note: &'static str,
+    numerator_text: String,
+    denominator_text: String,
+    note: String,
     below_target: bool,
 }
 
@@ -161,7 +163,8 @@ fn query_string(q: &FigureQuery, period: &str) -> String {
     s
 }
 
-fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
+fn line(lang: Lang, f: Figure, s: Shown) -> Line {
+    let d = s.def;
     let status = match f.status {
         Status::Ok => "",
         Status::NoData => lang.t("indicators.status.no_data"),
@@ -172,13 +175,13 @@ fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
         previous: shown(f.previous, d.unit),
         unit: lang.t(&format!("indicators.unit.{}", d.unit.as_str())),
         divides: d.formula.shape != Shape::Count,
-        target: d.target_text().unwrap_or_default(),
-        below_target: f.value.is_some_and(|v| d.misses_target(v)),
+        target: s.target_text().unwrap_or_default(),
+        below_target: f.value.is_some_and(|v| s.misses_target(v)),
         status,
-        version: lang.t(&format!("indicators.version.{}", d.version)),
-        numerator_text: text(lang, d.numerator),
-        denominator_text: text(lang, d.denominator),
-        note: text(lang, d.note),
+        version: lang.t(&format!("indicators.version.{}", s.version)),
+        numerator_text: s.numerator,
+        denominator_text: s.denominator,
+        note: s.note,
         f,
     }
 }
@@ -187,9 +190,10 @@ fn line(lang: Lang, f: Figure, d: &Definition) -> Line {
 async fn chart(
     state: &AppState,
     scope: &api::Scope,
-    d: &Definition,
+    s: &Shown,
     lang: Lang,
 ) -> UiResult<Option<String>> {
+    let d = s.def;
     let last = scope.period.last;
     // Twelve months and their twins a year before.
     let mut first = last;
@@ -257,9 +261,9 @@ async fn chart(
             points: last_year,
         },
     ];
-    let target = d.target.map(|t| (t, lang.t("indicators.target")));
+    let target = s.target.map(|t| (t, lang.t("indicators.target")));
     Ok(line_chart(
-        text(lang, d.name),
+        &s.name,
         lang.t(&format!("indicators.unit.{}", d.unit.as_str())),
         &series,
         target.as_slice(),
@@ -272,12 +276,7 @@ async fn read(
     state: &AppState,
     user: &CurrentUser,
     q: &FigureQueryForm,
-) -> UiResult<(
-    FigureQuery,
-    api::Scope,
-    String,
-    Vec<(Figure, &'static Definition)>,
-)> {
+) -> UiResult<(FigureQuery, api::Scope, String, Vec<(Figure, Shown)>)> {
     let lang = user.lang;
     user.require_audited(
         state,
@@ -302,12 +301,16 @@ async fn dashboard(
 ) -> UiResult<Response> {
     let lang = user.lang;
     let (fq, scope, period, figures) = read(&state, &user, &q).await?;
+    // The chosen figure's chart; the primary-care share's by default.
+    let chosen = |code: &str| figures.iter().find(|(_, s)| s.def.code == code);
     let chart_def = q
         .chart
         .as_deref()
-        .and_then(yigong_domain::indicators::catalog::find)
-        .unwrap_or(&CATALOG[2]);
-    let chart = chart(&state, &scope, chart_def, lang).await?;
+        .and_then(chosen)
+        .or_else(|| chosen(CATALOG[2].code))
+        .map(|(_, s)| s.clone())
+        .ok_or_else(|| UiError(ApiError::internal(), lang))?;
+    let chart = chart(&state, &scope, &chart_def, lang).await?;
     let places = state
         .store
         .list_institutions(state.community.id)
@@ -336,7 +339,7 @@ async fn dashboard(
         lines: figures.into_iter().map(|(f, d)| line(lang, f, d)).collect(),
         cases: user.role.sees_figures(),
         imports: user.role.edits_registry(),
-        chart_code: chart_def.code.to_string(),
+        chart_code: chart_def.def.code.to_string(),
         chart,
         period,
     };
@@ -420,10 +423,10 @@ async fn export(
                 Cell::Text(lang.t(&format!("indicators.unit.{}", f.unit)).to_string()),
                 num(f.previous),
                 num(d.target),
-                Cell::Text(text(lang, d.numerator).to_string()),
-                Cell::Text(text(lang, d.denominator).to_string()),
-                Cell::Text(text(lang, d.note).to_string()),
-                Cell::Text(d.source.to_string()),
+                Cell::Text(d.numerator),
+                Cell::Text(d.denominator),
+                Cell::Text(d.note),
+                Cell::Text(d.source),
             ]
         })
         .collect();
@@ -450,9 +453,9 @@ struct CaseLine {
 struct CasesPage {
     chrome: Chrome,
     title: String,
-    definition: &'static str,
-    note: &'static str,
-    source: &'static str,
+    definition: String,
+    note: String,
+    source: String,
     back: String,
     lines: Vec<CaseLine>,
     pager: Pager,
@@ -499,23 +502,20 @@ async fn cases(
         chrome: Chrome::for_user(&user, "indicators"),
         title: lang.tr(
             "indicators.cases_title",
-            &[("name", text(lang, d.name)), ("part", part_label)],
+            &[("name", d.name.as_str()), ("part", part_label)],
         ) + " · "
             + &period,
-        definition: text(
-            lang,
-            if part == yigong_domain::indicators::cases::Part::Numerator {
-                d.numerator
-            } else {
-                d.denominator
-            },
-        ),
-        note: text(lang, d.note),
-        source: d.source,
+        definition: if part == yigong_domain::indicators::cases::Part::Numerator {
+            d.numerator.clone()
+        } else {
+            d.denominator.clone()
+        },
+        note: d.note.clone(),
+        source: d.source.clone(),
         back: format!("/indicators?{query}"),
         pager: Pager::new(
             lang,
-            &format!("/indicators/{}/cases", d.code),
+            &format!("/indicators/{}/cases", d.def.code),
             &params,
             (rows.page, rows.per_page, rows.total),
         ),

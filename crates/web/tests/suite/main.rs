@@ -36,6 +36,7 @@ mod fuzz_inputs;
 mod home;
 mod imports;
 mod indicators;
+mod indicators_definitions;
 mod indicators_duckdb;
 mod indicators_ecg;
 mod indicators_fhir;

@@ -11,6 +11,9 @@
 use super::formula::{Formula, Shape, Source, Term, all, lead, primary};
 use super::tally::Measure::*;
 
+mod correction;
+pub use correction::{Correction, CorrectionInput, Shown, VERSIONS, validate_correction};
+
 /// How a value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,20 +65,30 @@ pub struct Definition {
 impl Definition {
     /// The target as a page shows it: "≥ 90" for a floor, "≤ 5" for a ceiling.
     pub fn target_text(&self) -> Option<String> {
-        let sign = match self.better {
-            Better::Higher => '≥',
-            Better::Lower => '≤',
-        };
-        self.target.map(|t| format!("{sign} {t:.0}"))
+        target_text(self.target, self.better)
     }
 
     /// Whether a value falls short of the target: under a floor or over a ceiling.
     pub fn misses_target(&self, value: f64) -> bool {
-        match (self.target, self.better) {
-            (Some(t), Better::Higher) => value < t,
-            (Some(t), Better::Lower) => value > t,
-            (None, _) => false,
-        }
+        misses_target(self.target, self.better, value)
+    }
+}
+
+/// A target as a page shows it: "≥ 90" for a floor, "≤ 5" for a ceiling.
+pub fn target_text(target: Option<f64>, better: Better) -> Option<String> {
+    let sign = match better {
+        Better::Higher => '≥',
+        Better::Lower => '≤',
+    };
+    target.map(|t| format!("{sign} {t}"))
+}
+
+/// Whether a value falls short of a target: under a floor or over a ceiling.
+pub fn misses_target(target: Option<f64>, better: Better, value: f64) -> bool {
+    match (target, better) {
+        (Some(t), Better::Higher) => value < t,
+        (Some(t), Better::Lower) => value > t,
+        (None, _) => false,
     }
 }
 
