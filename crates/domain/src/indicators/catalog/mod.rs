@@ -105,7 +105,7 @@ const REMOTE: Text = t("远程医疗", "Remote services");
 // seeds/004_…txt: a township uploads a chest-pain ECG through the network and the lead
 // hospital's experts answer in time to guide its treatment.
 const ECG_SOURCE: &str =
-    "“心电一张网”：基层上传、总院专家及时诊断（seeds/004_…txt）；10分钟时限为本平台口径";
+    "恒口示范区医共体报道：“心电一张网”基层上传、总院专家及时诊断；10分钟时限为本平台口径";
 const REFERRAL_SOURCE: &str =
     "《紧密型县域医疗卫生共同体监测指标体系（2024版）》上下转诊指标（条文未到手，按公开资料整理）";
 
