@@ -91,6 +91,7 @@ indicators-level_filter-primary = Primary care (townships and villages)
 indicators-level_filter-lead = Lead hospital
 indicators-level_filter-member = Member hospitals
 indicators-level_filter-township = Township health centres
+indicators-level_filter-sites = First secretaries' sites
 indicators-level_filter-village = Village clinics
 indicators-numerator_def = Numerator counts
 indicators-denominator_def = Denominator counts

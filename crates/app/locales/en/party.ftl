@@ -241,3 +241,4 @@ party-upload = Upload
 party-attachments = Files
 party-report-issues_raised = Joint-meeting issues raised
 party-report-issues_closed = Joint-meeting issues closed
+party-sites_growth = The sites' visits and revenue, year over year

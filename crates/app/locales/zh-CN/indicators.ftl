@@ -91,6 +91,7 @@ indicators-level_filter-primary = 基层（乡镇卫生院和村卫生室）
 indicators-level_filter-lead = 牵头医院
 indicators-level_filter-member = 成员医院
 indicators-level_filter-township = 乡镇卫生院
+indicators-level_filter-sites = 第一书记帮扶点
 indicators-level_filter-village = 村卫生室
 indicators-numerator_def = 分子定义
 indicators-denominator_def = 分母定义

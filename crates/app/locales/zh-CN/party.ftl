@@ -241,3 +241,4 @@ party-upload = 上传
 party-attachments = 附件
 party-report-issues_raised = 联席会议新提议题
 party-report-issues_closed = 联席会议议题销号
+party-sites_growth = 帮扶点门诊人次与业务收入同比

@@ -48,7 +48,8 @@ pub struct FigureQuery {
     pub period: Option<String>,
     /// One institution (a township with its village clinics).
     pub institution: Option<Uuid>,
-    /// `lead`, `member`, `township`, `village` or `primary` (townships and villages).
+    /// `lead`, `member`, `township`, `village`, `primary` (townships and villages) or
+    /// `sites` (the first secretaries' sites with their village clinics).
     pub level: Option<String>,
 }
 
@@ -97,8 +98,21 @@ pub async fn scope_of(state: &AppState, q: &FigureQuery) -> ApiResult<Scope> {
             Span { first: m, last: m }
         }
     };
+    // The first-secretary sites: the party committee's view of its programme.
+    let sites: Option<Vec<Uuid>> = match q.level.as_deref() {
+        Some("sites") => Some(
+            state
+                .store
+                .sites(c, None)
+                .await?
+                .into_iter()
+                .map(|s| s.institution_id)
+                .collect(),
+        ),
+        _ => None,
+    };
     let level = match q.level.as_deref().filter(|l| !l.is_empty()) {
-        None => None,
+        None | Some("sites") => None,
         Some("primary") => Some(None),
         Some(l) => Some(Some(
             InstitutionKind::parse(l)
@@ -126,7 +140,10 @@ pub async fn scope_of(state: &AppState, q: &FigureQuery) -> ApiResult<Scope> {
             Some(None) => k.is_primary(),
             Some(Some(l)) => k == l,
         };
-        if in_place && in_level {
+        let in_sites = sites
+            .as_ref()
+            .is_none_or(|s| s.contains(&i.id) || i.parent_id.is_some_and(|p| s.contains(&p)));
+        if in_place && in_level && in_sites {
             kinds.insert(i.id, k);
         }
     }
@@ -226,7 +243,7 @@ pub struct CasesQuery {
     pub period: Option<String>,
     /// One institution (a township with its village clinics).
     pub institution: Option<Uuid>,
-    /// `lead`, `member`, `township`, `village` or `primary`.
+    /// `lead`, `member`, `township`, `village`, `primary` or `sites`.
     pub level: Option<String>,
     /// `numerator` or `denominator`.
     pub part: Option<String>,

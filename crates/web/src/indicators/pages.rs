@@ -18,6 +18,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use yigong_app::import::MAX_BYTES;
+use yigong_domain::access::Role;
 use yigong_domain::indicators::catalog::{CATALOG, Shown, Unit};
 use yigong_domain::indicators::formula::{Shape, Status, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
@@ -297,9 +298,14 @@ async fn read(
 async fn dashboard(
     State(state): State<AppState>,
     UiUser(user): UiUser,
-    Query(q): Query<FigureQueryForm>,
+    Query(mut q): Query<FigureQueryForm>,
 ) -> UiResult<Response> {
     let lang = user.lang;
+    // The party committee opens on its first secretaries' sites and their growth.
+    if user.role == Role::PartySecretary && q.level.is_none() {
+        q.level = Some("sites".into());
+        q.chart.get_or_insert_with(|| "visits_yoy".into());
+    }
     let (fq, scope, period, figures) = read(&state, &user, &q).await?;
     // The chosen figure's chart; the primary-care share's by default.
     let chosen = |code: &str| figures.iter().find(|(_, s)| s.def.code == code);
@@ -329,7 +335,7 @@ async fn dashboard(
         chrome: Chrome::for_user(&user, "indicators"),
         periods: periods(&state, lang).await?,
         level: fq.level.clone().unwrap_or_default(),
-        levels: ["primary", "lead", "member", "township", "village"]
+        levels: ["primary", "lead", "member", "township", "village", "sites"]
             .into_iter()
             .map(|l| (l, lang.t(&format!("indicators.level_filter.{l}"))))
             .collect(),

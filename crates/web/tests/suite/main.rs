@@ -42,6 +42,7 @@ mod indicators_ecg;
 mod indicators_fhir;
 mod indicators_pages;
 mod indicators_referrals;
+mod indicators_sites;
 mod lists;
 mod openapi_routes;
 mod outreach;

@@ -59,6 +59,8 @@ fn row(s: &SiteView) -> SiteRow {
 struct SitesPage {
     chrome: Chrome,
     sites: Vec<SiteRow>,
+    /// Whether the reader sees the community's figures (the sites' growth among them).
+    figures: bool,
 }
 
 async fn list(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<Response> {
@@ -66,6 +68,7 @@ async fn list(State(state): State<AppState>, UiUser(user): UiUser) -> UiResult<R
     let page = SitesPage {
         chrome: Chrome::for_user(&user, "party"),
         sites: sites.iter().map(row).collect(),
+        figures: user.role.sees_figures() || user.role.reads_headlines(),
     };
     Ok(render(&page).into_response())
 }
