@@ -3,8 +3,8 @@
 usage: duckdb_figures.py FOLDER REQUESTS.json [--time]
 
 FOLDER holds encounters.csv (the platform's import format), outside.csv,
-institutions.csv, referrals.csv (the accepted referrals) and ecg.csv (the reported
-ECGs); REQUESTS.json is a list of {"key", "first", "last", "bfirst", "blast",
+institutions.csv, referrals.csv (the accepted referrals), ecg.csv (the reported ECGs)
+and sessions.csv (the held outreach sessions); REQUESTS.json is a list of {"key", "first", "last", "bfirst", "blast",
 "bbfirst", "bblast", "scope": [institution codes]}. Prints one JSON object per request
 key: {"now": {code: [numerator, denominator, value]}, "before": {...}}. With --time,
 prints the seconds the load and the queries took to stderr.
@@ -23,7 +23,7 @@ def main():
     sql = (pathlib.Path(__file__).parent / "figures.sql").read_text(encoding="utf-8")
     started = time.perf_counter()
     con = duckdb.connect()
-    for table in ("encounters", "outside", "institutions", "referrals", "ecg"):
+    for table in ("encounters", "outside", "institutions", "referrals", "ecg", "sessions"):
         path = str(folder / f"{table}.csv")
         con.execute(
             f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",

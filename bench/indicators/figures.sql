@@ -1,7 +1,7 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
--- care outside the county, the accepted referrals, the reported ECGs and the
--- institutions. Independent of the platform's code: the month a row counts in (a
+-- care outside the county, the accepted referrals, the reported ECGs, the held outreach
+-- sessions and the institutions. Independent of the platform's code: the month a row counts in (a
 -- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
 -- from upload to report, the levels and the no-data rule are written here again.
 --
@@ -62,6 +62,16 @@ eg AS (
     FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_ecgs x ON x.span = s.span
     GROUP BY s.span
 ),
+held AS (
+    SELECT strftime(CAST(o.day AS DATE), '%Y-%m') AS month, CAST(o.people_served AS BIGINT) AS served
+    FROM sessions o JOIN places p ON p.code = o.place_code
+),
+ot AS (
+    SELECT s.span, count(x.month) AS sessions, coalesce(sum(x.served), 0) AS served
+    FROM (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        LEFT JOIN held x ON x.month BETWEEN s.a AND s.b
+    GROUP BY s.span
+),
 span_enc AS (
     SELECT s.span, e.* FROM enc e JOIN (VALUES ('now', $first, $last), ('before', $bfirst, $blast),
         ('before2', $bbfirst, $bblast)) s(span, a, b) ON e.month BETWEEN s.a AND s.b
@@ -109,6 +119,8 @@ figures AS (
     UNION ALL SELECT span, 'lead_down_share', lead_down, lead_down + lead_up_in, 'percent', true FROM rf
     UNION ALL SELECT span, 'ecg_remote_reads', reads, 0, 'count', true FROM eg
     UNION ALL SELECT span, 'ecg_urgent_on_time', on_time, urgent, 'percent', true FROM eg
+    UNION ALL SELECT span, 'outreach_sessions', sessions, 0, 'count', true FROM ot
+    UNION ALL SELECT span, 'outreach_people_served', served, 0, 'count', true FROM ot
 ),
 growth AS (
     SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready

@@ -1,8 +1,8 @@
 //! A county's encounters and care outside it as files, for the indicators' independent
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
-//! `institutions.csv`, the accepted referrals as `referrals.csv` and the reported ECGs as
-//! `ecg.csv` for DuckDB; imported through the platform's own importer; and the
+//! `institutions.csv`, the accepted referrals as `referrals.csv`, the reported ECGs as
+//! `ecg.csv` and the held outreach sessions as `sessions.csv` for DuckDB; imported through the platform's own importer; and the
 //! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
@@ -51,6 +51,7 @@ pub async fn write(
     write_institutions(&institutions, dir)?;
     write_acceptances(store, community, dir).await?;
     write_ecg_reads(store, community, dir).await?;
+    write_sessions(store, community, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -175,6 +176,17 @@ async fn write_ecg_reads(store: &Store, community: Uuid, dir: &Path) -> std::io:
     };
     for (from, rank, uploaded, reported) in rows {
         writeln!(f, "{from},{rank},{},{}", at(uploaded), at(reported))?;
+    }
+    f.flush()
+}
+
+/// Writes `sessions.csv`: every held outreach session, its place, day and people served.
+async fn write_sessions(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
+    let rows = store.held_sessions(community).await.expect("the sessions");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("sessions.csv"))?);
+    writeln!(f, "place_code,day,people_served")?;
+    for (place, day, served) in rows {
+        writeln!(f, "{place},{day},{served}")?;
     }
     f.flush()
 }

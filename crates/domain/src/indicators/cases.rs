@@ -32,6 +32,8 @@ pub struct Plan {
     pub referrals: Vec<Term>,
     /// ECG counters: each lists the reported ECGs it counts, at their senders.
     pub ecgs: Vec<Term>,
+    /// Outreach counters: the held sessions, at their places.
+    pub sessions: Vec<Term>,
 }
 
 /// The referrals a referral counter counts: their direction, and whether they count at
@@ -78,6 +80,10 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::EcgRead | Measure::EcgUrgent | Measure::EcgUrgentOnTime => {
                 p.ecgs.push(*t);
+                continue;
+            }
+            Measure::OutreachHeld | Measure::OutreachServed => {
+                p.sessions.push(*t);
                 continue;
             }
         };

@@ -45,6 +45,10 @@ pub enum Measure {
     EcgUrgent,
     /// Urgent and emergency ECGs reported within [`ECG_URGENT_SECONDS`] of upload.
     EcgUrgentOnTime,
+    /// Expert outreach sessions held, at the place they were held.
+    OutreachHeld,
+    /// The people those sessions served.
+    OutreachServed,
 }
 
 crate::codes!(Measure {
@@ -62,8 +66,18 @@ crate::codes!(Measure {
     RefDown => "ref_down",
     EcgRead => "ecg_read",
     EcgUrgent => "ecg_urgent",
-    EcgUrgentOnTime => "ecg_urgent_on_time"
+    EcgUrgentOnTime => "ecg_urgent_on_time",
+    OutreachHeld => "outreach_held",
+    OutreachServed => "outreach_served"
 });
+
+/// What a held outreach session adds to its place's month (the month of its day).
+pub fn of_session(people_served: i64) -> [(Measure, i64); 2] {
+    [
+        (Measure::OutreachHeld, 1),
+        (Measure::OutreachServed, people_served),
+    ]
+}
 
 /// Urgent and emergency ECGs are to be reported within ten minutes of upload.
 pub const ECG_URGENT_SECONDS: i64 = 600;

@@ -1,6 +1,6 @@
-//! The cases behind a figure: the encounters, outside visits, accepted referrals and
-//! reported ECGs its numerator or denominator counts, over its months and the
-//! institutions in scope, newest first.
+//! The cases behind a figure: the encounters, outside visits, accepted referrals,
+//! reported ECGs and held outreach sessions its numerator or denominator counts, over its
+//! months and the institutions in scope, newest first.
 
 use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
 use serde::Serialize;
@@ -26,6 +26,8 @@ pub struct CaseQuery {
     pub referrals: Vec<ReferralCases>,
     /// Reported ECGs, each set of some kind, at their senders.
     pub ecgs: Vec<EcgCases>,
+    /// Held outreach sessions at these places (one list per counter).
+    pub sessions: Vec<Vec<Uuid>>,
 }
 
 /// ECGs reported in the period and sent by these institutions: all of them, the urgent
@@ -50,10 +52,11 @@ pub struct ReferralCases {
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct CaseRow {
     pub id: Uuid,
-    /// `encounter`, `outside` or `referral`.
+    /// `encounter`, `outside`, `referral`, `ecg` or `session`.
     pub source: String,
     /// An encounter's kind (`outpatient`, `emergency`, `inpatient`), a referral's
-    /// direction (`up`, `down`) or an ECG's urgency (`urgent`, `routine`).
+    /// direction (`up`, `down`), an ECG's urgency (`urgent`, `routine`) or `held` for
+    /// an outreach session.
     pub kind: String,
     /// The day it is counted on (discharge for a stay, acceptance for a referral).
     #[serde(serialize_with = "crate::iso_date")]
@@ -71,12 +74,14 @@ pub struct CaseRow {
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
+    /// The people a session served (0 for any other row).
+    pub served: i64,
 }
 
 const ENCOUNTERS: &str = "SELECT e.id, 'encounter' AS source, e.kind,
         CASE WHEN e.kind = 'inpatient' THEN e.ended_on ELSE e.started_on END AS day,
         i.name AS place, i.kind AS level, e.resident_id, r.name AS resident_name, e.id_number, e.diagnoses,
-        e.total_fen, e.insurance_fen
+        e.total_fen, e.insurance_fen, CAST(0 AS BIGINT) AS served
     FROM encounters e JOIN institutions i ON i.community_id = e.community_id AND i.id = e.institution_id
     LEFT JOIN residents r ON r.community_id = e.community_id AND r.id = e.resident_id
     WHERE e.community_id = ";
@@ -84,7 +89,7 @@ const ENCOUNTERS: &str = "SELECT e.id, 'encounter' AS source, e.kind,
 const OUTSIDE: &str = "SELECT o.id, 'outside' AS source, o.kind,
         CASE WHEN o.kind = 'inpatient' THEN o.ended_on ELSE o.started_on END AS day,
         o.hospital AS place, o.level, o.resident_id, r.name AS resident_name, r.id_number, '' AS diagnoses,
-        o.total_fen, o.insurance_fen
+        o.total_fen, o.insurance_fen, CAST(0 AS BIGINT) AS served
     FROM outside_visits o JOIN residents r ON r.community_id = o.community_id AND r.id = o.resident_id
     WHERE o.community_id = ";
 
@@ -92,17 +97,27 @@ const REFERRALS: &str =
     "SELECT f.id, 'referral' AS source, f.direction AS kind, f.accepted_on AS day,
         i.name AS place, i.kind AS level, f.resident_id, r.name AS resident_name, r.id_number,
         f.icd10_code || ' ' || f.icd10_text AS diagnoses,
-        CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen
+        CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen, CAST(0 AS BIGINT) AS served
     FROM referrals f JOIN institutions i ON i.community_id = f.community_id AND i.id = ";
 
 const ECGS: &str = "SELECT s.id, 'ecg' AS source,
         CASE WHEN s.urgency_rank < 2 THEN 'urgent' ELSE 'routine' END AS kind, s.reported_on AS day,
         i.name AS place, i.kind AS level, s.resident_id, r.name AS resident_name, r.id_number,
-        COALESCE(p.conclusion, '') AS diagnoses, CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen
+        COALESCE(p.conclusion, '') AS diagnoses, CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen,
+        CAST(0 AS BIGINT) AS served
     FROM ecg_studies s JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
     JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
     LEFT JOIN ecg_reports p ON p.community_id = s.community_id AND p.study_id = s.id
     WHERE s.community_id = ";
+
+// A session has no patient of its own: its resident column is a typed NULL on both
+// engines, and its record's summary stands where a diagnosis would.
+const SESSIONS: &str = "SELECT o.id, 'session' AS source, 'held' AS kind, o.day AS day,
+        i.name AS place, i.kind AS level, CASE WHEN 1 = 0 THEN o.expert_id END AS resident_id,
+        CAST(NULL AS TEXT) AS resident_name, '' AS id_number, o.summary AS diagnoses,
+        CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen, o.people_served AS served
+    FROM outreach_sessions o JOIN institutions i ON i.community_id = o.community_id AND i.id = o.institution_id
+    WHERE o.status = 'held' AND o.community_id = ";
 
 fn push_kinds<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, kinds: &[Kind])
 where
@@ -191,6 +206,18 @@ fn push_union<DB: sqlx::Database>(
             qb.push(" AND s.turnaround_s <= ").push_bind(limit);
         }
         crate::push_in(qb, "s.from_institution_id", &e.places);
+        first = false;
+    }
+    for places in q.sessions.iter().filter(|p| !p.is_empty()) {
+        if !first {
+            qb.push(" UNION ALL ");
+        }
+        qb.push(SESSIONS).push_bind(community);
+        qb.push(" AND o.day >= ")
+            .push_bind(span.first.first_day())
+            .push(" AND o.day < ")
+            .push_bind(span.last.next().first_day());
+        crate::push_in(qb, "o.institution_id", places);
         first = false;
     }
     if first {

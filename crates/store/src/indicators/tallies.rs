@@ -5,7 +5,7 @@ use crate::{OrConflict, Result, Store, on_db, on_db_write};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::indicators::tally::{Measure, Tally, of_ecg_report};
+use yigong_domain::indicators::tally::{Measure, Tally, of_ecg_report, of_session};
 use yigong_domain::referral::Direction;
 
 /// Adds a tally's entries to the stored counters, on any executor (the transaction that
@@ -74,8 +74,8 @@ impl Store {
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
-    /// outside visits, accepted referrals, reported ECGs), in one transaction; the number
-    /// of counters written.
+    /// outside visits, accepted referrals, reported ECGs, held outreach sessions), in one
+    /// transaction; the number of counters written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
@@ -115,6 +115,13 @@ impl Store {
             for (from, rank, uploaded, at) in reported {
                 let (month, parts) = of_ecg_report(rank, uploaded, at);
                 tally.add(month, from, &parts, 1);
+            }
+            let held: Vec<(Date, Uuid, i64)> = sqlx::query_as(
+                "SELECT day, institution_id, people_served FROM outreach_sessions
+                 WHERE community_id = $1 AND status = 'held'")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
+            for (day, place, served) in held {
+                tally.add(Month::of(day), place, &of_session(served), 1);
             }
             add_tally!(tx, community, tally);
             tx.commit().await.store()?;
@@ -206,6 +213,18 @@ impl Store {
             "SELECT i.code, s.urgency_rank, s.created_at, s.reported_at FROM ecg_studies s
              JOIN institutions i ON i.community_id = s.community_id AND i.id = s.from_institution_id
              WHERE s.community_id = $1 AND s.reported_at IS NOT NULL ORDER BY s.reported_at, s.id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+}
+
+impl Store {
+    /// Every held outreach session: its place's code, its day and the people it served
+    /// (for an export or an independent recount).
+    pub async fn held_sessions(&self, community: Uuid) -> Result<Vec<(String, Date, i64)>> {
+        on_db!(self, pool => sqlx::query_as(
+            "SELECT i.code, o.day, o.people_served FROM outreach_sessions o
+             JOIN institutions i ON i.community_id = o.community_id AND i.id = o.institution_id
+             WHERE o.community_id = $1 AND o.status = 'held' ORDER BY o.day, o.id")
             .bind(community).fetch_all(pool).await.store())
     }
 }

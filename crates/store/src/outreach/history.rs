@@ -2,10 +2,13 @@
 //! their final state and the patients seen, in chunks of one multi-row insert each.
 
 use super::{NewSession, NewTemplate, SessionRecord};
+use crate::indicators::tallies::add_tally;
 use crate::{OrConflict, Result, Store, new_id, now, on_db_write};
 use sqlx::QueryBuilder;
 use time::Date;
 use uuid::Uuid;
+use yigong_domain::indicators::month::Month;
+use yigong_domain::indicators::tally::{Tally, of_session};
 use yigong_domain::outreach::session::Status;
 
 /// A session as it ended up.
@@ -76,6 +79,12 @@ impl Store {
                         .push_bind(r.lectures).push_bind(r.summary.clone()).push_bind(t).push_bind(t);
                 });
                 qb.build().execute(&mut *tx).await.store()?;
+                let mut tally = Tally::default();
+                for p in chunk.iter().filter(|p| p.status == Status::Held) {
+                    let s = &p.session;
+                    tally.add(Month::of(s.day), s.institution_id, &of_session(p.record.people_served), 1);
+                }
+                add_tally!(tx, community, tally);
                 if !visits.is_empty() {
                     let mut qv = QueryBuilder::new("INSERT INTO outreach_visits (community_id, session_id, resident_id,
                         doctor_id, note, referral_id, created_at) ");

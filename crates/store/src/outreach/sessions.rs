@@ -3,11 +3,14 @@
 //! the rows the counts of sessions and people served are made from.
 
 use crate::audit::{AuditEntry, insert_audit};
+use crate::indicators::tallies::add_tally;
 use crate::{OrConflict, Page, PageRequest, Result, Store, StoreError, now, on_db, on_db_write};
 use serde::Serialize;
 use sqlx::QueryBuilder;
 use time::Date;
 use uuid::Uuid;
+use yigong_domain::indicators::month::Month;
+use yigong_domain::indicators::tally::{Tally, of_session};
 use yigong_domain::outreach::session::Status;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -251,6 +254,11 @@ impl Store {
         let t = now();
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            // What the session counted before, to move the indicators' counters by the change.
+            let before: Option<(String, i64, Uuid, Date)> = sqlx::query_as(
+                "SELECT status, people_served, institution_id, day FROM outreach_sessions
+                 WHERE community_id = $1 AND id = $2")
+                .bind(community).bind(id).fetch_optional(&mut *tx).await.store()?;
             let n = sqlx::query("UPDATE outreach_sessions SET status = 'held', people_served = $3, procedures = $4,
                     teaching_rounds = $5, lectures = $6, summary = $7, recorded_by = $8, recorded_at = $9, updated_at = $9,
                     version = version + 1
@@ -260,6 +268,14 @@ impl Store {
                 .execute(&mut *tx).await.store()?.rows_affected();
             if n == 0 {
                 return Ok(false);
+            }
+            if let Some((status, served, place, day)) = before {
+                let mut tally = Tally::default();
+                if status == "held" {
+                    tally.add(Month::of(day), place, &of_session(served), -1);
+                }
+                tally.add(Month::of(day), place, &of_session(r.people_served), 1);
+                add_tally!(tx, community, tally);
             }
             sqlx::query("DELETE FROM outreach_visits WHERE community_id = $1 AND session_id = $2")
                 .bind(community).bind(id).execute(&mut *tx).await.store()?;

@@ -265,10 +265,10 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county), `outside`, `referral` or `ecg`.
+    /// `encounter` (in the county), `outside`, `referral`, `ecg` or `session`.
     pub source: String,
     /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
-    /// or `routine` for an ECG.
+    /// or `routine` for an ECG; `held` for an outreach session.
     pub kind: String,
     pub day: String,
     pub place: String,
@@ -278,6 +278,8 @@ pub struct Case {
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
+    /// The people an outreach session served (0 for any other case).
+    pub served: i64,
 }
 
 /// The cases behind one part of a figure, within reach and audited.
@@ -345,6 +347,7 @@ pub async fn cases_for(
             diagnoses: r.diagnoses,
             total_fen: r.total_fen,
             insurance_fen: r.insurance_fen,
+            served: r.served,
         })
         .collect();
     Ok((
@@ -389,6 +392,7 @@ fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
                 })
             })
             .collect(),
+        sessions: p.sessions.iter().map(|t| places(t.levels)).collect(),
         ecgs: p
             .ecgs
             .iter()
@@ -402,8 +406,8 @@ fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
     }
 }
 
-/// The encounters, outside visits, accepted referrals or reported ECGs a figure's
-/// numerator or denominator counts.
+/// The encounters, outside visits, accepted referrals, reported ECGs or held outreach
+/// sessions a figure's numerator or denominator counts.
 #[utoipa::path(get, path = "/indicators/{code}/cases", params(("code" = String, Path), CasesQuery),
     responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
 pub async fn cases(

@@ -1,6 +1,6 @@
 //! Every indicator against an independent engine: a county's two years of encounters and
 //! care outside it are generated, written as the import files (with the demo's accepted
-//! referrals and reported ECGs beside them), imported through the
+//! referrals, reported ECGs and held outreach sessions beside them), imported through the
 //! platform's importer, and every figure the API answers (per month, quarter and year;
 //! for the community, primary care and one township; this period's and last year's) is
 //! compared with what DuckDB computes from the same files with the SQL in
@@ -71,6 +71,10 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
         yigong_web::demo::add_ecg_history(&app.state.store, c, &samples, 11)
             .await
             .expect("the ECG network's history");
+        let today = yigong_domain::clock::today();
+        yigong_demo::seed::outreach::add_history(&app.state.store, c, 11, today)
+            .await
+            .expect("a year of outreach");
         let written = county::write(&app.state.store, c, &dir, (11, MONTHS))
             .await
             .expect("the files");
@@ -97,8 +101,8 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             "{theirs}"
         );
         let n = compare(&app, &theirs, &reqs, "kept").await;
-        // 29 periods × 3 scopes × 13 indicators × (this period, last year).
-        assert_eq!(n, reqs.len() * 13 * 2, "{}", app.label);
+        // 29 periods × 3 scopes × 15 indicators × (this period, last year).
+        assert_eq!(n, reqs.len() * 15 * 2, "{}", app.label);
         app.state.store.rebuild_tallies(c).await.expect("rebuild");
         compare(&app, &theirs, &reqs, "rebuilt").await;
         let _ = std::fs::remove_dir_all(&dir);

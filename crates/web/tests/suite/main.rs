@@ -40,6 +40,7 @@ mod indicators_definitions;
 mod indicators_duckdb;
 mod indicators_ecg;
 mod indicators_fhir;
+mod indicators_outreach;
 mod indicators_pages;
 mod indicators_referrals;
 mod indicators_sites;

@@ -102,6 +102,9 @@ const INSURANCE: Text = t("医保基金", "Insurance fund");
 const SERVICE: Text = t("服务量", "Service volume");
 const REFERRAL: Text = t("双向转诊", "Two-way referral");
 const REMOTE: Text = t("远程医疗", "Remote services");
+const OUTREACH: Text = t("专家下沉", "Expert outreach");
+// seeds/000_…txt and seeds/004_…txt report sessions held and people served.
+const OUTREACH_SOURCE: &str = "医共体专家下沉报道中的“下沉坐诊次数、服务群众人次”口径";
 // seeds/004_…txt: a township uploads a chest-pain ECG through the network and the lead
 // hospital's experts answer in time to guide its treatment.
 const ECG_SOURCE: &str =
@@ -479,6 +482,56 @@ pub const CATALOG: &[Definition] = &[
             numerator: &[all(EcgUrgentOnTime)],
             denominator: &[all(EcgUrgent)],
             shape: Shape::Percent,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "outreach_sessions",
+        version: "community",
+        dimension: OUTREACH,
+        name: t("专家下沉坐诊次数", "Expert outreach sessions held"),
+        numerator: t(
+            "乡镇卫生院记录为已开展的专家坐诊（计入开展地点）",
+            "Sessions the township recorded as held (counted where held)",
+        ),
+        denominator: t("—", "—"),
+        note: t(
+            "按坐诊日期计入月份；计划中和已取消的不计。",
+            "Counted in the month of the session's day; planned and cancelled ones do not count.",
+        ),
+        source: OUTREACH_SOURCE,
+        unit: Unit::Count,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(OutreachHeld)],
+            denominator: &[],
+            shape: Shape::Count,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "outreach_people_served",
+        version: "community",
+        dimension: OUTREACH,
+        name: t("专家下沉服务群众人次", "People served by expert outreach"),
+        numerator: t(
+            "已开展坐诊记录的服务人次之和",
+            "The people served, as the held sessions recorded them",
+        ),
+        denominator: t("—", "—"),
+        note: t(
+            "按坐诊日期计入月份；更正坐诊记录即更正本数。",
+            "Counted in the month of the session's day; correcting a session's record corrects this figure.",
+        ),
+        source: OUTREACH_SOURCE,
+        unit: Unit::Count,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(OutreachServed)],
+            denominator: &[],
+            shape: Shape::Count,
             needs: &[],
         },
     },

@@ -236,3 +236,18 @@ fn remote_ecgs_and_the_urgent_ones_read_on_time() {
     let f = figure("ecg_urgent_on_time", &t, &|i| i == V);
     assert_eq!(f.status, Status::NoDenominator);
 }
+
+#[test]
+fn outreach_sessions_and_the_people_they_served() {
+    // T held 3 sessions serving 41 people, V none; L's counters are not outreach.
+    let may = Month::parse("2026-05").expect("a month");
+    let mut t = Tally::default();
+    t.add(may, T, &[(OutreachHeld, 3), (OutreachServed, 41)], 1);
+    t.add(may, L, &[(Visits, 10)], 1);
+    let f = figure("outreach_sessions", &t, &|_| true);
+    assert_eq!((f.numerator, f.value), (3, Some(3.0)));
+    let f = figure("outreach_people_served", &t, &|i| i == T || i == V);
+    assert_eq!((f.numerator, f.value), (41, Some(41.0)));
+    let f = figure("outreach_people_served", &t, &|i| i == V);
+    assert_eq!((f.value, f.status), (Some(0.0), Status::Ok));
+}
