@@ -131,6 +131,37 @@ where
     qb.push(")");
 }
 
+/// Starts a branch of the union: `UNION ALL` before every branch but the first.
+fn branch<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, first: &mut bool, select: &str) {
+    if !*first {
+        qb.push(" UNION ALL ");
+    }
+    *first = false;
+    qb.push(select);
+}
+
+/// `AND column` on a day within the span's months.
+fn within_days<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, span: Span)
+where
+    Date: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND {column} >= "))
+        .push_bind(span.first.first_day())
+        .push(format!(" AND {column} < "))
+        .push_bind(span.last.next().first_day());
+}
+
+/// `AND column` on a month key (`YYYY-MM`) within the span.
+fn within_months<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, column: &str, span: Span)
+where
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
+    qb.push(format!(" AND {column} BETWEEN "))
+        .push_bind(span.first.key())
+        .push(" AND ")
+        .push_bind(span.last.key());
+}
+
 fn push_union<DB: sqlx::Database>(
     qb: &mut QueryBuilder<DB>,
     community: Uuid,
@@ -144,61 +175,41 @@ fn push_union<DB: sqlx::Database>(
 {
     let mut first = true;
     if !q.encounter_kinds.is_empty() && !q.encounter_places.is_empty() {
-        qb.push(ENCOUNTERS).push_bind(community);
-        qb.push(" AND e.month BETWEEN ")
-            .push_bind(span.first.key())
-            .push(" AND ")
-            .push_bind(span.last.key());
+        branch(qb, &mut first, ENCOUNTERS);
+        qb.push_bind(community);
+        within_months(qb, "e.month", span);
         push_kinds(qb, "e.kind", &q.encounter_kinds);
         crate::push_in(qb, "e.institution_id", &q.encounter_places);
-        first = false;
     }
     if !q.outside_kinds.is_empty() && !q.outside_places.is_empty() {
-        if !first {
-            qb.push(" UNION ALL ");
-        }
-        qb.push(OUTSIDE).push_bind(community);
-        qb.push(" AND o.month BETWEEN ")
-            .push_bind(span.first.key())
-            .push(" AND ")
-            .push_bind(span.last.key());
+        branch(qb, &mut first, OUTSIDE);
+        qb.push_bind(community);
+        within_months(qb, "o.month", span);
         push_kinds(qb, "o.kind", &q.outside_kinds);
         crate::push_in(qb, "o.institution_id", &q.outside_places);
         if q.referred_only {
             qb.push(" AND o.referral_id IS NOT NULL");
         }
-        first = false;
     }
     for r in q.referrals.iter().filter(|r| !r.places.is_empty()) {
-        if !first {
-            qb.push(" UNION ALL ");
-        }
         let end = if r.receiver {
             "f.to_institution_id"
         } else {
             "f.from_institution_id"
         };
-        qb.push(REFERRALS).push(end);
+        branch(qb, &mut first, REFERRALS);
+        qb.push(end);
         qb.push(" JOIN residents r ON r.community_id = f.community_id AND r.id = f.resident_id");
         qb.push(" WHERE f.community_id = ").push_bind(community);
         qb.push(" AND f.direction = ")
             .push_bind(r.direction.as_str().to_string());
-        qb.push(" AND f.accepted_on >= ")
-            .push_bind(span.first.first_day())
-            .push(" AND f.accepted_on < ")
-            .push_bind(span.last.next().first_day());
+        within_days(qb, "f.accepted_on", span);
         crate::push_in(qb, end, &r.places);
-        first = false;
     }
     for e in q.ecgs.iter().filter(|e| !e.places.is_empty()) {
-        if !first {
-            qb.push(" UNION ALL ");
-        }
-        qb.push(ECGS).push_bind(community);
-        qb.push(" AND s.reported_on >= ")
-            .push_bind(span.first.first_day())
-            .push(" AND s.reported_on < ")
-            .push_bind(span.last.next().first_day());
+        branch(qb, &mut first, ECGS);
+        qb.push_bind(community);
+        within_days(qb, "s.reported_on", span);
         if e.urgent_only {
             qb.push(" AND s.urgency_rank < 2");
         }
@@ -206,19 +217,12 @@ fn push_union<DB: sqlx::Database>(
             qb.push(" AND s.turnaround_s <= ").push_bind(limit);
         }
         crate::push_in(qb, "s.from_institution_id", &e.places);
-        first = false;
     }
     for places in q.sessions.iter().filter(|p| !p.is_empty()) {
-        if !first {
-            qb.push(" UNION ALL ");
-        }
-        qb.push(SESSIONS).push_bind(community);
-        qb.push(" AND o.day >= ")
-            .push_bind(span.first.first_day())
-            .push(" AND o.day < ")
-            .push_bind(span.last.next().first_day());
+        branch(qb, &mut first, SESSIONS);
+        qb.push_bind(community);
+        within_days(qb, "o.day", span);
         crate::push_in(qb, "o.institution_id", places);
-        first = false;
     }
     if first {
         // Nothing to list: a query that answers no row on both engines.

@@ -3,34 +3,12 @@
 //! this month's remote reads by two and the urgent ones read on time by one of one; the
 //! cases behind them are the studies (masked), and a rebuild gives the same numbers.
 
+use crate::figure_probe::{case_behind, this_month};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use yigong_domain::indicators::month::Month;
 use yigong_testkit::app::{TestApp, apps, masked_id, multipart};
 
-/// (numerator, denominator) of the two ECG figures this month.
-async fn ecg_figures(app: &TestApp, token: &str) -> Vec<(i64, i64)> {
-    let month = Month::of(yigong_domain::clock::today()).key();
-    let all = app
-        .get(&format!("/api/v1/indicators?period={month}"), token)
-        .await
-        .json();
-    ["ecg_remote_reads", "ecg_urgent_on_time"]
-        .iter()
-        .map(|code| {
-            let f = all
-                .as_array()
-                .expect("figures")
-                .iter()
-                .find(|f| f["code"] == *code)
-                .unwrap_or_else(|| panic!("{code}"));
-            (
-                f["numerator"].as_i64().expect("n"),
-                f["denominator"].as_i64().expect("d"),
-            )
-        })
-        .collect()
-}
+const CODES: [&str; 2] = ["ecg_remote_reads", "ecg_urgent_on_time"];
 
 /// Uploads the DICOM sample (with chest pain: urgent) and has the ECG centre report it.
 async fn read_one(app: &TestApp, township: &str, resident: uuid::Uuid, chest_pain: bool) -> String {
@@ -68,44 +46,30 @@ async fn read_one(app: &TestApp, township: &str, resident: uuid::Uuid, chest_pai
 async fn a_signed_report_counts_at_once_and_a_rebuild_agrees() {
     for app in apps(800).await {
         let (township, manager) = (app.login("township").await, app.login("manager").await);
-        let before = ecg_figures(&app, &manager).await;
+        let before = this_month(&app, &manager, "", &CODES).await;
         let resident = app.resident_at(app.places.village).await;
         let urgent = read_one(&app, &township, resident.id, true).await;
         read_one(&app, &township, resident.id, false).await;
         let (r, u) = (before[0], before[1]);
         let want = vec![(r.0 + 2, 0), (u.0 + 1, u.1 + 1)];
-        assert_eq!(ecg_figures(&app, &manager).await, want, "{}", app.label);
+        assert_eq!(
+            this_month(&app, &manager, "", &CODES).await,
+            want,
+            "{}",
+            app.label
+        );
 
         // Behind the on-time count: the urgent study, masked.
-        let month = Month::of(yigong_domain::clock::today()).key();
-        let cases = app
-            .get(
-                &format!("/api/v1/indicators/ecg_urgent_on_time/cases?period={month}&part=numerator&per_page=100"),
-                &manager,
-            )
-            .await
-            .json();
-        let ours = cases["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|c| c["id"] == urgent.as_str())
-            .unwrap_or_else(|| panic!("{}: {cases}", app.label))
-            .clone();
+        let part = ("ecg_urgent_on_time", "numerator");
+        let (ours, total) = case_behind(&app, &manager, part, &urgent).await;
         assert_eq!(
             (&ours["source"], &ours["kind"]),
             (&json!("ecg"), &json!("urgent"))
         );
         assert_eq!(ours["id_number"], masked_id(&resident.id_number));
-        assert_eq!(cases["total"].as_i64(), Some(u.0 + 1));
-        let all = app
-            .get(
-                &format!("/api/v1/indicators/ecg_remote_reads/cases?period={month}&part=numerator&per_page=100"),
-                &manager,
-            )
-            .await
-            .json();
-        assert_eq!(all["total"].as_i64(), Some(r.0 + 2), "{}", app.label);
+        assert_eq!(total, u.0 + 1);
+        let part = ("ecg_remote_reads", "numerator");
+        assert_eq!(case_behind(&app, &manager, part, &urgent).await.1, r.0 + 2);
 
         app.state
             .store
@@ -113,7 +77,7 @@ async fn a_signed_report_counts_at_once_and_a_rebuild_agrees() {
             .await
             .expect("rebuild");
         assert_eq!(
-            ecg_figures(&app, &manager).await,
+            this_month(&app, &manager, "", &CODES).await,
             want,
             "{} rebuilt",
             app.label

@@ -3,28 +3,17 @@
 //! moves the count by the correction only, the cases behind the figure are the sessions,
 //! and a rebuild gives the same numbers.
 
+use crate::figure_probe::{case_behind, month, this_month};
 use crate::roster::{experts, session};
 use serde_json::json;
 use yigong_domain::clock::today;
-use yigong_domain::indicators::month::Month;
 use yigong_testkit::app::{TestApp, apps};
 
 /// (sessions held, people served) this month.
 async fn outreach_figures(app: &TestApp, token: &str) -> (i64, i64) {
-    let month = Month::of(today()).key();
-    let all = app
-        .get(&format!("/api/v1/indicators?period={month}"), token)
-        .await
-        .json();
-    let n = |code: &str| {
-        all.as_array()
-            .expect("figures")
-            .iter()
-            .find(|f| f["code"] == code)
-            .and_then(|f| f["numerator"].as_i64())
-            .unwrap_or_else(|| panic!("{code}"))
-    };
-    (n("outreach_sessions"), n("outreach_people_served"))
+    let codes = ["outreach_sessions", "outreach_people_served"];
+    let f = this_month(app, token, "", &codes).await;
+    (f[0].0, f[1].0)
 }
 
 #[tokio::test]
@@ -65,21 +54,8 @@ async fn a_recorded_session_counts_once_and_a_correction_moves_only_its_differen
             "{l}: corrected, not added"
         );
 
-        let month = Month::of(today()).key();
-        let cases = app
-            .get(
-                &format!("/api/v1/indicators/outreach_people_served/cases?period={month}&part=numerator&per_page=100"),
-                &manager,
-            )
-            .await
-            .json();
-        let ours = cases["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|c| c["id"] == id.as_str())
-            .unwrap_or_else(|| panic!("{l}: {cases}"))
-            .clone();
+        let part = ("outreach_people_served", "numerator");
+        let (ours, _) = case_behind(&app, &manager, part, &id).await;
         assert_eq!(
             (
                 &ours["source"],
@@ -95,6 +71,7 @@ async fn a_recorded_session_counts_once_and_a_correction_moves_only_its_differen
             ),
             "{l}"
         );
+        let month = month();
         let cookie = app.ui_cookie("manager").await;
         let (s, page) = app
             .page(

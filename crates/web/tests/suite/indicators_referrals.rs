@@ -4,35 +4,12 @@
 //! nothing, the cases behind the counts are the referrals themselves (masked), and a
 //! rebuild from the raw rows gives the same numbers.
 
+use crate::figure_probe::{case_behind, this_month};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use yigong_domain::indicators::month::Month;
 use yigong_testkit::app::{TestApp, apps, masked_id};
 
-/// (numerator, denominator) of each referral figure this month, for the scope `filter`.
-async fn referral_figures(app: &TestApp, token: &str, filter: &str) -> Vec<(i64, i64)> {
-    let month = Month::of(yigong_domain::clock::today()).key();
-    let r = app
-        .get(&format!("/api/v1/indicators?period={month}{filter}"), token)
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let all = r.json();
-    ["referrals_up", "referrals_down", "lead_down_share"]
-        .iter()
-        .map(|code| {
-            let f = all
-                .as_array()
-                .expect("figures")
-                .iter()
-                .find(|f| f["code"] == *code)
-                .unwrap_or_else(|| panic!("{code}"));
-            (
-                f["numerator"].as_i64().expect("n"),
-                f["denominator"].as_i64().expect("d"),
-            )
-        })
-        .collect()
-}
+const CODES: [&str; 3] = ["referrals_up", "referrals_down", "lead_down_share"];
 
 async fn create(app: &TestApp, token: &str, body: Value) -> String {
     let r = app.post("/api/v1/referrals", token, body).await;
@@ -61,8 +38,8 @@ async fn accepting_a_referral_counts_it_at_once_and_a_rebuild_agrees() {
         let (township, specialist) = (app.login("township").await, app.login("specialist").await);
         let (village, manager) = (app.login("village").await, app.login("manager").await);
         let at_township = format!("&institution={}", app.places.township);
-        let before = referral_figures(&app, &manager, "").await;
-        let before_township = referral_figures(&app, &manager, &at_township).await;
+        let before = this_month(&app, &manager, "", &CODES).await;
+        let before_township = this_month(&app, &manager, &at_township, &CODES).await;
 
         let resident = app.resident_at(app.places.village).await;
         let sent = create(&app, &township, up(&app, resident.id)).await;
@@ -81,7 +58,7 @@ async fn accepting_a_referral_counts_it_at_once_and_a_rebuild_agrees() {
         let (u, d, s) = (before[0], before[1], before[2]);
         let want = vec![(u.0 + 1, 0), (d.0 + 1, 0), (s.0 + 1, s.1 + 2)];
         assert_eq!(
-            referral_figures(&app, &manager, "").await,
+            this_month(&app, &manager, "", &CODES).await,
             want,
             "{}",
             app.label
@@ -90,54 +67,27 @@ async fn accepting_a_referral_counts_it_at_once_and_a_rebuild_agrees() {
         // has nothing to divide without the lead hospital in scope.
         let t = &before_township;
         assert_eq!(
-            referral_figures(&app, &manager, &at_township).await,
+            this_month(&app, &manager, &at_township, &CODES).await,
             vec![(t[0].0 + 1, 0), (t[1].0, 0), (0, 0)],
             "{}",
             app.label
         );
 
         // The cases behind the upward count are referrals, masked, at their sender.
-        let month = Month::of(yigong_domain::clock::today()).key();
-        let cases = app
-            .get(
-                &format!("/api/v1/indicators/referrals_up/cases?period={month}&part=numerator&per_page=100"),
-                &manager,
-            )
-            .await
-            .json();
-        let ours = cases["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|c| c["id"] == sent.as_str())
-            .unwrap_or_else(|| panic!("{}: {cases}", app.label))
-            .clone();
+        let (ours, total) = case_behind(&app, &manager, ("referrals_up", "numerator"), &sent).await;
         assert_eq!(
             (&ours["source"], &ours["kind"]),
             (&json!("referral"), &json!("up"))
         );
         assert_eq!(ours["id_number"], masked_id(&resident.id_number));
-        assert_eq!(cases["total"].as_i64(), Some(u.0 + 1));
+        assert_eq!(total, u.0 + 1);
         // Behind the lead hospital's share: its downward one and the upward one it took.
-        let share = app
-            .get(
-                &format!("/api/v1/indicators/lead_down_share/cases?period={month}&part=denominator&per_page=100"),
-                &manager,
-            )
-            .await
-            .json();
-        let ids: Vec<&str> = share["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .filter_map(|c| c["id"].as_str())
-            .collect();
-        assert!(
-            ids.contains(&sent.as_str()) && ids.contains(&down.as_str()),
-            "{share}"
-        );
-        assert_eq!(share["total"].as_i64(), Some(s.1 + 2));
-        assert!(!share.to_string().contains(&resident.id_number));
+        let part = ("lead_down_share", "denominator");
+        let (theirs, total) = case_behind(&app, &manager, part, &down).await;
+        assert_eq!(total, s.1 + 2);
+        assert_eq!(theirs["kind"], "down");
+        let (ours, _) = case_behind(&app, &manager, part, &sent).await;
+        assert_eq!(ours["id_number"], masked_id(&resident.id_number));
 
         app.state
             .store
@@ -145,7 +95,7 @@ async fn accepting_a_referral_counts_it_at_once_and_a_rebuild_agrees() {
             .await
             .expect("rebuild");
         assert_eq!(
-            referral_figures(&app, &manager, "").await,
+            this_month(&app, &manager, "", &CODES).await,
             want,
             "{} rebuilt",
             app.label

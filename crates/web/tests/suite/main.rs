@@ -7,6 +7,7 @@
 
 // Shared helpers.
 mod fhir_cases;
+mod figure_probe;
 mod ordering;
 mod probing;
 mod roster;
