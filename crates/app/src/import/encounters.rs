@@ -275,7 +275,7 @@ impl Run<'_> {
     }
 }
 
-fn reasons(problems: Vec<FieldError>) -> String {
+pub(super) fn reasons(problems: Vec<FieldError>) -> String {
     let all: Vec<String> = problems
         .into_iter()
         .map(|e| AppError::from(e).message(Lang::Zh))

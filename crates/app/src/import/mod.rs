@@ -3,6 +3,7 @@
 //! row is reported with its line number and reason in a downloadable CSV.
 
 pub mod encounters;
+pub mod outside;
 pub mod xlsx;
 
 use crate::error::AppError;

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases))
         .routes(routes!(rebuild))
         .routes(routes!(super::outside::register))
+        .routes(routes!(super::outside_import::upload))
         .merge(super::appraisal::router())
         .merge(super::definitions::router())
 }

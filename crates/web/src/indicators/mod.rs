@@ -11,6 +11,7 @@ pub mod definitions_page;
 pub mod fhir;
 pub mod import;
 pub mod outside;
+pub mod outside_import;
 pub mod outside_page;
 pub mod pages;
 

@@ -1,20 +1,25 @@
 //! The office's form for care outside the county, one settlement slip after another:
 //! amounts typed in yuan as the slip shows them, every problem named at its field with
-//! what was typed kept, and after a save the form again, empty, for the next slip.
+//! what was typed kept, and after a save the form again, empty, for the next slip. Below
+//! it, a whole insurance settlement file imported at once.
 
 use super::outside::{OutsideBody, register_one};
+use super::outside_import::import_file;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
+use crate::registry::api::imports::file_part;
 use crate::state::AppState;
 use crate::ui::form::{Done, Problems, flash, sent_back};
 use crate::ui::pages::see_other;
 use crate::ui::{Chrome, UiError, UiResult, UiUser, render};
 use askama::Template;
 use axum::Form;
+use axum::extract::Multipart;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use yigong_app::import::outside::{HEADERS, OutsideSummary};
 use yigong_domain::clock::today;
 use yigong_domain::indicators::outside::validate;
 use yigong_domain::party::fund::parse_yuan;
@@ -53,6 +58,11 @@ struct OutsidePage {
     notice: Option<String>,
     kinds: [&'static str; 3],
     levels: [&'static str; 4],
+    /// The headers a settlement file carries.
+    headers: String,
+    /// What an imported settlement file did, or why it was refused.
+    imported: Option<OutsideSummary>,
+    import_error: Option<String>,
 }
 
 fn page(
@@ -62,7 +72,16 @@ fn page(
     notice: Option<String>,
 ) -> Response {
     let status = error.map_or(StatusCode::OK, |e| e.status);
-    let page = OutsidePage {
+    (status, render(&outside_page(user, f, error, notice))).into_response()
+}
+
+fn outside_page(
+    user: &CurrentUser,
+    f: OutsideForm,
+    error: Option<&ApiError>,
+    notice: Option<String>,
+) -> OutsidePage {
+    OutsidePage {
         chrome: Chrome::for_user(user, "indicators"),
         csrf: user.csrf.clone(),
         f,
@@ -70,8 +89,43 @@ fn page(
         notice,
         kinds: ["outpatient", "emergency", "inpatient"],
         levels: ["provincial", "municipal", "other_county", "other"],
+        headers: HEADERS.join(", "),
+        imported: None,
+        import_error: None,
+    }
+}
+
+/// Imports a settlement file and shows what it did below the slip form.
+pub async fn import(
+    State(state): State<AppState>,
+    UiUser(user): UiUser,
+    mp: Multipart,
+) -> UiResult<Response> {
+    let lang = user.lang;
+    // The role first: a refusal is audited before the file is read.
+    user.require_audited(
+        &state,
+        user.role.edits_registry(),
+        "outside.import",
+        "outside_visit",
+        None,
+    )
+    .await
+    .map_err(|e| UiError(e, lang))?;
+    let (name, bytes) = file_part(mp).await.map_err(|e| UiError(e, lang))?;
+    let mut p = outside_page(&user, OutsideForm::default(), None, None);
+    let status = match import_file(&state, &user, &name, &bytes).await {
+        Ok(summary) => {
+            p.imported = Some(summary);
+            StatusCode::OK
+        }
+        Err(e) if sent_back(&e) => {
+            p.import_error = Some(e.message(lang));
+            e.status
+        }
+        Err(e) => return Err(UiError(e, lang)),
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&p)).into_response())
 }
 
 pub async fn form(UiUser(user): UiUser, Query(done): Query<Done>) -> UiResult<Response> {

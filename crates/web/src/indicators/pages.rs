@@ -38,6 +38,10 @@ pub fn router() -> Router<AppState> {
             "/indicators/outside/new",
             get(outside_page::form).post(outside_page::save),
         )
+        .route(
+            "/indicators/outside/import",
+            post(outside_page::import).layer(DefaultBodyLimit::max(MAX_BYTES)),
+        )
         .route("/indicators/import/template.csv", get(import::template))
         .route("/indicators/appraisal", get(appraisal_page::show))
         .route(

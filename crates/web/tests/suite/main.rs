@@ -44,6 +44,7 @@ mod indicators_fhir;
 mod indicators_outreach;
 mod indicators_pages;
 mod indicators_referrals;
+mod indicators_settlement;
 mod indicators_sites;
 mod lists;
 mod openapi_routes;
