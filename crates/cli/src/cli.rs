@@ -54,7 +54,8 @@ pub enum Command {
     Migrate(Db),
     /// Create a new community with its lead hospital and first administrator account.
     Init(InitArgs),
-    /// Import residents or staff from a CSV or Excel file.
+    /// Import residents, staff, encounters or care outside the county from a CSV or
+    /// Excel file.
     Import {
         kind: ImportKindArg,
         file: PathBuf,
@@ -151,6 +152,8 @@ pub enum ImportKindArg {
     Staff,
     /// Visits and stays from a hospital's or township's system (CSV of any size, or .xlsx).
     Encounters,
+    /// Residents' care outside the county from an insurance settlement file.
+    Outside,
 }
 
 #[derive(Subcommand)]

@@ -1,4 +1,5 @@
-//! `yigong import encounters FILE` and `yigong indicators rebuild`.
+//! `yigong import encounters FILE`, `yigong import outside FILE` and
+//! `yigong indicators rebuild`.
 
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -65,6 +66,35 @@ pub async fn import(store: &Store, community: Uuid, file: &Path) -> Result<()> {
             "Rejected rows, with line numbers and reasons: {}",
             out.display()
         );
+    }
+    Ok(())
+}
+
+/// Imports care outside the county from an insurance settlement file; prints what it
+/// did and every refused row with its reasons.
+pub async fn import_outside(store: &Store, community: Uuid, file: &Path) -> Result<()> {
+    let lang = Lang::Zh;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let table = yigong_app::import::read_table(&name, &bytes)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let who = Importer {
+        account_id: None,
+        username: "cli",
+    };
+    let today = yigong_domain::clock::today();
+    let s = yigong_app::import::outside::import(store, community, (who, &name), &table, today)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    println!(
+        "{} rows: {} registered, {} already registered, {} rejected.",
+        s.total, s.inserted, s.known, s.rejected
+    );
+    for (line, why) in &s.rejects {
+        println!("  line {line}: {why}");
     }
     Ok(())
 }

@@ -384,6 +384,9 @@ async fn import(url: &str, kind: ImportKindArg, file: &Path) -> Result<()> {
         ImportKindArg::Residents => yigong_app::import::ImportKind::Residents,
         ImportKindArg::Staff => yigong_app::import::ImportKind::Staff,
         ImportKindArg::Encounters => return indicators::import(&store, community.id, file).await,
+        ImportKindArg::Outside => {
+            return indicators::import_outside(&store, community.id, file).await;
+        }
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file
