@@ -258,10 +258,12 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(id).bind(community).bind(c.actor).bind(&r.findings).bind(&r.conclusion).bind(r.critical).bind(t)
                     .execute(&mut *tx).await.store()?;
+            }
+            // A report counts as the rebuild counts it: by the study's time of report.
+            if let (Some(_), Some(reported)) = (&c.report, c.reported_at) {
                 let (from, uploaded, rank): (Uuid, OffsetDateTime, i32) = sqlx::query_as(
                     "SELECT from_institution_id, created_at, urgency_rank FROM ecg_studies WHERE community_id = $1 AND id = $2")
                     .bind(community).bind(id).fetch_one(&mut *tx).await.store()?;
-                let reported = c.reported_at.unwrap_or(t);
                 let (day, seconds) = reading(uploaded, reported);
                 sqlx::query("UPDATE ecg_studies SET reported_on = $3, turnaround_s = $4 WHERE community_id = $1 AND id = $2")
                     .bind(community).bind(id).bind(day).bind(seconds).execute(&mut *tx).await.store()?;
