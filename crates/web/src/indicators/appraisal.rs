@@ -153,10 +153,13 @@ async fn live(state: &AppState, (key, span): (&str, Span), lang: Lang) -> ApiRes
         })
         .collect();
     let kind_of = |i: Uuid| kinds.get(&i).copied();
+    let parent_of: HashMap<Uuid, Uuid> = all
+        .iter()
+        .filter_map(|i| Some((i.id, i.parent_id?)))
+        .collect();
     let mut rows: Vec<MemberRow> = Vec::new();
     for m in all.iter().filter(|i| appraised(i.kind())) {
-        let in_scope =
-            |i: Uuid| i == m.id || all.iter().any(|x| x.id == i && x.parent_id == Some(m.id));
+        let in_scope = |i: Uuid| i == m.id || parent_of.get(&i) == Some(&m.id);
         let scores: Vec<ItemScore> = items
             .iter()
             .map(|i| match indicator(i) {

@@ -13,13 +13,8 @@ use yigong_app::import::outside::{OutsideSummary, import};
 use yigong_app::import::read_table;
 use yigong_domain::clock::today;
 
-/// Reads and imports a settlement file (the office; a refusal audited).
-pub async fn import_file(
-    state: &AppState,
-    user: &CurrentUser,
-    name: &str,
-    bytes: &[u8],
-) -> ApiResult<OutsideSummary> {
+/// The office only, checked (and a refusal audited) before the file is read.
+pub async fn may_import(state: &AppState, user: &CurrentUser) -> ApiResult<()> {
     user.require_audited(
         state,
         user.role.edits_registry(),
@@ -27,7 +22,16 @@ pub async fn import_file(
         "outside_visit",
         None,
     )
-    .await?;
+    .await
+}
+
+/// Reads and imports a settlement file, for a caller that checked [`may_import`].
+pub async fn import_file(
+    state: &AppState,
+    user: &CurrentUser,
+    name: &str,
+    bytes: &[u8],
+) -> ApiResult<OutsideSummary> {
     let table = read_table(name, bytes).map_err(ApiError::from)?;
     let who = Importer {
         account_id: Some(user.account_id),
@@ -48,14 +52,7 @@ pub async fn upload(
     user: CurrentUser,
     mp: Multipart,
 ) -> ApiResult<Json<OutsideSummary>> {
-    user.require_audited(
-        &state,
-        user.role.edits_registry(),
-        "outside.import",
-        "outside_visit",
-        None,
-    )
-    .await?;
+    may_import(&state, &user).await?;
     let (name, bytes) = file_part(mp).await?;
     Ok(Json(import_file(&state, &user, &name, &bytes).await?))
 }

@@ -4,7 +4,7 @@
 //! it, a whole insurance settlement file imported at once.
 
 use super::outside::{OutsideBody, register_one};
-use super::outside_import::import_file;
+use super::outside_import::{import_file, may_import};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::registry::api::imports::file_part;
@@ -103,15 +103,9 @@ pub async fn import(
 ) -> UiResult<Response> {
     let lang = user.lang;
     // The role first: a refusal is audited before the file is read.
-    user.require_audited(
-        &state,
-        user.role.edits_registry(),
-        "outside.import",
-        "outside_visit",
-        None,
-    )
-    .await
-    .map_err(|e| UiError(e, lang))?;
+    may_import(&state, &user)
+        .await
+        .map_err(|e| UiError(e, lang))?;
     let (name, bytes) = file_part(mp).await.map_err(|e| UiError(e, lang))?;
     let mut p = outside_page(&user, OutsideForm::default(), None, None);
     let status = match import_file(&state, &user, &name, &bytes).await {
