@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(36, "0036_appraisal"),
     migration!(37, "0037_ecg_reported_on"),
     migration!(38, "0038_indicator_corrections"),
+    migration!(39, "0039_population"),
 ];
 
 impl Store {

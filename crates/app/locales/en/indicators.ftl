@@ -24,6 +24,7 @@ indicators-status-no_data = No data: the inputs it needs have not been imported
 indicators-status-no_denominator = The denominator is zero
 indicators-unit-percent = %
 indicators-unit-count = cases
+indicators-unit-per_10k = per 10,000 residents
 indicators-version-2020 = 2020 trial
 indicators-version-2024 = 2024 edition
 indicators-version-provincial = Provincial

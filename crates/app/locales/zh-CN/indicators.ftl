@@ -24,6 +24,7 @@ indicators-status-no_data = 缺少数据：尚未导入所需的源数据
 indicators-status-no_denominator = 分母为零
 indicators-unit-percent = %
 indicators-unit-count = 人次
+indicators-unit-per_10k = 每万人
 indicators-version-2020 = 2020 试行版
 indicators-version-2024 = 2024 版
 indicators-version-provincial = 省级口径

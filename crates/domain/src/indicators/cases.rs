@@ -34,6 +34,9 @@ pub struct Plan {
     pub ecgs: Vec<Term>,
     /// Outreach counters: the held sessions, at their places.
     pub sessions: Vec<Term>,
+    /// Stocks (residents, posted physicians): listed from the figures of their year, not
+    /// from stored rows.
+    pub stocks: Vec<Term>,
 }
 
 /// The referrals a referral counter counts: their direction, and whether they count at
@@ -84,6 +87,10 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::OutreachHeld | Measure::OutreachServed => {
                 p.sessions.push(*t);
+                continue;
+            }
+            Measure::Residents | Measure::Posted => {
+                p.stocks.push(*t);
                 continue;
             }
         };
@@ -167,6 +174,19 @@ mod tests {
             Some((Direction::Down, false))
         );
         assert_eq!(referral_end(Measure::Visits), None);
+    }
+
+    #[test]
+    fn a_per_10000_figure_lists_its_stocks_apart_from_stored_rows() {
+        let (n, d) = parts("remote_diagnoses_per_10k");
+        assert_eq!(n.ecgs, vec![all(Measure::EcgRead)]);
+        assert_eq!(d.stocks, vec![all(Measure::Residents)]);
+        assert!(d.ecgs.is_empty() && d.encounter_levels.is_none());
+        let (n, _) = parts("posted_physicians_per_10k");
+        assert_eq!(
+            n.stocks,
+            vec![crate::indicators::formula::primary(Measure::Posted)]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! denominator, each a sum of counters over a set of institution levels, and the shape
 //! that turns the two into a value (a rate, a year-over-year growth, a count).
 
-use super::month::Span;
+use super::month::{Month, Span};
 use super::tally::{Measure, Tally};
 use crate::registry::InstitutionKind;
 use uuid::Uuid;
@@ -66,6 +66,8 @@ pub enum Shape {
     Growth,
     /// The numerator's sum alone (a number of cases); the denominator lists nothing.
     Count,
+    /// numerator × 10,000 ÷ denominator (the denominator a number of residents).
+    PerTenThousand,
 }
 
 /// The inputs a figure cannot be computed without.
@@ -113,8 +115,9 @@ pub struct Figure {
     pub status: Status,
 }
 
-/// Sums a term over the months of `span` and the institutions `in_scope` admits, their
-/// kind told by `kind_of` (an institution it does not know is left out).
+/// Sums a term over the months of `span` (a stock: its entry for the year of the span's
+/// last month) and the institutions `in_scope` admits, their kind told by `kind_of` (an
+/// institution it does not know is left out).
 pub fn sum(
     tally: &Tally,
     term: Term,
@@ -122,17 +125,28 @@ pub fn sum(
     kind_of: &dyn Fn(Uuid) -> Option<InstitutionKind>,
     in_scope: &dyn Fn(Uuid) -> bool,
 ) -> i64 {
+    let months = if term.measure.is_stock() {
+        let january = stock_month(span.last.year);
+        (january, january)
+    } else {
+        (span.first, span.last)
+    };
     tally
         .entries()
         .filter(|&(m, i, me, _)| {
             me == term.measure
-                && m >= span.first
-                && m <= span.last
+                && m >= months.0
+                && m <= months.1
                 && in_scope(i)
                 && kind_of(i).is_some_and(|k| term.levels.holds(k))
         })
         .map(|(_, _, _, v)| v)
         .sum()
+}
+
+/// Where a stock of `year` is kept in a tally: the year's January.
+pub fn stock_month(year: i32) -> Month {
+    Month { year, month: 1 }
 }
 
 /// The figure of `formula` over `span`.
@@ -155,7 +169,7 @@ pub fn evaluate(
             .any(|&m| sum(tally, all(m), s, kind_of, in_scope) != 0)
     };
     let (numerator, denominator, spans) = match formula.shape {
-        Shape::Percent => (
+        Shape::Percent | Shape::PerTenThousand => (
             total(formula.numerator, span),
             total(formula.denominator, span),
             vec![span],
@@ -197,6 +211,7 @@ pub fn evaluate(
 pub fn value_of(shape: Shape, numerator: i64, denominator: i64) -> f64 {
     let v = match shape {
         Shape::Percent => numerator as f64 * 100.0 / denominator as f64,
+        Shape::PerTenThousand => numerator as f64 * 10_000.0 / denominator as f64,
         Shape::Growth => (numerator - denominator) as f64 * 100.0 / denominator as f64,
         Shape::Count => numerator as f64,
     };

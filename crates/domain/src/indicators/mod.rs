@@ -5,7 +5,8 @@
 //! (`catalog`): its texts, version and source can be corrected without a release, and
 //! its formula is a sum of tallies over a period and a set of institution levels
 //! (`formula`). Members are appraised on a weighted sheet of indicators and manual
-//! items per quarter (`appraisal`).
+//! items per quarter (`appraisal`). Per-10,000 figures divide by the residents of a year
+//! (`population`).
 
 pub mod appraisal;
 pub mod cases;
@@ -14,4 +15,5 @@ pub mod encounter;
 pub mod formula;
 pub mod month;
 pub mod outside;
+pub mod population;
 pub mod tally;

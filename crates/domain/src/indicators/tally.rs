@@ -49,6 +49,20 @@ pub enum Measure {
     OutreachHeld,
     /// The people those sessions served.
     OutreachServed,
+    /// A stock, not a flow: the residents of a year (see [`Measure::is_stock`]).
+    Residents,
+    /// A stock: physicians of intermediate title or above posted at least six months in
+    /// the year, at the site they were posted to.
+    Posted,
+}
+
+impl Measure {
+    /// A stock is one figure per year, kept at the year's January and never stored: a
+    /// span reads the stock of the year of its last month, whatever its length. Flows
+    /// are summed over the span's months.
+    pub fn is_stock(self) -> bool {
+        matches!(self, Measure::Residents | Measure::Posted)
+    }
 }
 
 crate::codes!(Measure {
@@ -68,7 +82,9 @@ crate::codes!(Measure {
     EcgUrgent => "ecg_urgent",
     EcgUrgentOnTime => "ecg_urgent_on_time",
     OutreachHeld => "outreach_held",
-    OutreachServed => "outreach_served"
+    OutreachServed => "outreach_served",
+    Residents => "residents",
+    Posted => "posted"
 });
 
 /// What a held outreach session adds to its place's month (the month of its day).

@@ -105,6 +105,31 @@ pub fn per_10000<Id: PartialEq>(
     Some(people.len() as f64 * 10_000.0 / residents as f64)
 }
 
+/// Where each physician counted for `year` counts: the site of their posting with the
+/// most days inside the year (the later start, then the lesser site, on a tie), so that
+/// a person is counted once; the number counted per site, ordered by site.
+pub fn counted_at<P: Ord + Copy, S: Ord + Copy>(
+    postings: &[(P, S, Posting)],
+    year: i32,
+    today: Date,
+) -> Vec<(S, i64)> {
+    use std::cmp::Reverse;
+    use std::collections::BTreeMap;
+    let mut best: BTreeMap<P, (i64, Date, Reverse<S>)> = BTreeMap::new();
+    for (person, site, p) in postings.iter().filter(|(_, _, p)| counts(p, year, today)) {
+        let key = (days_in_year(p, year, today), p.start, Reverse(*site));
+        let e = best.entry(*person).or_insert(key);
+        if key > *e {
+            *e = key;
+        }
+    }
+    let mut per: BTreeMap<S, i64> = BTreeMap::new();
+    for (_, _, Reverse(site)) in best.into_values() {
+        *per.entry(site).or_default() += 1;
+    }
+    per.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +183,27 @@ mod tests {
         assert_eq!(title_level("chief_physician"), (true, true));
         assert_eq!(title_level("resident_physician"), (true, false));
         assert_eq!(title_level("supervising_nurse"), (false, false));
+    }
+
+    #[test]
+    fn a_physician_counts_once_at_the_site_of_the_longest_posting() {
+        // Physician 1: 200 days at site 20 and, overlapping, all year at site 10.
+        // Physician 2: all year at site 20. Physician 3: 100 days only: not counted.
+        // Physician 4: two postings of equal length starting the same day: site 10.
+        let year = posting(date!(2026 - 01 - 01), Some(date!(2026 - 12 - 31)));
+        let part = posting(date!(2026 - 01 - 01), Some(date!(2026 - 07 - 19)));
+        let short = posting(date!(2026 - 08 - 01), Some(date!(2026 - 11 - 08)));
+        let postings = [
+            (1, 20, part),
+            (1, 10, year),
+            (2, 20, year),
+            (3, 10, short),
+            (4, 30, year),
+            (4, 10, year),
+        ];
+        assert_eq!(days_in_year(&part, 2026, TODAY), 200);
+        assert_eq!(counted_at(&postings, 2026, TODAY), vec![(10, 2), (20, 1)]);
+        assert!(counted_at(&postings, 2025, TODAY).is_empty());
     }
 
     #[test]

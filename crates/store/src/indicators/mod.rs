@@ -9,6 +9,7 @@ pub mod corrections;
 pub mod encounters;
 pub(crate) mod lite;
 pub mod outside;
+pub mod population;
 pub mod tallies;
 pub mod visits;
 

@@ -74,12 +74,21 @@ impl Store {
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
-    /// outside visits, accepted referrals, reported ECGs, held outreach sessions), in one
-    /// transaction; the number of counters written.
+    /// outside visits, accepted referrals, reported ECGs, held outreach sessions), and the
+    /// registry's resident counts from the residents, in one transaction; the number of
+    /// counters written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
             sqlx::query("DELETE FROM indicator_tallies WHERE community_id = $1")
+                .bind(community).execute(&mut *tx).await.store()?;
+            // The registry's counts, which the triggers keep, recounted too.
+            sqlx::query("DELETE FROM resident_counts WHERE community_id = $1")
+                .bind(community).execute(&mut *tx).await.store()?;
+            sqlx::query(
+                "INSERT INTO resident_counts (community_id, institution_id, residents)
+                 SELECT community_id, institution_id, COUNT(*) FROM residents WHERE community_id = $1 AND active
+                 GROUP BY community_id, institution_id")
                 .bind(community).execute(&mut *tx).await.store()?;
             let inside: Vec<MonthRow> = sqlx::query_as(
                 "SELECT month, institution_id,

@@ -79,7 +79,7 @@ pub fn router() -> Router<AppState> {
 fn shown(v: Option<f64>, unit: Unit) -> String {
     match (v, unit) {
         (None, _) => "—".to_string(),
-        (Some(v), Unit::Percent) => format!("{v:.2}"),
+        (Some(v), Unit::Percent | Unit::PerTenThousand) => format!("{v:.2}"),
         (Some(v), Unit::Count) => format!("{v:.0}"),
     }
 }

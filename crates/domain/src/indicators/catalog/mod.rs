@@ -12,85 +12,10 @@ use super::formula::{Formula, Shape, Source, Term, all, lead, primary};
 use super::tally::Measure::*;
 
 mod correction;
+mod definition;
 pub use correction::{Correction, CorrectionInput, Shown, VERSIONS, validate_correction};
-
-/// How a value is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    Percent,
-    /// A number of cases (人次).
-    Count,
-}
-
-crate::codes!(Unit { Percent => "percent", Count => "count" });
-
-/// Whether a higher value is better (the target is a floor) or a lower one (a ceiling).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Better {
-    Higher,
-    Lower,
-}
-
-/// Texts in both languages of the interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Text {
-    pub zh: &'static str,
-    pub en: &'static str,
-}
-
-const fn t(zh: &'static str, en: &'static str) -> Text {
-    Text { zh, en }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Definition {
-    pub code: &'static str,
-    /// `2020` (trial system), `2024` (monitoring system), `provincial` or `community`
-    /// (the community's own reporting, from its documents).
-    pub version: &'static str,
-    pub dimension: Text,
-    pub name: Text,
-    pub numerator: Text,
-    pub denominator: Text,
-    pub note: Text,
-    pub source: &'static str,
-    pub unit: Unit,
-    pub target: Option<f64>,
-    pub better: Better,
-    pub formula: Formula,
-}
-
-impl Definition {
-    /// The target as a page shows it: "≥ 90" for a floor, "≤ 5" for a ceiling.
-    pub fn target_text(&self) -> Option<String> {
-        target_text(self.target, self.better)
-    }
-
-    /// Whether a value falls short of the target: under a floor or over a ceiling.
-    pub fn misses_target(&self, value: f64) -> bool {
-        misses_target(self.target, self.better, value)
-    }
-}
-
-/// A target as a page shows it: "≥ 90" for a floor, "≤ 5" for a ceiling.
-pub fn target_text(target: Option<f64>, better: Better) -> Option<String> {
-    let sign = match better {
-        Better::Higher => '≥',
-        Better::Lower => '≤',
-    };
-    target.map(|t| format!("{sign} {t}"))
-}
-
-/// Whether a value falls short of a target: under a floor or over a ceiling.
-pub fn misses_target(target: Option<f64>, better: Better, value: f64) -> bool {
-    match (target, better) {
-        (Some(t), Better::Higher) => value < t,
-        (Some(t), Better::Lower) => value > t,
-        (None, _) => false,
-    }
-}
+use definition::t;
+pub use definition::{Better, Definition, Text, Unit, misses_target, target_text};
 
 const ENCOUNTERS: &[Source] = &[Source::Encounters];
 const BOTH: &[Source] = &[Source::Encounters, Source::Outside];
@@ -109,6 +34,12 @@ const OUTREACH_SOURCE: &str = "医共体专家下沉报道中的“下沉坐诊�
 // hospital's experts answer in time to guide its treatment.
 const ECG_SOURCE: &str =
     "恒口示范区医共体报道：“心电一张网”基层上传、总院专家及时诊断；10分钟时限为本平台口径";
+// The population: official figures per township and year where the office entered
+// them, the registry's count elsewhere (see `indicators::population`).
+const RESIDENTS: Text = t(
+    "常住人口数（乡镇有官方数的取官方数，否则取本平台登记的居民数；取统计期最后一个月所在年度）",
+    "Residents (the official figure where the office entered one for the township and year, otherwise the platform's registered residents; of the year of the period's last month)",
+);
 const REFERRAL_SOURCE: &str =
     "《紧密型县域医疗卫生共同体监测指标体系（2024版）》上下转诊指标（条文未到手，按公开资料整理）";
 
@@ -532,6 +463,62 @@ pub const CATALOG: &[Definition] = &[
             numerator: &[all(OutreachServed)],
             denominator: &[],
             shape: Shape::Count,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "posted_physicians_per_10k",
+        version: "2024",
+        dimension: OUTREACH,
+        name: t(
+            "每万常住人口派驻基层半年以上医师数",
+            "Physicians posted to the grassroots for six months or more per 10,000 residents",
+        ),
+        numerator: t(
+            "年内在基层派驻满6个月（183天，只计年内天数）的中级及以上职称医师人数（每人只计一次，计入派驻天数最多的地点）",
+            "Physicians of intermediate title or above posted at least six months (183 days, only those inside the year) to a grassroots site, each counted once, at the site of their longest posting",
+        ),
+        denominator: RESIDENTS,
+        note: t(
+            "年度指标：月度、季度统计期显示所在年度截至今日的人数；派驻记录见专家下沉 → 派驻。",
+            "A yearly figure: a month or quarter shows its year's count to date; the postings are under expert outreach → postings.",
+        ),
+        source: "《紧密型县域医疗卫生共同体监测指标体系（2024版）》资源下沉指标（条文未到手，按公开资料整理）",
+        unit: Unit::PerTenThousand,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[primary(Posted)],
+            denominator: &[all(Residents)],
+            shape: Shape::PerTenThousand,
+            needs: &[],
+        },
+    },
+    Definition {
+        code: "remote_diagnoses_per_10k",
+        version: "2024",
+        dimension: REMOTE,
+        name: t(
+            "每万常住人口远程诊断人次",
+            "Remote diagnoses per 10,000 residents",
+        ),
+        numerator: t(
+            "统计期内出具报告的远程心电诊断人次（计入送检机构）",
+            "Remote ECG reads reported in the period, at the sending institution",
+        ),
+        denominator: RESIDENTS,
+        note: t(
+            "目前只计远程心电，按报告月份计入；一个月的数即该月的人次。",
+            "Remote ECG only for now, by the month of the report; a month's figure is that month's reads.",
+        ),
+        source: "《紧密型县域医疗卫生共同体监测指标体系（2024版）》远程医疗指标（条文未到手，按公开资料整理）",
+        unit: Unit::PerTenThousand,
+        target: None,
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(EcgRead)],
+            denominator: &[all(Residents)],
+            shape: Shape::PerTenThousand,
             needs: &[],
         },
     },

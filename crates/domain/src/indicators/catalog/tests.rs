@@ -251,3 +251,57 @@ fn outreach_sessions_and_the_people_they_served() {
     let f = figure("outreach_people_served", &t, &|i| i == V);
     assert_eq!((f.value, f.status), (Some(0.0), Status::Ok));
 }
+
+#[test]
+fn per_10000_figures_divide_by_the_residents_of_the_periods_year() {
+    // 2026's residents (kept at January): T 8,000, V 2,000, L 0; 2025's: 9,000 in T.
+    // Physicians posted six months or more in 2026: 2 at T, 1 at V; one at L (a
+    // hospital, not the grassroots) does not count. ECGs read in May 2026: 15 from T.
+    let jan = Month::parse("2026-01").expect("a month");
+    let may = Month::parse("2026-05").expect("a month");
+    let mut t = Tally::default();
+    t.add(jan, T, &[(Residents, 8_000), (Posted, 2)], 1);
+    t.add(jan, V, &[(Residents, 2_000), (Posted, 1)], 1);
+    t.add(jan, L, &[(Posted, 1)], 1);
+    t.add(
+        Month::parse("2025-01").expect("a month"),
+        T,
+        &[(Residents, 9_000)],
+        1,
+    );
+    t.add(may, T, &[(EcgRead, 15)], 1);
+    // May 2026 reads the stock of 2026 though January is outside the span:
+    // 15 × 10,000 ÷ 10,000 = 15; 3 × 10,000 ÷ 10,000 = 3.
+    let f = figure("remote_diagnoses_per_10k", &t, &|_| true);
+    assert_eq!(
+        (f.numerator, f.denominator, f.value),
+        (15, 10_000, Some(15.0))
+    );
+    let f = figure("posted_physicians_per_10k", &t, &|_| true);
+    assert_eq!(
+        (f.numerator, f.denominator, f.value),
+        (3, 10_000, Some(3.0))
+    );
+    // The village alone: 1 × 10,000 ÷ 2,000 = 5.
+    let f = figure("posted_physicians_per_10k", &t, &|i| i == V);
+    assert_eq!((f.numerator, f.denominator, f.value), (1, 2_000, Some(5.0)));
+    // May 2025 reads 2025's 9,000 residents and has no reads: 0 per 10,000.
+    let d = find("remote_diagnoses_per_10k").expect("listed");
+    let f = evaluate(
+        &d.formula,
+        &t,
+        Span::parse("2025-05").expect("a month"),
+        &kind_of,
+        &|_| true,
+    );
+    assert_eq!((f.numerator, f.denominator, f.value), (0, 9_000, Some(0.0)));
+    // A year without residents has nothing to divide by.
+    let f = evaluate(
+        &d.formula,
+        &t,
+        Span::parse("2024").expect("a year"),
+        &kind_of,
+        &|_| true,
+    );
+    assert_eq!(f.status, Status::NoDenominator);
+}
