@@ -10,6 +10,7 @@
 //! and its children. A scope holding the township with its villages then sums to the
 //! official figure; a village alone keeps its registry count.
 
+use crate::registry::FieldError;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -46,6 +47,52 @@ pub fn entries(
 /// Bounds an official figure must keep: at least one resident, at most a hundred million.
 pub fn valid_figure(residents: i64) -> bool {
     (1..=100_000_000).contains(&residents)
+}
+
+/// An official figure as typed: residents (digits, thousands separators allowed) and
+/// where it comes from.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OfficialInput {
+    #[serde(default)]
+    pub residents: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The longest source text kept.
+pub const SOURCE_MAX: usize = 200;
+
+/// Checks a typed figure for `year` (from 2000 to next year), naming every field that
+/// is wrong; the residents and the trimmed source.
+pub fn validate_official(
+    i: &OfficialInput,
+    year: i32,
+    this_year: i32,
+) -> Result<(i64, String), Vec<FieldError>> {
+    let mut problems = Vec::new();
+    if !(2000..=this_year + 1).contains(&year) {
+        problems.push(FieldError::new("year", "population_year_invalid"));
+    }
+    let digits: String = i
+        .residents
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .collect();
+    let residents = digits.parse::<i64>().ok().filter(|n| valid_figure(*n));
+    if residents.is_none() {
+        problems.push(FieldError::new("residents", "population_invalid"));
+    }
+    let source = i.source.trim();
+    if source.is_empty() {
+        problems.push(FieldError::new("source", "required"));
+    } else if source.chars().count() > SOURCE_MAX {
+        problems.push(FieldError::new("source", "too_long"));
+    }
+    match residents {
+        Some(n) if problems.is_empty() => Ok((n, source.to_string())),
+        _ => Err(problems),
+    }
 }
 
 #[cfg(test)]
@@ -111,5 +158,44 @@ mod tests {
     fn a_figure_must_be_a_plausible_number_of_people() {
         assert!(valid_figure(1) && valid_figure(100_000_000));
         assert!(!valid_figure(0) && !valid_figure(-5) && !valid_figure(100_000_001));
+    }
+
+    #[test]
+    fn a_typed_figure_names_every_wrong_field() {
+        let ok = OfficialInput {
+            residents: " 24,310 ".into(),
+            source: " 县统计局2025年统计年鉴 ".into(),
+        };
+        assert_eq!(
+            validate_official(&ok, 2025, 2026),
+            Ok((24_310, "县统计局2025年统计年鉴".into()))
+        );
+        let bad = OfficialInput {
+            residents: "两万".into(),
+            source: "  ".into(),
+        };
+        let codes: Vec<(&str, &str)> = validate_official(&bad, 2028, 2026)
+            .expect_err("refused")
+            .iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("year", "population_year_invalid"),
+                ("residents", "population_invalid"),
+                ("source", "required")
+            ]
+        );
+        let zero = OfficialInput {
+            residents: "0".into(),
+            source: "x".repeat(SOURCE_MAX + 1),
+        };
+        let codes: Vec<&str> = validate_official(&zero, 2026, 2026)
+            .expect_err("refused")
+            .iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, vec!["population_invalid", "too_long"]);
     }
 }

@@ -107,12 +107,12 @@ pub fn per_10000<Id: PartialEq>(
 
 /// Where each physician counted for `year` counts: the site of their posting with the
 /// most days inside the year (the later start, then the lesser site, on a tie), so that
-/// a person is counted once; the number counted per site, ordered by site.
-pub fn counted_at<P: Ord + Copy, S: Ord + Copy>(
+/// a person is counted once.
+pub fn site_of_each<P: Ord + Copy, S: Ord + Copy>(
     postings: &[(P, S, Posting)],
     year: i32,
     today: Date,
-) -> Vec<(S, i64)> {
+) -> std::collections::BTreeMap<P, S> {
     use std::cmp::Reverse;
     use std::collections::BTreeMap;
     let mut best: BTreeMap<P, (i64, Date, Reverse<S>)> = BTreeMap::new();
@@ -123,8 +123,20 @@ pub fn counted_at<P: Ord + Copy, S: Ord + Copy>(
             *e = key;
         }
     }
-    let mut per: BTreeMap<S, i64> = BTreeMap::new();
-    for (_, _, Reverse(site)) in best.into_values() {
+    best.into_iter()
+        .map(|(person, (_, _, Reverse(site)))| (person, site))
+        .collect()
+}
+
+/// The number of physicians counted for `year` per site (see [`site_of_each`]), ordered
+/// by site.
+pub fn counted_at<P: Ord + Copy, S: Ord + Copy>(
+    postings: &[(P, S, Posting)],
+    year: i32,
+    today: Date,
+) -> Vec<(S, i64)> {
+    let mut per: std::collections::BTreeMap<S, i64> = std::collections::BTreeMap::new();
+    for site in site_of_each(postings, year, today).into_values() {
         *per.entry(site).or_default() += 1;
     }
     per.into_iter().collect()

@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(super::outside_import::upload))
         .merge(super::appraisal::router())
         .merge(super::definitions::router())
+        .merge(super::population::router())
 }
 
 /// Who reads the figures: the office, the bureau and the party committee.
@@ -157,7 +158,7 @@ pub async fn scope_of(state: &AppState, q: &FigureQuery) -> ApiResult<Scope> {
 }
 
 /// The tallies over a span, the year before and the year before that (for last year's
-/// growth), in one tally.
+/// growth), with the stocks of those years, in one tally.
 pub(super) async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
     let c = state.community.id;
     let mut t = state.store.tally_over(c, span).await?;
@@ -166,6 +167,10 @@ pub(super) async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
             t.add(m, i, &[(me, v)], 1);
         }
     }
+    let y = span.last.year;
+    super::stocks::rows(state, (y - 2, y))
+        .await?
+        .add_to(&mut t, &[y, y - 1, y - 2]);
     Ok(t)
 }
 
@@ -266,20 +271,26 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county), `outside`, `referral`, `ecg` or `session`.
+    /// `encounter` (in the county), `outside`, `referral`, `ecg`, `session`,
+    /// `population` or `posting`.
     pub source: String,
     /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
-    /// or `routine` for an ECG; `held` for an outreach session.
+    /// or `routine` for an ECG; `held` for an outreach session; `official` or
+    /// `registry` for a population; the posting's kind.
     pub kind: String,
     pub day: String,
     pub place: String,
     pub level: String,
     pub resident_name: Option<String>,
+    /// The physician of a posting.
+    pub staff_name: Option<String>,
     pub id_number: String,
+    /// The diagnoses of an encounter; the source of an official population figure.
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
-    /// The people an outreach session served (0 for any other case).
+    /// The people an outreach session served, an institution's residents, or a
+    /// posting's days inside the year (0 for any other case).
     pub served: i64,
 }
 
@@ -309,17 +320,15 @@ pub async fn cases_for(
         Part::Numerator => d.formula.numerator,
         Part::Denominator => d.formula.denominator,
     };
-    let query = case_query(terms, &scope);
     let span = span_of(d.formula.shape, part, scope.period);
-    let rows = state
-        .store
-        .indicator_cases(
-            state.community.id,
-            span,
-            &query,
-            PageRequest::new(q.page, q.per_page),
-        )
-        .await?;
+    let wanted = PageRequest::new(q.page, q.per_page);
+    let rows = if !terms.is_empty() && terms.iter().all(|t| t.measure.is_stock()) {
+        let y = span.last.year;
+        let stock = super::stocks::rows(state, (y, y)).await?;
+        super::stocks::page_of(stock.cases(terms, span, &scope), wanted)
+    } else {
+        stored_cases(state, terms, span, &scope, wanted).await?
+    };
     user.audit(
         state,
         "indicator.cases",
@@ -333,6 +342,22 @@ pub async fn cases_for(
         ),
     )
     .await?;
+    Ok((rows, shown, part, scope))
+}
+
+/// The stored rows behind a part's terms, their ID numbers masked.
+async fn stored_cases(
+    state: &AppState,
+    terms: &[Term],
+    span: Span,
+    scope: &Scope,
+    wanted: PageRequest,
+) -> ApiResult<Page<Case>> {
+    let query = case_query(terms, scope);
+    let rows = state
+        .store
+        .indicator_cases(state.community.id, span, &query, wanted)
+        .await?;
     let items = rows
         .items
         .into_iter()
@@ -344,6 +369,7 @@ pub async fn cases_for(
             place: r.place,
             level: r.level,
             resident_name: r.resident_name,
+            staff_name: None,
             id_number: mask_id_text(&r.id_number),
             diagnoses: r.diagnoses,
             total_fen: r.total_fen,
@@ -351,17 +377,12 @@ pub async fn cases_for(
             served: r.served,
         })
         .collect();
-    Ok((
-        Page {
-            items,
-            total: rows.total,
-            page: rows.page,
-            per_page: rows.per_page,
-        },
-        shown,
-        part,
-        scope,
-    ))
+    Ok(Page {
+        items,
+        total: rows.total,
+        page: rows.page,
+        per_page: rows.per_page,
+    })
 }
 
 /// The rows behind a part's terms, within the scope's institutions.

@@ -14,6 +14,9 @@ pub mod outside;
 pub mod outside_import;
 pub mod outside_page;
 pub mod pages;
+pub mod population;
+pub mod population_page;
+pub mod stocks;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {
     api: api::router,

@@ -4,7 +4,7 @@
 //! cases behind a figure's numerator or denominator.
 
 use super::api::{self, CasesQuery, Figure, FigureQuery, reads_figures};
-use super::{appraisal_page, definitions_page, import, outside_page};
+use super::{appraisal_page, definitions_page, import, outside_page, population_page};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::i18n::Lang;
@@ -70,6 +70,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/indicators/definitions/{code}",
             post(definitions_page::save),
+        )
+        .route("/indicators/population", get(population_page::show))
+        .route(
+            "/indicators/population/{id}/{year}",
+            post(population_page::save),
+        )
+        .route(
+            "/indicators/population/{id}/{year}/clear",
+            post(population_page::clear),
         )
         .route("/indicators/import/{id}", get(import::job))
         .route("/indicators/import/{id}/progress", get(import::fragment))
@@ -205,11 +214,16 @@ async fn chart(
     for _ in 0..23 {
         first = first.previous();
     }
-    let tally = state
+    let mut tally = state
         .store
         .tally_by_month(state.community.id, Span { first, last })
         .await
         .ui(lang)?;
+    let y = last.year;
+    super::stocks::rows(state, (y - 2, y))
+        .await
+        .ui(lang)?
+        .add_to(&mut tally, &[y, y - 1, y - 2]);
     let kind_of = |i| scope.kinds.get(&i).copied();
     let in_scope = |i| scope.kinds.contains_key(&i);
     let mut this_year = Vec::new();
@@ -475,6 +489,15 @@ fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
 
+/// An amount in yuan for a visit or stay; nothing for a case that carries no money.
+fn money(c: &api::Case, fen: i64) -> String {
+    if matches!(c.source.as_str(), "encounter" | "outside") {
+        yuan(fen)
+    } else {
+        String::new()
+    }
+}
+
 async fn cases(
     State(state): State<AppState>,
     UiUser(user): UiUser,
@@ -540,8 +563,8 @@ async fn cases(
                     lang.t(&format!("kind.{}", c.level))
                 },
                 kind: lang.t(&format!("indicators.kind.{}", c.kind)),
-                total: yuan(c.total_fen),
-                insurance: yuan(c.insurance_fen),
+                total: money(&c, c.total_fen),
+                insurance: money(&c, c.insurance_fen),
                 c,
             })
             .collect(),

@@ -43,6 +43,7 @@ mod indicators_ecg;
 mod indicators_fhir;
 mod indicators_outreach;
 mod indicators_pages;
+mod indicators_population;
 mod indicators_referrals;
 mod indicators_settlement;
 mod indicators_sites;
