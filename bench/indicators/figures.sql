@@ -1,15 +1,62 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
 -- care outside the county, the accepted referrals, the reported ECGs, the held outreach
--- sessions and the institutions. Independent of the platform's code: the month a row counts in (a
+-- sessions, the registered residents, the official population figures, the postings
+-- and the institutions. Independent of the platform's code: the month a row counts in (a
 -- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
--- from upload to report, the levels and the no-data rule are written here again.
+-- from upload to report, the levels, the population of a scope, a posting's days inside
+-- the year and the no-data rule are written here again.
 --
 -- Parameters: $first, $last (the period, YYYY-MM), $bfirst, $blast (the same months a
--- year before), $bbfirst, $bblast (two years before). The institutions in scope are the
--- rows of the table `scope(code)`.
+-- year before), $bbfirst, $bblast (two years before), $today (YYYY-MM-DD, for postings
+-- still running). The institutions in scope are the rows of the table `scope(code)`.
 WITH places AS (
-    SELECT i.code, i.kind FROM institutions i JOIN scope s ON s.code = i.code
+    SELECT i.code, i.kind, i.parent_code FROM institutions i JOIN scope s ON s.code = i.code
+),
+years AS (
+    SELECT * FROM (VALUES ('now', CAST(substr($last, 1, 4) AS INTEGER)),
+        ('before', CAST(substr($blast, 1, 4) AS INTEGER))) y(span, year)
+),
+registered AS (
+    SELECT home_code AS code, count(*) AS n FROM residents GROUP BY home_code
+),
+-- The residents of a scope in a year: an institution with an official figure for the
+-- year counts that figure; one whose parent has such a figure and is in the scope too is
+-- inside it already; any other counts its registered residents.
+pop AS (
+    SELECT y.span, coalesce(sum(CASE
+            WHEN o.code IS NOT NULL THEN CAST(o.residents AS BIGINT)
+            WHEN po.code IS NOT NULL AND pp.code IS NOT NULL THEN 0
+            ELSE coalesce(r.n, 0) END), 0) AS residents
+    FROM years y CROSS JOIN places p
+    LEFT JOIN registered r ON r.code = p.code
+    LEFT JOIN populations o ON o.code = p.code AND CAST(o.year AS INTEGER) = y.year
+    LEFT JOIN populations po ON po.code = p.parent_code AND CAST(po.year AS INTEGER) = y.year
+    LEFT JOIN places pp ON pp.code = p.parent_code
+    GROUP BY y.span
+),
+-- Physicians of intermediate title or above posted down, with their days inside the
+-- year (to today for a posting still running); six months is 183 days; each person
+-- counts once, at the site with the most days (then the later start, then the lesser
+-- site id).
+posted_days AS (
+    SELECT y.span, p.staff_id, p.site_id, p.site_code, CAST(p.start_on AS DATE) AS start_on,
+        datediff('day', greatest(CAST(p.start_on AS DATE), make_date(y.year, 1, 1)),
+            least(coalesce(CAST(nullif(p.end_on, '') AS DATE), CAST($today AS DATE)), make_date(y.year, 12, 31))) + 1 AS days
+    FROM postings p CROSS JOIN years y
+    WHERE p.direction = 'down'
+        AND p.title IN ('chief_physician', 'associate_chief_physician', 'attending_physician')
+),
+chosen AS (
+    SELECT span, staff_id, site_code,
+        row_number() OVER (PARTITION BY span, staff_id ORDER BY days DESC, start_on DESC, site_id) AS k
+    FROM posted_days WHERE days >= 183
+),
+pd AS (
+    SELECT y.span, count(p.code) AS posted
+    FROM years y LEFT JOIN chosen c ON c.span = y.span AND c.k = 1
+        LEFT JOIN places p ON p.code = c.site_code AND p.kind IN ('township', 'village')
+    GROUP BY y.span
 ),
 enc AS (
     SELECT p.kind AS place_kind, e."就诊类型" AS kind,
@@ -121,6 +168,10 @@ figures AS (
     UNION ALL SELECT span, 'ecg_urgent_on_time', on_time, urgent, 'percent', true FROM eg
     UNION ALL SELECT span, 'outreach_sessions', sessions, 0, 'count', true FROM ot
     UNION ALL SELECT span, 'outreach_people_served', served, 0, 'count', true FROM ot
+    UNION ALL SELECT eg.span, 'remote_diagnoses_per_10k', reads, residents, 'per10k', true
+        FROM eg JOIN pop ON pop.span = eg.span
+    UNION ALL SELECT pd.span, 'posted_physicians_per_10k', posted, residents, 'per10k', true
+        FROM pd JOIN pop ON pop.span = pd.span
 ),
 growth AS (
     SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready
@@ -136,6 +187,7 @@ SELECT span, code, n AS numerator, d AS denominator,
     CASE WHEN NOT ready THEN NULL
          WHEN shape = 'count' THEN CAST(n AS DOUBLE)
          WHEN d = 0 THEN NULL
+         WHEN shape = 'per10k' THEN round(CAST(n AS DOUBLE) * 10000.0 / CAST(d AS DOUBLE) * 10000.0) / 10000.0
          ELSE round(CAST(n AS DOUBLE) * 100.0 / CAST(d AS DOUBLE) * 10000.0) / 10000.0 END AS value
 FROM figures
 UNION ALL

@@ -332,6 +332,9 @@ async fn generate_demo(
         "Added a year of encounters ({visits} visits and stays in the county, {away} outside it) in {:.1} s.",
         t.elapsed().as_secs_f64()
     );
+    let official =
+        yigong_demo::seed::population::add_official(store, community.id, seed, today).await?;
+    println!("Entered last year's official population of {official} townships.");
     let points = yigong_demo::seed::appraisal::add_sheet(store, community.id, seed, today).await?;
     println!("Added the members' score sheet and last quarter's inspection points ({points}).");
     println!(

@@ -2,8 +2,10 @@
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
 //! `institutions.csv`, the accepted referrals as `referrals.csv`, the reported ECGs as
-//! `ecg.csv` and the held outreach sessions as `sessions.csv` for DuckDB; imported through the platform's own importer; and the
-//! figures DuckDB computes from the files with the SQL in `bench/indicators/`.
+//! `ecg.csv`, the held outreach sessions as `sessions.csv`, the registered residents as
+//! `residents.csv`, the official population figures as `populations.csv` and the
+//! postings as `postings.csv` for DuckDB; imported through the platform's own importer;
+//! and the figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
 use std::io::{BufWriter, Write};
@@ -52,6 +54,7 @@ pub async fn write(
     write_acceptances(store, community, dir).await?;
     write_ecg_reads(store, community, dir).await?;
     write_sessions(store, community, dir).await?;
+    write_population(store, community, &institutions, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -191,6 +194,65 @@ async fn write_sessions(store: &Store, community: Uuid, dir: &Path) -> std::io::
     f.flush()
 }
 
+/// Writes `residents.csv` (each active resident's institution code), `populations.csv`
+/// (the official figures) and `postings.csv` (every posting with its physician's title).
+async fn write_population(
+    store: &Store,
+    community: Uuid,
+    institutions: &[Institution],
+    dir: &Path,
+) -> std::io::Result<()> {
+    let code = |id: Uuid| {
+        institutions
+            .iter()
+            .find(|i| i.id == id)
+            .map_or(String::new(), |i| i.code.clone())
+    };
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("residents.csv"))?);
+    writeln!(f, "home_code")?;
+    let codes: std::collections::HashMap<Uuid, String> = institutions
+        .iter()
+        .map(|i| (i.id, i.code.clone()))
+        .collect();
+    for (_, home, _) in store.resident_births(community).await.expect("residents") {
+        writeln!(f, "{}", codes[&home])?;
+    }
+    f.flush()?;
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("populations.csv"))?);
+    writeln!(f, "code,year,residents")?;
+    for p in store.populations(community).await.expect("populations") {
+        writeln!(f, "{},{},{}", code(p.institution_id), p.year, p.residents)?;
+    }
+    f.flush()?;
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("postings.csv"))?);
+    writeln!(
+        f,
+        "staff_id,site_id,site_code,title,direction,start_on,end_on"
+    )?;
+    let (from, to) = (
+        time::macros::date!(1900 - 01 - 01),
+        time::macros::date!(9999 - 12 - 31),
+    );
+    for p in store
+        .postings(community, (from, to))
+        .await
+        .expect("postings")
+    {
+        let end = p.end_on.map(|d| d.to_string()).unwrap_or_default();
+        writeln!(
+            f,
+            "{},{},{},{},{},{},{end}",
+            p.staff_id,
+            p.institution_id,
+            code(p.institution_id),
+            p.title,
+            p.direction.as_str(),
+            p.start_on
+        )?;
+    }
+    f.flush()
+}
+
 /// Imports `encounters.csv` of `dir` through the platform's importer, then stores the
 /// outside visits.
 pub async fn import(
@@ -277,7 +339,8 @@ pub fn requests(
         for (name, filter, scope) in &scopes {
             let key = format!("{p}/{name}");
             let req = json!({"key": key, "first": span.first.key(), "last": span.last.key(), "bfirst": b.first.key(),
-                "blast": b.last.key(), "bbfirst": bb.first.key(), "bblast": bb.last.key(), "scope": scope});
+                "blast": b.last.key(), "bbfirst": bb.first.key(), "bblast": bb.last.key(),
+                "today": today().to_string(), "scope": scope});
             out.push((key, format!("/api/v1/indicators?period={p}{filter}"), req));
         }
     }

@@ -15,6 +15,7 @@ pub mod joint;
 pub mod mentoring;
 pub mod outreach;
 pub mod party;
+pub mod population;
 pub mod referrals;
 pub mod sites;
 pub mod stars;

@@ -75,6 +75,23 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
         yigong_demo::seed::outreach::add_history(&app.state.store, c, 11, today)
             .await
             .expect("a year of outreach");
+        // Postings (most of them six months or more) and an official figure for the
+        // township this year, so that the per-10,000 figures divide by it there.
+        let added = yigong_demo::seed::mentoring::add_history(&app.state.store, c, 11, today)
+            .await
+            .expect("postings");
+        assert!(added.postings > 10, "{}", app.label);
+        let entry = yigong_testkit::app::setup_entry("indicator.population.set");
+        app.state
+            .store
+            .set_population(
+                c,
+                (app.places.township, today.year()),
+                Some((9_876, "统计年鉴")),
+                &entry,
+            )
+            .await
+            .expect("an official figure");
         let written = county::write(&app.state.store, c, &dir, (11, MONTHS))
             .await
             .expect("the files");
@@ -100,9 +117,19 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             theirs[&year]["now"]["referrals_up"][0].as_i64() > Some(100),
             "{theirs}"
         );
+        assert!(
+            theirs[&year]["now"]["posted_physicians_per_10k"][0].as_i64() > Some(0),
+            "{theirs}"
+        );
         let n = compare(&app, &theirs, &reqs, "kept").await;
-        // 29 periods × 3 scopes × 15 indicators × (this period, last year).
-        assert_eq!(n, reqs.len() * 15 * 2, "{}", app.label);
+        // The township's official figure counted this year, its registry last year.
+        let t01 = format!("{}/t01", today.year());
+        assert_eq!(
+            theirs[&t01]["now"]["remote_diagnoses_per_10k"][1], 9_876,
+            "{theirs}"
+        );
+        // 29 periods × 3 scopes × 17 indicators × (this period, last year).
+        assert_eq!(n, reqs.len() * 17 * 2, "{}", app.label);
         app.state.store.rebuild_tallies(c).await.expect("rebuild");
         compare(&app, &theirs, &reqs, "rebuilt").await;
         let _ = std::fs::remove_dir_all(&dir);
