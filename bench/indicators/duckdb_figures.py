@@ -4,7 +4,8 @@ usage: duckdb_figures.py FOLDER REQUESTS.json [--time]
 
 FOLDER holds encounters.csv (the platform's import format), outside.csv,
 institutions.csv, referrals.csv (the accepted referrals), ecg.csv (the reported ECGs),
-sessions.csv (the held outreach sessions), residents.csv (each registered resident's
+sessions.csv (the held outreach sessions), green.csv (the admitted green-channel
+cases), residents.csv (each registered resident's
 institution), populations.csv (the official figures) and postings.csv; REQUESTS.json is
 a list of {"key", "first", "last", "bfirst", "blast", "bbfirst", "bblast", "today",
 "scope": [institution codes]}. Prints one JSON object per request
@@ -18,6 +19,30 @@ import time
 
 import duckdb
 
+# Each file's columns (encounters.csv has the import's Chinese headers).
+COLUMNS = {
+    "encounters": ["机构编码", "科室", "就诊流水号", "身份证号", "就诊类型", "就诊日期", "出院日期",
+                   "诊断编码", "总费用(分)", "医保支付(分)"],
+    "outside": ["home_code", "kind", "started_on", "ended_on", "total_fen", "insurance_fen", "referred"],
+    "institutions": ["code", "kind", "parent_code"],
+    "referrals": ["direction", "from_code", "to_code", "accepted_utc"],
+    "ecg": ["from_code", "urgency_rank", "uploaded_utc", "reported_utc"],
+    "sessions": ["place_code", "day", "people_served"],
+    "green": ["from_code", "contact_utc", "sent_utc", "admitted_utc", "target_minutes"],
+    "residents": ["home_code"],
+    "populations": ["code", "year", "residents"],
+    "postings": ["staff_id", "site_id", "site_code", "title", "direction", "start_on", "end_on"],
+}
+
+
+def has_rows(path):
+    """Whether the file exists and holds a line after its header."""
+    if not path.exists():
+        return False
+    with path.open(encoding="utf-8") as f:
+        f.readline()
+        return bool(f.readline().strip())
+
 
 def main():
     folder = pathlib.Path(sys.argv[1])
@@ -25,15 +50,12 @@ def main():
     sql = (pathlib.Path(__file__).parent / "figures.sql").read_text(encoding="utf-8")
     started = time.perf_counter()
     con = duckdb.connect()
-    tables = ("encounters", "outside", "institutions", "referrals", "ecg", "sessions",
-              "residents", "populations", "postings")
-    for table in tables:
+    for table, columns in COLUMNS.items():
         path = folder / f"{table}.csv"
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if len(lines) < 2:
-            # A file with its header alone: the columns, no rows.
-            columns = ", ".join(f'"{c}" VARCHAR' for c in lines[0].split(","))
-            con.execute(f"CREATE TABLE {table} ({columns})")
+        if not has_rows(path):
+            # No file, or its header alone: the table with its columns and no rows.
+            listed = ", ".join(f'"{c}" VARCHAR' for c in columns)
+            con.execute(f"CREATE TABLE {table} ({listed})")
             continue
         con.execute(
             f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",

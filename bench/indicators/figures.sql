@@ -1,7 +1,7 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
 -- care outside the county, the accepted referrals, the reported ECGs, the held outreach
--- sessions, the registered residents, the official population figures, the postings
+-- sessions, the admitted green-channel cases, the registered residents, the official population figures, the postings
 -- and the institutions. Independent of the platform's code: the month a row counts in (a
 -- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
 -- from upload to report, the levels, the population of a scope, a posting's days inside
@@ -109,6 +109,23 @@ eg AS (
     FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_ecgs x ON x.span = s.span
     GROUP BY s.span
 ),
+-- A green-channel case counts in the month (China time) of its admission at its sender;
+-- on time when the whole seconds from first contact (or the referral) are within the
+-- target kept with it.
+greens AS (
+    SELECT strftime(CAST(g.admitted_utc AS TIMESTAMP) + INTERVAL 8 HOUR, '%Y-%m') AS month,
+        (epoch_us(CAST(g.admitted_utc AS TIMESTAMP))
+            - epoch_us(CAST(coalesce(nullif(g.contact_utc, ''), g.sent_utc) AS TIMESTAMP))) // 1000000 AS seconds,
+        CAST(g.target_minutes AS BIGINT) AS target
+    FROM green g JOIN places p ON p.code = g.from_code
+    WHERE coalesce(nullif(g.contact_utc, ''), nullif(g.sent_utc, '')) IS NOT NULL
+),
+gc AS (
+    SELECT s.span, count(x.month) AS admitted, count(*) FILTER (WHERE x.seconds <= x.target * 60) AS on_time
+    FROM (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        LEFT JOIN greens x ON x.month BETWEEN s.a AND s.b
+    GROUP BY s.span
+),
 held AS (
     SELECT strftime(CAST(o.day AS DATE), '%Y-%m') AS month, CAST(o.people_served AS BIGINT) AS served
     FROM sessions o JOIN places p ON p.code = o.place_code
@@ -168,6 +185,7 @@ figures AS (
     UNION ALL SELECT span, 'ecg_urgent_on_time', on_time, urgent, 'percent', true FROM eg
     UNION ALL SELECT span, 'outreach_sessions', sessions, 0, 'count', true FROM ot
     UNION ALL SELECT span, 'outreach_people_served', served, 0, 'count', true FROM ot
+    UNION ALL SELECT span, 'green_channel_on_time', on_time, admitted, 'percent', true FROM gc
     UNION ALL SELECT eg.span, 'remote_diagnoses_per_10k', reads, residents, 'per10k', true
         FROM eg JOIN pop ON pop.span = eg.span
     UNION ALL SELECT pd.span, 'posted_physicians_per_10k', posted, residents, 'per10k', true

@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(37, "0037_ecg_reported_on"),
     migration!(38, "0038_indicator_corrections"),
     migration!(39, "0039_population"),
+    migration!(40, "0040_green_channel"),
 ];
 
 impl Store {

@@ -2,7 +2,8 @@
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
 //! `institutions.csv`, the accepted referrals as `referrals.csv`, the reported ECGs as
-//! `ecg.csv`, the held outreach sessions as `sessions.csv`, the registered residents as
+//! `ecg.csv`, the held outreach sessions as `sessions.csv`, the admitted green-channel
+//! cases as `green.csv`, the registered residents as
 //! `residents.csv`, the official population figures as `populations.csv` and the
 //! postings as `postings.csv` for DuckDB; imported through the platform's own importer;
 //! and the figures DuckDB computes from the files with the SQL in `bench/indicators/`.
@@ -55,6 +56,7 @@ pub async fn write(
     write_ecg_reads(store, community, dir).await?;
     write_sessions(store, community, dir).await?;
     write_population(store, community, &institutions, dir).await?;
+    write_green(store, community, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -190,6 +192,37 @@ async fn write_sessions(store: &Store, community: Uuid, dir: &Path) -> std::io::
     writeln!(f, "place_code,day,people_served")?;
     for (place, day, served) in rows {
         writeln!(f, "{place},{day},{served}")?;
+    }
+    f.flush()
+}
+
+/// Writes `green.csv`: every admitted green-channel case, its sender's code, the
+/// instants of its first contact, referral and admission in UTC to the microsecond, and
+/// the target kept with it.
+async fn write_green(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
+    let rows = store
+        .green_admissions(community)
+        .await
+        .expect("green channel");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("green.csv"))?);
+    writeln!(
+        f,
+        "from_code,contact_utc,sent_utc,admitted_utc,target_minutes"
+    )?;
+    let utc = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
+    );
+    let at = |t: time::OffsetDateTime| {
+        t.to_offset(time::UtcOffset::UTC)
+            .format(utc)
+            .expect("a time")
+    };
+    for (from, contact, sent, admitted, target) in rows {
+        let (c, s) = (
+            contact.map(at).unwrap_or_default(),
+            sent.map(at).unwrap_or_default(),
+        );
+        writeln!(f, "{from},{c},{s},{},{target}", at(admitted))?;
     }
     f.flush()
 }

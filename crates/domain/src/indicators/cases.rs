@@ -34,6 +34,8 @@ pub struct Plan {
     pub ecgs: Vec<Term>,
     /// Outreach counters: the held sessions, at their places.
     pub sessions: Vec<Term>,
+    /// Green-channel counters: the admitted cases, at their senders.
+    pub greens: Vec<Term>,
     /// Stocks (residents, posted physicians): listed from the figures of their year, not
     /// from stored rows.
     pub stocks: Vec<Term>,
@@ -87,6 +89,10 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::OutreachHeld | Measure::OutreachServed => {
                 p.sessions.push(*t);
+                continue;
+            }
+            Measure::GreenAdmitted | Measure::GreenOnTime => {
+                p.greens.push(*t);
                 continue;
             }
             Measure::Residents | Measure::Posted => {

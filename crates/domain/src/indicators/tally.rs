@@ -49,6 +49,10 @@ pub enum Measure {
     OutreachHeld,
     /// The people those sessions served.
     OutreachServed,
+    /// Green-channel cases admitted, at the institution that sent them.
+    GreenAdmitted,
+    /// Of them, those admitted within the pathway's target in force when recorded.
+    GreenOnTime,
     /// A stock, not a flow: the residents of a year (see [`Measure::is_stock`]).
     Residents,
     /// A stock: physicians of intermediate title or above posted at least six months in
@@ -83,6 +87,8 @@ crate::codes!(Measure {
     EcgUrgentOnTime => "ecg_urgent_on_time",
     OutreachHeld => "outreach_held",
     OutreachServed => "outreach_served",
+    GreenAdmitted => "green_admitted",
+    GreenOnTime => "green_on_time",
     Residents => "residents",
     Posted => "posted"
 });
@@ -114,6 +120,17 @@ pub fn of_ecg_report(
             (Measure::EcgRead, 1),
             (Measure::EcgUrgent, i64::from(urgent)),
             (Measure::EcgUrgentOnTime, i64::from(on_time)),
+        ],
+    )
+}
+
+/// What a green-channel admission adds to its sender's month: the month of its day.
+pub fn of_green(a: &crate::referral::Admission) -> (Month, [(Measure, i64); 2]) {
+    (
+        Month::of(a.day),
+        [
+            (Measure::GreenAdmitted, 1),
+            (Measure::GreenOnTime, i64::from(a.on_time())),
         ],
     )
 }

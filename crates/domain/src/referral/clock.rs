@@ -43,9 +43,82 @@ pub fn green_clock(
     }
 }
 
+/// A green-channel case's admission as the indicators keep it: the day (China time) of
+/// the first admission, the whole seconds from the first contact (or, without one, the
+/// referral being sent) to it, and the target in force when it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admission {
+    pub day: time::Date,
+    pub seconds: i64,
+    pub target_minutes: i64,
+}
+
+impl Admission {
+    /// Within the target: whole seconds no more than the target's minutes.
+    pub fn on_time(&self) -> bool {
+        self.seconds <= self.target_minutes * 60
+    }
+}
+
+/// The admission of a case from its first milestones; none before an admission or
+/// without a start.
+pub fn admission(
+    first_contact: Option<time::OffsetDateTime>,
+    sent: Option<time::OffsetDateTime>,
+    admitted: Option<time::OffsetDateTime>,
+    target_minutes: i64,
+) -> Option<Admission> {
+    let admitted = admitted?;
+    let start = first_contact.or(sent)?;
+    Some(Admission {
+        day: crate::clock::local_date(admitted),
+        seconds: (admitted - start).whole_seconds().max(0),
+        target_minutes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_admission_counts_from_first_contact_in_whole_seconds_on_its_china_day() {
+        use time::macros::{date, datetime};
+        let contact = datetime!(2026-03-31 15:10 UTC);
+        let sent = datetime!(2026-03-31 15:20 UTC);
+        // Admitted at 00:10 on 1 April in China: sixty minutes from first contact exactly.
+        let a = admission(
+            Some(contact),
+            Some(sent),
+            Some(datetime!(2026-03-31 16:10 UTC)),
+            60,
+        )
+        .expect("admitted");
+        assert_eq!(
+            (a.day, a.seconds, a.on_time()),
+            (date!(2026 - 04 - 01), 3600, true)
+        );
+        // A second more is late; without a first contact the clock starts when sent.
+        let late = admission(
+            Some(contact),
+            None,
+            Some(datetime!(2026-03-31 16:10:01 UTC)),
+            60,
+        );
+        assert_eq!(late.map(|a| a.on_time()), Some(false));
+        let from_sent = admission(
+            None,
+            Some(sent),
+            Some(datetime!(2026-03-31 16:10:01 UTC)),
+            60,
+        );
+        assert_eq!(
+            from_sent.map(|a| (a.seconds, a.on_time())),
+            Some((3001, true))
+        );
+        assert_eq!(admission(Some(contact), None, None, 60), None);
+        assert_eq!(admission(None, None, Some(sent), 60), None);
+    }
 
     #[test]
     fn the_green_clock_stops_at_admission_or_when_the_case_ends() {

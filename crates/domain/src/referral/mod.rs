@@ -3,7 +3,7 @@
 
 mod clock;
 mod departments;
-pub use clock::{Clock, green_channel_result, green_clock};
+pub use clock::{Admission, Clock, admission, green_channel_result, green_clock};
 pub use departments::{NOT_RECEIVING, receives_referrals};
 
 use serde::{Deserialize, Serialize};

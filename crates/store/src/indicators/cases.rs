@@ -1,5 +1,5 @@
 //! The cases behind a figure: the encounters, outside visits, accepted referrals,
-//! reported ECGs and held outreach sessions its numerator or denominator counts, over its
+//! reported ECGs, held outreach sessions and admitted green-channel cases its numerator or denominator counts, over its
 //! months and the institutions in scope, newest first.
 
 use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
@@ -28,6 +28,16 @@ pub struct CaseQuery {
     pub ecgs: Vec<EcgCases>,
     /// Held outreach sessions at these places (one list per counter).
     pub sessions: Vec<Vec<Uuid>>,
+    /// Green-channel cases admitted in the period, at their senders.
+    pub greens: Vec<GreenCases>,
+}
+
+/// Green-channel cases admitted in the period and sent by these institutions: all of
+/// them, or those admitted within the target kept with them.
+#[derive(Debug, Clone)]
+pub struct GreenCases {
+    pub on_time_only: bool,
+    pub places: Vec<Uuid>,
 }
 
 /// ECGs reported in the period and sent by these institutions: all of them, the urgent
@@ -52,7 +62,7 @@ pub struct ReferralCases {
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct CaseRow {
     pub id: Uuid,
-    /// `encounter`, `outside`, `referral`, `ecg` or `session`.
+    /// `encounter`, `outside`, `referral`, `ecg`, `session` or `green`.
     pub source: String,
     /// An encounter's kind (`outpatient`, `emergency`, `inpatient`), a referral's
     /// direction (`up`, `down`), an ECG's urgency (`urgent`, `routine`) or `held` for
@@ -74,7 +84,8 @@ pub struct CaseRow {
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
-    /// The people a session served (0 for any other row).
+    /// The people a session served, a green-channel case's whole minutes to admission
+    /// (0 for any other row).
     pub served: i64,
 }
 
@@ -109,6 +120,15 @@ const ECGS: &str = "SELECT s.id, 'ecg' AS source,
     JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
     LEFT JOIN ecg_reports p ON p.community_id = s.community_id AND p.study_id = s.id
     WHERE s.community_id = ";
+
+// A green-channel case: its pathway as the kind, the minutes to admission as `served`.
+const GREENS: &str = "SELECT f.id, 'green' AS source, f.pathway AS kind, f.green_admitted_on AS day,
+        i.name AS place, i.kind AS level, f.resident_id, r.name AS resident_name, r.id_number,
+        f.icd10_code || ' ' || f.icd10_text AS diagnoses,
+        CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen, CAST(f.green_seconds / 60 AS BIGINT) AS served
+    FROM referrals f JOIN institutions i ON i.community_id = f.community_id AND i.id = f.from_institution_id
+    JOIN residents r ON r.community_id = f.community_id AND r.id = f.resident_id
+    WHERE f.community_id = ";
 
 // A session has no patient of its own: its resident column is a typed NULL on both
 // engines, and its record's summary stands where a diagnosis would.
@@ -217,6 +237,15 @@ fn push_union<DB: sqlx::Database>(
             qb.push(" AND s.turnaround_s <= ").push_bind(limit);
         }
         crate::push_in(qb, "s.from_institution_id", &e.places);
+    }
+    for g in q.greens.iter().filter(|g| !g.places.is_empty()) {
+        branch(qb, &mut first, GREENS);
+        qb.push_bind(community);
+        within_days(qb, "f.green_admitted_on", span);
+        if g.on_time_only {
+            qb.push(" AND f.green_seconds <= f.green_target_minutes * 60");
+        }
+        crate::push_in(qb, "f.from_institution_id", &g.places);
     }
     for places in q.sessions.iter().filter(|p| !p.is_empty()) {
         branch(qb, &mut first, SESSIONS);

@@ -74,7 +74,8 @@ impl Store {
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
-    /// outside visits, accepted referrals, reported ECGs, held outreach sessions), and the
+    /// outside visits, accepted referrals, reported ECGs, held outreach sessions, the
+    /// green-channel cases' admissions from their milestones), and the
     /// registry's resident counts from the residents, in one transaction; the number of
     /// counters written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
@@ -131,6 +132,10 @@ impl Store {
                 .bind(community).fetch_all(&mut *tx).await.store()?;
             for (day, place, served) in held {
                 tally.add(Month::of(day), place, &of_session(served), 1);
+            }
+            let green = crate::referrals::green::green_pass!(tx, community, None, true);
+            for (m, i, me, v) in green.entries() {
+                tally.add(m, i, &[(me, v)], 1);
             }
             add_tally!(tx, community, tally);
             tx.commit().await.store()?;

@@ -87,6 +87,8 @@ impl Store {
                 tx.commit().await.store()?;
             });
         }
+        // The green-channel cases' admissions, from the milestones just loaded.
+        self.refresh_green_channel(community).await?;
         // PostgreSQL plans from statistics that a bulk load leaves stale. SQLite is left
         // alone: with statistics it prefers the institution-wide worklist index, because
         // downward referrals (no department) skew the department index's figures.

@@ -5,6 +5,7 @@
 mod queries;
 pub use queries::{ReferralFact, ReferralFilter, ReferralSort};
 
+pub(crate) mod green;
 mod history;
 mod lite;
 pub use history::HistoryStep;
@@ -545,23 +546,6 @@ impl Store {
             return Ok(Err(Refused::Raced));
         }
         Ok(Ok(r.changed(&change)))
-    }
-
-    /// Records a green-channel milestone (ambulance departed, admitted, first ECG …).
-    pub async fn record_milestone(
-        &self,
-        community: Uuid,
-        id: ReferralId,
-        milestone: Milestone,
-        at: OffsetDateTime,
-        account: Option<Uuid>,
-    ) -> Result<()> {
-        let id = id.uuid();
-        on_db_write!(self, pool => sqlx::query(INSERT_EVENT)
-            .bind(new_id()).bind(community).bind(id).bind(at).bind("milestone").bind(None::<&str>)
-            .bind(None::<&str>).bind(milestone.as_str()).bind(account).bind("")
-            .execute(pool).await.store().map(|_| ()))?;
-        Ok(())
     }
 
     /// A referral's events, oldest first.

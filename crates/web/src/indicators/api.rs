@@ -23,7 +23,7 @@ use yigong_domain::indicators::formula::{Levels, Status, Term, evaluate};
 use yigong_domain::indicators::month::{Month, Span};
 use yigong_domain::indicators::tally::{ECG_URGENT_SECONDS, Measure, Tally};
 use yigong_domain::registry::InstitutionKind;
-use yigong_store::indicators::cases::{CaseQuery, EcgCases, ReferralCases};
+use yigong_store::indicators::cases::{CaseQuery, EcgCases, GreenCases, ReferralCases};
 use yigong_store::{Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -271,12 +271,12 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county), `outside`, `referral`, `ecg`, `session`,
+    /// `encounter` (in the county), `outside`, `referral`, `ecg`, `session`, `green`,
     /// `population` or `posting`.
     pub source: String,
     /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
-    /// or `routine` for an ECG; `held` for an outreach session; `official` or
-    /// `registry` for a population; the posting's kind.
+    /// or `routine` for an ECG; `held` for an outreach session; the pathway of a
+    /// green-channel case; `official` or `registry` for a population; the posting's kind.
     pub kind: String,
     pub day: String,
     pub place: String,
@@ -289,8 +289,9 @@ pub struct Case {
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
-    /// The people an outreach session served, an institution's residents, or a
-    /// posting's days inside the year (0 for any other case).
+    /// The people an outreach session served, a green-channel case's minutes to
+    /// admission, an institution's residents, or a posting's days inside the year (0 for
+    /// any other case).
     pub served: i64,
 }
 
@@ -415,6 +416,14 @@ fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
             })
             .collect(),
         sessions: p.sessions.iter().map(|t| places(t.levels)).collect(),
+        greens: p
+            .greens
+            .iter()
+            .map(|t| GreenCases {
+                on_time_only: t.measure == Measure::GreenOnTime,
+                places: places(t.levels),
+            })
+            .collect(),
         ecgs: p
             .ecgs
             .iter()

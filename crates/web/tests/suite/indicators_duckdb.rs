@@ -121,6 +121,10 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             theirs[&year]["now"]["posted_physicians_per_10k"][0].as_i64() > Some(0),
             "{theirs}"
         );
+        assert!(
+            theirs[&year]["now"]["green_channel_on_time"][1].as_i64() > Some(5),
+            "{theirs}"
+        );
         let n = compare(&app, &theirs, &reqs, "kept").await;
         // The township's official figure counted this year, its registry last year.
         let t01 = format!("{}/t01", today.year());
@@ -128,8 +132,8 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             theirs[&t01]["now"]["remote_diagnoses_per_10k"][1], 9_876,
             "{theirs}"
         );
-        // 29 periods × 3 scopes × 17 indicators × (this period, last year).
-        assert_eq!(n, reqs.len() * 17 * 2, "{}", app.label);
+        // 29 periods × 3 scopes × 18 indicators × (this period, last year).
+        assert_eq!(n, reqs.len() * 18 * 2, "{}", app.label);
         app.state.store.rebuild_tallies(c).await.expect("rebuild");
         compare(&app, &theirs, &reqs, "rebuilt").await;
         let _ = std::fs::remove_dir_all(&dir);

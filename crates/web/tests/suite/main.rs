@@ -41,6 +41,7 @@ mod indicators_definitions;
 mod indicators_duckdb;
 mod indicators_ecg;
 mod indicators_fhir;
+mod indicators_green;
 mod indicators_outreach;
 mod indicators_pages;
 mod indicators_population;

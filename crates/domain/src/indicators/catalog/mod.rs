@@ -467,6 +467,37 @@ pub const CATALOG: &[Definition] = &[
         },
     },
     Definition {
+        code: "green_channel_on_time",
+        version: "community",
+        dimension: REFERRAL,
+        name: t(
+            "急危重症绿色通道时限达标率",
+            "Green-channel admissions within the pathway's target",
+        ),
+        numerator: t(
+            "从首次接诊（无记录时为发出转诊）到入院在该路径时限内的绿色通道病例",
+            "Green-channel cases admitted within the pathway's target from first contact (or, without one, from the referral being sent)",
+        ),
+        denominator: t(
+            "已入院的绿色通道病例（计入转出机构）",
+            "Green-channel cases admitted, at the institution that sent them",
+        ),
+        note: t(
+            "按入院时间（北京时间）计入月份；时限取记录入院时该路径生效的时限（胸痛、卒中等路径可分别设定），之后修改时限不改变已记录病例的判定。",
+            "Counted in the month of admission (China time), against the pathway's target in force when the admission was recorded (chest pain, stroke and the others each have their own); changing a target later does not re-judge recorded cases.",
+        ),
+        source: "恒口示范区医共体报道：急危重症患者绿色通道上转；时限为本平台按路径设定的口径",
+        unit: Unit::Percent,
+        target: Some(90.0),
+        better: Better::Higher,
+        formula: Formula {
+            numerator: &[all(GreenOnTime)],
+            denominator: &[all(GreenAdmitted)],
+            shape: Shape::Percent,
+            needs: &[],
+        },
+    },
+    Definition {
         code: "posted_physicians_per_10k",
         version: "2024",
         dimension: OUTREACH,

@@ -305,3 +305,18 @@ fn per_10000_figures_divide_by_the_residents_of_the_periods_year() {
     );
     assert_eq!(f.status, Status::NoDenominator);
 }
+
+#[test]
+fn green_channel_cases_admitted_within_their_target() {
+    // T sent 5 green-channel cases admitted in May, 4 within target; V sent 1, late.
+    let may = Month::parse("2026-05").expect("a month");
+    let mut t = Tally::default();
+    t.add(may, T, &[(GreenAdmitted, 5), (GreenOnTime, 4)], 1);
+    t.add(may, V, &[(GreenAdmitted, 1)], 1);
+    let f = figure("green_channel_on_time", &t, &|_| true);
+    assert_eq!((f.numerator, f.denominator), (4, 6));
+    // 4 × 100 ÷ 6 = 66.666…, to four decimals.
+    assert_eq!(f.value, Some(66.6667));
+    let f = figure("green_channel_on_time", &t, &|i| i == V);
+    assert_eq!((f.numerator, f.denominator, f.value), (0, 1, Some(0.0)));
+}
