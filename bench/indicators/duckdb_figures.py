@@ -4,6 +4,7 @@ usage: duckdb_figures.py FOLDER REQUESTS.json [--time]
 
 FOLDER holds encounters.csv (the platform's import format), outside.csv,
 institutions.csv, referrals.csv (the accepted referrals), ecg.csv (the reported ECGs),
+consults.csv (the answered teleconsultations),
 sessions.csv (the held outreach sessions), green.csv (the admitted green-channel
 cases), residents.csv (each registered resident's
 institution), populations.csv (the official figures) and postings.csv; REQUESTS.json is
@@ -27,6 +28,7 @@ COLUMNS = {
     "institutions": ["code", "kind", "parent_code"],
     "referrals": ["direction", "from_code", "to_code", "accepted_utc"],
     "ecg": ["from_code", "urgency_rank", "uploaded_utc", "reported_utc"],
+    "consults": ["from_code", "answered_utc"],
     "sessions": ["place_code", "day", "people_served"],
     "green": ["from_code", "contact_utc", "sent_utc", "admitted_utc", "target_minutes"],
     "residents": ["home_code"],

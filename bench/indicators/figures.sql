@@ -1,6 +1,7 @@
 -- Every indicator the platform computes, recomputed by DuckDB from the files alone: the
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
--- care outside the county, the accepted referrals, the reported ECGs, the held outreach
+-- care outside the county, the accepted referrals, the reported ECGs, the answered
+-- teleconsultations, the held outreach
 -- sessions, the admitted green-channel cases, the registered residents, the official population figures, the postings
 -- and the institutions. Independent of the platform's code: the month a row counts in (a
 -- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
@@ -109,6 +110,15 @@ eg AS (
     FROM (VALUES ('now'), ('before')) s(span) LEFT JOIN span_ecgs x ON x.span = s.span
     GROUP BY s.span
 ),
+-- An answered teleconsultation counts in the month (China time) of its answer at the
+-- institution that asked.
+cs AS (
+    SELECT s.span, count(x.month) AS answered
+    FROM (VALUES ('now', $first, $last), ('before', $bfirst, $blast)) s(span, a, b)
+        LEFT JOIN (SELECT strftime(CAST(t.answered_utc AS TIMESTAMP) + INTERVAL 8 HOUR, '%Y-%m') AS month
+                   FROM consults t JOIN places p ON p.code = t.from_code) x ON x.month BETWEEN s.a AND s.b
+    GROUP BY s.span
+),
 -- A green-channel case counts in the month (China time) of its admission at its sender;
 -- on time when the whole seconds from first contact (or the referral) are within the
 -- target kept with it.
@@ -186,8 +196,8 @@ figures AS (
     UNION ALL SELECT span, 'outreach_sessions', sessions, 0, 'count', true FROM ot
     UNION ALL SELECT span, 'outreach_people_served', served, 0, 'count', true FROM ot
     UNION ALL SELECT span, 'green_channel_on_time', on_time, admitted, 'percent', true FROM gc
-    UNION ALL SELECT eg.span, 'remote_diagnoses_per_10k', reads, residents, 'per10k', true
-        FROM eg JOIN pop ON pop.span = eg.span
+    UNION ALL SELECT eg.span, 'remote_diagnoses_per_10k', reads + answered, residents, 'per10k', true
+        FROM eg JOIN pop ON pop.span = eg.span JOIN cs ON cs.span = eg.span
     UNION ALL SELECT pd.span, 'posted_physicians_per_10k', posted, residents, 'per10k', true
         FROM pd JOIN pop ON pop.span = pd.span
 ),

@@ -66,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(38, "0038_indicator_corrections"),
     migration!(39, "0039_population"),
     migration!(40, "0040_green_channel"),
+    migration!(41, "0041_consult_answered_on"),
 ];
 
 impl Store {

@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0040"), 30);
+        assert_eq!(store.migrate().await.expect("0011 to 0041"), 31);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0040"), 29);
+        assert_eq!(store.migrate().await.expect("0012 to 0041"), 30);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0040"), 9);
+        assert_eq!(store.migrate().await.expect("0032 to 0041"), 10);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -238,7 +238,7 @@ async fn referrals_accepted_before_get_their_day() {
             let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
             write_old(&store, sql, at, r.id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0034 to 0040"), 6);
+        assert_eq!(store.migrate().await.expect("0034 to 0041"), 7);
         store.rebuild_tallies(c).await.expect("rebuild");
         let span = Span::parse("2026").expect("a year");
         let t = store.tally_by_month(c, span).await.expect("tallies");
@@ -305,7 +305,7 @@ async fn ecgs_reported_before_get_their_day_and_turnaround() {
             let sql = "UPDATE ecg_studies SET reported_at = $1 WHERE id = $2";
             write_old(&store, sql, reported, id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0036 to 0040"), 4);
+        assert_eq!(store.migrate().await.expect("0036 to 0041"), 5);
         store.rebuild_tallies(c).await.expect("rebuild");
         let t = store
             .tally_by_month(c, Span::parse("2026").expect("a year"))

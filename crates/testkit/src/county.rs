@@ -2,7 +2,8 @@
 //! check and their scale benchmark: the demo's generator over a stored community's
 //! residents, written as the import's CSV (`encounters.csv`), with `outside.csv` and
 //! `institutions.csv`, the accepted referrals as `referrals.csv`, the reported ECGs as
-//! `ecg.csv`, the held outreach sessions as `sessions.csv`, the admitted green-channel
+//! `ecg.csv`, the answered teleconsultations as `consults.csv`, the held outreach
+//! sessions as `sessions.csv`, the admitted green-channel
 //! cases as `green.csv`, the registered residents as
 //! `residents.csv`, the official population figures as `populations.csv` and the
 //! postings as `postings.csv` for DuckDB; imported through the platform's own importer;
@@ -57,6 +58,7 @@ pub async fn write(
     write_sessions(store, community, dir).await?;
     write_population(store, community, &institutions, dir).await?;
     write_green(store, community, dir).await?;
+    write_consults(store, community, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -165,20 +167,23 @@ async fn write_acceptances(store: &Store, community: Uuid, dir: &Path) -> std::i
     f.flush()
 }
 
+/// An instant in UTC to the microsecond, as DuckDB reads a timestamp.
+fn utc_micros(t: time::OffsetDateTime) -> String {
+    let utc = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
+    );
+    t.to_offset(time::UtcOffset::UTC)
+        .format(utc)
+        .expect("a time")
+}
+
 /// Writes `ecg.csv`: every reported ECG stored, with its upload and report instants in
 /// UTC to the microsecond (DuckDB finds the month and the minutes itself).
 async fn write_ecg_reads(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
     let rows = store.ecg_reads(community).await.expect("the ECGs");
     let mut f = BufWriter::new(std::fs::File::create(dir.join("ecg.csv"))?);
     writeln!(f, "from_code,urgency_rank,uploaded_utc,reported_utc")?;
-    let utc = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
-    );
-    let at = |t: time::OffsetDateTime| {
-        t.to_offset(time::UtcOffset::UTC)
-            .format(utc)
-            .expect("a time")
-    };
+    let at = utc_micros;
     for (from, rank, uploaded, reported) in rows {
         writeln!(f, "{from},{rank},{},{}", at(uploaded), at(reported))?;
     }
@@ -209,20 +214,28 @@ async fn write_green(store: &Store, community: Uuid, dir: &Path) -> std::io::Res
         f,
         "from_code,contact_utc,sent_utc,admitted_utc,target_minutes"
     )?;
-    let utc = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
-    );
-    let at = |t: time::OffsetDateTime| {
-        t.to_offset(time::UtcOffset::UTC)
-            .format(utc)
-            .expect("a time")
-    };
+    let at = utc_micros;
     for (from, contact, sent, admitted, target) in rows {
         let (c, s) = (
             contact.map(at).unwrap_or_default(),
             sent.map(at).unwrap_or_default(),
         );
         writeln!(f, "{from},{c},{s},{},{target}", at(admitted))?;
+    }
+    f.flush()
+}
+
+/// Writes `consults.csv`: every answered teleconsultation, the asking institution's code
+/// and the instant of the answer in UTC.
+async fn write_consults(store: &Store, community: Uuid, dir: &Path) -> std::io::Result<()> {
+    let rows = store
+        .answered_consults(community)
+        .await
+        .expect("consultations");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("consults.csv"))?);
+    writeln!(f, "from_code,answered_utc")?;
+    for (from, at) in rows {
+        writeln!(f, "{from},{}", utc_micros(at))?;
     }
     f.flush()
 }

@@ -34,6 +34,8 @@ pub struct Plan {
     pub ecgs: Vec<Term>,
     /// Outreach counters: the held sessions, at their places.
     pub sessions: Vec<Term>,
+    /// Teleconsultation counters: the answered ones, at the institutions that asked.
+    pub consults: Vec<Term>,
     /// Green-channel counters: the admitted cases, at their senders.
     pub greens: Vec<Term>,
     /// Stocks (residents, posted physicians): listed from the figures of their year, not
@@ -89,6 +91,10 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::OutreachHeld | Measure::OutreachServed => {
                 p.sessions.push(*t);
+                continue;
+            }
+            Measure::ConsultAnswered => {
+                p.consults.push(*t);
                 continue;
             }
             Measure::GreenAdmitted | Measure::GreenOnTime => {
@@ -186,6 +192,7 @@ mod tests {
     fn a_per_10000_figure_lists_its_stocks_apart_from_stored_rows() {
         let (n, d) = parts("remote_diagnoses_per_10k");
         assert_eq!(n.ecgs, vec![all(Measure::EcgRead)]);
+        assert_eq!(n.consults, vec![all(Measure::ConsultAnswered)]);
         assert_eq!(d.stocks, vec![all(Measure::Residents)]);
         assert!(d.ecgs.is_empty() && d.encounter_levels.is_none());
         let (n, _) = parts("posted_physicians_per_10k");

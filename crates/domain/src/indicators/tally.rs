@@ -49,6 +49,8 @@ pub enum Measure {
     OutreachHeld,
     /// The people those sessions served.
     OutreachServed,
+    /// Teleconsultations answered by an expert, at the institution that asked.
+    ConsultAnswered,
     /// Green-channel cases admitted, at the institution that sent them.
     GreenAdmitted,
     /// Of them, those admitted within the pathway's target in force when recorded.
@@ -87,6 +89,7 @@ crate::codes!(Measure {
     EcgUrgentOnTime => "ecg_urgent_on_time",
     OutreachHeld => "outreach_held",
     OutreachServed => "outreach_served",
+    ConsultAnswered => "consult_answered",
     GreenAdmitted => "green_admitted",
     GreenOnTime => "green_on_time",
     Residents => "residents",
@@ -121,6 +124,15 @@ pub fn of_ecg_report(
             (Measure::EcgUrgent, i64::from(urgent)),
             (Measure::EcgUrgentOnTime, i64::from(on_time)),
         ],
+    )
+}
+
+/// What an answered teleconsultation adds to the asking institution: counted in the
+/// month (China time) of the answer.
+pub fn of_consult(answered: OffsetDateTime) -> (Month, [(Measure, i64); 1]) {
+    (
+        Month::of(crate::clock::local_date(answered)),
+        [(Measure::ConsultAnswered, 1)],
     )
 }
 

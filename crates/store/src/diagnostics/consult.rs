@@ -2,6 +2,7 @@
 //! expert's schedule, opinions, ratings, and the referral that followed.
 
 use crate::audit::{AuditEntry, insert_audit};
+use crate::indicators::tallies::add_tally;
 use crate::{
     OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
 };
@@ -9,7 +10,9 @@ use serde::Serialize;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
+use yigong_domain::clock::local_date;
 use yigong_domain::diagnostics::consult::{Kind, Status};
+use yigong_domain::indicators::tally::{Tally, of_consult};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Consult {
@@ -251,8 +254,8 @@ impl Store {
             .bind(community).bind(expert).bind(except).bind(from).bind(before).fetch_all(pool).await.store())
     }
 
-    /// Applies a step decided on the consultation at `version`, with the audit row;
-    /// `Ok(false)` when it moved on meanwhile.
+    /// Applies a step decided on the consultation at `version`, with the audit row and
+    /// the remote-diagnosis counter; `Ok(false)` when it moved on meanwhile.
     pub async fn change_consult(
         &self,
         community: Uuid,
@@ -262,17 +265,33 @@ impl Store {
     ) -> Result<bool> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            let before: Option<(Uuid, Option<OffsetDateTime>)> = sqlx::query_as(
+                "SELECT from_institution_id, answered_at FROM teleconsultations
+                 WHERE community_id = $1 AND id = $2 AND version = $3")
+                .bind(community).bind(id).bind(version).fetch_optional(&mut *tx).await.store()?;
+            let Some((asked_by, was)) = before else {
+                return Ok(false);
+            };
             let moved = sqlx::query("UPDATE teleconsultations SET status = $3, expert_id = $4, scheduled_at = $5, minutes = $6,
                     opinion = $7, answered_at = $8, rating = $9, rating_comment = $10, referral_id = $11, updated_at = $12,
-                    version = version + 1
+                    version = version + 1, answered_on = $14
                  WHERE community_id = $1 AND id = $2 AND version = $13")
                 .bind(community).bind(id).bind(c.status.as_str()).bind(c.expert_id).bind(c.scheduled_at).bind(c.minutes)
                 .bind(&c.opinion).bind(c.answered_at).bind(c.rating).bind(&c.rating_comment).bind(c.referral_id)
-                .bind(now()).bind(version)
+                .bind(now()).bind(version).bind(c.answered_at.map(local_date))
                 .execute(&mut *tx).await.store()?.rows_affected();
             if moved == 0 {
                 return Ok(false);
             }
+            // The remote-diagnosis counter moves by what the answer changed.
+            let mut tally = Tally::default();
+            for (at, sign) in [(was, -1), (c.answered_at, 1)] {
+                if let Some(at) = at {
+                    let (m, parts) = of_consult(at);
+                    tally.add(m, asked_by, &parts, sign);
+                }
+            }
+            add_tally!(tx, community, tally);
             insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
             tx.commit().await.store()?;
         });
@@ -286,18 +305,29 @@ impl Store {
         rows: &[(NewConsult, OffsetDateTime, ConsultChange)],
     ) -> Result<()> {
         for chunk in rows.chunks(200) {
+            let mut tally = Tally::default();
+            for (n, _, c) in chunk {
+                if let Some(at) = c.answered_at {
+                    let (m, parts) = of_consult(at);
+                    tally.add(m, n.from_institution_id, &parts, 1);
+                }
+            }
             on_db_write!(self, pool => {
+                let mut tx = pool.begin().await.store()?;
                 let mut qb = QueryBuilder::new("INSERT INTO teleconsultations (id, community_id, resident_id,
                     from_institution_id, kind, question, status, expert_id, scheduled_at, minutes, opinion, answered_at,
-                    rating, rating_comment, created_at, updated_at) ");
+                    answered_on, rating, rating_comment, created_at, updated_at) ");
                 qb.push_values(chunk, |mut b, (n, at, c)| {
                     b.push_bind(new_id()).push_bind(community).push_bind(n.resident_id).push_bind(n.from_institution_id)
                         .push_bind(n.kind.as_str()).push_bind(n.question.clone()).push_bind(c.status.as_str())
                         .push_bind(c.expert_id).push_bind(c.scheduled_at).push_bind(c.minutes).push_bind(c.opinion.clone())
-                        .push_bind(c.answered_at).push_bind(c.rating).push_bind(c.rating_comment.clone()).push_bind(*at)
+                        .push_bind(c.answered_at).push_bind(c.answered_at.map(local_date))
+                        .push_bind(c.rating).push_bind(c.rating_comment.clone()).push_bind(*at)
                         .push_bind(c.answered_at.unwrap_or(*at));
                 });
-                qb.build().execute(pool).await.store()?;
+                qb.build().execute(&mut *tx).await.store()?;
+                add_tally!(tx, community, tally);
+                tx.commit().await.store()?;
             });
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! The cases behind a figure: the encounters, outside visits, accepted referrals,
-//! reported ECGs, held outreach sessions and admitted green-channel cases its numerator or denominator counts, over its
+//! reported ECGs, answered teleconsultations, held outreach sessions and admitted
+//! green-channel cases its numerator or denominator counts, over its
 //! months and the institutions in scope, newest first.
 
 use crate::{OrConflict, Page, PageRequest, Result, Store, on_db};
@@ -28,6 +29,9 @@ pub struct CaseQuery {
     pub ecgs: Vec<EcgCases>,
     /// Held outreach sessions at these places (one list per counter).
     pub sessions: Vec<Vec<Uuid>>,
+    /// Teleconsultations answered in the period, at the institutions that asked (one
+    /// list per counter).
+    pub consults: Vec<Vec<Uuid>>,
     /// Green-channel cases admitted in the period, at their senders.
     pub greens: Vec<GreenCases>,
 }
@@ -62,7 +66,7 @@ pub struct ReferralCases {
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct CaseRow {
     pub id: Uuid,
-    /// `encounter`, `outside`, `referral`, `ecg`, `session` or `green`.
+    /// `encounter`, `outside`, `referral`, `ecg`, `consult`, `session` or `green`.
     pub source: String,
     /// An encounter's kind (`outpatient`, `emergency`, `inpatient`), a referral's
     /// direction (`up`, `down`), an ECG's urgency (`urgent`, `routine`) or `held` for
@@ -120,6 +124,16 @@ const ECGS: &str = "SELECT s.id, 'ecg' AS source,
     JOIN residents r ON r.community_id = s.community_id AND r.id = s.resident_id
     LEFT JOIN ecg_reports p ON p.community_id = s.community_id AND p.study_id = s.id
     WHERE s.community_id = ";
+
+// A teleconsultation: its kind (general, surgical), the question where a diagnosis would
+// stand.
+const CONSULTS: &str = "SELECT t.id, 'consult' AS source, t.kind, t.answered_on AS day,
+        i.name AS place, i.kind AS level, t.resident_id, r.name AS resident_name, r.id_number,
+        t.question AS diagnoses, CAST(0 AS BIGINT) AS total_fen, CAST(0 AS BIGINT) AS insurance_fen,
+        CAST(0 AS BIGINT) AS served
+    FROM teleconsultations t JOIN institutions i ON i.community_id = t.community_id AND i.id = t.from_institution_id
+    JOIN residents r ON r.community_id = t.community_id AND r.id = t.resident_id
+    WHERE t.community_id = ";
 
 // A green-channel case: its pathway as the kind, the minutes to admission as `served`.
 const GREENS: &str = "SELECT f.id, 'green' AS source, f.pathway AS kind, f.green_admitted_on AS day,
@@ -237,6 +251,12 @@ fn push_union<DB: sqlx::Database>(
             qb.push(" AND s.turnaround_s <= ").push_bind(limit);
         }
         crate::push_in(qb, "s.from_institution_id", &e.places);
+    }
+    for places in q.consults.iter().filter(|p| !p.is_empty()) {
+        branch(qb, &mut first, CONSULTS);
+        qb.push_bind(community);
+        within_days(qb, "t.answered_on", span);
+        crate::push_in(qb, "t.from_institution_id", places);
     }
     for g in q.greens.iter().filter(|g| !g.places.is_empty()) {
         branch(qb, &mut first, GREENS);

@@ -5,7 +5,7 @@ use crate::{OrConflict, Result, Store, on_db, on_db_write};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 use yigong_domain::indicators::month::{Month, Span};
-use yigong_domain::indicators::tally::{Measure, Tally, of_ecg_report, of_session};
+use yigong_domain::indicators::tally::{Measure, Tally, of_consult, of_ecg_report, of_session};
 use yigong_domain::referral::Direction;
 
 /// Adds a tally's entries to the stored counters, on any executor (the transaction that
@@ -74,8 +74,8 @@ impl Store {
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
-    /// outside visits, accepted referrals, reported ECGs, held outreach sessions, the
-    /// green-channel cases' admissions from their milestones), and the
+    /// outside visits, accepted referrals, reported ECGs, answered teleconsultations,
+    /// held outreach sessions, the green-channel cases' admissions from their milestones), and the
     /// registry's resident counts from the residents, in one transaction; the number of
     /// counters written.
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
@@ -132,6 +132,14 @@ impl Store {
                 .bind(community).fetch_all(&mut *tx).await.store()?;
             for (day, place, served) in held {
                 tally.add(Month::of(day), place, &of_session(served), 1);
+            }
+            let answered: Vec<(Uuid, OffsetDateTime)> = sqlx::query_as(
+                "SELECT from_institution_id, answered_at FROM teleconsultations
+                 WHERE community_id = $1 AND answered_at IS NOT NULL")
+                .bind(community).fetch_all(&mut *tx).await.store()?;
+            for (asked_by, at) in answered {
+                let (month, parts) = of_consult(at);
+                tally.add(month, asked_by, &parts, 1);
             }
             let green = crate::referrals::green::green_pass!(tx, community, None, true);
             for (m, i, me, v) in green.entries() {
@@ -232,6 +240,19 @@ impl Store {
 }
 
 impl Store {
+    /// Every answered teleconsultation: the asking institution's code and the instant of
+    /// the answer (for an export or an independent recount).
+    pub async fn answered_consults(
+        &self,
+        community: Uuid,
+    ) -> Result<Vec<(String, OffsetDateTime)>> {
+        on_db!(self, pool => sqlx::query_as(
+            "SELECT i.code, t.answered_at FROM teleconsultations t
+             JOIN institutions i ON i.community_id = t.community_id AND i.id = t.from_institution_id
+             WHERE t.community_id = $1 AND t.answered_at IS NOT NULL ORDER BY t.answered_at, t.id")
+            .bind(community).fetch_all(pool).await.store())
+    }
+
     /// Every held outreach session: its place's code, its day and the people it served
     /// (for an export or an independent recount).
     pub async fn held_sessions(&self, community: Uuid) -> Result<Vec<(String, Date, i64)>> {

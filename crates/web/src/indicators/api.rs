@@ -271,11 +271,12 @@ impl CasesQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: Uuid,
-    /// `encounter` (in the county), `outside`, `referral`, `ecg`, `session`, `green`,
-    /// `population` or `posting`.
+    /// `encounter` (in the county), `outside`, `referral`, `ecg`, `consult`, `session`,
+    /// `green`, `population` or `posting`.
     pub source: String,
     /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
-    /// or `routine` for an ECG; `held` for an outreach session; the pathway of a
+    /// or `routine` for an ECG; `general` or `surgical` for a teleconsultation; `held`
+    /// for an outreach session; the pathway of a
     /// green-channel case; `official` or `registry` for a population; the posting's kind.
     pub kind: String,
     pub day: String,
@@ -416,6 +417,7 @@ fn case_query(terms: &[Term], scope: &Scope) -> CaseQuery {
             })
             .collect(),
         sessions: p.sessions.iter().map(|t| places(t.levels)).collect(),
+        consults: p.consults.iter().map(|t| places(t.levels)).collect(),
         greens: p
             .greens
             .iter()

@@ -75,6 +75,9 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
         yigong_demo::seed::outreach::add_history(&app.state.store, c, 11, today)
             .await
             .expect("a year of outreach");
+        yigong_demo::seed::consults::add_history(&app.state.store, c, 11)
+            .await
+            .expect("a year of teleconsultation");
         // Postings (most of them six months or more) and an official figure for the
         // township this year, so that the per-10,000 figures divide by it there.
         let added = yigong_demo::seed::mentoring::add_history(&app.state.store, c, 11, today)

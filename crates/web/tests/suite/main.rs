@@ -46,6 +46,7 @@ mod indicators_outreach;
 mod indicators_pages;
 mod indicators_population;
 mod indicators_referrals;
+mod indicators_remote;
 mod indicators_settlement;
 mod indicators_sites;
 mod lists;

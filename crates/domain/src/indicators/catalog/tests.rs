@@ -256,7 +256,8 @@ fn outreach_sessions_and_the_people_they_served() {
 fn per_10000_figures_divide_by_the_residents_of_the_periods_year() {
     // 2026's residents (kept at January): T 8,000, V 2,000, L 0; 2025's: 9,000 in T.
     // Physicians posted six months or more in 2026: 2 at T, 1 at V; one at L (a
-    // hospital, not the grassroots) does not count. ECGs read in May 2026: 15 from T.
+    // hospital, not the grassroots) does not count. In May 2026 T had 12 ECGs read and
+    // 3 teleconsultations answered.
     let jan = Month::parse("2026-01").expect("a month");
     let may = Month::parse("2026-05").expect("a month");
     let mut t = Tally::default();
@@ -269,9 +270,9 @@ fn per_10000_figures_divide_by_the_residents_of_the_periods_year() {
         &[(Residents, 9_000)],
         1,
     );
-    t.add(may, T, &[(EcgRead, 15)], 1);
+    t.add(may, T, &[(EcgRead, 12), (ConsultAnswered, 3)], 1);
     // May 2026 reads the stock of 2026 though January is outside the span:
-    // 15 × 10,000 ÷ 10,000 = 15; 3 × 10,000 ÷ 10,000 = 3.
+    // (12 + 3) × 10,000 ÷ 10,000 = 15; 3 × 10,000 ÷ 10,000 = 3.
     let f = figure("remote_diagnoses_per_10k", &t, &|_| true);
     assert_eq!(
         (f.numerator, f.denominator, f.value),
