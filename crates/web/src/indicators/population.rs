@@ -5,8 +5,7 @@
 
 use super::api::reads_figures;
 use super::stocks;
-use crate::api::AppJson;
-use crate::api::AppQuery;
+use crate::api::{AppJson, AppQuery};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -82,7 +81,6 @@ pub async fn populations(
     .await?;
     let rows = stocks::rows(state, (year, year)).await?;
     let entries = rows.residents(year);
-    let official = state.store.populations(state.community.id).await?;
     let mut lines = Vec::new();
     let parent = rows.parent_of();
     for i in rows
@@ -96,16 +94,14 @@ pub async fn populations(
             .filter(|(x, _)| under(*x))
             .map(|(_, n)| n)
             .sum();
-        let o = official
-            .iter()
-            .find(|o| o.institution_id == i.id && o.year == year);
+        let o = rows.official(i.id, year);
         lines.push(PopulationLine {
             institution_id: i.id,
             name: i.name.clone(),
             kind: i.kind.clone(),
             registry: rows.registry_under(i.id),
-            official: o.map(|o| o.residents),
-            source: o.map(|o| o.source.clone()),
+            official: o.map(|o| o.0),
+            source: o.map(|o| o.1.to_string()),
             used,
         });
     }

@@ -91,6 +91,16 @@ impl StockRows {
             .collect()
     }
 
+    /// The official figure of an institution for a year, with its source.
+    pub fn official(&self, i: Uuid, year: i32) -> Option<(i64, &str)> {
+        let o = self
+            .official
+            .iter()
+            .find(|o| o.institution == i && o.year == year)?;
+        let source = self.sources.get(&(i, year)).map_or("", String::as_str);
+        Some((o.residents, source))
+    }
+
     /// The registry's residents at `id` and the institutions under it.
     pub fn registry_under(&self, id: Uuid) -> i64 {
         let parent_of = self.parent_of();
@@ -138,11 +148,7 @@ impl StockRows {
             match t.measure {
                 Measure::Residents => {
                     let parent_of = self.parent_of();
-                    let official = |i: Uuid| {
-                        self.official
-                            .iter()
-                            .any(|o| o.institution == i && o.year == year)
-                    };
+                    let official = |i: Uuid| self.official(i, year).is_some();
                     // A village inside its township's official figure is not listed
                     // apart when the township is in the list too.
                     let covered = |i: Uuid| {
@@ -174,10 +180,8 @@ impl StockRows {
         name: &dyn Fn(Uuid) -> (String, String),
     ) -> Case {
         let (place, level) = name(*i);
-        let official = self
-            .official
-            .iter()
-            .find(|o| o.institution == *i && o.year == year);
+        let official = self.official(*i, year);
+        let registered = self.registry.get(i).copied().unwrap_or(0);
         Case {
             id: *i,
             source: "population".into(),
@@ -193,13 +197,10 @@ impl StockRows {
             resident_name: None,
             staff_name: None,
             id_number: String::new(),
-            diagnoses: self.sources.get(&(*i, year)).cloned().unwrap_or_default(),
+            diagnoses: official.map_or(String::new(), |o| o.1.to_string()),
             total_fen: 0,
             insurance_fen: 0,
-            served: official.map_or_else(
-                || self.registry.get(i).copied().unwrap_or(0),
-                |o| o.residents,
-            ),
+            served: official.map_or(registered, |o| o.0),
         }
     }
 
@@ -212,20 +213,18 @@ impl StockRows {
         let counted = self.counted();
         let today = today();
         let sites = rules::site_of_each(&counted, year, today);
+        // Each counted physician's postings at the site they count at that count.
         self.postings
             .iter()
-            .filter(|p| {
-                sites.get(&p.staff_id) == Some(&p.institution_id) && holds(p.institution_id)
-            })
             .filter(|p| p.direction == Direction::Down)
-            .map(|p| {
-                let posting = Posting {
-                    start: p.start_on,
-                    end: p.end_on,
-                    physician: true,
-                    intermediate_or_above: true,
-                };
-                let (place, level) = name(p.institution_id);
+            .zip(counted.iter())
+            .filter(|(_, (person, site, posting))| {
+                sites.get(person) == Some(site)
+                    && holds(*site)
+                    && rules::counts(posting, year, today)
+            })
+            .map(|(p, (_, site, posting))| {
+                let (place, level) = name(*site);
                 Case {
                     id: p.id,
                     source: "posting".into(),
@@ -239,7 +238,7 @@ impl StockRows {
                     diagnoses: String::new(),
                     total_fen: 0,
                     insurance_fen: 0,
-                    served: rules::days_in_year(&posting, year, today),
+                    served: rules::days_in_year(posting, year, today),
                 }
             })
             .collect()
