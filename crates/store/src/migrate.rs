@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(39, "0039_population"),
     migration!(40, "0040_green_channel"),
     migration!(41, "0041_consult_answered_on"),
+    migration!(42, "0042_indicator_rollups"),
 ];
 
 impl Store {

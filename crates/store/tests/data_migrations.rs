@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0041"), 31);
+        assert_eq!(store.migrate().await.expect("0011 to 0042"), 32);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0041"), 30);
+        assert_eq!(store.migrate().await.expect("0012 to 0042"), 31);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0041"), 10);
+        assert_eq!(store.migrate().await.expect("0032 to 0042"), 11);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -238,7 +238,7 @@ async fn referrals_accepted_before_get_their_day() {
             let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
             write_old(&store, sql, at, r.id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0034 to 0041"), 7);
+        assert_eq!(store.migrate().await.expect("0034 to 0042"), 8);
         store.rebuild_tallies(c).await.expect("rebuild");
         let span = Span::parse("2026").expect("a year");
         let t = store.tally_by_month(c, span).await.expect("tallies");
@@ -305,7 +305,7 @@ async fn ecgs_reported_before_get_their_day_and_turnaround() {
             let sql = "UPDATE ecg_studies SET reported_at = $1 WHERE id = $2";
             write_old(&store, sql, reported, id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0036 to 0041"), 5);
+        assert_eq!(store.migrate().await.expect("0036 to 0042"), 6);
         store.rebuild_tallies(c).await.expect("rebuild");
         let t = store
             .tally_by_month(c, Span::parse("2026").expect("a year"))
@@ -335,5 +335,63 @@ async fn ecgs_reported_before_get_their_day_and_turnaround() {
             .await
             .expect("cases");
         assert_eq!(listed.total, 1);
+    }
+}
+
+/// The counters of `span` summed month by month, filed under its first month (what the
+/// rollup of a whole year or quarter must hold).
+async fn summed_months(
+    store: &yigong_store::Store,
+    c: uuid::Uuid,
+    span: yigong_domain::indicators::month::Span,
+) -> yigong_domain::indicators::tally::Tally {
+    let mut t = yigong_domain::indicators::tally::Tally::default();
+    for (_, i, m, v) in store
+        .tally_by_month(c, span)
+        .await
+        .expect("months")
+        .entries()
+    {
+        t.add(span.first, i, &[(m, v)], 1);
+    }
+    t
+}
+
+/// 0042: the counters kept before it are summed per year and quarter, and every later
+/// write (a year of referrals accepted, a rebuild) keeps the sums with the months.
+#[tokio::test]
+async fn counters_are_rolled_up_per_year_and_quarter() {
+    use yigong_domain::indicators::month::{Month, Span};
+    for store in each_empty_engine().await.expect("stores") {
+        let (c, _) = old_store_with_history(&store, 41, "residents").await;
+        yigong_demo::seed::add_referral_history(&store, c, 3)
+            .await
+            .expect("a year of referrals");
+        let this = Month::of(yigong_domain::clock::today());
+        let year = Span::parse(&this.year.to_string()).expect("a year");
+        let quarter =
+            Span::parse(&format!("{}-Q{}", this.year, (this.month + 2) / 3)).expect("a quarter");
+        let before = summed_months(&store, c, year).await;
+        assert!(!before.is_empty(), "the history counted acceptances");
+        assert_eq!(store.migrate().await.expect("0041 to 0042"), 1);
+        for span in [year, year.year_before(), quarter] {
+            let rolled = store.tally_over(c, span).await.expect("rollup");
+            assert_eq!(rolled, summed_months(&store, c, span).await, "{span:?}");
+        }
+        // More referrals after the migration, then a rebuild: still the same sums.
+        yigong_demo::seed::add_referral_history(&store, c, 4)
+            .await
+            .expect("more referrals");
+        store.rebuild_tallies(c).await.expect("rebuild");
+        for span in [year, year.year_before(), quarter] {
+            let rolled = store.tally_over(c, span).await.expect("rollup");
+            let months = summed_months(&store, c, span).await;
+            assert_eq!(rolled, months, "{span:?} after a rebuild");
+        }
+        assert_ne!(
+            store.tally_over(c, year).await.expect("rollup"),
+            before,
+            "the second history moved the year"
+        );
     }
 }

@@ -132,15 +132,9 @@ pub fn sum(
         (span.first, span.last)
     };
     tally
-        .entries()
-        .filter(|&(m, i, me, _)| {
-            me == term.measure
-                && m >= months.0
-                && m <= months.1
-                && in_scope(i)
-                && kind_of(i).is_some_and(|k| term.levels.holds(k))
-        })
-        .map(|(_, _, _, v)| v)
+        .of_measure(term.measure, months)
+        .filter(|&(i, _)| in_scope(i) && kind_of(i).is_some_and(|k| term.levels.holds(k)))
+        .map(|(_, v)| v)
         .sum()
 }
 

@@ -119,6 +119,20 @@ impl Span {
         out
     }
 
+    /// The key of the year (`YYYY`) or quarter (`YYYY-Qn`) the span is exactly, whose
+    /// counters are kept summed; none for any other span.
+    pub fn rollup(self) -> Option<String> {
+        let (a, b) = (self.first, self.last);
+        if a.year != b.year {
+            return None;
+        }
+        match (a.month, b.month) {
+            (1, 12) => Some(format!("{:04}", a.year)),
+            (f, l) if l == f + 2 && f % 3 == 1 => Some(format!("{:04}-Q{}", a.year, l / 3)),
+            _ => None,
+        }
+    }
+
     /// Whether a `YYYY-MM` key falls inside the span (keys order as months do).
     pub fn holds(self, key: &str) -> bool {
         let (a, b) = (self.first.key(), self.last.key());
@@ -152,6 +166,21 @@ mod tests {
         assert_eq!(y.year_before().first.key(), "2024-01");
         assert!(q.holds("2026-05") && !q.holds("2026-07") && !q.holds("2026-03"));
         assert_eq!(Span::parse("2026-Q5"), None);
+        // Whole years and quarters are kept summed; other spans are not.
+        assert_eq!(y.rollup().as_deref(), Some("2025"));
+        assert_eq!(q.rollup().as_deref(), Some("2026-Q2"));
+        assert_eq!(
+            Span::parse("2026-Q4").and_then(Span::rollup).as_deref(),
+            Some("2026-Q4")
+        );
+        let odd = Span {
+            first: Month::parse("2026-02").expect("valid"),
+            last: Month::parse("2026-04").expect("valid"),
+        };
+        assert_eq!(
+            (odd.rollup(), Span::parse("2026-05").and_then(Span::rollup)),
+            (None, None)
+        );
         assert_eq!(Span::parse("20261"), None);
     }
 }

@@ -185,7 +185,7 @@ pub fn of_acceptance(direction: Direction, from: Uuid, to: Uuid) -> Vec<(Uuid, M
 
 /// Counters by month, institution and measure; zero entries are dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally(BTreeMap<(Month, Uuid, Measure), i64>);
+pub struct Tally(BTreeMap<(Measure, Month, Uuid), i64>);
 
 impl Tally {
     /// Adds `sign` (1 or −1) times each contribution.
@@ -194,10 +194,10 @@ impl Tally {
             if v == 0 {
                 continue;
             }
-            let e = self.0.entry((month, institution, m)).or_default();
+            let e = self.0.entry((m, month, institution)).or_default();
             *e += sign * v;
             if *e == 0 {
-                self.0.remove(&(month, institution, m));
+                self.0.remove(&(m, month, institution));
             }
         }
     }
@@ -217,11 +217,23 @@ impl Tally {
     }
 
     pub fn get(&self, month: Month, institution: Uuid, m: Measure) -> i64 {
-        self.0.get(&(month, institution, m)).copied().unwrap_or(0)
+        self.0.get(&(m, month, institution)).copied().unwrap_or(0)
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (Month, Uuid, Measure, i64)> + '_ {
-        self.0.iter().map(|(&(mo, i, m), &v)| (mo, i, m, v))
+        self.0.iter().map(|(&(m, mo, i), &v)| (mo, i, m, v))
+    }
+
+    /// One counter's entries from month `first` to `last`, per institution and month: a
+    /// range of the map, not a scan of it (entries are ordered by counter, then month).
+    pub fn of_measure(
+        &self,
+        m: Measure,
+        (first, last): (Month, Month),
+    ) -> impl Iterator<Item = (Uuid, i64)> + '_ {
+        let low = (m, first, Uuid::nil());
+        let high = (m, last, Uuid::from_u128(u128::MAX));
+        self.0.range(low..=high).map(|(&(_, _, i), &v)| (i, v))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -42,12 +42,19 @@ type AcceptedRow = (Date, String, Uuid, Uuid, i64);
 impl Store {
     /// Every counter summed over the months of `span`, per institution; the entries are
     /// filed under the span's first month.
+    /// A whole year or quarter reads its rollup, one row per institution and counter.
     pub async fn tally_over(&self, community: Uuid, span: Span) -> Result<Tally> {
-        let rows: Vec<SumRow> = on_db!(self, pool => sqlx::query_as(
-            "SELECT institution_id, measure, CAST(SUM(value) AS BIGINT) FROM indicator_tallies
-             WHERE community_id = $1 AND month BETWEEN $2 AND $3 GROUP BY institution_id, measure")
-            .bind(community).bind(span.first.key()).bind(span.last.key())
-            .fetch_all(pool).await.store())?;
+        let rows: Vec<SumRow> = match span.rollup() {
+            Some(period) => on_db!(self, pool => sqlx::query_as(
+                "SELECT institution_id, measure, CAST(value AS BIGINT) FROM indicator_rollups
+                 WHERE community_id = $1 AND period = $2")
+                .bind(community).bind(period).fetch_all(pool).await.store())?,
+            None => on_db!(self, pool => sqlx::query_as(
+                "SELECT institution_id, measure, CAST(SUM(value) AS BIGINT) FROM indicator_tallies
+                 WHERE community_id = $1 AND month BETWEEN $2 AND $3 GROUP BY institution_id, measure")
+                .bind(community).bind(span.first.key()).bind(span.last.key())
+                .fetch_all(pool).await.store())?,
+        };
         Ok(fold(span.first, rows))
     }
 
@@ -81,6 +88,10 @@ impl Store {
     pub async fn rebuild_tallies(&self, community: Uuid) -> Result<usize> {
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            // The rollups follow the counters by triggers; emptied first, the deletion's
+            // triggers find nothing left to take back.
+            sqlx::query("DELETE FROM indicator_rollups WHERE community_id = $1")
+                .bind(community).execute(&mut *tx).await.store()?;
             sqlx::query("DELETE FROM indicator_tallies WHERE community_id = $1")
                 .bind(community).execute(&mut *tx).await.store()?;
             // The registry's counts, which the triggers keep, recounted too.
