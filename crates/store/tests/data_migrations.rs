@@ -370,7 +370,7 @@ async fn counters_are_rolled_up_per_year_and_quarter() {
         let this = Month::of(yigong_domain::clock::today());
         let year = Span::parse(&this.year.to_string()).expect("a year");
         let quarter =
-            Span::parse(&format!("{}-Q{}", this.year, (this.month + 2) / 3)).expect("a quarter");
+            Span::parse(&format!("{}-Q{}", this.year, this.month.div_ceil(3))).expect("a quarter");
         let before = summed_months(&store, c, year).await;
         assert!(!before.is_empty(), "the history counted acceptances");
         assert_eq!(store.migrate().await.expect("0041 to 0042"), 1);

@@ -42,13 +42,21 @@ type AcceptedRow = (Date, String, Uuid, Uuid, i64);
 impl Store {
     /// Every counter summed over the months of `span`, per institution; the entries are
     /// filed under the span's first month.
-    /// A whole year or quarter reads its rollup, one row per institution and counter.
+    /// A single month reads its rows, a whole year or quarter its rollup: one row per
+    /// institution and counter, nothing to group.
     pub async fn tally_over(&self, community: Uuid, span: Span) -> Result<Tally> {
-        let rows: Vec<SumRow> = match span.rollup() {
-            Some(period) => on_db!(self, pool => sqlx::query_as(
-                "SELECT institution_id, measure, CAST(value AS BIGINT) FROM indicator_rollups
-                 WHERE community_id = $1 AND period = $2")
-                .bind(community).bind(period).fetch_all(pool).await.store())?,
+        let one =
+            (span.first == span.last).then(|| ("indicator_tallies", "month", span.first.key()));
+        let read = one.or_else(|| span.rollup().map(|p| ("indicator_rollups", "period", p)));
+        let rows: Vec<SumRow> = match read {
+            Some((table, column, key)) => {
+                let sql = format!(
+                    "SELECT institution_id, measure, CAST(value AS BIGINT) FROM {table}
+                     WHERE community_id = $1 AND {column} = $2"
+                );
+                on_db!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(community).bind(&key).fetch_all(pool).await.store())?
+            }
             None => on_db!(self, pool => sqlx::query_as(
                 "SELECT institution_id, measure, CAST(SUM(value) AS BIGINT) FROM indicator_tallies
                  WHERE community_id = $1 AND month BETWEEN $2 AND $3 GROUP BY institution_id, measure")
