@@ -82,13 +82,12 @@ pub async fn populations(
     let rows = stocks::rows(state, (year, year)).await?;
     let entries = rows.residents(year);
     let mut lines = Vec::new();
-    let parent = rows.parent_of();
     for i in rows
         .institutions
         .iter()
         .filter(|i| carries_figure(i.kind()))
     {
-        let under = |x: Uuid| x == i.id || parent.get(&x) == Some(&i.id);
+        let under = |x: Uuid| x == i.id || rows.parent_of.get(&x) == Some(&i.id);
         let used: i64 = entries
             .iter()
             .filter(|(x, _)| under(*x))

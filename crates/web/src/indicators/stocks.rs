@@ -24,6 +24,8 @@ use yigong_store::outreach::PostingRow;
 /// What the stocks are computed from.
 pub struct StockRows {
     pub institutions: Vec<Institution>,
+    /// Each institution's parent (a village clinic's township).
+    pub parent_of: HashMap<Uuid, Uuid>,
     registry: HashMap<Uuid, i64>,
     official: Vec<Official>,
     /// Each official figure's source, by (institution, year).
@@ -46,8 +48,13 @@ pub async fn rows(state: &AppState, (first, last): (i32, i32)) -> ApiResult<Stoc
         Some(days) => state.store.postings(c, days).await?,
         None => Vec::new(),
     };
+    let institutions = state.store.list_institutions(c).await?;
     Ok(StockRows {
-        institutions: state.store.list_institutions(c).await?,
+        parent_of: institutions
+            .iter()
+            .filter_map(|i| Some((i.id, i.parent_id?)))
+            .collect(),
+        institutions,
         registry: state.store.registry_counts(c).await?.into_iter().collect(),
         official: populations
             .iter()
@@ -66,13 +73,6 @@ pub async fn rows(state: &AppState, (first, last): (i32, i32)) -> ApiResult<Stoc
 }
 
 impl StockRows {
-    pub fn parent_of(&self) -> HashMap<Uuid, Uuid> {
-        self.institutions
-            .iter()
-            .filter_map(|i| Some((i.id, i.parent_id?)))
-            .collect()
-    }
-
     /// The postings down to a site, as the indicator reads them: (person, site, posting).
     fn counted(&self) -> Vec<(Uuid, Uuid, Posting)> {
         self.postings
@@ -103,10 +103,9 @@ impl StockRows {
 
     /// The registry's residents at `id` and the institutions under it.
     pub fn registry_under(&self, id: Uuid) -> i64 {
-        let parent_of = self.parent_of();
         self.registry
             .iter()
-            .filter(|(i, _)| **i == id || parent_of.get(*i) == Some(&id))
+            .filter(|(i, _)| **i == id || self.parent_of.get(*i) == Some(&id))
             .map(|(_, n)| n)
             .sum()
     }
@@ -114,7 +113,7 @@ impl StockRows {
     /// Residents of `year` per institution, as additive entries (see
     /// `indicators::population`).
     pub fn residents(&self, year: i32) -> Vec<(Uuid, i64)> {
-        entries(year, &self.registry, &self.official, &self.parent_of())
+        entries(year, &self.registry, &self.official, &self.parent_of)
     }
 
     /// Adds the stocks of `years` to `tally`.
@@ -147,12 +146,11 @@ impl StockRows {
         for t in terms {
             match t.measure {
                 Measure::Residents => {
-                    let parent_of = self.parent_of();
                     let official = |i: Uuid| self.official(i, year).is_some();
                     // A village inside its township's official figure is not listed
                     // apart when the township is in the list too.
                     let covered = |i: Uuid| {
-                        parent_of
+                        self.parent_of
                             .get(&i)
                             .is_some_and(|p| official(*p) && holds(*p, t.levels))
                     };
