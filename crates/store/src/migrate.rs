@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(40, "0040_green_channel"),
     migration!(41, "0041_consult_answered_on"),
     migration!(42, "0042_indicator_rollups"),
+    migration!(43, "0043_case_days"),
 ];
 
 impl Store {

@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0042"), 32);
+        assert_eq!(store.migrate().await.expect("0011 to 0043"), 33);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0042"), 31);
+        assert_eq!(store.migrate().await.expect("0012 to 0043"), 32);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0042"), 11);
+        assert_eq!(store.migrate().await.expect("0032 to 0043"), 12);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -238,7 +238,7 @@ async fn referrals_accepted_before_get_their_day() {
             let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
             write_old(&store, sql, at, r.id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0034 to 0042"), 8);
+        assert_eq!(store.migrate().await.expect("0034 to 0043"), 9);
         store.rebuild_tallies(c).await.expect("rebuild");
         let span = Span::parse("2026").expect("a year");
         let t = store.tally_by_month(c, span).await.expect("tallies");
@@ -305,7 +305,7 @@ async fn ecgs_reported_before_get_their_day_and_turnaround() {
             let sql = "UPDATE ecg_studies SET reported_at = $1 WHERE id = $2";
             write_old(&store, sql, reported, id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0036 to 0042"), 6);
+        assert_eq!(store.migrate().await.expect("0036 to 0043"), 7);
         store.rebuild_tallies(c).await.expect("rebuild");
         let t = store
             .tally_by_month(c, Span::parse("2026").expect("a year"))
@@ -373,7 +373,7 @@ async fn counters_are_rolled_up_per_year_and_quarter() {
             Span::parse(&format!("{}-Q{}", this.year, this.month.div_ceil(3))).expect("a quarter");
         let before = summed_months(&store, c, year).await;
         assert!(!before.is_empty(), "the history counted acceptances");
-        assert_eq!(store.migrate().await.expect("0041 to 0042"), 1);
+        assert_eq!(store.migrate().await.expect("0041 to 0043"), 2);
         for span in [year, year.year_before(), quarter] {
             let rolled = store.tally_over(c, span).await.expect("rollup");
             assert_eq!(rolled, summed_months(&store, c, span).await, "{span:?}");
@@ -393,5 +393,56 @@ async fn counters_are_rolled_up_per_year_and_quarter() {
             before,
             "the second history moved the year"
         );
+    }
+}
+
+/// 0043: encounters stored before it get the day they are counted on (discharge for a
+/// stay, the visit day otherwise), and their figure's list finds them by it.
+#[tokio::test]
+async fn encounters_stored_before_get_their_day() {
+    use yigong_domain::indicators::encounter::Kind;
+    use yigong_domain::indicators::month::Span;
+    use yigong_store::indicators::cases::CaseQuery;
+    for store in each_empty_engine().await.expect("stores") {
+        let (c, _) = old_store_with_history(&store, 42, "residents").await;
+        let places = store.list_institutions(c).await.expect("places");
+        let town = places
+            .iter()
+            .find(|i| i.kind == "township")
+            .expect("a township")
+            .id;
+        let id = match store.engine() {
+            yigong_store::Engine::Sqlite => "randomblob(16)",
+            yigong_store::Engine::Postgres => "gen_random_uuid()",
+        };
+        // A stay from 28 March to 2 April and a visit on 5 April, the old way.
+        for (no, kind, start, end) in [
+            ("S1", "inpatient", "2026-03-28", "2026-04-02"),
+            ("V1", "outpatient", "2026-04-05", "2026-04-05"),
+        ] {
+            let sql = format!(
+                "INSERT INTO encounters (id, community_id, institution_id, visit_no, department, id_number,
+                    kind, started_on, ended_on, month, diagnoses, total_fen, insurance_fen, created_at)
+                 VALUES ({id}, $1, $2, '{no}', '内科', '', '{kind}', '{start}', '{end}', '2026-04', '', 100, 50,
+                    '2026-04-05T00:00:00Z')"
+            );
+            write_old(&store, &sql, c, town).await;
+        }
+        assert_eq!(store.migrate().await.expect("0042 to 0043"), 1);
+        store.rebuild_tallies(c).await.expect("rebuild");
+        let q = CaseQuery {
+            encounter_kinds: vec![Kind::Outpatient, Kind::Inpatient],
+            encounter_places: vec![town],
+            ..Default::default()
+        };
+        let span = Span::parse("2026-04").expect("April");
+        let page = yigong_store::PageRequest::new(None, None);
+        let listed = store
+            .indicator_cases(c, span, &q, page)
+            .await
+            .expect("cases");
+        let days: Vec<String> = listed.items.iter().map(|r| r.day.to_string()).collect();
+        assert_eq!(days, ["2026-04-05", "2026-04-02"]);
+        assert_eq!(listed.total, 2);
     }
 }

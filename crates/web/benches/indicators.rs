@@ -114,6 +114,19 @@ async fn run(store: Store, label: &str) {
                     "/api/v1/indicators/ip_in_county_share/cases?period={year}&part=denominator"
                 ),
             ),
+            (
+                "drill-down, page 50 of a month's numerator",
+                format!(
+                    "/api/v1/indicators/primary_visit_share/cases?period={month}&part=numerator&page=50"
+                ),
+            ),
+            (
+                "drill-down, a township's year of stays",
+                format!(
+                    "/api/v1/indicators/ip_in_county_share/cases?period={year}&part=numerator&institution={}",
+                    places.township
+                ),
+            ),
         ] {
             latency(&label, what, (&mut conn, REQUESTS), &path, &auth);
         }

@@ -76,9 +76,14 @@ pub struct ValidEncounter {
 }
 
 impl ValidEncounter {
+    /// The day the row is counted on.
+    pub fn day(&self) -> Date {
+        counted_on(self.kind, self.started_on, self.ended_on)
+    }
+
     /// The month the row is counted in.
     pub fn month(&self) -> Month {
-        Month::of(counted_on(self.kind, self.started_on, self.ended_on))
+        Month::of(self.day())
     }
 }
 

@@ -70,12 +70,13 @@ pub struct ValidOutside {
 }
 
 impl ValidOutside {
+    /// The day the visit is counted on (discharge for a stay).
+    pub fn day(&self) -> Date {
+        super::encounter::counted_on(self.kind, self.started_on, self.ended_on)
+    }
+
     pub fn month(&self) -> Month {
-        Month::of(super::encounter::counted_on(
-            self.kind,
-            self.started_on,
-            self.ended_on,
-        ))
+        Month::of(self.day())
     }
 }
 

@@ -89,13 +89,13 @@ impl Store {
             for part in rows.chunks(PART) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO encounters (id, community_id, institution_id, visit_no, department, resident_id,
-                        id_number, kind, started_on, ended_on, month, diagnoses, total_fen, insurance_fen, created_at) ");
+                        id_number, kind, started_on, ended_on, month, diagnoses, total_fen, insurance_fen, created_at, day) ");
                 qb.push_values(part, |mut b, (inst, e)| {
                     b.push_bind(new_id()).push_bind(community).push_bind(*inst).push_bind(e.visit_no.clone())
                         .push_bind(e.department.clone()).push_bind(residents.get(&e.id_number).copied())
                         .push_bind(e.id_number.clone()).push_bind(e.kind.as_str()).push_bind(e.started_on)
                         .push_bind(e.ended_on).push_bind(e.month().key()).push_bind(e.diagnoses.join(";"))
-                        .push_bind(e.total_fen).push_bind(e.insurance_fen).push_bind(t);
+                        .push_bind(e.total_fen).push_bind(e.insurance_fen).push_bind(t).push_bind(e.day());
                 });
                 qb.push(" ON CONFLICT (community_id, institution_id, visit_no) DO NOTHING RETURNING institution_id, visit_no");
                 let new: Vec<(Uuid, String)> = qb.build_query_as().fetch_all(&mut *tx).await.store()?;
@@ -134,7 +134,7 @@ impl Store {
                         .bind(community).bind(*inst).bind(&e.visit_no).bind(&e.department)
                         .bind(residents.get(&e.id_number).copied()).bind(&e.id_number).bind(e.kind.as_str())
                         .bind(e.started_on).bind(e.ended_on).bind(e.month().key()).bind(e.diagnoses.join(";"))
-                        .bind(e.total_fen).bind(e.insurance_fen)
+                        .bind(e.total_fen).bind(e.insurance_fen).bind(e.day())
                         .execute(&mut *tx).await.store()?;
                     tally.add(before.month(), *inst, &of_encounter(&before), -1);
                     tally.add(e.month(), *inst, &of_encounter(e), 1);

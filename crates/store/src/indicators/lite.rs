@@ -15,15 +15,15 @@ use yigong_domain::indicators::tally::{Tally, of_encounter};
 const RESIDENT: &str = "SELECT id FROM residents WHERE community_id = $1 AND id_number = $2";
 const INSERT: &str =
     "INSERT INTO encounters (id, community_id, institution_id, visit_no, department, resident_id,
-    id_number, kind, started_on, ended_on, month, diagnoses, total_fen, insurance_fen, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    id_number, kind, started_on, ended_on, month, diagnoses, total_fen, insurance_fen, created_at, day)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
     ON CONFLICT (community_id, institution_id, visit_no) DO NOTHING";
 const STORED: &str =
     "SELECT department, id_number, kind, started_on, ended_on, diagnoses, total_fen, insurance_fen
     FROM encounters WHERE community_id = $1 AND institution_id = $2 AND visit_no = $3";
 pub(super) const UPDATE: &str = "UPDATE encounters SET department = $4, resident_id = $5, id_number = $6, kind = $7,
-    started_on = $8, ended_on = $9, month = $10, diagnoses = $11, total_fen = $12, insurance_fen = $13
-    WHERE community_id = $1 AND institution_id = $2 AND visit_no = $3";
+    started_on = $8, ended_on = $9, month = $10, diagnoses = $11, total_fen = $12, insurance_fen = $13,
+    day = $14 WHERE community_id = $1 AND institution_id = $2 AND visit_no = $3";
 const TALLY: &str =
     "INSERT INTO indicator_tallies (community_id, month, institution_id, measure, value)
     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (community_id, month, institution_id, measure)
@@ -94,7 +94,8 @@ pub(super) fn store(
                 diagnoses,
                 e.total_fen,
                 e.insurance_fen,
-                t
+                t,
+                e.day()
             ],
         )?;
         if n == 1 {
@@ -125,7 +126,8 @@ pub(super) fn store(
                 month,
                 diagnoses,
                 e.total_fen,
-                e.insurance_fen
+                e.insurance_fen,
+                e.day()
             ],
         )?;
         tally.add(before.month(), *inst, &of_encounter(&before), -1);

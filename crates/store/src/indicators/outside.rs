@@ -43,13 +43,13 @@ impl Store {
                 let n = sqlx::query(
                     "INSERT INTO outside_visits (id, community_id, resident_id, institution_id, settlement_no, kind,
                         started_on, ended_on, month, hospital, level, total_fen, insurance_fen, referral_id, source,
-                        created_by, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                        created_by, created_at, day)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                      ON CONFLICT (community_id, settlement_no) WHERE settlement_no <> '' DO NOTHING")
                     .bind(id).bind(community).bind(r.resident_id).bind(r.institution_id).bind(&v.settlement_no)
                     .bind(v.kind.as_str()).bind(v.started_on).bind(v.ended_on).bind(v.month().key())
                     .bind(&v.hospital).bind(v.level.as_str()).bind(v.total_fen).bind(v.insurance_fen)
-                    .bind(r.referral_id).bind(r.source).bind(audit.account_id).bind(t)
+                    .bind(r.referral_id).bind(r.source).bind(audit.account_id).bind(t).bind(v.day())
                     .execute(&mut *tx).await.store()?.rows_affected();
                 if n == 0 {
                     outcome.unchanged += 1;
