@@ -7,7 +7,8 @@ institutions.csv, referrals.csv (the accepted referrals), ecg.csv (the reported 
 consults.csv (the answered teleconsultations),
 sessions.csv (the held outreach sessions), green.csv (the admitted green-channel
 cases), residents.csv (each registered resident's
-institution), populations.csv (the official figures) and postings.csv; REQUESTS.json is
+institution), populations.csv (the official figures), postings.csv, registers.csv (the
+chronic-disease registers) and follow_ups.csv (their visits); REQUESTS.json is
 a list of {"key", "first", "last", "bfirst", "blast", "bbfirst", "bblast", "today",
 "scope": [institution codes]}. Prints one JSON object per request
 key: {"now": {code: [numerator, denominator, value]}, "before": {...}}. With --time,
@@ -34,6 +35,8 @@ COLUMNS = {
     "residents": ["home_code"],
     "populations": ["code", "year", "residents"],
     "postings": ["staff_id", "site_id", "site_code", "title", "direction", "start_on", "end_on"],
+    "registers": ["register_id", "disease", "clinic_code", "enrolled_on", "ended_on"],
+    "follow_ups": ["register_id", "visit_on", "controlled", "visit_type"],
 }
 
 

@@ -2,11 +2,12 @@
 -- encounters import file (Chinese headers, as a hospital exports it), the register of
 -- care outside the county, the accepted referrals, the reported ECGs, the answered
 -- teleconsultations, the held outreach
--- sessions, the admitted green-channel cases, the registered residents, the official population figures, the postings
--- and the institutions. Independent of the platform's code: the month a row counts in (a
+-- sessions, the admitted green-channel cases, the registered residents, the official population figures, the postings,
+-- the chronic-disease registers with their visits and the institutions. Independent of the platform's code: the month a row counts in (a
 -- referral's or an ECG's in China time, from its instant in UTC), an ECG's whole seconds
 -- from upload to report, the levels, the population of a scope, a posting's days inside
--- the year and the no-data rule are written here again.
+-- the year, the years a register is under management, its standard and control, and the
+-- no-data rule are written here again.
 --
 -- Parameters: $first, $last (the period, YYYY-MM), $bfirst, $blast (the same months a
 -- year before), $bbfirst, $bblast (two years before), $today (YYYY-MM-DD, for postings
@@ -58,6 +59,39 @@ pd AS (
     FROM years y LEFT JOIN chosen c ON c.span = y.span AND c.k = 1
         LEFT JOIN places p ON p.code = c.site_code AND p.kind IN ('township', 'village')
     GROUP BY y.span
+),
+-- A chronic-disease register is under management in a year when enrolled by its last
+-- day and not ended before its first, counted at its clinic; of its visits inside its
+-- management in that year, four face to face (a phone call is not) make the standard,
+-- and the year's last visit decides control (of two on that day, the controlled one).
+reg_years AS (
+    SELECT y.span, y.year, g.register_id, g.disease, CAST(g.enrolled_on AS DATE) AS enrolled_on,
+        CAST(nullif(g.ended_on, '') AS DATE) AS ended_on
+    FROM years y CROSS JOIN registers g JOIN places p ON p.code = g.clinic_code
+    WHERE CAST(g.enrolled_on AS DATE) <= make_date(y.year, 12, 31)
+        AND (nullif(g.ended_on, '') IS NULL OR CAST(g.ended_on AS DATE) >= make_date(y.year, 1, 1))
+),
+reg_visits AS (
+    SELECT r.span, r.register_id, f.visit_type, f.controlled,
+        row_number() OVER (PARTITION BY r.span, r.register_id
+            ORDER BY CAST(f.visit_on AS DATE) DESC, CASE f.controlled WHEN 'true' THEN 2 WHEN 'false' THEN 1 ELSE 0 END DESC) AS latest
+    FROM reg_years r JOIN follow_ups f ON f.register_id = r.register_id
+    WHERE year(CAST(f.visit_on AS DATE)) = r.year AND CAST(f.visit_on AS DATE) >= r.enrolled_on
+        AND (r.ended_on IS NULL OR CAST(f.visit_on AS DATE) <= r.ended_on)
+),
+reg_flags AS (
+    SELECT span, register_id, count(*) FILTER (WHERE visit_type <> 'phone') >= 4 AS standard,
+        bool_or(latest = 1 AND controlled = 'true') AS controlled
+    FROM reg_visits GROUP BY span, register_id
+),
+chronic AS (
+    SELECT y.span, d.disease, count(r.register_id) AS managed,
+        count(r.register_id) FILTER (WHERE f.standard) AS standard,
+        count(r.register_id) FILTER (WHERE f.controlled) AS controlled
+    FROM years y CROSS JOIN (VALUES ('hypertension'), ('diabetes')) d(disease)
+        LEFT JOIN reg_years r ON r.span = y.span AND r.disease = d.disease
+        LEFT JOIN reg_flags f ON f.span = r.span AND f.register_id = r.register_id
+    GROUP BY y.span, d.disease
 ),
 enc AS (
     SELECT p.kind AS place_kind, e."就诊类型" AS kind,
@@ -200,6 +234,10 @@ figures AS (
         FROM eg JOIN pop ON pop.span = eg.span JOIN cs ON cs.span = eg.span
     UNION ALL SELECT pd.span, 'posted_physicians_per_10k', posted, residents, 'per10k', true
         FROM pd JOIN pop ON pop.span = pd.span
+    UNION ALL SELECT span, CASE disease WHEN 'hypertension' THEN 'htn_standard_rate' ELSE 'dm_standard_rate' END,
+        standard, managed, 'percent', true FROM chronic
+    UNION ALL SELECT span, CASE disease WHEN 'hypertension' THEN 'htn_control_rate' ELSE 'dm_control_rate' END,
+        controlled, managed, 'percent', true FROM chronic
 ),
 growth AS (
     SELECT 'now' AS span, 'visits_yoy' AS code, a.visits AS n, b.visits AS d, va.has_encounters AND vb.has_encounters AS ready

@@ -69,6 +69,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(41, "0041_consult_answered_on"),
     migration!(42, "0042_indicator_rollups"),
     migration!(43, "0043_case_days"),
+    migration!(44, "0044_register_ends"),
 ];
 
 impl Store {

@@ -227,6 +227,8 @@ impl Store {
                     .bind(rid).bind(community).bind(n.resident_id).bind(n.disease).bind(n.institution_id)
                     .bind(n.responsible_staff_id).bind(n.diagnosed_on).bind(n.enrolled_on).bind(n.next_due).bind(t)
                     .execute(&mut *tx).await.store()?;
+                let counted = crate::chronic::counted::chronic_pass!(tx, community, Some(rid), 1);
+                crate::indicators::tallies::add_tally!(tx, community, counted);
             }
             let closed = sqlx::query(
                 "UPDATE chronic_suspicions SET status = $3, closed_on = $4, basis = $5, note = $6, register_id = $7,

@@ -51,7 +51,7 @@ async fn old_store_with_history(
         .await
         .expect("demo");
     let today = yigong_domain::clock::today();
-    yigong_demo::seed::family::add_history(store, community.id, 3, today)
+    yigong_demo::seed::family::add_history_rows(store, community.id, 3, today)
         .await
         .expect("family history");
     let ids = yigong_testkit::db::ids_in(store, table, "id")
@@ -74,7 +74,7 @@ async fn package_names_become_codes() {
         for (id, name) in ids.iter().zip(old) {
             set_package(&store, *id, name).await;
         }
-        assert_eq!(store.migrate().await.expect("0011 to 0043"), 33);
+        assert_eq!(store.migrate().await.expect("0011 to 0044"), 34);
         let mut packages = vec![];
         for id in &ids[..4] {
             let contract = store.get_contract(community, *id).await.expect("contract");
@@ -101,7 +101,7 @@ async fn measured_values_return_to_one_decimal() {
             write_old(&store, sql, f64::from(g), *id).await;
         }
         assert_ne!(f64::from(10.9f32), 10.9, "the old value is noisy");
-        assert_eq!(store.migrate().await.expect("0012 to 0043"), 32);
+        assert_eq!(store.migrate().await.expect("0012 to 0044"), 33);
         for (id, want) in visits.iter().zip([10.9, 8.6]) {
             let visit = store.get_visit(community, *id).await.expect("visit");
             assert_eq!(visit.glucose, Some(want), "{id}");
@@ -164,7 +164,7 @@ async fn bookings_made_before_get_ids() {
             }
             .expect("old booking");
         }
-        assert_eq!(store.migrate().await.expect("0032 to 0043"), 12);
+        assert_eq!(store.migrate().await.expect("0032 to 0044"), 13);
         let mut ids = Vec::new();
         for r in &residents[..3] {
             let mine = store.bookings_of(c, *r).await.expect("bookings");
@@ -238,7 +238,7 @@ async fn referrals_accepted_before_get_their_day() {
             let sql = "UPDATE referrals SET status = 'accepted', accepted_at = $1 WHERE id = $2";
             write_old(&store, sql, at, r.id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0034 to 0043"), 9);
+        assert_eq!(store.migrate().await.expect("0034 to 0044"), 10);
         store.rebuild_tallies(c).await.expect("rebuild");
         let span = Span::parse("2026").expect("a year");
         let t = store.tally_by_month(c, span).await.expect("tallies");
@@ -305,7 +305,7 @@ async fn ecgs_reported_before_get_their_day_and_turnaround() {
             let sql = "UPDATE ecg_studies SET reported_at = $1 WHERE id = $2";
             write_old(&store, sql, reported, id.uuid()).await;
         }
-        assert_eq!(store.migrate().await.expect("0036 to 0043"), 7);
+        assert_eq!(store.migrate().await.expect("0036 to 0044"), 8);
         store.rebuild_tallies(c).await.expect("rebuild");
         let t = store
             .tally_by_month(c, Span::parse("2026").expect("a year"))
@@ -373,7 +373,7 @@ async fn counters_are_rolled_up_per_year_and_quarter() {
             Span::parse(&format!("{}-Q{}", this.year, this.month.div_ceil(3))).expect("a quarter");
         let before = summed_months(&store, c, year).await;
         assert!(!before.is_empty(), "the history counted acceptances");
-        assert_eq!(store.migrate().await.expect("0041 to 0043"), 2);
+        assert_eq!(store.migrate().await.expect("0041 to 0044"), 3);
         for span in [year, year.year_before(), quarter] {
             let rolled = store.tally_over(c, span).await.expect("rollup");
             assert_eq!(rolled, summed_months(&store, c, span).await, "{span:?}");
@@ -428,7 +428,7 @@ async fn encounters_stored_before_get_their_day() {
             );
             write_old(&store, &sql, c, town).await;
         }
-        assert_eq!(store.migrate().await.expect("0042 to 0043"), 1);
+        assert_eq!(store.migrate().await.expect("0042 to 0044"), 2);
         store.rebuild_tallies(c).await.expect("rebuild");
         let q = CaseQuery {
             encounter_kinds: vec![Kind::Outpatient, Kind::Inpatient],
@@ -444,5 +444,35 @@ async fn encounters_stored_before_get_their_day() {
         let days: Vec<String> = listed.items.iter().map(|r| r.day.to_string()).collect();
         assert_eq!(days, ["2026-04-05", "2026-04-02"]);
         assert_eq!(listed.total, 2);
+    }
+}
+
+/// 0044: a register ended before it gets the day (China time) of its last change as the
+/// day management ended; one still managed gets none.
+#[tokio::test]
+async fn registers_ended_before_get_their_end_day() {
+    use time::macros::datetime;
+    for store in each_empty_engine().await.expect("stores") {
+        let (_, ids) = old_store_with_history(&store, 43, "chronic_registers").await;
+        let (ended, managed) = (ids[0], ids[1]);
+        let sql = "UPDATE chronic_registers SET status = 'ended', updated_at = $1 WHERE id = $2";
+        // 16:30 UTC on 31 March is already 1 April in China.
+        write_old(&store, sql, datetime!(2026-03-31 16:30 UTC), ended).await;
+        assert_eq!(store.migrate().await.expect("0043 to 0044"), 1);
+        let sql = "SELECT ended_on FROM chronic_registers WHERE id = $1";
+        let read = |id: uuid::Uuid| {
+            let store = &store;
+            async move {
+                match store.pool() {
+                    Pool::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await,
+                    Pool::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await,
+                }
+                .expect("read")
+            }
+        };
+        let ended_on: Option<time::Date> = read(ended).await;
+        assert_eq!(ended_on, Some(time::macros::date!(2026 - 04 - 01)));
+        let none: Option<time::Date> = read(managed).await;
+        assert_eq!(none, None);
     }
 }

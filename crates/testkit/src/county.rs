@@ -5,8 +5,9 @@
 //! `ecg.csv`, the answered teleconsultations as `consults.csv`, the held outreach
 //! sessions as `sessions.csv`, the admitted green-channel
 //! cases as `green.csv`, the registered residents as
-//! `residents.csv`, the official population figures as `populations.csv` and the
-//! postings as `postings.csv` for DuckDB; imported through the platform's own importer;
+//! `residents.csv`, the official population figures as `populations.csv`, the
+//! postings as `postings.csv` and the chronic-disease registers with their visits as
+//! `registers.csv` and `follow_ups.csv` for DuckDB; imported through the platform's own importer;
 //! and the figures DuckDB computes from the files with the SQL in `bench/indicators/`.
 
 use serde_json::{Value, json};
@@ -59,6 +60,7 @@ pub async fn write(
     write_population(store, community, &institutions, dir).await?;
     write_green(store, community, dir).await?;
     write_consults(store, community, dir).await?;
+    write_chronic(store, community, &institutions, dir).await?;
     let mut first = Month::of(today());
     for _ in 1..months {
         first = first.previous();
@@ -197,6 +199,36 @@ async fn write_sessions(store: &Store, community: Uuid, dir: &Path) -> std::io::
     writeln!(f, "place_code,day,people_served")?;
     for (place, day, served) in rows {
         writeln!(f, "{place},{day},{served}")?;
+    }
+    f.flush()
+}
+
+/// Writes `registers.csv` (each register's disease, clinic code, enrolment and end) and
+/// `follow_ups.csv` (each visit's register, day, result and type).
+async fn write_chronic(
+    store: &Store,
+    community: Uuid,
+    institutions: &[Institution],
+    dir: &Path,
+) -> std::io::Result<()> {
+    let code: std::collections::HashMap<Uuid, &str> = institutions
+        .iter()
+        .map(|i| (i.id, i.code.as_str()))
+        .collect();
+    let (registers, visits) = store.chronic_rows(community).await.expect("the registers");
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("registers.csv"))?);
+    writeln!(f, "register_id,disease,clinic_code,enrolled_on,ended_on")?;
+    for (id, disease, clinic, enrolled, ended) in registers {
+        let ended = ended.map(|d| d.to_string()).unwrap_or_default();
+        let clinic = code.get(&clinic).copied().unwrap_or_default();
+        writeln!(f, "{id},{disease},{clinic},{enrolled},{ended}")?;
+    }
+    f.flush()?;
+    let mut f = BufWriter::new(std::fs::File::create(dir.join("follow_ups.csv"))?);
+    writeln!(f, "register_id,visit_on,controlled,visit_type")?;
+    for (register, on, controlled, kind) in visits {
+        let controlled = controlled.map(|c| c.to_string()).unwrap_or_default();
+        writeln!(f, "{register},{on},{controlled},{kind}")?;
     }
     f.flush()
 }

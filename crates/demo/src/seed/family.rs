@@ -137,8 +137,22 @@ fn visits(
     out
 }
 
-/// Adds the teams, contracts and registers with their year of visits.
+/// Adds the teams, contracts and registers with their year of visits, and counts the
+/// registers in the indicators.
 pub async fn add_history(
+    store: &Store,
+    community: Uuid,
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<Added> {
+    let added = add_history_rows(store, community, seed, today).await?;
+    store.recount_chronic(community).await?;
+    Ok(added)
+}
+
+/// [`add_history`] without the indicators' counters (which a store migrated only to an
+/// older version has no table for).
+pub async fn add_history_rows(
     store: &Store,
     community: Uuid,
     seed: u64,

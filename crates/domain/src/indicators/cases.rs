@@ -41,6 +41,8 @@ pub struct Plan {
     /// Stocks (residents, posted physicians): listed from the figures of their year, not
     /// from stored rows.
     pub stocks: Vec<Term>,
+    /// Chronic-care counters: the registers of their year.
+    pub registers: Vec<Term>,
 }
 
 /// The referrals a referral counter counts: their direction, and whether they count at
@@ -103,6 +105,15 @@ pub fn plan(terms: &[Term]) -> Plan {
             }
             Measure::Residents | Measure::Posted => {
                 p.stocks.push(*t);
+                continue;
+            }
+            Measure::HtnManaged
+            | Measure::HtnStandard
+            | Measure::HtnControlled
+            | Measure::DmManaged
+            | Measure::DmStandard
+            | Measure::DmControlled => {
+                p.registers.push(*t);
                 continue;
             }
         };

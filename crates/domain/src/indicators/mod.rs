@@ -6,11 +6,12 @@
 //! its formula is a sum of tallies over a period and a set of institution levels
 //! (`formula`). Members are appraised on a weighted sheet of indicators and manual
 //! items per quarter (`appraisal`). Per-10,000 figures divide by the residents of a year
-//! (`population`).
+//! (`population`); chronic care per register and year (`chronic`).
 
 pub mod appraisal;
 pub mod cases;
 pub mod catalog;
+pub mod chronic;
 pub mod encounter;
 pub mod formula;
 pub mod month;

@@ -60,6 +60,16 @@ pub enum Measure {
     /// A stock: physicians of intermediate title or above posted at least six months in
     /// the year, at the site they were posted to.
     Posted,
+    /// Stocks kept as intervals of years (see [`super::chronic`]), at the managing
+    /// clinic: hypertension registers under management in the year, those whose year
+    /// made the standard's visits, those whose year's last visit was controlled.
+    HtnManaged,
+    HtnStandard,
+    HtnControlled,
+    /// The same for type 2 diabetes.
+    DmManaged,
+    DmStandard,
+    DmControlled,
 }
 
 impl Measure {
@@ -67,7 +77,21 @@ impl Measure {
     /// span reads the stock of the year of its last month, whatever its length. Flows
     /// are summed over the span's months.
     pub fn is_stock(self) -> bool {
-        matches!(self, Measure::Residents | Measure::Posted)
+        matches!(self, Measure::Residents | Measure::Posted) || self.is_kept_by_year()
+    }
+
+    /// A stock stored as intervals of years, read as the sum of its entries up to the
+    /// year's January (the chronic-care counters).
+    pub fn is_kept_by_year(self) -> bool {
+        matches!(
+            self,
+            Measure::HtnManaged
+                | Measure::HtnStandard
+                | Measure::HtnControlled
+                | Measure::DmManaged
+                | Measure::DmStandard
+                | Measure::DmControlled
+        )
     }
 }
 
@@ -93,7 +117,13 @@ crate::codes!(Measure {
     GreenAdmitted => "green_admitted",
     GreenOnTime => "green_on_time",
     Residents => "residents",
-    Posted => "posted"
+    Posted => "posted",
+    HtnManaged => "htn_managed",
+    HtnStandard => "htn_standard",
+    HtnControlled => "htn_controlled",
+    DmManaged => "dm_managed",
+    DmStandard => "dm_standard",
+    DmControlled => "dm_controlled"
 });
 
 /// What a held outreach session adds to its place's month (the month of its day).
@@ -238,6 +268,13 @@ impl Tally {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Adds every entry of `more`.
+    pub fn merge(&mut self, more: &Tally) {
+        for (&(m, mo, i), &v) in &more.0 {
+            self.add(mo, i, &[(m, v)], 1);
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! in the same transaction (a week's grace, a home visit instead of a call, or the
 //! register ended because the patient moved away or died).
 
+use super::counted::chronic_pass;
 use crate::audit::{AuditEntry, insert_audit};
+use crate::indicators::tallies::add_tally;
 use crate::{OrConflict, Result, Store, new_id, now, on_db, on_db_write};
 use serde::Serialize;
 use time::Date;
@@ -47,17 +49,21 @@ impl Store {
         let (id, t) = (new_id(), now());
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            let mut counted = chronic_pass!(tx, community, Some(register), -1);
             let changed = sqlx::query(
                 "UPDATE chronic_registers SET quiet_until = $3, visit_at_home = $4,
                     status = CASE WHEN $5 IS NULL THEN status ELSE 'ended' END, end_reason = $5,
+                    ended_on = CASE WHEN $5 IS NULL THEN ended_on ELSE $8 END,
                     updated_at = $6, version = version + 1
                  WHERE community_id = $1 AND id = $2 AND version = $7 AND status = 'managed'")
                 .bind(community).bind(register).bind(c.quiet_until).bind(c.visit_at_home).bind(c.ends)
-                .bind(t).bind(version)
+                .bind(t).bind(version).bind(c.called_on)
                 .execute(&mut *tx).await.store()?.rows_affected();
             if changed == 0 {
                 return Ok(None);
             }
+            counted.merge(&chronic_pass!(tx, community, Some(register), 1));
+            add_tally!(tx, community, counted);
             sqlx::query(
                 "INSERT INTO chronic_calls (id, community_id, register_id, called_on, outcome, recorded_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)")

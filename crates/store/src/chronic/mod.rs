@@ -3,12 +3,15 @@
 //! who is due or overdue at a set of clinics.
 
 pub mod calls;
+pub mod counted;
 pub mod managed;
 
 use crate::audit::{AuditEntry, insert_audit};
+use crate::indicators::tallies::add_tally;
 use crate::{
     OrConflict, Page, PageRequest, Result, Store, StoreError, new_id, now, on_db, on_db_write,
 };
+use counted::chronic_pass;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use time::Date;
@@ -178,6 +181,8 @@ impl Store {
                 .bind(id).bind(community).bind(n.resident_id).bind(n.disease).bind(n.institution_id)
                 .bind(n.responsible_staff_id).bind(n.diagnosed_on).bind(n.enrolled_on).bind(n.next_due).bind(t)
                 .execute(&mut *tx).await.store()?;
+            let counted = chronic_pass!(tx, community, Some(id), 1);
+            add_tally!(tx, community, counted);
             insert_audit!(&mut *tx, community, audit, Some(id)).await.store()?;
             tx.commit().await.store()?;
         });
@@ -223,6 +228,7 @@ impl Store {
         let id = new_id();
         on_db_write!(self, pool => {
             let mut tx = pool.begin().await.store()?;
+            let mut counted = chronic_pass!(tx, community, Some(register), -1);
             let moved = sqlx::query(
                 "UPDATE chronic_registers SET last_visit_on = $3, last_controlled = $4, next_due = $5, updated_at = $6,
                     version = version + 1, last_plan = $8, quiet_until = NULL, visit_at_home = FALSE
@@ -245,6 +251,8 @@ impl Store {
                 .bind(f.plan).bind(next_due).bind(f.recorded_by).bind(t).bind(&f.lifestyle)
                 .bind(if f.visit_type.is_empty() { "clinic" } else { f.visit_type })
                 .execute(&mut *tx).await.store()?;
+            counted.merge(&chronic_pass!(tx, community, Some(register), 1));
+            add_tally!(tx, community, counted);
             insert_audit!(&mut *tx, community, audit, Some(register)).await.store()?;
             tx.commit().await.store()?;
         });
@@ -298,9 +306,27 @@ impl Store {
 }
 
 impl Store {
+    /// Counts the indicators' chronic-care counters again from every register and visit,
+    /// in one transaction (after a bulk load; the rebuild does the same with the rest).
+    pub async fn recount_chronic(&self, community: Uuid) -> Result<()> {
+        let sql = format!(
+            "DELETE FROM indicator_tallies WHERE community_id = $1 AND measure IN ({})",
+            crate::indicators::tallies::kept_by_year_codes()
+        );
+        on_db_write!(self, pool => {
+            let mut tx = pool.begin().await.store()?;
+            sqlx::query(AssertSqlSafe(sql.as_str())).bind(community).execute(&mut *tx).await.store()?;
+            let counted = chronic_pass!(tx, community, None, 1);
+            add_tally!(tx, community, counted);
+            tx.commit().await.store()?;
+        });
+        Ok(())
+    }
+
     /// Loads registers with their visits as they happened (demo or migrated data): the
     /// register's last visit, last result and next due date follow from its last visit.
-    /// No audit rows.
+    /// No audit rows, and the indicators' counters are left to [`Store::recount_chronic`]
+    /// once everything is loaded.
     pub async fn bulk_load_chronic(
         &self,
         community: Uuid,
@@ -437,7 +463,8 @@ impl Store {
     }
 
     /// Adds past visits to existing registers (migrated history): the registers' current
-    /// state is left as it is. No audit rows.
+    /// state is left as it is. No audit rows; the indicators' counters are left to
+    /// [`Store::recount_chronic`].
     pub async fn bulk_add_follow_ups(
         &self,
         community: Uuid,

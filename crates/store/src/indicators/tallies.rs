@@ -78,14 +78,48 @@ impl Store {
                 month: 12,
             },
         };
-        self.tally_by_month(community, every).await
+        self.months_of(community, every, true).await
     }
 
-    /// The months that hold any counter, newest first (the months a dashboard offers).
+    /// The months that hold any counter, newest first (the months a dashboard offers;
+    /// the counters kept by year, with entries at future Januaries, are not months with
+    /// data).
     pub async fn tally_months(&self, community: Uuid) -> Result<Vec<String>> {
-        on_db!(self, pool => sqlx::query_scalar(
-            "SELECT DISTINCT month FROM indicator_tallies WHERE community_id = $1 ORDER BY month DESC")
+        let sql = format!(
+            "SELECT DISTINCT month FROM indicator_tallies WHERE community_id = $1 AND measure NOT IN ({})
+             ORDER BY month DESC",
+            kept_by_year_codes()
+        );
+        on_db!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(community).fetch_all(pool).await.store())
+    }
+
+    /// The counters kept as intervals of years, as of `year` (see
+    /// [`yigong_domain::indicators::chronic::at_year`]): their entries up to its January.
+    pub async fn kept_by_year(&self, community: Uuid, year: i32) -> Result<Tally> {
+        let sql = format!(
+            "SELECT month, institution_id, measure, value FROM indicator_tallies
+             WHERE community_id = $1 AND month <= $2 AND measure IN ({})",
+            kept_by_year_codes()
+        );
+        let january = yigong_domain::indicators::formula::stock_month(year);
+        let rows: Vec<(String, Uuid, String, i64)> = on_db!(self, pool => sqlx::query_as(
+            sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community).bind(january.key()).fetch_all(pool).await.store())?;
+        let mut kept = Tally::default();
+        for (m, i, me, v) in rows {
+            if let (Some(m), Some(me)) = (Month::parse(&m), Measure::parse(&me)) {
+                kept.add(m, i, &[(me, v)], 1);
+            }
+        }
+        let measures: Vec<Measure> = Measure::ALL
+            .iter()
+            .copied()
+            .filter(|m| m.is_kept_by_year())
+            .collect();
+        Ok(yigong_domain::indicators::chronic::at_year(
+            &kept, &measures, year,
+        ))
     }
 
     /// Throws the counters away and counts them again from the raw rows (encounters,
@@ -161,9 +195,8 @@ impl Store {
                 tally.add(month, asked_by, &parts, 1);
             }
             let green = crate::referrals::green::green_pass!(tx, community, None, true);
-            for (m, i, me, v) in green.entries() {
-                tally.add(m, i, &[(me, v)], 1);
-            }
+            tally.merge(&green);
+            tally.merge(&crate::chronic::counted::chronic_pass!(tx, community, None, 1));
             add_tally!(tx, community, tally);
             tx.commit().await.store()?;
             Ok(tally.entries().count())
@@ -171,14 +204,26 @@ impl Store {
     }
 }
 
+/// Sums rows under `month`, leaving out the counters kept as intervals of years (read
+/// by [`Store::kept_by_year`] instead: their entries inside a span are not its figure).
 fn fold(month: Month, rows: Vec<SumRow>) -> Tally {
     let mut t = Tally::default();
     for (i, me, v) in rows {
-        if let Some(me) = Measure::parse(&me) {
+        if let Some(me) = Measure::parse(&me).filter(|m| !m.is_kept_by_year()) {
             t.add(month, i, &[(me, v)], 1);
         }
     }
     t
+}
+
+/// The codes of the counters kept by year, quoted for an `IN` list.
+pub(crate) fn kept_by_year_codes() -> String {
+    let codes: Vec<String> = Measure::ALL
+        .iter()
+        .filter(|m| m.is_kept_by_year())
+        .map(|m| format!("'{}'", m.as_str()))
+        .collect();
+    codes.join(", ")
 }
 
 /// The counters from the per-month sums of the raw rows.
@@ -209,15 +254,23 @@ fn recount(inside: &[MonthRow], outside: &[MonthRow]) -> Tally {
 }
 
 impl Store {
-    /// The counters of each month of `span`, per institution.
+    /// The counters of each month of `span`, per institution (those kept by year are
+    /// read by [`Store::kept_by_year`]).
     pub async fn tally_by_month(&self, community: Uuid, span: Span) -> Result<Tally> {
+        self.months_of(community, span, false).await
+    }
+
+    /// The stored rows of each month of `span`, with or without the counters kept by
+    /// year.
+    async fn months_of(&self, community: Uuid, span: Span, kept: bool) -> Result<Tally> {
         let rows: Vec<(String, Uuid, String, i64)> = on_db!(self, pool => sqlx::query_as(
             "SELECT month, institution_id, measure, value FROM indicator_tallies
              WHERE community_id = $1 AND month BETWEEN $2 AND $3")
             .bind(community).bind(span.first.key()).bind(span.last.key()).fetch_all(pool).await.store())?;
         let mut t = Tally::default();
         for (m, i, me, v) in rows {
-            if let (Some(m), Some(me)) = (Month::parse(&m), Measure::parse(&me)) {
+            let me = Measure::parse(&me).filter(|me| kept || !me.is_kept_by_year());
+            if let (Some(m), Some(me)) = (Month::parse(&m), me) {
                 t.add(m, i, &[(me, v)], 1);
             }
         }

@@ -163,15 +163,24 @@ pub(super) async fn tallies(state: &AppState, span: Span) -> ApiResult<Tally> {
     let c = state.community.id;
     let mut t = state.store.tally_over(c, span).await?;
     for s in [span.year_before(), span.year_before().year_before()] {
-        for (m, i, me, v) in state.store.tally_over(c, s).await?.entries() {
-            t.add(m, i, &[(me, v)], 1);
-        }
+        t.merge(&state.store.tally_over(c, s).await?);
     }
-    let y = span.last.year;
+    add_stocks(state, &mut t, span.last.year).await?;
+    Ok(t)
+}
+
+/// Lays the stocks of `year` and the two years before into a tally, at their Januaries:
+/// residents and posted physicians from their rows, the chronic-care counters from
+/// their intervals of years.
+pub(super) async fn add_stocks(state: &AppState, t: &mut Tally, year: i32) -> ApiResult<()> {
+    let y = year;
     super::stocks::rows(state, (y - 2, y))
         .await?
-        .add_to(&mut t, &[y, y - 1, y - 2]);
-    Ok(t)
+        .add_to(t, &[y, y - 1, y - 2]);
+    for y in [y, y - 1, y - 2] {
+        t.merge(&state.store.kept_by_year(state.community.id, y).await?);
+    }
+    Ok(())
 }
 
 /// Every indicator over the scope's period, with its definition as the community reads
@@ -272,12 +281,13 @@ impl CasesQuery {
 pub struct Case {
     pub id: Uuid,
     /// `encounter` (in the county), `outside`, `referral`, `ecg`, `consult`, `session`,
-    /// `green`, `population` or `posting`.
+    /// `green`, `population`, `posting` or `register` (a chronic-disease register).
     pub source: String,
     /// `outpatient`, `emergency`, `inpatient`; `up` or `down` for a referral; `urgent`
     /// or `routine` for an ECG; `general` or `surgical` for a teleconsultation; `held`
     /// for an outreach session; the pathway of a
-    /// green-channel case; `official` or `registry` for a population; the posting's kind.
+    /// green-channel case; `official` or `registry` for a population; the posting's kind;
+    /// the disease of a register.
     pub kind: String,
     pub day: String,
     pub place: String,
@@ -286,13 +296,14 @@ pub struct Case {
     /// The physician of a posting.
     pub staff_name: Option<String>,
     pub id_number: String,
-    /// The diagnoses of an encounter; the source of an official population figure.
+    /// The diagnoses of an encounter; the source of an official population figure; how a
+    /// register's year ended (`controlled`, `uncontrolled`, `unseen`).
     pub diagnoses: String,
     pub total_fen: i64,
     pub insurance_fen: i64,
     /// The people an outreach session served, a green-channel case's minutes to
-    /// admission, an institution's residents, or a posting's days inside the year (0 for
-    /// any other case).
+    /// admission, an institution's residents, a posting's days inside the year, or a
+    /// register's face-to-face visits in the year (0 for any other case).
     pub served: i64,
 }
 
@@ -324,7 +335,10 @@ pub async fn cases_for(
     };
     let span = span_of(d.formula.shape, part, scope.period);
     let wanted = PageRequest::new(q.page, q.per_page);
-    let rows = if !terms.is_empty() && terms.iter().all(|t| t.measure.is_stock()) {
+    let rows = if super::registers::counts_registers(terms) {
+        let all = super::registers::cases(state, terms, span, &scope).await?;
+        super::stocks::page_of(all, wanted)
+    } else if !terms.is_empty() && terms.iter().all(|t| t.measure.is_stock()) {
         let y = span.last.year;
         let stock = super::stocks::rows(state, (y, y)).await?;
         super::stocks::page_of(stock.cases(terms, span, &scope), wanted)

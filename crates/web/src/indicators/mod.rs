@@ -16,6 +16,7 @@ pub mod outside_page;
 pub mod pages;
 pub mod population;
 pub mod population_page;
+pub mod registers;
 pub mod stocks;
 
 pub const CONTEXT: crate::contexts::Context = crate::contexts::Context {

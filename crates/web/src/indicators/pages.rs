@@ -219,11 +219,9 @@ async fn chart(
         .tally_by_month(state.community.id, Span { first, last })
         .await
         .ui(lang)?;
-    let y = last.year;
-    super::stocks::rows(state, (y - 2, y))
+    api::add_stocks(state, &mut tally, last.year)
         .await
-        .ui(lang)?
-        .add_to(&mut tally, &[y, y - 1, y - 2]);
+        .ui(lang)?;
     let kind_of = |i| scope.kinds.get(&i).copied();
     let in_scope = |i| scope.kinds.contains_key(&i);
     let mut this_year = Vec::new();
@@ -465,6 +463,8 @@ async fn export(
 
 struct CaseLine {
     c: api::Case,
+    /// The diagnoses, or for a register how its year ended (in the page's language).
+    diagnoses: String,
     source: &'static str,
     level: &'static str,
     kind: &'static str,
@@ -563,6 +563,12 @@ async fn cases(
                     lang.t(&format!("kind.{}", c.level))
                 },
                 kind: lang.t(&format!("indicators.kind.{}", c.kind)),
+                diagnoses: if c.source == "register" {
+                    lang.t(&format!("indicators.case.control.{}", c.diagnoses))
+                        .to_string()
+                } else {
+                    c.diagnoses.clone()
+                },
                 total: money(&c, c.total_fen),
                 insurance: money(&c, c.insurance_fen),
                 c,

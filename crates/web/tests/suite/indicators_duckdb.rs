@@ -84,6 +84,12 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             .await
             .expect("postings");
         assert!(added.postings > 10, "{}", app.label);
+        // Registers with a year of visits; one of them ended this year (moved away), one
+        // more visit by phone, which does not count towards the standard.
+        yigong_demo::seed::family::add_history(&app.state.store, c, 11, today)
+            .await
+            .expect("registers");
+        end_one_and_phone_another(&app).await;
         let entry = yigong_testkit::app::setup_entry("indicator.population.set");
         app.state
             .store
@@ -128,6 +134,14 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             theirs[&year]["now"]["green_channel_on_time"][1].as_i64() > Some(5),
             "{theirs}"
         );
+        assert!(
+            theirs[&year]["now"]["htn_standard_rate"][1].as_i64() > Some(20),
+            "{theirs}"
+        );
+        assert!(
+            theirs[&year]["now"]["dm_control_rate"][0].as_i64() > Some(0),
+            "{theirs}"
+        );
         let n = compare(&app, &theirs, &reqs, "kept").await;
         // The township's official figure counted this year, its registry last year.
         let t01 = format!("{}/t01", today.year());
@@ -135,10 +149,52 @@ async fn every_indicator_matches_duckdb_from_the_files_before_and_after_a_rebuil
             theirs[&t01]["now"]["remote_diagnoses_per_10k"][1], 9_876,
             "{theirs}"
         );
-        // 29 periods × 3 scopes × 18 indicators × (this period, last year).
-        assert_eq!(n, reqs.len() * 18 * 2, "{}", app.label);
+        // 29 periods × 3 scopes × 22 indicators × (this period, last year).
+        assert_eq!(n, reqs.len() * 22 * 2, "{}", app.label);
         app.state.store.rebuild_tallies(c).await.expect("rebuild");
         compare(&app, &theirs, &reqs, "rebuilt").await;
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Ends the first register (moved away, today) and records a phone call's visit on the
+/// second.
+async fn end_one_and_phone_another(app: &yigong_testkit::app::TestApp) {
+    let (store, c) = (&app.state.store, app.state.community.id);
+    let today = yigong_domain::clock::today();
+    let registers = store.register_places(c).await.expect("registers");
+    let first = store
+        .get_register(c, registers[0].0)
+        .await
+        .expect("register");
+    let call = yigong_store::chronic::calls::NewCall {
+        called_on: today,
+        outcome: "moved",
+        quiet_until: None,
+        visit_at_home: false,
+        ends: Some("moved"),
+        recorded_by: None,
+    };
+    let entry = yigong_testkit::app::setup_entry("chronic.call");
+    let called = store
+        .record_call(c, first.id, first.version, &call, &entry)
+        .await;
+    assert!(called.expect("called").is_some());
+    let second = store
+        .get_register(c, registers[1].0)
+        .await
+        .expect("register");
+    let f = yigong_store::chronic::NewFollowUp {
+        visit_on: Some(today),
+        controlled: Some(true),
+        plan: "routine",
+        visit_type: "phone",
+        next_due: Some(today + time::Duration::days(90)),
+        ..Default::default()
+    };
+    let entry = yigong_testkit::app::setup_entry("chronic.follow_up");
+    let visited = store
+        .record_follow_up(c, second.id, second.version, &f, &entry)
+        .await;
+    assert!(visited.expect("recorded").is_some());
 }

@@ -37,6 +37,7 @@ mod fuzz_inputs;
 mod home;
 mod imports;
 mod indicators;
+mod indicators_chronic;
 mod indicators_definitions;
 mod indicators_duckdb;
 mod indicators_ecg;

@@ -184,7 +184,7 @@ fn every_code_is_unique_and_every_definition_has_its_texts() {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), CATALOG.len());
-    for d in CATALOG {
+    for d in CATALOG.iter() {
         for text in [d.name, d.numerator, d.denominator, d.note, d.dimension] {
             assert!(!text.zh.is_empty() && !text.en.is_empty(), "{}", d.code);
         }
@@ -320,4 +320,105 @@ fn green_channel_cases_admitted_within_their_target() {
     assert_eq!(f.value, Some(66.6667));
     let f = figure("green_channel_on_time", &t, &|i| i == V);
     assert_eq!((f.numerator, f.denominator, f.value), (0, 1, Some(0.0)));
+}
+
+#[test]
+fn chronic_patients_under_standardised_management_and_control() {
+    use crate::chronic::{Disease, STANDARD};
+    use crate::indicators::chronic::{Register, Visit, add_register, at_year};
+    use time::{Date, macros::date};
+    let seen = |days: &[(Date, bool)]| -> Vec<Visit> {
+        days.iter()
+            .map(|&(on, ok)| Visit {
+                on,
+                controlled: Some(ok),
+                face_to_face: true,
+            })
+            .collect()
+    };
+    let four = |last: bool| {
+        seen(&[
+            (date!(2026 - 02 - 01), true),
+            (date!(2026 - 04 - 01), false),
+            (date!(2026 - 06 - 01), true),
+            (date!(2026 - 08 - 01), last),
+        ])
+    };
+    let reg = |disease, institution, enrolled_on, ended_on| Register {
+        disease,
+        institution,
+        enrolled_on,
+        ended_on,
+    };
+    use Disease::{Diabetes as Dm, Hypertension as Htn};
+    let mut kept = Tally::default();
+    for (r, v) in [
+        // Hypertension, 2026: r1 and r2 four visits each (r2 enrolled in February, its
+        // visits from the 1st count), both ending controlled; r3 ended in 2025; r4 two
+        // visits, the last controlled; r5 enrolled in October, not seen yet.
+        (reg(Htn, V, date!(2025 - 03 - 01), None), four(true)),
+        (reg(Htn, V, date!(2026 - 02 - 01), None), four(true)),
+        (
+            reg(Htn, V, date!(2024 - 01 - 01), Some(date!(2025 - 12 - 01))),
+            vec![],
+        ),
+        (
+            reg(Htn, T, date!(2023 - 05 - 01), None),
+            seen(&[
+                (date!(2026 - 03 - 01), false),
+                (date!(2026 - 09 - 01), true),
+            ]),
+        ),
+        (reg(Htn, T, date!(2026 - 10 - 01), None), vec![]),
+        // Diabetes, 2026: d1 one controlled visit; d2 managed June to September with
+        // four visits, the last uncontrolled; d3 four visits, the last controlled.
+        (
+            reg(Dm, T, date!(2026 - 01 - 10), None),
+            seen(&[(date!(2026 - 03 - 01), true)]),
+        ),
+        (
+            reg(Dm, T, date!(2026 - 06 - 01), Some(date!(2026 - 09 - 30))),
+            seen(&[
+                (date!(2026 - 06 - 02), true),
+                (date!(2026 - 07 - 01), true),
+                (date!(2026 - 08 - 01), true),
+                (date!(2026 - 09 - 01), false),
+            ]),
+        ),
+        (reg(Dm, V, date!(2025 - 01 - 01), None), four(true)),
+    ] {
+        add_register(&mut kept, &r, &v, &STANDARD, 1);
+    }
+    let measures = [
+        HtnManaged,
+        HtnStandard,
+        HtnControlled,
+        DmManaged,
+        DmStandard,
+        DmControlled,
+    ];
+    let t = at_year(&kept, &measures, 2026);
+    // Hypertension: managed r1, r2, r4, r5 = 4; standard r1, r2 = 2 (50 %); controlled
+    // r1, r2, r4 = 3 (75 %).
+    let f = figure("htn_standard_rate", &t, &|_| true);
+    assert_eq!((f.numerator, f.denominator, f.value), (2, 4, Some(50.0)));
+    let f = figure("htn_control_rate", &t, &|_| true);
+    assert_eq!((f.numerator, f.denominator, f.value), (3, 4, Some(75.0)));
+    // Diabetes: managed d1, d2, d3 = 3; standard d2, d3 = 2; controlled d1, d3 = 2.
+    let f = figure("dm_standard_rate", &t, &|_| true);
+    // 2 × 100 ÷ 3, kept to four decimals.
+    assert_eq!((f.numerator, f.denominator, f.value), (2, 3, Some(66.6667)));
+    let f = figure("dm_control_rate", &t, &|_| true);
+    assert_eq!((f.numerator, f.denominator), (2, 3));
+    // The township alone: r4 and r5 managed, r4 controlled, neither standard.
+    let f = figure("htn_control_rate", &t, &|i| i == T);
+    assert_eq!((f.numerator, f.denominator, f.value), (1, 2, Some(50.0)));
+    let f = figure("htn_standard_rate", &t, &|i| i == T);
+    assert_eq!((f.numerator, f.denominator, f.value), (0, 2, Some(0.0)));
+    // 2027, nothing written yet: the four still managed, none seen.
+    let next = at_year(&kept, &measures, 2027);
+    let d = find("htn_standard_rate").expect("listed");
+    let span = Span::parse("2027-03").expect("a month");
+    let f = evaluate(&d.formula, &next, span, &kind_of, &|_| true);
+    assert_eq!((f.numerator, f.denominator, f.value), (0, 4, Some(0.0)));
 }
